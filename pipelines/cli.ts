@@ -1,0 +1,133 @@
+/**
+ * The `wsd` command: parses the command line, wires the production services
+ * in one place, and turns the outcome into the exit status and last stderr
+ * line that `interface.md` promises (0 success, 1 data failure, 2 usage or
+ * configuration, 3 internal error).
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import * as NodeChildProcessSpawner from "@effect/platform-node-shared/NodeChildProcessSpawner"
+import * as NodeFileSystem from "@effect/platform-node-shared/NodeFileSystem"
+import * as NodePath from "@effect/platform-node-shared/NodePath"
+import * as NodeStdio from "@effect/platform-node-shared/NodeStdio"
+import * as NodeTerminal from "@effect/platform-node-shared/NodeTerminal"
+import { Cause, Console, Effect, Exit, Layer, Option } from "effect"
+import { Command, Flag } from "effect/cli"
+import type { RunError } from "./errors.js"
+import { exitCodeOf } from "./errors.js"
+import { makeRunId, nightlyRun, type RunOptions } from "./nightlyRun.js"
+import { projectFile, softwareVersion } from "./projectFiles.js"
+import { publicationArea } from "./publication.js"
+import { generateKeyFile, PseudonymKey } from "./pseudonymKey.js"
+import { RunLog } from "./runLog.js"
+
+const quiet = Flag.Boolean("quiet").pipe(Flag.withDescription("Print only the final line"), Flag.withDefault(false))
+
+/** Runs the batch with the production key and log services. */
+const runNightly = (options: Omit<RunOptions, "runId"> & { readonly keyFile: string; readonly quiet: boolean }) =>
+  Effect.gen(function*() {
+    const runId = yield* makeRunId
+    const logFile = path.join(publicationArea(options.out).logsDir, `${runId}.jsonl`)
+    const result = yield* nightlyRun({ ...options, runId }).pipe(
+      Effect.provide(Layer.mergeAll(PseudonymKey.fromFile(options.keyFile), RunLog.toFile(logFile, { quiet: options.quiet })))
+    )
+    const residents = result.lineage.spine["residents"]
+    yield* Console.log(`published run ${result.runId} to ${options.out}: ${residents} residents`)
+    for (const input of result.lineage.inputs) {
+      yield* Console.log(
+        `  ${input.source.padEnd(22)} ${input.status.padEnd(7)} read ${input.rows_read}, accepted ${input.rows_accepted}, quarantined ${input.rows_quarantined}`
+      )
+    }
+  })
+
+const run = Command.make(
+  "run",
+  {
+    inbox: Flag.String("inbox").pipe(Flag.withDescription("Folder holding the night's extracts, one <source>.csv each")),
+    out: Flag.String("out").pipe(Flag.withDescription("Where to publish (wsd makes it a link to the latest release)")),
+    keyFile: Flag.String("key-file").pipe(Flag.withDescription("Pseudonymisation key file (hex, mode 0600)")),
+    asOf: Flag.String("as-of").pipe(Flag.withDescription("As-of date YYYY-MM-DD (default: today)"), Flag.optional),
+    config: Flag.String("config").pipe(Flag.withDescription("JSON configuration overriding the defaults"), Flag.optional),
+    quiet
+  },
+  (flags) =>
+    runNightly({
+      inbox: flags.inbox,
+      out: flags.out,
+      keyFile: flags.keyFile,
+      asOf: Option.getOrUndefined(flags.asOf),
+      configFile: Option.getOrUndefined(flags.config),
+      quiet: flags.quiet
+    })
+).pipe(Command.withDescription("Run the nightly batch: validate, pseudonymise, link, load and publish"))
+
+const keygen = Command.make(
+  "keygen",
+  { out: Flag.String("out").pipe(Flag.withDescription("Key file to create (never overwritten)")) },
+  ({ out }) =>
+    generateKeyFile(out).pipe(
+      Effect.flatMap(({ mode }) => Console.log(`wrote a new pseudonymisation key to ${out} (mode ${mode.toString(8)})`))
+    )
+).pipe(Command.withDescription("Write a new pseudonymisation key file, readable by its owner only"))
+
+/** The as-of date the bundled fixtures are written for. */
+export const FIXTURE_AS_OF = "2026-11-20"
+
+const demo = Command.make(
+  "demo",
+  { dir: Flag.String("dir").pipe(Flag.withDescription("Where to keep the demo key and publication"), Flag.withDefault(".demo")), quiet },
+  ({ dir, quiet }) =>
+    Effect.gen(function*() {
+      const keyFile = path.join(dir, "key")
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+      if (!fs.existsSync(keyFile)) yield* generateKeyFile(keyFile)
+      yield* runNightly({
+        inbox: projectFile("fixtures", "inbox"),
+        out: path.join(dir, "out"),
+        keyFile,
+        asOf: FIXTURE_AS_OF,
+        quiet
+      })
+      yield* Console.log(`open ${path.join(dir, "out", "warehouse.sqlite")} to explore the warehouse`)
+    })
+).pipe(Command.withDescription("Run the nightly batch on the bundled fixtures into .demo/"))
+
+const wsd = Command.make("wsd").pipe(
+  Command.withDescription("Whole-systems dataset: link a borough's health and council extracts, safely"),
+  Command.withSubcommands([run, keygen, demo])
+)
+
+const platform = Layer.mergeAll(
+  NodeFileSystem.layer,
+  NodePath.layer,
+  NodeTerminal.layer,
+  NodeStdio.layer,
+  NodeChildProcessSpawner.layer.pipe(Layer.provide(Layer.mergeAll(NodeFileSystem.layer, NodePath.layer)))
+)
+
+const isRunError = (error: unknown): error is RunError =>
+  typeof error === "object" && error !== null && "_tag" in error &&
+  ["DataFailure", "UsageError", "PublicationError"].includes((error as { _tag: string })._tag)
+
+/** The exit status and the last stderr line: what happened, and what to do next. */
+const conclude = (exit: Exit.Exit<void, unknown>): { readonly code: number; readonly line?: string } => {
+  if (Exit.isSuccess(exit)) return { code: 0 }
+  const error = Cause.findErrorOption(exit.cause)
+  if (Option.isSome(error)) {
+    if (isRunError(error.value)) {
+      return { code: exitCodeOf(error.value), line: `wsd: ${error.value.message}. Next: ${error.value.nextAction}.` }
+    }
+    return { code: 2, line: "wsd: the command line is not valid. Next: see `wsd --help`." }
+  }
+  return { code: 3, line: "wsd: internal error. Next: keep the log under the output's state area and report the run id." }
+}
+
+export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
+  const exit = await Effect.runPromiseExit(
+    Command.runWith(wsd, { version: softwareVersion })(argv).pipe(Effect.provide(platform))
+  )
+  const { code, line } = conclude(exit)
+  if (code === 3) process.stderr.write(`${Cause.pretty((exit as Exit.Failure<void, unknown>).cause)}\n`)
+  if (line !== undefined) process.stderr.write(`${line}\n`)
+  return code
+}

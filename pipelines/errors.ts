@@ -1,0 +1,47 @@
+/**
+ * The failures a run can end with, each carrying what a person needs to act.
+ *
+ * The exit status users script against (`interface.md`) follows from the tag:
+ * a data failure exits 1, a configuration or usage problem 2, anything else 3.
+ * Messages name files, rows, fields and resources, never a resident's value.
+ */
+import { Schema } from "effect"
+
+/** The data failed the run: a required source failed, quarantine above threshold. */
+export class DataFailure extends Schema.TaggedError<DataFailure>()("DataFailure", {
+  message: Schema.String,
+  nextAction: Schema.String
+}) {}
+
+/** Configuration or usage: a missing key, a bad option, an unreadable inbox. */
+export class UsageError extends Schema.TaggedError<UsageError>()("UsageError", {
+  message: Schema.String,
+  nextAction: Schema.String
+}) {}
+
+/** A source could not be read as a whole: empty, unreadable, a required column missing. */
+export class SourceFileError extends Schema.TaggedError<SourceFileError>()("SourceFileError", {
+  source: Schema.String,
+  file: Schema.String,
+  message: Schema.String
+}) {}
+
+/** The warehouse or the publication area could not be written. */
+export class PublicationError extends Schema.TaggedError<PublicationError>()("PublicationError", {
+  message: Schema.String,
+  nextAction: Schema.String,
+  cause: Schema.Defect()
+}) {}
+
+export type RunError = DataFailure | UsageError | PublicationError
+
+export const exitCodeOf = (error: RunError): 1 | 2 | 3 => {
+  switch (error._tag) {
+    case "DataFailure":
+      return 1
+    case "UsageError":
+      return 2
+    case "PublicationError":
+      return 3
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The lineage record of a run, for information governance: what came in,
+ * what was quarantined and why, how records linked, what was published.
+ *
+ * Every run, succeeded or failed, appends one entry to an append-only log in
+ * which each entry carries the SHA-256 of the previous one, so an edit,
+ * deletion or reordering breaks the chain. Counts only: no value from any
+ * resident's record is ever written here.
+ */
+import { createHash } from "node:crypto"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { Effect } from "effect"
+import { PublicationError } from "./errors.js"
+
+export interface InputLineage {
+  readonly source: string
+  readonly required: boolean
+  /** loaded | missing | failed */
+  readonly status: "loaded" | "missing" | "failed"
+  readonly path: string
+  readonly bytes: number | null
+  readonly sha256: string | null
+  readonly rows_read: number
+  readonly rows_accepted: number
+  readonly rows_quarantined: number
+  /** Quarantined rows per `field/reason`. */
+  readonly quarantine_reasons: Readonly<Record<string, number>>
+  readonly unknown_columns: ReadonlyArray<string>
+  readonly message: string | null
+}
+
+export interface StageLineage {
+  readonly stage: string
+  readonly rows_in: number
+  readonly rows_out: number
+  readonly duration_ms: number
+}
+
+export interface OutputLineage {
+  readonly path: string
+  readonly rows: number | null
+  readonly sha256: string
+  readonly recipient: string
+}
+
+export interface RunLineage {
+  readonly run_id: string
+  readonly status: "succeeded" | "failed"
+  readonly failure_reason: string | null
+  readonly started_at: string
+  readonly finished_at: string
+  readonly as_of: string
+  readonly operator: string
+  readonly host: string
+  readonly software_version: string
+  readonly config_version: string
+  readonly config: unknown
+  readonly key_fingerprint: string | null
+  readonly inputs: ReadonlyArray<InputLineage>
+  readonly stages: ReadonlyArray<StageLineage>
+  readonly spine: Readonly<Record<string, number | string>>
+  /** Records per source per link status (`linked`, `not_resident`, …, `opted_out`). */
+  readonly linkage: Readonly<Record<string, Readonly<Record<string, number>>>>
+  readonly outputs: ReadonlyArray<OutputLineage>
+}
+
+export interface ChainEntry {
+  readonly previous_sha256: string
+  readonly sha256: string
+  readonly run: RunLineage
+}
+
+const GENESIS = "0".repeat(64)
+
+export const entryHash = (previous: string, run: RunLineage): string =>
+  createHash("sha256").update(`${previous}\n${JSON.stringify(run)}`).digest("hex")
+
+export const chainFile = (lineageDir: string): string => path.join(lineageDir, "chain.jsonl")
+
+export const readChain = (lineageDir: string): Array<ChainEntry> => {
+  const file = chainFile(lineageDir)
+  if (!fs.existsSync(file)) return []
+  return fs.readFileSync(file, "utf8").split("\n").filter((line) => line.length > 0).map((line) => JSON.parse(line) as ChainEntry)
+}
+
+/** Appends a run to the chain (durably: the log is the evidence) and returns the entry. */
+export const appendToChain = (lineageDir: string, run: RunLineage) =>
+  Effect.try({
+    try: () => {
+      const chain = readChain(lineageDir)
+      const previous = chain.at(-1)?.sha256 ?? GENESIS
+      const entry: ChainEntry = { previous_sha256: previous, sha256: entryHash(previous, run), run }
+      const fd = fs.openSync(chainFile(lineageDir), "a", 0o640)
+      try {
+        fs.writeSync(fd, `${JSON.stringify(entry)}\n`)
+        fs.fsyncSync(fd)
+      } finally {
+        fs.closeSync(fd)
+      }
+      return entry
+    },
+    catch: (cause) =>
+      new PublicationError({
+        message: `cannot append to the lineage log in ${lineageDir}`,
+        nextAction: "check free space and permissions of the output area",
+        cause
+      })
+  })
+
+export const sha256OfFile = (file: string): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const hash = createHash("sha256")
+    fs.createReadStream(file)
+      .on("data", (chunk) => hash.update(chunk))
+      .on("error", reject)
+      .on("end", () => resolve(hash.digest("hex")))
+  })

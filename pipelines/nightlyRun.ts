@@ -1,0 +1,358 @@
+/**
+ * The nightly batch: validate every extract, build the spine, pseudonymise and
+ * link every record, load the warehouse, record lineage, publish atomically.
+ *
+ * Identifiers live only in this process's memory between reading a row and
+ * curating it. The run either publishes a complete release or leaves the
+ * previous publication as it was; either way its lineage entry is appended.
+ */
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { Clock, Effect, Exit, Random, Redacted } from "effect"
+import { gpRegistrations, type GpRegistration } from "../schemas/sources/gpRegistrations.js"
+import { optOuts } from "../schemas/sources/optOuts.js"
+import { postcodeLsoa } from "../schemas/sources/postcodeLsoa.js"
+import { practices, type Practice } from "../schemas/sources/practices.js"
+import type { RecordTables, WarehouseSchema } from "../schemas/warehouse.js"
+import { parseExtractDate } from "../transforms/extractDate.js"
+import { linkByNhsNumber, type NhsNumberIndex } from "../transforms/nhsNumberLinkage.js"
+import { householdId, personId } from "../transforms/pseudonym.js"
+import { type AreaOfPostcode, buildSpine } from "../transforms/spine.js"
+import { UsageError } from "./errors.js"
+import {
+  appendToChain,
+  type InputLineage,
+  type OutputLineage,
+  readChain,
+  type RunLineage,
+  sha256OfFile,
+  type StageLineage
+} from "./lineage.js"
+import { softwareVersion } from "./projectFiles.js"
+import { holdLock, prepareArea, publicationArea, publishRelease, stagingRelease } from "./publication.js"
+import { PseudonymKey } from "./pseudonymKey.js"
+import type { NumberedRow } from "./readExtract.js"
+import { RECORD_SOURCES, type RecordSource } from "./recordSources.js"
+import { configVersion, loadRunConfig, type RunConfig } from "./runConfig.js"
+import { RunLog } from "./runLog.js"
+import { type SourceReader, sourceReader } from "./sourceReader.js"
+import { inTransaction, insertRows, openWarehouse, runModel, type WarehouseDb } from "./warehouse.js"
+
+export interface RunOptions {
+  readonly runId: string
+  readonly inbox: string
+  readonly out: string
+  /** ISO date; defaults to today. */
+  readonly asOf?: string | undefined
+  readonly configFile?: string | undefined
+}
+
+export interface RunResult {
+  readonly runId: string
+  readonly release: string
+  readonly lineage: RunLineage
+}
+
+/** A run id that sorts by start time: `20261120T020000123Z-3f9a`. */
+export const makeRunId = Effect.gen(function*() {
+  const now = yield* Clock.currentTimeMillis
+  const suffix = yield* Random.nextIntBetween(0, 0xffff)
+  const stamp = new Date(now).toISOString().replace(/[-:.]/g, "")
+  return `${stamp}-${suffix.toString(16).padStart(4, "0")}`
+})
+
+const isoNow = Effect.map(Clock.currentTimeMillis, (now) => new Date(now).toISOString())
+
+/** What the run has learnt so far, turned into its lineage entry at the end. */
+class RunProgress {
+  readonly inputs: Array<InputLineage> = []
+  readonly stages: Array<StageLineage> = []
+  readonly linkage: Record<string, Record<string, number>> = {}
+  spine: Record<string, number | string> = {}
+  outputs: Array<OutputLineage> = []
+  keyFingerprint: string | null = null
+
+  countLink(source: string, status: string): void {
+    const counts = (this.linkage[source] ??= {})
+    counts[status] = (counts[status] ?? 0) + 1
+  }
+}
+
+/** Times a stage and records its row counts. */
+const stage = <A, E, R>(
+  progress: RunProgress,
+  name: string,
+  work: Effect.Effect<A, E, R>,
+  rows: (result: A) => { readonly rowsIn: number; readonly rowsOut: number }
+) =>
+  Effect.gen(function*() {
+    const started = yield* Clock.currentTimeMillis
+    const result = yield* work
+    const finished = yield* Clock.currentTimeMillis
+    const { rowsIn, rowsOut } = rows(result)
+    progress.stages.push({ stage: name, rows_in: rowsIn, rows_out: rowsOut, duration_ms: finished - started })
+    const log = yield* RunLog
+    yield* log.info("stage done", { stage: name, rows_in: rowsIn, rows_out: rowsOut, ms: finished - started })
+    return result
+  })
+
+export const nightlyRun = Effect.fn("nightlyRun")(function*(options: RunOptions) {
+  const log = yield* RunLog
+  const config = yield* loadRunConfig(options.configFile)
+  const asOf = options.asOf ?? (yield* Effect.map(isoNow, (now) => now.slice(0, 10)))
+  if (parseExtractDate(asOf) !== asOf) {
+    return yield* new UsageError({ message: `--as-of ${asOf} is not a YYYY-MM-DD date`, nextAction: "pass --as-of YYYY-MM-DD" })
+  }
+  const inboxStat = fs.statSync(options.inbox, { throwIfNoEntry: false })
+  if (inboxStat === undefined || !inboxStat.isDirectory()) {
+    return yield* new UsageError({ message: `inbox ${options.inbox} is not a readable directory`, nextAction: "check --inbox" })
+  }
+  const area = publicationArea(options.out)
+  yield* prepareArea(area)
+  const startedAt = yield* isoNow
+  const progress = new RunProgress()
+
+  const lineageOf = (status: RunLineage["status"], failureReason: string | null, finishedAt: string): RunLineage => ({
+    run_id: options.runId,
+    status,
+    failure_reason: failureReason,
+    started_at: startedAt,
+    finished_at: finishedAt,
+    as_of: asOf,
+    operator: os.userInfo().username,
+    host: os.hostname(),
+    software_version: softwareVersion,
+    config_version: configVersion(config),
+    config,
+    key_fingerprint: progress.keyFingerprint,
+    inputs: progress.inputs,
+    stages: progress.stages,
+    spine: progress.spine,
+    linkage: progress.linkage,
+    outputs: progress.outputs
+  })
+
+  yield* log.info("run started", { run_id: options.runId, as_of: asOf })
+  return yield* Effect.scoped(
+    Effect.gen(function*() {
+      yield* holdLock(area, options.runId)
+      const staged = yield* stagingRelease(area, options.runId)
+      const built = yield* buildRelease({ options, config, asOf, area, staged, progress, lineageOf })
+      const release = yield* publishRelease(area, staged, options.runId, config.keepReleases)
+      yield* log.info("published", { run_id: options.runId })
+      return { runId: options.runId, release, lineage: built } satisfies RunResult
+    }).pipe(
+      Effect.onExit((exit) =>
+        Exit.isSuccess(exit)
+          ? Effect.void
+          : Effect.gen(function*() {
+            const reason = Exit.isFailure(exit) ? failureReasonOf(exit.cause) : "interrupted"
+            yield* appendToChain(area.lineageDir, lineageOf("failed", reason, yield* isoNow)).pipe(Effect.ignore)
+          })
+      )
+    )
+  )
+})
+
+const failureReasonOf = (cause: unknown): string => {
+  const error = (cause as { reasons?: ReadonlyArray<{ error?: { message?: string } }> }).reasons?.[0]?.error
+  return error?.message ?? "internal error"
+}
+
+interface BuildContext {
+  readonly options: RunOptions
+  readonly config: RunConfig
+  readonly asOf: string
+  readonly area: ReturnType<typeof publicationArea>
+  readonly staged: string
+  readonly progress: RunProgress
+  readonly lineageOf: (status: RunLineage["status"], failureReason: string | null, finishedAt: string) => RunLineage
+}
+
+/** Everything up to (not including) the atomic swap: the release is complete when this returns. */
+const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) {
+  const { area, asOf, config, options, progress, staged } = context
+  const { fingerprint, key } = yield* PseudonymKey
+  progress.keyFingerprint = fingerprint
+  const keyBytes = Redacted.value(key)
+
+  const quarantineDir = path.join(area.quarantineDir, options.runId)
+  fs.mkdirSync(quarantineDir, { recursive: true, mode: 0o700 })
+  const reader = sourceReader({ inbox: options.inbox, quarantineDir, config, inputs: progress.inputs })
+
+  // Pseudonyms are computed once per distinct identifier: residents' records repeat them.
+  const personIds = new Map<string, string>()
+  const personIdOf = (nhsNumber: string) => {
+    let id = personIds.get(nhsNumber)
+    if (id === undefined) personIds.set(nhsNumber, (id = personId(keyBytes, nhsNumber)))
+    return id
+  }
+  const householdIdOf = (uprn: string) => householdId(keyBytes, uprn)
+
+  const spineStage = yield* stage(
+    progress,
+    "spine",
+    Effect.gen(function*() {
+      const practiceRows = yield* reader.collect(practices)
+      const areaRows = yield* reader.collect(postcodeLsoa)
+      const optOutRows = yield* reader.collect(optOuts)
+      const registrations = new Map<string, Array<GpRegistration>>()
+      yield* reader.read(gpRegistrations, (rows) =>
+        Effect.sync(() => {
+          for (const { value } of rows) {
+            const existing = registrations.get(value.nhs_number)
+            if (existing) existing.push(value)
+            else registrations.set(value.nhs_number, [value])
+          }
+        }))
+      yield* reader.failIfRequiredFailed()
+      const areaOfPostcode = new Map<string, AreaOfPostcode>(
+        areaRows.map(({ value }) => [value.postcode, { lsoa: value.lsoa, imdDecile: value.imd_decile }])
+      )
+      const optedOut = new Set(optOutRows.map(({ value }) => value.nhs_number))
+      const spine = buildSpine({
+        registrations,
+        coveredPractices: new Set(practiceRows.map(({ value }) => value.practice_code)),
+        optedOut,
+        areaOfPostcode,
+        asOf,
+        personIdOf,
+        householdIdOf
+      })
+      return { spine, optedOut, practiceRows, registrationRows: [...registrations.values()].reduce((n, rows) => n + rows.length, 0) }
+    }),
+    (result) => ({ rowsIn: result.registrationRows, rowsOut: result.spine.residents.length })
+  )
+  const { practiceRows, spine } = spineStage
+  progress.spine = {
+    registration_rows: spineStage.registrationRows,
+    people: Object.values(spine.peopleByStatus).reduce((a, b) => a + b, 0),
+    ...Object.fromEntries(Object.entries(spine.peopleByStatus).map(([status, n]) => [`people_${status}`, n])),
+    residents: spine.residents.length,
+    conflicting_date_of_birth: spine.conflictingDateOfBirth,
+    opted_out_residents: spine.optedOutResidents
+  }
+
+  const index: NhsNumberIndex = {
+    residentPersonId: (nhsNumber) => spine.residentByNhsNumber.get(nhsNumber)?.person.person_id,
+    personIdOf,
+    isOptedOut: (nhsNumber) => spineStage.optedOut.has(nhsNumber)
+  }
+  const warehouseFile = path.join(staged, "warehouse.sqlite")
+  yield* Effect.scoped(
+    Effect.gen(function*() {
+      const db = yield* openWarehouse(warehouseFile)
+      yield* inTransaction(
+        db,
+        Effect.gen(function*() {
+          yield* insertRows(db, "practice", sortedPractices(practiceRows.map(({ value }) => value)))
+          yield* insertRows(db, "person", spine.residents.map((resident) => resident.person))
+          for (const recordSource of RECORD_SOURCES) {
+            yield* loadRecordSource(recordSource as RecordSource<unknown, keyof RecordTables>, { db, index, householdIdOf, reader, progress })
+          }
+          yield* stage(progress, "models", runModel(db, "household"), () => ({ rowsIn: spine.residents.length, rowsOut: 0 }))
+        })
+      )
+      yield* reader.failIfRequiredFailed()
+      yield* reader.failIfAboveThreshold()
+      yield* writeRunTables(db, context, area.lineageDir)
+    })
+  )
+
+  // Pseudonymised outputs are readable by the owner and the analysts' group only.
+  fs.chmodSync(warehouseFile, 0o640)
+  progress.outputs = [{
+    path: "warehouse.sqlite",
+    rows: null,
+    sha256: yield* Effect.promise(() => sha256OfFile(warehouseFile)),
+    recipient: "analysts (pseudonymised whole-systems dataset)"
+  }]
+  const lineage = context.lineageOf("succeeded", null, yield* isoNow)
+  const entry = yield* appendToChain(area.lineageDir, lineage)
+  const lineageOut = path.join(staged, "lineage")
+  fs.mkdirSync(path.join(lineageOut, "runs"), { recursive: true, mode: 0o750 })
+  fs.writeFileSync(path.join(lineageOut, "runs", `${options.runId}.json`), `${JSON.stringify(entry, null, 2)}\n`, { mode: 0o640 })
+  fs.copyFileSync(path.join(area.lineageDir, "chain.jsonl"), path.join(lineageOut, "chain.jsonl"))
+  return lineage
+})
+
+const sortedPractices = (rows: ReadonlyArray<Practice>) =>
+  [...new Map(rows.map((row) => [row.practice_code, row])).values()].sort((a, b) => (a.practice_code < b.practice_code ? -1 : 1))
+
+interface LoadContext {
+  readonly db: WarehouseDb
+  readonly index: NhsNumberIndex
+  readonly householdIdOf: (uprn: string) => string
+  readonly reader: SourceReader
+  readonly progress: RunProgress
+}
+
+/** Streams one record source into its table: decode, link, curate, insert, a batch at a time. */
+const loadRecordSource = <Row, Table extends keyof RecordTables>(
+  recordSource: RecordSource<Row, Table>,
+  { db, householdIdOf, index, progress, reader }: LoadContext
+) => {
+  const name = recordSource.source.name
+  let loaded = 0
+  const curateBatch = (rows: ReadonlyArray<NumberedRow<Row>>) => {
+    const curated: Array<RecordTables[Table]> = []
+    for (const { row, value } of rows) {
+      const link = linkByNhsNumber(index, recordSource.nhsNumberOf(value))
+      progress.countLink(name, link === "opted_out" ? "opted_out" : link.link_status)
+      if (link === "opted_out") continue
+      curated.push(recordSource.curate(value, { sourceRow: row, link, householdIdOf }))
+    }
+    loaded += curated.length
+    return curated
+  }
+  return stage(
+    progress,
+    `load ${name}`,
+    reader.read(recordSource.source, (rows) => insertRows(db, recordSource.table, curateBatch(rows) as ReadonlyArray<WarehouseSchema[Table]>).pipe(Effect.orDie)),
+    (summary) => ({ rowsIn: summary?.rowsRead ?? 0, rowsOut: loaded })
+  )
+}
+
+/** The run's own lineage, as tables an analyst or IG reviewer can query. */
+const writeRunTables = (db: WarehouseDb, context: BuildContext, lineageDir: string) =>
+  Effect.gen(function*() {
+    const { options, progress } = context
+    const runId = options.runId
+    const current = context.lineageOf("succeeded", null, yield* isoNow)
+    const earlier = readChain(lineageDir).map((entry) => entry.run).filter((run) => run.run_id !== runId)
+    yield* insertRows(db, "run", [...earlier, current].map((run) => ({
+      run_id: run.run_id,
+      started_at: run.started_at,
+      finished_at: run.finished_at,
+      status: run.status,
+      failure_reason: run.failure_reason,
+      as_of: run.as_of,
+      software_version: run.software_version,
+      config_version: run.config_version,
+      key_fingerprint: run.key_fingerprint,
+      lineage_json: JSON.stringify(run)
+    })))
+    yield* insertRows(db, "lineage_input", progress.inputs.map((input) => ({
+      run_id: runId,
+      source: input.source,
+      status: input.status,
+      path: input.path,
+      bytes: input.bytes,
+      sha256: input.sha256,
+      rows_read: input.rows_read,
+      rows_accepted: input.rows_accepted,
+      rows_quarantined: input.rows_quarantined,
+      unknown_columns: input.unknown_columns.length === 0 ? null : input.unknown_columns.join(",")
+    })))
+    yield* insertRows(db, "lineage_quarantine", progress.inputs.flatMap((input) =>
+      Object.entries(input.quarantine_reasons).map(([fieldReason, rows]) => {
+        const [field = "row", reason = "unknown"] = fieldReason.split("/")
+        return { run_id: runId, source: input.source, field, reason, rows }
+      })
+    ))
+    yield* insertRows(db, "lineage_linkage", Object.entries(progress.linkage).flatMap(([source, counts]) =>
+      Object.entries(counts).map(([link_status, rows]) => ({ run_id: runId, source, link_status, rows }))
+    ))
+    yield* insertRows(db, "lineage_stage", progress.stages.map((s) => ({ run_id: runId, ...s })))
+  })

@@ -1,0 +1,99 @@
+/**
+ * The warehouse: a SQLite file built through Kysely, its schema applied from
+ * the ordered migrations in `sql/migrations/` and its derived tables from the
+ * models in `sql/models/`.
+ *
+ * Each run builds a fresh warehouse inside its unpublished release, so the
+ * build favours speed (no journal, no fsync per statement): the publication
+ * step, not SQLite's journal, is what makes the result atomic.
+ */
+import { readdirSync, readFileSync } from "node:fs"
+import Database from "better-sqlite3"
+import { Effect } from "effect"
+import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect, sql } from "kysely"
+import type { WarehouseSchema } from "../schemas/warehouse.js"
+import { PublicationError } from "./errors.js"
+import { projectFile } from "./projectFiles.js"
+
+export type WarehouseDb = Kysely<WarehouseSchema>
+
+/** SQL files hold several statements separated by `;` at the end of a line. */
+const statementsOf = (text: string): Array<string> =>
+  text
+    .split(/;\s*$/m)
+    .map((statement) => statement.replace(/^\s*--.*$/gm, "").trim())
+    .filter((statement) => statement.length > 0)
+
+const runSqlFile = async <DB>(db: Kysely<DB>, file: string): Promise<void> => {
+  for (const statement of statementsOf(readFileSync(file, "utf8"))) await sql.raw(statement).execute(db)
+}
+
+/** Migrations are the `.sql` files of `sql/migrations/`, applied in name order. */
+const sqlMigrations: MigrationProvider = {
+  getMigrations: async () => {
+    const dir = projectFile("sql", "migrations")
+    const migrations: Record<string, Migration> = {}
+    for (const name of readdirSync(dir).filter((file) => file.endsWith(".sql")).sort()) {
+      migrations[name.replace(/\.sql$/, "")] = { up: (db) => runSqlFile(db, `${dir}/${name}`) }
+    }
+    return migrations
+  }
+}
+
+const warehouseError = (message: string) => (cause: unknown) =>
+  new PublicationError({ message, nextAction: "check free space and permissions of the output area", cause })
+
+/** Opens (creating) a warehouse file and brings its schema up to date; closed with the scope. */
+export const openWarehouse = (file: string) =>
+  Effect.acquireRelease(
+    Effect.tryPromise({
+      try: async () => {
+        const connection = new Database(file)
+        connection.pragma("journal_mode = OFF")
+        connection.pragma("synchronous = OFF")
+        const db = new Kysely<WarehouseSchema>({ dialect: new SqliteDialect({ database: connection }) })
+        const { error } = await new Migrator({ db, provider: sqlMigrations }).migrateToLatest()
+        if (error !== undefined) throw error
+        return db
+      },
+      catch: warehouseError(`cannot create the warehouse ${file}`)
+    }),
+    (db) => Effect.promise(() => db.destroy())
+  )
+
+/** Runs a model from `sql/models/` (a derived table an analyst can read). */
+export const runModel = (db: WarehouseDb, model: string) =>
+  Effect.tryPromise({
+    try: () => runSqlFile(db, projectFile("sql", "models", `${model}.sql`)),
+    catch: warehouseError(`model ${model} failed`)
+  })
+
+// SQLite allows 32,766 bound parameters per statement.
+const MAX_PARAMETERS = 32_000
+
+/** Inserts rows in as few statements as SQLite's parameter limit allows. */
+export const insertRows = <T extends keyof WarehouseSchema & string>(
+  db: WarehouseDb,
+  table: T,
+  rows: ReadonlyArray<WarehouseSchema[T]>
+) =>
+  Effect.tryPromise({
+    try: async () => {
+      const first = rows[0]
+      if (first === undefined) return
+      const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / Object.keys(first).length))
+      for (let start = 0; start < rows.length; start += perStatement) {
+        // Kysely's insert typing is per-table; the generic table name needs a cast.
+        await db.insertInto(table).values(rows.slice(start, start + perStatement) as never).execute()
+      }
+    },
+    catch: warehouseError(`cannot write table ${table}`)
+  })
+
+/** Wraps a load in one transaction: far faster than a commit per statement. */
+export const inTransaction = <A, E, R>(db: WarehouseDb, load: Effect.Effect<A, E, R>) =>
+  Effect.acquireUseRelease(
+    Effect.promise(() => sql`begin`.execute(db)),
+    () => load,
+    (_, exit) => Effect.promise(() => (exit._tag === "Success" ? sql`commit` : sql`rollback`).execute(db))
+  )

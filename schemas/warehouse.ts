@@ -1,0 +1,188 @@
+/**
+ * The warehouse tables as Kysely sees them. The DDL lives in
+ * `sql/migrations/`; this is its typed mirror, and the docs' data dictionary
+ * describes each column.
+ */
+
+/** How a record reached (or failed to reach) a resident. */
+export type { LinkStatus } from "../transforms/nhsNumberLinkage.js"
+import type { LinkStatus } from "../transforms/nhsNumberLinkage.js"
+
+/** Columns every curated record table shares. */
+export interface LinkedRecord {
+  source_row: number
+  person_id: string | null
+  link_status: LinkStatus
+  link_method: string | null
+}
+
+export interface PracticeTable {
+  practice_code: string
+  practice_name: string
+  pcn: string
+  locality: string
+}
+
+export interface PersonTable {
+  person_id: string
+  year_of_birth: number
+  age_years: number
+  age_band: string
+  sex: string
+  ethnic_category: string | null
+  practice_code: string
+  registration_date: string
+  lsoa: string | null
+  imd_decile: number | null
+  postcode_district: string
+  household_id: string | null
+}
+
+export interface HouseholdTable {
+  household_id: string
+  residents: number
+}
+
+export interface GpEventTable extends LinkedRecord {
+  practice_code: string | null
+  snomed_code: string
+  event_date: string
+  value: number | null
+}
+
+export interface AcuteActivityTable extends LinkedRecord {
+  provider_code: string | null
+  activity_type: string
+  admission_method: string | null
+  admission_category: string | null
+  start_date: string
+  end_date: string | null
+  bed_days: number | null
+  primary_diagnosis: string | null
+  discharge_destination: string | null
+  cost_gbp: number | null
+}
+
+export interface CommunityContactTable extends LinkedRecord {
+  provider_code: string | null
+  service: string
+  contact_date: string
+}
+
+export interface AdultSocialCareEventTable extends LinkedRecord {
+  event_type: string
+  service_type: string | null
+  service_term: string | null
+  primary_support_reason: string | null
+  event_start: string
+  event_end: string | null
+  weekly_cost_gbp: number | null
+  reablement_outcome_91d: string | null
+}
+
+export interface ChildrensSocialCareEpisodeTable extends LinkedRecord {
+  status: string
+  start_date: string
+  end_date: string | null
+}
+
+export interface HousingRecordTable extends LinkedRecord {
+  household_id: string | null
+  tenure: string
+  overcrowded: number | null
+  notice_served: number | null
+  start_date: string
+  end_date: string | null
+}
+
+export interface BenefitClaimTable extends LinkedRecord {
+  household_id: string | null
+  role: string
+  benefit_type: string
+  universal_credit: number | null
+  weekly_amount_gbp: number | null
+  start_date: string
+  end_date: string | null
+}
+
+export interface EducationRecordTable extends LinkedRecord {
+  school_urn: string
+  census_date: string
+  sen_provision: string | null
+  sen_primary_need: string | null
+  fsm_eligible: number | null
+  attendance_pct: number | null
+  exclusions: number | null
+}
+
+export interface RunTable {
+  run_id: string
+  started_at: string
+  finished_at: string | null
+  status: string
+  failure_reason: string | null
+  as_of: string
+  software_version: string
+  config_version: string
+  key_fingerprint: string | null
+  lineage_json: string
+}
+
+export interface LineageInputTable {
+  run_id: string
+  source: string
+  status: string
+  path: string | null
+  bytes: number | null
+  sha256: string | null
+  rows_read: number
+  rows_accepted: number
+  rows_quarantined: number
+  unknown_columns: string | null
+}
+
+export interface LineageQuarantineTable {
+  run_id: string
+  source: string
+  field: string
+  reason: string
+  rows: number
+}
+
+export interface LineageLinkageTable {
+  run_id: string
+  source: string
+  link_status: string
+  rows: number
+}
+
+export interface LineageStageTable {
+  run_id: string
+  stage: string
+  rows_in: number
+  rows_out: number
+  duration_ms: number
+}
+
+/** Curated record tables, keyed by table name. */
+export interface RecordTables {
+  gp_event: GpEventTable
+  acute_activity: AcuteActivityTable
+  community_contact: CommunityContactTable
+  adult_social_care_event: AdultSocialCareEventTable
+  childrens_social_care_episode: ChildrensSocialCareEpisodeTable
+  housing_record: HousingRecordTable
+  benefit_claim: BenefitClaimTable
+  education_record: EducationRecordTable
+}
+
+export interface WarehouseSchema extends RecordTables {
+  practice: PracticeTable
+  person: PersonTable
+  household: HouseholdTable
+  run: RunTable
+  lineage_input: LineageInputTable
+  lineage_quarantine: LineageQuarantineTable
+  lineage_linkage: LineageLinkageTable
+  lineage_stage: LineageStageTable
+}

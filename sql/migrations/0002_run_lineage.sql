@@ -1,0 +1,55 @@
+-- What each run read, did and published: the lineage an IG reviewer queries.
+-- Counts only; never a value from a resident's record.
+
+create table run (
+  run_id text primary key,
+  started_at text not null,
+  finished_at text,
+  status text not null,
+  failure_reason text,
+  as_of text not null,
+  software_version text not null,
+  config_version text not null,
+  key_fingerprint text,
+  lineage_json text not null
+);
+
+create table lineage_input (
+  run_id text not null references run (run_id),
+  source text not null,
+  status text not null,
+  path text,
+  bytes integer,
+  sha256 text,
+  rows_read integer not null,
+  rows_accepted integer not null,
+  rows_quarantined integer not null,
+  unknown_columns text,
+  primary key (run_id, source)
+);
+
+create table lineage_quarantine (
+  run_id text not null references run (run_id),
+  source text not null,
+  field text not null,
+  reason text not null,
+  rows integer not null,
+  primary key (run_id, source, field, reason)
+);
+
+create table lineage_linkage (
+  run_id text not null references run (run_id),
+  source text not null,
+  link_status text not null,
+  rows integer not null,
+  primary key (run_id, source, link_status)
+);
+
+create table lineage_stage (
+  run_id text not null references run (run_id),
+  stage text not null,
+  rows_in integer not null,
+  rows_out integer not null,
+  duration_ms integer not null,
+  primary key (run_id, stage)
+);

@@ -1,0 +1,57 @@
+/**
+ * Dates as partners send them, and ages derived from them.
+ *
+ * The extract contract accepts `YYYY-MM-DD` and `DD/MM/YYYY` and nothing else;
+ * a date that does not exist on the calendar (31/02/2024) is invalid. Dates are
+ * carried through the pipeline as ISO `YYYY-MM-DD` strings, which sort and
+ * compare correctly as text and need no time zone.
+ */
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})$/
+const UK = /^(\d{2})\/(\d{2})\/(\d{4})$/
+
+const isRealDate = (year: number, month: number, day: number): boolean => {
+  if (month < 1 || month > 12 || day < 1) return false
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate()
+  return day <= daysInMonth
+}
+
+const pad = (n: number, width: number): string => String(n).padStart(width, "0")
+
+/** The ISO form of a date in either accepted format, or undefined if it is not one. */
+export const parseExtractDate = (raw: string): string | undefined => {
+  let year: number, month: number, day: number
+  const iso = ISO.exec(raw)
+  if (iso) {
+    year = Number(iso[1]); month = Number(iso[2]); day = Number(iso[3])
+  } else {
+    const uk = UK.exec(raw)
+    if (!uk) return undefined
+    day = Number(uk[1]); month = Number(uk[2]); year = Number(uk[3])
+  }
+  if (year < 1800 || !isRealDate(year, month, day)) return undefined
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`
+}
+
+/** Whole years between an ISO birth date and an ISO reference date. */
+export const ageInYears = (dateOfBirth: string, onDate: string): number => {
+  const [by, bm, bd] = dateOfBirth.split("-").map(Number) as [number, number, number]
+  const [y, m, d] = onDate.split("-").map(Number) as [number, number, number]
+  const hadBirthday = m > bm || (m === bm && d >= bd)
+  return y - by - (hadBirthday ? 0 : 1)
+}
+
+/** Days from `from` to `to` (ISO dates); negative when `to` is earlier. */
+export const daysBetween = (from: string, to: string): number =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000)
+
+/** The ISO date `days` days after `date` (or before, when negative). */
+export const addDays = (date: string, days: number): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+
+/** Five-year age bands up to 85+, the bands used in every count we publish. */
+export const ageBand = (age: number): string => {
+  if (age >= 85) return "85+"
+  const low = Math.floor(age / 5) * 5
+  return `${pad(low, 2)}-${pad(low + 4, 2)}`
+}

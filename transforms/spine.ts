@@ -1,0 +1,109 @@
+/**
+ * The population spine: from every decoded GP registration row to one
+ * pseudonymised `person` row per resident, and the index that links other
+ * sources' records to them by NHS number.
+ *
+ * Everything identifying stays in this module's inputs and in the in-memory
+ * index; the `person` rows keep only what the identifier policy allows: year
+ * of birth, age and age band on the as-of date, sex, ethnic category, LSOA and
+ * deprivation decile (or the postcode district), practice, and `household_id`.
+ */
+import type { GpRegistration } from "../schemas/sources/gpRegistrations.js"
+import type { PersonTable } from "../schemas/warehouse.js"
+import { ageBand, ageInYears } from "./extractDate.js"
+import { postcodeDistrict } from "./postcode.js"
+import { decideResidency, type ResidencyStatus } from "./residency.js"
+
+export interface AreaOfPostcode {
+  readonly lsoa: string
+  readonly imdDecile: number | undefined
+}
+
+export interface SpineInputs {
+  readonly registrations: ReadonlyMap<string, ReadonlyArray<GpRegistration>>
+  readonly coveredPractices: ReadonlySet<string>
+  readonly optedOut: ReadonlySet<string>
+  readonly areaOfPostcode: ReadonlyMap<string, AreaOfPostcode>
+  readonly asOf: string
+  readonly personIdOf: (nhsNumber: string) => string
+  readonly householdIdOf: (uprn: string) => string
+}
+
+/** A resident as held in memory during linkage: identifiers included, never stored. */
+export interface SpineResident {
+  readonly nhsNumber: string
+  readonly registration: GpRegistration
+  readonly person: PersonTable
+}
+
+export interface Spine {
+  /** Residents in `person_id` order, so the warehouse is written deterministically. */
+  readonly residents: ReadonlyArray<SpineResident>
+  readonly residentByNhsNumber: ReadonlyMap<string, SpineResident>
+  /** People on the spine by residency status (before opt-outs). */
+  readonly peopleByStatus: Readonly<Record<ResidencyStatus, number>>
+  readonly conflictingDateOfBirth: number
+  /** Residents excluded because they opted out of secondary use. */
+  readonly optedOutResidents: number
+}
+
+const toPerson = (registration: GpRegistration, inputs: SpineInputs): PersonTable => {
+  const age = ageInYears(registration.date_of_birth, inputs.asOf)
+  const area = inputs.areaOfPostcode.get(registration.postcode)
+  return {
+    person_id: inputs.personIdOf(registration.nhs_number),
+    year_of_birth: Number(registration.date_of_birth.slice(0, 4)),
+    age_years: age,
+    age_band: ageBand(age),
+    sex: registration.sex,
+    ethnic_category: registration.ethnic_category ?? null,
+    practice_code: registration.practice_code,
+    registration_date: registration.registration_date,
+    lsoa: area?.lsoa ?? null,
+    imd_decile: area?.imdDecile ?? null,
+    postcode_district: postcodeDistrict(registration.postcode),
+    household_id: registration.uprn === undefined ? null : inputs.householdIdOf(registration.uprn)
+  }
+}
+
+const registrationFacts = (row: GpRegistration) => ({
+  practiceCode: row.practice_code,
+  registrationDate: row.registration_date,
+  deregistrationDate: row.deregistration_date,
+  dateOfDeath: row.date_of_death,
+  dateOfBirth: row.date_of_birth,
+  row
+})
+
+export const buildSpine = (inputs: SpineInputs): Spine => {
+  const peopleByStatus: Record<ResidencyStatus, number> = {
+    resident: 0,
+    deregistered: 0,
+    not_yet_registered: 0,
+    deceased: 0,
+    practice_not_covered: 0
+  }
+  let conflictingDateOfBirth = 0
+  let optedOutResidents = 0
+  const residents: Array<SpineResident> = []
+  for (const [nhsNumber, rows] of inputs.registrations) {
+    const decision = decideResidency(rows.map(registrationFacts), inputs.asOf, inputs.coveredPractices)
+    peopleByStatus[decision.status]++
+    if (decision.conflictingDateOfBirth) conflictingDateOfBirth++
+    if (decision.status !== "resident") continue
+    if (inputs.optedOut.has(nhsNumber)) {
+      optedOutResidents++
+      continue
+    }
+    const registration = decision.registration.row
+    residents.push({ nhsNumber, registration, person: toPerson(registration, inputs) })
+  }
+  residents.sort((a, b) => (a.person.person_id < b.person.person_id ? -1 : 1))
+  return {
+    residents,
+    residentByNhsNumber: new Map(residents.map((resident) => [resident.nhsNumber, resident])),
+    peopleByStatus,
+    conflictingDateOfBirth,
+    optedOutResidents
+  }
+}
