@@ -1,0 +1,151 @@
+import { createHmac } from "node:crypto"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { parse } from "csv-parse/sync"
+import { beforeAll, describe, expect, it } from "vitest"
+import { FIXTURE_AS_OF, newKey, openWarehouse, repoRoot, runFixtures, tempDir, type WsdResult } from "./wsdCommand.js"
+
+interface Persona {
+  readonly persona: string
+  readonly nhs_number: string
+  readonly uprn: string
+}
+
+const personas = new Map(
+  (parse(fs.readFileSync(path.join(repoRoot, "fixtures", "personas.csv")), { columns: true }) as Array<Persona>).map((p) => [p.persona, p])
+)
+
+const WINDOW_START = "2025-11-21"
+
+describe("wsd run on the bundled fixtures", () => {
+  let out: string
+  let key: Buffer
+  let result: WsdResult
+  const idOf = (persona: string) =>
+    createHmac("sha256", key).update(`nhs_number:${personas.get(persona)!.nhs_number}`).digest("hex").slice(0, 32)
+
+  beforeAll(() => {
+    const dir = tempDir("e2e")
+    const keyFile = newKey(dir)
+    key = Buffer.from(fs.readFileSync(keyFile, "utf8").trim(), "hex")
+    out = path.join(dir, "out")
+    result = runFixtures({ out, keyFile })
+  })
+
+  it("exits 0 and publishes through a link to a complete release", () => {
+    expect(result.status, result.stderr).toBe(0)
+    expect(fs.lstatSync(out).isSymbolicLink()).toBe(true)
+    expect(fs.existsSync(path.join(out, "warehouse.sqlite"))).toBe(true)
+    expect(fs.statSync(path.join(out, "warehouse.sqlite")).mode & 0o777).toBe(0o640)
+    expect(result.stdout).toContain("28 residents")
+  })
+
+  it("records every input with rows read = accepted + quarantined, and the reasons", () => {
+    const db = openWarehouse(out)
+    const inputs = db.prepare("select * from lineage_input order by source").all() as Array<Record<string, number | string>>
+    expect(inputs.map((input) => input.source)).toEqual([
+      "acute_activity", "adult_social_care", "benefits", "childrens_social_care", "community_contacts", "education",
+      "gp_events", "gp_registrations", "housing", "opt_outs", "postcode_lsoa", "practices"
+    ])
+    for (const input of inputs) {
+      expect(input.status).toBe("loaded")
+      expect(Number(input.rows_read)).toBe(Number(input.rows_accepted) + Number(input.rows_quarantined))
+      expect(String(input.sha256)).toMatch(/^[0-9a-f]{64}$/)
+    }
+    const reasons = db.prepare("select source, field, reason, rows from lineage_quarantine order by source").all()
+    expect(reasons).toEqual([
+      { source: "acute_activity", field: "end_date", reason: "end_before_start", rows: 1 },
+      { source: "adult_social_care", field: "weekly_cost", reason: "negative_money", rows: 1 },
+      { source: "community_contacts", field: "service", reason: "unknown_code", rows: 1 },
+      { source: "gp_events", field: "event_date", reason: "invalid_date", rows: 1 },
+      { source: "gp_registrations", field: "nhs_number", reason: "nhs_number_check_digit", rows: 1 }
+    ])
+    db.close()
+  })
+
+  it("keeps exactly the residents: registered, alive and at a partnership practice on the as-of date", () => {
+    const db = openWarehouse(out)
+    const ids = new Set((db.prepare("select person_id from person").all() as Array<{ person_id: string }>).map((row) => row.person_id))
+    expect(ids.size).toBe(28)
+    for (const resident of ["joan", "pete", "zainab", "amir", "layla", "yusuf", "daniel", "david", "mover", "dob_conflict"]) {
+      expect(ids.has(idOf(resident)), resident).toBe(true)
+    }
+    for (const absent of ["deceased", "moved_away", "uncovered", "opted_out"]) {
+      expect(ids.has(idOf(absent)), absent).toBe(false)
+    }
+    const mover = db.prepare("select practice_code from person where person_id = ?").get(idOf("mover"))
+    expect(mover).toEqual({ practice_code: "F84004" })
+    const joan = db.prepare("select age_years, age_band, year_of_birth, sex, postcode_district, lsoa, imd_decile from person where person_id = ?").get(idOf("joan"))
+    expect(joan).toEqual({ age_years: 73, age_band: "70-74", year_of_birth: 1953, sex: "female", postcode_district: "E1", lsoa: "E01004290", imd_decile: 2 })
+    db.close()
+  })
+
+  it("links the personas' health records by NHS number", () => {
+    const db = openWarehouse(out)
+    const count = (query: string, ...params: Array<string>) => (db.prepare(query).get(...params) as { n: number }).n
+    expect(count(
+      "select count(*) n from acute_activity where person_id = ? and activity_type = 'AE' and start_date >= ?",
+      idOf("joan"),
+      WINDOW_START
+    )).toBe(6)
+    expect(count(
+      "select count(*) n from acute_activity where person_id = ? and admission_category = 'non_elective' and start_date >= ?",
+      idOf("pete"),
+      WINDOW_START
+    )).toBe(2)
+    expect(count("select count(*) n from gp_event where person_id = ? and snomed_code = '13645005'", idOf("joan"))).toBe(1)
+    expect(count("select count(*) n from gp_event where person_id = ? and snomed_code = '231504006'", idOf("zainab"))).toBe(1)
+    db.close()
+  })
+
+  it("puts Zainab's family at one address and keeps the twins apart", () => {
+    const db = openWarehouse(out)
+    const household = (persona: string) =>
+      (db.prepare("select household_id from person where person_id = ?").get(idOf(persona)) as { household_id: string }).household_id
+    const family = ["zainab", "amir", "layla", "yusuf"].map(household)
+    expect(new Set(family).size).toBe(1)
+    expect(db.prepare("select residents from household where household_id = ?").get(family[0])).toEqual({ residents: 4 })
+    expect(idOf("daniel")).not.toBe(idOf("david"))
+    expect(household("daniel")).toBe(household("david"))
+    const joanHousehold = db.prepare("select residents from household where household_id = ?").get(household("joan"))
+    expect(joanHousehold).toEqual({ residents: 1 })
+    db.close()
+  })
+
+  it("counts every record's linkage, keeps unlinked records, and drops opted-out people's records", () => {
+    const db = openWarehouse(out)
+    const linkage = Object.fromEntries(
+      (db.prepare("select source, link_status, rows from lineage_linkage").all() as Array<{ source: string; link_status: string; rows: number }>)
+        .map((row) => [`${row.source}/${row.link_status}`, row.rows])
+    )
+    expect(linkage["acute_activity/opted_out"]).toBe(1)
+    expect(linkage["acute_activity/no_nhs_number"]).toBe(1)
+    expect(linkage["acute_activity/not_resident"]).toBe(1)
+    expect(linkage["housing/no_nhs_number"]).toBe(5)
+    const stored = db.prepare("select link_status, count(*) n from acute_activity group by link_status order by link_status").all()
+    expect(stored).toEqual([
+      { link_status: "linked", n: linkage["acute_activity/linked"] },
+      { link_status: "no_nhs_number", n: 1 },
+      { link_status: "not_resident", n: 1 }
+    ])
+    expect(db.prepare("select count(*) n from acute_activity where person_id = ?").get(idOf("opted_out"))).toEqual({ n: 0 })
+    db.close()
+  })
+
+  it("records the run's lineage in the warehouse and in the published hash chain", () => {
+    const db = openWarehouse(out)
+    const run = db.prepare("select * from run").get() as Record<string, string>
+    expect(run.status).toBe("succeeded")
+    expect(run.as_of).toBe(FIXTURE_AS_OF)
+    expect(run.key_fingerprint).toMatch(/^[0-9a-f]{16}$/)
+    const lineage = JSON.parse(run.lineage_json!) as { spine: Record<string, number> }
+    expect(lineage.spine.conflicting_date_of_birth).toBe(1)
+    expect(lineage.spine.opted_out_residents).toBe(1)
+    db.close()
+    const chain = fs.readFileSync(path.join(out, "lineage", "chain.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line))
+    expect(chain).toHaveLength(1)
+    expect(chain[0].previous_sha256).toBe("0".repeat(64))
+    expect(chain[0].run.outputs[0].path).toBe("warehouse.sqlite")
+    expect(chain[0].run.stages.map((s: { stage: string }) => s.stage)).toContain("load acute_activity")
+  })
+})

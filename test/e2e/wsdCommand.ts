@@ -1,0 +1,62 @@
+/**
+ * Running the built `wsd` command as a user would, and reading what it
+ * published: shared by the end-to-end tests.
+ */
+import { spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import Database from "better-sqlite3"
+
+export const repoRoot = path.join(import.meta.dirname, "..", "..")
+export const fixturesInbox = path.join(repoRoot, "fixtures", "inbox")
+export const FIXTURE_AS_OF = "2026-11-20"
+
+export interface WsdResult {
+  readonly status: number | null
+  readonly stdout: string
+  readonly stderr: string
+  /** The last line on stderr: what happened and what to do. */
+  readonly lastLine: string
+}
+
+export const wsd = (...args: ReadonlyArray<string>): WsdResult => {
+  const bin = path.join(repoRoot, "bin", "wsd.js")
+  if (!fs.existsSync(path.join(repoRoot, "dist", "pipelines", "cli.js"))) {
+    throw new Error("dist/ is missing: run `npm run build` (npm test does it first)")
+  }
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" })
+  const lines = result.stderr.trimEnd().split("\n")
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, lastLine: lines.at(-1) ?? "" }
+}
+
+export const tempDir = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), `wsd-${prefix}-`))
+
+/** A fresh key file, as `wsd keygen` writes it. */
+export const newKey = (dir: string): string => {
+  const keyFile = path.join(dir, "key")
+  const result = wsd("keygen", "--out", keyFile)
+  if (result.status !== 0) throw new Error(`keygen failed: ${result.lastLine}`)
+  return keyFile
+}
+
+/** A copy of the fixture inbox that a test may change. */
+export const copyOfFixtures = (dir: string): string => {
+  const inbox = path.join(dir, "inbox")
+  fs.cpSync(fixturesInbox, inbox, { recursive: true })
+  return inbox
+}
+
+export const runFixtures = (options: { readonly out: string; readonly keyFile: string; readonly inbox?: string }, ...extra: ReadonlyArray<string>) =>
+  wsd("run", "--inbox", options.inbox ?? fixturesInbox, "--out", options.out, "--key-file", options.keyFile, "--as-of", FIXTURE_AS_OF, ...extra)
+
+export const openWarehouse = (out: string) => new Database(path.join(out, "warehouse.sqlite"), { readonly: true })
+
+export const userTables = (db: Database.Database): Array<string> =>
+  (db.prepare("select name from sqlite_master where type = 'table' order by name").all() as Array<{ name: string }>).map((row) => row.name)
+
+/** Every file under `dir`, following the publication link. */
+export const filesUnder = (dir: string): Array<string> =>
+  fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
