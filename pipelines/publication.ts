@@ -19,6 +19,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
 import { PublicationError, UsageError } from "./errors.js"
+import { RunLog } from "./runLog.js"
 
 export interface PublicationArea {
   readonly out: string
@@ -113,7 +114,7 @@ export const holdLock = (area: PublicationArea, runId: string) =>
             nextAction: "wait for it to finish; runs on one output area cannot overlap"
           })
         }
-        yield* Effect.logWarning("clearing a stale lock left by a process that no longer runs")
+        yield* (yield* RunLog).warn("stale lock cleared", { pid: holder.pid ?? 0 })
         fs.rmSync(area.lockFile, { force: true })
       }
       return yield* new UsageError({ message: `cannot take the lock ${area.lockFile}`, nextAction: "remove it if no run is in progress" })

@@ -1,0 +1,111 @@
+/**
+ * The identifier policy as a test: no NHS number, name, date of birth,
+ * postcode, UPRN or council record id from the fixtures may appear in the
+ * warehouse, any published file, the lineage, the logs or the console output.
+ * (The secure area's quarantine is the one place they may be, by design.)
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { parse } from "csv-parse/sync"
+import Database from "better-sqlite3"
+import { beforeAll, describe, expect, it } from "vitest"
+import { checkNhsNumber } from "../../transforms/nhsNumber.js"
+import { normalisePostcode } from "../../transforms/postcode.js"
+import { parseExtractDate } from "../../transforms/extractDate.js"
+import { filesUnder, fixturesInbox, newKey, runFixtures, tempDir, type WsdResult } from "./wsdCommand.js"
+
+const IDENTIFIER_COLUMNS = new Set([
+  "nhs_number", "family_name", "given_name", "date_of_birth", "postcode", "uprn",
+  "client_id", "child_id", "household_ref", "person_ref", "claim_ref", "upn"
+])
+
+/** Every identifier in the fixtures, in every form it could be written. */
+const fixtureIdentifiers = (): Set<string> => {
+  const found = new Set<string>()
+  for (const file of fs.readdirSync(fixturesInbox)) {
+    if (file === "postcode_lsoa.csv") continue // reference data about areas, not people
+    const rows = parse(fs.readFileSync(path.join(fixturesInbox, file)), { bom: true, columns: true }) as Array<Record<string, string>>
+    for (const row of rows) {
+      for (const [header, raw] of Object.entries(row)) {
+        const column = header.trim().toLowerCase().replace(/[\s-]+/g, "_")
+        const value = raw.trim()
+        if (!IDENTIFIER_COLUMNS.has(column) || value === "") continue
+        found.add(value)
+        const nhs = checkNhsNumber(value)
+        if (nhs.valid) found.add(nhs.nhsNumber)
+        const postcode = normalisePostcode(value)
+        if (column === "postcode" && postcode) found.add(postcode).add(postcode.replace(" ", ""))
+        const date = parseExtractDate(value)
+        if (date) found.add(date).add(date.split("-").reverse().join("/"))
+      }
+    }
+  }
+  return found
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
+const findIdentifiers = (text: string, identifiers: ReadonlySet<string>): Array<string> =>
+  [...identifiers].filter((identifier) => new RegExp(`(^|[^A-Za-z0-9])${escape(identifier)}($|[^A-Za-z0-9])`).test(text))
+
+const warehouseText = (file: string): string => {
+  const db = new Database(file, { readonly: true })
+  const tables = (db.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>).map((t) => t.name)
+  const text = tables.map((table) => JSON.stringify(db.prepare(`select * from "${table}"`).all())).join("\n")
+  db.close()
+  return text
+}
+
+describe("no identifier leaves the secure step", () => {
+  const identifiers = fixtureIdentifiers()
+  let dir: string
+  let out: string
+  let result: WsdResult
+
+  beforeAll(() => {
+    dir = tempDir("scan")
+    out = path.join(dir, "out")
+    result = runFixtures({ out, keyFile: newKey(dir) })
+  })
+
+  it("has identifiers to look for", () => {
+    expect(result.status, result.stderr).toBe(0)
+    // 35 registrations alone hold over a hundred distinct identifiers.
+    expect(identifiers.size).toBeGreaterThan(150)
+  })
+
+  it("would see one if it were there", () => {
+    const [nhsNumber] = [...identifiers].filter((identifier) => checkNhsNumber(identifier).valid)
+    expect(findIdentifiers(`{"note":"${nhsNumber}"}`, identifiers)).toContain(nhsNumber)
+    expect(findIdentifiers("Joan,E1 6AN", identifiers)).toEqual(expect.arrayContaining(["Joan", "E1 6AN"]))
+  })
+
+  it("finds none in the warehouse's tables", () => {
+    expect(findIdentifiers(warehouseText(path.join(out, "warehouse.sqlite")), identifiers)).toEqual([])
+  })
+
+  it("finds none in any published file, the lineage or the logs", () => {
+    const stateDir = path.join(dir, ".out.wsd")
+    const files = [
+      ...filesUnder(fs.realpathSync(out)),
+      ...filesUnder(path.join(stateDir, "lineage")),
+      ...filesUnder(path.join(stateDir, "logs"))
+    ]
+    expect(files.length).toBeGreaterThan(3)
+    for (const file of files) {
+      expect(findIdentifiers(fs.readFileSync(file, "latin1"), identifiers), file).toEqual([])
+    }
+  })
+
+  it("finds none in what the command printed", () => {
+    expect(findIdentifiers(result.stdout + result.stderr, identifiers)).toEqual([])
+  })
+
+  it("keeps quarantined rows, identifiers and all, only in the owner-only secure area", () => {
+    const secure = path.join(dir, ".out.wsd", "secure")
+    expect(fs.statSync(secure).mode & 0o077).toBe(0)
+    const quarantined = filesUnder(secure)
+    expect(quarantined.length).toBe(5)
+    for (const file of quarantined) expect(fs.statSync(file).mode & 0o077).toBe(0)
+  })
+})

@@ -1,0 +1,159 @@
+/**
+ * How runs meet the publication: determinism, atomic replacement, failed runs
+ * that leave the previous publication untouched, exit codes and last lines.
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { describe, expect, it } from "vitest"
+import { copyOfFixtures, newKey, openWarehouse, runFixtures, tempDir, userTables, wsd } from "./wsdCommand.js"
+
+/** Tables whose rows describe the run itself (ids, timestamps) rather than the data. */
+const RUN_TABLES = new Set(["run", "lineage_input", "lineage_quarantine", "lineage_linkage", "lineage_stage", "kysely_migration", "kysely_migration_lock"])
+
+const dataTables = (out: string): Record<string, unknown> => {
+  const db = openWarehouse(out)
+  const tables = Object.fromEntries(
+    userTables(db).filter((table) => !RUN_TABLES.has(table)).map((table) => [table, db.prepare(`select * from "${table}"`).all()])
+  )
+  db.close()
+  return tables
+}
+
+const chainOf = (out: string) =>
+  fs.readFileSync(path.join(out, "lineage", "chain.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line))
+
+describe("publication", () => {
+  it("gives identical warehouse contents for the same inputs, as-of date and key", () => {
+    const dir = tempDir("determinism")
+    const keyFile = newKey(dir)
+    const first = path.join(dir, "first")
+    const second = path.join(dir, "second")
+    expect(runFixtures({ out: first, keyFile }).status).toBe(0)
+    expect(runFixtures({ out: second, keyFile }).status).toBe(0)
+    const a = dataTables(first)
+    expect(Object.keys(a)).toContain("person")
+    expect((a["person"] as Array<unknown>).length).toBe(28)
+    expect(dataTables(second)).toEqual(a)
+  })
+
+  it("replaces the publication in one step and chains the second run's lineage to the first", () => {
+    const dir = tempDir("republish")
+    const keyFile = newKey(dir)
+    const out = path.join(dir, "out")
+    expect(runFixtures({ out, keyFile }).status).toBe(0)
+    const firstRelease = fs.realpathSync(out)
+    expect(runFixtures({ out, keyFile }).status).toBe(0)
+    const secondRelease = fs.realpathSync(out)
+    expect(secondRelease).not.toBe(firstRelease)
+    const chain = chainOf(out)
+    expect(chain).toHaveLength(2)
+    expect(chain[1].previous_sha256).toBe(chain[0].sha256)
+    const db = openWarehouse(out)
+    expect(db.prepare("select count(*) n from run").get()).toEqual({ n: 2 })
+    db.close()
+  })
+
+  it("fails a run whose required source is missing with exit 1, leaving the previous publication", () => {
+    const dir = tempDir("missing-source")
+    const keyFile = newKey(dir)
+    const out = path.join(dir, "out")
+    const inbox = copyOfFixtures(dir)
+    expect(runFixtures({ out, keyFile, inbox }).status).toBe(0)
+    const before = fs.realpathSync(out)
+    const warehouseBefore = fs.readFileSync(path.join(out, "warehouse.sqlite"))
+
+    fs.rmSync(path.join(inbox, "gp_events.csv"))
+    const failed = runFixtures({ out, keyFile, inbox })
+    expect(failed.status).toBe(1)
+    expect(failed.lastLine).toContain("required source gp_events missing")
+    expect(failed.lastLine).toContain("gp_events.csv")
+    expect(fs.realpathSync(out)).toBe(before)
+    expect(fs.readFileSync(path.join(out, "warehouse.sqlite")).equals(warehouseBefore)).toBe(true)
+    expect(fs.readdirSync(path.join(dir, ".out.wsd", "staging"))).toEqual([])
+    const chain = fs.readFileSync(path.join(dir, ".out.wsd", "lineage", "chain.jsonl"), "utf8").trim().split("\n")
+    expect(JSON.parse(chain.at(-1)!).run).toMatchObject({ status: "failed" })
+  })
+
+  it("fails a source missing a required column, naming the file and the column", () => {
+    const dir = tempDir("missing-column")
+    const inbox = copyOfFixtures(dir)
+    const file = path.join(inbox, "acute_activity.csv")
+    const lines = fs.readFileSync(file, "utf8").split("\r\n")
+    fs.writeFileSync(file, lines.map((line) => line.split(",").filter((_, i) => i !== 2).join(",")).join("\r\n"))
+    const result = runFixtures({ out: path.join(dir, "out"), keyFile: newKey(dir), inbox })
+    expect(result.status).toBe(1)
+    expect(result.lastLine).toContain("acute_activity.csv has no required column activity_type")
+    expect(fs.existsSync(path.join(dir, "out"))).toBe(false)
+  })
+
+  it("goes on without a missing optional source and reports it", () => {
+    const dir = tempDir("optional")
+    const inbox = copyOfFixtures(dir)
+    fs.rmSync(path.join(inbox, "education.csv"))
+    const out = path.join(dir, "out")
+    expect(runFixtures({ out, keyFile: newKey(dir), inbox }).status).toBe(0)
+    const db = openWarehouse(out)
+    expect(db.prepare("select status from lineage_input where source = 'education'").get()).toEqual({ status: "missing" })
+    db.close()
+  })
+
+  it("fails a source above the quarantine threshold with exit 1", () => {
+    const dir = tempDir("threshold")
+    const config = path.join(dir, "wsd.json")
+    fs.writeFileSync(config, JSON.stringify({ quarantineThreshold: 0.01 }))
+    const result = runFixtures({ out: path.join(dir, "out"), keyFile: newKey(dir) }, "--config", config)
+    expect(result.status).toBe(1)
+    expect(result.lastLine).toMatch(/gp_registrations\.csv: 1 of 35 rows quarantined \(2\.9%, threshold 1%\)/)
+  })
+
+  it("refuses to start without a usable key (exit 2)", () => {
+    const dir = tempDir("key")
+    const out = path.join(dir, "out")
+    const missing = runFixtures({ out, keyFile: path.join(dir, "absent") })
+    expect(missing.status).toBe(2)
+    expect(missing.lastLine).toMatch(/^wsd: key file .*absent cannot be read\. Next: /)
+    const readable = path.join(dir, "readable.key")
+    fs.writeFileSync(readable, "ab".repeat(32), { mode: 0o644 })
+    fs.chmodSync(readable, 0o644)
+    const open = runFixtures({ out, keyFile: readable })
+    expect(open.status).toBe(2)
+    expect(open.lastLine).toContain("chmod 600")
+  })
+
+  it("refuses bad usage with exit 2: an unreadable inbox, a bad date, an unknown option", () => {
+    const dir = tempDir("usage")
+    const keyFile = newKey(dir)
+    const out = path.join(dir, "out")
+    expect(runFixtures({ out, keyFile, inbox: path.join(dir, "nowhere") }).status).toBe(2)
+    const badDate = wsd("run", "--inbox", dir, "--out", out, "--key-file", keyFile, "--as-of", "20/11/2026")
+    expect(badDate.status).toBe(2)
+    expect(badDate.lastLine).toContain("--as-of")
+    expect(wsd("run", "--bogus").status).toBe(2)
+  })
+
+  it("refuses a second run while one holds the lock, and clears a stale lock", () => {
+    const dir = tempDir("lock")
+    const keyFile = newKey(dir)
+    const out = path.join(dir, "out")
+    const lock = path.join(dir, ".out.wsd", "lock")
+    fs.mkdirSync(path.dirname(lock), { recursive: true })
+    fs.writeFileSync(lock, JSON.stringify({ run_id: "20261120T020000000Z-beef", pid: process.pid }))
+    const refused = runFixtures({ out, keyFile })
+    expect(refused.status).toBe(2)
+    expect(refused.lastLine).toContain("another run (20261120T020000000Z-beef")
+    // A pid that cannot exist: the lock's holder has died.
+    fs.writeFileSync(lock, JSON.stringify({ run_id: "20261120T020000000Z-dead", pid: 2 ** 22 + 1 }))
+    expect(runFixtures({ out, keyFile }).status).toBe(0)
+    expect(fs.existsSync(lock)).toBe(false)
+  })
+
+  it("will not replace a directory it did not publish", () => {
+    const dir = tempDir("foreign")
+    const out = path.join(dir, "out")
+    fs.mkdirSync(out)
+    fs.writeFileSync(path.join(out, "precious.txt"), "not ours")
+    const result = runFixtures({ out, keyFile: newKey(dir) })
+    expect(result.status).toBe(2)
+    expect(fs.readFileSync(path.join(out, "precious.txt"), "utf8")).toBe("not ours")
+  })
+})
