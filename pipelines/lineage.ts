@@ -24,6 +24,8 @@ export interface InputLineage {
   readonly rows_read: number
   readonly rows_accepted: number
   readonly rows_quarantined: number
+  /** NHS numbers present but invalid in a column where they are optional (rows kept). */
+  readonly invalid_nhs_numbers?: number
   /** Quarantined rows per `field/reason`. */
   readonly quarantine_reasons: Readonly<Record<string, number>>
   readonly unknown_columns: ReadonlyArray<string>
@@ -60,7 +62,7 @@ export interface RunLineage {
   readonly inputs: ReadonlyArray<InputLineage>
   readonly stages: ReadonlyArray<StageLineage>
   readonly spine: Readonly<Record<string, number | string>>
-  /** Records per source per link status (`linked`, `not_resident`, …, `opted_out`). */
+  /** Records per source by `status` or `status:method` (`linked:nhs_number`, `linked:exact`, `ambiguous:…`, `opted_out`). */
   readonly linkage: Readonly<Record<string, Readonly<Record<string, number>>>>
   readonly outputs: ReadonlyArray<OutputLineage>
 }

@@ -16,9 +16,10 @@ import { postcodeLsoa } from "../schemas/sources/postcodeLsoa.js"
 import { practices, type Practice } from "../schemas/sources/practices.js"
 import type { RecordTables, WarehouseSchema } from "../schemas/warehouse.js"
 import { parseExtractDate } from "../transforms/extractDate.js"
-import { linkByNhsNumber, type NhsNumberIndex } from "../transforms/nhsNumberLinkage.js"
+import { demographicsOf, indexSpine } from "../transforms/demographicMatch.js"
+import { type LinkageIndex, type LinkOutcome, linkRecord } from "../transforms/recordLinkage.js"
 import { householdId, personId } from "../transforms/pseudonym.js"
-import { type AreaOfPostcode, buildSpine } from "../transforms/spine.js"
+import { type AreaOfPostcode, buildSpine, type Spine } from "../transforms/spine.js"
 import { UsageError } from "./errors.js"
 import {
   appendToChain,
@@ -73,9 +74,19 @@ class RunProgress {
   outputs: Array<OutputLineage> = []
   keyFingerprint: string | null = null
 
-  countLink(source: string, status: string): void {
+  readonly invalidNhsNumbers: Record<string, number> = {}
+
+  /** Counts a record under `status` or `status:method` (`linked:nhs_number`, `ambiguous:given_name_initial`). */
+  countLink(source: string, link: LinkOutcome): void {
+    const key = link === "opted_out"
+      ? "opted_out"
+      : link.link_method === null ? link.link_status : `${link.link_status}:${link.link_method}`
     const counts = (this.linkage[source] ??= {})
-    counts[status] = (counts[status] ?? 0) + 1
+    counts[key] = (counts[key] ?? 0) + 1
+  }
+
+  countInvalidNhsNumber(source: string): void {
+    this.invalidNhsNumbers[source] = (this.invalidNhsNumbers[source] ?? 0) + 1
   }
 }
 
@@ -126,7 +137,7 @@ export const nightlyRun = Effect.fn("nightlyRun")(function*(options: RunOptions)
     config_version: configVersion(config),
     config,
     key_fingerprint: progress.keyFingerprint,
-    inputs: progress.inputs,
+    inputs: progress.inputs.map((input) => ({ ...input, invalid_nhs_numbers: progress.invalidNhsNumbers[input.source] ?? 0 })),
     stages: progress.stages,
     spine: progress.spine,
     linkage: progress.linkage,
@@ -231,14 +242,10 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
     ...Object.fromEntries(Object.entries(spine.peopleByStatus).map(([status, n]) => [`people_${status}`, n])),
     residents: spine.residents.length,
     conflicting_date_of_birth: spine.conflictingDateOfBirth,
-    opted_out_residents: spine.optedOutResidents
+    opted_out_residents: spine.optedOutResidents.length
   }
 
-  const index: NhsNumberIndex = {
-    residentPersonId: (nhsNumber) => spine.residentByNhsNumber.get(nhsNumber)?.person.person_id,
-    personIdOf,
-    isOptedOut: (nhsNumber) => spineStage.optedOut.has(nhsNumber)
-  }
+  const index = linkageIndex(spine, personIdOf, spineStage.optedOut)
   const warehouseFile = path.join(staged, "warehouse.sqlite")
   yield* Effect.scoped(
     Effect.gen(function*() {
@@ -251,7 +258,12 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
           for (const recordSource of RECORD_SOURCES) {
             yield* loadRecordSource(recordSource as RecordSource<unknown, keyof RecordTables>, { db, index, householdIdOf, reader, progress })
           }
-          yield* stage(progress, "models", runModel(db, "household"), () => ({ rowsIn: spine.residents.length, rowsOut: 0 }))
+          yield* stage(
+            progress,
+            "models",
+            Effect.andThen(runModel(db, "person_household"), runModel(db, "household")),
+            () => ({ rowsIn: spine.residents.length, rowsOut: spine.residents.length })
+          )
         })
       )
       yield* reader.failIfRequiredFailed()
@@ -280,9 +292,37 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
 const sortedPractices = (rows: ReadonlyArray<Practice>) =>
   [...new Map(rows.map((row) => [row.practice_code, row])).values()].sort((a, b) => (a.practice_code < b.practice_code ? -1 : 1))
 
+/**
+ * Everything linkage needs: residents by NHS number, and residents and
+ * opted-out people by demographics (the latter so that their council records,
+ * which have no NHS number, are recognised and excluded too).
+ */
+const linkageIndex = (
+  spine: Spine,
+  personIdOf: (nhsNumber: string) => string,
+  optedOut: ReadonlySet<string>
+): LinkageIndex => {
+  const optedOutPeople = spine.optedOutResidents.map(({ nhsNumber, registration }) => ({
+    personId: personIdOf(nhsNumber),
+    demographics: demographicsOf(registration)
+  }))
+  const optedOutPersonIds = new Set(optedOutPeople.map((person) => person.personId))
+  const people = [
+    ...spine.residents.map((resident) => ({ personId: resident.person.person_id, demographics: demographicsOf(resident.registration) })),
+    ...optedOutPeople
+  ].flatMap(({ demographics, personId }) => (demographics === undefined ? [] : [{ personId, demographics }]))
+  return {
+    residentPersonId: (nhsNumber) => spine.residentByNhsNumber.get(nhsNumber)?.person.person_id,
+    personIdOf,
+    isOptedOut: (nhsNumber) => optedOut.has(nhsNumber),
+    demographic: indexSpine(people),
+    isOptedOutPerson: (personId) => optedOutPersonIds.has(personId)
+  }
+}
+
 interface LoadContext {
   readonly db: WarehouseDb
-  readonly index: NhsNumberIndex
+  readonly index: LinkageIndex
   readonly householdIdOf: (uprn: string) => string
   readonly reader: SourceReader
   readonly progress: RunProgress
@@ -298,8 +338,10 @@ const loadRecordSource = <Row, Table extends keyof RecordTables>(
   const curateBatch = (rows: ReadonlyArray<NumberedRow<Row>>) => {
     const curated: Array<RecordTables[Table]> = []
     for (const { row, value } of rows) {
-      const link = linkByNhsNumber(index, recordSource.nhsNumberOf(value))
-      progress.countLink(name, link === "opted_out" ? "opted_out" : link.link_status)
+      const nhsNumber = recordSource.nhsNumberOf(value)
+      if (typeof nhsNumber === "object" && !nhsNumber.valid) progress.countInvalidNhsNumber(name)
+      const link = linkRecord(index, nhsNumber, recordSource.demographicsOf(value))
+      progress.countLink(name, link)
       if (link === "opted_out") continue
       curated.push(recordSource.curate(value, { sourceRow: row, link, householdIdOf }))
     }
@@ -343,6 +385,7 @@ const writeRunTables = (db: WarehouseDb, context: BuildContext, lineageDir: stri
       rows_read: input.rows_read,
       rows_accepted: input.rows_accepted,
       rows_quarantined: input.rows_quarantined,
+      invalid_nhs_numbers: progress.invalidNhsNumbers[input.source] ?? 0,
       unknown_columns: input.unknown_columns.length === 0 ? null : input.unknown_columns.join(",")
     })))
     yield* insertRows(db, "lineage_quarantine", progress.inputs.flatMap((input) =>
@@ -352,7 +395,10 @@ const writeRunTables = (db: WarehouseDb, context: BuildContext, lineageDir: stri
       })
     ))
     yield* insertRows(db, "lineage_linkage", Object.entries(progress.linkage).flatMap(([source, counts]) =>
-      Object.entries(counts).map(([link_status, rows]) => ({ run_id: runId, source, link_status, rows }))
+      Object.entries(counts).map(([outcome, rows]) => {
+        const [link_status = outcome, link_method = ""] = outcome.split(":")
+        return { run_id: runId, source, link_status, link_method, rows }
+      })
     ))
     yield* insertRows(db, "lineage_stage", progress.stages.map((s) => ({ run_id: runId, ...s })))
   })

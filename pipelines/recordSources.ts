@@ -14,6 +14,7 @@ import { gpEvents } from "../schemas/sources/gpEvents.js"
 import { housing } from "../schemas/sources/housing.js"
 import type { RecordTables } from "../schemas/warehouse.js"
 import * as curation from "../transforms/curation.js"
+import { type Demographics, demographicsOf } from "../transforms/demographicMatch.js"
 import type { NhsNumberCheck } from "../transforms/nhsNumber.js"
 
 export interface RecordSource<Row, Table extends keyof RecordTables> {
@@ -21,45 +22,52 @@ export interface RecordSource<Row, Table extends keyof RecordTables> {
   readonly table: Table
   /** The row's NHS number; council sources without one return undefined. */
   readonly nhsNumberOf: (row: Row) => NhsNumberCheck | string | undefined
+  /** Names, date of birth and postcode for demographic matching, where the source has them. */
+  readonly demographicsOf: (row: Row) => Demographics | undefined
   readonly curate: (row: Row, context: curation.CurationContext) => RecordTables[Table]
 }
 
 const recordSource = <Row, Table extends keyof RecordTables>(definition: RecordSource<Row, Table>) => definition
 
-const noNhsNumber = () => undefined
+const none = () => undefined
 
 export const RECORD_SOURCES = [
   recordSource({
     source: gpEvents,
     table: "gp_event",
     nhsNumberOf: (row) => row.nhs_number,
+    demographicsOf: none,
     curate: curation.curateGpEvent
   }),
   recordSource({
     source: acuteActivity,
     table: "acute_activity",
     nhsNumberOf: (row) => row.nhs_number,
+    demographicsOf: none,
     curate: curation.curateAcuteActivity
   }),
   recordSource({
     source: communityContacts,
     table: "community_contact",
     nhsNumberOf: (row) => row.nhs_number,
+    demographicsOf: none,
     curate: curation.curateCommunityContact
   }),
   recordSource({
     source: adultSocialCare,
     table: "adult_social_care_event",
     nhsNumberOf: (row) => row.nhs_number,
+    demographicsOf,
     curate: curation.curateAdultSocialCare
   }),
   recordSource({
     source: childrensSocialCare,
     table: "childrens_social_care_episode",
     nhsNumberOf: (row) => row.nhs_number,
+    demographicsOf,
     curate: curation.curateChildrensSocialCare
   }),
-  recordSource({ source: housing, table: "housing_record", nhsNumberOf: noNhsNumber, curate: curation.curateHousing }),
-  recordSource({ source: benefits, table: "benefit_claim", nhsNumberOf: noNhsNumber, curate: curation.curateBenefitClaim }),
-  recordSource({ source: education, table: "education_record", nhsNumberOf: noNhsNumber, curate: curation.curateEducation })
+  recordSource({ source: housing, table: "housing_record", nhsNumberOf: none, demographicsOf, curate: curation.curateHousing }),
+  recordSource({ source: benefits, table: "benefit_claim", nhsNumberOf: none, demographicsOf, curate: curation.curateBenefitClaim }),
+  recordSource({ source: education, table: "education_record", nhsNumberOf: none, demographicsOf, curate: curation.curateEducation })
 ] as const

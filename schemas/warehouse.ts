@@ -5,8 +5,8 @@
  */
 
 /** How a record reached (or failed to reach) a resident. */
-export type { LinkStatus } from "../transforms/nhsNumberLinkage.js"
-import type { LinkStatus } from "../transforms/nhsNumberLinkage.js"
+export type { LinkStatus } from "../transforms/recordLinkage.js"
+import type { LinkStatus } from "../transforms/recordLinkage.js"
 
 /** Columns every curated record table shares. */
 export interface LinkedRecord {
@@ -138,6 +138,7 @@ export interface LineageInputTable {
   rows_read: number
   rows_accepted: number
   rows_quarantined: number
+  invalid_nhs_numbers: number
   unknown_columns: string | null
 }
 
@@ -153,6 +154,7 @@ export interface LineageLinkageTable {
   run_id: string
   source: string
   link_status: string
+  link_method: string
   rows: number
 }
 

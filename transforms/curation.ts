@@ -25,7 +25,7 @@ import type {
   HousingRecordTable
 } from "../schemas/warehouse.js"
 import { daysBetween } from "./extractDate.js"
-import type { Link } from "./nhsNumberLinkage.js"
+import type { Link } from "./recordLinkage.js"
 
 /** What curation needs besides the row: its number, its link, and the address pseudonym. */
 export interface CurationContext {

@@ -43,8 +43,12 @@ export interface Spine {
   /** People on the spine by residency status (before opt-outs). */
   readonly peopleByStatus: Readonly<Record<ResidencyStatus, number>>
   readonly conflictingDateOfBirth: number
-  /** Residents excluded because they opted out of secondary use. */
-  readonly optedOutResidents: number
+  /**
+   * Residents excluded because they opted out of secondary use: kept in memory
+   * only so that their council records, which carry no NHS number, can be
+   * recognised and excluded too.
+   */
+  readonly optedOutResidents: ReadonlyArray<{ readonly nhsNumber: string; readonly registration: GpRegistration }>
 }
 
 const toPerson = (registration: GpRegistration, inputs: SpineInputs): PersonTable => {
@@ -84,18 +88,18 @@ export const buildSpine = (inputs: SpineInputs): Spine => {
     practice_not_covered: 0
   }
   let conflictingDateOfBirth = 0
-  let optedOutResidents = 0
+  const optedOutResidents: Array<{ nhsNumber: string; registration: GpRegistration }> = []
   const residents: Array<SpineResident> = []
   for (const [nhsNumber, rows] of inputs.registrations) {
     const decision = decideResidency(rows.map(registrationFacts), inputs.asOf, inputs.coveredPractices)
     peopleByStatus[decision.status]++
     if (decision.conflictingDateOfBirth) conflictingDateOfBirth++
     if (decision.status !== "resident") continue
+    const registration = decision.registration.row
     if (inputs.optedOut.has(nhsNumber)) {
-      optedOutResidents++
+      optedOutResidents.push({ nhsNumber, registration })
       continue
     }
-    const registration = decision.registration.row
     residents.push({ nhsNumber, registration, person: toPerson(registration, inputs) })
   }
   residents.sort((a, b) => (a.person.person_id < b.person.person_id ? -1 : 1))

@@ -24,6 +24,8 @@ create table lineage_input (
   rows_read integer not null,
   rows_accepted integer not null,
   rows_quarantined integer not null,
+  -- NHS numbers present but invalid in optional columns (the rows were kept)
+  invalid_nhs_numbers integer not null,
   unknown_columns text,
   primary key (run_id, source)
 );
@@ -37,12 +39,16 @@ create table lineage_quarantine (
   primary key (run_id, source, field, reason)
 );
 
+-- Records per source by how they linked: link_status as in the record tables,
+-- link_method the NHS number or demographic tier ('' when none); opted_out
+-- counts records excluded for an opt-out.
 create table lineage_linkage (
   run_id text not null references run (run_id),
   source text not null,
   link_status text not null,
+  link_method text not null,
   rows integer not null,
-  primary key (run_id, source, link_status)
+  primary key (run_id, source, link_status, link_method)
 );
 
 create table lineage_stage (

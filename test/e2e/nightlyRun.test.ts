@@ -114,21 +114,40 @@ describe("wsd run on the bundled fixtures", () => {
 
   it("counts every record's linkage, keeps unlinked records, and drops opted-out people's records", () => {
     const db = openWarehouse(out)
-    const linkage = Object.fromEntries(
-      (db.prepare("select source, link_status, rows from lineage_linkage").all() as Array<{ source: string; link_status: string; rows: number }>)
-        .map((row) => [`${row.source}/${row.link_status}`, row.rows])
-    )
-    expect(linkage["acute_activity/opted_out"]).toBe(1)
-    expect(linkage["acute_activity/no_nhs_number"]).toBe(1)
-    expect(linkage["acute_activity/not_resident"]).toBe(1)
-    expect(linkage["housing/no_nhs_number"]).toBe(5)
+    const linkage = (source: string) =>
+      Object.fromEntries(
+        (db.prepare("select link_status, link_method, rows from lineage_linkage where source = ?").all(source) as Array<
+          { link_status: string; link_method: string; rows: number }
+        >).map((row) => [row.link_method === "" ? row.link_status : `${row.link_status}:${row.link_method}`, row.rows])
+      )
+    expect(linkage("acute_activity")).toMatchObject({ opted_out: 1, no_nhs_number: 1, not_resident: 1 })
+    expect(linkage("housing")).toEqual({ "linked:exact": 4, "linked:given_name_variant": 1, opted_out: 1 })
     const stored = db.prepare("select link_status, count(*) n from acute_activity group by link_status order by link_status").all()
     expect(stored).toEqual([
-      { link_status: "linked", n: linkage["acute_activity/linked"] },
+      { link_status: "linked", n: linkage("acute_activity")["linked:nhs_number"] },
       { link_status: "no_nhs_number", n: 1 },
       { link_status: "not_resident", n: 1 }
     ])
     expect(db.prepare("select count(*) n from acute_activity where person_id = ?").get(idOf("opted_out"))).toEqual({ n: 0 })
+    expect(db.prepare("select count(*) n from housing_record").get()).toEqual({ n: 5 })
+    db.close()
+  })
+
+  it("links council records without NHS numbers by demographics, recording the tier", () => {
+    const db = openWarehouse(out)
+    const pete = db.prepare("select link_status, link_method, tenure, notice_served from housing_record where person_id = ?").get(idOf("pete"))
+    expect(pete).toEqual({ link_status: "linked", link_method: "given_name_variant", tenure: "sheltered", notice_served: 1 })
+    expect(db.prepare("select link_method from benefit_claim where person_id = ?").get(idOf("pete"))).toEqual({ link_method: "exact" })
+    const amir = db.prepare("select link_method, sen_provision, sen_primary_need from education_record where person_id = ?").get(idOf("amir"))
+    expect(amir).toEqual({ link_method: "exact", sen_provision: "E", sen_primary_need: "ASD" })
+    expect(db.prepare("select count(*) n from education_record where person_id = ?").get(idOf("layla"))).toEqual({ n: 1 })
+    expect(db.prepare("select sen_primary_need from education_record where person_id = ?").get(idOf("daniel"))).toEqual({ sen_primary_need: "SEMH" })
+    expect(db.prepare("select sen_provision from education_record where person_id = ?").get(idOf("david"))).toEqual({ sen_provision: "N" })
+    const ambiguous = db.prepare("select person_id, link_method from childrens_social_care_episode where link_status = 'ambiguous'").all()
+    expect(ambiguous).toEqual([{ person_id: null, link_method: "given_name_initial" }])
+    const input = db.prepare("select invalid_nhs_numbers from lineage_input where source = 'adult_social_care'").get()
+    expect(input).toEqual({ invalid_nhs_numbers: 1 })
+    expect(db.prepare("select count(*) n from adult_social_care_event where link_method = 'exact'").get()).toEqual({ n: 2 })
     db.close()
   })
 

@@ -1,0 +1,145 @@
+/**
+ * Demographic matching: linking a record that has no usable NHS number to a
+ * resident by name, date of birth and postcode, in tiers from strict to loose.
+ *
+ * Each tier is a key built the same way from the spine and from the record;
+ * the spine is indexed by every tier's key once, so matching a record costs a
+ * few map look-ups whatever the borough's size (no pair of records is ever
+ * compared directly). A tier accepts a match only when exactly one resident
+ * has the key. When two or more do (twins, common names) the record is
+ * *ambiguous* and the ladder stops there: a looser tier would only widen the
+ * same doubt, and a guess is worse than no link.
+ */
+import { postcodeSector } from "./postcode.js"
+import { canonicalGivenName, normaliseName, phoneticCode } from "./personName.js"
+
+/** Demographics as matching needs them; names already normalised. */
+export interface Demographics {
+  readonly givenName: string
+  readonly familyName: string
+  /** ISO date. */
+  readonly dateOfBirth: string
+  /** Normalised postcode, when known. */
+  readonly postcode: string | undefined
+}
+
+export const demographicsOf = (raw: {
+  readonly given_name?: string | undefined
+  readonly family_name?: string | undefined
+  readonly date_of_birth: string
+  readonly postcode?: string | undefined
+}): Demographics | undefined => {
+  const givenName = normaliseName(raw.given_name ?? "")
+  const familyName = normaliseName(raw.family_name ?? "")
+  if (givenName === "" || familyName === "") return undefined
+  return { givenName, familyName, dateOfBirth: raw.date_of_birth, postcode: raw.postcode }
+}
+
+/** `YYYY-MM-DD` with day and month swapped, when that is another real-looking date. */
+const transposedDate = (iso: string): string | undefined => {
+  const [year, month, day] = iso.split("-")
+  if (day === month || Number(day) > 12) return undefined
+  return `${year}-${day}-${month}`
+}
+
+export interface MatchTier {
+  /** Recorded on every link the tier makes (`link_method`). */
+  readonly name: string
+  readonly description: string
+  /** The spine's key for a resident. */
+  readonly spineKey: (person: Demographics) => string | undefined
+  /** The key a record is looked up by; defaults to the spine's. */
+  readonly recordKey?: (record: Demographics) => string | undefined
+}
+
+const key = (...parts: ReadonlyArray<string | undefined>): string | undefined =>
+  parts.some((part) => part === undefined || part === "") ? undefined : parts.join("|")
+
+/** The ladder, strictest first. Each tier relaxes one thing; the last two relax the postcode entirely. */
+export const MATCH_TIERS: ReadonlyArray<MatchTier> = [
+  {
+    name: "exact",
+    description: "given name, family name, date of birth and postcode all agree",
+    spineKey: (p) => key(p.givenName, p.familyName, p.dateOfBirth, p.postcode)
+  },
+  {
+    name: "given_name_variant",
+    description: "a known variant of the given name (Pete for Peter, Muhammad for Mohammed)",
+    spineKey: (p) => key(canonicalGivenName(p.givenName), p.familyName, p.dateOfBirth, p.postcode)
+  },
+  {
+    name: "given_name_initial",
+    description: "only the given name's initial agrees",
+    spineKey: (p) => key(p.givenName.slice(0, 1), p.familyName, p.dateOfBirth, p.postcode)
+  },
+  {
+    name: "postcode_sector",
+    description: "the postcode differs within its sector (E1 6AN vs E1 6BX)",
+    spineKey: (p) => key(p.givenName, p.familyName, p.dateOfBirth, p.postcode && postcodeSector(p.postcode))
+  },
+  {
+    name: "phonetic_family_name",
+    description: "the family name sounds the same (Double Metaphone), e.g. Husain for Hussain",
+    spineKey: (p) => key(p.givenName, phoneticCode(p.familyName), p.dateOfBirth, p.postcode)
+  },
+  {
+    name: "swapped_names",
+    description: "given and family names recorded the other way round",
+    spineKey: (p) => key(p.givenName, p.familyName, p.dateOfBirth, p.postcode),
+    recordKey: (r) => key(r.familyName, r.givenName, r.dateOfBirth, r.postcode)
+  },
+  {
+    name: "transposed_date_of_birth",
+    description: "day and month of birth transposed (05/03 for 03/05)",
+    spineKey: (p) => key(p.givenName, p.familyName, p.dateOfBirth, p.postcode),
+    recordKey: (r) => key(r.givenName, r.familyName, transposedDate(r.dateOfBirth), r.postcode)
+  },
+  {
+    name: "names_and_date_of_birth",
+    description: "names (given-name variants allowed) and date of birth agree; the postcode is ignored (moved house)",
+    spineKey: (p) => key(canonicalGivenName(p.givenName), p.familyName, p.dateOfBirth)
+  }
+]
+
+export type DemographicMatch =
+  | { readonly outcome: "linked"; readonly personId: string; readonly tier: string }
+  | { readonly outcome: "ambiguous"; readonly tier: string }
+  | { readonly outcome: "unmatched" }
+
+export interface DemographicIndex {
+  readonly match: (record: Demographics) => DemographicMatch
+}
+
+/** Marks a key held by more than one resident. */
+const SHARED = ""
+
+/** Indexes residents by every tier's key; one pass over the spine. */
+export const indexSpine = (
+  residents: Iterable<{ readonly personId: string; readonly demographics: Demographics }>,
+  tiers: ReadonlyArray<MatchTier> = MATCH_TIERS
+): DemographicIndex => {
+  const byTier = tiers.map(() => new Map<string, string>())
+  for (const { demographics, personId } of residents) {
+    tiers.forEach((tier, i) => {
+      const k = tier.spineKey(demographics)
+      if (k === undefined) return
+      const index = byTier[i]!
+      const existing = index.get(k)
+      index.set(k, existing === undefined || existing === personId ? personId : SHARED)
+    })
+  }
+  return {
+    match: (record) => {
+      for (let i = 0; i < tiers.length; i++) {
+        const tier = tiers[i]!
+        const k = (tier.recordKey ?? tier.spineKey)(record)
+        if (k === undefined) continue
+        const found = byTier[i]!.get(k)
+        if (found === undefined) continue
+        if (found === SHARED) return { outcome: "ambiguous", tier: tier.name }
+        return { outcome: "linked", personId: found, tier: tier.name }
+      }
+      return { outcome: "unmatched" }
+    }
+  }
+}
