@@ -11,6 +11,7 @@ import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
+import type { EquityRow } from "../transforms/linkageEquity.js"
 import { PublicationError } from "./errors.js"
 
 export interface InputLineage {
@@ -64,6 +65,8 @@ export interface RunLineage {
   readonly spine: Readonly<Record<string, number | string>>
   /** Records per source by `status` or `status:method` (`linked:nhs_number`, `linked:exact`, `ambiguous:…`, `opted_out`). */
   readonly linkage: Readonly<Record<string, Readonly<Record<string, number>>>>
+  /** Demographic linkage rate by deprivation and by ethnic category (see transforms/linkageEquity.ts). */
+  readonly linkage_equity: ReadonlyArray<EquityRow>
   readonly outputs: ReadonlyArray<OutputLineage>
 }
 

@@ -17,6 +17,8 @@ import { practices, type Practice } from "../schemas/sources/practices.js"
 import type { RecordTables, WarehouseSchema } from "../schemas/warehouse.js"
 import { parseExtractDate } from "../transforms/extractDate.js"
 import { demographicsOf, indexSpine } from "../transforms/demographicMatch.js"
+import { type EquityContext, LinkageEquity, observeLinkage } from "../transforms/linkageEquity.js"
+import { postcodeDistrict } from "../transforms/postcode.js"
 import { type LinkageIndex, type LinkOutcome, linkRecord } from "../transforms/recordLinkage.js"
 import { householdId, personId } from "../transforms/pseudonym.js"
 import { type AreaOfPostcode, buildSpine, type Spine } from "../transforms/spine.js"
@@ -75,6 +77,7 @@ class RunProgress {
   keyFingerprint: string | null = null
 
   readonly invalidNhsNumbers: Record<string, number> = {}
+  readonly equity = new LinkageEquity()
 
   /** Counts a record under `status` or `status:method` (`linked:nhs_number`, `ambiguous:given_name_initial`). */
   countLink(source: string, link: LinkOutcome): void {
@@ -141,6 +144,7 @@ export const nightlyRun = Effect.fn("nightlyRun")(function*(options: RunOptions)
     stages: progress.stages,
     spine: progress.spine,
     linkage: progress.linkage,
+    linkage_equity: progress.equity.rows(),
     outputs: progress.outputs
   })
 
@@ -231,7 +235,7 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
         personIdOf,
         householdIdOf
       })
-      return { spine, optedOut, practiceRows, registrationRows: [...registrations.values()].reduce((n, rows) => n + rows.length, 0) }
+      return { spine, optedOut, areaOfPostcode, practiceRows, registrationRows: [...registrations.values()].reduce((n, rows) => n + rows.length, 0) }
     }),
     (result) => ({ rowsIn: result.registrationRows, rowsOut: result.spine.residents.length })
   )
@@ -246,6 +250,19 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
   }
 
   const index = linkageIndex(spine, personIdOf, spineStage.optedOut)
+  const ethnicCategories = new Map(spine.residents.map(({ person }) => [person.person_id, person.ethnic_category ?? "unknown"]))
+  const equityContext: EquityContext = {
+    ethnicCategoryOf: (personId) => ethnicCategories.get(personId) ?? "unknown",
+    areaOf: (postcode) => {
+      const decile = postcode === undefined ? undefined : spineStage.areaOfPostcode.get(postcode)?.imdDecile
+      if (decile !== undefined) return { dimension: "imd_decile", category: String(decile) }
+      return { dimension: "postcode_district", category: postcode === undefined ? "unknown" : postcodeDistrict(postcode) }
+    },
+    matchByDemographics: (demographics) => {
+      const match = index.demographic.match(demographics)
+      return match.outcome === "linked" ? match.personId : undefined
+    }
+  }
   const warehouseFile = path.join(staged, "warehouse.sqlite")
   yield* Effect.scoped(
     Effect.gen(function*() {
@@ -256,7 +273,7 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
           yield* insertRows(db, "practice", sortedPractices(practiceRows.map(({ value }) => value)))
           yield* insertRows(db, "person", spine.residents.map((resident) => resident.person))
           for (const recordSource of RECORD_SOURCES) {
-            yield* loadRecordSource(recordSource as RecordSource<unknown, keyof RecordTables>, { db, index, householdIdOf, reader, progress })
+            yield* loadRecordSource(recordSource as RecordSource<unknown, keyof RecordTables>, { db, index, equityContext, householdIdOf, reader, progress })
           }
           yield* stage(
             progress,
@@ -323,6 +340,7 @@ const linkageIndex = (
 interface LoadContext {
   readonly db: WarehouseDb
   readonly index: LinkageIndex
+  readonly equityContext: EquityContext
   readonly householdIdOf: (uprn: string) => string
   readonly reader: SourceReader
   readonly progress: RunProgress
@@ -331,7 +349,7 @@ interface LoadContext {
 /** Streams one record source into its table: decode, link, curate, insert, a batch at a time. */
 const loadRecordSource = <Row, Table extends keyof RecordTables>(
   recordSource: RecordSource<Row, Table>,
-  { db, householdIdOf, index, progress, reader }: LoadContext
+  { db, equityContext, householdIdOf, index, progress, reader }: LoadContext
 ) => {
   const name = recordSource.source.name
   let loaded = 0
@@ -340,9 +358,11 @@ const loadRecordSource = <Row, Table extends keyof RecordTables>(
     for (const { row, value } of rows) {
       const nhsNumber = recordSource.nhsNumberOf(value)
       if (typeof nhsNumber === "object" && !nhsNumber.valid) progress.countInvalidNhsNumber(name)
-      const link = linkRecord(index, nhsNumber, recordSource.demographicsOf(value))
+      const demographics = recordSource.demographicsOf(value)
+      const link = linkRecord(index, nhsNumber, demographics)
       progress.countLink(name, link)
       if (link === "opted_out") continue
+      observeLinkage(progress.equity, equityContext, name, link, demographics)
       curated.push(recordSource.curate(value, { sourceRow: row, link, householdIdOf }))
     }
     loaded += curated.length
@@ -401,4 +421,5 @@ const writeRunTables = (db: WarehouseDb, context: BuildContext, lineageDir: stri
       })
     ))
     yield* insertRows(db, "lineage_stage", progress.stages.map((s) => ({ run_id: runId, ...s })))
+    yield* insertRows(db, "lineage_linkage_equity", progress.equity.rows().map((row) => ({ run_id: runId, ...row })))
   })

@@ -158,6 +158,15 @@ export interface LineageLinkageTable {
   rows: number
 }
 
+export interface LineageLinkageEquityTable {
+  run_id: string
+  source: string
+  dimension: string
+  category: string
+  records: number
+  linked: number
+}
+
 export interface LineageStageTable {
   run_id: string
   stage: string
@@ -187,4 +196,5 @@ export interface WarehouseSchema extends RecordTables {
   lineage_quarantine: LineageQuarantineTable
   lineage_linkage: LineageLinkageTable
   lineage_stage: LineageStageTable
+  lineage_linkage_equity: LineageLinkageEquityTable
 }

@@ -59,3 +59,16 @@ create table lineage_stage (
   duration_ms integer not null,
   primary key (run_id, stage)
 );
+
+-- Demographic linkage rate by deprivation (the record's IMD decile, or postcode
+-- district without a lookup) and by ethnic category (measured on records whose
+-- NHS number proves who they are: would demographics alone have found them?).
+create table lineage_linkage_equity (
+  run_id text not null references run (run_id),
+  source text not null,
+  dimension text not null,
+  category text not null,
+  records integer not null,
+  linked integer not null,
+  primary key (run_id, source, dimension, category)
+);

@@ -151,6 +151,20 @@ describe("wsd run on the bundled fixtures", () => {
     db.close()
   })
 
+  it("measures demographic linkage by deprivation and by ethnic category", () => {
+    const db = openWarehouse(out)
+    const rows = db.prepare("select source, dimension, category, records, linked from lineage_linkage_equity").all()
+    // The twins' ambiguous record lives in IMD decile 2 and did not link.
+    expect(rows).toContainEqual({ source: "childrens_social_care", dimension: "imd_decile", category: "2", records: 1, linked: 0 })
+    // Zainab's family (decile 3) linked from education; E2 has no lookup entry for one ASC record, so its district is used.
+    expect(rows).toContainEqual({ source: "education", dimension: "imd_decile", category: "3", records: 2, linked: 2 })
+    expect(rows).toContainEqual({ source: "adult_social_care", dimension: "postcode_district", category: "E2", records: 1, linked: 1 })
+    // Records with a proving NHS number check whether demographics alone would have found the same resident.
+    const byEthnicity = rows.filter((row) => (row as { dimension: string }).dimension === "ethnic_category")
+    expect(byEthnicity.length).toBeGreaterThan(0)
+    db.close()
+  })
+
   it("records the run's lineage in the warehouse and in the published hash chain", () => {
     const db = openWarehouse(out)
     const run = db.prepare("select * from run").get() as Record<string, string>

@@ -8,12 +8,12 @@ import { describe, expect, it } from "vitest"
 import { copyOfFixtures, newKey, openWarehouse, runFixtures, tempDir, userTables, wsd } from "./wsdCommand.js"
 
 /** Tables whose rows describe the run itself (ids, timestamps) rather than the data. */
-const RUN_TABLES = new Set(["run", "lineage_input", "lineage_quarantine", "lineage_linkage", "lineage_stage", "kysely_migration", "kysely_migration_lock"])
+const isRunTable = (table: string) => table === "run" || table.startsWith("lineage_") || table.startsWith("kysely_migration")
 
 const dataTables = (out: string): Record<string, unknown> => {
   const db = openWarehouse(out)
   const tables = Object.fromEntries(
-    userTables(db).filter((table) => !RUN_TABLES.has(table)).map((table) => [table, db.prepare(`select * from "${table}"`).all()])
+    userTables(db).filter((table) => !isRunTable(table)).map((table) => [table, db.prepare(`select * from "${table}"`).all()])
   )
   db.close()
   return tables
