@@ -235,7 +235,8 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
         personIdOf,
         householdIdOf
       })
-      return { spine, optedOut, areaOfPostcode, practiceRows, registrationRows: [...registrations.values()].reduce((n, rows) => n + rows.length, 0) }
+      const registrationRows = [...registrations.values()].reduce((n, rows) => n + rows.length, 0)
+      return { spine, optedOut, areaOfPostcode, practiceRows, registrationRows }
     }),
     (result) => ({ rowsIn: result.registrationRows, rowsOut: result.spine.residents.length })
   )
@@ -272,8 +273,9 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
         Effect.gen(function*() {
           yield* insertRows(db, "practice", sortedPractices(practiceRows.map(({ value }) => value)))
           yield* insertRows(db, "person", spine.residents.map((resident) => resident.person))
+          const loadContext: LoadContext = { db, index, equityContext, householdIdOf, reader, progress }
           for (const recordSource of RECORD_SOURCES) {
-            yield* loadRecordSource(recordSource as RecordSource<unknown, keyof RecordTables>, { db, index, equityContext, householdIdOf, reader, progress })
+            yield* loadRecordSource(recordSource as RecordSource<unknown, keyof RecordTables>, loadContext)
           }
           yield* stage(
             progress,
