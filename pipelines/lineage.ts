@@ -13,6 +13,7 @@ import * as path from "node:path"
 import { Effect } from "effect"
 import type { EquityRow } from "../transforms/linkageEquity.js"
 import { PublicationError } from "./errors.js"
+import type { CodelistFingerprint } from "./segmentationRules.js"
 
 export interface InputLineage {
   readonly source: string
@@ -59,6 +60,9 @@ export interface RunLineage {
   readonly software_version: string
   readonly config_version: string
   readonly config: unknown
+  readonly rules_version: string
+  /** Every codelist file used, with its SHA-256. */
+  readonly codelists: ReadonlyArray<CodelistFingerprint>
   readonly key_fingerprint: string | null
   readonly inputs: ReadonlyArray<InputLineage>
   readonly stages: ReadonlyArray<StageLineage>
@@ -67,6 +71,8 @@ export interface RunLineage {
   readonly linkage: Readonly<Record<string, Readonly<Record<string, number>>>>
   /** Demographic linkage rate by deprivation and by ethnic category (see transforms/linkageEquity.ts). */
   readonly linkage_equity: ReadonlyArray<EquityRow>
+  /** Residents per segment. */
+  readonly segments: Readonly<Record<string, number>>
   readonly outputs: ReadonlyArray<OutputLineage>
 }
 

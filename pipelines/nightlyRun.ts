@@ -39,6 +39,8 @@ import type { NumberedRow } from "./readExtract.js"
 import { RECORD_SOURCES, type RecordSource } from "./recordSources.js"
 import { configVersion, loadRunConfig, type RunConfig } from "./runConfig.js"
 import { RunLog } from "./runLog.js"
+import { buildFeatures, segmentResidents } from "./segmentation.js"
+import { type LoadedRules, loadRules } from "./segmentationRules.js"
 import { type SourceReader, sourceReader } from "./sourceReader.js"
 import { inTransaction, insertRows, openWarehouse, runModel, type WarehouseDb } from "./warehouse.js"
 
@@ -75,6 +77,7 @@ class RunProgress {
   spine: Record<string, number | string> = {}
   outputs: Array<OutputLineage> = []
   keyFingerprint: string | null = null
+  segments: Record<string, number> = {}
 
   readonly invalidNhsNumbers: Record<string, number> = {}
   readonly equity = new LinkageEquity()
@@ -122,6 +125,7 @@ export const nightlyRun = Effect.fn("nightlyRun")(function*(options: RunOptions)
   if (inboxStat === undefined || !inboxStat.isDirectory()) {
     return yield* new UsageError({ message: `inbox ${options.inbox} is not a readable directory`, nextAction: "check --inbox" })
   }
+  const rules = yield* loadRules(config.rulesFile)
   const area = publicationArea(options.out)
   yield* prepareArea(area)
   const startedAt = yield* isoNow
@@ -139,12 +143,15 @@ export const nightlyRun = Effect.fn("nightlyRun")(function*(options: RunOptions)
     software_version: softwareVersion,
     config_version: configVersion(config),
     config,
+    rules_version: rules.rules.version,
+    codelists: rules.codelists,
     key_fingerprint: progress.keyFingerprint,
     inputs: progress.inputs.map((input) => ({ ...input, invalid_nhs_numbers: progress.invalidNhsNumbers[input.source] ?? 0 })),
     stages: progress.stages,
     spine: progress.spine,
     linkage: progress.linkage,
     linkage_equity: progress.equity.rows(),
+    segments: progress.segments,
     outputs: progress.outputs
   })
 
@@ -153,7 +160,7 @@ export const nightlyRun = Effect.fn("nightlyRun")(function*(options: RunOptions)
     Effect.gen(function*() {
       yield* holdLock(area, options.runId)
       const staged = yield* stagingRelease(area, options.runId)
-      const built = yield* buildRelease({ options, config, asOf, area, staged, progress, lineageOf })
+      const built = yield* buildRelease({ options, config, rules, asOf, area, staged, progress, lineageOf })
       const release = yield* publishRelease(area, staged, options.runId, config.keepReleases)
       yield* log.info("published", { run_id: options.runId })
       return { runId: options.runId, release, lineage: built } satisfies RunResult
@@ -178,6 +185,7 @@ const failureReasonOf = (cause: unknown): string => {
 interface BuildContext {
   readonly options: RunOptions
   readonly config: RunConfig
+  readonly rules: LoadedRules
   readonly asOf: string
   readonly area: ReturnType<typeof publicationArea>
   readonly staged: string
@@ -277,12 +285,18 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
           for (const recordSource of RECORD_SOURCES) {
             yield* loadRecordSource(recordSource as RecordSource<unknown, keyof RecordTables>, loadContext)
           }
-          yield* stage(
-            progress,
-            "models",
-            Effect.andThen(runModel(db, "person_household"), runModel(db, "household")),
-            () => ({ rowsIn: spine.residents.length, rowsOut: spine.residents.length })
-          )
+          yield* stage(progress, "households", Effect.andThen(runModel(db, "person_household"), runModel(db, "household")), () => ({
+            rowsIn: spine.residents.length,
+            rowsOut: spine.residents.length
+          }))
+          yield* stage(progress, "features", buildFeatures(db, context.rules, asOf), () => ({
+            rowsIn: spine.residents.length,
+            rowsOut: spine.residents.length
+          }))
+          progress.segments = yield* stage(progress, "segments", segmentResidents(db), (sizes) => ({
+            rowsIn: spine.residents.length,
+            rowsOut: Object.values(sizes).reduce((a, b) => a + b, 0)
+          }))
         })
       )
       yield* reader.failIfRequiredFailed()

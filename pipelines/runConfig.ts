@@ -14,7 +14,9 @@ export const RunConfig = Schema.Struct({
   /** A source whose quarantined share of rows exceeds this fails the run. */
   quarantineThreshold: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
   /** Published releases kept: the current one and those before it. */
-  keepReleases: Schema.Int.check(Schema.isGreaterThanOrEqualTo(2))
+  keepReleases: Schema.Int.check(Schema.isGreaterThanOrEqualTo(2)),
+  /** The segmentation rules file; the project's rules v1 when absent. */
+  rulesFile: Schema.optionalKey(Schema.String)
 })
 export type RunConfig = typeof RunConfig.Type
 

@@ -175,6 +175,39 @@ export interface LineageStageTable {
   duration_ms: number
 }
 
+export interface RuleParameterTable {
+  name: string
+  value: string
+}
+
+export interface CodelistCodeTable {
+  condition: string
+  kind: string
+  code: string
+}
+
+export interface SegmentMembershipTable {
+  person_id: string
+  segment: string
+  reasons: string
+  transition: number
+  ltc: number
+  risk_score: number
+}
+
+export interface RiskScoreTable {
+  person_id: string
+  age_points: number
+  ltc_points: number
+  non_elective_points: number
+  ae_points: number
+  social_care_points: number
+  frailty_points: number
+  housing_points: number
+  living_alone_points: number
+  total: number
+}
+
 /** Curated record tables, keyed by table name. */
 export interface RecordTables {
   gp_event: GpEventTable
@@ -197,4 +230,8 @@ export interface WarehouseSchema extends RecordTables {
   lineage_linkage: LineageLinkageTable
   lineage_stage: LineageStageTable
   lineage_linkage_equity: LineageLinkageEquityTable
+  rule_parameter: RuleParameterTable
+  codelist_code: CodelistCodeTable
+  segment_membership: SegmentMembershipTable
+  risk_score: RiskScoreTable
 }

@@ -151,6 +151,26 @@ describe("wsd run on the bundled fixtures", () => {
     db.close()
   })
 
+  it("segments the personas as personas.md says", () => {
+    const db = openWarehouse(out)
+    const membership = (persona: string) =>
+      db.prepare("select segment, reasons, transition, ltc from segment_membership where person_id = ?").get(idOf(persona))
+    expect(membership("joan")).toEqual({ segment: "PI", reasons: "complex_ltc", transition: 0, ltc: 0 })
+    expect(membership("pete")).toEqual({ segment: "PI", reasons: "complex_ltc", transition: 0, ltc: 0 })
+    expect(membership("zainab")).toEqual({ segment: "LW", reasons: "adult", transition: 0, ltc: 1 })
+    for (const child of ["amir", "layla", "yusuf", "daniel", "david"]) {
+      expect(membership(child), child).toMatchObject({ segment: "BWGW", reasons: "age_under_18" })
+    }
+    const joan = db.prepare("select * from risk_score where person_id = ?").get(idOf("joan"))
+    expect(joan).toMatchObject({ age_points: 1, ltc_points: 2, ae_points: 4, living_alone_points: 1, total: 8 })
+    const pete = db.prepare("select ltcs, non_elective_admissions, sheltered, notice_served from person_features where person_id = ?").get(idOf("pete"))
+    expect(pete).toEqual({ ltcs: "diabetes;hypertension", non_elective_admissions: 2, sheltered: 1, notice_served: 1 })
+    const amir = db.prepare("select sen_provision, sen_primary_need, autism from person_features where person_id = ?").get(idOf("amir"))
+    expect(amir).toEqual({ sen_provision: "E", sen_primary_need: "ASD", autism: 1 })
+    expect(db.prepare("select count(*) n from segment_membership").get()).toEqual({ n: 28 })
+    db.close()
+  })
+
   it("measures demographic linkage by deprivation and by ethnic category", () => {
     const db = openWarehouse(out)
     const rows = db.prepare("select source, dimension, category, records, linked from lineage_linkage_equity").all()
@@ -171,8 +191,17 @@ describe("wsd run on the bundled fixtures", () => {
     expect(run.status).toBe("succeeded")
     expect(run.as_of).toBe(FIXTURE_AS_OF)
     expect(run.key_fingerprint).toMatch(/^[0-9a-f]{16}$/)
-    const lineage = JSON.parse(run.lineage_json!) as { spine: Record<string, number> }
+    const lineage = JSON.parse(run.lineage_json!) as {
+      spine: Record<string, number>
+      rules_version: string
+      codelists: Array<{ sha256: string }>
+      segments: Record<string, number>
+    }
     expect(lineage.spine.conflicting_date_of_birth).toBe(1)
+    expect(lineage.rules_version).toBe("segmentation-v1")
+    expect(lineage.codelists).toHaveLength(24)
+    for (const codelist of lineage.codelists) expect(codelist.sha256).toMatch(/^[0-9a-f]{64}$/)
+    expect(lineage.segments).toEqual({ BWGW: 7, LW: 17, PI: 4 })
     expect(lineage.spine.opted_out_residents).toBe(1)
     db.close()
     const chain = fs.readFileSync(path.join(out, "lineage", "chain.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line))

@@ -1,0 +1,21 @@
+-- person_condition: each resident's conditions from GP coded entries mapped
+-- through the codelists; a condition counts when any of its codes is recorded
+-- on or before the as-of date.
+insert into person_condition (person_id, condition, kind, first_recorded, last_recorded)
+with params as (
+  select (select value from rule_parameter where name = 'as_of') as as_of
+),
+source as (
+  select gp_event.person_id, codelist_code.condition, codelist_code.kind, gp_event.event_date
+  from gp_event
+  join codelist_code on codelist_code.code = gp_event.snomed_code
+  join person on person.person_id = gp_event.person_id
+  where gp_event.link_status = 'linked'
+    and gp_event.event_date <= (select as_of from params)
+),
+final as (
+  select person_id, condition, kind, min(event_date) as first_recorded, max(event_date) as last_recorded
+  from source
+  group by person_id, condition, kind
+)
+select person_id, condition, kind, first_recorded, last_recorded from final order by person_id, condition;
