@@ -20,6 +20,8 @@ import { projectFile, softwareVersion } from "./projectFiles.js"
 import { publicationArea } from "./publication.js"
 import { generateKeyFile, PseudonymKey } from "./pseudonymKey.js"
 import { RunLog } from "./runLog.js"
+import { loadRules } from "./segmentationRules.js"
+import { formatRulesTable, rulesTable } from "../transforms/rulesTable.js"
 
 const quiet = Flag.Boolean("quiet").pipe(Flag.withDescription("Print only the final line"), Flag.withDefault(false))
 
@@ -32,7 +34,8 @@ const runNightly = (options: Omit<RunOptions, "runId"> & { readonly keyFile: str
       Effect.provide(Layer.mergeAll(PseudonymKey.fromFile(options.keyFile), RunLog.toFile(logFile, { quiet: options.quiet })))
     )
     const residents = result.lineage.spine["residents"]
-    yield* Console.log(`published run ${result.runId} to ${options.out}: ${residents} residents`)
+    const segments = Object.entries(result.lineage.segments).map(([segment, n]) => `${segment} ${n}`).join(", ")
+    yield* Console.log(`published run ${result.runId} to ${options.out}: ${residents} residents (${segments})`)
     for (const input of result.lineage.inputs) {
       yield* Console.log(
         `  ${input.source.padEnd(22)} ${input.status.padEnd(7)} read ${input.rows_read}, accepted ${input.rows_accepted}, quarantined ${input.rows_quarantined}`
@@ -92,9 +95,18 @@ const demo = Command.make(
     })
 ).pipe(Command.withDescription("Run the nightly batch on the bundled fixtures into .demo/"))
 
+const rules = Command.make(
+  "rules",
+  { file: Flag.String("rules-file").pipe(Flag.withDescription("Rules file (default: the project's rules v1)"), Flag.optional) },
+  ({ file }) =>
+    loadRules(Option.getOrUndefined(file)).pipe(
+      Effect.flatMap(({ rules }) => Console.log(formatRulesTable(rules.version, rulesTable(rules))))
+    )
+).pipe(Command.withDescription("Print the segmentation rules: segment, criterion, codelist or field, threshold"))
+
 const wsd = Command.make("wsd").pipe(
   Command.withDescription("Whole-systems dataset: link a borough's health and council extracts, safely"),
-  Command.withSubcommands([run, keygen, demo])
+  Command.withSubcommands([run, keygen, rules, demo])
 )
 
 const platform = Layer.mergeAll(

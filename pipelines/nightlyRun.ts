@@ -33,7 +33,8 @@ import {
   type StageLineage
 } from "./lineage.js"
 import { softwareVersion } from "./projectFiles.js"
-import { holdLock, prepareArea, publicationArea, publishRelease, stagingRelease } from "./publication.js"
+import { writeOutputs } from "./outputs.js"
+import { currentRelease, holdLock, prepareArea, publicationArea, publishRelease, stagingRelease } from "./publication.js"
 import { PseudonymKey } from "./pseudonymKey.js"
 import type { NumberedRow } from "./readExtract.js"
 import { RECORD_SOURCES, type RecordSource } from "./recordSources.js"
@@ -273,7 +274,7 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
     }
   }
   const warehouseFile = path.join(staged, "warehouse.sqlite")
-  yield* Effect.scoped(
+  const published = yield* Effect.scoped(
     Effect.gen(function*() {
       const db = yield* openWarehouse(warehouseFile)
       yield* inTransaction(
@@ -302,6 +303,10 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
       yield* reader.failIfRequiredFailed()
       yield* reader.failIfAboveThreshold()
       yield* writeRunTables(db, context, area.lineageDir)
+      return yield* stage(progress, "outputs", writeOutputs(db, staged, currentRelease(area)), (written) => ({
+        rowsIn: spine.residents.length,
+        rowsOut: written.reduce((n, output) => n + (output.rows ?? 0), 0)
+      }))
     })
   )
 
@@ -312,7 +317,7 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
     rows: null,
     sha256: yield* Effect.promise(() => sha256OfFile(warehouseFile)),
     recipient: "analysts (pseudonymised whole-systems dataset)"
-  }]
+  }, ...published]
   const lineage = context.lineageOf("succeeded", null, yield* isoNow)
   const entry = yield* appendToChain(area.lineageDir, lineage)
   const lineageOut = path.join(staged, "lineage")

@@ -1,0 +1,55 @@
+-- bcf_metrics: the Better Care Fund metrics from linked data, over the window.
+with params as (
+  select
+    (select value from rule_parameter where name = 'as_of') as as_of,
+    (select value from rule_parameter where name = 'window_start') as window_start
+),
+residents as (
+  select count(*) as all_ages, sum(age_years >= 65) as aged_65_plus from person
+),
+non_elective as (
+  select count(*) as admissions
+  from acute_activity a
+  join person p on p.person_id = a.person_id
+  where a.link_status = 'linked' and a.admission_category = 'non_elective'
+    and a.start_date between (select window_start from params) and (select as_of from params)
+),
+-- Permanent admissions: people 65+ whose first residential or nursing placement began in the window.
+care_home_admissions as (
+  select count(*) as people
+  from (
+    select e.person_id, min(e.event_start) as first_start
+    from adult_social_care_event e
+    join person p on p.person_id = e.person_id
+    where e.link_status = 'linked' and e.event_type = 'service' and p.age_years >= 65
+      and e.service_type in ('residential_care', 'nursing_care')
+    group by e.person_id
+  )
+  where first_start between (select window_start from params) and (select as_of from params)
+),
+-- Reablement: people 65+ whose reablement in the window has a known 91-day outcome;
+-- with several episodes a person counts as at home only if every known outcome was.
+reablement as (
+  select count(*) as people, sum(outcome = 'at_home') as at_home
+  from (
+    select e.person_id, max(e.reablement_outcome_91d) as outcome
+    from adult_social_care_event e
+    join person p on p.person_id = e.person_id
+    where e.link_status = 'linked' and e.service_type = 'reablement' and p.age_years >= 65
+      and e.reablement_outcome_91d in ('at_home', 'not_at_home', 'deceased')
+      and e.event_start between (select window_start from params) and (select as_of from params)
+    group by e.person_id
+  )
+),
+final as (
+  select 'non_elective_admissions_per_100000' as metric, non_elective.admissions as numerator, residents.all_ages as denominator,
+    100000.0 as per
+  from non_elective, residents
+  union all
+  select 'permanent_care_home_admissions_65_plus_per_100000', care_home_admissions.people, residents.aged_65_plus, 100000.0
+  from care_home_admissions, residents
+  union all
+  select 'still_at_home_91_days_after_reablement_65_plus_percent', reablement.at_home, reablement.people, 100.0
+  from reablement
+)
+select metric, coalesce(numerator, 0) as numerator, coalesce(denominator, 0) as denominator, per from final

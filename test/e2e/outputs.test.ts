@@ -1,0 +1,119 @@
+/**
+ * What workstreams receive: the complex-cohort lists, the changes since the
+ * last run, the disclosure-controlled summary, the shadow budget, the BCF
+ * metrics; all spreadsheet-safe; and `wsd rules`.
+ */
+import { createHmac } from "node:crypto"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { parse } from "csv-parse/sync"
+import { beforeAll, describe, expect, it } from "vitest"
+import { copyOfFixtures, newKey, repoRoot, runFixtures, tempDir, wsd } from "./wsdCommand.js"
+
+const personas = new Map(
+  (parse(fs.readFileSync(path.join(repoRoot, "fixtures", "personas.csv")), { columns: true }) as Array<{ persona: string; nhs_number: string }>)
+    .map((p) => [p.persona, p.nhs_number])
+)
+const readCsv = (file: string) => parse(fs.readFileSync(file), { columns: true }) as Array<Record<string, string>>
+
+describe("published outputs", () => {
+  let dir: string
+  let out: string
+  let keyFile: string
+  let inbox: string
+  const idOf = (persona: string) => {
+    const key = Buffer.from(fs.readFileSync(keyFile, "utf8").trim(), "hex")
+    return createHmac("sha256", key).update(`nhs_number:${personas.get(persona)}`).digest("hex").slice(0, 32)
+  }
+
+  beforeAll(() => {
+    dir = tempDir("outputs")
+    keyFile = newKey(dir)
+    out = path.join(dir, "out")
+    inbox = copyOfFixtures(dir)
+    // A partner's formula-like text must reach no spreadsheet as a formula.
+    const practices = path.join(inbox, "practices.csv")
+    fs.writeFileSync(practices, fs.readFileSync(practices, "utf8").replace("Whitechapel PCN", "\"=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\""))
+    expect(runFixtures({ out, keyFile, inbox }).status).toBe(0)
+  })
+
+  it("writes the borough-wide complex-cohort list ranked by risk, person_id first", () => {
+    const all = readCsv(path.join(out, "complex-cohort", "all.csv"))
+    expect(Object.keys(all[0]!)[0]).toBe("person_id")
+    expect(all.map((row) => Number(row["rank"]))).toEqual([1, 2, 3, 4])
+    const risks = all.map((row) => Number(row["risk_score"]))
+    expect(risks).toEqual([...risks].sort((a, b) => b - a))
+    const joan = all.find((row) => row["person_id"] === idOf("joan"))
+    expect(joan).toMatchObject({ practice_code: "F84003", reasons: "complex_ltc", ltcs: "copd;depression", ae_attendances: "6", lives_alone: "1" })
+  })
+
+  it("writes one list per practice, with the practice's own ranks", () => {
+    const files = fs.readdirSync(path.join(out, "complex-cohort")).sort()
+    expect(files).toEqual(["F84003.csv", "F84004.csv", "F84005.csv", "F84006.csv", "all.csv"])
+    const bow = readCsv(path.join(out, "complex-cohort", "F84005.csv"))
+    expect(bow.map((row) => row["rank"])).toEqual(["1", "2"])
+    const mileEnd = readCsv(path.join(out, "complex-cohort", "F84004.csv"))
+    expect(mileEnd).toHaveLength(1)
+    expect(mileEnd[0]).toMatchObject({ person_id: idOf("pete"), housing_tenure: "sheltered", notice_served: "1", reasons: "complex_ltc" })
+  })
+
+  it("neutralises formula-like text in every CSV", () => {
+    const text = fs.readFileSync(path.join(out, "complex-cohort", "F84003.csv"), "utf8")
+    expect(text).toContain("'=HYPERLINK")
+    expect(text).not.toMatch(/(^|,)"?=HYPERLINK/m)
+  })
+
+  it("publishes a disclosure-controlled cohort summary covering every cell", () => {
+    const summary = readCsv(path.join(out, "cohort-summary.csv"))
+    // segments × age bands × sexes × 3 localities × 10 deciles and unknown
+    expect(summary).toHaveLength(3 * 18 * 4 * 3 * 11)
+    for (const row of summary) {
+      if (row["suppressed"] === "Y") expect(row["residents"]).toBe("")
+      else expect(Number(row["residents"]) % 5).toBe(0)
+    }
+    // The fixtures' residents are few, so every populated cell is suppressed and marked.
+    expect(summary.filter((row) => row["suppressed"] === "Y").length).toBeGreaterThan(10)
+  })
+
+  it("publishes the shadow budget and BCF metrics without small numbers", () => {
+    const budget = readCsv(path.join(out, "shadow-budget.csv"))
+    expect(budget.map((row) => `${row["segment"]}/${row["service_line"]}`)).toContain("PI/adult_social_care")
+    for (const row of budget) if (row["suppressed"] === "Y") expect(row["cost_gbp"]).toBe("")
+    const bcf = readCsv(path.join(out, "bcf-metrics.csv"))
+    expect(bcf.map((row) => row["metric"])).toEqual([
+      "non_elective_admissions_per_100000",
+      "permanent_care_home_admissions_65_plus_per_100000",
+      "still_at_home_91_days_after_reablement_65_plus_percent"
+    ])
+  })
+
+  it("records every output with its hash and recipient in lineage", () => {
+    const chain = fs.readFileSync(path.join(out, "lineage", "chain.jsonl"), "utf8").trim().split("\n")
+    const outputs = JSON.parse(chain.at(-1)!).run.outputs as Array<{ path: string; sha256: string; recipient: string; rows: number | null }>
+    expect(outputs.map((o) => o.path)).toEqual(expect.arrayContaining(["warehouse.sqlite", "complex-cohort/all.csv", "complex-cohort/F84003.csv", "cohort-summary.csv", "shadow-budget.csv", "bcf-metrics.csv"]))
+    const all = outputs.find((o) => o.path === "complex-cohort/all.csv")!
+    expect(all.rows).toBe(4)
+    expect(all.recipient).toContain("Promoting Independence")
+  })
+
+  it("lists who joined, left or changed reasons since the previous publication", () => {
+    // Next night Joan's A&E attendances are gone from the extract: she leaves the cohort.
+    const acute = path.join(inbox, "acute_activity.csv")
+    const joanNhs = personas.get("joan")!
+    fs.writeFileSync(acute, fs.readFileSync(acute, "utf8").split("\r\n").filter((line) => !line.startsWith(joanNhs)).join("\r\n"))
+    expect(runFixtures({ out, keyFile, inbox }).status).toBe(0)
+    const changes = readCsv(path.join(out, "complex-cohort", "changes.csv"))
+    expect(changes).toEqual([{ person_id: idOf("joan"), change: "left", practice_code: "F84003", previous_reasons: "complex_ltc", reasons: "" }])
+  })
+})
+
+describe("wsd rules", () => {
+  it("prints the rules as a table: segment, criterion, codelist or field, threshold", () => {
+    const result = wsd("rules")
+    expect(result.status).toBe(0)
+    expect(result.stdout).toContain("segmentation-v1")
+    expect(result.stdout).toMatch(/2\. PI\s+complex_ltc\s+.*2\+ LTCs and \(2\+ non-elective admissions or 4\+ A&E attendances\)/)
+    expect(result.stdout).toMatch(/2\. PI\s+dementia\s+nhsd-primary-care-domain-refsets-dem_cod\.csv/)
+    expect(result.stdout).toContain("up to 12%")
+  })
+})

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest"
+import { cohortChanges, cohortSummary } from "../../pipelines/outputs.js"
+import { DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
+
+describe("changes since the last publication", () => {
+  it("lists who joined, who left and whose reasons changed", () => {
+    const previous = [
+      { person_id: "stays", reasons: "complex_ltc", practice_code: "F84003" },
+      { person_id: "changes", reasons: "complex_ltc", practice_code: "F84003" },
+      { person_id: "leaves", reasons: "dementia", practice_code: "F84004" }
+    ]
+    const current = [
+      { person_id: "stays", reasons: "complex_ltc", practice_code: "F84003" },
+      { person_id: "changes", reasons: "complex_ltc;housebound", practice_code: "F84003" },
+      { person_id: "joins", reasons: "discretionary", practice_code: "F84004" }
+    ]
+    expect(cohortChanges(previous, current)).toEqual([
+      { person_id: "joins", change: "joined", practice_code: "F84004", reasons: "discretionary" },
+      { person_id: "leaves", change: "left", practice_code: "F84004", previous_reasons: "dementia" },
+      { person_id: "changes", change: "reasons_changed", practice_code: "F84003", previous_reasons: "complex_ltc", reasons: "complex_ltc;housebound" }
+    ])
+  })
+})
+
+describe("cohort summary", () => {
+  const counts = [
+    { segment: "LW", age_band: "30-34", sex: "female", locality: "North", imd_decile: "unknown", residents: 13 },
+    { segment: "PI", age_band: "70-74", sex: "female", locality: "North", imd_decile: "unknown", residents: 7 }
+  ]
+
+  it("publishes every cell, zero as zero, 1-7 suppressed and marked, others rounded to 5", () => {
+    const rows = cohortSummary(counts, ["East", "North"], DEFAULT_DISCLOSURE_RULES)
+    expect(rows).toHaveLength(3 * 18 * 4 * 2)
+    const cell = (segment: string, band: string, locality: string) =>
+      rows.find((row) => row["segment"] === segment && row["age_band"] === band && row["sex"] === "female" && row["locality"] === locality)
+    expect(cell("LW", "30-34", "North")).toMatchObject({ imd_decile: "all", residents: 15, suppressed: "N" })
+    expect(cell("PI", "70-74", "North")).toMatchObject({ residents: null, suppressed: "Y" })
+    expect(cell("PI", "70-74", "East")).toMatchObject({ residents: 0, suppressed: "N" })
+  })
+
+  it("adds deprivation deciles when a lookup supplied them", () => {
+    const rows = cohortSummary([{ ...counts[0]!, imd_decile: "3" }], ["North"], DEFAULT_DISCLOSURE_RULES)
+    expect(rows).toHaveLength(3 * 18 * 4 * 11)
+    expect(rows.find((row) => row["segment"] === "LW" && row["age_band"] === "30-34" && row["sex"] === "female" && row["imd_decile"] === "3"))
+      .toMatchObject({ residents: 15 })
+  })
+})
