@@ -11,7 +11,7 @@ import * as NodeFileSystem from "@effect/platform-node-shared/NodeFileSystem"
 import * as NodePath from "@effect/platform-node-shared/NodePath"
 import * as NodeStdio from "@effect/platform-node-shared/NodeStdio"
 import * as NodeTerminal from "@effect/platform-node-shared/NodeTerminal"
-import { Cause, Console, Effect, Exit, Layer, Option } from "effect"
+import { Cause, Clock, Console, Effect, Exit, Layer, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import type { RunError } from "./errors.js"
 import { exitCodeOf } from "./errors.js"
@@ -21,6 +21,7 @@ import { publicationArea } from "./publication.js"
 import { generateKeyFile, PseudonymKey } from "./pseudonymKey.js"
 import { RunLog } from "./runLog.js"
 import { loadRules } from "./segmentationRules.js"
+import { synthesise } from "./synthesise.js"
 import { formatRulesTable, rulesTable } from "../transforms/rulesTable.js"
 
 const quiet = Flag.Boolean("quiet").pipe(Flag.withDescription("Print only the final line"), Flag.withDefault(false))
@@ -104,9 +105,27 @@ const rules = Command.make(
     )
 ).pipe(Command.withDescription("Print the segmentation rules: segment, criterion, codelist or field, threshold"))
 
+const synth = Command.make(
+  "synth",
+  {
+    residents: Flag.Int("residents").pipe(Flag.withDescription("Number of residents")),
+    seed: Flag.Int("seed").pipe(Flag.withDescription("Seed: the same seed gives the same borough"), Flag.withDefault(1)),
+    out: Flag.String("out").pipe(Flag.withDescription("Folder for the extracts; the ground truth goes in truth/")),
+    asOf: Flag.String("as-of").pipe(Flag.withDescription("The night the extracts are for (default: today)"), Flag.optional)
+  },
+  ({ asOf, out, residents, seed }) =>
+    Effect.gen(function*() {
+      const night = Option.isSome(asOf) ? asOf.value : new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)
+      const { rows } = yield* synthesise({ residents, seed, out, asOf: night })
+      const total = Object.values(rows).reduce((a, b) => a + b, 0)
+      yield* Console.log(`wrote a borough of ${residents} residents (seed ${seed}, as of ${night}) to ${out}: ${total} rows`)
+      for (const [source, n] of Object.entries(rows)) yield* Console.log(`  ${source.padEnd(22)} ${n}`)
+    })
+).pipe(Command.withDescription("Write a synthetic borough's extracts and its linkage ground truth"))
+
 const wsd = Command.make("wsd").pipe(
   Command.withDescription("Whole-systems dataset: link a borough's health and council extracts, safely"),
-  Command.withSubcommands([run, keygen, rules, demo])
+  Command.withSubcommands([run, keygen, rules, synth, demo])
 )
 
 const platform = Layer.mergeAll(

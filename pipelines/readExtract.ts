@@ -65,6 +65,19 @@ const parserReason = (error: CsvError | undefined): string => {
 
 const REPLACEMENT_CHARACTER = "\uFFFD"
 
+/** Records in batches: per-record effects would cost more than decoding them. */
+async function* inBatches<A>(records: AsyncIterable<A>, size = 4096): AsyncGenerator<Array<A>> {
+  let batch: Array<A> = []
+  for await (const record of records) {
+    batch.push(record)
+    if (batch.length === size) {
+      yield batch
+      batch = []
+    }
+  }
+  if (batch.length > 0) yield batch
+}
+
 export interface ReadExtractOptions<Row> {
   readonly source: ExtractSource<Row>
   readonly file: string
@@ -162,10 +175,10 @@ export const readExtract = Effect.fn("readExtract")(function*<Row>(options: Read
   }
 
   yield* Stream.fromAsyncIterable(
-    parser as AsyncIterable<ParsedRecord>,
+    inBatches(parser as AsyncIterable<ParsedRecord>),
     (error) => fileError(`cannot be read: ${(error as Error).message}`)
   ).pipe(
-    Stream.runForEachArray((records) =>
+    Stream.runForEach((records) =>
       Effect.gen(function*() {
         const { accepted, rejected } = classify(records)
         if (mapping !== undefined && mapping.missingRequired.length > 0) {

@@ -17,6 +17,22 @@ import { projectFile } from "./projectFiles.js"
 
 export type WarehouseDb = Kysely<WarehouseSchema>
 
+/**
+ * The SQLite connection under each open warehouse. Bulk loads go straight to
+ * it through prepared statements: building and compiling a query per batch
+ * costs more than the insert itself at millions of rows.
+ */
+const connections = new WeakMap<WarehouseDb, Database.Database>()
+const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>()
+
+const prepared = (connection: Database.Database, text: string): Database.Statement => {
+  let cache = statements.get(connection)
+  if (cache === undefined) statements.set(connection, (cache = new Map()))
+  let statement = cache.get(text)
+  if (statement === undefined) cache.set(text, (statement = connection.prepare(text)))
+  return statement
+}
+
 /** SQL files hold several statements separated by `;` at the end of a line. */
 const statementsOf = (text: string): Array<string> =>
   text
@@ -52,6 +68,7 @@ export const openWarehouse = (file: string) =>
         connection.pragma("journal_mode = OFF")
         connection.pragma("synchronous = OFF")
         const db = new Kysely<WarehouseSchema>({ dialect: new SqliteDialect({ database: connection }) })
+        connections.set(db, connection)
         const { error } = await new Migrator({ db, provider: sqlMigrations }).migrateToLatest()
         if (error !== undefined) throw error
         return db
@@ -68,23 +85,26 @@ export const runModel = (db: WarehouseDb, model: string) =>
     catch: warehouseError(`model ${model} failed`)
   })
 
-// SQLite allows 32,766 bound parameters per statement.
-const MAX_PARAMETERS = 32_000
-
-/** Inserts rows in as few statements as SQLite's parameter limit allows. */
+/** Inserts rows with one prepared statement per table and column list, reused for every row. */
 export const insertRows = <T extends keyof WarehouseSchema & string>(
   db: WarehouseDb,
   table: T,
   rows: ReadonlyArray<WarehouseSchema[T]>
 ) =>
-  Effect.tryPromise({
-    try: async () => {
+  Effect.try({
+    try: () => {
       const first = rows[0]
       if (first === undefined) return
-      const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / Object.keys(first).length))
-      for (let start = 0; start < rows.length; start += perStatement) {
-        // Kysely's insert typing is per-table; the generic table name needs a cast.
-        await db.insertInto(table).values(rows.slice(start, start + perStatement) as never).execute()
+      const connection = connections.get(db)
+      if (connection === undefined) throw new Error("not an open warehouse")
+      const columns = Object.keys(first)
+      const insert = prepared(
+        connection,
+        `insert into "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) values (${columns.map(() => "?").join(", ")})`
+      )
+      for (const row of rows) {
+        const record = row as unknown as Record<string, unknown>
+        insert.run(columns.map((column) => record[column] ?? null))
       }
     },
     catch: warehouseError(`cannot write table ${table}`)
