@@ -1,0 +1,124 @@
+/**
+ * `npm run bench:linkage [-- --residents N]`: demographic linkage on a
+ * synthetic borough, scored against its ground truth. Prints precision and
+ * recall of demographic links per source and per tier, overall, and which
+ * corruptions the missed links carried.
+ *
+ * Precision: of the links a tier made, the share to the right resident.
+ * Recall: of the records (without a usable NHS number) whose person is a
+ * resident, the share linked to that resident.
+ */
+import { createHmac } from "node:crypto"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import Database from "better-sqlite3"
+import { parse } from "csv-parse/sync"
+import { benchKey, benchOptions, borough, dataDir, runBatch } from "./borough.js"
+
+const TABLES: Record<string, string> = {
+  adult_social_care: "adult_social_care_event",
+  childrens_social_care: "childrens_social_care_episode",
+  housing: "housing_record",
+  benefits: "benefit_claim",
+  education: "education_record"
+}
+
+interface Truth {
+  readonly source: string
+  readonly row: string
+  readonly nhs_number: string
+  readonly corruption: string
+}
+
+interface Tally {
+  links: number
+  correct: number
+  relevant: number
+  found: number
+}
+
+const options = benchOptions(process.argv.slice(2))
+const { inbox } = borough(options)
+const out = path.join(dataDir, `out-${options.residents}`)
+if (!fs.existsSync(path.join(out, "warehouse.sqlite"))) runBatch(options, inbox, out)
+
+const key = Buffer.from(fs.readFileSync(benchKey(), "utf8").trim(), "hex")
+const personId = (nhs: string) => createHmac("sha256", key).update(`nhs_number:${nhs}`).digest("hex").slice(0, 32)
+const optedOut = new Set((parse(fs.readFileSync(path.join(inbox, "opt_outs.csv")), { columns: true }) as Array<{ nhs_number: string }>).map((r) => r.nhs_number))
+const truth = parse(fs.readFileSync(path.join(inbox, "truth", "council_links.csv")), { columns: true }) as Array<Truth>
+
+const db = new Database(path.join(out, "warehouse.sqlite"), { readonly: true })
+const residents = new Set((db.prepare("select person_id from person").all() as Array<{ person_id: string }>).map((r) => r.person_id))
+const linked = new Map<string, Map<number, { person_id: string | null; link_status: string; link_method: string | null }>>()
+for (const [source, table] of Object.entries(TABLES)) {
+  const rows = db.prepare(`select source_row, person_id, link_status, link_method from ${table}`).all() as Array<
+    { source_row: number; person_id: string | null; link_status: string; link_method: string | null }
+  >
+  linked.set(source, new Map(rows.map((row) => [row.source_row, row])))
+}
+db.close()
+
+const blank = (): Tally => ({ links: 0, correct: 0, relevant: 0, found: 0 })
+const bySource = new Map<string, Tally>()
+const byTier = new Map<string, Tally>()
+const overall = blank()
+const missed = new Map<string, number>()
+const wrong = new Map<string, number>()
+
+for (const record of truth) {
+  if (optedOut.has(record.nhs_number)) continue
+  const result = linked.get(record.source)?.get(Number(record.row))
+  if (result === undefined || result.link_method === "nhs_number") continue
+  const expected = personId(record.nhs_number)
+  const source = bySource.get(record.source) ?? blank()
+  bySource.set(record.source, source)
+  const isLink = result.link_status === "linked"
+  const correct = isLink && result.person_id === expected
+  if (isLink) {
+    const tier = byTier.get(result.link_method ?? "?") ?? blank()
+    byTier.set(result.link_method ?? "?", tier)
+    for (const tally of [source, tier, overall]) {
+      tally.links++
+      if (correct) tally.correct++
+    }
+    if (!correct) wrong.set(`${result.link_method}: ${record.corruption || "none"}`, (wrong.get(`${result.link_method}: ${record.corruption || "none"}`) ?? 0) + 1)
+  }
+  if (residents.has(expected)) {
+    for (const tally of [source, overall]) {
+      tally.relevant++
+      if (correct) tally.found++
+    }
+    if (!correct) {
+      const why = `${record.corruption || "none"} → ${isLink ? "wrong person" : result.link_status}`
+      missed.set(why, (missed.get(why) ?? 0) + 1)
+    }
+  }
+}
+
+const pct = (part: number, whole: number) => (whole === 0 ? "-" : `${((part / whole) * 100).toFixed(3)}%`)
+const line = (label: string, t: Tally) =>
+  console.log(
+    `${label.padEnd(32)} ${String(t.links).padStart(8)} ${pct(t.correct, t.links).padStart(9)} ${
+      t.relevant === 0 ? "" : `${String(t.relevant).padStart(9)} ${pct(t.found, t.relevant).padStart(9)}`
+    }`
+  )
+
+console.log(`demographic linkage on a synthetic borough of ${options.residents} residents (seed ${options.seed})`)
+console.log(`${"".padEnd(32)} ${"links".padStart(8)} ${"precision".padStart(9)} ${"records".padStart(9)} ${"recall".padStart(9)}`)
+for (const [source, tally] of [...bySource].sort()) line(source, tally)
+for (const [tier, tally] of [...byTier].sort()) line(`  tier ${tier}`, tally)
+line("overall", overall)
+console.log("missed links (records of residents not linked to them), by injected corruption:")
+for (const [why, n] of [...missed].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${String(n).padStart(6)}  ${why}`)
+console.log("wrong links, by tier and corruption:")
+for (const [why, n] of [...wrong].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`  ${String(n).padStart(6)}  ${why}`)
+const figures = {
+  residents: options.residents,
+  seed: options.seed,
+  overall: { precision: overall.correct / overall.links, recall: overall.found / overall.relevant, ...overall },
+  sources: Object.fromEntries(bySource),
+  tiers: Object.fromEntries(byTier),
+  missed: Object.fromEntries(missed),
+  wrong: Object.fromEntries(wrong)
+}
+fs.writeFileSync(path.join(dataDir, `linkage-${options.residents}.json`), `${JSON.stringify(figures, null, 2)}\n`)
