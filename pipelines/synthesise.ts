@@ -52,11 +52,12 @@ class BufferedCsv {
 
   constructor(file: string, private readonly columns: ReadonlyArray<string>) {
     this.fd = fs.openSync(file, "w", 0o600)
-    this.buffer = csvLine(columns)
+    this.buffer = csvLine(columns, false)
   }
 
   write(cells: Readonly<Record<string, string>>): number {
-    this.buffer += csvLine(this.columns.map((column) => cells[column] ?? ""))
+    // Raw, as a partner's system writes it: neutralising is for what we publish.
+    this.buffer += csvLine(this.columns.map((column) => cells[column] ?? ""), false)
     if (this.buffer.length > 1 << 20) this.flush()
     return ++this.rows
   }

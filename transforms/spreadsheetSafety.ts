@@ -11,12 +11,17 @@ export const neutraliseCell = (text: string): string => (FORMULA_START.test(text
 
 export type CsvValue = string | number | null | undefined
 
-/** One RFC 4180 cell: neutralised when text, quoted when it holds a comma, quote or line break. */
-export const csvCell = (value: CsvValue): string => {
+/**
+ * One RFC 4180 cell, quoted when it holds a comma, quote or line break, and
+ * neutralised when it is text, unless writing raw data as a partner would send
+ * it (the synthetic borough).
+ */
+export const csvCell = (value: CsvValue, neutralise = true): string => {
   if (value === null || value === undefined) return ""
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : ""
-  const safe = neutraliseCell(value)
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll("\"", "\"\"")}"` : safe
+  const text = neutralise ? neutraliseCell(value) : value
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll("\"", "\"\"")}"` : text
 }
 
-export const csvLine = (values: ReadonlyArray<CsvValue>): string => `${values.map(csvCell).join(",")}\r\n`
+export const csvLine = (values: ReadonlyArray<CsvValue>, neutralise = true): string =>
+  `${values.map((value) => csvCell(value, neutralise)).join(",")}\r\n`

@@ -42,8 +42,14 @@ describe("wsd synth", () => {
     const result = wsd("run", "--inbox", borough, "--out", out, "--key-file", newKey(dir), "--as-of", AS_OF, "--quiet")
     expect(result.status, result.stderr).toBe(0)
     const injected = new Map<string, number>()
-    for (const row of parse(fs.readFileSync(path.join(borough, "truth", "injected_errors.csv")), { columns: true }) as Array<{ source: string }>) {
+    const injectedReasons = new Map<string, number>()
+    const truthRows = parse(fs.readFileSync(path.join(borough, "truth", "injected_errors.csv")), { columns: true }) as Array<
+      { source: string; field: string; reason: string }
+    >
+    for (const row of truthRows) {
       injected.set(row.source, (injected.get(row.source) ?? 0) + 1)
+      const key = `${row.source}/${row.field}/${row.reason}`
+      injectedReasons.set(key, (injectedReasons.get(key) ?? 0) + 1)
     }
     const db = new Database(path.join(out, "warehouse.sqlite"), { readonly: true })
     const inputs = db.prepare("select source, status, rows_read, rows_quarantined from lineage_input").all() as Array<
@@ -55,6 +61,10 @@ describe("wsd synth", () => {
       expect(input.rows_read, input.source).toBeGreaterThan(0)
       expect(input.rows_quarantined, input.source).toBe(injected.get(input.source) ?? 0)
     }
+    const reasons = db.prepare("select source, field, reason, rows from lineage_quarantine").all() as Array<
+      { source: string; field: string; reason: string; rows: number }
+    >
+    expect(new Map(reasons.map((r) => [`${r.source}/${r.field}/${r.reason}`, r.rows]))).toEqual(injectedReasons)
     const personas = new Map(
       (parse(fs.readFileSync(path.join(borough, "truth", "personas.csv")), { columns: true }) as Array<{ persona: string; nhs_number: string }>)
         .map((p) => [p.persona, p.nhs_number])
