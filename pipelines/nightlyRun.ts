@@ -205,14 +205,9 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
   fs.mkdirSync(quarantineDir, { recursive: true, mode: 0o700 })
   const reader = sourceReader({ inbox: options.inbox, quarantineDir, config, inputs: progress.inputs })
 
-  // Pseudonyms are computed once per distinct identifier: residents' records repeat them.
-  const personIds = new Map<string, string>()
-  const personIdOf = (nhsNumber: string) => {
-    let id = personIds.get(nhsNumber)
-    if (id === undefined) personIds.set(nhsNumber, (id = personId(keyBytes, nhsNumber)))
-    return id
-  }
-  const householdIdOf = (uprn: string) => householdId(keyBytes, uprn)
+  // Pseudonyms are computed once per distinct identifier: records repeat them.
+  const personIdOf = memoise((nhsNumber: string) => personId(keyBytes, nhsNumber))
+  const householdIdOf = memoise((uprn: string) => householdId(keyBytes, uprn))
 
   const spineStage = yield* stage(
     progress,
@@ -326,6 +321,15 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
   fs.copyFileSync(path.join(area.lineageDir, "chain.jsonl"), path.join(lineageOut, "chain.jsonl"))
   return lineage
 })
+
+const memoise = (f: (key: string) => string) => {
+  const cache = new Map<string, string>()
+  return (key: string): string => {
+    let value = cache.get(key)
+    if (value === undefined) cache.set(key, (value = f(key)))
+    return value
+  }
+}
 
 const sortedPractices = (rows: ReadonlyArray<Practice>) =>
   [...new Map(rows.map((row) => [row.practice_code, row])).values()].sort((a, b) => (a.practice_code < b.practice_code ? -1 : 1))

@@ -34,7 +34,12 @@ export interface CurationContext {
   readonly householdIdOf: (uprn: string) => string
 }
 
-const linked = (context: CurationContext) => ({ source_row: context.sourceRow, ...context.link })
+const linked = ({ link, sourceRow }: CurationContext) => ({
+  source_row: sourceRow,
+  person_id: link.person_id,
+  link_status: link.link_status,
+  link_method: link.link_method
+})
 
 const flag = (value: boolean | undefined): number | null => (value === undefined ? null : value ? 1 : 0)
 
