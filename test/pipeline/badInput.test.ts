@@ -1,0 +1,72 @@
+/**
+ * The bad-input corpus: one file per problem in `fixtures/bad-input/<source>/`,
+ * each with its expected outcome in `expected.json` (rows accepted and rows
+ * quarantined with their reasons, or the source failed with a message).
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { Effect } from "effect"
+import { describe, expect, it } from "vitest"
+import { type QuarantinedRow, readExtract } from "../../pipelines/readExtract.js"
+import type { ExtractSource } from "../../schemas/extractSource.js"
+import { acuteActivity } from "../../schemas/sources/acuteActivity.js"
+import { education } from "../../schemas/sources/education.js"
+import { gpRegistrations } from "../../schemas/sources/gpRegistrations.js"
+import { optOuts } from "../../schemas/sources/optOuts.js"
+import { practices } from "../../schemas/sources/practices.js"
+
+const corpus = path.join(import.meta.dirname, "..", "..", "fixtures", "bad-input")
+const SOURCES: Record<string, ExtractSource<unknown>> = {
+  acute_activity: acuteActivity,
+  education,
+  gp_registrations: gpRegistrations,
+  opt_outs: optOuts,
+  practices
+}
+
+type Expected =
+  | { readonly outcome: "read"; readonly accepted: number; readonly quarantined: ReadonlyArray<readonly [number, ...Array<string>]> }
+  | { readonly outcome: "source_failed"; readonly message: string }
+
+const expected = JSON.parse(fs.readFileSync(path.join(corpus, "expected.json"), "utf8")) as Record<string, Expected>
+
+const read = (file: string) => {
+  const source = SOURCES[file.split("/")[0]!]!
+  const quarantined: Array<QuarantinedRow> = []
+  let accepted = 0
+  return Effect.runPromise(
+    readExtract({
+      source,
+      file: path.join(corpus, file),
+      onAccepted: (rows) => Effect.sync(() => void (accepted += rows.length)),
+      onQuarantined: (rows) => Effect.sync(() => void quarantined.push(...rows))
+    }).pipe(
+      Effect.map((summary) => ({ outcome: "read" as const, summary, accepted, quarantined })),
+      Effect.catchTag("SourceFileError", (error) => Effect.succeed({ outcome: "source_failed" as const, message: error.message }))
+    )
+  )
+}
+
+describe("the bad-input corpus", () => {
+  it("has a file for every expected outcome and an outcome for every file", () => {
+    const files = fs.readdirSync(corpus, { recursive: true }).map(String).filter((file) => file.endsWith(".csv")).sort()
+    expect(files).toEqual(Object.keys(expected).sort())
+    expect(files.length).toBeGreaterThanOrEqual(40)
+  })
+
+  for (const [file, outcome] of Object.entries(expected)) {
+    it(`${file}: ${outcome.outcome === "read" ? `${outcome.accepted} accepted, ${outcome.quarantined.length} quarantined` : "source fails"}`, async () => {
+      const result = await read(file)
+      if (outcome.outcome === "source_failed") {
+        expect(result.outcome).toBe("source_failed")
+        expect(result.outcome === "source_failed" && result.message).toContain(outcome.message)
+        return
+      }
+      expect(result.outcome).toBe("read")
+      if (result.outcome !== "read") return
+      expect(result.accepted).toBe(outcome.accepted)
+      expect(result.quarantined.map((row) => [row.row, ...row.problems.map((p) => `${p.field}/${p.reason}`)])).toEqual(outcome.quarantined)
+      expect(result.summary.rowsRead).toBe(result.accepted + result.quarantined.length)
+    })
+  }
+})
