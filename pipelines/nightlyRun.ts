@@ -203,7 +203,7 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
 
   const quarantineDir = path.join(area.quarantineDir, options.runId)
   fs.mkdirSync(quarantineDir, { recursive: true, mode: 0o700 })
-  const reader = sourceReader({ inbox: options.inbox, quarantineDir, config, inputs: progress.inputs })
+  const reader = sourceReader({ inbox: options.inbox, quarantineDir, config, asOf, inputs: progress.inputs })
 
   // Pseudonyms are computed once per distinct identifier: records repeat them.
   const personIdOf = memoise((nhsNumber: string) => personId(keyBytes, nhsNumber))

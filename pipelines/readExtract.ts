@@ -84,6 +84,8 @@ export interface ReadExtractOptions<Row> {
   /** Receives accepted rows in file order, a batch at a time. */
   readonly onAccepted: (rows: ReadonlyArray<NumberedRow<Row>>) => Effect.Effect<void>
   readonly onQuarantined: (rows: ReadonlyArray<QuarantinedRow>) => Effect.Effect<void>
+  /** Checks a decoded row against what only the run knows (the as-of date). */
+  readonly rowProblems?: (row: Row) => ReadonlyArray<FieldProblem>
 }
 
 export const readExtract = Effect.fn("readExtract")(function*<Row>(options: ReadExtractOptions<Row>) {
@@ -164,11 +166,12 @@ export const readExtract = Effect.fn("readExtract")(function*<Row>(options: Read
         if (value !== "") values[column] = value
       }
       const decoded = source.decodeRow(values)
-      if (Result.isSuccess(decoded)) {
+      const problems = Result.isSuccess(decoded) ? options.rowProblems?.(decoded.success) ?? [] : decoded.failure
+      if (Result.isSuccess(decoded) && problems.length === 0) {
         rowsAccepted++
         accepted.push({ row, value: decoded.success })
       } else {
-        rejected.push(quarantine(row, decoded.failure, cells))
+        rejected.push(quarantine(row, problems, cells))
       }
     }
     return { accepted, rejected }

@@ -8,6 +8,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
 import type { ExtractSource } from "../schemas/extractSource.js"
+import { implausibleDates } from "../transforms/plausibility.js"
 import { DataFailure, SourceFileError } from "./errors.js"
 import type { InputLineage } from "./lineage.js"
 import { type ExtractReadSummary, type NumberedRow, type QuarantinedRow, readExtract } from "./readExtract.js"
@@ -18,13 +19,14 @@ export interface SourceReaderOptions {
   readonly inbox: string
   readonly quarantineDir: string
   readonly config: RunConfig
+  readonly asOf: string
   /** Lineage of every source read, appended as each is read. */
   readonly inputs: Array<InputLineage>
 }
 
 export type SourceReader = ReturnType<typeof sourceReader>
 
-export const sourceReader = ({ config, inbox, inputs, quarantineDir }: SourceReaderOptions) => {
+export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: SourceReaderOptions) => {
   const isRequired = (source: string) => config.requiredSources.includes(source)
 
   const writeQuarantine = (source: string) => (rows: ReadonlyArray<QuarantinedRow>) =>
@@ -69,7 +71,8 @@ export const sourceReader = ({ config, inbox, inputs, quarantineDir }: SourceRea
         yield* log.warn("source failed", { source: source.name, reason: "not_a_regular_file" })
         return undefined
       }
-      return yield* readExtract({ source, file, onAccepted, onQuarantined: writeQuarantine(source.name) }).pipe(
+      const rowProblems = (row: Row) => implausibleDates(row as { readonly date_of_birth?: unknown }, asOf)
+      return yield* readExtract({ source, file, onAccepted, onQuarantined: writeQuarantine(source.name), rowProblems }).pipe(
         Effect.tap((summary) =>
           Effect.gen(function*() {
             record(source.name, file, "loaded", summary)

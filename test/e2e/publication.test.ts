@@ -106,6 +106,24 @@ describe("publication", () => {
     expect(result.lastLine).toMatch(/gp_registrations\.csv: 1 of 35 rows quarantined \(2\.9%, threshold 1%\)/)
   })
 
+  it("quarantines dates of birth in the future or more than 120 years before the as-of date", () => {
+    const dir = tempDir("implausible")
+    const inbox = copyOfFixtures(dir)
+    const file = path.join(inbox, "education.csv")
+    fs.appendFileSync(file, "A123456789099,Future,Child,2027-01-01,F,E1 4NS,100945,2026-10-01,N,,N,95,0\n")
+    fs.appendFileSync(file, "A123456789098,Ancient,Pupil,1890-01-01,F,E1 4NS,100945,2026-10-01,N,,N,95,0\n")
+    const config = path.join(dir, "wsd.json")
+    fs.writeFileSync(config, JSON.stringify({ quarantineThreshold: 0.5 }))
+    const out = path.join(dir, "out")
+    expect(runFixtures({ out, keyFile: newKey(dir), inbox }, "--config", config).status).toBe(0)
+    const db = openWarehouse(out)
+    expect(db.prepare("select field, reason, rows from lineage_quarantine where source = 'education' order by reason").all()).toEqual([
+      { field: "date_of_birth", reason: "age_over_120", rows: 1 },
+      { field: "date_of_birth", reason: "future_date", rows: 1 }
+    ])
+    db.close()
+  })
+
   it("refuses to start without a usable key (exit 2)", () => {
     const dir = tempDir("key")
     const out = path.join(dir, "out")
