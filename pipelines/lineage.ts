@@ -32,6 +32,9 @@ export interface InputLineage {
   readonly quarantine_reasons: Readonly<Record<string, number>>
   readonly unknown_columns: ReadonlyArray<string>
   readonly message: string | null
+  /** The extract's date and age in days on the as-of date, when stated in configuration. */
+  readonly extract_date: string | null
+  readonly age_days: number | null
 }
 
 export interface StageLineage {

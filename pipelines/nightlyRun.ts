@@ -296,6 +296,7 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
         })
       )
       yield* reader.failIfRequiredFailed()
+      yield* reader.failIfStale()
       yield* reader.failIfAboveThreshold()
       yield* writeRunTables(db, context, area.lineageDir)
       return yield* stage(progress, "outputs", writeOutputs(db, staged, currentRelease(area)), (written) => ({

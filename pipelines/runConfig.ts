@@ -16,14 +16,23 @@ export const RunConfig = Schema.Struct({
   /** Published releases kept: the current one and those before it. */
   keepReleases: Schema.Int.check(Schema.isGreaterThanOrEqualTo(2)),
   /** The segmentation rules file; the project's rules v1 when absent. */
-  rulesFile: Schema.optionalKey(Schema.String)
+  rulesFile: Schema.optionalKey(Schema.String),
+  /** The date each source's extract was taken, when partners state it (`{ "gp_events": "2026-11-19" }`). */
+  extractDates: Schema.Record(Schema.String, Schema.String),
+  /** An extract older than this many days on the as-of date warns. */
+  freshnessWarnDays: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  /** A required extract older than this many days fails the run. */
+  freshnessFailDays: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 })
 export type RunConfig = typeof RunConfig.Type
 
 export const DEFAULT_CONFIG: RunConfig = {
   requiredSources: ["gp_registrations", "gp_events", "acute_activity", "practices"],
   quarantineThreshold: 0.05,
-  keepReleases: 2
+  keepReleases: 2,
+  extractDates: {},
+  freshnessWarnDays: 3,
+  freshnessFailDays: 10
 }
 
 const decodeConfig = Schema.decodeUnknownEffect(RunConfig, { errors: "all" })

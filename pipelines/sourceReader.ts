@@ -8,6 +8,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
 import type { ExtractSource } from "../schemas/extractSource.js"
+import { daysBetween } from "../transforms/extractDate.js"
 import { implausibleDates } from "../transforms/plausibility.js"
 import { DataFailure, SourceFileError } from "./errors.js"
 import type { InputLineage } from "./lineage.js"
@@ -35,6 +36,12 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
       fs.appendFileSync(path.join(quarantineDir, `${source}.jsonl`), `${lines}\n`, { mode: 0o600 })
     })
 
+  const extractDate = (source: string) => config.extractDates[source] ?? null
+  const ageDays = (source: string) => {
+    const date = extractDate(source)
+    return date === null ? null : daysBetween(date, asOf)
+  }
+
   const record = (source: string, file: string, status: InputLineage["status"], summary?: ExtractReadSummary, message?: string) =>
     inputs.push({
       source,
@@ -48,7 +55,9 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
       rows_quarantined: summary?.rowsQuarantined ?? 0,
       quarantine_reasons: summary?.quarantineReasons ?? {},
       unknown_columns: summary?.unknownColumns ?? [],
-      message: message ?? null
+      message: message ?? null,
+      extract_date: extractDate(source),
+      age_days: ageDays(source)
     })
 
   /** Reads a source if its file is there; undefined when it is missing or failed as a whole. */
@@ -70,6 +79,10 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
         record(source.name, file, "failed", undefined, message)
         yield* log.warn("source failed", { source: source.name, reason: "not_a_regular_file" })
         return undefined
+      }
+      const age = ageDays(source.name)
+      if (age !== null && age > config.freshnessWarnDays) {
+        yield* log.warn("stale extract", { source: source.name, age_days: age, warn_after_days: config.freshnessWarnDays })
       }
       const rowProblems = (row: Row) => implausibleDates(row as { readonly date_of_birth?: unknown }, asOf)
       return yield* readExtract({ source, file, onAccepted, onQuarantined: writeQuarantine(source.name), rowProblems }).pipe(
@@ -102,6 +115,19 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
       return rows
     })
 
+  /** A required source older than the hard freshness limit fails the run. */
+  const failIfStale = () => {
+    const stale = inputs.find((input) => input.required && input.age_days !== null && input.age_days > config.freshnessFailDays)
+    return stale === undefined
+      ? Effect.void
+      : Effect.fail(
+        new DataFailure({
+          message: `required source ${stale.source} is ${stale.age_days} days old (extract date ${stale.extract_date}, limit ${config.freshnessFailDays} days)`,
+          nextAction: `ask the partner for a current ${path.basename(stale.path)}, or correct extractDates in the configuration`
+        })
+      )
+  }
+
   const failIfRequiredFailed = () => {
     const failed = inputs.find((input) => input.required && input.status !== "loaded")
     return failed === undefined
@@ -131,5 +157,5 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
     )
   }
 
-  return { read, collect, failIfRequiredFailed, failIfAboveThreshold }
+  return { read, collect, failIfRequiredFailed, failIfAboveThreshold, failIfStale }
 }

@@ -124,6 +124,25 @@ describe("publication", () => {
     db.close()
   })
 
+  it("warns about stale extracts and fails a required one past the hard limit", () => {
+    const dir = tempDir("freshness")
+    const keyFile = newKey(dir)
+    const config = (extractDates: Record<string, string>) => {
+      const file = path.join(dir, `${Object.values(extractDates).join("-")}.json`)
+      fs.writeFileSync(file, JSON.stringify({ extractDates }))
+      return file
+    }
+    // 5 days old: past the warning limit (3 days), within the hard limit (10 days).
+    const warned = runFixtures({ out: path.join(dir, "a"), keyFile }, "--config", config({ gp_events: "2026-11-15", housing: "2026-10-01" }))
+    expect(warned.status, warned.stderr).toBe(0)
+    expect(warned.stderr).toContain("stale extract source=gp_events age_days=5")
+    // An optional source past the hard limit only warns.
+    expect(warned.stderr).toContain("stale extract source=housing age_days=50")
+    const failed = runFixtures({ out: path.join(dir, "b"), keyFile }, "--config", config({ gp_events: "2026-11-01" }))
+    expect(failed.status).toBe(1)
+    expect(failed.lastLine).toContain("required source gp_events is 19 days old (extract date 2026-11-01, limit 10 days)")
+  })
+
   it("refuses to start without a usable key (exit 2)", () => {
     const dir = tempDir("key")
     const out = path.join(dir, "out")
