@@ -183,9 +183,12 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
   })
   for (const p of practices) sink.row("practices", { practice_code: p.code, practice_name: p.name, pcn: p.pcn, locality: p.locality })
 
-  const districts = ["E1", "E2", "E3", "E14"]
+  // The borough's districts first; a system the size of several boroughs spreads into its neighbours'.
+  const districts = ["E1", "E2", "E3", "E14", "E1W", "E5", "E8", "E9", "E10", "E15", "E16", "E17"]
+    .slice(0, Math.min(12, Math.max(4, Math.ceil(options.residents / 120_000))))
   const letters = "ABDEFGHJLNPQRSTUWXYZ"
-  const postcodeCount = Math.max(40, Math.ceil(options.residents / 35))
+  // About 35 residents a postcode, never more than half the codes the districts can hold.
+  const postcodeCount = Math.min(Math.max(40, Math.ceil(options.residents / 35)), districts.length * 10 * letters.length ** 2 / 2)
   const postcodes: Array<string> = []
   const seen = new Set<string>()
   while (postcodes.length < postcodeCount) {
