@@ -15,6 +15,7 @@ import { Cause, Clock, Console, Effect, Exit, Layer, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import type { RunError } from "./errors.js"
 import { exitCodeOf } from "./errors.js"
+import { verifyPublication } from "./lineageVerify.js"
 import { makeRunId, nightlyRun, type RunOptions } from "./nightlyRun.js"
 import { projectFile, softwareVersion } from "./projectFiles.js"
 import { publicationArea } from "./publication.js"
@@ -24,7 +25,7 @@ import { loadRules } from "./segmentationRules.js"
 import { synthesise } from "./synthesise.js"
 import { formatRulesTable, rulesTable } from "../transforms/rulesTable.js"
 
-const quiet = Flag.Boolean("quiet").pipe(Flag.withDescription("Print only the final line"), Flag.withDefault(false))
+const quiet = Flag.Boolean("quiet").pipe(Flag.withDescription("No progress lines on stderr (the summary and any failure still print)"), Flag.withDefault(false))
 
 /** Runs the batch with the production key and log services. */
 const runNightly = (options: Omit<RunOptions, "runId"> & { readonly keyFile: string; readonly quiet: boolean }) =>
@@ -123,9 +124,25 @@ const synth = Command.make(
     })
 ).pipe(Command.withDescription("Write a synthetic borough's extracts and its linkage ground truth"))
 
+const verify = Command.make(
+  "verify",
+  { out: Flag.String("out").pipe(Flag.withDescription("The publication to verify (a run's --out)")) },
+  ({ out }) =>
+    verifyPublication(out).pipe(
+      Effect.flatMap(({ entries, files, runId }) =>
+        Console.log(`lineage intact: ${entries} entries chained; ${files} published files of run ${runId} match their recorded SHA-256`)
+      )
+    )
+).pipe(Command.withDescription("Check the lineage hash chain and that published files match their recorded hashes"))
+
+const lineage = Command.make("lineage").pipe(
+  Command.withDescription("Information governance: verify what a publication's lineage records"),
+  Command.withSubcommands([verify])
+)
+
 const wsd = Command.make("wsd").pipe(
   Command.withDescription("Whole-systems dataset: link a borough's health and council extracts, safely"),
-  Command.withSubcommands([run, keygen, rules, synth, demo])
+  Command.withSubcommands([run, keygen, rules, synth, lineage, demo])
 )
 
 const platform = Layer.mergeAll(

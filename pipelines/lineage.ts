@@ -85,7 +85,8 @@ export interface ChainEntry {
   readonly run: RunLineage
 }
 
-const GENESIS = "0".repeat(64)
+/** What the first entry of a chain follows. */
+export const GENESIS = "0".repeat(64)
 
 export const entryHash = (previous: string, run: RunLineage): string =>
   createHash("sha256").update(`${previous}\n${JSON.stringify(run)}`).digest("hex")
