@@ -23,6 +23,7 @@ import { generateKeyFile, PseudonymKey } from "./pseudonymKey.js"
 import { RunLog } from "./runLog.js"
 import { loadRules } from "./segmentationRules.js"
 import { synthesise } from "./synthesise.js"
+import { formatValidation, validateInbox } from "./validateInbox.js"
 import { formatRulesTable, rulesTable } from "../transforms/rulesTable.js"
 
 const quiet = Flag.Boolean("quiet").pipe(Flag.withDescription("No progress lines on stderr (the summary and any failure still print)"), Flag.withDefault(false))
@@ -124,6 +125,23 @@ const synth = Command.make(
     })
 ).pipe(Command.withDescription("Write a synthetic borough's extracts and its linkage ground truth"))
 
+const validate = Command.make(
+  "validate",
+  {
+    inbox: Flag.String("inbox").pipe(Flag.withDescription("Folder holding the night's extracts")),
+    asOf: Flag.String("as-of").pipe(Flag.withDescription("As-of date YYYY-MM-DD (default: today)"), Flag.optional),
+    config: Flag.String("config").pipe(Flag.withDescription("JSON configuration overriding the defaults"), Flag.optional)
+  },
+  ({ asOf, config, inbox }) =>
+    Effect.gen(function*() {
+      const night = Option.isSome(asOf) ? asOf.value : new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)
+      const { inputs, verdict } = yield* validateInbox({ inbox, asOf: night, configFile: Option.getOrUndefined(config) })
+      yield* Console.log(formatValidation(inputs))
+      if (verdict !== undefined) return yield* verdict
+      yield* Console.log("the extracts would pass: nothing was published")
+    })
+).pipe(Command.withDescription("Check a night's extracts against the contract without publishing anything"))
+
 const verify = Command.make(
   "verify",
   { out: Flag.String("out").pipe(Flag.withDescription("The publication to verify (a run's --out)")) },
@@ -142,7 +160,7 @@ const lineage = Command.make("lineage").pipe(
 
 const wsd = Command.make("wsd").pipe(
   Command.withDescription("Whole-systems dataset: link a borough's health and council extracts, safely"),
-  Command.withSubcommands([run, keygen, rules, synth, lineage, demo])
+  Command.withSubcommands([run, validate, keygen, rules, synth, lineage, demo])
 )
 
 const platform = Layer.mergeAll(

@@ -42,7 +42,7 @@ import { configVersion, loadRunConfig, type RunConfig } from "./runConfig.js"
 import { RunLog } from "./runLog.js"
 import { buildFeatures, segmentResidents } from "./segmentation.js"
 import { type LoadedRules, loadRules } from "./segmentationRules.js"
-import { type SourceReader, sourceReader } from "./sourceReader.js"
+import { requireInbox, type SourceReader, sourceReader } from "./sourceReader.js"
 import { inTransaction, insertRows, openWarehouse, runModel, type WarehouseDb } from "./warehouse.js"
 
 export interface RunOptions {
@@ -122,10 +122,7 @@ export const nightlyRun = Effect.fn("nightlyRun")(function*(options: RunOptions)
   if (parseExtractDate(asOf) !== asOf) {
     return yield* new UsageError({ message: `--as-of ${asOf} is not a YYYY-MM-DD date`, nextAction: "pass --as-of YYYY-MM-DD" })
   }
-  const inboxStat = fs.statSync(options.inbox, { throwIfNoEntry: false })
-  if (inboxStat === undefined || !inboxStat.isDirectory()) {
-    return yield* new UsageError({ message: `inbox ${options.inbox} is not a readable directory`, nextAction: "check --inbox" })
-  }
+  yield* requireInbox(options.inbox)
   const rules = yield* loadRules(config.rulesFile)
   const area = publicationArea(options.out)
   yield* prepareArea(area)

@@ -10,7 +10,7 @@ import { Effect } from "effect"
 import type { ExtractSource } from "../schemas/extractSource.js"
 import { daysBetween } from "../transforms/extractDate.js"
 import { implausibleDates } from "../transforms/plausibility.js"
-import { DataFailure, SourceFileError } from "./errors.js"
+import { DataFailure, SourceFileError, UsageError } from "./errors.js"
 import type { InputLineage } from "./lineage.js"
 import { type ExtractReadSummary, type NumberedRow, type QuarantinedRow, readExtract } from "./readExtract.js"
 import type { RunConfig } from "./runConfig.js"
@@ -26,6 +26,14 @@ export interface SourceReaderOptions {
 }
 
 export type SourceReader = ReturnType<typeof sourceReader>
+
+/** The inbox must be a readable directory: anything else is a usage problem, not a data failure. */
+export const requireInbox = (inbox: string) => {
+  const stat = fs.statSync(inbox, { throwIfNoEntry: false })
+  return stat?.isDirectory()
+    ? Effect.void
+    : Effect.fail(new UsageError({ message: `inbox ${inbox} is not a readable directory`, nextAction: "check --inbox" }))
+}
 
 export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: SourceReaderOptions) => {
   const isRequired = (source: string) => config.requiredSources.includes(source)

@@ -1,0 +1,27 @@
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { describe, expect, it } from "vitest"
+import { copyOfFixtures, FIXTURE_AS_OF, fixturesInbox, tempDir, wsd } from "./wsdCommand.js"
+
+describe("wsd validate", () => {
+  it("reports per source what would be accepted and quarantined, and why, publishing nothing", () => {
+    const result = wsd("validate", "--inbox", fixturesInbox, "--as-of", FIXTURE_AS_OF)
+    expect(result.status, result.stderr).toBe(0)
+    expect(result.stdout).toMatch(/gp_registrations\s+loaded\s+read 35, would accept 34, would quarantine 1\n\s+nhs_number\/nhs_number_check_digit: 1/)
+    expect(result.stdout).toContain("nothing was published")
+  })
+
+  it("exits 1 and names the file when the night would fail", () => {
+    const dir = tempDir("validate")
+    const inbox = copyOfFixtures(dir)
+    fs.rmSync(path.join(inbox, "acute_activity.csv"))
+    const result = wsd("validate", "--inbox", inbox, "--as-of", FIXTURE_AS_OF)
+    expect(result.status).toBe(1)
+    expect(result.lastLine).toContain("required source acute_activity missing")
+    expect(fs.readdirSync(dir)).toEqual(["inbox"])
+  })
+
+  it("exits 2 for an inbox that is not a directory", () => {
+    expect(wsd("validate", "--inbox", path.join(tempDir("validate"), "nowhere")).status).toBe(2)
+  })
+})
