@@ -54,6 +54,10 @@ const run = Command.make(
     keyFile: Flag.String("key-file").pipe(Flag.withDescription("Pseudonymisation key file (hex, mode 0600)")),
     asOf: Flag.String("as-of").pipe(Flag.withDescription("As-of date YYYY-MM-DD (default: today)"), Flag.optional),
     config: Flag.String("config").pipe(Flag.withDescription("JSON configuration overriding the defaults"), Flag.optional),
+    rotateKey: Flag.Boolean("rotate-key").pipe(
+      Flag.withDescription("Accept a key that differs from the last run's (every pseudonym changes)"),
+      Flag.withDefault(false)
+    ),
     quiet
   },
   (flags) =>
@@ -63,6 +67,7 @@ const run = Command.make(
       keyFile: flags.keyFile,
       asOf: Option.getOrUndefined(flags.asOf),
       configFile: Option.getOrUndefined(flags.config),
+      rotateKey: flags.rotateKey,
       quiet: flags.quiet
     })
 ).pipe(Command.withDescription("Run the nightly batch: validate, pseudonymise, link, load and publish"))

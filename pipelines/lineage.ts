@@ -67,6 +67,8 @@ export interface RunLineage {
   /** Every codelist file used, with its SHA-256. */
   readonly codelists: ReadonlyArray<CodelistFingerprint>
   readonly key_fingerprint: string | null
+  /** The key differs from the previous published run's, as declared with --rotate-key. */
+  readonly key_rotated: boolean
   readonly inputs: ReadonlyArray<InputLineage>
   readonly stages: ReadonlyArray<StageLineage>
   readonly spine: Readonly<Record<string, number | string>>

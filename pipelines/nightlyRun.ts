@@ -52,6 +52,8 @@ export interface RunOptions {
   /** ISO date; defaults to today. */
   readonly asOf?: string | undefined
   readonly configFile?: string | undefined
+  /** The key is meant to differ from the last published run's (a planned rotation). */
+  readonly rotateKey?: boolean | undefined
 }
 
 export interface RunResult {
@@ -78,6 +80,7 @@ class RunProgress {
   spine: Record<string, number | string> = {}
   outputs: Array<OutputLineage> = []
   keyFingerprint: string | null = null
+  keyRotated = false
   segments: Record<string, number> = {}
 
   readonly invalidNhsNumbers: Record<string, number> = {}
@@ -144,6 +147,7 @@ export const nightlyRun = Effect.fn("nightlyRun")(function*(options: RunOptions)
     rules_version: rules.rules.version,
     codelists: rules.codelists,
     key_fingerprint: progress.keyFingerprint,
+    key_rotated: progress.keyRotated,
     inputs: progress.inputs.map((input) => ({ ...input, invalid_nhs_numbers: progress.invalidNhsNumbers[input.source] ?? 0 })),
     stages: progress.stages,
     spine: progress.spine,
@@ -196,6 +200,7 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
   const { area, asOf, config, options, progress, staged } = context
   const { fingerprint, key } = yield* PseudonymKey
   progress.keyFingerprint = fingerprint
+  progress.keyRotated = yield* checkKeyContinuity(fingerprint, area.lineageDir, options.rotateKey === true)
   const keyBytes = Redacted.value(key)
 
   const quarantineDir = path.join(area.quarantineDir, options.runId)
@@ -319,6 +324,24 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
   fs.copyFileSync(path.join(area.lineageDir, "chain.jsonl"), path.join(lineageOut, "chain.jsonl"))
   return lineage
 })
+
+/**
+ * A new key gives every resident a new pseudonym, breaking linkage with every
+ * earlier run: refuse it unless the rotation is declared. Returns whether the
+ * key was rotated.
+ */
+const checkKeyContinuity = (fingerprint: string, lineageDir: string, rotationDeclared: boolean) =>
+  Effect.gen(function*() {
+    const last = readChain(lineageDir).map((entry) => entry.run).filter((run) => run.status === "succeeded").at(-1)
+    if (last?.key_fingerprint == null || last.key_fingerprint === fingerprint) return false
+    if (!rotationDeclared) {
+      return yield* new UsageError({
+        message: `the key's fingerprint ${fingerprint} differs from ${last.key_fingerprint} used by run ${last.run_id}; every pseudonym would change`,
+        nextAction: "use the previous key, or pass --rotate-key if the change is intended (it is recorded in lineage)"
+      })
+    }
+    return true
+  })
 
 const memoise = (f: (key: string) => string) => {
   const cache = new Map<string, string>()

@@ -143,6 +143,25 @@ describe("publication", () => {
     expect(failed.lastLine).toContain("required source gp_events is 19 days old (extract date 2026-11-01, limit 10 days)")
   })
 
+  it("refuses a key that differs from the last run's unless the rotation is declared", () => {
+    const dir = tempDir("rotation")
+    const out = path.join(dir, "out")
+    expect(runFixtures({ out, keyFile: newKey(dir) }).status).toBe(0)
+    const before = fs.realpathSync(out)
+    const newKeyDir = path.join(dir, "new")
+    fs.mkdirSync(newKeyDir)
+    const otherKey = newKey(newKeyDir)
+    const refused = runFixtures({ out, keyFile: otherKey })
+    expect(refused.status).toBe(2)
+    expect(refused.lastLine).toContain("differs from")
+    expect(refused.lastLine).toContain("--rotate-key")
+    expect(fs.realpathSync(out)).toBe(before)
+    const rotated = runFixtures({ out, keyFile: otherKey }, "--rotate-key")
+    expect(rotated.status, rotated.stderr).toBe(0)
+    const last = chainOf(out).at(-1)
+    expect(last.run).toMatchObject({ status: "succeeded", key_rotated: true })
+  })
+
   it("refuses to start without a usable key (exit 2)", () => {
     const dir = tempDir("key")
     const out = path.join(dir, "out")
