@@ -322,6 +322,12 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
   fs.mkdirSync(path.join(lineageOut, "runs"), { recursive: true, mode: 0o750 })
   fs.writeFileSync(path.join(lineageOut, "runs", `${options.runId}.json`), `${JSON.stringify(entry, null, 2)}\n`, { mode: 0o640 })
   fs.copyFileSync(path.join(area.lineageDir, "chain.jsonl"), path.join(lineageOut, "chain.jsonl"))
+  // The run's structured log (counts only) travels with its release, up to this point.
+  const log = path.join(area.logsDir, `${options.runId}.jsonl`)
+  if (fs.existsSync(log)) {
+    fs.mkdirSync(path.join(staged, "logs"), { mode: 0o750 })
+    fs.copyFileSync(log, path.join(staged, "logs", `${options.runId}.jsonl`))
+  }
   return lineage
 })
 
