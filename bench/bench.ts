@@ -18,10 +18,13 @@ const { peakRssMb, seconds } = runBatch(options, inbox, out)
 const db = new Database(path.join(out, "warehouse.sqlite"), { readonly: true })
 const runId = (db.prepare("select run_id from run order by started_at desc limit 1").get() as { run_id: string }).run_id
 // The run's lineage entry lists every stage in order, the outputs stage included.
-const stages = (JSON.parse(fs.readFileSync(path.join(out, "lineage", "runs", `${runId}.json`), "utf8")) as {
-  run: { stages: Array<{ stage: string; rows_in: number; rows_out: number; duration_ms: number }> }
-}).run.stages
-const rowsRead = (db.prepare("select sum(rows_read) n from lineage_input where run_id = ?").get(runId) as { n: number }).n
+const stages = (
+  JSON.parse(fs.readFileSync(path.join(out, "lineage", "runs", `${runId}.json`), "utf8")) as {
+    run: { stages: Array<{ stage: string; rows_in: number; rows_out: number; duration_ms: number }> }
+  }
+).run.stages
+const rowsRead = (db.prepare("select sum(rows_read) n from lineage_input where run_id = ?").get(runId) as { n: number })
+  .n
 const residents = (db.prepare("select count(*) n from person").get() as { n: number }).n
 db.close()
 
@@ -49,7 +52,11 @@ fs.writeFileSync(resultFile, `${JSON.stringify(figures, null, 2)}\n`)
 console.log(`nightly batch on a synthetic borough of ${residents} residents (${rowsRead} rows read)`)
 console.log(`${"stage".padEnd(30)} ${"rows in".padStart(10)} ${"seconds".padStart(9)} ${"rows/s".padStart(10)}`)
 for (const s of figures.stages) {
-  console.log(`${s.stage.padEnd(30)} ${String(s.rows_in).padStart(10)} ${s.seconds.toFixed(2).padStart(9)} ${String(s.rows_per_second ?? "-").padStart(10)}`)
+  console.log(
+    `${s.stage.padEnd(30)} ${String(s.rows_in).padStart(10)} ${s.seconds.toFixed(2).padStart(9)} ${String(s.rows_per_second ?? "-").padStart(10)}`
+  )
 }
-console.log(`end to end: ${figures.wall_seconds} s, ${figures.rows_per_second} rows/s, peak RSS ${figures.peak_rss_mb} MB`)
+console.log(
+  `end to end: ${figures.wall_seconds} s, ${figures.rows_per_second} rows/s, peak RSS ${figures.peak_rss_mb} MB`
+)
 console.log(`figures written to ${resultFile}`)

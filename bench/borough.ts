@@ -22,7 +22,11 @@ export const benchOptions = (argv: ReadonlyArray<string>): BenchOptions => {
     const at = argv.indexOf(flag)
     return at >= 0 && argv[at + 1] !== undefined ? argv[at + 1]! : fallback
   }
-  return { residents: Number(value("--residents", "330000")), seed: Number(value("--seed", "1")), asOf: value("--as-of", "2026-11-20") }
+  return {
+    residents: Number(value("--residents", "330000")),
+    seed: Number(value("--seed", "1")),
+    asOf: value("--as-of", "2026-11-20")
+  }
 }
 
 const wsd = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = process.env) => {
@@ -32,12 +36,24 @@ const wsd = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = process.env) 
 }
 
 /** The borough for these options, generated once and reused. */
-export const borough = (options: BenchOptions): { readonly inbox: string; readonly generatedSeconds: number | undefined } => {
+export const borough = (
+  options: BenchOptions
+): { readonly inbox: string; readonly generatedSeconds: number | undefined } => {
   const inbox = path.join(dataDir, `borough-${options.residents}-seed${options.seed}-${options.asOf}`)
   if (fs.existsSync(path.join(inbox, "truth", "personas.csv"))) return { inbox, generatedSeconds: undefined }
   fs.rmSync(inbox, { recursive: true, force: true })
   const started = performance.now()
-  wsd(["synth", "--residents", String(options.residents), "--seed", String(options.seed), "--out", inbox, "--as-of", options.asOf])
+  wsd([
+    "synth",
+    "--residents",
+    String(options.residents),
+    "--seed",
+    String(options.seed),
+    "--out",
+    inbox,
+    "--as-of",
+    options.asOf
+  ])
   return { inbox, generatedSeconds: (performance.now() - started) / 1000 }
 }
 
@@ -53,7 +69,11 @@ export const benchKey = (): string => {
 /** Runs the nightly batch, returning wall time and the process's peak RSS. */
 export const runBatch = (options: BenchOptions, inbox: string, out: string) => {
   const rssFile = path.join(dataDir, "peak-rss")
-  const env = { ...process.env, WSD_BENCH_RSS_FILE: rssFile, NODE_OPTIONS: `--require ${path.join(root, "bench", "reportPeakRss.cjs")}` }
+  const env = {
+    ...process.env,
+    WSD_BENCH_RSS_FILE: rssFile,
+    NODE_OPTIONS: `--require ${path.join(root, "bench", "reportPeakRss.cjs")}`
+  }
   const started = performance.now()
   wsd(["run", "--inbox", inbox, "--out", out, "--key-file", benchKey(), "--as-of", options.asOf, "--quiet"], env)
   const seconds = (performance.now() - started) / 1000

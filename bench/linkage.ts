@@ -44,16 +44,28 @@ if (!fs.existsSync(path.join(out, "warehouse.sqlite"))) runBatch(options, inbox,
 
 const key = Buffer.from(fs.readFileSync(benchKey(), "utf8").trim(), "hex")
 const personId = (nhs: string) => createHmac("sha256", key).update(`nhs_number:${nhs}`).digest("hex").slice(0, 32)
-const optedOut = new Set((parse(fs.readFileSync(path.join(inbox, "opt_outs.csv")), { columns: true }) as Array<{ nhs_number: string }>).map((r) => r.nhs_number))
+const optedOut = new Set(
+  (parse(fs.readFileSync(path.join(inbox, "opt_outs.csv")), { columns: true }) as Array<{ nhs_number: string }>).map(
+    (r) => r.nhs_number
+  )
+)
 const truth = parse(fs.readFileSync(path.join(inbox, "truth", "council_links.csv")), { columns: true }) as Array<Truth>
 
 const db = new Database(path.join(out, "warehouse.sqlite"), { readonly: true })
-const residents = new Set((db.prepare("select person_id from person").all() as Array<{ person_id: string }>).map((r) => r.person_id))
-const linked = new Map<string, Map<number, { person_id: string | null; link_status: string; link_method: string | null }>>()
+const residents = new Set(
+  (db.prepare("select person_id from person").all() as Array<{ person_id: string }>).map((r) => r.person_id)
+)
+const linked = new Map<
+  string,
+  Map<number, { person_id: string | null; link_status: string; link_method: string | null }>
+>()
 for (const [source, table] of Object.entries(TABLES)) {
-  const rows = db.prepare(`select source_row, person_id, link_status, link_method from ${table}`).all() as Array<
-    { source_row: number; person_id: string | null; link_status: string; link_method: string | null }
-  >
+  const rows = db.prepare(`select source_row, person_id, link_status, link_method from ${table}`).all() as Array<{
+    source_row: number
+    person_id: string | null
+    link_status: string
+    link_method: string | null
+  }>
   linked.set(source, new Map(rows.map((row) => [row.source_row, row])))
 }
 db.close()
@@ -81,7 +93,11 @@ for (const record of truth) {
       tally.links++
       if (correct) tally.correct++
     }
-    if (!correct) wrong.set(`${result.link_method}: ${record.corruption || "none"}`, (wrong.get(`${result.link_method}: ${record.corruption || "none"}`) ?? 0) + 1)
+    if (!correct)
+      wrong.set(
+        `${result.link_method}: ${record.corruption || "none"}`,
+        (wrong.get(`${result.link_method}: ${record.corruption || "none"}`) ?? 0) + 1
+      )
   }
   if (residents.has(expected)) {
     for (const tally of [source, overall]) {
@@ -104,14 +120,18 @@ const line = (label: string, t: Tally) =>
   )
 
 console.log(`demographic linkage on a synthetic borough of ${options.residents} residents (seed ${options.seed})`)
-console.log(`${"".padEnd(32)} ${"links".padStart(8)} ${"precision".padStart(9)} ${"records".padStart(9)} ${"recall".padStart(9)}`)
+console.log(
+  `${"".padEnd(32)} ${"links".padStart(8)} ${"precision".padStart(9)} ${"records".padStart(9)} ${"recall".padStart(9)}`
+)
 for (const [source, tally] of [...bySource].sort()) line(source, tally)
 for (const [tier, tally] of [...byTier].sort()) line(`  tier ${tier}`, tally)
 line("overall", overall)
 console.log("missed links (records of residents not linked to them), by injected corruption:")
-for (const [why, n] of [...missed].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${String(n).padStart(6)}  ${why}`)
+for (const [why, n] of [...missed].sort((a, b) => b[1] - a[1]).slice(0, 15))
+  console.log(`  ${String(n).padStart(6)}  ${why}`)
 console.log("wrong links, by tier and corruption:")
-for (const [why, n] of [...wrong].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`  ${String(n).padStart(6)}  ${why}`)
+for (const [why, n] of [...wrong].sort((a, b) => b[1] - a[1]).slice(0, 10))
+  console.log(`  ${String(n).padStart(6)}  ${why}`)
 const figures = {
   residents: options.residents,
   seed: options.seed,

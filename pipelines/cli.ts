@@ -26,18 +26,25 @@ import { synthesise } from "./synthesise.js"
 import { formatValidation, validateInbox } from "./validateInbox.js"
 import { formatRulesTable, rulesTable } from "../transforms/rulesTable.js"
 
-const quiet = Flag.Boolean("quiet").pipe(Flag.withDescription("No progress lines on stderr (the summary and any failure still print)"), Flag.withDefault(false))
+const quiet = Flag.Boolean("quiet").pipe(
+  Flag.withDescription("No progress lines on stderr (the summary and any failure still print)"),
+  Flag.withDefault(false)
+)
 
 /** Runs the batch with the production key and log services. */
 const runNightly = (options: Omit<RunOptions, "runId"> & { readonly keyFile: string; readonly quiet: boolean }) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const runId = yield* makeRunId
     const logFile = path.join(publicationArea(options.out).logsDir, `${runId}.jsonl`)
     const result = yield* nightlyRun({ ...options, runId }).pipe(
-      Effect.provide(Layer.mergeAll(PseudonymKey.fromFile(options.keyFile), RunLog.toFile(logFile, { quiet: options.quiet })))
+      Effect.provide(
+        Layer.mergeAll(PseudonymKey.fromFile(options.keyFile), RunLog.toFile(logFile, { quiet: options.quiet }))
+      )
     )
     const residents = result.lineage.spine["residents"]
-    const segments = Object.entries(result.lineage.segments).map(([segment, n]) => `${segment} ${n}`).join(", ")
+    const segments = Object.entries(result.lineage.segments)
+      .map(([segment, n]) => `${segment} ${n}`)
+      .join(", ")
     yield* Console.log(`published run ${result.runId} to ${options.out}: ${residents} residents (${segments})`)
     for (const input of result.lineage.inputs) {
       yield* Console.log(
@@ -49,11 +56,16 @@ const runNightly = (options: Omit<RunOptions, "runId"> & { readonly keyFile: str
 const run = Command.make(
   "run",
   {
-    inbox: Flag.String("inbox").pipe(Flag.withDescription("Folder holding the night's extracts, one <source>.csv each")),
+    inbox: Flag.String("inbox").pipe(
+      Flag.withDescription("Folder holding the night's extracts, one <source>.csv each")
+    ),
     out: Flag.String("out").pipe(Flag.withDescription("Where to publish (wsd makes it a link to the latest release)")),
     keyFile: Flag.String("key-file").pipe(Flag.withDescription("Pseudonymisation key file (hex, mode 0600)")),
     asOf: Flag.String("as-of").pipe(Flag.withDescription("As-of date YYYY-MM-DD (default: today)"), Flag.optional),
-    config: Flag.String("config").pipe(Flag.withDescription("JSON configuration overriding the defaults"), Flag.optional),
+    config: Flag.String("config").pipe(
+      Flag.withDescription("JSON configuration overriding the defaults"),
+      Flag.optional
+    ),
     rotateKey: Flag.Boolean("rotate-key").pipe(
       Flag.withDescription("Accept a key that differs from the last run's (every pseudonym changes)"),
       Flag.withDefault(false)
@@ -86,9 +98,15 @@ export const FIXTURE_AS_OF = "2026-11-20"
 
 const demo = Command.make(
   "demo",
-  { dir: Flag.String("dir").pipe(Flag.withDescription("Where to keep the demo key and publication"), Flag.withDefault(".demo")), quiet },
+  {
+    dir: Flag.String("dir").pipe(
+      Flag.withDescription("Where to keep the demo key and publication"),
+      Flag.withDefault(".demo")
+    ),
+    quiet
+  },
   ({ dir, quiet }) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const keyFile = path.join(dir, "key")
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
       if (!fs.existsSync(keyFile)) yield* generateKeyFile(keyFile)
@@ -105,7 +123,12 @@ const demo = Command.make(
 
 const rules = Command.make(
   "rules",
-  { file: Flag.String("rules-file").pipe(Flag.withDescription("Rules file (default: the project's rules v1)"), Flag.optional) },
+  {
+    file: Flag.String("rules-file").pipe(
+      Flag.withDescription("Rules file (default: the project's rules v1)"),
+      Flag.optional
+    )
+  },
   ({ file }) =>
     loadRules(Option.getOrUndefined(file)).pipe(
       Effect.flatMap(({ rules }) => Console.log(formatRulesTable(rules.version, rulesTable(rules))))
@@ -116,16 +139,26 @@ const synth = Command.make(
   "synth",
   {
     residents: Flag.Int("residents").pipe(Flag.withDescription("Number of residents")),
-    seed: Flag.Int("seed").pipe(Flag.withDescription("Seed: the same seed gives the same borough"), Flag.withDefault(1)),
+    seed: Flag.Int("seed").pipe(
+      Flag.withDescription("Seed: the same seed gives the same borough"),
+      Flag.withDefault(1)
+    ),
     out: Flag.String("out").pipe(Flag.withDescription("Folder for the extracts; the ground truth goes in truth/")),
-    asOf: Flag.String("as-of").pipe(Flag.withDescription("The night the extracts are for (default: today)"), Flag.optional)
+    asOf: Flag.String("as-of").pipe(
+      Flag.withDescription("The night the extracts are for (default: today)"),
+      Flag.optional
+    )
   },
   ({ asOf, out, residents, seed }) =>
-    Effect.gen(function*() {
-      const night = Option.isSome(asOf) ? asOf.value : new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)
+    Effect.gen(function* () {
+      const night = Option.isSome(asOf)
+        ? asOf.value
+        : new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)
       const { rows } = yield* synthesise({ residents, seed, out, asOf: night })
       const total = Object.values(rows).reduce((a, b) => a + b, 0)
-      yield* Console.log(`wrote a borough of ${residents} residents (seed ${seed}, as of ${night}) to ${out}: ${total} rows`)
+      yield* Console.log(
+        `wrote a borough of ${residents} residents (seed ${seed}, as of ${night}) to ${out}: ${total} rows`
+      )
       for (const [source, n] of Object.entries(rows)) yield* Console.log(`  ${source.padEnd(22)} ${n}`)
     })
 ).pipe(Command.withDescription("Write a synthetic borough's extracts and its linkage ground truth"))
@@ -135,12 +168,21 @@ const validate = Command.make(
   {
     inbox: Flag.String("inbox").pipe(Flag.withDescription("Folder holding the night's extracts")),
     asOf: Flag.String("as-of").pipe(Flag.withDescription("As-of date YYYY-MM-DD (default: today)"), Flag.optional),
-    config: Flag.String("config").pipe(Flag.withDescription("JSON configuration overriding the defaults"), Flag.optional)
+    config: Flag.String("config").pipe(
+      Flag.withDescription("JSON configuration overriding the defaults"),
+      Flag.optional
+    )
   },
   ({ asOf, config, inbox }) =>
-    Effect.gen(function*() {
-      const night = Option.isSome(asOf) ? asOf.value : new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)
-      const { inputs, verdict } = yield* validateInbox({ inbox, asOf: night, configFile: Option.getOrUndefined(config) })
+    Effect.gen(function* () {
+      const night = Option.isSome(asOf)
+        ? asOf.value
+        : new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)
+      const { inputs, verdict } = yield* validateInbox({
+        inbox,
+        asOf: night,
+        configFile: Option.getOrUndefined(config)
+      })
       yield* Console.log(formatValidation(inputs))
       if (verdict !== undefined) return yield* verdict
       yield* Console.log("the extracts would pass: nothing was published")
@@ -153,7 +195,9 @@ const verify = Command.make(
   ({ out }) =>
     verifyPublication(out).pipe(
       Effect.flatMap(({ entries, files, runId }) =>
-        Console.log(`lineage intact: ${entries} entries chained; ${files} published files of run ${runId} match their recorded SHA-256`)
+        Console.log(
+          `lineage intact: ${entries} entries chained; ${files} published files of run ${runId} match their recorded SHA-256`
+        )
       )
     )
 ).pipe(Command.withDescription("Check the lineage hash chain and that published files match their recorded hashes"))
@@ -177,7 +221,9 @@ const platform = Layer.mergeAll(
 )
 
 const isRunError = (error: unknown): error is RunError =>
-  typeof error === "object" && error !== null && "_tag" in error &&
+  typeof error === "object" &&
+  error !== null &&
+  "_tag" in error &&
   ["DataFailure", "UsageError", "PublicationError"].includes((error as { _tag: string })._tag)
 
 /** The exit status and the last stderr line: what happened, and what to do next. */
@@ -190,7 +236,10 @@ const conclude = (exit: Exit.Exit<void, unknown>): { readonly code: number; read
     }
     return { code: 2, line: "wsd: the command line is not valid. Next: see `wsd --help`." }
   }
-  return { code: 3, line: "wsd: internal error. Next: keep the log under the output's state area and report the run id." }
+  return {
+    code: 3,
+    line: "wsd: internal error. Next: keep the log under the output's state area and report the run id."
+  }
 }
 
 export const main = async (argv: ReadonlyArray<string>): Promise<number> => {

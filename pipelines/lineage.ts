@@ -91,14 +91,20 @@ export interface ChainEntry {
 export const GENESIS = "0".repeat(64)
 
 export const entryHash = (previous: string, run: RunLineage): string =>
-  createHash("sha256").update(`${previous}\n${JSON.stringify(run)}`).digest("hex")
+  createHash("sha256")
+    .update(`${previous}\n${JSON.stringify(run)}`)
+    .digest("hex")
 
 export const chainFile = (lineageDir: string): string => path.join(lineageDir, "chain.jsonl")
 
 export const readChain = (lineageDir: string): Array<ChainEntry> => {
   const file = chainFile(lineageDir)
   if (!fs.existsSync(file)) return []
-  return fs.readFileSync(file, "utf8").split("\n").filter((line) => line.length > 0).map((line) => JSON.parse(line) as ChainEntry)
+  return fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as ChainEntry)
 }
 
 /** Appends a run to the chain (durably: the log is the evidence) and returns the entry. */

@@ -34,7 +34,14 @@ import {
 } from "./lineage.js"
 import { softwareVersion } from "./projectFiles.js"
 import { writeOutputs } from "./outputs.js"
-import { currentRelease, holdLock, prepareArea, publicationArea, publishRelease, stagingRelease } from "./publication.js"
+import {
+  currentRelease,
+  holdLock,
+  prepareArea,
+  publicationArea,
+  publishRelease,
+  stagingRelease
+} from "./publication.js"
 import { PseudonymKey } from "./pseudonymKey.js"
 import type { NumberedRow } from "./readExtract.js"
 import { RECORD_SOURCES, type RecordSource } from "./recordSources.js"
@@ -63,7 +70,7 @@ export interface RunResult {
 }
 
 /** A run id that sorts by start time: `20261120T020000123Z-3f9a`. */
-export const makeRunId = Effect.gen(function*() {
+export const makeRunId = Effect.gen(function* () {
   const now = yield* Clock.currentTimeMillis
   const suffix = yield* Random.nextIntBetween(0, 0xffff)
   const stamp = new Date(now).toISOString().replace(/[-:.]/g, "")
@@ -88,9 +95,12 @@ class RunProgress {
 
   /** Counts a record under `status` or `status:method` (`linked:nhs_number`, `ambiguous:given_name_initial`). */
   countLink(source: string, link: LinkOutcome): void {
-    const key = link === "opted_out"
-      ? "opted_out"
-      : link.link_method === null ? link.link_status : `${link.link_status}:${link.link_method}`
+    const key =
+      link === "opted_out"
+        ? "opted_out"
+        : link.link_method === null
+          ? link.link_status
+          : `${link.link_status}:${link.link_method}`
     const counts = (this.linkage[source] ??= {})
     counts[key] = (counts[key] ?? 0) + 1
   }
@@ -107,7 +117,7 @@ const stage = <A, E, R>(
   work: Effect.Effect<A, E, R>,
   rows: (result: A) => { readonly rowsIn: number; readonly rowsOut: number }
 ) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const started = yield* Clock.currentTimeMillis
     const result = yield* work
     const finished = yield* Clock.currentTimeMillis
@@ -118,12 +128,15 @@ const stage = <A, E, R>(
     return result
   })
 
-export const nightlyRun = Effect.fn("nightlyRun")(function*(options: RunOptions) {
+export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions) {
   const log = yield* RunLog
   const config = yield* loadRunConfig(options.configFile)
   const asOf = options.asOf ?? (yield* Effect.map(isoNow, (now) => now.slice(0, 10)))
   if (parseExtractDate(asOf) !== asOf) {
-    return yield* new UsageError({ message: `--as-of ${asOf} is not a YYYY-MM-DD date`, nextAction: "pass --as-of YYYY-MM-DD" })
+    return yield* new UsageError({
+      message: `--as-of ${asOf} is not a YYYY-MM-DD date`,
+      nextAction: "pass --as-of YYYY-MM-DD"
+    })
   }
   yield* requireInbox(options.inbox)
   const rules = yield* loadRules(config.rulesFile)
@@ -148,7 +161,10 @@ export const nightlyRun = Effect.fn("nightlyRun")(function*(options: RunOptions)
     codelists: rules.codelists,
     key_fingerprint: progress.keyFingerprint,
     key_rotated: progress.keyRotated,
-    inputs: progress.inputs.map((input) => ({ ...input, invalid_nhs_numbers: progress.invalidNhsNumbers[input.source] ?? 0 })),
+    inputs: progress.inputs.map((input) => ({
+      ...input,
+      invalid_nhs_numbers: progress.invalidNhsNumbers[input.source] ?? 0
+    })),
     stages: progress.stages,
     spine: progress.spine,
     linkage: progress.linkage,
@@ -159,7 +175,7 @@ export const nightlyRun = Effect.fn("nightlyRun")(function*(options: RunOptions)
 
   yield* log.info("run started", { run_id: options.runId, as_of: asOf })
   return yield* Effect.scoped(
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* holdLock(area, options.runId)
       const staged = yield* stagingRelease(area, options.runId)
       const built = yield* buildRelease({ options, config, rules, asOf, area, staged, progress, lineageOf })
@@ -170,10 +186,10 @@ export const nightlyRun = Effect.fn("nightlyRun")(function*(options: RunOptions)
       Effect.onExit((exit) =>
         Exit.isSuccess(exit)
           ? Effect.void
-          : Effect.gen(function*() {
-            const reason = Exit.isFailure(exit) ? failureReasonOf(exit.cause) : "interrupted"
-            yield* appendToChain(area.lineageDir, lineageOf("failed", reason, yield* isoNow)).pipe(Effect.ignore)
-          })
+          : Effect.gen(function* () {
+              const reason = Exit.isFailure(exit) ? failureReasonOf(exit.cause) : "interrupted"
+              yield* appendToChain(area.lineageDir, lineageOf("failed", reason, yield* isoNow)).pipe(Effect.ignore)
+            })
       )
     )
   )
@@ -196,7 +212,7 @@ interface BuildContext {
 }
 
 /** Everything up to (not including) the atomic swap: the release is complete when this returns. */
-const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) {
+const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext) {
   const { area, asOf, config, options, progress, staged } = context
   const { fingerprint, key } = yield* PseudonymKey
   progress.keyFingerprint = fingerprint
@@ -214,7 +230,7 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
   const spineStage = yield* stage(
     progress,
     "spine",
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const practiceRows = yield* reader.collect(practices)
       const areaRows = yield* reader.collect(postcodeLsoa)
       const optOutRows = yield* reader.collect(optOuts)
@@ -226,7 +242,8 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
             if (existing) existing.push(value)
             else registrations.set(value.nhs_number, [value])
           }
-        }))
+        })
+      )
       yield* reader.failIfRequiredFailed()
       const areaOfPostcode = new Map<string, AreaOfPostcode>(
         areaRows.map(({ value }) => [value.postcode, { lsoa: value.lsoa, imdDecile: value.imd_decile }])
@@ -257,13 +274,18 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
   }
 
   const index = linkageIndex(spine, personIdOf, spineStage.optedOut)
-  const ethnicCategories = new Map(spine.residents.map(({ person }) => [person.person_id, person.ethnic_category ?? "unknown"]))
+  const ethnicCategories = new Map(
+    spine.residents.map(({ person }) => [person.person_id, person.ethnic_category ?? "unknown"])
+  )
   const equityContext: EquityContext = {
     ethnicCategoryOf: (personId) => ethnicCategories.get(personId) ?? "unknown",
     areaOf: (postcode) => {
       const decile = postcode === undefined ? undefined : spineStage.areaOfPostcode.get(postcode)?.imdDecile
       if (decile !== undefined) return { dimension: "imd_decile", category: String(decile) }
-      return { dimension: "postcode_district", category: postcode === undefined ? "unknown" : postcodeDistrict(postcode) }
+      return {
+        dimension: "postcode_district",
+        category: postcode === undefined ? "unknown" : postcodeDistrict(postcode)
+      }
     },
     matchByDemographics: (demographics) => {
       const match = index.demographic.match(demographics)
@@ -272,21 +294,30 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
   }
   const warehouseFile = path.join(staged, "warehouse.sqlite")
   const published = yield* Effect.scoped(
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const db = yield* openWarehouse(warehouseFile)
       yield* inTransaction(
         db,
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           yield* insertRows(db, "practice", sortedPractices(practiceRows.map(({ value }) => value)))
-          yield* insertRows(db, "person", spine.residents.map((resident) => resident.person))
+          yield* insertRows(
+            db,
+            "person",
+            spine.residents.map((resident) => resident.person)
+          )
           const loadContext: LoadContext = { db, index, equityContext, householdIdOf, reader, progress }
           for (const recordSource of RECORD_SOURCES) {
             yield* loadRecordSource(recordSource as RecordSource<unknown, keyof RecordTables>, loadContext)
           }
-          yield* stage(progress, "households", Effect.andThen(runModel(db, "person_household"), runModel(db, "household")), () => ({
-            rowsIn: spine.residents.length,
-            rowsOut: spine.residents.length
-          }))
+          yield* stage(
+            progress,
+            "households",
+            Effect.andThen(runModel(db, "person_household"), runModel(db, "household")),
+            () => ({
+              rowsIn: spine.residents.length,
+              rowsOut: spine.residents.length
+            })
+          )
           yield* stage(progress, "features", buildFeatures(db, context.rules, asOf), () => ({
             rowsIn: spine.residents.length,
             rowsOut: spine.residents.length
@@ -310,17 +341,22 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
 
   // Pseudonymised outputs are readable by the owner and the analysts' group only.
   fs.chmodSync(warehouseFile, 0o640)
-  progress.outputs = [{
-    path: "warehouse.sqlite",
-    rows: null,
-    sha256: yield* Effect.promise(() => sha256OfFile(warehouseFile)),
-    recipient: "analysts (pseudonymised whole-systems dataset)"
-  }, ...published]
+  progress.outputs = [
+    {
+      path: "warehouse.sqlite",
+      rows: null,
+      sha256: yield* Effect.promise(() => sha256OfFile(warehouseFile)),
+      recipient: "analysts (pseudonymised whole-systems dataset)"
+    },
+    ...published
+  ]
   const lineage = context.lineageOf("succeeded", null, yield* isoNow)
   const entry = yield* appendToChain(area.lineageDir, lineage)
   const lineageOut = path.join(staged, "lineage")
   fs.mkdirSync(path.join(lineageOut, "runs"), { recursive: true, mode: 0o750 })
-  fs.writeFileSync(path.join(lineageOut, "runs", `${options.runId}.json`), `${JSON.stringify(entry, null, 2)}\n`, { mode: 0o640 })
+  fs.writeFileSync(path.join(lineageOut, "runs", `${options.runId}.json`), `${JSON.stringify(entry, null, 2)}\n`, {
+    mode: 0o640
+  })
   fs.copyFileSync(path.join(area.lineageDir, "chain.jsonl"), path.join(lineageOut, "chain.jsonl"))
   // The run's structured log (counts only) travels with its release, up to this point.
   const log = path.join(area.logsDir, `${options.runId}.jsonl`)
@@ -337,8 +373,11 @@ const buildRelease = Effect.fn("buildRelease")(function*(context: BuildContext) 
  * key was rotated.
  */
 const checkKeyContinuity = (fingerprint: string, lineageDir: string, rotationDeclared: boolean) =>
-  Effect.gen(function*() {
-    const last = readChain(lineageDir).map((entry) => entry.run).filter((run) => run.status === "succeeded").at(-1)
+  Effect.gen(function* () {
+    const last = readChain(lineageDir)
+      .map((entry) => entry.run)
+      .filter((run) => run.status === "succeeded")
+      .at(-1)
     if (last?.key_fingerprint == null || last.key_fingerprint === fingerprint) return false
     if (!rotationDeclared) {
       return yield* new UsageError({
@@ -359,7 +398,9 @@ const memoise = (f: (key: string) => string) => {
 }
 
 const sortedPractices = (rows: ReadonlyArray<Practice>) =>
-  [...new Map(rows.map((row) => [row.practice_code, row])).values()].sort((a, b) => (a.practice_code < b.practice_code ? -1 : 1))
+  [...new Map(rows.map((row) => [row.practice_code, row])).values()].sort((a, b) =>
+    a.practice_code < b.practice_code ? -1 : 1
+  )
 
 /**
  * Everything linkage needs: residents by NHS number, and residents and
@@ -377,7 +418,10 @@ const linkageIndex = (
   }))
   const optedOutPersonIds = new Set(optedOutPeople.map((person) => person.personId))
   const people = [
-    ...spine.residents.map((resident) => ({ personId: resident.person.person_id, demographics: demographicsOf(resident.registration) })),
+    ...spine.residents.map((resident) => ({
+      personId: resident.person.person_id,
+      demographics: demographicsOf(resident.registration)
+    })),
     ...optedOutPeople
   ].flatMap(({ demographics, personId }) => (demographics === undefined ? [] : [{ personId, demographics }]))
   return {
@@ -423,55 +467,83 @@ const loadRecordSource = <Row, Table extends keyof RecordTables>(
   return stage(
     progress,
     `load ${name}`,
-    reader.read(recordSource.source, (rows) => insertRows(db, recordSource.table, curateBatch(rows) as ReadonlyArray<WarehouseSchema[Table]>).pipe(Effect.orDie)),
+    reader.read(recordSource.source, (rows) =>
+      insertRows(db, recordSource.table, curateBatch(rows) as ReadonlyArray<WarehouseSchema[Table]>).pipe(Effect.orDie)
+    ),
     (summary) => ({ rowsIn: summary?.rowsRead ?? 0, rowsOut: loaded })
   )
 }
 
 /** The run's own lineage, as tables an analyst or IG reviewer can query. */
 const writeRunTables = (db: WarehouseDb, context: BuildContext, lineageDir: string) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const { options, progress } = context
     const runId = options.runId
     const current = context.lineageOf("succeeded", null, yield* isoNow)
-    const earlier = readChain(lineageDir).map((entry) => entry.run).filter((run) => run.run_id !== runId)
-    yield* insertRows(db, "run", [...earlier, current].map((run) => ({
-      run_id: run.run_id,
-      started_at: run.started_at,
-      finished_at: run.finished_at,
-      status: run.status,
-      failure_reason: run.failure_reason,
-      as_of: run.as_of,
-      software_version: run.software_version,
-      config_version: run.config_version,
-      key_fingerprint: run.key_fingerprint,
-      lineage_json: JSON.stringify(run)
-    })))
-    yield* insertRows(db, "lineage_input", progress.inputs.map((input) => ({
-      run_id: runId,
-      source: input.source,
-      status: input.status,
-      path: input.path,
-      bytes: input.bytes,
-      sha256: input.sha256,
-      rows_read: input.rows_read,
-      rows_accepted: input.rows_accepted,
-      rows_quarantined: input.rows_quarantined,
-      invalid_nhs_numbers: progress.invalidNhsNumbers[input.source] ?? 0,
-      unknown_columns: input.unknown_columns.length === 0 ? null : input.unknown_columns.join(",")
-    })))
-    yield* insertRows(db, "lineage_quarantine", progress.inputs.flatMap((input) =>
-      Object.entries(input.quarantine_reasons).map(([fieldReason, rows]) => {
-        const [field = "row", reason = "unknown"] = fieldReason.split("/")
-        return { run_id: runId, source: input.source, field, reason, rows }
-      })
-    ))
-    yield* insertRows(db, "lineage_linkage", Object.entries(progress.linkage).flatMap(([source, counts]) =>
-      Object.entries(counts).map(([outcome, rows]) => {
-        const [link_status = outcome, link_method = ""] = outcome.split(":")
-        return { run_id: runId, source, link_status, link_method, rows }
-      })
-    ))
-    yield* insertRows(db, "lineage_stage", progress.stages.map((s) => ({ run_id: runId, ...s })))
-    yield* insertRows(db, "lineage_linkage_equity", progress.equity.rows().map((row) => ({ run_id: runId, ...row })))
+    const earlier = readChain(lineageDir)
+      .map((entry) => entry.run)
+      .filter((run) => run.run_id !== runId)
+    yield* insertRows(
+      db,
+      "run",
+      [...earlier, current].map((run) => ({
+        run_id: run.run_id,
+        started_at: run.started_at,
+        finished_at: run.finished_at,
+        status: run.status,
+        failure_reason: run.failure_reason,
+        as_of: run.as_of,
+        software_version: run.software_version,
+        config_version: run.config_version,
+        key_fingerprint: run.key_fingerprint,
+        lineage_json: JSON.stringify(run)
+      }))
+    )
+    yield* insertRows(
+      db,
+      "lineage_input",
+      progress.inputs.map((input) => ({
+        run_id: runId,
+        source: input.source,
+        status: input.status,
+        path: input.path,
+        bytes: input.bytes,
+        sha256: input.sha256,
+        rows_read: input.rows_read,
+        rows_accepted: input.rows_accepted,
+        rows_quarantined: input.rows_quarantined,
+        invalid_nhs_numbers: progress.invalidNhsNumbers[input.source] ?? 0,
+        unknown_columns: input.unknown_columns.length === 0 ? null : input.unknown_columns.join(",")
+      }))
+    )
+    yield* insertRows(
+      db,
+      "lineage_quarantine",
+      progress.inputs.flatMap((input) =>
+        Object.entries(input.quarantine_reasons).map(([fieldReason, rows]) => {
+          const [field = "row", reason = "unknown"] = fieldReason.split("/")
+          return { run_id: runId, source: input.source, field, reason, rows }
+        })
+      )
+    )
+    yield* insertRows(
+      db,
+      "lineage_linkage",
+      Object.entries(progress.linkage).flatMap(([source, counts]) =>
+        Object.entries(counts).map(([outcome, rows]) => {
+          const [link_status = outcome, link_method = ""] = outcome.split(":")
+          return { run_id: runId, source, link_status, link_method, rows }
+        })
+      )
+    )
+    yield* insertRows(
+      db,
+      "lineage_stage",
+      progress.stages.map((s) => ({ run_id: runId, ...s }))
+    )
+    yield* insertRows(
+      db,
+      "lineage_linkage_equity",
+      progress.equity.rows().map((row) => ({ run_id: runId, ...row }))
+    )
   })

@@ -35,7 +35,13 @@ const query = (db: WarehouseDb, name: string) =>
   })
 
 /** Writes a CSV (header from `columns`) readable by owner and group, and describes it for lineage. */
-const writeCsv = (release: string, file: string, columns: ReadonlyArray<string>, rows: ReadonlyArray<Row>, recipient: string) =>
+const writeCsv = (
+  release: string,
+  file: string,
+  columns: ReadonlyArray<string>,
+  rows: ReadonlyArray<Row>,
+  recipient: string
+) =>
   Effect.tryPromise({
     try: async (): Promise<OutputLineage> => {
       const target = path.join(release, file)
@@ -48,10 +54,36 @@ const writeCsv = (release: string, file: string, columns: ReadonlyArray<string>,
   })
 
 const COHORT_COLUMNS = [
-  "person_id", "rank", "practice_code", "pcn", "locality", "age_band", "sex", "risk_score", "reasons", "ltc_count", "ltcs",
-  "frailty", "ae_attendances", "non_elective_admissions", "elective_admissions", "bed_days", "community_contacts",
-  "asc_service_type", "asc_service_term", "care_home", "csc_status", "housing_tenure", "temporary_accommodation",
-  "homeless", "overcrowded", "notice_served", "benefit_types", "universal_credit", "household_size", "lives_alone"
+  "person_id",
+  "rank",
+  "practice_code",
+  "pcn",
+  "locality",
+  "age_band",
+  "sex",
+  "risk_score",
+  "reasons",
+  "ltc_count",
+  "ltcs",
+  "frailty",
+  "ae_attendances",
+  "non_elective_admissions",
+  "elective_admissions",
+  "bed_days",
+  "community_contacts",
+  "asc_service_type",
+  "asc_service_term",
+  "care_home",
+  "csc_status",
+  "housing_tenure",
+  "temporary_accommodation",
+  "homeless",
+  "overcrowded",
+  "notice_served",
+  "benefit_types",
+  "universal_credit",
+  "household_size",
+  "lives_alone"
 ]
 
 const CHANGE_COLUMNS = ["person_id", "change", "practice_code", "previous_reasons", "reasons"]
@@ -66,15 +98,27 @@ export const cohortChanges = (
   const changes: Array<Row> = []
   for (const [id, row] of now) {
     const earlier = before.get(id)
-    if (earlier === undefined) changes.push({ person_id: id, change: "joined", practice_code: row["practice_code"], reasons: row["reasons"] })
+    if (earlier === undefined)
+      changes.push({ person_id: id, change: "joined", practice_code: row["practice_code"], reasons: row["reasons"] })
     else if (earlier.reasons !== row["reasons"]) {
-      changes.push({ person_id: id, change: "reasons_changed", practice_code: row["practice_code"], previous_reasons: earlier.reasons, reasons: row["reasons"] })
+      changes.push({
+        person_id: id,
+        change: "reasons_changed",
+        practice_code: row["practice_code"],
+        previous_reasons: earlier.reasons,
+        reasons: row["reasons"]
+      })
     }
   }
   for (const [id, row] of before) {
-    if (!now.has(id)) changes.push({ person_id: id, change: "left", practice_code: row.practice_code, previous_reasons: row.reasons })
+    if (!now.has(id))
+      changes.push({ person_id: id, change: "left", practice_code: row.practice_code, previous_reasons: row.reasons })
   }
-  return changes.sort((a, b) => String(a["change"]).localeCompare(String(b["change"])) || String(a["person_id"]).localeCompare(String(b["person_id"])))
+  return changes.sort(
+    (a, b) =>
+      String(a["change"]).localeCompare(String(b["change"])) ||
+      String(a["person_id"]).localeCompare(String(b["person_id"]))
+  )
 }
 
 const AGE_BANDS = Array.from({ length: 18 }, (_, i) => ageBand(i * 5))
@@ -86,7 +130,11 @@ const SEGMENTS = ["BWGW", "LW", "PI"]
  * a lookup was supplied), so a zero is a published zero, with 1–7 suppressed and
  * marked and other counts rounded to 5.
  */
-export const cohortSummary = (counts: ReadonlyArray<Row>, localities: ReadonlyArray<string>, rules: DisclosureRules): Array<Row> => {
+export const cohortSummary = (
+  counts: ReadonlyArray<Row>,
+  localities: ReadonlyArray<string>,
+  rules: DisclosureRules
+): Array<Row> => {
   const withDeprivation = counts.some((row) => row["imd_decile"] !== "unknown")
   const deciles = withDeprivation ? [...Array.from({ length: 10 }, (_, i) => String(i + 1)), "unknown"] : ["all"]
   const counted = new Map<string, number>()
@@ -103,7 +151,11 @@ export const cohortSummary = (counts: ReadonlyArray<Row>, localities: ReadonlyAr
           for (const decile of deciles) {
             const controlled = controlCount(counted.get([segment, band, sex, locality, decile].join("|")) ?? 0, rules)
             rows.push({
-              segment, age_band: band, sex, locality, imd_decile: decile,
+              segment,
+              age_band: band,
+              sex,
+              locality,
+              imd_decile: decile,
               residents: controlled.suppressed ? null : controlled.count,
               suppressed: controlled.suppressed ? "Y" : "N"
             })
@@ -118,32 +170,69 @@ export const cohortSummary = (counts: ReadonlyArray<Row>, localities: ReadonlyAr
 const readPreviousCohort = (previousRelease: string | undefined) => {
   const file = previousRelease && path.join(previousRelease, "complex-cohort", "all.csv")
   if (!file || !fs.existsSync(file)) return undefined
-  return parse(fs.readFileSync(file), { columns: true }) as Array<{ person_id: string; reasons: string; practice_code: string }>
+  return parse(fs.readFileSync(file), { columns: true }) as Array<{
+    person_id: string
+    reasons: string
+    practice_code: string
+  }>
 }
 
 export const writeOutputs = (db: WarehouseDb, release: string, previousRelease: string | undefined) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const outputs: Array<OutputLineage> = []
     const rules = DEFAULT_DISCLOSURE_RULES
 
     const cohort = yield* query(db, "complex_cohort")
     const team = "practice multidisciplinary team (pseudonymised; direct care)"
-    outputs.push(yield* writeCsv(release, "complex-cohort/all.csv", COHORT_COLUMNS, cohort.map((r) => ({ ...r, rank: r["borough_rank"] })), "Promoting Independence workstream lead"))
-    const practices = (yield* Effect.promise(() => db.selectFrom("practice").select("practice_code").orderBy("practice_code").execute()))
-      .map((row) => row.practice_code)
+    outputs.push(
+      yield* writeCsv(
+        release,
+        "complex-cohort/all.csv",
+        COHORT_COLUMNS,
+        cohort.map((r) => ({ ...r, rank: r["borough_rank"] })),
+        "Promoting Independence workstream lead"
+      )
+    )
+    const practices = (yield* Effect.promise(() =>
+      db.selectFrom("practice").select("practice_code").orderBy("practice_code").execute()
+    )).map((row) => row.practice_code)
     for (const practice of practices) {
-      const rows = cohort.filter((row) => row["practice_code"] === practice).map((r) => ({ ...r, rank: r["practice_rank"] }))
+      const rows = cohort
+        .filter((row) => row["practice_code"] === practice)
+        .map((r) => ({ ...r, rank: r["practice_rank"] }))
       rows.sort((a, b) => Number(a["rank"]) - Number(b["rank"]))
-      outputs.push(yield* writeCsv(release, `complex-cohort/${practice}.csv`, COHORT_COLUMNS, rows, `${practice} ${team}`))
+      outputs.push(
+        yield* writeCsv(release, `complex-cohort/${practice}.csv`, COHORT_COLUMNS, rows, `${practice} ${team}`)
+      )
     }
     const previous = readPreviousCohort(previousRelease)
     if (previous !== undefined) {
-      outputs.push(yield* writeCsv(release, "complex-cohort/changes.csv", CHANGE_COLUMNS, cohortChanges(previous, cohort), "Promoting Independence workstream lead"))
+      outputs.push(
+        yield* writeCsv(
+          release,
+          "complex-cohort/changes.csv",
+          CHANGE_COLUMNS,
+          cohortChanges(previous, cohort),
+          "Promoting Independence workstream lead"
+        )
+      )
     }
 
-    const localities = [...new Set((yield* Effect.promise(() => db.selectFrom("practice").select("locality").execute())).map((r) => r.locality))].sort()
+    const localities = [
+      ...new Set(
+        (yield* Effect.promise(() => db.selectFrom("practice").select("locality").execute())).map((r) => r.locality)
+      )
+    ].sort()
     const summary = cohortSummary(yield* query(db, "cohort_counts"), localities, rules)
-    outputs.push(yield* writeCsv(release, "cohort-summary.csv", ["segment", "age_band", "sex", "locality", "imd_decile", "residents", "suppressed"], summary, "workstream leads and the partnership (aggregate)"))
+    outputs.push(
+      yield* writeCsv(
+        release,
+        "cohort-summary.csv",
+        ["segment", "age_band", "sex", "locality", "imd_decile", "residents", "suppressed"],
+        summary,
+        "workstream leads and the partnership (aggregate)"
+      )
+    )
 
     const budget = (yield* query(db, "shadow_budget")).map((row) => {
       const people = controlCount(Number(row["people"]), rules)
@@ -155,13 +244,24 @@ export const writeOutputs = (db: WarehouseDb, release: string, previousRelease: 
         suppressed: people.suppressed ? "Y" : "N"
       }
     })
-    outputs.push(yield* writeCsv(release, "shadow-budget.csv", ["segment", "service_line", "people", "cost_gbp", "suppressed"], budget, "workstream leads and finance (aggregate)"))
+    outputs.push(
+      yield* writeCsv(
+        release,
+        "shadow-budget.csv",
+        ["segment", "service_line", "people", "cost_gbp", "suppressed"],
+        budget,
+        "workstream leads and finance (aggregate)"
+      )
+    )
 
     const bcf = (yield* query(db, "bcf_metrics")).map((row) => {
       const numerator = controlCount(Number(row["numerator"]), rules)
       const denominator = Number(row["denominator"])
       const shownDenominator = controlCount(denominator, rules)
-      const value = numerator.suppressed || denominator === 0 ? null : Math.round((Number(row["numerator"]) / denominator) * Number(row["per"]) * 10) / 10
+      const value =
+        numerator.suppressed || denominator === 0
+          ? null
+          : Math.round((Number(row["numerator"]) / denominator) * Number(row["per"]) * 10) / 10
       return {
         metric: row["metric"],
         numerator: numerator.suppressed ? null : numerator.count,
@@ -170,6 +270,14 @@ export const writeOutputs = (db: WarehouseDb, release: string, previousRelease: 
         suppressed: numerator.suppressed ? "Y" : "N"
       }
     })
-    outputs.push(yield* writeCsv(release, "bcf-metrics.csv", ["metric", "numerator", "denominator", "value", "suppressed"], bcf, "Better Care Fund board (aggregate)"))
+    outputs.push(
+      yield* writeCsv(
+        release,
+        "bcf-metrics.csv",
+        ["metric", "numerator", "denominator", "value", "suppressed"],
+        bcf,
+        "Better Care Fund board (aggregate)"
+      )
+    )
     return outputs
   })

@@ -20,4 +20,6 @@ export const packageRoot = findPackageRoot(path.dirname(fileURLToPath(import.met
 
 export const projectFile = (...segments: ReadonlyArray<string>): string => path.join(packageRoot, ...segments)
 
-export const softwareVersion: string = (JSON.parse(readFileSync(projectFile("package.json"), "utf8")) as { version: string }).version
+export const softwareVersion: string = (
+  JSON.parse(readFileSync(projectFile("package.json"), "utf8")) as { version: string }
+).version

@@ -27,9 +27,10 @@ const keyFromText = (text: string, path: string) => {
   if (!parsed.ok) {
     return Effect.fail(
       new UsageError({
-        message: parsed.problem === "too_short"
-          ? `key file ${path} holds fewer than ${MIN_KEY_BYTES} bytes`
-          : `key file ${path} is not hexadecimal text`,
+        message:
+          parsed.problem === "too_short"
+            ? `key file ${path} holds fewer than ${MIN_KEY_BYTES} bytes`
+            : `key file ${path} is not hexadecimal text`,
         nextAction: "generate a key with `wsd keygen --out FILE` and pass it with --key-file"
       })
     )
@@ -40,7 +41,7 @@ const keyFromText = (text: string, path: string) => {
   })
 }
 
-export const loadKeyFile = Effect.fn("loadKeyFile")(function*(path: string) {
+export const loadKeyFile = Effect.fn("loadKeyFile")(function* (path: string) {
   const stat = yield* Effect.tryPromise({
     try: () => fs.stat(path),
     catch: () =>
@@ -60,21 +61,23 @@ export const loadKeyFile = Effect.fn("loadKeyFile")(function*(path: string) {
   }
   const text = yield* Effect.tryPromise({
     try: () => fs.readFile(path, "utf8"),
-    catch: () => new UsageError({ message: `key file ${path} cannot be read`, nextAction: "check its owner and permissions" })
+    catch: () =>
+      new UsageError({ message: `key file ${path} cannot be read`, nextAction: "check its owner and permissions" })
   })
   return yield* keyFromText(text, path)
 })
 
 /** Writes a new random key as hex, owner-readable only; never overwrites a key. */
-export const generateKeyFile = Effect.fn("generateKeyFile")(function*(path: string) {
+export const generateKeyFile = Effect.fn("generateKeyFile")(function* (path: string) {
   const hex = randomBytes(MIN_KEY_BYTES).toString("hex")
   yield* Effect.tryPromise({
     try: () => fs.writeFile(path, `${hex}\n`, { mode: 0o600, flag: "wx" }),
     catch: (error) =>
       new UsageError({
-        message: (error as NodeJS.ErrnoException).code === "EEXIST"
-          ? `${path} already exists; a key is never overwritten`
-          : `cannot write key file ${path}`,
+        message:
+          (error as NodeJS.ErrnoException).code === "EEXIST"
+            ? `${path} already exists; a key is never overwritten`
+            : `cannot write key file ${path}`,
         nextAction: "choose a new path with --out"
       })
   })

@@ -48,14 +48,18 @@ export const publicationArea = (out: string): PublicationArea => {
 }
 
 const publicationError = (message: string) => (cause: unknown) =>
-  new PublicationError({ message, nextAction: "check free space and permissions of the output area, then run again", cause })
+  new PublicationError({
+    message,
+    nextAction: "check free space and permissions of the output area, then run again",
+    cause
+  })
 
 /**
  * Checks that `--out` is something wsd may replace (absent, an empty
  * directory, or its own link) and creates the state area.
  */
 export const prepareArea = (area: PublicationArea) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const existing = yield* Effect.sync(() => fs.lstatSync(area.out, { throwIfNoEntry: false }))
     if (existing !== undefined && !existing.isSymbolicLink()) {
       const empty = existing.isDirectory() && fs.readdirSync(area.out).length === 0
@@ -68,7 +72,14 @@ export const prepareArea = (area: PublicationArea) =>
     }
     yield* Effect.try({
       try: () => {
-        for (const dir of [area.stateDir, area.releasesDir, area.stagingDir, area.quarantineDir, area.lineageDir, area.logsDir]) {
+        for (const dir of [
+          area.stateDir,
+          area.releasesDir,
+          area.stagingDir,
+          area.quarantineDir,
+          area.lineageDir,
+          area.logsDir
+        ]) {
           fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
         }
       },
@@ -91,10 +102,13 @@ const processIsAlive = (pid: number): boolean => {
  */
 export const holdLock = (area: PublicationArea, runId: string) =>
   Effect.acquireRelease(
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       for (let attempt = 0; attempt < 2; attempt++) {
         try {
-          fs.writeFileSync(area.lockFile, JSON.stringify({ run_id: runId, pid: process.pid }), { flag: "wx", mode: 0o600 })
+          fs.writeFileSync(area.lockFile, JSON.stringify({ run_id: runId, pid: process.pid }), {
+            flag: "wx",
+            mode: 0o600
+          })
           return
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
@@ -117,7 +131,10 @@ export const holdLock = (area: PublicationArea, runId: string) =>
         yield* (yield* RunLog).warn("stale lock cleared", { pid: holder.pid ?? 0 })
         fs.rmSync(area.lockFile, { force: true })
       }
-      return yield* new UsageError({ message: `cannot take the lock ${area.lockFile}`, nextAction: "remove it if no run is in progress" })
+      return yield* new UsageError({
+        message: `cannot take the lock ${area.lockFile}`,
+        nextAction: "remove it if no run is in progress"
+      })
     }),
     () => Effect.sync(() => fs.rmSync(area.lockFile, { force: true }))
   )
@@ -128,7 +145,8 @@ export const stagingRelease = (area: PublicationArea, runId: string) =>
     Effect.try({
       try: () => {
         // Partial releases of killed runs are abandoned; only the lock holder gets here.
-        for (const stale of fs.readdirSync(area.stagingDir)) fs.rmSync(path.join(area.stagingDir, stale), { recursive: true, force: true })
+        for (const stale of fs.readdirSync(area.stagingDir))
+          fs.rmSync(path.join(area.stagingDir, stale), { recursive: true, force: true })
         const dir = path.join(area.stagingDir, runId)
         fs.mkdirSync(dir, { mode: 0o750 })
         return dir

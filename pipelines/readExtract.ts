@@ -88,7 +88,7 @@ export interface ReadExtractOptions<Row> {
   readonly rowProblems?: (row: Row) => ReadonlyArray<FieldProblem>
 }
 
-export const readExtract = Effect.fn("readExtract")(function*<Row>(options: ReadExtractOptions<Row>) {
+export const readExtract = Effect.fn("readExtract")(function* <Row>(options: ReadExtractOptions<Row>) {
   const { file, source } = options
   const hash = createHash("sha256")
   let bytes = 0
@@ -130,7 +130,11 @@ export const readExtract = Effect.fn("readExtract")(function*<Row>(options: Read
   let rowsQuarantined = 0
   const quarantineReasons: Record<string, number> = {}
 
-  const quarantine = (row: number, problems: ReadonlyArray<FieldProblem>, cells: ReadonlyArray<string>): QuarantinedRow => {
+  const quarantine = (
+    row: number,
+    problems: ReadonlyArray<FieldProblem>,
+    cells: ReadonlyArray<string>
+  ): QuarantinedRow => {
     rowsQuarantined++
     for (const problem of problems) {
       const key = `${problem.field}/${problem.reason}`
@@ -166,7 +170,7 @@ export const readExtract = Effect.fn("readExtract")(function*<Row>(options: Read
         if (value !== "") values[column] = value
       }
       const decoded = source.decodeRow(values)
-      const problems = Result.isSuccess(decoded) ? options.rowProblems?.(decoded.success) ?? [] : decoded.failure
+      const problems = Result.isSuccess(decoded) ? (options.rowProblems?.(decoded.success) ?? []) : decoded.failure
       if (Result.isSuccess(decoded) && problems.length === 0) {
         rowsAccepted++
         accepted.push({ row, value: decoded.success })
@@ -177,12 +181,11 @@ export const readExtract = Effect.fn("readExtract")(function*<Row>(options: Read
     return { accepted, rejected }
   }
 
-  yield* Stream.fromAsyncIterable(
-    inBatches(parser as AsyncIterable<ParsedRecord>),
-    (error) => fileError(`cannot be read: ${(error as Error).message}`)
+  yield* Stream.fromAsyncIterable(inBatches(parser as AsyncIterable<ParsedRecord>), (error) =>
+    fileError(`cannot be read: ${(error as Error).message}`)
   ).pipe(
     Stream.runForEach((records) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const { accepted, rejected } = classify(records)
         if (mapping !== undefined && mapping.missingRequired.length > 0) {
           return yield* fileError(`has no required column ${mapping.missingRequired.join(", ")}`)
@@ -196,7 +199,9 @@ export const readExtract = Effect.fn("readExtract")(function*<Row>(options: Read
     )
   )
   // Records the parser gave up on at the very end of the file (an unterminated quote).
-  const trailing = pendingSkips.map((skipped) => quarantine(skipped.row, [{ field: "row", reason: skipped.reason }], []))
+  const trailing = pendingSkips.map((skipped) =>
+    quarantine(skipped.row, [{ field: "row", reason: skipped.reason }], [])
+  )
   if (trailing.length > 0) yield* options.onQuarantined(trailing)
 
   if (mapping === undefined) return yield* fileError("is empty: it has no header row")

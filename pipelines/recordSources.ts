@@ -67,7 +67,25 @@ export const RECORD_SOURCES = [
     demographicsOf,
     curate: curation.curateChildrensSocialCare
   }),
-  recordSource({ source: housing, table: "housing_record", nhsNumberOf: none, demographicsOf, curate: curation.curateHousing }),
-  recordSource({ source: benefits, table: "benefit_claim", nhsNumberOf: none, demographicsOf, curate: curation.curateBenefitClaim }),
-  recordSource({ source: education, table: "education_record", nhsNumberOf: none, demographicsOf, curate: curation.curateEducation })
+  recordSource({
+    source: housing,
+    table: "housing_record",
+    nhsNumberOf: none,
+    demographicsOf,
+    curate: curation.curateHousing
+  }),
+  recordSource({
+    source: benefits,
+    table: "benefit_claim",
+    nhsNumberOf: none,
+    demographicsOf,
+    curate: curation.curateBenefitClaim
+  }),
+  recordSource({
+    source: education,
+    table: "education_record",
+    nhsNumberOf: none,
+    demographicsOf,
+    curate: curation.curateEducation
+  })
 ] as const

@@ -39,15 +39,23 @@ const decodeConfig = Schema.decodeUnknownEffect(RunConfig, { errors: "all" })
 
 /** The defaults, overridden by the JSON object in `file` when one is given. */
 export const loadRunConfig = (file: string | undefined) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     if (file === undefined) return DEFAULT_CONFIG
     const overrides = yield* Effect.try({
       try: () => JSON.parse(readFileSync(file, "utf8")) as object,
-      catch: () => new UsageError({ message: `configuration ${file} cannot be read as JSON`, nextAction: "fix or remove --config" })
+      catch: () =>
+        new UsageError({
+          message: `configuration ${file} cannot be read as JSON`,
+          nextAction: "fix or remove --config"
+        })
     })
     return yield* decodeConfig({ ...DEFAULT_CONFIG, ...overrides }).pipe(
-      Effect.mapError((error) =>
-        new UsageError({ message: `configuration ${file} is invalid: ${error.message}`, nextAction: "fix the named setting" })
+      Effect.mapError(
+        (error) =>
+          new UsageError({
+            message: `configuration ${file} is invalid: ${error.message}`,
+            nextAction: "fix the named setting"
+          })
       )
     )
   })

@@ -29,7 +29,10 @@ export class RunLog extends Context.Service<RunLog, RunLogService>()("wsd/pipeli
       Effect.acquireRelease(
         Effect.sync(() => {
           mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
-          return pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: file, sync: true, mode: 0o640 }))
+          return pino(
+            { base: undefined, timestamp: pino.stdTimeFunctions.isoTime },
+            pino.destination({ dest: file, sync: true, mode: 0o640 })
+          )
         }),
         (logger) => Effect.sync(() => logger.flush())
       ).pipe(
@@ -37,7 +40,8 @@ export class RunLog extends Context.Service<RunLog, RunLogService>()("wsd/pipeli
           const write = (level: "info" | "warn") => (event: string, fields?: LogFields) =>
             Effect.sync(() => {
               logger[level]({ event, ...fields })
-              if (!options.quiet) process.stderr.write(`wsd ${level === "warn" ? "warning: " : ""}${readable(event, fields)}\n`)
+              if (!options.quiet)
+                process.stderr.write(`wsd ${level === "warn" ? "warning: " : ""}${readable(event, fields)}\n`)
             })
           return RunLog.of({ info: write("info"), warn: write("warn") })
         })

@@ -9,7 +9,7 @@ import { insertRows, runModel, type WarehouseDb } from "./warehouse.js"
 
 /** Loads the rules and codelists into the warehouse and derives every resident's features. */
 export const buildFeatures = (db: WarehouseDb, { codes, rules }: LoadedRules, asOf: string) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const windowStart = addDays(asOf, -(rules.windowDays - 1))
     yield* insertRows(db, "rule_parameter", ruleParameters(rules, asOf, windowStart))
     const uniqueCodes = [...new Map(codes.map((code) => [`${code.condition}|${code.code}`, code])).values()]
@@ -19,11 +19,14 @@ export const buildFeatures = (db: WarehouseDb, { codes, rules }: LoadedRules, as
 
 /** Puts every resident in exactly one segment; returns the segment sizes. */
 export const segmentResidents = (db: WarehouseDb) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     yield* runModel(db, "segment_membership")
     const sizes = yield* Effect.promise(() =>
-      db.selectFrom("segment_membership").select(["segment", (eb) => eb.fn.countAll<number>().as("residents")]).groupBy("segment").execute()
+      db
+        .selectFrom("segment_membership")
+        .select(["segment", (eb) => eb.fn.countAll<number>().as("residents")])
+        .groupBy("segment")
+        .execute()
     )
     return Object.fromEntries(sizes.map((row) => [row.segment, Number(row.residents)]))
   })
-

@@ -30,16 +30,23 @@ export interface LoadedRules {
 const decodeRules = Schema.decodeUnknownEffect(SegmentationRules, { errors: "all" })
 
 export const loadRules = (file: string = DEFAULT_RULES_FILE) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const rules = yield* Effect.try({
       try: () => JSON.parse(readFileSync(file, "utf8")) as unknown,
-      catch: () => new UsageError({ message: `rules file ${file} cannot be read as JSON`, nextAction: "check rulesFile in the configuration" })
+      catch: () =>
+        new UsageError({
+          message: `rules file ${file} cannot be read as JSON`,
+          nextAction: "check rulesFile in the configuration"
+        })
     }).pipe(
       Effect.flatMap(decodeRules),
       Effect.mapError((error) =>
         error._tag === "UsageError"
           ? error
-          : new UsageError({ message: `rules file ${file} is invalid: ${error.message}`, nextAction: "fix the named rule" })
+          : new UsageError({
+              message: `rules file ${file} is invalid: ${error.message}`,
+              nextAction: "fix the named rule"
+            })
       )
     )
     const codes: Array<{ condition: string; kind: string; code: string }> = []
@@ -48,11 +55,20 @@ export const loadRules = (file: string = DEFAULT_RULES_FILE) =>
       for (const name of files) {
         const bytes = yield* Effect.try({
           try: () => readFileSync(path.join(CODELIST_DIR, name)),
-          catch: () => new UsageError({ message: `codelist ${name} for ${condition} is missing`, nextAction: `add it to ${CODELIST_DIR}` })
+          catch: () =>
+            new UsageError({
+              message: `codelist ${name} for ${condition} is missing`,
+              nextAction: `add it to ${CODELIST_DIR}`
+            })
         })
         const rows = parse(bytes, { columns: true, bom: true }) as Array<{ code?: string }>
         for (const row of rows) if (row.code) codes.push({ condition, kind, code: row.code.trim() })
-        codelists.push({ condition, file: name, codes: rows.length, sha256: createHash("sha256").update(bytes).digest("hex") })
+        codelists.push({
+          condition,
+          file: name,
+          codes: rows.length,
+          sha256: createHash("sha256").update(bytes).digest("hex")
+        })
       }
     }
     return { rules, codes, codelists } satisfies LoadedRules

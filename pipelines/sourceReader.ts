@@ -32,7 +32,9 @@ export const requireInbox = (inbox: string) => {
   const stat = fs.statSync(inbox, { throwIfNoEntry: false })
   return stat?.isDirectory()
     ? Effect.void
-    : Effect.fail(new UsageError({ message: `inbox ${inbox} is not a readable directory`, nextAction: "check --inbox" }))
+    : Effect.fail(
+        new UsageError({ message: `inbox ${inbox} is not a readable directory`, nextAction: "check --inbox" })
+      )
 }
 
 export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: SourceReaderOptions) => {
@@ -50,7 +52,13 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
     return date === null ? null : daysBetween(date, asOf)
   }
 
-  const record = (source: string, file: string, status: InputLineage["status"], summary?: ExtractReadSummary, message?: string) =>
+  const record = (
+    source: string,
+    file: string,
+    status: InputLineage["status"],
+    summary?: ExtractReadSummary,
+    message?: string
+  ) =>
     inputs.push({
       source,
       required: isRequired(source),
@@ -73,7 +81,7 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
     source: ExtractSource<Row>,
     onAccepted: (rows: ReadonlyArray<NumberedRow<Row>>) => Effect.Effect<void>
   ) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const log = yield* RunLog
       const file = path.join(inbox, `${source.name}.csv`)
       const stat = fs.lstatSync(file, { throwIfNoEntry: false })
@@ -90,12 +98,22 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
       }
       const age = ageDays(source.name)
       if (age !== null && age > config.freshnessWarnDays) {
-        yield* log.warn("stale extract", { source: source.name, age_days: age, warn_after_days: config.freshnessWarnDays })
+        yield* log.warn("stale extract", {
+          source: source.name,
+          age_days: age,
+          warn_after_days: config.freshnessWarnDays
+        })
       }
       const rowProblems = (row: Row) => implausibleDates(row as { readonly date_of_birth?: unknown }, asOf)
-      return yield* readExtract({ source, file, onAccepted, onQuarantined: writeQuarantine(source.name), rowProblems }).pipe(
+      return yield* readExtract({
+        source,
+        file,
+        onAccepted,
+        onQuarantined: writeQuarantine(source.name),
+        rowProblems
+      }).pipe(
         Effect.tap((summary) =>
-          Effect.gen(function*() {
+          Effect.gen(function* () {
             record(source.name, file, "loaded", summary)
             yield* log.info("source read", {
               source: source.name,
@@ -106,7 +124,7 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
           })
         ),
         Effect.catchTag("SourceFileError", (error: SourceFileError) =>
-          Effect.gen(function*() {
+          Effect.gen(function* () {
             record(source.name, file, "failed", undefined, `${error.file} ${error.message}`)
             yield* log.warn("source failed", { source: source.name, required: isRequired(source.name) })
             return undefined
@@ -117,7 +135,7 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
 
   /** Reads a small reference source whole (practices, postcode lookup, opt-outs). */
   const collect = <Row>(source: ExtractSource<Row>) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const rows: Array<NumberedRow<Row>> = []
       yield* read(source, (batch) => Effect.sync(() => void rows.push(...batch)))
       return rows
@@ -125,15 +143,17 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
 
   /** A required source older than the hard freshness limit fails the run. */
   const failIfStale = () => {
-    const stale = inputs.find((input) => input.required && input.age_days !== null && input.age_days > config.freshnessFailDays)
+    const stale = inputs.find(
+      (input) => input.required && input.age_days !== null && input.age_days > config.freshnessFailDays
+    )
     return stale === undefined
       ? Effect.void
       : Effect.fail(
-        new DataFailure({
-          message: `required source ${stale.source} is ${stale.age_days} days old (extract date ${stale.extract_date}, limit ${config.freshnessFailDays} days)`,
-          nextAction: `ask the partner for a current ${path.basename(stale.path)}, or correct extractDates in the configuration`
-        })
-      )
+          new DataFailure({
+            message: `required source ${stale.source} is ${stale.age_days} days old (extract date ${stale.extract_date}, limit ${config.freshnessFailDays} days)`,
+            nextAction: `ask the partner for a current ${path.basename(stale.path)}, or correct extractDates in the configuration`
+          })
+        )
   }
 
   const failIfRequiredFailed = () => {
@@ -141,16 +161,16 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
     return failed === undefined
       ? Effect.void
       : Effect.fail(
-        new DataFailure({
-          message: `required source ${failed.source} ${failed.status}: ${failed.message}`,
-          nextAction: `ask the partner to resend ${path.basename(failed.path)}; the previous publication is unchanged`
-        })
-      )
+          new DataFailure({
+            message: `required source ${failed.source} ${failed.status}: ${failed.message}`,
+            nextAction: `ask the partner to resend ${path.basename(failed.path)}; the previous publication is unchanged`
+          })
+        )
   }
 
   const failIfAboveThreshold = () => {
-    const over = inputs.find((input) =>
-      input.rows_read > 0 && input.rows_quarantined / input.rows_read > config.quarantineThreshold
+    const over = inputs.find(
+      (input) => input.rows_read > 0 && input.rows_quarantined / input.rows_read > config.quarantineThreshold
     )
     if (over === undefined) return Effect.void
     const share = ((over.rows_quarantined / over.rows_read) * 100).toFixed(1)

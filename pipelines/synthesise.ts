@@ -50,14 +50,20 @@ class BufferedCsv {
   private buffer = ""
   rows = 1
 
-  constructor(file: string, private readonly columns: ReadonlyArray<string>) {
+  constructor(
+    file: string,
+    private readonly columns: ReadonlyArray<string>
+  ) {
     this.fd = fs.openSync(file, "w", 0o600)
     this.buffer = csvLine(columns, false)
   }
 
   write(cells: Readonly<Record<string, string>>): number {
     // Raw, as a partner's system writes it: neutralising is for what we publish.
-    this.buffer += csvLine(this.columns.map((column) => cells[column] ?? ""), false)
+    this.buffer += csvLine(
+      this.columns.map((column) => cells[column] ?? ""),
+      false
+    )
     if (this.buffer.length > 1 << 20) this.flush()
     return ++this.rows
   }
@@ -77,28 +83,49 @@ export interface SynthSummary {
   readonly rows: Readonly<Record<string, number>>
 }
 
-export const synthesise = (options: { readonly residents: number; readonly seed: number; readonly out: string; readonly asOf: string }) =>
-  Effect.gen(function*() {
+export const synthesise = (options: {
+  readonly residents: number
+  readonly seed: number
+  readonly out: string
+  readonly asOf: string
+}) =>
+  Effect.gen(function* () {
     if (!Number.isInteger(options.residents) || options.residents < 10) {
-      return yield* new UsageError({ message: `--residents ${options.residents} is too small`, nextAction: "ask for at least 10 residents" })
+      return yield* new UsageError({
+        message: `--residents ${options.residents} is too small`,
+        nextAction: "ask for at least 10 residents"
+      })
     }
     yield* Effect.try({
       try: () => fs.mkdirSync(path.join(options.out, "truth"), { recursive: true, mode: 0o700 }),
       catch: () => new UsageError({ message: `cannot create ${options.out}`, nextAction: "check --out" })
     })
     const files = Object.fromEntries(
-      Object.entries(SOURCE_COLUMNS).map(([source, columns]) => [source, new BufferedCsv(path.join(options.out, `${source}.csv`), columns)])
+      Object.entries(SOURCE_COLUMNS).map(([source, columns]) => [
+        source,
+        new BufferedCsv(path.join(options.out, `${source}.csv`), columns)
+      ])
     ) as Record<SourceName, BufferedCsv>
     const truth = Object.fromEntries(
-      Object.entries(TRUTH_COLUMNS).map(([name, columns]) => [name, new BufferedCsv(path.join(options.out, "truth", `${name}.csv`), columns)])
+      Object.entries(TRUTH_COLUMNS).map(([name, columns]) => [
+        name,
+        new BufferedCsv(path.join(options.out, "truth", `${name}.csv`), columns)
+      ])
     ) as Record<TruthFile, BufferedCsv>
     try {
       generateBorough(
-        { residents: options.residents, seed: options.seed, asOf: options.asOf, codelistDir: projectFile("reference", "codelists") },
+        {
+          residents: options.residents,
+          seed: options.seed,
+          asOf: options.asOf,
+          codelistDir: projectFile("reference", "codelists")
+        },
         { row: (source, cells) => files[source].write(cells), truth: (file, cells) => void truth[file].write(cells) }
       )
     } finally {
       for (const file of [...Object.values(files), ...Object.values(truth)]) file.close()
     }
-    return { rows: Object.fromEntries(Object.entries(files).map(([source, file]) => [source, file.rows - 1])) } satisfies SynthSummary
+    return {
+      rows: Object.fromEntries(Object.entries(files).map(([source, file]) => [source, file.rows - 1]))
+    } satisfies SynthSummary
   })

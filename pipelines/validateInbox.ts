@@ -17,10 +17,20 @@ import { loadRunConfig } from "./runConfig.js"
 import { RunLog } from "./runLog.js"
 import { requireInbox, sourceReader } from "./sourceReader.js"
 
-const SOURCES = [practices, postcodeLsoa, optOuts, gpRegistrations, ...RECORD_SOURCES.map((recordSource) => recordSource.source)]
+const SOURCES = [
+  practices,
+  postcodeLsoa,
+  optOuts,
+  gpRegistrations,
+  ...RECORD_SOURCES.map((recordSource) => recordSource.source)
+]
 
-export const validateInbox = (options: { readonly inbox: string; readonly asOf: string; readonly configFile?: string | undefined }) =>
-  Effect.gen(function*() {
+export const validateInbox = (options: {
+  readonly inbox: string
+  readonly asOf: string
+  readonly configFile?: string | undefined
+}) =>
+  Effect.gen(function* () {
     yield* requireInbox(options.inbox)
     const config = yield* loadRunConfig(options.configFile)
     const inputs: Array<InputLineage> = []
@@ -31,7 +41,11 @@ export const validateInbox = (options: { readonly inbox: string; readonly asOf: 
     )
     const reader = sourceReader({ inbox: options.inbox, quarantineDir: scratch, config, asOf: options.asOf, inputs })
     for (const source of SOURCES) yield* reader.read(source as typeof practices, () => Effect.void)
-    const verdict = yield* Effect.all([reader.failIfRequiredFailed(), reader.failIfStale(), reader.failIfAboveThreshold()]).pipe(
+    const verdict = yield* Effect.all([
+      reader.failIfRequiredFailed(),
+      reader.failIfStale(),
+      reader.failIfAboveThreshold()
+    ]).pipe(
       Effect.as(undefined),
       Effect.catchTag("DataFailure", (failure) => Effect.succeed(failure))
     )
@@ -40,8 +54,10 @@ export const validateInbox = (options: { readonly inbox: string; readonly asOf: 
 
 /** The report a partner manager reads: one line per source, then its quarantine reasons. */
 export const formatValidation = (inputs: ReadonlyArray<InputLineage>): string =>
-  inputs.map((input) => {
-    const head = `${input.source.padEnd(22)} ${input.status.padEnd(7)} read ${input.rows_read}, would accept ${input.rows_accepted}, would quarantine ${input.rows_quarantined}`
-    const reasons = Object.entries(input.quarantine_reasons).map(([reason, rows]) => `    ${reason}: ${rows}`)
-    return [head, ...(input.message === null ? [] : [`    ${input.message}`]), ...reasons].join("\n")
-  }).join("\n")
+  inputs
+    .map((input) => {
+      const head = `${input.source.padEnd(22)} ${input.status.padEnd(7)} read ${input.rows_read}, would accept ${input.rows_accepted}, would quarantine ${input.rows_quarantined}`
+      const reasons = Object.entries(input.quarantine_reasons).map(([reason, rows]) => `    ${reason}: ${rows}`)
+      return [head, ...(input.message === null ? [] : [`    ${input.message}`]), ...reasons].join("\n")
+    })
+    .join("\n")

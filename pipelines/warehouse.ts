@@ -49,7 +49,9 @@ const sqlMigrations: MigrationProvider = {
   getMigrations: async () => {
     const dir = projectFile("sql", "migrations")
     const migrations: Record<string, Migration> = {}
-    for (const name of readdirSync(dir).filter((file) => file.endsWith(".sql")).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((file) => file.endsWith(".sql"))
+      .sort()) {
       migrations[name.replace(/\.sql$/, "")] = { up: (db) => runSqlFile(db, `${dir}/${name}`) }
     }
     return migrations

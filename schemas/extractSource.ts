@@ -37,7 +37,9 @@ export const fieldProblems = (issue: SchemaIssue.Issue, field = "row"): Array<Fi
     case "MissingKey":
       return [{ field, reason: "missing_required" }]
     case "InvalidValue":
-      return [{ field, reason: typeof issue.annotations?.message === "string" ? issue.annotations.message : "invalid_value" }]
+      return [
+        { field, reason: typeof issue.annotations?.message === "string" ? issue.annotations.message : "invalid_value" }
+      ]
     default:
       return [{ field, reason: "invalid_value" }]
   }

@@ -16,7 +16,7 @@ type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value })
 const fail = <T>(reason: string): Parsed<T> => ({ ok: false, reason })
-const orFail = <T>(value: T | undefined, reason: string): Parsed<T> => value === undefined ? fail(reason) : ok(value)
+const orFail = <T>(value: T | undefined, reason: string): Parsed<T> => (value === undefined ? fail(reason) : ok(value))
 
 /**
  * A cell decoded by a pure parser: the check reports the parser's reason code,
@@ -24,10 +24,12 @@ const orFail = <T>(value: T | undefined, reason: string): Parsed<T> => value ===
  */
 const cell = <S extends Schema.Top>(target: S, parse: (raw: string) => Parsed<S["Type"]>) =>
   Schema.String.pipe(
-    Schema.check(Schema.makeFilter((raw: string) => {
-      const parsed = parse(raw)
-      return parsed.ok ? undefined : parsed.reason
-    })),
+    Schema.check(
+      Schema.makeFilter((raw: string) => {
+        const parsed = parse(raw)
+        return parsed.ok ? undefined : parsed.reason
+      })
+    ),
     Schema.decodeTo(
       target,
       SchemaTransformation.transform({
@@ -60,21 +62,19 @@ export const NhsNumberIfValid = cell(
 
 export const ExtractDate = cell(Schema.String, (raw) => orFail(parseExtractDate(raw), "invalid_date"))
 
-export const SexCode = cell(
-  Schema.Literals(["male", "female", "indeterminate", "not_known"]),
-  (raw) => orFail<Sex>(parseSex(raw), "invalid_sex")
+export const SexCode = cell(Schema.Literals(["male", "female", "indeterminate", "not_known"]), (raw) =>
+  orFail<Sex>(parseSex(raw), "invalid_sex")
 )
 
 export const Postcode = cell(Schema.String, (raw) => orFail(normalisePostcode(raw), "invalid_postcode"))
 
-export const Uprn = cell(Schema.String, (raw) => /^\d{1,12}$/.test(raw) ? ok(raw) : fail("invalid_uprn"))
+export const Uprn = cell(Schema.String, (raw) => (/^\d{1,12}$/.test(raw) ? ok(raw) : fail("invalid_uprn")))
 
-export const PracticeCode = cell(
-  Schema.String,
-  (raw) => /^[A-Za-z][A-Za-z0-9]{5}$/.test(raw) ? ok(raw.toUpperCase()) : fail("invalid_practice_code")
+export const PracticeCode = cell(Schema.String, (raw) =>
+  /^[A-Za-z][A-Za-z0-9]{5}$/.test(raw) ? ok(raw.toUpperCase()) : fail("invalid_practice_code")
 )
 
-export const SnomedCode = cell(Schema.String, (raw) => /^\d{6,18}$/.test(raw) ? ok(raw) : fail("invalid_snomed_code"))
+export const SnomedCode = cell(Schema.String, (raw) => (/^\d{6,18}$/.test(raw) ? ok(raw) : fail("invalid_snomed_code")))
 
 export const Flag = cell(Schema.Boolean, (raw) => orFail(parseFlag(raw), "invalid_flag"))
 
@@ -95,7 +95,7 @@ export const Decimal = (bounds: { readonly min?: number; readonly max?: number }
   })
 
 /** A non-negative whole number. */
-export const Count = cell(Schema.Number, (raw) => /^\d+$/.test(raw) ? ok(Number(raw)) : fail("invalid_number"))
+export const Count = cell(Schema.Number, (raw) => (/^\d+$/.test(raw) ? ok(Number(raw)) : fail("invalid_number")))
 
 /**
  * One of a fixed list of codes, matched case-insensitively and returned in the
@@ -103,12 +103,14 @@ export const Count = cell(Schema.Number, (raw) => /^\d+$/.test(raw) ? ok(Number(
  */
 export const Code = <const L extends ReadonlyArray<string>>(codes: L) => {
   const byLowerCase = new Map(codes.map((code) => [code.toLowerCase(), code] as const))
-  return cell(Schema.Literals(codes), (raw) => orFail(byLowerCase.get(raw.toLowerCase()) as L[number] | undefined, "unknown_code"))
+  return cell(Schema.Literals(codes), (raw) =>
+    orFail(byLowerCase.get(raw.toLowerCase()) as L[number] | undefined, "unknown_code")
+  )
 }
 
 /** A code matching a pattern, upper-cased (ICD-10 diagnoses, ODS codes, school URNs). */
 export const PatternCode = (pattern: RegExp) =>
-  cell(Schema.String, (raw) => pattern.test(raw) ? ok(raw.toUpperCase()) : fail("invalid_code"))
+  cell(Schema.String, (raw) => (pattern.test(raw) ? ok(raw.toUpperCase()) : fail("invalid_code")))
 
 /** Free text such as a name or a council record id: present and not blank. */
 export const Text = Schema.String

@@ -19,8 +19,18 @@ import { ETHNIC_GROUPS, KNOWN_VARIANTS, type NamePool, typo } from "./names.js"
 import { SeededRandom } from "./random.js"
 
 export type SourceName =
-  | "practices" | "postcode_lsoa" | "gp_registrations" | "gp_events" | "acute_activity" | "community_contacts"
-  | "adult_social_care" | "childrens_social_care" | "housing" | "benefits" | "education" | "opt_outs"
+  | "practices"
+  | "postcode_lsoa"
+  | "gp_registrations"
+  | "gp_events"
+  | "acute_activity"
+  | "community_contacts"
+  | "adult_social_care"
+  | "childrens_social_care"
+  | "housing"
+  | "benefits"
+  | "education"
+  | "opt_outs"
 
 export type TruthFile = "council_links" | "injected_errors" | "personas"
 
@@ -61,7 +71,14 @@ export const ERROR_RATES = {
 } as const
 
 const AGE_BANDS_ADULT: ReadonlyArray<readonly [readonly [number, number], number]> = [
-  [[18, 24], 14], [[25, 34], 33], [[35, 44], 22], [[45, 54], 13], [[55, 64], 9], [[65, 74], 4.5], [[75, 84], 2.5], [[85, 99], 1]
+  [[18, 24], 14],
+  [[25, 34], 33],
+  [[35, 44], 22],
+  [[45, 54], 13],
+  [[55, 64], 9],
+  [[65, 74], 4.5],
+  [[75, 84], 2.5],
+  [[85, 99], 1]
 ]
 
 interface ConditionModel {
@@ -77,26 +94,100 @@ const byAge = (bands: ReadonlyArray<readonly [number, number]>) => (age: number)
 }
 
 const CONDITIONS: ReadonlyArray<ConditionModel> = [
-  { condition: "hypertension", files: ["hyp"], prevalence: byAge([[30, 0.03], [45, 0.12], [65, 0.35], [75, 0.5]]) },
   {
-    condition: "diabetes", files: ["dm"],
-    prevalence: (age, _, ethnic) => byAge([[18, 0.005], [30, 0.03], [45, 0.09], [65, 0.18]])(age) * ("HJK".includes(ethnic) ? 1.6 : 1)
+    condition: "hypertension",
+    files: ["hyp"],
+    prevalence: byAge([
+      [30, 0.03],
+      [45, 0.12],
+      [65, 0.35],
+      [75, 0.5]
+    ])
+  },
+  {
+    condition: "diabetes",
+    files: ["dm"],
+    prevalence: (age, _, ethnic) =>
+      byAge([
+        [18, 0.005],
+        [30, 0.03],
+        [45, 0.09],
+        [65, 0.18]
+      ])(age) * ("HJK".includes(ethnic) ? 1.6 : 1)
   },
   { condition: "asthma", files: ["ast"], prevalence: byAge([[5, 0.07]]) },
-  { condition: "copd", files: ["copd"], prevalence: byAge([[40, 0.01], [65, 0.05]]) },
-  { condition: "chd", files: ["chd"], prevalence: byAge([[45, 0.03], [65, 0.1]]) },
-  { condition: "heart_failure", files: ["hf"], prevalence: byAge([[65, 0.03], [75, 0.06]]) },
-  { condition: "stroke", files: ["strk"], prevalence: byAge([[55, 0.01], [65, 0.04]]) },
-  { condition: "ckd", files: ["ckd"], prevalence: byAge([[45, 0.02], [65, 0.08]]) },
-  { condition: "af", files: ["afib"], prevalence: byAge([[55, 0.01], [65, 0.05]]) },
-  { condition: "cancer", files: ["c19can", "c19haemcan"], prevalence: byAge([[30, 0.005], [45, 0.02], [65, 0.06]]) },
+  {
+    condition: "copd",
+    files: ["copd"],
+    prevalence: byAge([
+      [40, 0.01],
+      [65, 0.05]
+    ])
+  },
+  {
+    condition: "chd",
+    files: ["chd"],
+    prevalence: byAge([
+      [45, 0.03],
+      [65, 0.1]
+    ])
+  },
+  {
+    condition: "heart_failure",
+    files: ["hf"],
+    prevalence: byAge([
+      [65, 0.03],
+      [75, 0.06]
+    ])
+  },
+  {
+    condition: "stroke",
+    files: ["strk"],
+    prevalence: byAge([
+      [55, 0.01],
+      [65, 0.04]
+    ])
+  },
+  {
+    condition: "ckd",
+    files: ["ckd"],
+    prevalence: byAge([
+      [45, 0.02],
+      [65, 0.08]
+    ])
+  },
+  {
+    condition: "af",
+    files: ["afib"],
+    prevalence: byAge([
+      [55, 0.01],
+      [65, 0.05]
+    ])
+  },
+  {
+    condition: "cancer",
+    files: ["c19can", "c19haemcan"],
+    prevalence: byAge([
+      [30, 0.005],
+      [45, 0.02],
+      [65, 0.06]
+    ])
+  },
   { condition: "smi", files: ["mh"], prevalence: byAge([[18, 0.01]]) },
   { condition: "depression", files: ["depr"], prevalence: byAge([[18, 0.1]]) },
   { condition: "learning_disability", files: ["ld"], prevalence: () => 0.005 },
   { condition: "epilepsy", files: ["epil"], prevalence: () => 0.007 },
   { condition: "osteoporosis", files: ["osteo"], prevalence: (age, sex) => (age >= 65 && sex === "F" ? 0.08 : 0) },
   { condition: "rheumatoid_arthritis", files: ["rarth"], prevalence: byAge([[45, 0.01]]) },
-  { condition: "dementia", files: ["dem"], prevalence: byAge([[65, 0.01], [75, 0.05], [85, 0.15]]) },
+  {
+    condition: "dementia",
+    files: ["dem"],
+    prevalence: byAge([
+      [65, 0.01],
+      [75, 0.05],
+      [85, 0.15]
+    ])
+  },
   { condition: "palliative_care", files: ["palcare"], prevalence: byAge([[75, 0.02]]) },
   { condition: "moderate_frailty", files: ["modfrail"], prevalence: byAge([[65, 0.08]]) },
   { condition: "severe_frailty", files: ["sevfrail"], prevalence: byAge([[75, 0.05]]) },
@@ -169,8 +260,13 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
   const codelists = new Map<string, ReadonlyArray<string>>()
   for (const model of CONDITIONS) {
     for (const short of model.files) {
-      const rows = parse(readFileSync(path.join(options.codelistDir, codelistFile(short))), { columns: true }) as Array<{ code: string }>
-      codelists.set(short, rows.map((row) => row.code))
+      const rows = parse(readFileSync(path.join(options.codelistDir, codelistFile(short))), {
+        columns: true
+      }) as Array<{ code: string }>
+      codelists.set(
+        short,
+        rows.map((row) => row.code)
+      )
     }
   }
 
@@ -179,16 +275,27 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
   const pcns = Array.from({ length: 7 }, (_, i) => ({ name: `PCN ${i + 1}`, locality: localities[i % 4]! }))
   const practices: Array<Practice> = Array.from({ length: 35 }, (_, i) => {
     const pcn = pcns[i % 7]!
-    return { code: `F84${String(100 + i).padStart(3, "0")}`, name: `Practice ${i + 1}`, pcn: pcn.name, locality: pcn.locality }
+    return {
+      code: `F84${String(100 + i).padStart(3, "0")}`,
+      name: `Practice ${i + 1}`,
+      pcn: pcn.name,
+      locality: pcn.locality
+    }
   })
-  for (const p of practices) sink.row("practices", { practice_code: p.code, practice_name: p.name, pcn: p.pcn, locality: p.locality })
+  for (const p of practices)
+    sink.row("practices", { practice_code: p.code, practice_name: p.name, pcn: p.pcn, locality: p.locality })
 
   // The borough's districts first; a system the size of several boroughs spreads into its neighbours'.
-  const districts = ["E1", "E2", "E3", "E14", "E1W", "E5", "E8", "E9", "E10", "E15", "E16", "E17"]
-    .slice(0, Math.min(12, Math.max(4, Math.ceil(options.residents / 120_000))))
+  const districts = ["E1", "E2", "E3", "E14", "E1W", "E5", "E8", "E9", "E10", "E15", "E16", "E17"].slice(
+    0,
+    Math.min(12, Math.max(4, Math.ceil(options.residents / 120_000)))
+  )
   const letters = "ABDEFGHJLNPQRSTUWXYZ"
   // About 35 residents a postcode, never more than half the codes the districts can hold.
-  const postcodeCount = Math.min(Math.max(40, Math.ceil(options.residents / 35)), districts.length * 10 * letters.length ** 2 / 2)
+  const postcodeCount = Math.min(
+    Math.max(40, Math.ceil(options.residents / 35)),
+    (districts.length * 10 * letters.length ** 2) / 2
+  )
   const postcodes: Array<string> = []
   const seen = new Set<string>()
   while (postcodes.length < postcodeCount) {
@@ -200,7 +307,18 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
   postcodes.sort()
   postcodes.forEach((postcode, i) => {
     const lsoa = `E0100${String(4000 + Math.floor(i / 15)).padStart(4, "0")}`
-    const decile = random.weighted([[1, 18], [2, 17], [3, 15], [4, 12], [5, 10], [6, 9], [7, 7], [8, 5], [9, 4], [10, 3]])
+    const decile = random.weighted([
+      [1, 18],
+      [2, 17],
+      [3, 15],
+      [4, 12],
+      [5, 10],
+      [6, 9],
+      [7, 7],
+      [8, 5],
+      [9, 4],
+      [10, 3]
+    ])
     sink.row("postcode_lsoa", { postcode, lsoa, imd_decile: String(decile) })
   })
 
@@ -218,20 +336,32 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     }
   }
   let uprnCounter = 0
-  const newAddress = (): Address => ({ postcode: random.pick(postcodes), uprn: String(100_090_000_000 + ++uprnCounter) })
+  const newAddress = (): Address => ({
+    postcode: random.pick(postcodes),
+    uprn: String(100_090_000_000 + ++uprnCounter)
+  })
 
   const ageFromBand = (bands: typeof AGE_BANDS_ADULT) => {
     const [from, to] = random.weighted(bands)
     return random.int(from, to)
   }
-  const dobForAge = (age: number) => addDays(iso(asOfYear - age - 1, Number(asOf.slice(5, 7)), Number(asOf.slice(8, 10))), random.int(1, 365))
+  const dobForAge = (age: number) =>
+    addDays(iso(asOfYear - age - 1, Number(asOf.slice(5, 7)), Number(asOf.slice(8, 10))), random.int(1, 365))
   const ageOn = (dob: string) => {
     const [y, m, d] = dob.split("-").map(Number) as [number, number, number]
     const [ay, am, ad] = asOf.split("-").map(Number) as [number, number, number]
     return ay - y - (am > m || (am === m && ad >= d) ? 0 : 1)
   }
 
-  const person = (household: { address: Address; practice: Practice }, pool: NamePool, ethnic: string, family: string, age: number, sex?: "F" | "M", dob?: string): Person => {
+  const person = (
+    household: { address: Address; practice: Practice },
+    pool: NamePool,
+    ethnic: string,
+    family: string,
+    age: number,
+    sex?: "F" | "M",
+    dob?: string
+  ): Person => {
     const s = sex ?? (random.chance(0.5) ? "F" : "M")
     const birth = dob ?? dobForAge(age)
     return {
@@ -249,7 +379,8 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
   }
 
   const counters: Record<string, number> = {}
-  const nextRef = (prefix: string) => `${prefix}${String((counters[prefix] = (counters[prefix] ?? 0) + 1)).padStart(7, "0")}`
+  const nextRef = (prefix: string) =>
+    `${prefix}${String((counters[prefix] = (counters[prefix] ?? 0) + 1)).padStart(7, "0")}`
 
   // ---- what each partner holds about a person ----
 
@@ -292,20 +423,35 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
   }
 
   const linkTruth = (source: SourceName, row: number, p: Person, corruption: string, nhsNumberGiven: string) =>
-    sink.truth("council_links", { source, row: String(row), nhs_number: p.nhs, nhs_number_given: nhsNumberGiven, corruption })
+    sink.truth("council_links", {
+      source,
+      row: String(row),
+      nhs_number: p.nhs,
+      nhs_number_given: nhsNumberGiven,
+      corruption
+    })
 
   const sexCode = (p: Person) => (random.chance(0.5) ? p.sex : p.sex === "F" ? "2" : "1")
   const ukDate = (date: string) => date.split("-").reverse().join("/")
 
   // Rows that break the contract, at the documented rate, recorded in the truth.
-  const maybeBreak = (source: SourceName, cells: Record<string, string>, field: string, bad: string, reason: string) => {
+  const maybeBreak = (
+    source: SourceName,
+    cells: Record<string, string>,
+    field: string,
+    bad: string,
+    reason: string
+  ) => {
     if (!random.chance(ERROR_RATES.invalidRow)) return
     const row = sink.row(source, { ...cells, [field]: bad })
     sink.truth("injected_errors", { source, row: String(row), field, reason })
   }
 
   /** Writes a GP registration; `ending` may end it (death, moving away) after it began. */
-  const writeRegistration = (p: Person, ending: (registered: string) => Partial<Record<string, string>> = () => ({})) => {
+  const writeRegistration = (
+    p: Person,
+    ending: (registered: string) => Partial<Record<string, string>> = () => ({})
+  ) => {
     const registered = dateBetween(p.dob > "2000-01-01" ? p.dob : "2000-01-01", addDays(asOf, -30))
     const cells = {
       nhs_number: random.chance(0.1) ? `${p.nhs.slice(0, 3)} ${p.nhs.slice(3, 6)} ${p.nhs.slice(6)}` : p.nhs,
@@ -323,7 +469,13 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
       ...ending(registered)
     }
     sink.row("gp_registrations", cells)
-    maybeBreak("gp_registrations", { ...cells }, "nhs_number", `${p.nhs.slice(0, 9)}${(Number(p.nhs[9]) + 1) % 10}`, "nhs_number_check_digit")
+    maybeBreak(
+      "gp_registrations",
+      { ...cells },
+      "nhs_number",
+      `${p.nhs.slice(0, 9)}${(Number(p.nhs[9]) + 1) % 10}`,
+      "nhs_number_check_digit"
+    )
   }
 
   const writeHealth = (p: Person) => {
@@ -333,17 +485,27 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     for (const condition of p.conditions) {
       const model = CONDITIONS.find((c) => c.condition === condition)!
       const code = random.pick(codelists.get(random.pick(model.files))!)
-      const recent = ["moderate_frailty", "severe_frailty", "palliative_care", "housebound", "care_home"].includes(condition)
+      const recent = ["moderate_frailty", "severe_frailty", "palliative_care", "housebound", "care_home"].includes(
+        condition
+      )
       sink.row("gp_events", {
-        nhs_number: p.nhs, practice_code: p.practice.code, snomed_code: code,
-        event_date: recent ? dateInWindow() : dateBetween(p.dob, asOf), value: ""
+        nhs_number: p.nhs,
+        practice_code: p.practice.code,
+        snomed_code: code,
+        event_date: recent ? dateInWindow() : dateBetween(p.dob, asOf),
+        value: ""
       })
     }
-    const ltcs = [...p.conditions].filter((c) => !["palliative_care", "moderate_frailty", "severe_frailty", "housebound", "care_home", "autism"].includes(c)).length
+    const ltcs = [...p.conditions].filter(
+      (c) => !["palliative_care", "moderate_frailty", "severe_frailty", "housebound", "care_home", "autism"].includes(c)
+    ).length
     const routine = random.overdispersed(8 + ltcs * 2 + (p.age >= 65 ? 4 : 0), 1.5)
     for (let i = 0; i < routine; i++) {
       const cells = {
-        nhs_number: p.nhs, practice_code: p.practice.code, snomed_code: random.pick(ROUTINE_CODES), event_date: dateInWindow(),
+        nhs_number: p.nhs,
+        practice_code: p.practice.code,
+        snomed_code: random.pick(ROUTINE_CODES),
+        event_date: dateInWindow(),
         value: random.chance(0.5) ? String(random.int(60, 180)) : ""
       }
       sink.row("gp_events", cells)
@@ -354,14 +516,31 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     const acute = (type: "AE" | "APC" | "OP", count: number) => {
       for (let i = 0; i < count; i++) {
         const start = random.chance(0.85) ? dateInWindow() : addDays(windowStart, -random.int(1, 400))
-        const method = type === "APC" ? (random.chance(0.6) ? random.pick(["21", "22", "23", "28"]) : random.pick(["11", "12", "13"])) : ""
-        const stay = type === "APC" ? (method.startsWith("2") ? random.overdispersed(4 + old * 3, 1) : random.int(0, 3)) : 0
-        const cost = type === "AE" ? random.int(150, 260) : type === "OP" ? random.int(110, 220) : 1500 + stay * random.int(350, 500)
+        const method =
+          type === "APC"
+            ? random.chance(0.6)
+              ? random.pick(["21", "22", "23", "28"])
+              : random.pick(["11", "12", "13"])
+            : ""
+        const stay =
+          type === "APC" ? (method.startsWith("2") ? random.overdispersed(4 + old * 3, 1) : random.int(0, 3)) : 0
+        const cost =
+          type === "AE"
+            ? random.int(150, 260)
+            : type === "OP"
+              ? random.int(110, 220)
+              : 1500 + stay * random.int(350, 500)
         const missing = type === "AE" && random.chance(ERROR_RATES.aeNhsNumberMissing)
         const cells = {
-          nhs_number: missing ? "" : p.nhs, provider_code: "R1H", activity_type: type, admission_method: method,
-          start_date: start, end_date: addDays(start, stay), primary_diagnosis: type === "OP" ? "" : random.pick(["J44.1", "I50.0", "E11.5", "R07.4", "S72.0", "N39.0"]),
-          discharge_destination: type === "APC" ? random.pick(["home", "home", "care home", "died"]) : "", cost: String(cost)
+          nhs_number: missing ? "" : p.nhs,
+          provider_code: "R1H",
+          activity_type: type,
+          admission_method: method,
+          start_date: start,
+          end_date: addDays(start, stay),
+          primary_diagnosis: type === "OP" ? "" : random.pick(["J44.1", "I50.0", "E11.5", "R07.4", "S72.0", "N39.0"]),
+          discharge_destination: type === "APC" ? random.pick(["home", "home", "care home", "died"]) : "",
+          cost: String(cost)
         }
         sink.row("acute_activity", cells)
         maybeBreak("acute_activity", cells, "end_date", addDays(start, -3), "end_before_start")
@@ -370,11 +549,17 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     acute("AE", random.overdispersed(0.25 + 0.25 * ltcs + 0.3 * old + (p.age < 5 ? 0.3 : 0), 0.4))
     acute("APC", random.overdispersed(0.04 + 0.12 * ltcs + 0.25 * old, 0.3))
     acute("OP", random.overdispersed(0.6 + 0.6 * ltcs + 0.5 * old, 0.6))
-    const community = random.overdispersed(0.1 + (ltcs >= 2 ? 1.5 : 0) + old * 2 + (p.conditions.has("depression") ? 0.8 : 0), 0.5)
+    const community = random.overdispersed(
+      0.1 + (ltcs >= 2 ? 1.5 : 0) + old * 2 + (p.conditions.has("depression") ? 0.8 : 0),
+      0.5
+    )
     for (let i = 0; i < community; i++) {
-      const service = p.conditions.has("depression") && random.chance(0.4)
-        ? "talking_therapies"
-        : old > 0 ? random.pick(["district_nursing", "rapid_response", "rehabilitation", "admission_avoidance_discharge"]) : random.pick(["community_mental_health", "other", "district_nursing"])
+      const service =
+        p.conditions.has("depression") && random.chance(0.4)
+          ? "talking_therapies"
+          : old > 0
+            ? random.pick(["district_nursing", "rapid_response", "rehabilitation", "admission_avoidance_discharge"])
+            : random.pick(["community_mental_health", "other", "district_nursing"])
       const cells = { nhs_number: p.nhs, provider_code: "RWK", service, contact_date: dateInWindow() }
       sink.row("community_contacts", cells)
       maybeBreak("community_contacts", cells, "service", "acupuncture", "unknown_code")
@@ -385,10 +570,24 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
   const writeAdultSocialCare = (p: Person) => {
     const clientId = nextRef("C")
     const copy = councilCopy(p)
-    const nhsGiven = random.chance(ERROR_RATES.ascNhsNumberMissing) ? "" : random.chance(ERROR_RATES.ascNhsNumberInvalid) ? `${p.nhs.slice(0, 9)}${(Number(p.nhs[9]) + 5) % 10}` : p.nhs
+    const nhsGiven = random.chance(ERROR_RATES.ascNhsNumberMissing)
+      ? ""
+      : random.chance(ERROR_RATES.ascNhsNumberInvalid)
+        ? `${p.nhs.slice(0, 9)}${(Number(p.nhs[9]) + 5) % 10}`
+        : p.nhs
     const base = {
-      client_id: clientId, nhs_number: nhsGiven, family_name: copy.family, given_name: copy.given, date_of_birth: copy.dob,
-      sex: sexCode(p), postcode: copy.postcode, primary_support_reason: p.conditions.has("dementia") ? "memory_cognition" : p.conditions.has("learning_disability") ? "learning_disability" : "physical"
+      client_id: clientId,
+      nhs_number: nhsGiven,
+      family_name: copy.family,
+      given_name: copy.given,
+      date_of_birth: copy.dob,
+      sex: sexCode(p),
+      postcode: copy.postcode,
+      primary_support_reason: p.conditions.has("dementia")
+        ? "memory_cognition"
+        : p.conditions.has("learning_disability")
+          ? "learning_disability"
+          : "physical"
     }
     const events: Array<Record<string, string>> = []
     const requested = addDays(asOf, -random.int(30, 900))
@@ -396,13 +595,35 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     events.push({ event_type: "assessment", service_type: "", event_start: addDays(requested, 14) })
     if (p.age >= 65 && random.chance(0.4)) {
       const start = dateInWindow()
-      events.push({ event_type: "service", service_type: "reablement", event_start: start, event_end: addDays(start, 42), weekly_cost: String(random.int(250, 450)), reablement_outcome_91d: random.weighted([["at_home", 80], ["not_at_home", 12], ["deceased", 5], ["unknown", 3]]) })
+      events.push({
+        event_type: "service",
+        service_type: "reablement",
+        event_start: start,
+        event_end: addDays(start, 42),
+        weekly_cost: String(random.int(250, 450)),
+        reablement_outcome_91d: random.weighted([
+          ["at_home", 80],
+          ["not_at_home", 12],
+          ["deceased", 5],
+          ["unknown", 3]
+        ])
+      })
     }
-    const longTerm = p.age >= 85 && random.chance(0.3) ? random.pick(["residential_care", "nursing_care"]) : random.pick(["home_care", "home_care", "direct_payment", "day_care"])
+    const longTerm =
+      p.age >= 85 && random.chance(0.3)
+        ? random.pick(["residential_care", "nursing_care"])
+        : random.pick(["home_care", "home_care", "direct_payment", "day_care"])
     const serviceStart = addDays(requested, 30)
     const serviceEnd = random.chance(0.2) ? dateBetween(serviceStart, addDays(asOf, -1)) : ""
-    events.push({ event_type: "service", service_type: longTerm, event_start: serviceStart, event_end: serviceEnd, weekly_cost: String(random.int(150, 1400)) })
-    for (let i = random.int(0, 2); i > 0; i--) events.push({ event_type: "review", service_type: "", event_start: dateInWindow() })
+    events.push({
+      event_type: "service",
+      service_type: longTerm,
+      event_start: serviceStart,
+      event_end: serviceEnd,
+      weekly_cost: String(random.int(150, 1400))
+    })
+    for (let i = random.int(0, 2); i > 0; i--)
+      events.push({ event_type: "review", service_type: "", event_start: dateInWindow() })
     for (const event of events) {
       const cells = { ...base, event_end: "", weekly_cost: "", reablement_outcome_91d: "", ...event }
       const row = sink.row("adult_social_care", cells)
@@ -411,13 +632,20 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     }
   }
 
-  const writeCouncilPerson = (source: "housing" | "benefits" | "education" | "childrens_social_care", p: Person, cells: Record<string, string>) => {
+  const writeCouncilPerson = (
+    source: "housing" | "benefits" | "education" | "childrens_social_care",
+    p: Person,
+    cells: Record<string, string>
+  ) => {
     const copy = councilCopy(p)
     const nhsGiven = source === "childrens_social_care" && !random.chance(ERROR_RATES.cscNhsNumberMissing) ? p.nhs : ""
     const full: Record<string, string> = {
       ...cells,
-      family_name: copy.family, given_name: copy.given, date_of_birth: random.chance(0.3) ? ukDate(copy.dob) : copy.dob,
-      sex: sexCode(p), postcode: copy.postcode
+      family_name: copy.family,
+      given_name: copy.given,
+      date_of_birth: random.chance(0.3) ? ukDate(copy.dob) : copy.dob,
+      sex: sexCode(p),
+      postcode: copy.postcode
     }
     if (source === "childrens_social_care") full["nhs_number"] = nhsGiven
     const row = sink.row(source, full)
@@ -436,24 +664,55 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     for (const member of household.members) {
       writeRegistration(member)
       const ltcs = writeHealth(member)
-      if (member.age >= 18 && (member.age >= 65 ? random.chance(0.03 + ltcs * 0.02 + (member.conditions.has("dementia") || member.conditions.has("severe_frailty") ? 0.4 : 0)) : member.conditions.has("learning_disability") && random.chance(0.3))) {
+      if (
+        member.age >= 18 &&
+        (member.age >= 65
+          ? random.chance(
+              0.03 +
+                ltcs * 0.02 +
+                (member.conditions.has("dementia") || member.conditions.has("severe_frailty") ? 0.4 : 0)
+            )
+          : member.conditions.has("learning_disability") && random.chance(0.3))
+      ) {
         writeAdultSocialCare(member)
       }
       if (member.age < 18 && random.chance(0.03)) {
-        writeCouncilPerson("childrens_social_care", member, { child_id: nextRef("CH"), status: random.weighted([["CIN", 65], ["CP", 20], ["CLA", 15]]), start_date: addDays(asOf, -random.int(10, 700)), end_date: "" })
+        writeCouncilPerson("childrens_social_care", member, {
+          child_id: nextRef("CH"),
+          status: random.weighted([
+            ["CIN", 65],
+            ["CP", 20],
+            ["CLA", 15]
+          ]),
+          start_date: addDays(asOf, -random.int(10, 700)),
+          end_date: ""
+        })
       }
       if (member.age >= 4 && member.age <= 17) {
-        const sen = random.weighted([["N", 84.5], ["K", 12], ["E", 3.5]])
+        const sen = random.weighted([
+          ["N", 84.5],
+          ["K", 12],
+          ["E", 3.5]
+        ])
         const cells = {
-          upn: `A${String(random.int(0, 99_999_999_999)).padStart(11, "0")}${random.int(0, 9)}`, school_urn: String(100_900 + random.int(0, 80)),
-          census_date: addDays(asOf, -random.int(20, 60)), sen_provision: sen,
-          sen_primary_need: sen === "N" ? "" : member.conditions.has("autism") ? "ASD" : random.pick(["SLCN", "SEMH", "MLD", "SPLD"]),
-          fsm_eligible: random.chance(0.3) ? "Y" : "N", attendance_pct: String(random.int(780, 1000) / 10), exclusions: String(random.chance(0.03) ? 1 : 0)
+          upn: `A${String(random.int(0, 99_999_999_999)).padStart(11, "0")}${random.int(0, 9)}`,
+          school_urn: String(100_900 + random.int(0, 80)),
+          census_date: addDays(asOf, -random.int(20, 60)),
+          sen_provision: sen,
+          sen_primary_need:
+            sen === "N" ? "" : member.conditions.has("autism") ? "ASD" : random.pick(["SLCN", "SEMH", "MLD", "SPLD"]),
+          fsm_eligible: random.chance(0.3) ? "Y" : "N",
+          attendance_pct: String(random.int(780, 1000) / 10),
+          exclusions: String(random.chance(0.03) ? 1 : 0)
         }
         writeCouncilPerson("education", member, cells)
       }
       if (random.chance(ERROR_RATES.optOut)) {
-        const cells = { nhs_number: member.nhs, opt_out_type: random.chance(0.8) ? "ndoo" : "type1", recorded_date: addDays(asOf, -random.int(30, 2000)) }
+        const cells = {
+          nhs_number: member.nhs,
+          opt_out_type: random.chance(0.8) ? "ndoo" : "type1",
+          recorded_date: addDays(asOf, -random.int(30, 2000))
+        }
         sink.row("opt_outs", cells)
         maybeBreak("opt_outs", cells, "opt_out_type", "paper", "unknown_code")
       }
@@ -462,20 +721,38 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
       const householdRef = nextRef("H")
       for (const member of household.members) {
         writeCouncilPerson("housing", member, {
-          household_ref: householdRef, person_ref: nextRef("HP"), uprn: household.address.uprn, tenure: household.tenure,
-          overcrowded: household.members.length >= 5 && random.chance(0.4) ? "Y" : "N", notice_served: random.chance(0.02) ? "Y" : "N",
-          start_date: addDays(asOf, -random.int(30, 5000)), end_date: ""
+          household_ref: householdRef,
+          person_ref: nextRef("HP"),
+          uprn: household.address.uprn,
+          tenure: household.tenure,
+          overcrowded: household.members.length >= 5 && random.chance(0.4) ? "Y" : "N",
+          notice_served: random.chance(0.02) ? "Y" : "N",
+          start_date: addDays(asOf, -random.int(30, 5000)),
+          end_date: ""
         })
       }
       if (random.chance(0.5)) {
         const claimRef = nextRef("CL")
         const adults = household.members.filter((m) => m.age >= 18)
         household.members.forEach((member) => {
-          const role = member === adults[0] ? "claimant" : member.age < 18 ? "dependant" : member === adults[1] ? "partner" : "non_dependant"
+          const role =
+            member === adults[0]
+              ? "claimant"
+              : member.age < 18
+                ? "dependant"
+                : member === adults[1]
+                  ? "partner"
+                  : "non_dependant"
           writeCouncilPerson("benefits", member, {
-            claim_ref: claimRef, person_ref: nextRef("BP"), role, uprn: household.address.uprn,
-            benefit_type: random.chance(0.6) ? "housing_benefit" : "council_tax_reduction", universal_credit: random.chance(0.5) ? "Y" : "N",
-            weekly_amount: role === "claimant" ? String(random.int(2000, 16000) / 100) : "", start_date: addDays(asOf, -random.int(30, 3000)), end_date: ""
+            claim_ref: claimRef,
+            person_ref: nextRef("BP"),
+            role,
+            uprn: household.address.uprn,
+            benefit_type: random.chance(0.6) ? "housing_benefit" : "council_tax_reduction",
+            universal_credit: random.chance(0.5) ? "Y" : "N",
+            weekly_amount: role === "claimant" ? String(random.int(2000, 16000) / 100) : "",
+            start_date: addDays(asOf, -random.int(30, 3000)),
+            end_date: ""
           })
         })
       }
@@ -488,7 +765,15 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     address: newAddress(),
     practice: random.pick(practices),
     members: [],
-    tenure: tenure ?? random.weighted([["council", 25], ["housing_association", 15], ["private_rented", 32], ["owner_occupier", 25], ["temporary_accommodation", 3]])
+    tenure:
+      tenure ??
+      random.weighted([
+        ["council", 25],
+        ["housing_association", 15],
+        ["private_rented", 32],
+        ["owner_occupier", 25],
+        ["temporary_accommodation", 3]
+      ])
   })
 
   // The personas of personas.md, planted first.
@@ -501,10 +786,32 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     writeHousehold(joanHome)
     // Six A&E attendances in the window, never admitted.
     for (const date of [-320, -282, -245, -202, -128, -42].map((offset) => addDays(asOf, offset))) {
-      sink.row("acute_activity", { nhs_number: joan.nhs, provider_code: "R1H", activity_type: "AE", admission_method: "", start_date: date, end_date: date, primary_diagnosis: "J44.1", discharge_destination: "", cost: "180" })
+      sink.row("acute_activity", {
+        nhs_number: joan.nhs,
+        provider_code: "R1H",
+        activity_type: "AE",
+        admission_method: "",
+        start_date: date,
+        end_date: date,
+        primary_diagnosis: "J44.1",
+        discharge_destination: "",
+        cost: "180"
+      })
     }
-    sink.row("gp_events", { nhs_number: joan.nhs, practice_code: joan.practice.code, snomed_code: "13645005", event_date: "2009-05-12", value: "" })
-    sink.row("gp_events", { nhs_number: joan.nhs, practice_code: joan.practice.code, snomed_code: "231504006", event_date: "2021-10-03", value: "" })
+    sink.row("gp_events", {
+      nhs_number: joan.nhs,
+      practice_code: joan.practice.code,
+      snomed_code: "13645005",
+      event_date: "2009-05-12",
+      value: ""
+    })
+    sink.row("gp_events", {
+      nhs_number: joan.nhs,
+      practice_code: joan.practice.code,
+      snomed_code: "231504006",
+      event_date: "2021-10-03",
+      value: ""
+    })
     personas.push(["joan", joan])
 
     const peteHome = newHousehold("sheltered")
@@ -512,17 +819,56 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     pete.given = "Peter"
     peteHome.members.push(pete)
     writeRegistration(pete)
-    sink.row("gp_events", { nhs_number: pete.nhs, practice_code: pete.practice.code, snomed_code: "190388001", event_date: "2012-03-30", value: "" })
-    sink.row("gp_events", { nhs_number: pete.nhs, practice_code: pete.practice.code, snomed_code: "59621000", event_date: "2015-07-01", value: "" })
+    sink.row("gp_events", {
+      nhs_number: pete.nhs,
+      practice_code: pete.practice.code,
+      snomed_code: "190388001",
+      event_date: "2012-03-30",
+      value: ""
+    })
+    sink.row("gp_events", {
+      nhs_number: pete.nhs,
+      practice_code: pete.practice.code,
+      snomed_code: "59621000",
+      event_date: "2015-07-01",
+      value: ""
+    })
     for (const offset of [-250, -90]) {
       const start = addDays(asOf, offset)
-      sink.row("acute_activity", { nhs_number: pete.nhs, provider_code: "R1H", activity_type: "APC", admission_method: "21", start_date: start, end_date: addDays(start, 7), primary_diagnosis: "E11.5", discharge_destination: "home", cost: "4250" })
+      sink.row("acute_activity", {
+        nhs_number: pete.nhs,
+        provider_code: "R1H",
+        activity_type: "APC",
+        admission_method: "21",
+        start_date: start,
+        end_date: addDays(start, 7),
+        primary_diagnosis: "E11.5",
+        discharge_destination: "home",
+        cost: "4250"
+      })
     }
     const peteHousing = sink.row("housing", {
-      household_ref: nextRef("H"), person_ref: nextRef("HP"), family_name: "Brennan", given_name: "Pete", date_of_birth: pete.dob, sex: "M",
-      postcode: pete.address.postcode, uprn: pete.address.uprn, tenure: "sheltered", overcrowded: "N", notice_served: "Y", start_date: addDays(asOf, -20), end_date: ""
+      household_ref: nextRef("H"),
+      person_ref: nextRef("HP"),
+      family_name: "Brennan",
+      given_name: "Pete",
+      date_of_birth: pete.dob,
+      sex: "M",
+      postcode: pete.address.postcode,
+      uprn: pete.address.uprn,
+      tenure: "sheltered",
+      overcrowded: "N",
+      notice_served: "Y",
+      start_date: addDays(asOf, -20),
+      end_date: ""
     })
-    sink.truth("council_links", { source: "housing", row: String(peteHousing), nhs_number: pete.nhs, nhs_number_given: "", corruption: "given_name_variant" })
+    sink.truth("council_links", {
+      source: "housing",
+      row: String(peteHousing),
+      nhs_number: pete.nhs,
+      nhs_number_given: "",
+      corruption: "given_name_variant"
+    })
     residents++
     personas.push(["pete", pete])
 
@@ -538,7 +884,13 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     })
     children[0]!.conditions.add("autism")
     family.members.push(zainab, ...children)
-    sink.row("gp_events", { nhs_number: zainab.nhs, practice_code: zainab.practice.code, snomed_code: "231504006", event_date: addDays(asOf, -700), value: "" })
+    sink.row("gp_events", {
+      nhs_number: zainab.nhs,
+      practice_code: zainab.practice.code,
+      snomed_code: "231504006",
+      event_date: addDays(asOf, -700),
+      value: ""
+    })
     writeHousehold(family)
     personas.push(["zainab", zainab], ["amir", children[0]!], ["layla", children[1]!], ["yusuf", children[2]!])
 
@@ -551,29 +903,78 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     twinsHome.members.push(daniel, david)
     writeHousehold(twinsHome)
     const ambiguous = sink.row("childrens_social_care", {
-      child_id: nextRef("CH"), nhs_number: "", family_name: "Mensah", given_name: "D", date_of_birth: daniel.dob, sex: "M",
-      postcode: daniel.address.postcode, status: "CIN", start_date: addDays(asOf, -80), end_date: ""
+      child_id: nextRef("CH"),
+      nhs_number: "",
+      family_name: "Mensah",
+      given_name: "D",
+      date_of_birth: daniel.dob,
+      sex: "M",
+      postcode: daniel.address.postcode,
+      status: "CIN",
+      start_date: addDays(asOf, -80),
+      end_date: ""
     })
-    sink.truth("council_links", { source: "childrens_social_care", row: String(ambiguous), nhs_number: daniel.nhs, nhs_number_given: "", corruption: "initial_only;twin" })
+    sink.truth("council_links", {
+      source: "childrens_social_care",
+      row: String(ambiguous),
+      nhs_number: daniel.nhs,
+      nhs_number_given: "",
+      corruption: "initial_only;twin"
+    })
     personas.push(["daniel", daniel], ["david", david])
     for (const [name, p] of personas) sink.truth("personas", { persona: name, nhs_number: p.nhs })
   }
 
   while (residents < options.residents) {
-    const kind = random.weighted([["single", 34], ["couple", 19], ["family", 30], ["shared", 12], ["older_couple", 5]])
-    const [ethnic, pool] = random.weighted(ETHNIC_GROUPS.map(([category, namePool, share]) => [[category, namePool] as const, share] as const))
+    const kind = random.weighted([
+      ["single", 34],
+      ["couple", 19],
+      ["family", 30],
+      ["shared", 12],
+      ["older_couple", 5]
+    ])
+    const [ethnic, pool] = random.weighted(
+      ETHNIC_GROUPS.map(([category, namePool, share]) => [[category, namePool] as const, share] as const)
+    )
     const household = newHousehold()
     const family = random.pick(pool.family)
-    const adultCount = kind === "single" ? 1 : kind === "shared" ? random.int(2, 5) : kind === "family" ? random.int(1, 2) : 2
-    const firstAge = kind === "older_couple" ? random.int(65, 95) : kind === "family" ? random.int(22, 50) : kind === "shared" ? random.int(19, 35) : ageFromBand(AGE_BANDS_ADULT)
+    const adultCount =
+      kind === "single" ? 1 : kind === "shared" ? random.int(2, 5) : kind === "family" ? random.int(1, 2) : 2
+    const firstAge =
+      kind === "older_couple"
+        ? random.int(65, 95)
+        : kind === "family"
+          ? random.int(22, 50)
+          : kind === "shared"
+            ? random.int(19, 35)
+            : ageFromBand(AGE_BANDS_ADULT)
     for (let i = 0; i < adultCount && residents + household.members.length < options.residents; i++) {
-      const age = i === 0 ? firstAge : kind === "shared" ? random.int(19, 35) : Math.max(18, firstAge + random.int(-6, 6))
+      const age =
+        i === 0 ? firstAge : kind === "shared" ? random.int(19, 35) : Math.max(18, firstAge + random.int(-6, 6))
       const surname = kind === "shared" ? random.pick(pool.family) : family
-      household.members.push(person(household, pool, ethnic, surname, age, kind === "single" || kind === "shared" ? undefined : i === 0 ? "F" : "M"))
+      household.members.push(
+        person(
+          household,
+          pool,
+          ethnic,
+          surname,
+          age,
+          kind === "single" || kind === "shared" ? undefined : i === 0 ? "F" : "M"
+        )
+      )
     }
     if (kind === "family") {
       const parentAge = household.members[0]!.age
-      for (let i = random.weighted([[1, 40], [2, 35], [3, 18], [4, 7]]); i > 0 && residents + household.members.length < options.residents; i--) {
+      for (
+        let i = random.weighted([
+          [1, 40],
+          [2, 35],
+          [3, 18],
+          [4, 7]
+        ]);
+        i > 0 && residents + household.members.length < options.residents;
+        i--
+      ) {
         const age = random.int(0, Math.min(17, parentAge - 18))
         const child = person(household, pool, ethnic, family, age)
         household.members.push(child)
@@ -590,9 +991,15 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
   for (let i = Math.round(options.residents * 0.04); i > 0; i--) {
     const household = newHousehold("private_rented")
     const p = person(household, white, "A", random.pick(white.family), ageFromBand(AGE_BANDS_ADULT))
-    const fate = random.weighted([["deceased", 15], ["moved_away", 70], ["outside", 15]])
-    if (fate === "deceased") writeRegistration(p, (registered) => ({ date_of_death: dateBetween(registered, addDays(asOf, -1)) }))
-    else if (fate === "moved_away") writeRegistration(p, (registered) => ({ deregistration_date: dateBetween(registered, addDays(asOf, -1)) }))
+    const fate = random.weighted([
+      ["deceased", 15],
+      ["moved_away", 70],
+      ["outside", 15]
+    ])
+    if (fate === "deceased")
+      writeRegistration(p, (registered) => ({ date_of_death: dateBetween(registered, addDays(asOf, -1)) }))
+    else if (fate === "moved_away")
+      writeRegistration(p, (registered) => ({ deregistration_date: dateBetween(registered, addDays(asOf, -1)) }))
     else writeRegistration({ ...p, practice: { code: "Y02999", name: "Elsewhere", pcn: "", locality: "" } })
   }
 }

@@ -8,18 +8,33 @@
 export type Sex = "male" | "female" | "indeterminate" | "not_known"
 
 const SEX_CODES: Record<string, Sex> = {
-  "1": "male", m: "male", male: "male",
-  "2": "female", f: "female", female: "female",
-  "9": "indeterminate", i: "indeterminate", x: "indeterminate", indeterminate: "indeterminate",
-  "0": "not_known", u: "not_known", unknown: "not_known"
+  "1": "male",
+  m: "male",
+  male: "male",
+  "2": "female",
+  f: "female",
+  female: "female",
+  "9": "indeterminate",
+  i: "indeterminate",
+  x: "indeterminate",
+  indeterminate: "indeterminate",
+  "0": "not_known",
+  u: "not_known",
+  unknown: "not_known"
 }
 
 /** NHS Data Dictionary person stated gender codes and their common spellings. */
 export const parseSex = (raw: string): Sex | undefined => SEX_CODES[raw.toLowerCase()]
 
 const FLAG_VALUES: Record<string, boolean> = {
-  y: true, "1": true, true: true, yes: true,
-  n: false, "0": false, false: false, no: false
+  y: true,
+  "1": true,
+  true: true,
+  yes: true,
+  n: false,
+  "0": false,
+  false: false,
+  no: false
 }
 
 /** `Y`/`N`, `1`/`0`, `true`/`false` in any case. */

@@ -7,7 +7,10 @@
  */
 
 export const canonicalColumnName = (header: string): string =>
-  header.trim().toLowerCase().replace(/[\s-]+/g, "_")
+  header
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_")
 
 export interface HeaderMapping {
   /** For each expected column present, its index in the file's rows. */

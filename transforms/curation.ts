@@ -76,11 +76,12 @@ export const curateAcuteActivity = (row: AcuteActivity, context: CurationContext
   ...linked(context),
   provider_code: row.provider_code ?? null,
   activity_type: row.activity_type,
-  admission_method: row.activity_type === "APC" ? row.admission_method ?? null : null,
+  admission_method: row.activity_type === "APC" ? (row.admission_method ?? null) : null,
   admission_category: row.activity_type === "APC" ? admissionCategory(row.admission_method) : null,
   start_date: row.start_date,
   end_date: row.end_date ?? null,
-  bed_days: row.activity_type === "APC" && row.end_date !== undefined ? daysBetween(row.start_date, row.end_date) : null,
+  bed_days:
+    row.activity_type === "APC" && row.end_date !== undefined ? daysBetween(row.start_date, row.end_date) : null,
   primary_diagnosis: row.primary_diagnosis ?? null,
   discharge_destination: row.discharge_destination ?? null,
   cost_gbp: row.cost ?? null
@@ -93,13 +94,15 @@ export const curateCommunityContact = (row: CommunityContact, context: CurationC
   contact_date: row.contact_date
 })
 
-export const curateAdultSocialCare = (row: AdultSocialCareEvent, context: CurationContext): AdultSocialCareEventTable => ({
+export const curateAdultSocialCare = (
+  row: AdultSocialCareEvent,
+  context: CurationContext
+): AdultSocialCareEventTable => ({
   ...linked(context),
   event_type: row.event_type,
   service_type: row.service_type ?? null,
-  service_term: row.service_type === undefined
-    ? null
-    : LONG_TERM_ASC_SERVICES.has(row.service_type) ? "long_term" : "short_term",
+  service_term:
+    row.service_type === undefined ? null : LONG_TERM_ASC_SERVICES.has(row.service_type) ? "long_term" : "short_term",
   primary_support_reason: row.primary_support_reason ?? null,
   event_start: row.event_start,
   event_end: row.event_end ?? null,

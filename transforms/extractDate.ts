@@ -23,11 +23,15 @@ export const parseExtractDate = (raw: string): string | undefined => {
   let year: number, month: number, day: number
   const iso = ISO.exec(raw)
   if (iso) {
-    year = Number(iso[1]); month = Number(iso[2]); day = Number(iso[3])
+    year = Number(iso[1])
+    month = Number(iso[2])
+    day = Number(iso[3])
   } else {
     const uk = UK.exec(raw)
     if (!uk) return undefined
-    day = Number(uk[1]); month = Number(uk[2]); year = Number(uk[3])
+    day = Number(uk[1])
+    month = Number(uk[2])
+    year = Number(uk[3])
   }
   if (year < 1800 || !isRealDate(year, month, day)) return undefined
   return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`

@@ -11,8 +11,7 @@
 export type NhsNumberProblem = "nhs_number_format" | "nhs_number_check_digit" | "nhs_number_placeholder"
 
 export type NhsNumberCheck =
-  | { readonly valid: true; readonly nhsNumber: string }
-  | { readonly valid: false; readonly problem: NhsNumberProblem }
+  { readonly valid: true; readonly nhsNumber: string } | { readonly valid: false; readonly problem: NhsNumberProblem }
 
 const SEPARATORS = /[ -]/g
 const TEN_DIGITS = /^\d{10}$/

@@ -12,7 +12,11 @@ import { doubleMetaphone } from "double-metaphone"
 
 /** Upper case, accents removed, everything but letters and digits dropped. Idempotent. */
 export const normaliseName = (raw: string): string =>
-  raw.normalize("NFKD").replace(/\p{M}/gu, "").toUpperCase().replace(/[^A-Z0-9]/g, "")
+  raw
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, "")
 
 /**
  * Given-name variants, grouped under one canonical name. Keep the groups

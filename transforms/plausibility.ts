@@ -8,7 +8,10 @@ import { ageInYears } from "./extractDate.js"
 
 export const MAX_PLAUSIBLE_AGE = 120
 
-export const implausibleDates = (row: { readonly date_of_birth?: unknown }, asOf: string): ReadonlyArray<FieldProblem> => {
+export const implausibleDates = (
+  row: { readonly date_of_birth?: unknown },
+  asOf: string
+): ReadonlyArray<FieldProblem> => {
   const dob = row.date_of_birth
   if (typeof dob !== "string") return []
   if (dob > asOf) return [{ field: "date_of_birth", reason: "future_date" }]

@@ -46,9 +46,11 @@ export const decideResidency = <R extends Registration>(
   const status: ResidencyStatus = died
     ? "deceased"
     : current.length === 0
-    ? chosen.registrationDate > asOf ? "not_yet_registered" : "deregistered"
-    : coveredPractices.has(chosen.practiceCode)
-    ? "resident"
-    : "practice_not_covered"
+      ? chosen.registrationDate > asOf
+        ? "not_yet_registered"
+        : "deregistered"
+      : coveredPractices.has(chosen.practiceCode)
+        ? "resident"
+        : "practice_not_covered"
   return { status, registration: chosen, conflictingDateOfBirth }
 }

@@ -20,7 +20,7 @@ export const csvCell = (value: CsvValue, neutralise = true): string => {
   if (value === null || value === undefined) return ""
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : ""
   const text = neutralise ? neutraliseCell(value) : value
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll("\"", "\"\"")}"` : text
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 
 export const csvLine = (values: ReadonlyArray<CsvValue>, neutralise = true): string =>

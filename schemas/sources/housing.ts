@@ -14,20 +14,24 @@ export const TENURES = [
   "other"
 ] as const
 
-export const housing = defineSource("housing", {
-  household_ref: Text,
-  person_ref: Text,
-  family_name: Text,
-  given_name: Text,
-  date_of_birth: ExtractDate,
-  sex: Schema.optionalKey(SexCode),
-  postcode: Postcode,
-  uprn: Schema.optionalKey(Uprn),
-  tenure: Code(TENURES),
-  overcrowded: Schema.optionalKey(Flag),
-  notice_served: Schema.optionalKey(Flag),
-  start_date: ExtractDate,
-  end_date: Schema.optionalKey(ExtractDate)
-}, [endNotBeforeStart("start_date", "end_date")])
+export const housing = defineSource(
+  "housing",
+  {
+    household_ref: Text,
+    person_ref: Text,
+    family_name: Text,
+    given_name: Text,
+    date_of_birth: ExtractDate,
+    sex: Schema.optionalKey(SexCode),
+    postcode: Postcode,
+    uprn: Schema.optionalKey(Uprn),
+    tenure: Code(TENURES),
+    overcrowded: Schema.optionalKey(Flag),
+    notice_served: Schema.optionalKey(Flag),
+    start_date: ExtractDate,
+    end_date: Schema.optionalKey(ExtractDate)
+  },
+  [endNotBeforeStart("start_date", "end_date")]
+)
 
 export type HousingRecord = SourceRow<typeof housing>

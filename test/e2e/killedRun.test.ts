@@ -17,7 +17,19 @@ const killRunAfter = (out: string, keyFile: string, delayMs: number) =>
   new Promise<void>((resolve) => {
     const child = spawn(
       process.execPath,
-      [path.join(repoRoot, "bin", "wsd.js"), "run", "--inbox", fixturesInbox, "--out", out, "--key-file", keyFile, "--as-of", FIXTURE_AS_OF, "--quiet"],
+      [
+        path.join(repoRoot, "bin", "wsd.js"),
+        "run",
+        "--inbox",
+        fixturesInbox,
+        "--out",
+        out,
+        "--key-file",
+        keyFile,
+        "--as-of",
+        FIXTURE_AS_OF,
+        "--quiet"
+      ],
       { stdio: "ignore" }
     )
     const timer = setTimeout(() => child.kill("SIGKILL"), delayMs)

@@ -39,7 +39,9 @@ describe("wsd lineage verify", () => {
 
   it("detects an edited entry", () => {
     const out = copy()
-    editChain(out, (lines) => lines.map((line, i) => (i === 1 ? line.replace(/"rows_quarantined":1/, "\"rows_quarantined\":0") : line)))
+    editChain(out, (lines) =>
+      lines.map((line, i) => (i === 1 ? line.replace(/"rows_quarantined":1/, '"rows_quarantined":0') : line))
+    )
     const result = wsd("lineage", "verify", "--out", out)
     expect(result.status).toBe(1)
     expect(result.lastLine).toContain("lineage entry 2")

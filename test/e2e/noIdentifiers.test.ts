@@ -15,8 +15,18 @@ import { parseExtractDate } from "../../transforms/extractDate.js"
 import { filesUnder, fixturesInbox, newKey, runFixtures, tempDir, type WsdResult } from "./wsdCommand.js"
 
 const IDENTIFIER_COLUMNS = new Set([
-  "nhs_number", "family_name", "given_name", "date_of_birth", "postcode", "uprn",
-  "client_id", "child_id", "household_ref", "person_ref", "claim_ref", "upn"
+  "nhs_number",
+  "family_name",
+  "given_name",
+  "date_of_birth",
+  "postcode",
+  "uprn",
+  "client_id",
+  "child_id",
+  "household_ref",
+  "person_ref",
+  "claim_ref",
+  "upn"
 ])
 
 /** Every identifier in the fixtures, in every form it could be written. */
@@ -24,10 +34,15 @@ const fixtureIdentifiers = (): Set<string> => {
   const found = new Set<string>()
   for (const file of fs.readdirSync(fixturesInbox)) {
     if (file === "postcode_lsoa.csv") continue // reference data about areas, not people
-    const rows = parse(fs.readFileSync(path.join(fixturesInbox, file)), { bom: true, columns: true }) as Array<Record<string, string>>
+    const rows = parse(fs.readFileSync(path.join(fixturesInbox, file)), { bom: true, columns: true }) as Array<
+      Record<string, string>
+    >
     for (const row of rows) {
       for (const [header, raw] of Object.entries(row)) {
-        const column = header.trim().toLowerCase().replace(/[\s-]+/g, "_")
+        const column = header
+          .trim()
+          .toLowerCase()
+          .replace(/[\s-]+/g, "_")
         const value = raw.trim()
         if (!IDENTIFIER_COLUMNS.has(column) || value === "") continue
         found.add(value)
@@ -46,11 +61,15 @@ const fixtureIdentifiers = (): Set<string> => {
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 const findIdentifiers = (text: string, identifiers: ReadonlySet<string>): Array<string> =>
-  [...identifiers].filter((identifier) => new RegExp(`(^|[^A-Za-z0-9])${escape(identifier)}($|[^A-Za-z0-9])`).test(text))
+  [...identifiers].filter((identifier) =>
+    new RegExp(`(^|[^A-Za-z0-9])${escape(identifier)}($|[^A-Za-z0-9])`).test(text)
+  )
 
 const warehouseText = (file: string): string => {
   const db = new Database(file, { readonly: true })
-  const tables = (db.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>).map((t) => t.name)
+  const tables = (
+    db.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>
+  ).map((t) => t.name)
   const text = tables.map((table) => JSON.stringify(db.prepare(`select * from "${table}"`).all())).join("\n")
   db.close()
   return text
@@ -92,7 +111,9 @@ describe("no identifier leaves the secure step", () => {
       ...filesUnder(path.join(stateDir, "logs"))
     ]
     expect(files.length).toBeGreaterThan(3)
-    expect(files.some((file) => file.includes(`${path.sep}logs${path.sep}`) && file.startsWith(fs.realpathSync(out)))).toBe(true)
+    expect(
+      files.some((file) => file.includes(`${path.sep}logs${path.sep}`) && file.startsWith(fs.realpathSync(out)))
+    ).toBe(true)
     for (const file of files) {
       expect(findIdentifiers(fs.readFileSync(file, "latin1"), identifiers), file).toEqual([])
     }

@@ -11,8 +11,12 @@ import { beforeAll, describe, expect, it } from "vitest"
 import { copyOfFixtures, newKey, repoRoot, runFixtures, tempDir, wsd } from "./wsdCommand.js"
 
 const personas = new Map(
-  (parse(fs.readFileSync(path.join(repoRoot, "fixtures", "personas.csv")), { columns: true }) as Array<{ persona: string; nhs_number: string }>)
-    .map((p) => [p.persona, p.nhs_number])
+  (
+    parse(fs.readFileSync(path.join(repoRoot, "fixtures", "personas.csv")), { columns: true }) as Array<{
+      persona: string
+      nhs_number: string
+    }>
+  ).map((p) => [p.persona, p.nhs_number])
 )
 const readCsv = (file: string) => parse(fs.readFileSync(file), { columns: true }) as Array<Record<string, string>>
 
@@ -23,7 +27,10 @@ describe("published outputs", () => {
   let inbox: string
   const idOf = (persona: string) => {
     const key = Buffer.from(fs.readFileSync(keyFile, "utf8").trim(), "hex")
-    return createHmac("sha256", key).update(`nhs_number:${personas.get(persona)}`).digest("hex").slice(0, 32)
+    return createHmac("sha256", key)
+      .update(`nhs_number:${personas.get(persona)}`)
+      .digest("hex")
+      .slice(0, 32)
   }
 
   beforeAll(() => {
@@ -33,7 +40,10 @@ describe("published outputs", () => {
     inbox = copyOfFixtures(dir)
     // A partner's formula-like text must reach no spreadsheet as a formula.
     const practices = path.join(inbox, "practices.csv")
-    fs.writeFileSync(practices, fs.readFileSync(practices, "utf8").replace("Whitechapel PCN", "\"=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\""))
+    fs.writeFileSync(
+      practices,
+      fs.readFileSync(practices, "utf8").replace("Whitechapel PCN", '"=HYPERLINK(""http://evil"",""x"")"')
+    )
     expect(runFixtures({ out, keyFile, inbox }).status).toBe(0)
   })
 
@@ -44,7 +54,13 @@ describe("published outputs", () => {
     const risks = all.map((row) => Number(row["risk_score"]))
     expect(risks).toEqual([...risks].sort((a, b) => b - a))
     const joan = all.find((row) => row["person_id"] === idOf("joan"))
-    expect(joan).toMatchObject({ practice_code: "F84003", reasons: "complex_ltc", ltcs: "copd;depression", ae_attendances: "6", lives_alone: "1" })
+    expect(joan).toMatchObject({
+      practice_code: "F84003",
+      reasons: "complex_ltc",
+      ltcs: "copd;depression",
+      ae_attendances: "6",
+      lives_alone: "1"
+    })
   })
 
   it("writes one list per practice, with the practice's own ranks", () => {
@@ -54,7 +70,12 @@ describe("published outputs", () => {
     expect(bow.map((row) => row["rank"])).toEqual(["1", "2"])
     const mileEnd = readCsv(path.join(out, "complex-cohort", "F84004.csv"))
     expect(mileEnd).toHaveLength(1)
-    expect(mileEnd[0]).toMatchObject({ person_id: idOf("pete"), housing_tenure: "sheltered", notice_served: "1", reasons: "complex_ltc" })
+    expect(mileEnd[0]).toMatchObject({
+      person_id: idOf("pete"),
+      housing_tenure: "sheltered",
+      notice_served: "1",
+      reasons: "complex_ltc"
+    })
   })
 
   it("neutralises formula-like text in every CSV", () => {
@@ -88,9 +109,26 @@ describe("published outputs", () => {
   })
 
   it("records every output with its hash and recipient in lineage", () => {
-    const chain = fs.readFileSync(path.join(out, "lineage", "chain.jsonl"), "utf8").trim().split("\n")
-    const outputs = JSON.parse(chain.at(-1)!).run.outputs as Array<{ path: string; sha256: string; recipient: string; rows: number | null }>
-    expect(outputs.map((o) => o.path)).toEqual(expect.arrayContaining(["warehouse.sqlite", "complex-cohort/all.csv", "complex-cohort/F84003.csv", "cohort-summary.csv", "shadow-budget.csv", "bcf-metrics.csv"]))
+    const chain = fs
+      .readFileSync(path.join(out, "lineage", "chain.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+    const outputs = JSON.parse(chain.at(-1)!).run.outputs as Array<{
+      path: string
+      sha256: string
+      recipient: string
+      rows: number | null
+    }>
+    expect(outputs.map((o) => o.path)).toEqual(
+      expect.arrayContaining([
+        "warehouse.sqlite",
+        "complex-cohort/all.csv",
+        "complex-cohort/F84003.csv",
+        "cohort-summary.csv",
+        "shadow-budget.csv",
+        "bcf-metrics.csv"
+      ])
+    )
     const all = outputs.find((o) => o.path === "complex-cohort/all.csv")!
     expect(all.rows).toBe(4)
     expect(all.recipient).toContain("Promoting Independence")
@@ -100,10 +138,19 @@ describe("published outputs", () => {
     // Next night Joan's A&E attendances are gone from the extract: she leaves the cohort.
     const acute = path.join(inbox, "acute_activity.csv")
     const joanNhs = personas.get("joan")!
-    fs.writeFileSync(acute, fs.readFileSync(acute, "utf8").split("\r\n").filter((line) => !line.startsWith(joanNhs)).join("\r\n"))
+    fs.writeFileSync(
+      acute,
+      fs
+        .readFileSync(acute, "utf8")
+        .split("\r\n")
+        .filter((line) => !line.startsWith(joanNhs))
+        .join("\r\n")
+    )
     expect(runFixtures({ out, keyFile, inbox }).status).toBe(0)
     const changes = readCsv(path.join(out, "complex-cohort", "changes.csv"))
-    expect(changes).toEqual([{ person_id: idOf("joan"), change: "left", practice_code: "F84003", previous_reasons: "complex_ltc", reasons: "" }])
+    expect(changes).toEqual([
+      { person_id: idOf("joan"), change: "left", practice_code: "F84003", previous_reasons: "complex_ltc", reasons: "" }
+    ])
   })
 })
 
@@ -112,7 +159,9 @@ describe("wsd rules", () => {
     const result = wsd("rules")
     expect(result.status).toBe(0)
     expect(result.stdout).toContain("segmentation-v1")
-    expect(result.stdout).toMatch(/2\. PI\s+complex_ltc\s+.*2\+ LTCs and \(2\+ non-elective admissions or 4\+ A&E attendances\)/)
+    expect(result.stdout).toMatch(
+      /2\. PI\s+complex_ltc\s+.*2\+ LTCs and \(2\+ non-elective admissions or 4\+ A&E attendances\)/
+    )
     expect(result.stdout).toMatch(/2\. PI\s+dementia\s+nhsd-primary-care-domain-refsets-dem_cod\.csv/)
     expect(result.stdout).toContain("up to 12%")
   })

@@ -8,19 +8,26 @@ import { describe, expect, it } from "vitest"
 import { copyOfFixtures, newKey, openWarehouse, runFixtures, tempDir, userTables, wsd } from "./wsdCommand.js"
 
 /** Tables whose rows describe the run itself (ids, timestamps) rather than the data. */
-const isRunTable = (table: string) => table === "run" || table.startsWith("lineage_") || table.startsWith("kysely_migration")
+const isRunTable = (table: string) =>
+  table === "run" || table.startsWith("lineage_") || table.startsWith("kysely_migration")
 
 const dataTables = (out: string): Record<string, unknown> => {
   const db = openWarehouse(out)
   const tables = Object.fromEntries(
-    userTables(db).filter((table) => !isRunTable(table)).map((table) => [table, db.prepare(`select * from "${table}"`).all()])
+    userTables(db)
+      .filter((table) => !isRunTable(table))
+      .map((table) => [table, db.prepare(`select * from "${table}"`).all()])
   )
   db.close()
   return tables
 }
 
 const chainOf = (out: string) =>
-  fs.readFileSync(path.join(out, "lineage", "chain.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line))
+  fs
+    .readFileSync(path.join(out, "lineage", "chain.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line))
 
 describe("publication", () => {
   it("gives identical warehouse contents for the same inputs, as-of date and key", () => {
@@ -70,7 +77,10 @@ describe("publication", () => {
     expect(fs.realpathSync(out)).toBe(before)
     expect(fs.readFileSync(path.join(out, "warehouse.sqlite")).equals(warehouseBefore)).toBe(true)
     expect(fs.readdirSync(path.join(dir, ".out.wsd", "staging"))).toEqual([])
-    const chain = fs.readFileSync(path.join(dir, ".out.wsd", "lineage", "chain.jsonl"), "utf8").trim().split("\n")
+    const chain = fs
+      .readFileSync(path.join(dir, ".out.wsd", "lineage", "chain.jsonl"), "utf8")
+      .trim()
+      .split("\n")
     expect(JSON.parse(chain.at(-1)!).run).toMatchObject({ status: "failed" })
   })
 
@@ -79,7 +89,17 @@ describe("publication", () => {
     const inbox = copyOfFixtures(dir)
     const file = path.join(inbox, "acute_activity.csv")
     const lines = fs.readFileSync(file, "utf8").split("\r\n")
-    fs.writeFileSync(file, lines.map((line) => line.split(",").filter((_, i) => i !== 2).join(",")).join("\r\n"))
+    fs.writeFileSync(
+      file,
+      lines
+        .map((line) =>
+          line
+            .split(",")
+            .filter((_, i) => i !== 2)
+            .join(",")
+        )
+        .join("\r\n")
+    )
     const result = runFixtures({ out: path.join(dir, "out"), keyFile: newKey(dir), inbox })
     expect(result.status).toBe(1)
     expect(result.lastLine).toContain("acute_activity.csv has no required column activity_type")
@@ -93,7 +113,9 @@ describe("publication", () => {
     const out = path.join(dir, "out")
     expect(runFixtures({ out, keyFile: newKey(dir), inbox }).status).toBe(0)
     const db = openWarehouse(out)
-    expect(db.prepare("select status from lineage_input where source = 'education'").get()).toEqual({ status: "missing" })
+    expect(db.prepare("select status from lineage_input where source = 'education'").get()).toEqual({
+      status: "missing"
+    })
     db.close()
   })
 
@@ -117,7 +139,9 @@ describe("publication", () => {
     const out = path.join(dir, "out")
     expect(runFixtures({ out, keyFile: newKey(dir), inbox }, "--config", config).status).toBe(0)
     const db = openWarehouse(out)
-    expect(db.prepare("select field, reason, rows from lineage_quarantine where source = 'education' order by reason").all()).toEqual([
+    expect(
+      db.prepare("select field, reason, rows from lineage_quarantine where source = 'education' order by reason").all()
+    ).toEqual([
       { field: "date_of_birth", reason: "age_over_120", rows: 1 },
       { field: "date_of_birth", reason: "future_date", rows: 1 }
     ])
@@ -133,14 +157,20 @@ describe("publication", () => {
       return file
     }
     // 5 days old: past the warning limit (3 days), within the hard limit (10 days).
-    const warned = runFixtures({ out: path.join(dir, "a"), keyFile }, "--config", config({ gp_events: "2026-11-15", housing: "2026-10-01" }))
+    const warned = runFixtures(
+      { out: path.join(dir, "a"), keyFile },
+      "--config",
+      config({ gp_events: "2026-11-15", housing: "2026-10-01" })
+    )
     expect(warned.status, warned.stderr).toBe(0)
     expect(warned.stderr).toContain("stale extract source=gp_events age_days=5")
     // An optional source past the hard limit only warns.
     expect(warned.stderr).toContain("stale extract source=housing age_days=50")
     const failed = runFixtures({ out: path.join(dir, "b"), keyFile }, "--config", config({ gp_events: "2026-11-01" }))
     expect(failed.status).toBe(1)
-    expect(failed.lastLine).toContain("required source gp_events is 19 days old (extract date 2026-11-01, limit 10 days)")
+    expect(failed.lastLine).toContain(
+      "required source gp_events is 19 days old (extract date 2026-11-01, limit 10 days)"
+    )
   })
 
   it("refuses a key that differs from the last run's unless the rotation is declared", () => {

@@ -7,7 +7,9 @@ describe("wsd validate", () => {
   it("reports per source what would be accepted and quarantined, and why, publishing nothing", () => {
     const result = wsd("validate", "--inbox", fixturesInbox, "--as-of", FIXTURE_AS_OF)
     expect(result.status, result.stderr).toBe(0)
-    expect(result.stdout).toMatch(/gp_registrations\s+loaded\s+read 35, would accept 34, would quarantine 1\n\s+nhs_number\/nhs_number_check_digit: 1/)
+    expect(result.stdout).toMatch(
+      /gp_registrations\s+loaded\s+read 35, would accept 34, would quarantine 1\n\s+nhs_number\/nhs_number_check_digit: 1/
+    )
     expect(result.stdout).toContain("nothing was published")
   })
 

@@ -47,16 +47,33 @@ export const copyOfFixtures = (dir: string): string => {
   return inbox
 }
 
-export const runFixtures = (options: { readonly out: string; readonly keyFile: string; readonly inbox?: string }, ...extra: ReadonlyArray<string>) =>
-  wsd("run", "--inbox", options.inbox ?? fixturesInbox, "--out", options.out, "--key-file", options.keyFile, "--as-of", FIXTURE_AS_OF, ...extra)
+export const runFixtures = (
+  options: { readonly out: string; readonly keyFile: string; readonly inbox?: string },
+  ...extra: ReadonlyArray<string>
+) =>
+  wsd(
+    "run",
+    "--inbox",
+    options.inbox ?? fixturesInbox,
+    "--out",
+    options.out,
+    "--key-file",
+    options.keyFile,
+    "--as-of",
+    FIXTURE_AS_OF,
+    ...extra
+  )
 
 export const openWarehouse = (out: string) => new Database(path.join(out, "warehouse.sqlite"), { readonly: true })
 
 export const userTables = (db: Database.Database): Array<string> =>
-  (db.prepare("select name from sqlite_master where type = 'table' order by name").all() as Array<{ name: string }>).map((row) => row.name)
+  (
+    db.prepare("select name from sqlite_master where type = 'table' order by name").all() as Array<{ name: string }>
+  ).map((row) => row.name)
 
 /** Every file under `dir`, following the publication link. */
 export const filesUnder = (dir: string): Array<string> =>
-  fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+  fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => path.join(entry.parentPath, entry.name))

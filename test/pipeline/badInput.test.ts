@@ -25,7 +25,11 @@ const SOURCES: Record<string, ExtractSource<unknown>> = {
 }
 
 type Expected =
-  | { readonly outcome: "read"; readonly accepted: number; readonly quarantined: ReadonlyArray<readonly [number, ...Array<string>]> }
+  | {
+      readonly outcome: "read"
+      readonly accepted: number
+      readonly quarantined: ReadonlyArray<readonly [number, ...Array<string>]>
+    }
   | { readonly outcome: "source_failed"; readonly message: string }
 
 const expected = JSON.parse(fs.readFileSync(path.join(corpus, "expected.json"), "utf8")) as Record<string, Expected>
@@ -42,14 +46,20 @@ const read = (file: string) => {
       onQuarantined: (rows) => Effect.sync(() => void quarantined.push(...rows))
     }).pipe(
       Effect.map((summary) => ({ outcome: "read" as const, summary, accepted, quarantined })),
-      Effect.catchTag("SourceFileError", (error) => Effect.succeed({ outcome: "source_failed" as const, message: error.message }))
+      Effect.catchTag("SourceFileError", (error) =>
+        Effect.succeed({ outcome: "source_failed" as const, message: error.message })
+      )
     )
   )
 }
 
 describe("the bad-input corpus", () => {
   it("has a file for every expected outcome and an outcome for every file", () => {
-    const files = fs.readdirSync(corpus, { recursive: true }).map(String).filter((file) => file.endsWith(".csv")).sort()
+    const files = fs
+      .readdirSync(corpus, { recursive: true })
+      .map(String)
+      .filter((file) => file.endsWith(".csv"))
+      .sort()
     expect(files).toEqual(Object.keys(expected).sort())
     expect(files.length).toBeGreaterThanOrEqual(40)
   })
@@ -65,7 +75,9 @@ describe("the bad-input corpus", () => {
       expect(result.outcome).toBe("read")
       if (result.outcome !== "read") return
       expect(result.accepted).toBe(outcome.accepted)
-      expect(result.quarantined.map((row) => [row.row, ...row.problems.map((p) => `${p.field}/${p.reason}`)])).toEqual(outcome.quarantined)
+      expect(result.quarantined.map((row) => [row.row, ...row.problems.map((p) => `${p.field}/${p.reason}`)])).toEqual(
+        outcome.quarantined
+      )
       expect(result.summary.rowsRead).toBe(result.accepted + result.quarantined.length)
     })
   }

@@ -21,12 +21,22 @@ import { type NumberedRow, type QuarantinedRow, readExtract } from "../../pipeli
 
 const inbox = path.join(import.meta.dirname, "..", "..", "fixtures", "inbox")
 const ALL_SOURCES: ReadonlyArray<ExtractSource<unknown>> = [
-  practices, postcodeLsoa, optOuts, gpRegistrations, gpEvents, acuteActivity,
-  communityContacts, adultSocialCare, childrensSocialCare, housing, benefits, education
+  practices,
+  postcodeLsoa,
+  optOuts,
+  gpRegistrations,
+  gpEvents,
+  acuteActivity,
+  communityContacts,
+  adultSocialCare,
+  childrensSocialCare,
+  housing,
+  benefits,
+  education
 ]
 
 const readAll = <Row>(source: ExtractSource<Row>, file: string) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const accepted: Array<NumberedRow<Row>> = []
     const quarantined: Array<QuarantinedRow> = []
     const summary = yield* readExtract({
@@ -50,7 +60,7 @@ const OPT_OUT_HEADER = "nhs_number,opt_out_type,recorded_date\n"
 describe("reading extracts", () => {
   for (const source of ALL_SOURCES) {
     it.effect(`${source.name}: every row read is accepted or quarantined, none lost`, () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const file = path.join(inbox, `${source.name}.csv`)
         const dataRecords = (parse(fs.readFileSync(file), { bom: true }) as Array<unknown>).length - 1
         const { accepted, quarantined, summary } = yield* readAll(source, file)
@@ -60,11 +70,12 @@ describe("reading extracts", () => {
         assert.strictEqual(summary.rowsAccepted + summary.rowsQuarantined, summary.rowsRead)
         assert.strictEqual(summary.sha256.length, 64)
         assert.strictEqual(summary.bytes, fs.statSync(file).size)
-      }))
+      })
+    )
   }
 
   it.effect("quarantines each bad row with its row number, field and reason, and loads the rest", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const file = tempFile(
         "opt_outs.csv",
         OPT_OUT_HEADER +
@@ -76,7 +87,10 @@ describe("reading extracts", () => {
           ",ndoo,2024-05-01\n" // row 7: required value missing
       )
       const { accepted, quarantined, summary } = yield* readAll(optOuts, file)
-      assert.deepStrictEqual(accepted.map((row) => row.row), [2])
+      assert.deepStrictEqual(
+        accepted.map((row) => row.row),
+        [2]
+      )
       assert.deepStrictEqual(
         quarantined.map((row) => [row.row, row.problems.map((p) => `${p.field}/${p.reason}`)]),
         [
@@ -88,26 +102,31 @@ describe("reading extracts", () => {
         ]
       )
       assert.strictEqual(summary.quarantineReasons["nhs_number/nhs_number_check_digit"], 1)
-    }))
+    })
+  )
 
   it.effect("tolerates a byte-order mark, CRLF and mixed line endings, quoted commas and line breaks", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const file = tempFile(
         "practices.csv",
         "\uFEFFPractice Code,Practice Name,PCN,Locality\r\n" +
-          "F84003,\"Whitechapel, \"\"Health\"\" Centre\",Whitechapel PCN,North\n" +
-          "F84004,\"Mile End\r\nSurgery\",Mile End PCN,Central\r\n"
+          'F84003,"Whitechapel, ""Health"" Centre",Whitechapel PCN,North\n' +
+          'F84004,"Mile End\r\nSurgery",Mile End PCN,Central\r\n'
       )
       const { accepted, summary } = yield* readAll(practices, file)
       assert.strictEqual(summary.rowsAccepted, 2)
-      assert.deepStrictEqual(accepted.map((row) => [row.row, row.value.practice_name]), [
-        [2, "Whitechapel, \"Health\" Centre"],
-        [3, "Mile End\r\nSurgery"]
-      ])
-    }))
+      assert.deepStrictEqual(
+        accepted.map((row) => [row.row, row.value.practice_name]),
+        [
+          [2, 'Whitechapel, "Health" Centre'],
+          [3, "Mile End\r\nSurgery"]
+        ]
+      )
+    })
+  )
 
   it.effect("quarantines a row holding bytes that are not UTF-8, not the file", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const file = tempFile(
         "practices.csv",
         Buffer.concat([
@@ -118,42 +137,57 @@ describe("reading extracts", () => {
       )
       const { quarantined, summary } = yield* readAll(practices, file)
       assert.strictEqual(summary.rowsAccepted, 1)
-      assert.deepStrictEqual(quarantined.map((row) => [row.row, row.problems[0]?.reason]), [[3, "encoding"]])
-    }))
+      assert.deepStrictEqual(
+        quarantined.map((row) => [row.row, row.problems[0]?.reason]),
+        [[3, "encoding"]]
+      )
+    })
+  )
 
   it.effect("counts an unterminated quote as one quarantined row", () =>
-    Effect.gen(function*() {
-      const file = tempFile("opt_outs.csv", `${OPT_OUT_HEADER}9434765919,ndoo,2024-05-01\n9434765919,"ndoo,2024-05-01\n`)
+    Effect.gen(function* () {
+      const file = tempFile(
+        "opt_outs.csv",
+        `${OPT_OUT_HEADER}9434765919,ndoo,2024-05-01\n9434765919,"ndoo,2024-05-01\n`
+      )
       const { quarantined, summary } = yield* readAll(optOuts, file)
       assert.strictEqual(summary.rowsAccepted, 1)
-      assert.deepStrictEqual(quarantined.map((row) => [row.row, row.problems[0]?.reason]), [[3, "unterminated_quote"]])
+      assert.deepStrictEqual(
+        quarantined.map((row) => [row.row, row.problems[0]?.reason]),
+        [[3, "unterminated_quote"]]
+      )
       assert.strictEqual(summary.rowsRead, 2)
-    }))
+    })
+  )
 
   it.effect("fails the source, naming the file and the column, when a required column is missing", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const file = tempFile("opt_outs.csv", "nhs_number,recorded_date\n9434765919,2024-05-01\n")
       const error = yield* Effect.flip(readAll(optOuts, file))
       assert.strictEqual(error._tag, "SourceFileError")
       assert.include(error.message, "opt_out_type")
       assert.strictEqual(error.file, file)
-    }))
+    })
+  )
 
   it.effect("fails an empty file as a whole", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const error = yield* Effect.flip(readAll(optOuts, tempFile("opt_outs.csv", "")))
       assert.include(error.message, "empty")
-    }))
+    })
+  )
 
   it.effect("accepts a header-only file as zero rows", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { summary } = yield* readAll(optOuts, tempFile("opt_outs.csv", OPT_OUT_HEADER))
       assert.strictEqual(summary.rowsRead, 0)
-    }))
+    })
+  )
 
   it.effect("reports unknown extra columns once", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { summary } = yield* readAll(gpEvents, path.join(inbox, "gp_events.csv"))
       assert.deepStrictEqual(summary.unknownColumns, ["entered_by"])
-    }))
+    })
+  )
 })

@@ -13,8 +13,15 @@ import { newKey, tempDir, wsd } from "../e2e/wsdCommand.js"
 const AS_OF = "2026-11-20"
 const digest = (dir: string) =>
   Object.fromEntries(
-    fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
-      .map((e) => [path.relative(dir, path.join(e.parentPath, e.name)), createHash("sha256").update(fs.readFileSync(path.join(e.parentPath, e.name))).digest("hex")])
+    fs
+      .readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => [
+        path.relative(dir, path.join(e.parentPath, e.name)),
+        createHash("sha256")
+          .update(fs.readFileSync(path.join(e.parentPath, e.name)))
+          .digest("hex")
+      ])
   )
 
 describe("wsd synth", () => {
@@ -43,44 +50,69 @@ describe("wsd synth", () => {
     expect(result.status, result.stderr).toBe(0)
     const injected = new Map<string, number>()
     const injectedReasons = new Map<string, number>()
-    const truthRows = parse(fs.readFileSync(path.join(borough, "truth", "injected_errors.csv")), { columns: true }) as Array<
-      { source: string; field: string; reason: string }
-    >
+    const truthRows = parse(fs.readFileSync(path.join(borough, "truth", "injected_errors.csv")), {
+      columns: true
+    }) as Array<{ source: string; field: string; reason: string }>
     for (const row of truthRows) {
       injected.set(row.source, (injected.get(row.source) ?? 0) + 1)
       const key = `${row.source}/${row.field}/${row.reason}`
       injectedReasons.set(key, (injectedReasons.get(key) ?? 0) + 1)
     }
     const db = new Database(path.join(out, "warehouse.sqlite"), { readonly: true })
-    const inputs = db.prepare("select source, status, rows_read, rows_quarantined from lineage_input").all() as Array<
-      { source: string; status: string; rows_read: number; rows_quarantined: number }
-    >
+    const inputs = db.prepare("select source, status, rows_read, rows_quarantined from lineage_input").all() as Array<{
+      source: string
+      status: string
+      rows_read: number
+      rows_quarantined: number
+    }>
     expect(inputs).toHaveLength(12)
     for (const input of inputs) {
       expect(input.status, input.source).toBe("loaded")
       expect(input.rows_read, input.source).toBeGreaterThan(0)
       expect(input.rows_quarantined, input.source).toBe(injected.get(input.source) ?? 0)
     }
-    const reasons = db.prepare("select source, field, reason, rows from lineage_quarantine").all() as Array<
-      { source: string; field: string; reason: string; rows: number }
-    >
+    const reasons = db.prepare("select source, field, reason, rows from lineage_quarantine").all() as Array<{
+      source: string
+      field: string
+      reason: string
+      rows: number
+    }>
     expect(new Map(reasons.map((r) => [`${r.source}/${r.field}/${r.reason}`, r.rows]))).toEqual(injectedReasons)
     const personas = new Map(
-      (parse(fs.readFileSync(path.join(borough, "truth", "personas.csv")), { columns: true }) as Array<{ persona: string; nhs_number: string }>)
-        .map((p) => [p.persona, p.nhs_number])
+      (
+        parse(fs.readFileSync(path.join(borough, "truth", "personas.csv")), { columns: true }) as Array<{
+          persona: string
+          nhs_number: string
+        }>
+      ).map((p) => [p.persona, p.nhs_number])
     )
     const key = Buffer.from(fs.readFileSync(path.join(dir, "key"), "utf8").trim(), "hex")
-    const idOf = (persona: string) => createHmac("sha256", key).update(`nhs_number:${personas.get(persona)}`).digest("hex").slice(0, 32)
-    const segment = (persona: string) => db.prepare("select segment, reasons from segment_membership where person_id = ?").get(idOf(persona)) as { segment: string; reasons: string }
+    const idOf = (persona: string) =>
+      createHmac("sha256", key)
+        .update(`nhs_number:${personas.get(persona)}`)
+        .digest("hex")
+        .slice(0, 32)
+    const segment = (persona: string) =>
+      db.prepare("select segment, reasons from segment_membership where person_id = ?").get(idOf(persona)) as {
+        segment: string
+        reasons: string
+      }
     expect(segment("joan").segment).toBe("PI")
     expect(segment("joan").reasons).toContain("complex_ltc")
     expect(segment("pete").segment).toBe("PI")
     expect(segment("zainab").segment).toBe("LW")
     for (const child of ["amir", "layla", "yusuf", "daniel", "david"]) expect(segment(child).segment).toBe("BWGW")
-    expect(db.prepare("select link_method from housing_record where person_id = ? and tenure = 'sheltered' and notice_served = 1").get(idOf("pete")))
-      .toEqual({ link_method: "given_name_variant" })
+    expect(
+      db
+        .prepare(
+          "select link_method from housing_record where person_id = ? and tenure = 'sheltered' and notice_served = 1"
+        )
+        .get(idOf("pete"))
+    ).toEqual({ link_method: "given_name_variant" })
     // The record naming a twin by initial only stays ambiguous.
-    const ambiguous = db.prepare("select count(*) n from childrens_social_care_episode where link_status = 'ambiguous'").get() as { n: number }
+    const ambiguous = db
+      .prepare("select count(*) n from childrens_social_care_episode where link_status = 'ambiguous'")
+      .get() as { n: number }
     expect(ambiguous.n).toBeGreaterThanOrEqual(1)
     db.close()
   })

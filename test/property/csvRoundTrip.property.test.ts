@@ -9,11 +9,15 @@ import { practices } from "../../schemas/sources/practices.js"
 
 /** An RFC 4180 writer: every cell quoted, quotes doubled. */
 const writeCsv = (rows: ReadonlyArray<ReadonlyArray<string>>, lineEnding: string): string =>
-  rows.map((row) => row.map((cell) => `"${cell.replaceAll("\"", "\"\"")}"`).join(",")).join(lineEnding) + lineEnding
+  rows.map((row) => row.map((cell) => `"${cell.replaceAll('"', '""')}"`).join(",")).join(lineEnding) + lineEnding
 
 /** Free text as partners send it: commas, quotes, line breaks, accents; cells are trimmed on reading. */
 const cellText = fc
-  .string({ unit: fc.constantFrom("a", "Z", "é", "ł", "'", "\"", ",", " ", "\n", "\r\n", "-", "£", "9"), minLength: 1, maxLength: 12 })
+  .string({
+    unit: fc.constantFrom("a", "Z", "é", "ł", "'", '"', ",", " ", "\n", "\r\n", "-", "£", "9"),
+    minLength: 1,
+    maxLength: 12
+  })
   .filter((text) => text.trim().length > 0)
 const practiceCode = fc.stringMatching(/^[A-Z][0-9]{5}$/)
 
@@ -27,13 +31,20 @@ describe("CSV reading properties", () => {
           const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "wsd-csv-")), "practices.csv")
           fs.writeFileSync(file, writeCsv([["practice_code", "practice_name", "pcn", "locality"], ...rows], lineEnding))
           const read: Array<ReadonlyArray<string>> = []
-          const summary = await Effect.runPromise(readExtract({
-            source: practices,
-            file,
-            onAccepted: (batch) =>
-              Effect.sync(() => void read.push(...batch.map(({ value }) => [value.practice_code, value.practice_name, value.pcn, value.locality]))),
-            onQuarantined: () => Effect.void
-          }))
+          const summary = await Effect.runPromise(
+            readExtract({
+              source: practices,
+              file,
+              onAccepted: (batch) =>
+                Effect.sync(
+                  () =>
+                    void read.push(
+                      ...batch.map(({ value }) => [value.practice_code, value.practice_name, value.pcn, value.locality])
+                    )
+                ),
+              onQuarantined: () => Effect.void
+            })
+          )
           expect(summary.rowsQuarantined).toBe(0)
           expect(read).toEqual(rows.map((row) => row.map((cell) => cell.trim())))
         }

@@ -3,8 +3,31 @@ import { describe, expect, it } from "vitest"
 import { type Demographics, indexSpine, MATCH_TIERS } from "../../transforms/demographicMatch.js"
 import { canonicalGivenName, normaliseName } from "../../transforms/personName.js"
 
-const givenNames = ["Peter", "Pete", "Daniel", "Dan", "David", "Joan", "Zainab", "Amir", "Mohammed", "Muhammad", "Siobhán", "Li"]
-const familyNames = ["Brennan", "Brenan", "Mensah", "Hussain", "Husain", "O'Connor", "OConnor", "Smith-Jones", "Whitfield"]
+const givenNames = [
+  "Peter",
+  "Pete",
+  "Daniel",
+  "Dan",
+  "David",
+  "Joan",
+  "Zainab",
+  "Amir",
+  "Mohammed",
+  "Muhammad",
+  "Siobhán",
+  "Li"
+]
+const familyNames = [
+  "Brennan",
+  "Brenan",
+  "Mensah",
+  "Hussain",
+  "Husain",
+  "O'Connor",
+  "OConnor",
+  "Smith-Jones",
+  "Whitfield"
+]
 const dates = ["1971-06-02", "1971-02-06", "2012-07-07", "1953-03-14", "1953-03-15"]
 const postcodes = ["E3 2AB", "E3 2AD", "E1 6AN", "E2 9PL", undefined]
 
@@ -17,22 +40,28 @@ const person = fc.record({
 
 describe("name normalisation", () => {
   it("is idempotent", () => {
-    fc.assert(fc.property(fc.string(), (name) => {
-      expect(normaliseName(normaliseName(name))).toBe(normaliseName(name))
-    }))
+    fc.assert(
+      fc.property(fc.string(), (name) => {
+        expect(normaliseName(normaliseName(name))).toBe(normaliseName(name))
+      })
+    )
   })
 
   it("keeps only upper-case letters and digits", () => {
-    fc.assert(fc.property(fc.string(), (name) => {
-      expect(normaliseName(name)).toMatch(/^[A-Z0-9]*$/)
-    }))
+    fc.assert(
+      fc.property(fc.string(), (name) => {
+        expect(normaliseName(name)).toMatch(/^[A-Z0-9]*$/)
+      })
+    )
   })
 
   it("maps variants to one canonical given name, and canonical names to themselves", () => {
-    fc.assert(fc.property(fc.constantFrom(...givenNames).map(normaliseName), (name) => {
-      const canonical = canonicalGivenName(name)
-      expect(canonicalGivenName(canonical)).toBe(canonical)
-    }))
+    fc.assert(
+      fc.property(fc.constantFrom(...givenNames).map(normaliseName), (name) => {
+        const canonical = canonicalGivenName(name)
+        expect(canonicalGivenName(canonical)).toBe(canonical)
+      })
+    )
   })
 })
 
@@ -60,7 +89,8 @@ describe("demographic matching", () => {
         residents.forEach(({ demographics, personId }) => {
           const result = index.match(demographics)
           const twins = residents.filter((r) => JSON.stringify(r.demographics) === JSON.stringify(demographics))
-          if (twins.length === 1 && demographics.postcode !== undefined) expect(result).toMatchObject({ outcome: "linked", personId })
+          if (twins.length === 1 && demographics.postcode !== undefined)
+            expect(result).toMatchObject({ outcome: "linked", personId })
           else expect(result.outcome).not.toBe("unmatched")
         })
       }),

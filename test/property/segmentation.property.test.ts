@@ -8,7 +8,10 @@ describe("segmentation properties", () => {
   it("puts every resident in exactly one segment, with at least one reason", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ age: fc.integer({ min: 0, max: 105 }), practice: fc.constantFrom("F84003", "F84004") }), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.record({ age: fc.integer({ min: 0, max: 105 }), practice: fc.constantFrom("F84003", "F84004") }), {
+          minLength: 1,
+          maxLength: 40
+        }),
         fc.array(fc.tuple(fc.nat(), fc.constantFrom(...codes)), { maxLength: 60 }),
         fc.array(fc.tuple(fc.nat(), fc.constantFrom("AE" as const, "APC" as const)), { maxLength: 60 }),
         async (people, events, activity) => {
@@ -17,7 +20,9 @@ describe("segmentation properties", () => {
           const { membership } = await segment({
             residents,
             gpEvents: events.map(([n, code]) => [idOf(n), code] as const),
-            acute: activity.map(([n, type]) => [idOf(n), type, "2026-05-05", type === "APC" ? "21" : undefined] as const)
+            acute: activity.map(
+              ([n, type]) => [idOf(n), type, "2026-05-05", type === "APC" ? "21" : undefined] as const
+            )
           })
           expect(Object.keys(membership).sort()).toEqual(residents.map((r) => r.id))
           for (const resident of residents) {

@@ -34,21 +34,41 @@ const match = ([given_name, family_name, date_of_birth, postcode]: Row) => {
   return result.outcome === "linked"
     ? `${result.personId} by ${result.tier}`
     : result.outcome === "ambiguous"
-    ? `ambiguous at ${result.tier}`
-    : "unmatched"
+      ? `ambiguous at ${result.tier}`
+      : "unmatched"
 }
 
 describe("demographic linkage tiers", () => {
   it.each<[string, Row, string]>([
     ["exact", ["Joan", "Whitfield", "1953-03-14", "E1 6AN"], "joan by exact"],
-    ["exact, whatever the case, accents, apostrophes and hyphens", ["SIOBHAN", "oconnor reilly", "1988-03-05", "E14 7DE"], "siobhan by exact"],
+    [
+      "exact, whatever the case, accents, apostrophes and hyphens",
+      ["SIOBHAN", "oconnor reilly", "1988-03-05", "E14 7DE"],
+      "siobhan by exact"
+    ],
     ["given-name variant: Pete for Peter", ["Pete", "Brennan", "1971-06-02", "E3 2AB"], "peter by given_name_variant"],
-    ["given-name variant: Muhammad for Mohammed", ["Muhammad", "Rahman", "1949-09-30", "E1 3BW"], "mohammed by given_name_variant"],
+    [
+      "given-name variant: Muhammad for Mohammed",
+      ["Muhammad", "Rahman", "1949-09-30", "E1 3BW"],
+      "mohammed by given_name_variant"
+    ],
     ["given-name initial", ["J.", "Whitfield", "1953-03-14", "E1 6AN"], "joan by given_name_initial"],
-    ["postcode sector: moved within the sector", ["Joan", "Whitfield", "1953-03-14", "E1 6BX"], "joan by postcode_sector"],
-    ["phonetic family name: Husain for Hussain", ["Zainab", "Husain", "1994-05-10", "E1 4NS"], "zainab by phonetic_family_name"],
+    [
+      "postcode sector: moved within the sector",
+      ["Joan", "Whitfield", "1953-03-14", "E1 6BX"],
+      "joan by postcode_sector"
+    ],
+    [
+      "phonetic family name: Husain for Hussain",
+      ["Zainab", "Husain", "1994-05-10", "E1 4NS"],
+      "zainab by phonetic_family_name"
+    ],
     ["swapped given and family names", ["Whitfield", "Joan", "1953-03-14", "E1 6AN"], "joan by swapped_names"],
-    ["moved out of the sector: names and date of birth alone", ["Joan", "Whitfield", "1953-03-14", "N1 1AA"], "joan by names_and_date_of_birth"],
+    [
+      "moved out of the sector: names and date of birth alone",
+      ["Joan", "Whitfield", "1953-03-14", "N1 1AA"],
+      "joan by names_and_date_of_birth"
+    ],
     ["no postcode on the record", ["Amir", "Hussain", "2019-01-15", undefined], "amir by names_and_date_of_birth"]
   ])("%s", (_, record, expected) => expect(match(record)).toBe(expected))
 

@@ -59,7 +59,12 @@ export interface Membership {
   readonly risk_score: number
 }
 
-const linked = (id: string, row: number) => ({ source_row: row, person_id: id, link_status: "linked" as const, link_method: "nhs_number" })
+const linked = (id: string, row: number) => ({
+  source_row: row,
+  person_id: id,
+  link_status: "linked" as const,
+  link_method: "nhs_number"
+})
 
 const person = (resident: Resident): PersonTable => ({
   person_id: resident.id,
@@ -78,41 +83,110 @@ const person = (resident: Resident): PersonTable => ({
 
 /** Runs the segmentation models over the spec's rows; memberships and risk components by person. */
 export const segment = (input: SpecInput) =>
-  Effect.runPromise(Effect.scoped(Effect.gen(function*() {
-    const db = yield* openWarehouse(":memory:")
-    const practices = [...new Set(input.residents.map((r) => r.practice ?? "F84003"))]
-    yield* insertRows(db, "practice", practices.map((code) => ({ practice_code: code, practice_name: code, pcn: "PCN", locality: "North" })))
-    yield* insertRows(db, "person", input.residents.map(person))
-    yield* insertRows(db, "gp_event", (input.gpEvents ?? []).map(([id, code, date], i): GpEventTable => ({
-      ...linked(id, i), practice_code: null, snomed_code: code, event_date: date ?? "2015-01-01", value: null
-    })))
-    yield* insertRows(db, "acute_activity", (input.acute ?? []).map(([id, type, start, method], i): AcuteActivityTable => ({
-      ...linked(id, i), provider_code: null, activity_type: type, admission_method: method ?? null,
-      admission_category: method === undefined ? null : method.startsWith("2") ? "non_elective" : "elective",
-      start_date: start, end_date: start, bed_days: type === "APC" ? 1 : null, primary_diagnosis: null, discharge_destination: null, cost_gbp: 100
-    })))
-    yield* insertRows(db, "adult_social_care_event", (input.socialCare ?? []).map(([id, service, start, end], i): AdultSocialCareEventTable => ({
-      ...linked(id, i), event_type: "service", service_type: service,
-      service_term: ["residential_care", "nursing_care", "home_care", "direct_payment", "day_care"].includes(service) ? "long_term" : "short_term",
-      primary_support_reason: null, event_start: start, event_end: end ?? null, weekly_cost_gbp: 100, reablement_outcome_91d: null
-    })))
-    yield* insertRows(db, "childrens_social_care_episode", (input.childrensSocialCare ?? []).map(([id, status], i): ChildrensSocialCareEpisodeTable => ({
-      ...linked(id, i), status, start_date: "2026-01-01", end_date: null
-    })))
-    yield* insertRows(db, "education_record", (input.education ?? []).map(([id, sen], i): EducationRecordTable => ({
-      ...linked(id, i), school_urn: "100945", census_date: "2026-10-01", sen_provision: sen, sen_primary_need: null,
-      fsm_eligible: null, attendance_pct: null, exclusions: null
-    })))
-    yield* insertRows(db, "housing_record", (input.housing ?? []).map(([id, tenure, notice], i): HousingRecordTable => ({
-      ...linked(id, i), household_id: null, tenure, overcrowded: 0, notice_served: notice ? 1 : 0, start_date: "2025-01-01", end_date: null
-    })))
-    yield* runModel(db, "household")
-    yield* buildFeatures(db, yield* loadRules(), AS_OF)
-    yield* segmentResidents(db)
-    const memberships = yield* Effect.promise(() => db.selectFrom("segment_membership").selectAll().execute())
-    const risks = yield* Effect.promise(() => db.selectFrom("risk_score").selectAll().execute())
-    return {
-      membership: Object.fromEntries(memberships.map(({ person_id, ...rest }) => [person_id, rest as Membership])),
-      risk: Object.fromEntries(risks.map(({ person_id, ...rest }) => [person_id, rest]))
-    }
-  })))
+  Effect.runPromise(
+    Effect.scoped(
+      Effect.gen(function* () {
+        const db = yield* openWarehouse(":memory:")
+        const practices = [...new Set(input.residents.map((r) => r.practice ?? "F84003"))]
+        yield* insertRows(
+          db,
+          "practice",
+          practices.map((code) => ({ practice_code: code, practice_name: code, pcn: "PCN", locality: "North" }))
+        )
+        yield* insertRows(db, "person", input.residents.map(person))
+        yield* insertRows(
+          db,
+          "gp_event",
+          (input.gpEvents ?? []).map(([id, code, date], i): GpEventTable => ({
+            ...linked(id, i),
+            practice_code: null,
+            snomed_code: code,
+            event_date: date ?? "2015-01-01",
+            value: null
+          }))
+        )
+        yield* insertRows(
+          db,
+          "acute_activity",
+          (input.acute ?? []).map(([id, type, start, method], i): AcuteActivityTable => ({
+            ...linked(id, i),
+            provider_code: null,
+            activity_type: type,
+            admission_method: method ?? null,
+            admission_category: method === undefined ? null : method.startsWith("2") ? "non_elective" : "elective",
+            start_date: start,
+            end_date: start,
+            bed_days: type === "APC" ? 1 : null,
+            primary_diagnosis: null,
+            discharge_destination: null,
+            cost_gbp: 100
+          }))
+        )
+        yield* insertRows(
+          db,
+          "adult_social_care_event",
+          (input.socialCare ?? []).map(([id, service, start, end], i): AdultSocialCareEventTable => ({
+            ...linked(id, i),
+            event_type: "service",
+            service_type: service,
+            service_term: ["residential_care", "nursing_care", "home_care", "direct_payment", "day_care"].includes(
+              service
+            )
+              ? "long_term"
+              : "short_term",
+            primary_support_reason: null,
+            event_start: start,
+            event_end: end ?? null,
+            weekly_cost_gbp: 100,
+            reablement_outcome_91d: null
+          }))
+        )
+        yield* insertRows(
+          db,
+          "childrens_social_care_episode",
+          (input.childrensSocialCare ?? []).map(([id, status], i): ChildrensSocialCareEpisodeTable => ({
+            ...linked(id, i),
+            status,
+            start_date: "2026-01-01",
+            end_date: null
+          }))
+        )
+        yield* insertRows(
+          db,
+          "education_record",
+          (input.education ?? []).map(([id, sen], i): EducationRecordTable => ({
+            ...linked(id, i),
+            school_urn: "100945",
+            census_date: "2026-10-01",
+            sen_provision: sen,
+            sen_primary_need: null,
+            fsm_eligible: null,
+            attendance_pct: null,
+            exclusions: null
+          }))
+        )
+        yield* insertRows(
+          db,
+          "housing_record",
+          (input.housing ?? []).map(([id, tenure, notice], i): HousingRecordTable => ({
+            ...linked(id, i),
+            household_id: null,
+            tenure,
+            overcrowded: 0,
+            notice_served: notice ? 1 : 0,
+            start_date: "2025-01-01",
+            end_date: null
+          }))
+        )
+        yield* runModel(db, "household")
+        yield* buildFeatures(db, yield* loadRules(), AS_OF)
+        yield* segmentResidents(db)
+        const memberships = yield* Effect.promise(() => db.selectFrom("segment_membership").selectAll().execute())
+        const risks = yield* Effect.promise(() => db.selectFrom("risk_score").selectAll().execute())
+        return {
+          membership: Object.fromEntries(memberships.map(({ person_id, ...rest }) => [person_id, rest as Membership])),
+          risk: Object.fromEntries(risks.map(({ person_id, ...rest }) => [person_id, rest]))
+        }
+      })
+    )
+  )

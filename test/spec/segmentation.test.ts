@@ -12,7 +12,13 @@ const times = <T>(n: number, make: (i: number) => T): Array<T> => Array.from({ l
 
 describe("segmentation rules v1", () => {
   it("puts under-18s in Born Well & Growing Well and 18-year-olds among adults", async () => {
-    const { membership } = await segment({ residents: [{ id: "a17", age: 17 }, { id: "b18", age: 18 }, { id: "c0", age: 0 }] })
+    const { membership } = await segment({
+      residents: [
+        { id: "a17", age: 17 },
+        { id: "b18", age: 18 },
+        { id: "c0", age: 0 }
+      ]
+    })
     expect(membership["a17"]).toMatchObject({ segment: "BWGW", reasons: "age_under_18" })
     expect(membership["c0"]).toMatchObject({ segment: "BWGW" })
     expect(membership["b18"]).toMatchObject({ segment: "LW", reasons: "adult", ltc: 0 })
@@ -21,12 +27,22 @@ describe("segmentation rules v1", () => {
   it("flags transitions at 16-25 with an EHC plan, a children's social care status or an LTC", async () => {
     const { membership } = await segment({
       residents: [
-        { id: "ehc16", age: 16 }, { id: "cin17", age: 17 }, { id: "ltc25", age: 25 }, { id: "ltc26", age: 26 },
-        { id: "none20", age: 20 }, { id: "ehc15", age: 15 }
+        { id: "ehc16", age: 16 },
+        { id: "cin17", age: 17 },
+        { id: "ltc25", age: 25 },
+        { id: "ltc26", age: 26 },
+        { id: "none20", age: 20 },
+        { id: "ehc15", age: 15 }
       ],
-      education: [["ehc16", "E"], ["ehc15", "E"]],
+      education: [
+        ["ehc16", "E"],
+        ["ehc15", "E"]
+      ],
       childrensSocialCare: [["cin17", "CIN"]],
-      gpEvents: [["ltc25", CODES.depression], ["ltc26", CODES.depression]]
+      gpEvents: [
+        ["ltc25", CODES.depression],
+        ["ltc26", CODES.depression]
+      ]
     })
     expect(membership["ehc16"]).toMatchObject({ segment: "BWGW", transition: 1 })
     expect(membership["cin17"]).toMatchObject({ segment: "BWGW", transition: 1 })
@@ -37,13 +53,26 @@ describe("segmentation rules v1", () => {
   })
 
   it("puts adults with 2+ LTCs and 2+ non-elective admissions or 4+ A&E attendances in PI (complex LTC)", async () => {
-    const twoLtcs = (id: string) => [[id, CODES.copd], [id, CODES.depression]] as const
+    const twoLtcs = (id: string) =>
+      [
+        [id, CODES.copd],
+        [id, CODES.depression]
+      ] as const
     const { membership } = await segment({
-      residents: [{ id: "nel2", age: 55 }, { id: "nel1", age: 55 }, { id: "ae4", age: 73 }, { id: "ae3", age: 50 }, { id: "oneLtc", age: 50 }],
+      residents: [
+        { id: "nel2", age: 55 },
+        { id: "nel1", age: 55 },
+        { id: "ae4", age: 73 },
+        { id: "ae3", age: 50 },
+        { id: "oneLtc", age: 50 }
+      ],
       gpEvents: [...twoLtcs("nel2"), ...twoLtcs("nel1"), ...twoLtcs("ae4"), ...twoLtcs("ae3"), ["oneLtc", CODES.copd]],
       acute: [
-        ["nel2", "APC", IN_WINDOW, "21"], ["nel2", "APC", "2026-09-01", "22"],
-        ["nel1", "APC", IN_WINDOW, "21"], ["nel1", "APC", BEFORE_WINDOW, "21"], ["nel1", "APC", IN_WINDOW, "11"],
+        ["nel2", "APC", IN_WINDOW, "21"],
+        ["nel2", "APC", "2026-09-01", "22"],
+        ["nel1", "APC", IN_WINDOW, "21"],
+        ["nel1", "APC", BEFORE_WINDOW, "21"],
+        ["nel1", "APC", IN_WINDOW, "11"],
         ...times(4, (i) => ["ae4", "AE", `2026-0${i + 1}-10`] as const),
         ...times(3, (i) => ["ae3", "AE", `2026-0${i + 1}-10`] as const),
         ...times(6, (i) => ["oneLtc", "AE", `2026-0${i + 1}-10`] as const)
@@ -59,17 +88,33 @@ describe("segmentation rules v1", () => {
   it("puts adults in complex care in PI, with every reason that applies", async () => {
     const { membership } = await segment({
       residents: [
-        { id: "pal", age: 60 }, { id: "dem", age: 81 }, { id: "home", age: 90 }, { id: "sev", age: 70 }, { id: "hb", age: 45 },
-        { id: "ltsc", age: 40 }, { id: "reab", age: 70 }, { id: "frailNow", age: 70 }, { id: "ended", age: 70 }, { id: "child", age: 12 }
+        { id: "pal", age: 60 },
+        { id: "dem", age: 81 },
+        { id: "home", age: 90 },
+        { id: "sev", age: 70 },
+        { id: "hb", age: 45 },
+        { id: "ltsc", age: 40 },
+        { id: "reab", age: 70 },
+        { id: "frailNow", age: 70 },
+        { id: "ended", age: 70 },
+        { id: "child", age: 12 }
       ],
       gpEvents: [
-        ["pal", CODES.palliativeCare], ["dem", CODES.dementia], ["dem", CODES.housebound], ["sev", CODES.severeFrailty],
-        ["hb", CODES.housebound], ["home", CODES.careHome], ["child", CODES.palliativeCare],
+        ["pal", CODES.palliativeCare],
+        ["dem", CODES.dementia],
+        ["dem", CODES.housebound],
+        ["sev", CODES.severeFrailty],
+        ["hb", CODES.housebound],
+        ["home", CODES.careHome],
+        ["child", CODES.palliativeCare],
         // The latest frailty record wins: severe then moderate is moderate now.
-        ["frailNow", CODES.severeFrailty, "2020-01-01"], ["frailNow", CODES.moderateFrailty, "2024-01-01"]
+        ["frailNow", CODES.severeFrailty, "2020-01-01"],
+        ["frailNow", CODES.moderateFrailty, "2024-01-01"]
       ],
       socialCare: [
-        ["ltsc", "home_care", "2026-01-01"], ["reab", "reablement", "2026-11-01"], ["ended", "home_care", "2025-01-01", "2026-11-19"],
+        ["ltsc", "home_care", "2026-01-01"],
+        ["reab", "reablement", "2026-11-01"],
+        ["ended", "home_care", "2025-01-01", "2026-11-19"],
         ["home", "nursing_care", "2024-01-01"]
       ]
     })
@@ -94,15 +139,25 @@ describe("segmentation rules v1", () => {
       residents: [...practiceA, ...practiceB, { id: "a-young", age: 40, practice: "F84003" }],
       gpEvents: [
         ["a00", CODES.dementia],
-        ["a05", CODES.copd], ["a05", CODES.depression], // risk 1 + 2 = 3
+        ["a05", CODES.copd],
+        ["a05", CODES.depression], // risk 1 + 2 = 3
         ["a07", CODES.copd], // risk 2
         ["a09", CODES.copd], // risk 2: ties with a07, broken by person_id
-        ["b10", CODES.copd], ["b11", CODES.copd], ["b12", CODES.copd]
+        ["b10", CODES.copd],
+        ["b11", CODES.copd],
+        ["b12", CODES.copd]
       ],
-      acute: [["a-young", "AE", IN_WINDOW], ["a-young", "AE", IN_WINDOW], ["a-young", "AE", IN_WINDOW]]
+      acute: [
+        ["a-young", "AE", IN_WINDOW],
+        ["a-young", "AE", IN_WINDOW],
+        ["a-young", "AE", IN_WINDOW]
+      ]
     })
     const discretionary = (prefix: string) =>
-      Object.entries(membership).filter(([id, m]) => id.startsWith(prefix) && m.reasons === "discretionary").map(([id]) => id).sort()
+      Object.entries(membership)
+        .filter(([id, m]) => id.startsWith(prefix) && m.reasons === "discretionary")
+        .map(([id]) => id)
+        .sort()
     expect(membership["a00"]).toMatchObject({ segment: "PI", reasons: "dementia" })
     expect(discretionary("a")).toEqual(["a05", "a07"])
     expect(discretionary("b")).toEqual(["b10", "b11"])
@@ -112,8 +167,18 @@ describe("segmentation rules v1", () => {
 
   it("scores risk v1 with every component stored", async () => {
     const { risk } = await segment({
-      residents: [{ id: "joan", age: 73, household: "alone" }, { id: "pete", age: 55, household: "shared" }, { id: "mate", age: 50, household: "shared" }, { id: "old", age: 88 }],
-      gpEvents: [["joan", CODES.copd], ["joan", CODES.depression], ["old", CODES.severeFrailty], ...times(7, () => ["pete", CODES.diabetes] as const)],
+      residents: [
+        { id: "joan", age: 73, household: "alone" },
+        { id: "pete", age: 55, household: "shared" },
+        { id: "mate", age: 50, household: "shared" },
+        { id: "old", age: 88 }
+      ],
+      gpEvents: [
+        ["joan", CODES.copd],
+        ["joan", CODES.depression],
+        ["old", CODES.severeFrailty],
+        ...times(7, () => ["pete", CODES.diabetes] as const)
+      ],
       acute: [
         ...times(6, (i) => ["joan", "AE", `2026-0${i + 1}-03`] as const),
         ...times(4, (i) => ["pete", "APC", `2026-0${i + 1}-03`, "21"] as const)
@@ -122,10 +187,30 @@ describe("segmentation rules v1", () => {
       housing: [["pete", "sheltered", true]]
     })
     expect(risk["joan"]).toEqual({
-      age_points: 1, ltc_points: 2, non_elective_points: 0, ae_points: 4, social_care_points: 0,
-      frailty_points: 0, housing_points: 0, living_alone_points: 1, total: 8
+      age_points: 1,
+      ltc_points: 2,
+      non_elective_points: 0,
+      ae_points: 4,
+      social_care_points: 0,
+      frailty_points: 0,
+      housing_points: 0,
+      living_alone_points: 1,
+      total: 8
     })
-    expect(risk["pete"]).toMatchObject({ age_points: 0, ltc_points: 1, non_elective_points: 6, housing_points: 1, living_alone_points: 0, total: 8 })
-    expect(risk["old"]).toMatchObject({ age_points: 3, social_care_points: 2, frailty_points: 3, living_alone_points: 1, total: 9 })
+    expect(risk["pete"]).toMatchObject({
+      age_points: 0,
+      ltc_points: 1,
+      non_elective_points: 6,
+      housing_points: 1,
+      living_alone_points: 0,
+      total: 8
+    })
+    expect(risk["old"]).toMatchObject({
+      age_points: 3,
+      social_care_points: 2,
+      frailty_points: 3,
+      living_alone_points: 1,
+      total: 9
+    })
   })
 })

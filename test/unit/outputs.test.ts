@@ -17,7 +17,13 @@ describe("changes since the last publication", () => {
     expect(cohortChanges(previous, current)).toEqual([
       { person_id: "joins", change: "joined", practice_code: "F84004", reasons: "discretionary" },
       { person_id: "leaves", change: "left", practice_code: "F84004", previous_reasons: "dementia" },
-      { person_id: "changes", change: "reasons_changed", practice_code: "F84003", previous_reasons: "complex_ltc", reasons: "complex_ltc;housebound" }
+      {
+        person_id: "changes",
+        change: "reasons_changed",
+        practice_code: "F84003",
+        previous_reasons: "complex_ltc",
+        reasons: "complex_ltc;housebound"
+      }
     ])
   })
 })
@@ -32,7 +38,13 @@ describe("cohort summary", () => {
     const rows = cohortSummary(counts, ["East", "North"], DEFAULT_DISCLOSURE_RULES)
     expect(rows).toHaveLength(3 * 18 * 4 * 2)
     const cell = (segment: string, band: string, locality: string) =>
-      rows.find((row) => row["segment"] === segment && row["age_band"] === band && row["sex"] === "female" && row["locality"] === locality)
+      rows.find(
+        (row) =>
+          row["segment"] === segment &&
+          row["age_band"] === band &&
+          row["sex"] === "female" &&
+          row["locality"] === locality
+      )
     expect(cell("LW", "30-34", "North")).toMatchObject({ imd_decile: "all", residents: 15, suppressed: "N" })
     expect(cell("PI", "70-74", "North")).toMatchObject({ residents: null, suppressed: "Y" })
     expect(cell("PI", "70-74", "East")).toMatchObject({ residents: 0, suppressed: "N" })
@@ -41,7 +53,11 @@ describe("cohort summary", () => {
   it("adds deprivation deciles when a lookup supplied them", () => {
     const rows = cohortSummary([{ ...counts[0]!, imd_decile: "3" }], ["North"], DEFAULT_DISCLOSURE_RULES)
     expect(rows).toHaveLength(3 * 18 * 4 * 11)
-    expect(rows.find((row) => row["segment"] === "LW" && row["age_band"] === "30-34" && row["sex"] === "female" && row["imd_decile"] === "3"))
-      .toMatchObject({ residents: 15 })
+    expect(
+      rows.find(
+        (row) =>
+          row["segment"] === "LW" && row["age_band"] === "30-34" && row["sex"] === "female" && row["imd_decile"] === "3"
+      )
+    ).toMatchObject({ residents: 15 })
   })
 })

@@ -9,18 +9,31 @@ const index: LinkageIndex = {
   residentPersonId: (nhs) => (nhs === "9434765919" ? "p-peter" : undefined),
   personIdOf: (nhs) => `p-${nhs}`,
   isOptedOut: (nhs) => nhs === "4010232137",
-  demographic: indexSpine([{ personId: "p-peter", demographics: peter }, { personId: "p-sara", demographics: sara }]),
+  demographic: indexSpine([
+    { personId: "p-peter", demographics: peter },
+    { personId: "p-sara", demographics: sara }
+  ]),
   isOptedOutPerson: (personId) => personId === "p-sara"
 }
 
 describe("linking a record", () => {
   it("links a resident's record by NHS number pseudonym", () => {
-    expect(linkRecord(index, "9434765919", undefined)).toEqual({ person_id: "p-peter", link_status: "linked", link_method: "nhs_number" })
-    expect(linkRecord(index, { valid: true, nhsNumber: "9434765919" }, undefined)).toMatchObject({ link_status: "linked" })
+    expect(linkRecord(index, "9434765919", undefined)).toEqual({
+      person_id: "p-peter",
+      link_status: "linked",
+      link_method: "nhs_number"
+    })
+    expect(linkRecord(index, { valid: true, nhsNumber: "9434765919" }, undefined)).toMatchObject({
+      link_status: "linked"
+    })
   })
 
   it("keeps a valid number that is not a resident's as not_resident, and never re-links it by demographics", () => {
-    expect(linkRecord(index, "9000000009", peter)).toEqual({ person_id: "p-9000000009", link_status: "not_resident", link_method: null })
+    expect(linkRecord(index, "9000000009", peter)).toEqual({
+      person_id: "p-9000000009",
+      link_status: "not_resident",
+      link_method: null
+    })
   })
 
   it("falls to demographics when the NHS number is missing or invalid", () => {
@@ -30,7 +43,11 @@ describe("linking a record", () => {
   })
 
   it("says why a record without demographics stays unlinked", () => {
-    expect(linkRecord(index, undefined, undefined)).toEqual({ person_id: null, link_status: "no_nhs_number", link_method: null })
+    expect(linkRecord(index, undefined, undefined)).toEqual({
+      person_id: null,
+      link_status: "no_nhs_number",
+      link_method: null
+    })
     expect(linkRecord(index, { valid: false, problem: "nhs_number_format" }, undefined)).toEqual({
       person_id: null,
       link_status: "invalid_nhs_number",

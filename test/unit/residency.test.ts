@@ -18,7 +18,11 @@ describe("residency on the as-of date", () => {
     ["deregistered on the as-of date", [reg({ deregistrationDate: AS_OF })], "deregistered"],
     ["deregistered the day after", [reg({ deregistrationDate: "2026-11-21" })], "resident"],
     ["died before the as-of date", [reg({ dateOfDeath: "2026-03-02" })], "deceased"],
-    ["died on another row", [reg({}), reg({ deregistrationDate: "2012-01-01", dateOfDeath: "2026-01-01" })], "deceased"],
+    [
+      "died on another row",
+      [reg({}), reg({ deregistrationDate: "2012-01-01", dateOfDeath: "2026-01-01" })],
+      "deceased"
+    ],
     ["dies after the as-of date", [reg({ dateOfDeath: "2026-12-01" })], "resident"],
     ["practice outside the partnership", [reg({ practiceCode: "Y02999" })], "practice_not_covered"]
   ])("%s → %s", (_, registrations, status) => {
@@ -40,7 +44,9 @@ describe("residency on the as-of date", () => {
   })
 
   it("reports conflicting dates of birth across one person's rows", () => {
-    expect(decideResidency([reg({}), reg({ dateOfBirth: "1980-01-10" })], AS_OF, covered).conflictingDateOfBirth).toBe(true)
+    expect(decideResidency([reg({}), reg({ dateOfBirth: "1980-01-10" })], AS_OF, covered).conflictingDateOfBirth).toBe(
+      true
+    )
     expect(decideResidency([reg({}), reg({})], AS_OF, covered).conflictingDateOfBirth).toBe(false)
   })
 })

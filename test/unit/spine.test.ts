@@ -33,20 +33,22 @@ const spineOf = (rows: ReadonlyArray<GpRegistration>, optedOut: ReadonlyArray<st
 describe("the spine", () => {
   it("keeps only what the identifier policy allows on a resident", () => {
     const { residents } = spineOf([registration({})])
-    expect(residents.map((r) => r.person)).toEqual([{
-      person_id: "p-9434765919",
-      year_of_birth: 1953,
-      age_years: 73,
-      age_band: "70-74",
-      sex: "female",
-      ethnic_category: "A",
-      practice_code: "F84003",
-      registration_date: "1998-06-01",
-      lsoa: "E01004290",
-      imd_decile: 2,
-      postcode_district: "E1",
-      household_id: "h-100023000001"
-    }])
+    expect(residents.map((r) => r.person)).toEqual([
+      {
+        person_id: "p-9434765919",
+        year_of_birth: 1953,
+        age_years: 73,
+        age_band: "70-74",
+        sex: "female",
+        ethnic_category: "A",
+        practice_code: "F84003",
+        registration_date: "1998-06-01",
+        lsoa: "E01004290",
+        imd_decile: 2,
+        postcode_district: "E1",
+        household_id: "h-100023000001"
+      }
+    ])
   })
 
   it("counts people by residency status and orders residents by person_id", () => {
@@ -61,7 +63,10 @@ describe("the spine", () => {
   })
 
   it("sets opted-out residents apart, for exclusion by NHS number and by demographics", () => {
-    const spine = spineOf([registration({}), registration({ nhs_number: "4010232137", given_name: "Sara" })], ["4010232137"])
+    const spine = spineOf(
+      [registration({}), registration({ nhs_number: "4010232137", given_name: "Sara" })],
+      ["4010232137"]
+    )
     expect(spine.residents).toHaveLength(1)
     expect(spine.optedOutResidents.map((r) => r.registration.given_name)).toEqual(["Sara"])
     expect(spine.residentByNhsNumber.has("4010232137")).toBe(false)

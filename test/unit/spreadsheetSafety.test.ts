@@ -3,7 +3,7 @@ import { csvCell, csvLine, neutraliseCell } from "../../transforms/spreadsheetSa
 
 describe("spreadsheet safety", () => {
   it.each([
-    ["=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"],
+    ['=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'],
     ["+44 20", "'+44 20"],
     ["-2+3", "'-2+3"],
     ["@SUM(A1)", "'@SUM(A1)"],
@@ -19,6 +19,6 @@ describe("spreadsheet safety", () => {
   })
 
   it("quotes cells holding commas, quotes or line breaks", () => {
-    expect(csvLine(["a,b", "say \"hi\"", "=1,2", 3])).toBe("\"a,b\",\"say \"\"hi\"\"\",\"'=1,2\",3\r\n")
+    expect(csvLine(["a,b", 'say "hi"', "=1,2", 3])).toBe('"a,b","say ""hi""","\'=1,2",3\r\n')
   })
 })
