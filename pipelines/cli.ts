@@ -12,9 +12,10 @@ import * as NodePath from "@effect/platform-node-shared/NodePath"
 import * as NodeStdio from "@effect/platform-node-shared/NodeStdio"
 import * as NodeTerminal from "@effect/platform-node-shared/NodeTerminal"
 import { Cause, Clock, Console, Effect, Exit, Layer, Option } from "effect"
-import { Command, Flag } from "effect/cli"
-import type { RunError } from "./errors.js"
+import { Argument, Command, Flag } from "effect/cli"
+import { type RunError, UsageError } from "./errors.js"
 import { exitCodeOf } from "./errors.js"
+import { formatRun, formatRunList, lineageEntries } from "./lineageReport.js"
 import { verifyPublication } from "./lineageVerify.js"
 import { makeRunId, nightlyRun, type RunOptions } from "./nightlyRun.js"
 import { projectFile, softwareVersion } from "./projectFiles.js"
@@ -202,9 +203,34 @@ const verify = Command.make(
     )
 ).pipe(Command.withDescription("Check the lineage hash chain and that published files match their recorded hashes"))
 
+const list = Command.make(
+  "list",
+  { out: Flag.String("out").pipe(Flag.withDescription("The publication (a run's --out)")) },
+  ({ out }) => lineageEntries(out).pipe(Effect.flatMap((entries) => Console.log(formatRunList(entries))))
+).pipe(Command.withDescription("One line per run: status, as-of date, residents, rows read and quarantined, outputs"))
+
+const show = Command.make(
+  "show",
+  {
+    out: Flag.String("out").pipe(Flag.withDescription("The publication (a run's --out)")),
+    run: Argument.String("run").pipe(Argument.withDescription("The run id, as `wsd lineage list` prints it"))
+  },
+  ({ out, run }) =>
+    Effect.gen(function* () {
+      const entry = (yield* lineageEntries(out)).find((e) => e.run.run_id === run)
+      if (entry === undefined) {
+        return yield* new UsageError({
+          message: `no run ${run} in the lineage of ${out}`,
+          nextAction: "see `wsd lineage list`"
+        })
+      }
+      yield* Console.log(formatRun(entry.run))
+    })
+).pipe(Command.withDescription("A run's record: inputs, quarantine reasons, linkage, opt-outs, outputs and recipients"))
+
 const lineage = Command.make("lineage").pipe(
-  Command.withDescription("Information governance: verify what a publication's lineage records"),
-  Command.withSubcommands([verify])
+  Command.withDescription("Information governance: review and verify what each run did"),
+  Command.withSubcommands([list, show, verify])
 )
 
 const wsd = Command.make("wsd").pipe(

@@ -31,6 +31,30 @@ describe("wsd lineage verify", () => {
     fs.writeFileSync(chainOf(out), `${edit(lines).join("\n")}\n`)
   }
 
+  it("lists every run, and shows one in words an IG reviewer reads without tools", () => {
+    const list = wsd("lineage", "list", "--out", source)
+    expect(list.status, list.stderr).toBe(0)
+    const runIds = [...list.stdout.matchAll(/^(\d{8}T\d{9}Z-[0-9a-f]{4}) +succeeded/gm)].map((m) => m[1]!)
+    expect(runIds).toHaveLength(3)
+    const show = wsd("lineage", "show", "--out", source, runIds[0]!)
+    expect(show.status, show.stderr).toBe(0)
+    for (const heading of [
+      "What came in",
+      "Opt-outs applied",
+      "How records linked",
+      "What was published, and for whom",
+      "Extracts pulled"
+    ]) {
+      expect(show.stdout).toContain(heading)
+    }
+    expect(show.stdout).toContain("quarantined 1 for nhs_number/nhs_number_check_digit")
+    expect(show.stdout).toContain("residents excluded for an opt-out: [suppressed] (disclosure-controlled)")
+    expect(show.stdout).toMatch(
+      /complex-cohort\/all\.csv \(4 rows\) for Promoting Independence workstream lead; SHA-256 [0-9a-f]{64}/
+    )
+    expect(wsd("lineage", "show", "--out", source, "no-such-run").status).toBe(2)
+  })
+
   it("passes an untouched publication", () => {
     const result = wsd("lineage", "verify", "--out", source)
     expect(result.status, result.stderr).toBe(0)

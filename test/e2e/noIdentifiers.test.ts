@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest"
 import { checkNhsNumber } from "../../transforms/nhsNumber.js"
 import { normalisePostcode } from "../../transforms/postcode.js"
 import { parseExtractDate } from "../../transforms/extractDate.js"
-import { filesUnder, fixturesInbox, newKey, runFixtures, tempDir, type WsdResult } from "./wsdCommand.js"
+import { filesUnder, fixturesInbox, newKey, runFixtures, tempDir, wsd, type WsdResult } from "./wsdCommand.js"
 
 const IDENTIFIER_COLUMNS = new Set([
   "nhs_number",
@@ -119,8 +119,12 @@ describe("no identifier leaves the secure step", () => {
     }
   })
 
-  it("finds none in what the command printed", () => {
+  it("finds none in what the commands printed, the lineage report included", () => {
     expect(findIdentifiers(result.stdout + result.stderr, identifiers)).toEqual([])
+    const runId = fs.readdirSync(path.join(out, "lineage", "runs"))[0]!.replace(/\.json$/, "")
+    const report = wsd("lineage", "show", "--out", out, runId)
+    expect(report.status).toBe(0)
+    expect(findIdentifiers(report.stdout + report.stderr, identifiers)).toEqual([])
   })
 
   it("keeps quarantined rows, identifiers and all, only in the owner-only secure area", () => {

@@ -1,0 +1,94 @@
+/**
+ * `wsd lineage list` and `wsd lineage show RUN`: the lineage log as text an
+ * information governance reviewer reads without tools: what came in, what was
+ * quarantined and why, how records linked, what was published and to whom.
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { Effect } from "effect"
+import { formatControlledCount } from "../transforms/disclosureControl.js"
+import { UsageError } from "./errors.js"
+import { type ChainEntry, readChain, type RunLineage } from "./lineage.js"
+import { publicationArea } from "./publication.js"
+
+/** Every run's entry: the state area's log (failed runs included), else the published copy. */
+export const lineageEntries = (out: string) =>
+  Effect.gen(function* () {
+    const stateLog = publicationArea(out).lineageDir
+    if (fs.existsSync(path.join(stateLog, "chain.jsonl"))) return readChain(stateLog)
+    const published = path.join(out, "lineage")
+    if (fs.existsSync(path.join(published, "chain.jsonl"))) return readChain(published)
+    return yield* new UsageError({
+      message: `no lineage found for ${out}`,
+      nextAction: "pass the --out folder of a run"
+    })
+  })
+
+const sum = (values: ReadonlyArray<number>) => values.reduce((a, b) => a + b, 0)
+
+export const formatRunList = (entries: ReadonlyArray<ChainEntry>): string =>
+  [
+    `${"run".padEnd(26)} ${"status".padEnd(9)} ${"as of".padEnd(10)} ${"residents".padStart(9)} ${"rows read".padStart(10)} ${"quarantined".padStart(11)} outputs`,
+    ...entries.map(({ run }) =>
+      [
+        run.run_id.padEnd(26),
+        run.status.padEnd(9),
+        run.as_of.padEnd(10),
+        String(run.spine["residents"] ?? "-").padStart(9),
+        String(sum(run.inputs.map((i) => i.rows_read))).padStart(10),
+        String(sum(run.inputs.map((i) => i.rows_quarantined))).padStart(11),
+        String(run.outputs.length)
+      ].join(" ")
+    )
+  ].join("\n")
+
+const section = (title: string, lines: ReadonlyArray<string>) => [``, title, ...lines.map((line) => `  ${line}`)]
+
+export const formatRun = (run: RunLineage): string => {
+  const lines = [
+    `Run ${run.run_id}: ${run.status}${run.failure_reason ? ` (${run.failure_reason})` : ""}`,
+    `  as of ${run.as_of}; started ${run.started_at}, finished ${run.finished_at}`,
+    `  by ${run.operator} on ${run.host}; wsd ${run.software_version}; configuration ${run.config_version}; rules ${run.rules_version}`,
+    `  key fingerprint ${run.key_fingerprint ?? "-"}${run.key_rotated ? " (key rotated in this run)" : ""}`,
+    ...section(
+      "What came in",
+      run.inputs.flatMap((input) => [
+        `${input.source}: ${input.status}${input.required ? " (required)" : ""}, ${input.rows_read} rows read, ${input.rows_accepted} accepted, ${input.rows_quarantined} quarantined` +
+          (input.sha256 ? `; ${input.bytes} bytes, SHA-256 ${input.sha256}` : "") +
+          (input.extract_date ? `; extract of ${input.extract_date} (${input.age_days} days old)` : ""),
+        ...(input.message ? [`  ${input.message}`] : []),
+        ...Object.entries(input.quarantine_reasons).map(([reason, rows]) => `  quarantined ${rows} for ${reason}`),
+        ...(input.unknown_columns.length > 0 ? [`  columns ignored: ${input.unknown_columns.join(", ")}`] : [])
+      ])
+    ),
+    ...section("The spine", [
+      Object.entries(run.spine)
+        .filter(([name]) => name !== "opted_out_residents")
+        .map(([name, value]) => `${name} ${value}`)
+        .join(", ")
+    ]),
+    ...section("Opt-outs applied", [
+      `residents excluded for an opt-out: ${formatControlledCount(Number(run.spine["opted_out_residents"] ?? 0))} (disclosure-controlled)`
+    ]),
+    ...section(
+      "How records linked",
+      Object.entries(run.linkage).map(
+        ([source, counts]) =>
+          `${source}: ${Object.entries(counts)
+            .map(([outcome, n]) => `${outcome} ${outcome === "opted_out" ? formatControlledCount(n) : n}`)
+            .join(", ")}`
+      )
+    ),
+    ...section(
+      "What was published, and for whom",
+      run.outputs.length === 0
+        ? ["nothing"]
+        : run.outputs.map(
+            (output) =>
+              `${output.path}${output.rows === null ? "" : ` (${output.rows} rows)`} for ${output.recipient}; SHA-256 ${output.sha256}`
+          )
+    ),
+    ...section("Extracts pulled", ["none recorded"])
+  ]
+  return lines.join("\n")
+}
