@@ -33,6 +33,7 @@ import {
   type StageLineage
 } from "./lineage.js"
 import { softwareVersion } from "./projectFiles.js"
+import { appendEvents, endEvent, startEvent } from "./openLineage.js"
 import { writeOutputs } from "./outputs.js"
 import {
   currentRelease,
@@ -173,6 +174,8 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
     outputs: progress.outputs
   })
 
+  const openLineageLog = path.join(area.lineageDir, "openlineage.jsonl")
+  appendEvents(openLineageLog, [startEvent({ run_id: options.runId, started_at: startedAt, as_of: asOf })])
   yield* log.info("run started", { run_id: options.runId, as_of: asOf })
   return yield* Effect.scoped(
     Effect.gen(function* () {
@@ -188,7 +191,9 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
           ? Effect.void
           : Effect.gen(function* () {
               const reason = Exit.isFailure(exit) ? failureReasonOf(exit.cause) : "interrupted"
-              yield* appendToChain(area.lineageDir, lineageOf("failed", reason, yield* isoNow)).pipe(Effect.ignore)
+              const failed = lineageOf("failed", reason, yield* isoNow)
+              yield* appendToChain(area.lineageDir, failed).pipe(Effect.ignore)
+              yield* Effect.sync(() => appendEvents(openLineageLog, [endEvent(failed, undefined)])).pipe(Effect.ignore)
             })
       )
     )
@@ -358,6 +363,9 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
     mode: 0o640
   })
   fs.copyFileSync(path.join(area.lineageDir, "chain.jsonl"), path.join(lineageOut, "chain.jsonl"))
+  const openLineageLog = path.join(area.lineageDir, "openlineage.jsonl")
+  appendEvents(openLineageLog, [endEvent(lineage, path.join(area.releasesDir, options.runId))])
+  fs.copyFileSync(openLineageLog, path.join(lineageOut, "openlineage.jsonl"))
   // The run's structured log (counts only) travels with its release, up to this point.
   const log = path.join(area.logsDir, `${options.runId}.jsonl`)
   if (fs.existsSync(log)) {

@@ -6,37 +6,15 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
-import { acuteActivity } from "../schemas/sources/acuteActivity.js"
-import { adultSocialCare } from "../schemas/sources/adultSocialCare.js"
-import { benefits } from "../schemas/sources/benefits.js"
-import { childrensSocialCare } from "../schemas/sources/childrensSocialCare.js"
-import { communityContacts } from "../schemas/sources/communityContacts.js"
-import { education } from "../schemas/sources/education.js"
-import { gpEvents } from "../schemas/sources/gpEvents.js"
-import { gpRegistrations } from "../schemas/sources/gpRegistrations.js"
-import { housing } from "../schemas/sources/housing.js"
-import { optOuts } from "../schemas/sources/optOuts.js"
-import { postcodeLsoa } from "../schemas/sources/postcodeLsoa.js"
-import { practices } from "../schemas/sources/practices.js"
+import { SOURCES } from "../schemas/sourceCatalogue.js"
 import { generateBorough, type SourceName, type TruthFile } from "../synth/borough.js"
 import { csvLine } from "../transforms/spreadsheetSafety.js"
 import { UsageError } from "./errors.js"
 import { projectFile } from "./projectFiles.js"
 
-const SOURCE_COLUMNS: Record<SourceName, ReadonlyArray<string>> = {
-  practices: practices.columns,
-  postcode_lsoa: postcodeLsoa.columns,
-  gp_registrations: gpRegistrations.columns,
-  gp_events: gpEvents.columns,
-  acute_activity: acuteActivity.columns,
-  community_contacts: communityContacts.columns,
-  adult_social_care: adultSocialCare.columns,
-  childrens_social_care: childrensSocialCare.columns,
-  housing: housing.columns,
-  benefits: benefits.columns,
-  education: education.columns,
-  opt_outs: optOuts.columns
-}
+const SOURCE_COLUMNS: Record<SourceName, ReadonlyArray<string>> = Object.fromEntries(
+  Object.entries(SOURCES).map(([name, source]) => [name, source.columns])
+) as Record<SourceName, ReadonlyArray<string>>
 
 const TRUTH_COLUMNS: Record<TruthFile, ReadonlyArray<string>> = {
   council_links: ["source", "row", "nhs_number", "nhs_number_given", "corruption"],

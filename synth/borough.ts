@@ -13,24 +13,13 @@
 import { readFileSync } from "node:fs"
 import * as path from "node:path"
 import { parse } from "csv-parse/sync"
+import type { SourceName } from "../schemas/sourceCatalogue.js"
 import { addDays } from "../transforms/extractDate.js"
 import { modulus11CheckDigit } from "../transforms/nhsNumber.js"
 import { ETHNIC_GROUPS, KNOWN_VARIANTS, type NamePool, typo } from "./names.js"
 import { SeededRandom } from "./random.js"
 
-export type SourceName =
-  | "practices"
-  | "postcode_lsoa"
-  | "gp_registrations"
-  | "gp_events"
-  | "acute_activity"
-  | "community_contacts"
-  | "adult_social_care"
-  | "childrens_social_care"
-  | "housing"
-  | "benefits"
-  | "education"
-  | "opt_outs"
+export type { SourceName }
 
 export type TruthFile = "council_links" | "injected_errors" | "personas"
 
