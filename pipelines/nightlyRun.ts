@@ -33,7 +33,7 @@ import {
   type StageLineage
 } from "./lineage.js"
 import { softwareVersion } from "./projectFiles.js"
-import { appendEvents, endEvent, startEvent } from "./openLineage.js"
+import { appendEvents, endEvent, postEvent, startEvent } from "./openLineage.js"
 import { writeOutputs } from "./outputs.js"
 import {
   currentRelease,
@@ -175,7 +175,26 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
   })
 
   const openLineageLog = path.join(area.lineageDir, "openlineage.jsonl")
-  appendEvents(openLineageLog, [startEvent({ run_id: options.runId, started_at: startedAt, as_of: asOf })])
+  const start = startEvent({ run_id: options.runId, started_at: startedAt, as_of: asOf })
+  appendEvents(openLineageLog, [start])
+  /** Posts an event when an endpoint is configured; a failed post is logged and recorded, never fatal. */
+  const deliver = (event: { readonly eventType: string }) =>
+    config.openLineageUrl === undefined
+      ? Effect.void
+      : postEvent(config.openLineageUrl, event).pipe(
+          Effect.tap((delivery) =>
+            Effect.gen(function* () {
+              const at = yield* isoNow
+              appendEvents(path.join(area.lineageDir, "openlineage-delivery.jsonl"), [
+                { run_id: options.runId, at, ...delivery }
+              ])
+              const fields = { event: delivery.eventType, attempts: delivery.attempts }
+              if (delivery.delivered) yield* log.info("openlineage event delivered", fields)
+              else yield* log.warn("openlineage event not delivered", fields)
+            })
+          )
+        )
+  yield* deliver(start)
   yield* log.info("run started", { run_id: options.runId, as_of: asOf })
   return yield* Effect.scoped(
     Effect.gen(function* () {
@@ -184,6 +203,7 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
       const built = yield* buildRelease({ options, config, rules, asOf, area, staged, progress, lineageOf })
       const release = yield* publishRelease(area, staged, options.runId, config.keepReleases)
       yield* log.info("published", { run_id: options.runId })
+      yield* deliver(endEvent(built, release))
       return { runId: options.runId, release, lineage: built } satisfies RunResult
     }).pipe(
       Effect.onExit((exit) =>
@@ -193,7 +213,9 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
               const reason = Exit.isFailure(exit) ? failureReasonOf(exit.cause) : "interrupted"
               const failed = lineageOf("failed", reason, yield* isoNow)
               yield* appendToChain(area.lineageDir, failed).pipe(Effect.ignore)
-              yield* Effect.sync(() => appendEvents(openLineageLog, [endEvent(failed, undefined)])).pipe(Effect.ignore)
+              const fail = endEvent(failed, undefined)
+              yield* Effect.sync(() => appendEvents(openLineageLog, [fail])).pipe(Effect.ignore)
+              yield* deliver(fail)
             })
       )
     )

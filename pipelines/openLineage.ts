@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { Effect, Schedule } from "effect"
 import { SOURCES, type SourceName } from "../schemas/sourceCatalogue.js"
 import type { RunLineage } from "./lineage.js"
 import { softwareVersion } from "./projectFiles.js"
@@ -163,3 +164,37 @@ export const appendEvents = (file: string, events: ReadonlyArray<object>): void 
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o750 })
   fs.appendFileSync(file, events.map((event) => `${JSON.stringify(event)}\n`).join(""), { mode: 0o640 })
 }
+
+export interface Delivery {
+  readonly eventType: string
+  readonly delivered: boolean
+  readonly attempts: number
+  readonly error: string | null
+}
+
+/**
+ * Posts an event to an OpenLineage HTTP endpoint (e.g. Marquez
+ * `/api/v1/lineage`), retrying with backoff. Delivery never fails a run: the
+ * outcome is returned for the run's log and the delivery record.
+ */
+export const postEvent = (url: string, event: { readonly eventType: string }, attempts = 3, backoffMs = 200) =>
+  Effect.gen(function* () {
+    let tried = 0
+    const result = yield* Effect.tryPromise({
+      try: async () => {
+        tried++
+        const response = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(event),
+          signal: AbortSignal.timeout(10_000)
+        })
+        if (!response.ok) throw new Error(`HTTP ${response.status}`)
+      },
+      catch: (error) => (error as Error).message
+    }).pipe(
+      Effect.retry({ schedule: Schedule.exponential(backoffMs), times: attempts - 1 }),
+      Effect.match({ onFailure: (error) => error, onSuccess: () => null })
+    )
+    return { eventType: event.eventType, delivered: result === null, attempts: tried, error: result } satisfies Delivery
+  })

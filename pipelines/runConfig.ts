@@ -22,7 +22,9 @@ export const RunConfig = Schema.Struct({
   /** An extract older than this many days on the as-of date warns. */
   freshnessWarnDays: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
   /** A required extract older than this many days fails the run. */
-  freshnessFailDays: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
+  freshnessFailDays: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  /** An OpenLineage HTTP endpoint to post run events to (e.g. Marquez `…/api/v1/lineage`). */
+  openLineageUrl: Schema.optionalKey(Schema.String)
 })
 export type RunConfig = typeof RunConfig.Type
 

@@ -3,12 +3,15 @@
  * JSON Schemas (core and each facet's own schema), for a run that publishes
  * and for one that fails; and the events carry counts, never values.
  */
+import { spawn } from "node:child_process"
 import * as fs from "node:fs"
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
 import * as path from "node:path"
 import Ajv2020 from "ajv/dist/2020.js"
 import addFormats from "ajv-formats"
 import { beforeAll, describe, expect, it } from "vitest"
-import { copyOfFixtures, newKey, repoRoot, runFixtures, tempDir } from "./wsdCommand.js"
+import { copyOfFixtures, FIXTURE_AS_OF, fixturesInbox, newKey, repoRoot, runFixtures, tempDir } from "./wsdCommand.js"
 
 const schemaDir = path.join(repoRoot, "..", "shared", "reference", "openlineage")
 
@@ -118,5 +121,88 @@ describe("OpenLineage events", () => {
     for (const event of events) expect(validate(event)).toEqual([])
     const error = (events[1]!["run"] as { facets: Record<string, { message: string }> }).facets["errorMessage"]!
     expect(error.message).toContain("required source gp_events missing")
+  })
+})
+
+/** Runs the CLI without blocking this process, so a server in it can answer. */
+const wsdAsync = (args: ReadonlyArray<string>) =>
+  new Promise<{ status: number | null; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, "bin", "wsd.js"), ...args])
+    let stderr = ""
+    child.stderr.on("data", (chunk) => (stderr += String(chunk)))
+    child.on("exit", (status) => resolve({ status, stderr }))
+  })
+
+/** A local OpenLineage endpoint answering every post with `status`. */
+const endpoint = async (status: number) => {
+  const received: Array<Record<string, unknown>> = []
+  const server = http.createServer((request, response) => {
+    let body = ""
+    request.on("data", (chunk) => (body += String(chunk)))
+    request.on("end", () => {
+      received.push(JSON.parse(body) as Record<string, unknown>)
+      response.writeHead(status).end()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const { port } = server.address() as AddressInfo
+  return { url: `http://127.0.0.1:${port}/api/v1/lineage`, received, close: () => server.close() }
+}
+
+describe("posting OpenLineage events to an HTTP endpoint", () => {
+  const runWith = async (url: string) => {
+    const dir = tempDir("openlineage-http")
+    const config = path.join(dir, "wsd.json")
+    fs.writeFileSync(config, JSON.stringify({ openLineageUrl: url }))
+    const result = await wsdAsync([
+      "run",
+      "--inbox",
+      fixturesInbox,
+      "--out",
+      path.join(dir, "out"),
+      "--key-file",
+      newKey(dir),
+      "--as-of",
+      FIXTURE_AS_OF,
+      "--config",
+      config
+    ])
+    const deliveries = fs
+      .readFileSync(path.join(dir, ".out.wsd", "lineage", "openlineage-delivery.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+    return { result, deliveries }
+  }
+
+  it("delivers the START and COMPLETE events of a run", async () => {
+    const server = await endpoint(200)
+    try {
+      const { deliveries, result } = await runWith(server.url)
+      expect(result.status, result.stderr).toBe(0)
+      expect(server.received.map((event) => event["eventType"])).toEqual(["START", "COMPLETE"])
+      expect(deliveries.map((d) => [d["eventType"], d["delivered"], d["attempts"]])).toEqual([
+        ["START", true, 1],
+        ["COMPLETE", true, 1]
+      ])
+    } finally {
+      server.close()
+    }
+  })
+
+  it("retries a failing endpoint, records the failure and still publishes", async () => {
+    const server = await endpoint(503)
+    try {
+      const { deliveries, result } = await runWith(server.url)
+      expect(result.status, result.stderr).toBe(0)
+      expect(server.received).toHaveLength(6)
+      expect(deliveries.map((d) => [d["eventType"], d["delivered"], d["attempts"], d["error"]])).toEqual([
+        ["START", false, 3, "HTTP 503"],
+        ["COMPLETE", false, 3, "HTTP 503"]
+      ])
+      expect(result.stderr).toContain("openlineage event not delivered")
+    } finally {
+      server.close()
+    }
   })
 })
