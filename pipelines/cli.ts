@@ -32,6 +32,12 @@ const quiet = Flag.Boolean("quiet").pipe(
   Flag.withDefault(false)
 )
 
+/** The `--as-of` date given, or today's from the clock. */
+const asOfOrToday = (asOf: Option.Option<string>) =>
+  Option.isSome(asOf)
+    ? Effect.succeed(asOf.value)
+    : Effect.map(Clock.currentTimeMillis, (now) => new Date(now).toISOString().slice(0, 10))
+
 /** Runs the batch with the production key and log services. */
 const runNightly = (options: Omit<RunOptions, "runId"> & { readonly keyFile: string; readonly quiet: boolean }) =>
   Effect.gen(function* () {
@@ -152,9 +158,7 @@ const synth = Command.make(
   },
   ({ asOf, out, residents, seed }) =>
     Effect.gen(function* () {
-      const night = Option.isSome(asOf)
-        ? asOf.value
-        : new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)
+      const night = yield* asOfOrToday(asOf)
       const { rows } = yield* synthesise({ residents, seed, out, asOf: night })
       const total = Object.values(rows).reduce((a, b) => a + b, 0)
       yield* Console.log(
@@ -176,9 +180,7 @@ const validate = Command.make(
   },
   ({ asOf, config, inbox }) =>
     Effect.gen(function* () {
-      const night = Option.isSome(asOf)
-        ? asOf.value
-        : new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)
+      const night = yield* asOfOrToday(asOf)
       const { inputs, verdict } = yield* validateInbox({
         inbox,
         asOf: night,

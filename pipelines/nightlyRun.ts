@@ -532,7 +532,7 @@ const writeRunTables = (db: WarehouseDb, context: BuildContext, lineageDir: stri
     yield* insertRows(
       db,
       "lineage_input",
-      progress.inputs.map((input) => ({
+      current.inputs.map((input) => ({
         run_id: runId,
         source: input.source,
         status: input.status,
@@ -542,7 +542,7 @@ const writeRunTables = (db: WarehouseDb, context: BuildContext, lineageDir: stri
         rows_read: input.rows_read,
         rows_accepted: input.rows_accepted,
         rows_quarantined: input.rows_quarantined,
-        invalid_nhs_numbers: progress.invalidNhsNumbers[input.source] ?? 0,
+        invalid_nhs_numbers: input.invalid_nhs_numbers ?? 0,
         unknown_columns: input.unknown_columns.length === 0 ? null : input.unknown_columns.join(",")
       }))
     )
