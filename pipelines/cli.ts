@@ -16,6 +16,7 @@ import { Argument, Command, Flag } from "effect/cli"
 import { type RunError, UsageError } from "./errors.js"
 import { exitCodeOf } from "./errors.js"
 import { formatRun, formatRunList, lineageEntries } from "./lineageReport.js"
+import { extractsOf, runsOf } from "./lineage.js"
 import { verifyPublication } from "./lineageVerify.js"
 import { makeRunId, nightlyRun, type RunOptions } from "./nightlyRun.js"
 import { projectFile, softwareVersion } from "./projectFiles.js"
@@ -219,14 +220,20 @@ const show = Command.make(
   },
   ({ out, run }) =>
     Effect.gen(function* () {
-      const entry = (yield* lineageEntries(out)).find((e) => e.run.run_id === run)
-      if (entry === undefined) {
+      const entries = yield* lineageEntries(out)
+      const found = runsOf(entries).find((r) => r.run_id === run)
+      if (found === undefined) {
         return yield* new UsageError({
           message: `no run ${run} in the lineage of ${out}`,
           nextAction: "see `wsd lineage list`"
         })
       }
-      yield* Console.log(formatRun(entry.run))
+      yield* Console.log(
+        formatRun(
+          found,
+          extractsOf(entries).filter((extract) => extract.run_id === run)
+        )
+      )
     })
 ).pipe(Command.withDescription("A run's record: inputs, quarantine reasons, linkage, opt-outs, outputs and recipients"))
 

@@ -2,9 +2,10 @@
  * The lineage record of a run, for information governance: what came in,
  * what was quarantined and why, how records linked, what was published.
  *
- * Every run, succeeded or failed, appends one entry to an append-only log in
- * which each entry carries the SHA-256 of the previous one, so an edit,
- * deletion or reordering breaks the chain. Counts only: no value from any
+ * Every run, succeeded or failed, and every extract taken from a publication
+ * appends one entry to an append-only log in which each entry carries the
+ * SHA-256 of the previous one, so an edit, deletion or reordering breaks the
+ * chain. Counts only: no value from any
  * resident's record is ever written here.
  */
 import { createHash } from "node:crypto"
@@ -51,6 +52,16 @@ export interface OutputLineage {
   readonly recipient: string
 }
 
+/**
+ * Opt-outs applied. How many residents were excluded is disclosure-controlled
+ * (`[suppressed]` for 1–7, else rounded to 5): lineage travels further than
+ * the secure area. Records excluded per source stay exact in `linkage`
+ * (`opted_out`), since row accounting needs them and they count records, not people.
+ */
+export interface OptOutLineage {
+  readonly residents_excluded: string
+}
+
 export interface RunLineage {
   readonly run_id: string
   readonly status: "succeeded" | "failed"
@@ -72,6 +83,7 @@ export interface RunLineage {
   readonly inputs: ReadonlyArray<InputLineage>
   readonly stages: ReadonlyArray<StageLineage>
   readonly spine: Readonly<Record<string, number | string>>
+  readonly opt_outs: OptOutLineage
   /** Records per source by `status` or `status:method` (`linked:nhs_number`, `linked:exact`, `ambiguous:…`, `opted_out`). */
   readonly linkage: Readonly<Record<string, Readonly<Record<string, number>>>>
   /** Demographic linkage rate by deprivation and by ethnic category (see transforms/linkageEquity.ts). */
@@ -81,19 +93,61 @@ export interface RunLineage {
   readonly outputs: ReadonlyArray<OutputLineage>
 }
 
-export interface ChainEntry {
+/**
+ * A file that left the pipeline after a run published: a workstream extract
+ * or a re-identified list for direct care. Who took it, when, from which run,
+ * for what purpose, with which fields, and the file's SHA-256.
+ */
+export interface ExtractLineage {
+  readonly kind: "workstream_extract" | "reidentification"
+  readonly at: string
+  readonly operator: string
+  readonly host: string
+  /** The run whose publication it was taken from. */
+  readonly run_id: string
+  readonly workstream: string | null
+  readonly practice: string | null
+  readonly purpose: string
+  readonly recipient: string
+  /** The extract profiles (or re-identification) version the fields come from. */
+  readonly profile_version: string
+  readonly fields: ReadonlyArray<string>
+  readonly rows: number
+  readonly path: string
+  readonly sha256: string
+}
+
+/** One entry of the log: a run, or an extract taken from a run's publication. */
+export type ChainRecord = { readonly run: RunLineage } | { readonly extract: ExtractLineage }
+
+export type ChainEntry = ChainRecord & {
   readonly previous_sha256: string
   readonly sha256: string
-  readonly run: RunLineage
 }
 
 /** What the first entry of a chain follows. */
 export const GENESIS = "0".repeat(64)
 
-export const entryHash = (previous: string, run: RunLineage): string =>
+const payloadOf = (record: ChainRecord): RunLineage | ExtractLineage => ("run" in record ? record.run : record.extract)
+
+export const entryHash = (previous: string, record: ChainRecord): string =>
   createHash("sha256")
-    .update(`${previous}\n${JSON.stringify(run)}`)
+    .update(`${previous}\n${JSON.stringify(payloadOf(record))}`)
     .digest("hex")
+
+/** The runs of a chain, in order. */
+export const runsOf = (entries: ReadonlyArray<ChainEntry>): Array<RunLineage> =>
+  entries.flatMap((entry) => ("run" in entry ? [entry.run] : []))
+
+/** The extracts of a chain, in order. */
+export const extractsOf = (entries: ReadonlyArray<ChainEntry>): Array<ExtractLineage> =>
+  entries.flatMap((entry) => ("extract" in entry ? [entry.extract] : []))
+
+/** How an entry names itself in a message: `run X` or `extract taken at T`. */
+export const describeEntry = (entry: Partial<ChainEntry>): string =>
+  entry !== null && typeof entry === "object" && "extract" in entry && entry.extract
+    ? `${entry.extract.kind} taken at ${entry.extract.at}`
+    : `run ${(entry as { run?: RunLineage }).run?.run_id}`
 
 export const chainFile = (lineageDir: string): string => path.join(lineageDir, "chain.jsonl")
 
@@ -107,13 +161,13 @@ export const readChain = (lineageDir: string): Array<ChainEntry> => {
     .map((line) => JSON.parse(line) as ChainEntry)
 }
 
-/** Appends a run to the chain (durably: the log is the evidence) and returns the entry. */
-export const appendToChain = (lineageDir: string, run: RunLineage) =>
+/** Appends a run or an extract to the chain (durably: the log is the evidence) and returns the entry. */
+export const appendToChain = (lineageDir: string, record: ChainRecord) =>
   Effect.try({
     try: () => {
       const chain = readChain(lineageDir)
       const previous = chain.at(-1)?.sha256 ?? GENESIS
-      const entry: ChainEntry = { previous_sha256: previous, sha256: entryHash(previous, run), run }
+      const entry = { previous_sha256: previous, sha256: entryHash(previous, record), ...record } as ChainEntry
       const fd = fs.openSync(chainFile(lineageDir), "a", 0o640)
       try {
         fs.writeSync(fd, `${JSON.stringify(entry)}\n`)

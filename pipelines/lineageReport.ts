@@ -1,14 +1,14 @@
 /**
  * `wsd lineage list` and `wsd lineage show RUN`: the lineage log as text an
  * information governance reviewer reads without tools: what came in, what was
- * quarantined and why, how records linked, what was published and to whom.
+ * quarantined and why, how records linked, what was published and to whom,
+ * and every extract taken from it since.
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
-import { formatControlledCount } from "../transforms/disclosureControl.js"
 import { UsageError } from "./errors.js"
-import { type ChainEntry, readChain, type RunLineage } from "./lineage.js"
+import { type ChainEntry, type ExtractLineage, extractsOf, readChain, type RunLineage, runsOf } from "./lineage.js"
 import { publicationArea } from "./publication.js"
 
 /** Every run's entry: the state area's log (failed runs included), else the published copy. */
@@ -26,25 +26,35 @@ export const lineageEntries = (out: string) =>
 
 const sum = (values: ReadonlyArray<number>) => values.reduce((a, b) => a + b, 0)
 
-export const formatRunList = (entries: ReadonlyArray<ChainEntry>): string =>
-  [
+export const formatRunList = (entries: ReadonlyArray<ChainEntry>): string => {
+  const runs = runsOf(entries).map((run) =>
+    [
+      run.run_id.padEnd(26),
+      run.status.padEnd(9),
+      run.as_of.padEnd(10),
+      String(run.spine["residents"] ?? "-").padStart(9),
+      String(sum(run.inputs.map((i) => i.rows_read))).padStart(10),
+      String(sum(run.inputs.map((i) => i.rows_quarantined))).padStart(11),
+      String(run.outputs.length)
+    ].join(" ")
+  )
+  const extracts = extractsOf(entries)
+  return [
     `${"run".padEnd(26)} ${"status".padEnd(9)} ${"as of".padEnd(10)} ${"residents".padStart(9)} ${"rows read".padStart(10)} ${"quarantined".padStart(11)} outputs`,
-    ...entries.map(({ run }) =>
-      [
-        run.run_id.padEnd(26),
-        run.status.padEnd(9),
-        run.as_of.padEnd(10),
-        String(run.spine["residents"] ?? "-").padStart(9),
-        String(sum(run.inputs.map((i) => i.rows_read))).padStart(10),
-        String(sum(run.inputs.map((i) => i.rows_quarantined))).padStart(11),
-        String(run.outputs.length)
-      ].join(" ")
-    )
+    ...runs,
+    ...(extracts.length === 0 ? [] : ["", "Extracts taken from publications", ...extracts.map(formatExtract)])
   ].join("\n")
+}
+
+/** One line per extract: when, what, from which run, for whom and why, and its hash. */
+const formatExtract = (extract: ExtractLineage): string =>
+  `${extract.at} ${extract.kind === "reidentification" ? `re-identified list of practice ${extract.practice}` : `${extract.workstream} extract`}` +
+  ` from run ${extract.run_id} by ${extract.operator} on ${extract.host} for ${extract.recipient}, purpose "${extract.purpose}":` +
+  ` ${extract.rows} rows, fields ${extract.fields.join(", ")}; ${extract.path}, SHA-256 ${extract.sha256}`
 
 const section = (title: string, lines: ReadonlyArray<string>) => [``, title, ...lines.map((line) => `  ${line}`)]
 
-export const formatRun = (run: RunLineage): string => {
+export const formatRun = (run: RunLineage, extracts: ReadonlyArray<ExtractLineage>): string => {
   const lines = [
     `Run ${run.run_id}: ${run.status}${run.failure_reason ? ` (${run.failure_reason})` : ""}`,
     `  as of ${run.as_of}; started ${run.started_at}, finished ${run.finished_at}`,
@@ -63,19 +73,22 @@ export const formatRun = (run: RunLineage): string => {
     ),
     ...section("The spine", [
       Object.entries(run.spine)
-        .filter(([name]) => name !== "opted_out_residents")
         .map(([name, value]) => `${name} ${value}`)
         .join(", ")
     ]),
-    ...section("Opt-outs applied", [
-      `residents excluded for an opt-out: ${formatControlledCount(Number(run.spine["opted_out_residents"] ?? 0))} (disclosure-controlled)`
+    ...section("Opt-outs applied (before linkage)", [
+      `residents excluded: ${run.opt_outs.residents_excluded} (disclosure-controlled)`,
+      ...Object.entries(run.linkage).flatMap(([source, counts]) =>
+        counts["opted_out"] === undefined ? [] : [`${source}: ${counts["opted_out"]} records excluded`]
+      )
     ]),
     ...section(
       "How records linked",
       Object.entries(run.linkage).map(
         ([source, counts]) =>
           `${source}: ${Object.entries(counts)
-            .map(([outcome, n]) => `${outcome} ${outcome === "opted_out" ? formatControlledCount(n) : n}`)
+            .filter(([outcome]) => outcome !== "opted_out")
+            .map(([outcome, n]) => `${outcome} ${n}`)
             .join(", ")}`
       )
     ),
@@ -88,7 +101,7 @@ export const formatRun = (run: RunLineage): string => {
               `${output.path}${output.rows === null ? "" : ` (${output.rows} rows)`} for ${output.recipient}; SHA-256 ${output.sha256}`
           )
     ),
-    ...section("Extracts pulled", ["none recorded"])
+    ...section("Extracts pulled from this publication", extracts.length === 0 ? ["none"] : extracts.map(formatExtract))
   ]
   return lines.join("\n")
 }

@@ -15,6 +15,7 @@ import { optOuts } from "../schemas/sources/optOuts.js"
 import { postcodeLsoa } from "../schemas/sources/postcodeLsoa.js"
 import { practices, type Practice } from "../schemas/sources/practices.js"
 import type { RecordTables, WarehouseSchema } from "../schemas/warehouse.js"
+import { formatControlledCount } from "../transforms/disclosureControl.js"
 import { parseExtractDate } from "../transforms/extractDate.js"
 import { demographicsOf, indexSpine } from "../transforms/demographicMatch.js"
 import { type EquityContext, LinkageEquity, observeLinkage } from "../transforms/linkageEquity.js"
@@ -26,9 +27,11 @@ import { UsageError } from "./errors.js"
 import {
   appendToChain,
   type InputLineage,
+  type OptOutLineage,
   type OutputLineage,
   readChain,
   type RunLineage,
+  runsOf,
   sha256OfFile,
   type StageLineage
 } from "./lineage.js"
@@ -86,6 +89,7 @@ class RunProgress {
   readonly stages: Array<StageLineage> = []
   readonly linkage: Record<string, Record<string, number>> = {}
   spine: Record<string, number | string> = {}
+  optOuts: OptOutLineage = { residents_excluded: "0" }
   outputs: Array<OutputLineage> = []
   keyFingerprint: string | null = null
   keyRotated = false
@@ -168,6 +172,7 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
     })),
     stages: progress.stages,
     spine: progress.spine,
+    opt_outs: progress.optOuts,
     linkage: progress.linkage,
     linkage_equity: progress.equity.rows(),
     segments: progress.segments,
@@ -212,7 +217,7 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
           : Effect.gen(function* () {
               const reason = Exit.isFailure(exit) ? failureReasonOf(exit.cause) : "interrupted"
               const failed = lineageOf("failed", reason, yield* isoNow)
-              yield* appendToChain(area.lineageDir, failed).pipe(Effect.ignore)
+              yield* appendToChain(area.lineageDir, { run: failed }).pipe(Effect.ignore)
               const fail = endEvent(failed, undefined)
               yield* Effect.sync(() => appendEvents(openLineageLog, [fail])).pipe(Effect.ignore)
               yield* deliver(fail)
@@ -296,9 +301,9 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
     people: Object.values(spine.peopleByStatus).reduce((a, b) => a + b, 0),
     ...Object.fromEntries(Object.entries(spine.peopleByStatus).map(([status, n]) => [`people_${status}`, n])),
     residents: spine.residents.length,
-    conflicting_date_of_birth: spine.conflictingDateOfBirth,
-    opted_out_residents: spine.optedOutResidents.length
+    conflicting_date_of_birth: spine.conflictingDateOfBirth
   }
+  progress.optOuts = { residents_excluded: formatControlledCount(spine.optedOutResidents.length) }
 
   const index = linkageIndex(spine, personIdOf, spineStage.optedOut)
   const ethnicCategories = new Map(
@@ -378,7 +383,7 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
     ...published
   ]
   const lineage = context.lineageOf("succeeded", null, yield* isoNow)
-  const entry = yield* appendToChain(area.lineageDir, lineage)
+  const entry = yield* appendToChain(area.lineageDir, { run: lineage })
   const lineageOut = path.join(staged, "lineage")
   fs.mkdirSync(path.join(lineageOut, "runs"), { recursive: true, mode: 0o750 })
   fs.writeFileSync(path.join(lineageOut, "runs", `${options.runId}.json`), `${JSON.stringify(entry, null, 2)}\n`, {
@@ -404,8 +409,7 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
  */
 const checkKeyContinuity = (fingerprint: string, lineageDir: string, rotationDeclared: boolean) =>
   Effect.gen(function* () {
-    const last = readChain(lineageDir)
-      .map((entry) => entry.run)
+    const last = runsOf(readChain(lineageDir))
       .filter((run) => run.status === "succeeded")
       .at(-1)
     if (last?.key_fingerprint == null || last.key_fingerprint === fingerprint) return false
@@ -510,9 +514,7 @@ const writeRunTables = (db: WarehouseDb, context: BuildContext, lineageDir: stri
     const { options, progress } = context
     const runId = options.runId
     const current = context.lineageOf("succeeded", null, yield* isoNow)
-    const earlier = readChain(lineageDir)
-      .map((entry) => entry.run)
-      .filter((run) => run.run_id !== runId)
+    const earlier = runsOf(readChain(lineageDir)).filter((run) => run.run_id !== runId)
     yield* insertRows(
       db,
       "run",

@@ -40,7 +40,7 @@ export interface Spine {
   /** Residents in `person_id` order, so the warehouse is written deterministically. */
   readonly residents: ReadonlyArray<SpineResident>
   readonly residentByNhsNumber: ReadonlyMap<string, SpineResident>
-  /** People on the spine by residency status (before opt-outs). */
+  /** People on the spine by residency status; residents who opted out are not counted anywhere. */
   readonly peopleByStatus: Readonly<Record<ResidencyStatus, number>>
   readonly conflictingDateOfBirth: number
   /**
@@ -92,14 +92,16 @@ export const buildSpine = (inputs: SpineInputs): Spine => {
   const residents: Array<SpineResident> = []
   for (const [nhsNumber, rows] of inputs.registrations) {
     const decision = decideResidency(rows.map(registrationFacts), inputs.asOf, inputs.coveredPractices)
-    peopleByStatus[decision.status]++
-    if (decision.conflictingDateOfBirth) conflictingDateOfBirth++
-    if (decision.status !== "resident") continue
     const registration = decision.registration.row
-    if (inputs.optedOut.has(nhsNumber)) {
+    // Opted-out residents stay out of the spine's figures too: the difference
+    // between two counts would otherwise publish exactly how many opted out.
+    if (decision.status === "resident" && inputs.optedOut.has(nhsNumber)) {
       optedOutResidents.push({ nhsNumber, registration })
       continue
     }
+    peopleByStatus[decision.status]++
+    if (decision.conflictingDateOfBirth) conflictingDateOfBirth++
+    if (decision.status !== "resident") continue
     residents.push({ nhsNumber, registration, person: toPerson(registration, inputs) })
   }
   residents.sort((a, b) => (a.person.person_id < b.person.person_id ? -1 : 1))

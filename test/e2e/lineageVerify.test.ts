@@ -43,12 +43,12 @@ describe("wsd lineage verify", () => {
       "Opt-outs applied",
       "How records linked",
       "What was published, and for whom",
-      "Extracts pulled"
+      "Extracts pulled from this publication"
     ]) {
       expect(show.stdout).toContain(heading)
     }
     expect(show.stdout).toContain("quarantined 1 for nhs_number/nhs_number_check_digit")
-    expect(show.stdout).toContain("residents excluded for an opt-out: [suppressed] (disclosure-controlled)")
+    expect(show.stdout).toContain("residents excluded: [suppressed] (disclosure-controlled)")
     expect(show.stdout).toMatch(
       /complex-cohort\/all\.csv \(4 rows\) for Promoting Independence workstream lead; SHA-256 [0-9a-f]{64}/
     )

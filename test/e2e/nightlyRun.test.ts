@@ -296,13 +296,16 @@ describe("wsd run on the bundled fixtures", () => {
       rules_version: string
       codelists: Array<{ sha256: string }>
       segments: Record<string, number>
+      opt_outs: Record<string, string>
     }
     expect(lineage.spine.conflicting_date_of_birth).toBe(1)
     expect(lineage.rules_version).toBe("segmentation-v1")
     expect(lineage.codelists).toHaveLength(24)
     for (const codelist of lineage.codelists) expect(codelist.sha256).toMatch(/^[0-9a-f]{64}$/)
     expect(lineage.segments).toEqual({ BWGW: 7, LW: 17, PI: 4 })
-    expect(lineage.spine.opted_out_residents).toBe(1)
+    // One resident opted out: the count is suppressed, and no spine figure gives it away.
+    expect(lineage.opt_outs).toEqual({ residents_excluded: "[suppressed]" })
+    expect(lineage.spine.people_resident).toBe(lineage.spine.residents)
     db.close()
     const chain = fs
       .readFileSync(path.join(out, "lineage", "chain.jsonl"), "utf8")

@@ -70,5 +70,8 @@ describe("the spine", () => {
     expect(spine.residents).toHaveLength(1)
     expect(spine.optedOutResidents.map((r) => r.registration.given_name)).toEqual(["Sara"])
     expect(spine.residentByNhsNumber.has("4010232137")).toBe(false)
+    // Counted nowhere, so no two published figures differ by the number who opted out.
+    expect(spine.peopleByStatus.resident).toBe(1)
+    expect(Object.values(spine.peopleByStatus).reduce((a, b) => a + b, 0)).toBe(1)
   })
 })
