@@ -16,16 +16,20 @@ import { Argument, Command, Flag } from "effect/cli"
 import { type RunError, UsageError } from "./errors.js"
 import { exitCodeOf } from "./errors.js"
 import { formatRun, formatRunList, lineageEntries } from "./lineageReport.js"
-import { extractsOf, runsOf } from "./lineage.js"
+import { type ExtractLineage, extractsOf, runsOf } from "./lineage.js"
 import { verifyPublication } from "./lineageVerify.js"
 import { makeRunId, nightlyRun, type RunOptions } from "./nightlyRun.js"
 import { projectFile, softwareVersion } from "./projectFiles.js"
-import { publicationArea } from "./publication.js"
+import { publicationArea, writeNewFile } from "./publication.js"
 import { generateKeyFile, PseudonymKey } from "./pseudonymKey.js"
+import { formatQuarantineHistory, quarantineCsv, quarantineHistory } from "./quarantineHistory.js"
+import { DIRECT_CARE, reidentify } from "./reidentification.js"
 import { RunLog } from "./runLog.js"
+import { workstreamExtract } from "./workstreamExtract.js"
 import { loadRules } from "./segmentationRules.js"
 import { synthesise } from "./synthesise.js"
 import { formatValidation, validateInbox } from "./validateInbox.js"
+import { type Workstream, WORKSTREAMS } from "../schemas/extractProfiles.js"
 import { formatRulesTable, rulesTable } from "../transforms/rulesTable.js"
 
 const quiet = Flag.Boolean("quiet").pipe(
@@ -78,6 +82,12 @@ const run = Command.make(
       Flag.withDescription("Accept a key that differs from the last run's (every pseudonym changes)"),
       Flag.withDefault(false)
     ),
+    reidKeyFile: Flag.String("reid-key-file").pipe(
+      Flag.withDescription(
+        "A separate key (hex, mode 0600) to seal the re-identification store for direct care with; none is written without it"
+      ),
+      Flag.optional
+    ),
     quiet
   },
   (flags) =>
@@ -88,6 +98,7 @@ const run = Command.make(
       asOf: Option.getOrUndefined(flags.asOf),
       configFile: Option.getOrUndefined(flags.config),
       rotateKey: flags.rotateKey,
+      reidentificationKeyFile: Option.getOrUndefined(flags.reidKeyFile),
       quiet: flags.quiet
     })
 ).pipe(Command.withDescription("Run the nightly batch: validate, pseudonymise, link, load and publish"))
@@ -116,12 +127,14 @@ const demo = Command.make(
   ({ dir, quiet }) =>
     Effect.gen(function* () {
       const keyFile = path.join(dir, "key")
+      const reidentificationKeyFile = path.join(dir, "reid-key")
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
-      if (!fs.existsSync(keyFile)) yield* generateKeyFile(keyFile)
+      for (const file of [keyFile, reidentificationKeyFile]) if (!fs.existsSync(file)) yield* generateKeyFile(file)
       yield* runNightly({
         inbox: projectFile("fixtures", "inbox"),
         out: path.join(dir, "out"),
         keyFile,
+        reidentificationKeyFile,
         asOf: FIXTURE_AS_OF,
         quiet
       })
@@ -242,9 +255,132 @@ const lineage = Command.make("lineage").pipe(
   Command.withSubcommands([list, show, verify])
 )
 
+/** Provides what a command that takes a file from a publication needs: its log, and the key when given. */
+const withExtractLog = <A, E extends { readonly message: string }, R>(
+  command: string,
+  from: string,
+  work: Effect.Effect<A, E, R>
+) =>
+  Effect.gen(function* () {
+    const log = yield* RunLog
+    // Refusals are kept too: IG reviews attempts, not only what left.
+    return yield* work.pipe(Effect.tapError((error) => log.warn("refused", { command, reason: error.message })))
+  }).pipe(
+    Effect.provide(
+      Layer.unwrap(
+        Effect.map(makeRunId, (id) =>
+          RunLog.toFile(path.join(publicationArea(from).logsDir, `${command}-${id}.jsonl`), { quiet: true })
+        )
+      )
+    )
+  )
+
+const fromFlag = Flag.String("from").pipe(Flag.withDescription("The publication to take it from (a run's --out)"))
+
+const extract = Command.make(
+  "extract",
+  {
+    from: fromFlag,
+    workstream: Flag.Literals("workstream", Object.keys(WORKSTREAMS) as ReadonlyArray<Workstream>).pipe(
+      Flag.withDescription("The workstream whose members are extracted")
+    ),
+    recipient: Flag.String("recipient").pipe(
+      Flag.withDescription("The recipient, when the workstream has profiles for several"),
+      Flag.optional
+    ),
+    purpose: Flag.String("purpose").pipe(Flag.withDescription("What the extract is for (recorded in lineage)")),
+    out: Flag.String("out").pipe(Flag.withDescription("The extract file to create (never overwritten)")),
+    keyFile: Flag.String("key-file").pipe(Flag.withDescription("The pseudonymisation key the nightly run uses")),
+    profiles: Flag.String("profiles").pipe(
+      Flag.withDescription("Extract profiles (default: rules/extract-profiles-v1.json)"),
+      Flag.optional
+    )
+  },
+  (flags) =>
+    withExtractLog(
+      "extract",
+      flags.from,
+      workstreamExtract({
+        from: flags.from,
+        workstream: flags.workstream,
+        recipient: Option.getOrUndefined(flags.recipient),
+        purpose: flags.purpose,
+        out: flags.out,
+        profilesFile: Option.getOrUndefined(flags.profiles)
+      }).pipe(Effect.provide(PseudonymKey.fromFile(flags.keyFile)))
+    ).pipe(Effect.flatMap((taken) => Console.log(describeExtract(taken))))
+).pipe(
+  Command.withDescription(
+    "A workstream's members with only the fields its profile allows, under the recipient's own pseudonym; recorded in lineage"
+  )
+)
+
+const reidentifyCommand = Command.make(
+  "reidentify",
+  {
+    from: fromFlag,
+    practice: Flag.String("practice").pipe(Flag.withDescription("The practice code whose list is re-identified")),
+    purpose: Flag.String("purpose").pipe(Flag.withDescription(`Must be ${DIRECT_CARE}: any other purpose is refused`)),
+    out: Flag.String("out").pipe(Flag.withDescription("The list to create, readable by its owner only")),
+    reidKeyFile: Flag.String("reid-key-file").pipe(
+      Flag.withDescription("The re-identification key the nightly run was given")
+    )
+  },
+  (flags) =>
+    withExtractLog(
+      "reidentify",
+      flags.from,
+      reidentify({
+        from: flags.from,
+        practice: flags.practice,
+        purpose: flags.purpose,
+        keyFile: flags.reidKeyFile,
+        out: flags.out
+      })
+    ).pipe(Effect.flatMap((taken) => Console.log(describeExtract(taken))))
+).pipe(
+  Command.withDescription(
+    "For direct care only: one practice's complex-cohort list with NHS numbers, from the sealed store; recorded in lineage"
+  )
+)
+
+const describeExtract = (taken: ExtractLineage) =>
+  `wrote ${taken.path}: ${taken.rows} ${taken.rows === 1 ? "row" : "rows"} for ${taken.recipient} (from run ${taken.run_id}; SHA-256 ${taken.sha256}); recorded in lineage`
+
+const quarantineList = Command.make(
+  "list",
+  {
+    out: Flag.String("out").pipe(Flag.withDescription("The publication (a run's --out)")),
+    source: Flag.String("source").pipe(Flag.withDescription("The source, e.g. gp_events")),
+    run: Flag.String("run").pipe(Flag.withDescription("Only this run (default: every run kept)"), Flag.optional),
+    csv: Flag.String("csv").pipe(
+      Flag.withDescription("Also write the listing as CSV to this new file, for the partner"),
+      Flag.optional
+    )
+  },
+  ({ csv, out, run, source }) =>
+    Effect.gen(function* () {
+      const entries = yield* quarantineHistory(out, source, Option.getOrUndefined(run))
+      yield* Console.log(formatQuarantineHistory(source, entries))
+      if (Option.isSome(csv)) {
+        yield* writeNewFile(csv.value, quarantineCsv(entries), 0o640)
+        yield* Console.log(`wrote ${csv.value}`)
+      }
+    })
+).pipe(
+  Command.withDescription(
+    "A source's quarantined rows across runs (run, row number, field, reason; never a value), for the partner who must fix them"
+  )
+)
+
+const quarantine = Command.make("quarantine").pipe(
+  Command.withDescription("The quarantine history kept in the secure area"),
+  Command.withSubcommands([quarantineList])
+)
+
 const wsd = Command.make("wsd").pipe(
   Command.withDescription("Whole-systems dataset: link a borough's health and council extracts, safely"),
-  Command.withSubcommands([run, validate, keygen, rules, synth, lineage, demo])
+  Command.withSubcommands([run, validate, keygen, rules, synth, lineage, extract, reidentifyCommand, quarantine, demo])
 )
 
 const platform = Layer.mergeAll(

@@ -10,8 +10,9 @@
  */
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
+import * as os from "node:os"
 import * as path from "node:path"
-import { Effect } from "effect"
+import { Clock, Effect } from "effect"
 import type { EquityRow } from "../transforms/linkageEquity.js"
 import { PublicationError } from "./errors.js"
 import type { CodelistFingerprint } from "./segmentationRules.js"
@@ -84,6 +85,8 @@ export interface RunLineage {
   readonly stages: ReadonlyArray<StageLineage>
   readonly spine: Readonly<Record<string, number | string>>
   readonly opt_outs: OptOutLineage
+  /** The sealed re-identification store written for this run, if it was given a key. */
+  readonly reidentification_store: { readonly key_fingerprint: string; readonly people: number } | null
   /** Records per source by `status` or `status:method` (`linked:nhs_number`, `linked:exact`, `ambiguous:…`, `opted_out`). */
   readonly linkage: Readonly<Record<string, Readonly<Record<string, number>>>>
   /** Demographic linkage rate by deprivation and by ethnic category (see transforms/linkageEquity.ts). */
@@ -148,6 +151,12 @@ export const describeEntry = (entry: Partial<ChainEntry>): string =>
   entry !== null && typeof entry === "object" && "extract" in entry && entry.extract
     ? `${entry.extract.kind} taken at ${entry.extract.at}`
     : `run ${(entry as { run?: RunLineage }).run?.run_id}`
+
+/** When a lineage event happens, from the clock service (replaceable in tests). */
+export const isoNow = Effect.map(Clock.currentTimeMillis, (now) => new Date(now).toISOString())
+
+/** Who did it, and on which machine. */
+export const operatorAndHost = () => ({ operator: os.userInfo().username, host: os.hostname() })
 
 export const chainFile = (lineageDir: string): string => path.join(lineageDir, "chain.jsonl")
 

@@ -82,6 +82,11 @@ export const formatRun = (run: RunLineage, extracts: ReadonlyArray<ExtractLineag
         counts["opted_out"] === undefined ? [] : [`${source}: ${counts["opted_out"]} records excluded`]
       )
     ]),
+    ...section("Re-identification store (direct care only)", [
+      run.reidentification_store === null
+        ? "none written"
+        : `sealed for ${run.reidentification_store.people} complex-cohort members with key fingerprint ${run.reidentification_store.key_fingerprint}`
+    ]),
     ...section(
       "How records linked",
       Object.entries(run.linkage).map(

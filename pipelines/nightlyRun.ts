@@ -7,7 +7,6 @@
  * previous publication as it was; either way its lineage entry is appended.
  */
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { Clock, Effect, Exit, Random, Redacted } from "effect"
 import { gpRegistrations, type GpRegistration } from "../schemas/sources/gpRegistrations.js"
@@ -26,7 +25,10 @@ import { type AreaOfPostcode, buildSpine, type Spine } from "../transforms/spine
 import { UsageError } from "./errors.js"
 import {
   appendToChain,
+  extractsOf,
   type InputLineage,
+  isoNow,
+  operatorAndHost,
   type OptOutLineage,
   type OutputLineage,
   readChain,
@@ -46,7 +48,8 @@ import {
   publishRelease,
   stagingRelease
 } from "./publication.js"
-import { PseudonymKey } from "./pseudonymKey.js"
+import { loadKeyFile, PseudonymKey, type PseudonymKeyMaterial } from "./pseudonymKey.js"
+import { pruneStores, writeStore } from "./reidentification.js"
 import type { NumberedRow } from "./readExtract.js"
 import { RECORD_SOURCES, type RecordSource } from "./recordSources.js"
 import { configVersion, loadRunConfig, type RunConfig } from "./runConfig.js"
@@ -54,7 +57,14 @@ import { RunLog } from "./runLog.js"
 import { buildFeatures, segmentResidents } from "./segmentation.js"
 import { type LoadedRules, loadRules } from "./segmentationRules.js"
 import { requireInbox, type SourceReader, sourceReader } from "./sourceReader.js"
-import { inTransaction, insertRows, openWarehouse, runModel, type WarehouseDb } from "./warehouse.js"
+import {
+  complexCohortMembers,
+  inTransaction,
+  insertRows,
+  openWarehouse,
+  runModel,
+  type WarehouseDb
+} from "./warehouse.js"
 
 export interface RunOptions {
   readonly runId: string
@@ -65,6 +75,8 @@ export interface RunOptions {
   readonly configFile?: string | undefined
   /** The key is meant to differ from the last published run's (a planned rotation). */
   readonly rotateKey?: boolean | undefined
+  /** A key to seal the re-identification store with; no store is written without one. */
+  readonly reidentificationKeyFile?: string | undefined
 }
 
 export interface RunResult {
@@ -81,8 +93,6 @@ export const makeRunId = Effect.gen(function* () {
   return `${stamp}-${suffix.toString(16).padStart(4, "0")}`
 })
 
-const isoNow = Effect.map(Clock.currentTimeMillis, (now) => new Date(now).toISOString())
-
 /** What the run has learnt so far, turned into its lineage entry at the end. */
 class RunProgress {
   readonly inputs: Array<InputLineage> = []
@@ -90,6 +100,7 @@ class RunProgress {
   readonly linkage: Record<string, Record<string, number>> = {}
   spine: Record<string, number | string> = {}
   optOuts: OptOutLineage = { residents_excluded: "0" }
+  reidentificationStore: RunLineage["reidentification_store"] = null
   outputs: Array<OutputLineage> = []
   keyFingerprint: string | null = null
   keyRotated = false
@@ -145,6 +156,10 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
   }
   yield* requireInbox(options.inbox)
   const rules = yield* loadRules(config.rulesFile)
+  const reidentificationKey =
+    options.reidentificationKeyFile === undefined
+      ? undefined
+      : yield* loadKeyFile(options.reidentificationKeyFile, "re-identification key")
   const area = publicationArea(options.out)
   yield* prepareArea(area)
   const startedAt = yield* isoNow
@@ -157,8 +172,7 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
     started_at: startedAt,
     finished_at: finishedAt,
     as_of: asOf,
-    operator: os.userInfo().username,
-    host: os.hostname(),
+    ...operatorAndHost(),
     software_version: softwareVersion,
     config_version: configVersion(config),
     config,
@@ -173,6 +187,7 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
     stages: progress.stages,
     spine: progress.spine,
     opt_outs: progress.optOuts,
+    reidentification_store: progress.reidentificationStore,
     linkage: progress.linkage,
     linkage_equity: progress.equity.rows(),
     segments: progress.segments,
@@ -205,8 +220,19 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
     Effect.gen(function* () {
       yield* holdLock(area, options.runId)
       const staged = yield* stagingRelease(area, options.runId)
-      const built = yield* buildRelease({ options, config, rules, asOf, area, staged, progress, lineageOf })
+      const built = yield* buildRelease({
+        options,
+        config,
+        rules,
+        asOf,
+        area,
+        staged,
+        progress,
+        lineageOf,
+        reidentificationKey
+      })
       const release = yield* publishRelease(area, staged, options.runId, config.keepReleases)
+      yield* pruneStores(area)
       yield* log.info("published", { run_id: options.runId })
       yield* deliver(endEvent(built, release))
       return { runId: options.runId, release, lineage: built } satisfies RunResult
@@ -241,6 +267,7 @@ interface BuildContext {
   readonly staged: string
   readonly progress: RunProgress
   readonly lineageOf: (status: RunLineage["status"], failureReason: string | null, finishedAt: string) => RunLineage
+  readonly reidentificationKey: PseudonymKeyMaterial | undefined
 }
 
 /** Everything up to (not including) the atomic swap: the release is complete when this returns. */
@@ -249,6 +276,12 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
   const { fingerprint, key } = yield* PseudonymKey
   progress.keyFingerprint = fingerprint
   progress.keyRotated = yield* checkKeyContinuity(fingerprint, area.lineageDir, options.rotateKey === true)
+  if (context.reidentificationKey?.fingerprint === fingerprint) {
+    return yield* new UsageError({
+      message: "the re-identification key is the pseudonymisation key",
+      nextAction: "generate a separate key for re-identification with `wsd keygen --out FILE`"
+    })
+  }
   const keyBytes = Redacted.value(key)
 
   const quarantineDir = path.join(area.quarantineDir, options.runId)
@@ -363,6 +396,19 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
       yield* reader.failIfRequiredFailed()
       yield* reader.failIfStale()
       yield* reader.failIfAboveThreshold()
+      if (context.reidentificationKey !== undefined) {
+        const members = yield* complexCohortMembers(db)
+        const nhsNumberOf = new Map(
+          spine.residents
+            .filter((resident) => members.has(resident.person.person_id))
+            .map((resident) => [resident.person.person_id, resident.nhsNumber])
+        )
+        yield* writeStore(area, options.runId, context.reidentificationKey, nhsNumberOf)
+        progress.reidentificationStore = {
+          key_fingerprint: context.reidentificationKey.fingerprint,
+          people: nhsNumberOf.size
+        }
+      }
       yield* writeRunTables(db, context, area.lineageDir)
       return yield* stage(progress, "outputs", writeOutputs(db, staged, currentRelease(area)), (written) => ({
         rowsIn: spine.residents.length,
@@ -514,7 +560,8 @@ const writeRunTables = (db: WarehouseDb, context: BuildContext, lineageDir: stri
     const { options, progress } = context
     const runId = options.runId
     const current = context.lineageOf("succeeded", null, yield* isoNow)
-    const earlier = runsOf(readChain(lineageDir)).filter((run) => run.run_id !== runId)
+    const chain = readChain(lineageDir)
+    const earlier = runsOf(chain).filter((run) => run.run_id !== runId)
     yield* insertRows(
       db,
       "run",
@@ -572,6 +619,11 @@ const writeRunTables = (db: WarehouseDb, context: BuildContext, lineageDir: stri
       db,
       "lineage_stage",
       progress.stages.map((s) => ({ run_id: runId, ...s }))
+    )
+    yield* insertRows(
+      db,
+      "lineage_extract",
+      extractsOf(chain).map((extract) => ({ ...extract, fields: extract.fields.join(",") }))
     )
     yield* insertRows(
       db,

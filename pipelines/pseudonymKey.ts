@@ -22,7 +22,7 @@ export class PseudonymKey extends Context.Service<PseudonymKey, PseudonymKeyMate
   static readonly fromHex = (hex: string) => Layer.effect(PseudonymKey, keyFromText(hex, "test key"))
 }
 
-const keyFromText = (text: string, path: string) => {
+const keyFromText = (text: string, path: string, label = "pseudonymisation key") => {
   const parsed = parseKeyText(text)
   if (!parsed.ok) {
     return Effect.fail(
@@ -36,12 +36,13 @@ const keyFromText = (text: string, path: string) => {
     )
   }
   return Effect.succeed({
-    key: Redacted.make(parsed.key, { label: "pseudonymisation key" }),
+    key: Redacted.make(parsed.key, { label }),
     fingerprint: keyFingerprint(parsed.key)
   })
 }
 
-export const loadKeyFile = Effect.fn("loadKeyFile")(function* (path: string) {
+/** A key file, checked as the identifier policy requires; `label` names the key if it is ever printed. */
+export const loadKeyFile = Effect.fn("loadKeyFile")(function* (path: string, label?: string) {
   const stat = yield* Effect.tryPromise({
     try: () => fs.stat(path),
     catch: () =>
@@ -64,7 +65,7 @@ export const loadKeyFile = Effect.fn("loadKeyFile")(function* (path: string) {
     catch: () =>
       new UsageError({ message: `key file ${path} cannot be read`, nextAction: "check its owner and permissions" })
   })
-  return yield* keyFromText(text, path)
+  return yield* keyFromText(text, path, label)
 })
 
 /** Writes a new random key as hex, owner-readable only; never overwrites a key. */

@@ -11,6 +11,7 @@
  *   releases/<run_id>/       published releases (the current and previous)
  *   staging/<run_id>/        a release being built
  *   secure/quarantine/       quarantined rows, identifiers included
+ *   secure/reidentification/ each kept release's sealed re-identification store
  *   lineage/chain.jsonl      the append-only, hash-chained lineage log
  *   logs/<run_id>.jsonl      each run's structured log
  *   lock                     held by the run in progress
@@ -27,6 +28,7 @@ export interface PublicationArea {
   readonly releasesDir: string
   readonly stagingDir: string
   readonly quarantineDir: string
+  readonly reidentificationDir: string
   readonly lineageDir: string
   readonly logsDir: string
   readonly lockFile: string
@@ -41,6 +43,7 @@ export const publicationArea = (out: string): PublicationArea => {
     releasesDir: path.join(stateDir, "releases"),
     stagingDir: path.join(stateDir, "staging"),
     quarantineDir: path.join(stateDir, "secure", "quarantine"),
+    reidentificationDir: path.join(stateDir, "secure", "reidentification"),
     lineageDir: path.join(stateDir, "lineage"),
     logsDir: path.join(stateDir, "logs"),
     lockFile: path.join(stateDir, "lock")
@@ -77,6 +80,7 @@ export const prepareArea = (area: PublicationArea) =>
           area.releasesDir,
           area.stagingDir,
           area.quarantineDir,
+          area.reidentificationDir,
           area.lineageDir,
           area.logsDir
         ]) {
@@ -187,4 +191,17 @@ export const publishRelease = (area: PublicationArea, staged: string, runId: str
       return release
     },
     catch: publicationError(`cannot publish to ${area.out}`)
+  })
+
+/**
+ * Writes a file that leaves the pipeline (an extract, a listing): never over
+ * an existing file, since lineage records each such file by its hash.
+ */
+export const writeNewFile = (file: string, content: string, mode: number) =>
+  Effect.try({
+    try: () => fs.writeFileSync(file, content, { mode, flag: "wx" }),
+    catch: (error) =>
+      (error as NodeJS.ErrnoException).code === "EEXIST"
+        ? new UsageError({ message: `${file} already exists`, nextAction: "choose a new file name" })
+        : new UsageError({ message: `cannot write ${file}`, nextAction: "check the folder exists and is writable" })
   })

@@ -12,7 +12,7 @@ import Database from "better-sqlite3"
 import { Effect } from "effect"
 import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect, sql } from "kysely"
 import type { WarehouseSchema } from "../schemas/warehouse.js"
-import { PublicationError } from "./errors.js"
+import { PublicationError, UsageError } from "./errors.js"
 import { projectFile } from "./projectFiles.js"
 
 export type WarehouseDb = Kysely<WarehouseSchema>
@@ -79,6 +79,46 @@ export const openWarehouse = (file: string) =>
     }),
     (db) => Effect.promise(() => db.destroy())
   )
+
+/** Opens a published warehouse read-only (extracts read from it, never change it); closed with the scope. */
+export const openPublishedWarehouse = (file: string) =>
+  Effect.acquireRelease(
+    Effect.try({
+      try: () => {
+        const connection = new Database(file, { readonly: true, fileMustExist: true })
+        const db = new Kysely<WarehouseSchema>({ dialect: new SqliteDialect({ database: connection }) })
+        connections.set(db, connection)
+        return db
+      },
+      catch: () =>
+        new UsageError({ message: `cannot open the published warehouse ${file}`, nextAction: "check --from" })
+    }),
+    (db) => Effect.promise(() => db.destroy())
+  )
+
+/** Runs a query from a `.sql` file, returning its column names (known even when no row comes back) and rows. */
+export const queryFile = <Row>(db: WarehouseDb, file: string) =>
+  Effect.try({
+    try: () => {
+      const connection = connections.get(db)
+      if (connection === undefined) throw new Error("not an open warehouse")
+      const statement = connection.prepare(readFileSync(file, "utf8"))
+      return { columns: statement.columns().map((column) => column.name), rows: statement.all() as Array<Row> }
+    },
+    catch: warehouseError(`query ${file} failed`)
+  })
+
+/** The `person_id`s of the Promoting Independence segment: the people a direct-care list may name. */
+export const complexCohortMembers = (db: WarehouseDb) =>
+  Effect.tryPromise({
+    try: async () =>
+      new Set(
+        (await db.selectFrom("segment_membership").select("person_id").where("segment", "=", "PI").execute()).map(
+          (row) => row.person_id
+        )
+      ),
+    catch: warehouseError("cannot read the segment memberships")
+  })
 
 /** Runs a model from `sql/models/` (a derived table an analyst can read). */
 export const runModel = (db: WarehouseDb, model: string) =>

@@ -175,6 +175,24 @@ export interface LineageStageTable {
   duration_ms: number
 }
 
+export interface LineageExtractTable {
+  at: string
+  kind: string
+  run_id: string
+  operator: string
+  host: string
+  workstream: string | null
+  practice: string | null
+  purpose: string
+  recipient: string
+  profile_version: string
+  /** Comma-separated, in the file's column order. */
+  fields: string
+  rows: number
+  path: string
+  sha256: string
+}
+
 export interface RuleParameterTable {
   name: string
   value: string
@@ -229,6 +247,7 @@ export interface WarehouseSchema extends RecordTables {
   lineage_quarantine: LineageQuarantineTable
   lineage_linkage: LineageLinkageTable
   lineage_stage: LineageStageTable
+  lineage_extract: LineageExtractTable
   lineage_linkage_equity: LineageLinkageEquityTable
   rule_parameter: RuleParameterTable
   codelist_code: CodelistCodeTable

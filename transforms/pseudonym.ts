@@ -7,7 +7,7 @@
  * identifier has its own domain prefix so that, say, a UPRN can never collide
  * with an NHS number. 128 bits (32 hex digits) are kept.
  */
-import { createHash, createHmac } from "node:crypto"
+import { createHash, createHmac, hkdfSync } from "node:crypto"
 
 export const MIN_KEY_BYTES = 32
 
@@ -20,6 +20,21 @@ export const personId = (key: Uint8Array, nhsNumber: string): string => pseudony
 /** `household_id` from a UPRN; leading zeros are not part of the identity. */
 export const householdId = (key: Uint8Array, uprn: string): string =>
   pseudonym(key, "uprn", uprn.replace(/^0+(?=\d)/, ""))
+
+/**
+ * The key a recipient's pseudonyms are made with, derived from the
+ * pseudonymisation key and the recipient's name: stable while the key stays,
+ * different for every recipient, and nothing more to keep safe.
+ */
+export const recipientKey = (key: Uint8Array, recipient: string): Uint8Array =>
+  new Uint8Array(hkdfSync("sha256", key, "wsd-recipient-pseudonym", recipient, 32))
+
+/**
+ * A recipient's own pseudonym for a person, from `person_id`: two recipients'
+ * extracts share no identifier, so they cannot be joined without the pipeline.
+ */
+export const recipientPseudonym = (recipientKeyBytes: Uint8Array, personIdValue: string): string =>
+  pseudonym(recipientKeyBytes, "person_id", personIdValue)
 
 /**
  * A fingerprint that identifies a key without revealing it: lineage compares

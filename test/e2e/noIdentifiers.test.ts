@@ -1,8 +1,10 @@
 /**
  * The identifier policy as a test: no NHS number, name, date of birth,
  * postcode, UPRN or council record id from the fixtures may appear in the
- * warehouse, any published file, the lineage, the logs or the console output.
- * (The secure area's quarantine is the one place they may be, by design.)
+ * warehouse, any published file, the lineage (OpenLineage events included),
+ * the logs, workstream extracts, quarantine listings or the console output.
+ * (The secure area's quarantine is the one place they may be in the clear, by
+ * design; the re-identification store holds NHS numbers sealed.)
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -81,10 +83,36 @@ describe("no identifier leaves the secure step", () => {
   let out: string
   let result: WsdResult
 
+  let extracts: Array<string>
+  const printed: Array<WsdResult> = []
+
   beforeAll(() => {
     dir = tempDir("scan")
     out = path.join(dir, "out")
-    result = runFixtures({ out, keyFile: newKey(dir) })
+    const keyFile = newKey(dir)
+    result = runFixtures({ out, keyFile }, "--reid-key-file", newKey(dir, "reid-key"))
+    extracts = ["born-well", "living-well", "promoting-independence"].map((workstream) => {
+      const file = path.join(dir, `${workstream}.csv`)
+      printed.push(
+        wsd(
+          "extract",
+          "--from",
+          out,
+          "--workstream",
+          workstream,
+          "--purpose",
+          "scan",
+          "--out",
+          file,
+          "--key-file",
+          keyFile
+        )
+      )
+      return file
+    })
+    const listing = path.join(dir, "quarantine.csv")
+    printed.push(wsd("quarantine", "list", "--out", out, "--source", "gp_registrations", "--csv", listing))
+    extracts.push(listing)
   })
 
   it("has identifiers to look for", () => {
@@ -119,19 +147,30 @@ describe("no identifier leaves the secure step", () => {
     }
   })
 
+  it("finds none in the workstream extracts or the quarantine listing", () => {
+    for (const command of printed) expect(command.status, command.stderr).toBe(0)
+    for (const file of extracts) {
+      expect(fs.readFileSync(file, "utf8").split("\n").length, file).toBeGreaterThan(2)
+      expect(findIdentifiers(fs.readFileSync(file, "latin1"), identifiers), file).toEqual([])
+    }
+  })
+
   it("finds none in what the commands printed, the lineage report included", () => {
     expect(findIdentifiers(result.stdout + result.stderr, identifiers)).toEqual([])
+    for (const command of printed) expect(findIdentifiers(command.stdout + command.stderr, identifiers)).toEqual([])
     const runId = fs.readdirSync(path.join(out, "lineage", "runs"))[0]!.replace(/\.json$/, "")
     const report = wsd("lineage", "show", "--out", out, runId)
     expect(report.status).toBe(0)
     expect(findIdentifiers(report.stdout + report.stderr, identifiers)).toEqual([])
   })
 
-  it("keeps quarantined rows, identifiers and all, only in the owner-only secure area", () => {
+  it("keeps quarantined rows and the sealed store only in the owner-only secure area", () => {
     const secure = path.join(dir, ".out.wsd", "secure")
     expect(fs.statSync(secure).mode & 0o077).toBe(0)
-    const quarantined = filesUnder(secure)
-    expect(quarantined.length).toBe(5)
-    for (const file of quarantined) expect(fs.statSync(file).mode & 0o077).toBe(0)
+    expect(filesUnder(path.join(secure, "quarantine"))).toHaveLength(5)
+    const [store, ...others] = filesUnder(path.join(secure, "reidentification"))
+    expect(others).toEqual([])
+    for (const file of filesUnder(secure)) expect(fs.statSync(file).mode & 0o077).toBe(0)
+    expect(findIdentifiers(fs.readFileSync(store!, "latin1"), identifiers)).toEqual([])
   })
 })

@@ -32,9 +32,9 @@ export const wsd = (...args: ReadonlyArray<string>): WsdResult => {
 
 export const tempDir = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), `wsd-${prefix}-`))
 
-/** A fresh key file, as `wsd keygen` writes it. */
-export const newKey = (dir: string): string => {
-  const keyFile = path.join(dir, "key")
+/** A fresh key file in `dir`, as `wsd keygen` writes it. */
+export const newKey = (dir: string, name = "key"): string => {
+  const keyFile = path.join(dir, name)
   const result = wsd("keygen", "--out", keyFile)
   if (result.status !== 0) throw new Error(`keygen failed: ${result.lastLine}`)
   return keyFile

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest"
-import { householdId, keyFingerprint, parseKeyText, personId } from "../../transforms/pseudonym.js"
+import {
+  householdId,
+  keyFingerprint,
+  parseKeyText,
+  personId,
+  recipientKey,
+  recipientPseudonym
+} from "../../transforms/pseudonym.js"
 
 const zeroKey = new Uint8Array(32)
 
@@ -23,6 +30,15 @@ describe("pseudonyms (interface.md)", () => {
     const otherKey = new Uint8Array(32).fill(1)
     expect(personId(otherKey, "9434765919")).not.toBe(personId(zeroKey, "9434765919"))
     expect(keyFingerprint(otherKey)).not.toBe(keyFingerprint(zeroKey))
+  })
+
+  it("gives each recipient its own stable pseudonym for a person", () => {
+    const person = personId(zeroKey, "9434765919")
+    const forTeamA = recipientPseudonym(recipientKey(zeroKey, "team A"), person)
+    expect(recipientPseudonym(recipientKey(zeroKey, "team A"), person)).toBe(forTeamA)
+    expect(recipientPseudonym(recipientKey(zeroKey, "team B"), person)).not.toBe(forTeamA)
+    expect(forTeamA).not.toBe(person)
+    expect(forTeamA).toMatch(/^[0-9a-f]{32}$/)
   })
 
   it("reads hex key text, ignoring surrounding whitespace", () => {

@@ -1,0 +1,118 @@
+/**
+ * `wsd extract`: a workstream's members with only the fields its profile
+ * allows, under a pseudonym specific to the recipient, recorded in lineage
+ * (who, when, workstream, purpose, fields, rows, SHA-256).
+ */
+import { readFileSync } from "node:fs"
+import * as path from "node:path"
+import { Effect, Redacted, Schema } from "effect"
+import { ExtractProfiles, type Workstream, WORKSTREAMS } from "../schemas/extractProfiles.js"
+import { recipientKey, recipientPseudonym } from "../transforms/pseudonym.js"
+import { csvLine } from "../transforms/spreadsheetSafety.js"
+import { extractTable, type MemberRow, profileProblems } from "../transforms/workstreamExtract.js"
+import { UsageError } from "./errors.js"
+import { deliverExtract, publishedRun } from "./extractDelivery.js"
+import { projectFile } from "./projectFiles.js"
+import { PseudonymKey } from "./pseudonymKey.js"
+import { openPublishedWarehouse, queryFile } from "./warehouse.js"
+
+export const DEFAULT_PROFILES_FILE = projectFile("rules", "extract-profiles-v1.json")
+
+export interface WorkstreamExtractOptions {
+  /** The publication (a run's --out). */
+  readonly from: string
+  readonly workstream: Workstream
+  /** Needed only when the workstream has profiles for several recipients. */
+  readonly recipient?: string | undefined
+  readonly purpose: string
+  /** The extract file to create. */
+  readonly out: string
+  readonly profilesFile?: string | undefined
+}
+
+const decodeProfiles = Schema.decodeUnknownEffect(ExtractProfiles, { errors: "all" })
+
+export const loadProfiles = (file: string) =>
+  Effect.gen(function* () {
+    const json = yield* Effect.try({
+      try: () => JSON.parse(readFileSync(file, "utf8")) as unknown,
+      catch: () =>
+        new UsageError({ message: `extract profiles ${file} cannot be read as JSON`, nextAction: "check --profiles" })
+    })
+    return yield* decodeProfiles(json).pipe(
+      Effect.mapError(
+        (error) =>
+          new UsageError({ message: `extract profiles ${file} are invalid: ${error.message}`, nextAction: "fix them" })
+      )
+    )
+  })
+
+export const workstreamExtract = Effect.fn("workstreamExtract")(function* (options: WorkstreamExtractOptions) {
+  if (options.purpose.trim().length === 0) {
+    return yield* new UsageError({
+      message: "an extract needs a purpose",
+      nextAction: "say what it is for with --purpose"
+    })
+  }
+  const profilesFile = options.profilesFile ?? DEFAULT_PROFILES_FILE
+  const profiles = yield* loadProfiles(profilesFile)
+  const candidates = profiles.profiles.filter(
+    (profile) =>
+      profile.workstream === options.workstream &&
+      (options.recipient === undefined || profile.recipient === options.recipient)
+  )
+  if (candidates.length !== 1) {
+    const recipients = profiles.profiles.filter((p) => p.workstream === options.workstream).map((p) => p.recipient)
+    return yield* new UsageError({
+      message:
+        candidates.length === 0
+          ? `${profilesFile} has no profile for ${options.workstream}${options.recipient === undefined ? "" : ` and recipient ${options.recipient}`}`
+          : `${profilesFile} has profiles for several recipients of ${options.workstream}`,
+      nextAction:
+        recipients.length === 0
+          ? "add a profile for the workstream"
+          : `pass --recipient, one of: ${recipients.map((r) => `"${r}"`).join(", ")}`
+    })
+  }
+  const profile = candidates[0]!
+  const { release, run } = yield* publishedRun(options.from)
+  const { fingerprint, key } = yield* PseudonymKey
+  if (run.key_fingerprint !== fingerprint) {
+    return yield* new UsageError({
+      message: `the key's fingerprint ${fingerprint} is not that of run ${run.run_id} (${run.key_fingerprint}), which made the publication`,
+      nextAction: "pass the --key-file the nightly run uses"
+    })
+  }
+  const { columns, rows } = yield* Effect.scoped(
+    Effect.flatMap(openPublishedWarehouse(path.join(release, "warehouse.sqlite")), (db) =>
+      queryFile<MemberRow>(db, projectFile("sql", "extracts", "workstream_members.sql"))
+    )
+  )
+  const problems = profileProblems(profile, columns)
+  if (problems.length > 0) {
+    return yield* new UsageError({
+      message: `the ${options.workstream} profile for ${profile.recipient} in ${profilesFile} cannot be used: ${problems.join("; ")}`,
+      nextAction: "fix the profile"
+    })
+  }
+  const keyOfRecipient = recipientKey(Redacted.value(key), profile.recipient)
+  const segment = WORKSTREAMS[options.workstream]
+  const table = extractTable(
+    rows.filter((row) => row["segment"] === segment),
+    profile,
+    (personId) => recipientPseudonym(keyOfRecipient, personId)
+  )
+  const content = csvLine(table.columns) + table.rows.map((row) => csvLine(row)).join("")
+  // Pseudonymised: readable by the owner and the analysts' group.
+  return yield* deliverExtract(options.from, options.out, content, 0o640, {
+    kind: "workstream_extract",
+    run_id: run.run_id,
+    workstream: options.workstream,
+    practice: null,
+    purpose: options.purpose,
+    recipient: profile.recipient,
+    profile_version: profiles.version,
+    fields: table.columns,
+    rows: table.rows.length
+  })
+})
