@@ -84,13 +84,16 @@ describe("no identifier leaves the secure step", () => {
   let result: WsdResult
 
   let extracts: Array<string>
+  let keys: Array<string>
   const printed: Array<WsdResult> = []
 
   beforeAll(() => {
     dir = tempDir("scan")
     out = path.join(dir, "out")
     const keyFile = newKey(dir)
-    result = runFixtures({ out, keyFile }, "--reid-key-file", newKey(dir, "reid-key"))
+    const reidKeyFile = newKey(dir, "reid-key")
+    keys = [keyFile, reidKeyFile].map((file) => fs.readFileSync(file, "utf8").trim())
+    result = runFixtures({ out, keyFile }, "--reid-key-file", reidKeyFile)
     extracts = ["born-well", "living-well", "promoting-independence"].map((workstream) => {
       const file = path.join(dir, `${workstream}.csv`)
       printed.push(
@@ -162,6 +165,24 @@ describe("no identifier leaves the secure step", () => {
     const report = wsd("lineage", "show", "--out", out, runId)
     expect(report.status).toBe(0)
     expect(findIdentifiers(report.stdout + report.stderr, identifiers)).toEqual([])
+  })
+
+  it("finds no key material in any file it wrote outside the key files, or in anything it printed", () => {
+    const stateDir = path.join(dir, ".out.wsd")
+    const written = [...filesUnder(fs.realpathSync(out)), ...filesUnder(stateDir), ...extracts]
+    // A failed run's output too: a wrong key file is named, its content never shown.
+    const refused = runFixtures({ out, keyFile: path.join(dir, "reid-key") })
+    expect(refused.status).toBe(2)
+    const texts = [
+      ...written.map((file) => fs.readFileSync(file, "latin1")),
+      ...[result, refused, ...printed].map((command) => command.stdout + command.stderr)
+    ]
+    expect(keys.every((key) => /^[0-9a-f]{64}$/.test(key))).toBe(true)
+    for (const key of keys) {
+      for (const form of [key, key.toUpperCase(), Buffer.from(key, "hex").toString("base64")]) {
+        for (const text of texts) expect(text.includes(form)).toBe(false)
+      }
+    }
   })
 
   it("keeps quarantined rows and the sealed store only in the owner-only secure area", () => {
