@@ -24,6 +24,9 @@ export const lineageEntries = (out: string) =>
     })
   })
 
+/** `1 row`, `2 rows`. */
+const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`
+
 const sum = (values: ReadonlyArray<number>) => values.reduce((a, b) => a + b, 0)
 
 export const formatRunList = (entries: ReadonlyArray<ChainEntry>): string => {
@@ -50,7 +53,7 @@ export const formatRunList = (entries: ReadonlyArray<ChainEntry>): string => {
 const formatExtract = (extract: ExtractLineage): string =>
   `${extract.at} ${extract.kind === "reidentification" ? `re-identified list of practice ${extract.practice}` : `${extract.workstream} extract`}` +
   ` from run ${extract.run_id} by ${extract.operator} on ${extract.host} for ${extract.recipient}, purpose "${extract.purpose}":` +
-  ` ${extract.rows} rows, fields ${extract.fields.join(", ")}; ${extract.path}, SHA-256 ${extract.sha256}`
+  ` ${counted(extract.rows, "row")}, fields ${extract.fields.join(", ")}; ${extract.path}, SHA-256 ${extract.sha256}`
 
 const section = (title: string, lines: ReadonlyArray<string>) => [``, title, ...lines.map((line) => `  ${line}`)]
 
@@ -63,7 +66,7 @@ export const formatRun = (run: RunLineage, extracts: ReadonlyArray<ExtractLineag
     ...section(
       "What came in",
       run.inputs.flatMap((input) => [
-        `${input.source}: ${input.status}${input.required ? " (required)" : ""}, ${input.rows_read} rows read, ${input.rows_accepted} accepted, ${input.rows_quarantined} quarantined` +
+        `${input.source}: ${input.status}${input.required ? " (required)" : ""}, ${counted(input.rows_read, "row")} read, ${input.rows_accepted} accepted, ${input.rows_quarantined} quarantined` +
           (input.sha256 ? `; ${input.bytes} bytes, SHA-256 ${input.sha256}` : "") +
           (input.extract_date ? `; extract of ${input.extract_date} (${input.age_days} days old)` : ""),
         ...(input.message ? [`  ${input.message}`] : []),
@@ -79,7 +82,7 @@ export const formatRun = (run: RunLineage, extracts: ReadonlyArray<ExtractLineag
     ...section("Opt-outs applied (before linkage)", [
       `residents excluded: ${run.opt_outs.residents_excluded} (disclosure-controlled)`,
       ...Object.entries(run.linkage).flatMap(([source, counts]) =>
-        counts["opted_out"] === undefined ? [] : [`${source}: ${counts["opted_out"]} records excluded`]
+        counts["opted_out"] === undefined ? [] : [`${source}: ${counted(counts["opted_out"], "record")} excluded`]
       )
     ]),
     ...section("Re-identification store (direct care only)", [
@@ -103,7 +106,7 @@ export const formatRun = (run: RunLineage, extracts: ReadonlyArray<ExtractLineag
         ? ["nothing"]
         : run.outputs.map(
             (output) =>
-              `${output.path}${output.rows === null ? "" : ` (${output.rows} rows)`} for ${output.recipient}; SHA-256 ${output.sha256}`
+              `${output.path}${output.rows === null ? "" : ` (${counted(output.rows, "row")})`} for ${output.recipient}; SHA-256 ${output.sha256}`
           )
     ),
     ...section("Extracts pulled from this publication", extracts.length === 0 ? ["none"] : extracts.map(formatExtract))
