@@ -170,37 +170,15 @@ describe("after a run has published", () => {
     })
 
     it("refuses any purpose but direct care, and any key but the re-identification key", () => {
-      const research = reidentify(
-        "r.csv",
-        "--practice",
-        "F84003",
-        "--purpose",
-        "research",
-        "--reid-key-file",
-        reidKeyFile
-      )
+      const attempt = (purpose: string, key: string, practice = "F84003") =>
+        reidentify("r.csv", "--practice", practice, "--purpose", purpose, "--reid-key-file", key)
+      const research = attempt("research", reidKeyFile)
       expect(research.status).toBe(2)
       expect(research.lastLine).toContain('re-identification is for direct care only; purpose "research" is refused')
-      const wrongKey = reidentify(
-        "r.csv",
-        "--practice",
-        "F84003",
-        "--purpose",
-        "direct-care",
-        "--reid-key-file",
-        keyFile
-      )
+      const wrongKey = attempt("direct-care", keyFile)
       expect(wrongKey.status).toBe(2)
       expect(wrongKey.lastLine).toContain("does not open run")
-      const unknown = reidentify(
-        "r.csv",
-        "--practice",
-        "../F84003",
-        "--purpose",
-        "direct-care",
-        "--reid-key-file",
-        reidKeyFile
-      )
+      const unknown = attempt("direct-care", reidKeyFile, "../F84003")
       expect(unknown.status).toBe(2)
       expect(fs.existsSync(path.join(dir, "r.csv"))).toBe(false)
       const refusals = fs
