@@ -94,6 +94,7 @@ export const readExtract = Effect.fn("readExtract")(function* <Row>(options: Rea
   let bytes = 0
   let recordCount = 0
   let pendingSkips: Array<{ row: number; reason: string }> = []
+  let lastSkip: { lines?: unknown; records?: unknown } = {}
 
   const input = createReadStream(file)
   input.on("data", (chunk) => {
@@ -110,12 +111,19 @@ export const readExtract = Effect.fn("readExtract")(function* <Row>(options: Rea
     // A pathological line must not exhaust memory: 16 MB per record.
     max_record_size: 16 * 1024 * 1024,
     on_skip: (error: CsvError | undefined) => {
-      pendingSkips.push({ row: ++recordCount, reason: parserReason(error) })
+      // The parser reports each problem it meets, and a record may have two (`Jo "JJ" Smith`):
+      // problems on one line with no record read between them belong to one row.
+      const at = { lines: error?.lines, records: error?.records }
+      if (at.lines === undefined || at.lines !== lastSkip.lines || at.records !== lastSkip.records) {
+        pendingSkips.push({ row: ++recordCount, reason: parserReason(error) })
+      }
+      lastSkip = at
       return undefined
     },
     on_record: (cells: Array<string>): ParsedRecord => {
       const record = { row: ++recordCount, cells, skippedBefore: pendingSkips }
       pendingSkips = []
+      lastSkip = {}
       return record
     }
   }
