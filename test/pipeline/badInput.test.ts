@@ -8,8 +8,9 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Effect } from "effect"
-import { describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 import { type QuarantinedRow, readExtract } from "../../pipelines/readExtract.js"
+import { locateExtract } from "../../pipelines/sourceReader.js"
 import type { ExtractSource } from "../../schemas/extractSource.js"
 import { acuteActivity } from "../../schemas/sources/acuteActivity.js"
 import { education } from "../../schemas/sources/education.js"
@@ -43,17 +44,24 @@ type Expected =
 
 const expected = JSON.parse(fs.readFileSync(path.join(corpus, "expected.json"), "utf8")) as Record<string, Expected>
 
+/** Reads a case as a run would: found in its folder (the inbox) by name, then read. */
 const read = (file: string) => {
   const source = SOURCES[file.split("/")[0]!]!
+  const entry = path.join(file in GENERATED_CASES ? generatedCorpus : corpus, file)
   const quarantined: Array<QuarantinedRow> = []
   let accepted = 0
   return Effect.runPromise(
-    readExtract({
-      source,
-      file: path.join(file in GENERATED_CASES ? generatedCorpus : corpus, file),
-      onAccepted: (rows) => Effect.sync(() => void (accepted += rows.length)),
-      onQuarantined: (rows) => Effect.sync(() => void quarantined.push(...rows))
-    }).pipe(
+    locateExtract(path.dirname(entry), source.name, path.basename(entry)).pipe(
+      Effect.flatMap((located) =>
+        located === undefined
+          ? Effect.die(new Error(`${entry} is missing`))
+          : readExtract({
+              source,
+              file: located.realFile,
+              onAccepted: (rows) => Effect.sync(() => void (accepted += rows.length)),
+              onQuarantined: (rows) => Effect.sync(() => void quarantined.push(...rows))
+            })
+      ),
       Effect.map((summary) => ({ outcome: "read" as const, summary, accepted, quarantined })),
       Effect.catchTag("SourceFileError", (error) =>
         Effect.succeed({ outcome: "source_failed" as const, message: error.message })
@@ -63,6 +71,8 @@ const read = (file: string) => {
 }
 
 describe("the bad-input corpus", () => {
+  afterAll(() => fs.rmSync(generatedCorpus, { recursive: true, force: true }))
+
   it("has a file for every expected outcome and an outcome for every file", () => {
     const committed = fs
       .readdirSync(corpus, { recursive: true })
