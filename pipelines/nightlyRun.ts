@@ -299,6 +299,13 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
     conflicting_date_of_birth: spine.conflictingDateOfBirth,
     opted_out_residents: spine.optedOutResidents.length
   }
+  // A data-quality finding for the partner, not a failure: each such person's winning registration gives the date.
+  if (spine.conflictingDateOfBirth > 0) {
+    yield* (yield* RunLog).warn("conflicting dates of birth", {
+      source: gpRegistrations.name,
+      people: spine.conflictingDateOfBirth
+    })
+  }
 
   const index = linkageIndex(spine, personIdOf, spineStage.optedOut)
   const ethnicCategories = new Map(
