@@ -22,6 +22,7 @@ import { postcodeDistrict } from "../transforms/postcode.js"
 import { type LinkageIndex, type LinkOutcome, linkRecord } from "../transforms/recordLinkage.js"
 import { householdId, personId } from "../transforms/pseudonym.js"
 import { type AreaOfPostcode, buildSpine, type Spine } from "../transforms/spine.js"
+import { diskFaultOf, writeFailure } from "./diskWrites.js"
 import { UsageError } from "./errors.js"
 import {
   appendToChain,
@@ -196,28 +197,39 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
         )
   yield* deliver(start)
   yield* log.info("run started", { run_id: options.runId, as_of: asOf })
-  return yield* Effect.scoped(
-    Effect.gen(function* () {
-      yield* holdLock(area, options.runId)
-      const staged = yield* stagingRelease(area, options.runId)
-      const built = yield* buildRelease({ options, config, rules, asOf, area, staged, progress, lineageOf })
-      const release = yield* publishRelease(area, staged, options.runId, config.keepReleases)
-      yield* log.info("published", { run_id: options.runId })
-      yield* deliver(endEvent(built, release))
-      return { runId: options.runId, release, lineage: built } satisfies RunResult
-    }).pipe(
-      Effect.onExit((exit) =>
-        Exit.isSuccess(exit)
-          ? Effect.void
-          : Effect.gen(function* () {
-              const reason = Exit.isFailure(exit) ? failureReasonOf(exit.cause) : "interrupted"
-              const failed = lineageOf("failed", reason, yield* isoNow)
-              yield* appendToChain(area.lineageDir, failed).pipe(Effect.ignore)
-              const fail = endEvent(failed, undefined)
-              yield* Effect.sync(() => appendEvents(openLineageLog, [fail])).pipe(Effect.ignore)
-              yield* deliver(fail)
-            })
-      )
+  return yield* Effect.gen(function* () {
+    yield* holdLock(area, options.runId)
+    // The staging release has its own scope: a failed run's partial release is removed, and its
+    // space freed, before the failure is recorded below (still under the lock).
+    return yield* Effect.scoped(
+      Effect.gen(function* () {
+        const staged = yield* stagingRelease(area, options.runId)
+        const built = yield* buildRelease({ options, config, rules, asOf, area, staged, progress, lineageOf })
+        const release = yield* publishRelease(area, staged, options.runId, config.keepReleases)
+        return { built, release }
+      })
+    )
+  }).pipe(
+    Effect.onExit((exit) =>
+      Exit.isSuccess(exit)
+        ? Effect.void
+        : Effect.gen(function* () {
+            // Best effort: on a full or read-only disk the failure cannot be recorded, only reported.
+            const reason = Exit.isFailure(exit) ? failureReasonOf(exit.cause) : "interrupted"
+            const failed = lineageOf("failed", reason, yield* isoNow)
+            yield* appendToChain(area.lineageDir, failed).pipe(Effect.ignore)
+            const fail = endEvent(failed, undefined)
+            yield* Effect.try(() => appendEvents(openLineageLog, [fail])).pipe(Effect.ignore)
+            yield* deliver(fail)
+          })
+    ),
+    Effect.scoped,
+    Effect.flatMap(({ built, release }) =>
+      Effect.gen(function* () {
+        yield* log.info("published", { run_id: options.runId })
+        yield* deliver(endEvent(built, release))
+        return { runId: options.runId, release, lineage: built } satisfies RunResult
+      })
     )
   )
 })
@@ -371,6 +383,13 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
         rowsOut: written.reduce((n, output) => n + (output.rows ?? 0), 0)
       }))
     })
+  ).pipe(
+    // SQLite does not name its file when the disk fails it: name the warehouse being built.
+    Effect.catchTag("PublicationError", (error) => {
+      const fault = diskFaultOf(error.cause)
+      const unnamed = fault !== undefined && fault.path === undefined
+      return Effect.fail(unnamed ? writeFailure(warehouseFile, area.stateDir)(error.cause) : error)
+    })
   )
 
   // Pseudonymised outputs are readable by the owner and the analysts' group only.
@@ -505,7 +524,7 @@ const loadRecordSource = <Row, Table extends keyof RecordTables>(
     progress,
     `load ${name}`,
     reader.read(recordSource.source, (rows) =>
-      insertRows(db, recordSource.table, curateBatch(rows) as ReadonlyArray<WarehouseSchema[Table]>).pipe(Effect.orDie)
+      insertRows(db, recordSource.table, curateBatch(rows) as ReadonlyArray<WarehouseSchema[Table]>)
     ),
     (summary) => ({ rowsIn: summary?.rowsRead ?? 0, rowsOut: loaded })
   )

@@ -85,17 +85,17 @@ async function* inBatches<A>(records: AsyncIterable<A>, size = 4096): AsyncGener
   if (batch.length > 0) yield batch
 }
 
-export interface ReadExtractOptions<Row> {
+export interface ReadExtractOptions<Row, E> {
   readonly source: ExtractSource<Row>
   readonly file: string
-  /** Receives accepted rows in file order, a batch at a time. */
-  readonly onAccepted: (rows: ReadonlyArray<NumberedRow<Row>>) => Effect.Effect<void>
-  readonly onQuarantined: (rows: ReadonlyArray<QuarantinedRow>) => Effect.Effect<void>
+  /** Receives accepted rows in file order, a batch at a time; its failure (a full disk) ends the read. */
+  readonly onAccepted: (rows: ReadonlyArray<NumberedRow<Row>>) => Effect.Effect<void, E>
+  readonly onQuarantined: (rows: ReadonlyArray<QuarantinedRow>) => Effect.Effect<void, E>
   /** Checks a decoded row against what only the run knows (the as-of date). */
   readonly rowProblems?: (row: Row) => ReadonlyArray<FieldProblem>
 }
 
-export const readExtract = Effect.fn("readExtract")(function* <Row>(options: ReadExtractOptions<Row>) {
+export const readExtract = Effect.fn("readExtract")(function* <Row, E = never>(options: ReadExtractOptions<Row, E>) {
   const { file, source } = options
   const hash = createHash("sha256")
   let bytes = 0

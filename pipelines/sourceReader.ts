@@ -10,6 +10,7 @@ import { Effect } from "effect"
 import type { ExtractSource } from "../schemas/extractSource.js"
 import { daysBetween } from "../transforms/extractDate.js"
 import { implausibleDates } from "../transforms/plausibility.js"
+import { appendWhole } from "./diskWrites.js"
 import { DataFailure, SourceFileError, UsageError } from "./errors.js"
 import type { InputLineage } from "./lineage.js"
 import { type ExtractReadSummary, type NumberedRow, type QuarantinedRow, readExtract } from "./readExtract.js"
@@ -99,7 +100,7 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
   const writeQuarantine = (source: string) => (rows: ReadonlyArray<QuarantinedRow>) =>
     Effect.sync(() => {
       const lines = rows.map((row) => JSON.stringify(row)).join("\n")
-      fs.appendFileSync(path.join(quarantineDir, `${source}.jsonl`), `${lines}\n`, { mode: 0o600 })
+      appendWhole(path.join(quarantineDir, `${source}.jsonl`), `${lines}\n`, { mode: 0o600 })
     })
 
   const extractDate = (source: string) => config.extractDates[source] ?? null
@@ -133,9 +134,9 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
     })
 
   /** Reads a source if its file is there; undefined when it is missing or failed as a whole. */
-  const read = <Row>(
+  const read = <Row, E = never>(
     source: ExtractSource<Row>,
-    onAccepted: (rows: ReadonlyArray<NumberedRow<Row>>) => Effect.Effect<void>
+    onAccepted: (rows: ReadonlyArray<NumberedRow<Row>>) => Effect.Effect<void, E>
   ) =>
     Effect.gen(function* () {
       const log = yield* RunLog
@@ -172,15 +173,17 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
       })
       return summary
     }).pipe(
-      Effect.catchTag("SourceFileError", (error) =>
-        Effect.gen(function* () {
-          // Named as the inbox names it, even when a link was followed.
-          const file = fileOf(source.name)
-          record(source.name, file, "failed", undefined, `${file} ${error.message}`)
-          if (error.nextAction !== undefined) nextActions.set(source.name, error.nextAction)
-          yield* (yield* RunLog).warn("source failed", { source: source.name, required: isRequired(source.name) })
-          return undefined
-        })
+      Effect.catchIf(
+        (error): error is SourceFileError => error instanceof SourceFileError,
+        (error) =>
+          Effect.gen(function* () {
+            // Named as the inbox names it, even when a link was followed.
+            const file = fileOf(source.name)
+            record(source.name, file, "failed", undefined, `${file} ${error.message}`)
+            if (error.nextAction !== undefined) nextActions.set(source.name, error.nextAction)
+            yield* (yield* RunLog).warn("source failed", { source: source.name, required: isRequired(source.name) })
+            return undefined
+          })
       )
     )
 
