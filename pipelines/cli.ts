@@ -13,6 +13,7 @@ import * as NodeStdio from "@effect/platform-node-shared/NodeStdio"
 import * as NodeTerminal from "@effect/platform-node-shared/NodeTerminal"
 import { Cause, Clock, Console, Effect, Exit, Layer, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
+import { diskFaultOf, writeFailure } from "./diskWrites.js"
 import { type RunError, UsageError } from "./errors.js"
 import { exitCodeOf } from "./errors.js"
 import { formatRun, formatRunList, lineageEntries } from "./lineageReport.js"
@@ -47,10 +48,16 @@ const asOfOrToday = (asOf: Option.Option<string>) =>
 const runNightly = (options: Omit<RunOptions, "runId"> & { readonly keyFile: string; readonly quiet: boolean }) =>
   Effect.gen(function* () {
     const runId = yield* makeRunId
-    const logFile = path.join(publicationArea(options.out).logsDir, `${runId}.jsonl`)
+    const { logsDir, stateDir } = publicationArea(options.out)
+    const logFile = path.join(logsDir, `${runId}.jsonl`)
     const result = yield* nightlyRun({ ...options, runId }).pipe(
       Effect.provide(
         Layer.mergeAll(PseudonymKey.fromFile(options.keyFile), RunLog.toFile(logFile, { quiet: options.quiet }))
+      ),
+      // Plain file writes throughout the run (the log, outputs, lineage copies) throw when the disk
+      // fails them: report those as the write failures they are, not as internal errors.
+      Effect.catchDefect((defect) =>
+        diskFaultOf(defect) === undefined ? Effect.die(defect) : Effect.fail(writeFailure(stateDir, stateDir)(defect))
       )
     )
     const residents = result.lineage.spine["residents"]
@@ -397,6 +404,11 @@ const isRunError = (error: unknown): error is RunError =>
   "_tag" in error &&
   ["DataFailure", "UsageError", "PublicationError"].includes((error as { _tag: string })._tag)
 
+const isDiskFault = (exit: Exit.Exit<void, unknown>): boolean => {
+  const error = Exit.isFailure(exit) ? Cause.findErrorOption(exit.cause) : Option.none()
+  return Option.isSome(error) && isRunError(error.value) && diskFaultOf(error.value.cause) !== undefined
+}
+
 /** The exit status and the last stderr line: what happened, and what to do next. */
 const conclude = (exit: Exit.Exit<void, unknown>): { readonly code: number; readonly line?: string } => {
   if (Exit.isSuccess(exit)) return { code: 0 }
@@ -418,7 +430,10 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     Command.runWith(wsd, { version: softwareVersion })(argv).pipe(Effect.provide(platform))
   )
   const { code, line } = conclude(exit)
-  if (code === 3) process.stderr.write(`${Cause.pretty((exit as Exit.Failure<void, unknown>).cause)}\n`)
+  // The trace helps with an internal error; a disk fault's message already says everything.
+  if (code === 3 && !isDiskFault(exit)) {
+    process.stderr.write(`${Cause.pretty((exit as Exit.Failure<void, unknown>).cause)}\n`)
+  }
   if (line !== undefined) process.stderr.write(`${line}\n`)
   return code
 }

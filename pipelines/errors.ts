@@ -23,7 +23,9 @@ export class UsageError extends Schema.TaggedError<UsageError>()("UsageError", {
 export class SourceFileError extends Schema.TaggedError<SourceFileError>()("SourceFileError", {
   source: Schema.String,
   file: Schema.String,
-  message: Schema.String
+  message: Schema.String,
+  /** What to do when it is not the usual "ask the partner to resend the file". */
+  nextAction: Schema.optionalKey(Schema.String)
 }) {}
 
 /** The warehouse or the publication area could not be written. */

@@ -14,7 +14,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { Clock, Effect } from "effect"
 import type { EquityRow } from "../transforms/linkageEquity.js"
-import { PublicationError } from "./errors.js"
+import { appendWhole, writeFailure } from "./diskWrites.js"
 import type { CodelistFingerprint } from "./segmentationRules.js"
 
 export interface InputLineage {
@@ -177,21 +177,11 @@ export const appendToChain = (lineageDir: string, record: ChainRecord) =>
       const chain = readChain(lineageDir)
       const previous = chain.at(-1)?.sha256 ?? GENESIS
       const entry = { previous_sha256: previous, sha256: entryHash(previous, record), ...record } as ChainEntry
-      const fd = fs.openSync(chainFile(lineageDir), "a", 0o640)
-      try {
-        fs.writeSync(fd, `${JSON.stringify(entry)}\n`)
-        fs.fsyncSync(fd)
-      } finally {
-        fs.closeSync(fd)
-      }
+      appendWhole(chainFile(lineageDir), `${JSON.stringify(entry)}\n`, { durable: true })
       return entry
     },
-    catch: (cause) =>
-      new PublicationError({
-        message: `cannot append to the lineage log in ${lineageDir}`,
-        nextAction: "check free space and permissions of the output area",
-        cause
-      })
+    // The lineage folder is the state area's (`.<out>.wsd/lineage`).
+    catch: writeFailure(chainFile(lineageDir), path.dirname(lineageDir))
   })
 
 export const sha256OfFile = (file: string): Promise<string> =>

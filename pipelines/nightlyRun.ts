@@ -22,6 +22,7 @@ import { postcodeDistrict } from "../transforms/postcode.js"
 import { type LinkageIndex, type LinkOutcome, linkRecord } from "../transforms/recordLinkage.js"
 import { householdId, personId } from "../transforms/pseudonym.js"
 import { type AreaOfPostcode, buildSpine, type Spine } from "../transforms/spine.js"
+import { diskFaultOf, writeFailure } from "./diskWrites.js"
 import { UsageError } from "./errors.js"
 import {
   appendToChain,
@@ -216,39 +217,50 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
         )
   yield* deliver(start)
   yield* log.info("run started", { run_id: options.runId, as_of: asOf })
-  return yield* Effect.scoped(
-    Effect.gen(function* () {
-      yield* holdLock(area, options.runId)
-      const staged = yield* stagingRelease(area, options.runId)
-      const built = yield* buildRelease({
-        options,
-        config,
-        rules,
-        asOf,
-        area,
-        staged,
-        progress,
-        lineageOf,
-        reidentificationKey
+  return yield* Effect.gen(function* () {
+    yield* holdLock(area, options.runId)
+    // The staging release has its own scope: a failed run's partial release is removed, and its
+    // space freed, before the failure is recorded below (still under the lock).
+    return yield* Effect.scoped(
+      Effect.gen(function* () {
+        const staged = yield* stagingRelease(area, options.runId)
+        const built = yield* buildRelease({
+          options,
+          config,
+          rules,
+          asOf,
+          area,
+          staged,
+          progress,
+          lineageOf,
+          reidentificationKey
+        })
+        const release = yield* publishRelease(area, staged, options.runId, config.keepReleases)
+        yield* pruneStores(area)
+        return { built, release }
       })
-      const release = yield* publishRelease(area, staged, options.runId, config.keepReleases)
-      yield* pruneStores(area)
-      yield* log.info("published", { run_id: options.runId })
-      yield* deliver(endEvent(built, release))
-      return { runId: options.runId, release, lineage: built } satisfies RunResult
-    }).pipe(
-      Effect.onExit((exit) =>
-        Exit.isSuccess(exit)
-          ? Effect.void
-          : Effect.gen(function* () {
-              const reason = Exit.isFailure(exit) ? failureReasonOf(exit.cause) : "interrupted"
-              const failed = lineageOf("failed", reason, yield* isoNow)
-              yield* appendToChain(area.lineageDir, { run: failed }).pipe(Effect.ignore)
-              const fail = endEvent(failed, undefined)
-              yield* Effect.sync(() => appendEvents(openLineageLog, [fail])).pipe(Effect.ignore)
-              yield* deliver(fail)
-            })
-      )
+    )
+  }).pipe(
+    Effect.onExit((exit) =>
+      Exit.isSuccess(exit)
+        ? Effect.void
+        : Effect.gen(function* () {
+            // Best effort: on a full or read-only disk the failure cannot be recorded, only reported.
+            const reason = Exit.isFailure(exit) ? failureReasonOf(exit.cause) : "interrupted"
+            const failed = lineageOf("failed", reason, yield* isoNow)
+            yield* appendToChain(area.lineageDir, { run: failed }).pipe(Effect.ignore)
+            const fail = endEvent(failed, undefined)
+            yield* Effect.try(() => appendEvents(openLineageLog, [fail])).pipe(Effect.ignore)
+            yield* deliver(fail)
+          })
+    ),
+    Effect.scoped,
+    Effect.flatMap(({ built, release }) =>
+      Effect.gen(function* () {
+        yield* log.info("published", { run_id: options.runId })
+        yield* deliver(endEvent(built, release))
+        return { runId: options.runId, release, lineage: built } satisfies RunResult
+      })
     )
   )
 })
@@ -337,6 +349,13 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
     conflicting_date_of_birth: spine.conflictingDateOfBirth
   }
   progress.optOuts = { residents_excluded: formatControlledCount(spine.optedOutResidents.length) }
+  // A data-quality finding for the partner, not a failure: each such person's winning registration gives the date.
+  if (spine.conflictingDateOfBirth > 0) {
+    yield* (yield* RunLog).warn("conflicting dates of birth", {
+      source: gpRegistrations.name,
+      people: spine.conflictingDateOfBirth
+    })
+  }
 
   const index = linkageIndex(spine, personIdOf, spineStage.optedOut)
   const ethnicCategories = new Map(
@@ -414,6 +433,13 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
         rowsIn: spine.residents.length,
         rowsOut: written.reduce((n, output) => n + (output.rows ?? 0), 0)
       }))
+    })
+  ).pipe(
+    // SQLite does not name its file when the disk fails it: name the warehouse being built.
+    Effect.catchTag("PublicationError", (error) => {
+      const fault = diskFaultOf(error.cause)
+      const unnamed = fault !== undefined && fault.path === undefined
+      return Effect.fail(unnamed ? writeFailure(warehouseFile, area.stateDir)(error.cause) : error)
     })
   )
 
@@ -548,7 +574,7 @@ const loadRecordSource = <Row, Table extends keyof RecordTables>(
     progress,
     `load ${name}`,
     reader.read(recordSource.source, (rows) =>
-      insertRows(db, recordSource.table, curateBatch(rows) as ReadonlyArray<WarehouseSchema[Table]>).pipe(Effect.orDie)
+      insertRows(db, recordSource.table, curateBatch(rows) as ReadonlyArray<WarehouseSchema[Table]>)
     ),
     (summary) => ({ rowsIn: summary?.rowsRead ?? 0, rowsOut: loaded })
   )

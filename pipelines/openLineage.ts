@@ -11,6 +11,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect, Schedule } from "effect"
 import { SOURCES, type SourceName } from "../schemas/sourceCatalogue.js"
+import { appendWhole } from "./diskWrites.js"
 import type { RunLineage } from "./lineage.js"
 import { softwareVersion } from "./projectFiles.js"
 
@@ -162,7 +163,7 @@ export const endEvent = (run: RunLineage, release: string | undefined) => {
 /** Appends events to a run's OpenLineage log, one JSON object per line. */
 export const appendEvents = (file: string, events: ReadonlyArray<object>): void => {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o750 })
-  fs.appendFileSync(file, events.map((event) => `${JSON.stringify(event)}\n`).join(""), { mode: 0o640 })
+  appendWhole(file, events.map((event) => `${JSON.stringify(event)}\n`).join(""))
 }
 
 export interface Delivery {

@@ -19,7 +19,8 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
-import { PublicationError, UsageError } from "./errors.js"
+import { writeFailure } from "./diskWrites.js"
+import { UsageError } from "./errors.js"
 import { RunLog } from "./runLog.js"
 
 export interface PublicationArea {
@@ -49,13 +50,6 @@ export const publicationArea = (out: string): PublicationArea => {
     lockFile: path.join(stateDir, "lock")
   }
 }
-
-const publicationError = (message: string) => (cause: unknown) =>
-  new PublicationError({
-    message,
-    nextAction: "check free space and permissions of the output area, then run again",
-    cause
-  })
 
 /**
  * Checks that `--out` is something wsd may replace (absent, an empty
@@ -87,7 +81,7 @@ export const prepareArea = (area: PublicationArea) =>
           fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
         }
       },
-      catch: publicationError(`cannot create the state area ${area.stateDir}`)
+      catch: writeFailure(area.stateDir, area.stateDir)
     })
   })
 
@@ -116,7 +110,7 @@ export const holdLock = (area: PublicationArea, runId: string) =>
           return
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-            return yield* publicationError(`cannot create the lock ${area.lockFile}`)(error)
+            return yield* writeFailure(area.lockFile, area.stateDir)(error)
           }
         }
         const holder = yield* Effect.sync(() => {
@@ -155,7 +149,7 @@ export const stagingRelease = (area: PublicationArea, runId: string) =>
         fs.mkdirSync(dir, { mode: 0o750 })
         return dir
       },
-      catch: publicationError(`cannot create a staging release in ${area.stagingDir}`)
+      catch: writeFailure(area.stagingDir, area.stateDir)
     }),
     (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
   )
@@ -190,7 +184,7 @@ export const publishRelease = (area: PublicationArea, staged: string, runId: str
       }
       return release
     },
-    catch: publicationError(`cannot publish to ${area.out}`)
+    catch: writeFailure(area.out, area.stateDir)
   })
 
 /**

@@ -5,8 +5,10 @@
  *
  * The file is read once, in chunks: the SHA-256 and byte count recorded in
  * lineage are computed from the same bytes the parser sees, and no file is
- * ever held whole in memory. Every record the parser produces is counted, so
- * rows read = rows accepted + rows quarantined, always.
+ * ever held whole in memory, nor any record longer than `MAX_RECORD_BYTES`
+ * (such a record is quarantined, the rest of the file still read). Every
+ * record the parser produces is counted, so rows read = rows accepted + rows
+ * quarantined, always.
  */
 import { createHash } from "node:crypto"
 import { createReadStream } from "node:fs"
@@ -15,6 +17,7 @@ import { Effect, Result, Stream } from "effect"
 import type { ExtractSource, FieldProblem } from "../schemas/extractSource.js"
 import { mapHeader } from "../transforms/csvHeader.js"
 import { SourceFileError } from "./errors.js"
+import { recordSizeGuard } from "./recordSizeGuard.js"
 
 /** A row of an extract, numbered as a spreadsheet shows it (the header is row 1). */
 export interface NumberedRow<Row> {
@@ -56,14 +59,18 @@ const parserReason = (error: CsvError | undefined): string => {
     case "CSV_INVALID_CLOSING_QUOTE":
     case "INVALID_OPENING_QUOTE":
       return "misplaced_quote"
-    case "CSV_MAX_RECORD_SIZE":
-      return "record_too_large"
     default:
       return "unreadable_record"
   }
 }
 
 const REPLACEMENT_CHARACTER = "\uFFFD"
+
+/**
+ * The longest record read: far above any real row of the contract's sources
+ * (a few hundred bytes), far below what would strain memory.
+ */
+export const MAX_RECORD_BYTES = 1024 * 1024
 
 /** Records in batches: per-record effects would cost more than decoding them. */
 async function* inBatches<A>(records: AsyncIterable<A>, size = 4096): AsyncGenerator<Array<A>> {
@@ -78,22 +85,23 @@ async function* inBatches<A>(records: AsyncIterable<A>, size = 4096): AsyncGener
   if (batch.length > 0) yield batch
 }
 
-export interface ReadExtractOptions<Row> {
+export interface ReadExtractOptions<Row, E> {
   readonly source: ExtractSource<Row>
   readonly file: string
-  /** Receives accepted rows in file order, a batch at a time. */
-  readonly onAccepted: (rows: ReadonlyArray<NumberedRow<Row>>) => Effect.Effect<void>
-  readonly onQuarantined: (rows: ReadonlyArray<QuarantinedRow>) => Effect.Effect<void>
+  /** Receives accepted rows in file order, a batch at a time; its failure (a full disk) ends the read. */
+  readonly onAccepted: (rows: ReadonlyArray<NumberedRow<Row>>) => Effect.Effect<void, E>
+  readonly onQuarantined: (rows: ReadonlyArray<QuarantinedRow>) => Effect.Effect<void, E>
   /** Checks a decoded row against what only the run knows (the as-of date). */
   readonly rowProblems?: (row: Row) => ReadonlyArray<FieldProblem>
 }
 
-export const readExtract = Effect.fn("readExtract")(function* <Row>(options: ReadExtractOptions<Row>) {
+export const readExtract = Effect.fn("readExtract")(function* <Row, E = never>(options: ReadExtractOptions<Row, E>) {
   const { file, source } = options
   const hash = createHash("sha256")
   let bytes = 0
   let recordCount = 0
   let pendingSkips: Array<{ row: number; reason: string }> = []
+  let lastSkip: { lines?: unknown; records?: unknown } = {}
 
   const input = createReadStream(file)
   input.on("data", (chunk) => {
@@ -101,31 +109,38 @@ export const readExtract = Effect.fn("readExtract")(function* <Row>(options: Rea
     bytes += buffer.length
     hash.update(buffer)
   })
+  const guard = recordSizeGuard(MAX_RECORD_BYTES)
   const csvOptions: CsvOptions<ParsedRecord, Array<string>> = {
     bom: true,
     record_delimiter: ["\r\n", "\n", "\r"],
     relax_column_count: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
-    // A pathological line must not exhaust memory: 16 MB per record.
-    max_record_size: 16 * 1024 * 1024,
     on_skip: (error: CsvError | undefined) => {
-      pendingSkips.push({ row: ++recordCount, reason: parserReason(error) })
+      // The parser reports each problem it meets, and a record may have two (`Jo "JJ" Smith`):
+      // problems on one line with no record read between them belong to one row.
+      const at = { lines: error?.lines, records: error?.records }
+      if (at.lines === undefined || at.lines !== lastSkip.lines || at.records !== lastSkip.records) {
+        pendingSkips.push({ row: ++recordCount, reason: parserReason(error) })
+      }
+      lastSkip = at
       return undefined
     },
     on_record: (cells: Array<string>): ParsedRecord => {
       const record = { row: ++recordCount, cells, skippedBefore: pendingSkips }
       pendingSkips = []
+      lastSkip = {}
       return record
     }
   }
-  const parser = input.pipe(parse(csvOptions as unknown as CsvOptions))
+  const parser = input.pipe(guard.stream).pipe(parse(csvOptions as unknown as CsvOptions))
   input.on("error", (error) => parser.destroy(error))
 
   const fileError = (message: string) => new SourceFileError({ source: source.name, file, message })
 
   let mapping: ReturnType<typeof mapHeader> | undefined
   let headerLength = 0
+  let headerTooLarge = false
   let rowsAccepted = 0
   let rowsQuarantined = 0
   const quarantineReasons: Record<string, number> = {}
@@ -150,12 +165,21 @@ export const readExtract = Effect.fn("readExtract")(function* <Row>(options: Rea
       for (const skipped of record.skippedBefore) {
         rejected.push(quarantine(skipped.row, [{ field: "row", reason: skipped.reason }], []))
       }
+      const tooLarge = record.cells.length === 1 && record.cells[0] === guard.marker
       if (mapping === undefined) {
+        if (tooLarge) {
+          headerTooLarge = true
+          return { accepted, rejected }
+        }
         mapping = mapHeader(record.cells, source.columns, source.requiredColumns)
         headerLength = record.cells.length
         continue
       }
       const { cells, row } = record
+      if (tooLarge) {
+        rejected.push(quarantine(row, [{ field: "row", reason: "record_too_large" }], []))
+        continue
+      }
       if (cells.length !== headerLength) {
         rejected.push(quarantine(row, [{ field: "row", reason: "cell_count" }], cells))
         continue
@@ -187,6 +211,8 @@ export const readExtract = Effect.fn("readExtract")(function* <Row>(options: Rea
     Stream.runForEach((records) =>
       Effect.gen(function* () {
         const { accepted, rejected } = classify(records)
+        if (headerTooLarge)
+          return yield* fileError(`has a header row longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`)
         if (mapping !== undefined && mapping.missingRequired.length > 0) {
           return yield* fileError(`has no required column ${mapping.missingRequired.join(", ")}`)
         }

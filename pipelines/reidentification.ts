@@ -14,7 +14,8 @@ import { parse } from "csv-parse/sync"
 import { Effect, Redacted } from "effect"
 import { openStore, sealStore, type SealedStore } from "../transforms/reidentificationStore.js"
 import { csvLine } from "../transforms/spreadsheetSafety.js"
-import { PublicationError, UsageError } from "./errors.js"
+import { writeFailure } from "./diskWrites.js"
+import { UsageError } from "./errors.js"
 import { deliverExtract, publishedRun } from "./extractDelivery.js"
 import { sha256OfFile } from "./lineage.js"
 import type { PublicationArea } from "./publication.js"
@@ -36,12 +37,7 @@ export const writeStore = (
       const store = sealStore(Redacted.value(key.key), key.fingerprint, runId, nhsNumberOf, randomBytes(12))
       fs.writeFileSync(storeFile(area, runId), JSON.stringify(store), { mode: 0o600 })
     },
-    catch: (cause) =>
-      new PublicationError({
-        message: `cannot write the re-identification store in ${area.reidentificationDir}`,
-        nextAction: "check free space and permissions of the output area",
-        cause
-      })
+    catch: writeFailure(storeFile(area, runId), area.stateDir)
   })
 
 /** Keeps a store only while its run's release is kept. */

@@ -39,7 +39,13 @@ export class RunLog extends Context.Service<RunLog, RunLogService>()("wsd/pipeli
         Effect.map((logger) => {
           const write = (level: "info" | "warn") => (event: string, fields?: LogFields) =>
             Effect.sync(() => {
-              logger[level]({ event, ...fields })
+              try {
+                logger[level]({ event, ...fields })
+              } catch (error) {
+                // A full disk fails the write to the open log: say which file it was.
+                ;(error as NodeJS.ErrnoException).path ??= file
+                throw error
+              }
               if (!options.quiet)
                 process.stderr.write(`wsd ${level === "warn" ? "warning: " : ""}${readable(event, fields)}\n`)
             })

@@ -10,6 +10,7 @@ import { Effect } from "effect"
 import type { ExtractSource } from "../schemas/extractSource.js"
 import { daysBetween } from "../transforms/extractDate.js"
 import { implausibleDates } from "../transforms/plausibility.js"
+import { appendWhole } from "./diskWrites.js"
 import { DataFailure, SourceFileError, UsageError } from "./errors.js"
 import type { InputLineage } from "./lineage.js"
 import { type ExtractReadSummary, type NumberedRow, type QuarantinedRow, readExtract } from "./readExtract.js"
@@ -37,13 +38,69 @@ export const requireInbox = (inbox: string) => {
       )
 }
 
+/** Where a source's entry in the inbox leads. */
+export interface LocatedExtract {
+  /** What is read: the entry itself, or the real path its link resolves to (checked once, then read). */
+  readonly realFile: string
+  readonly isLink: boolean
+}
+
+const isWithin = (dir: string, file: string) => {
+  const relative = path.relative(dir, file)
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative)
+}
+
+const realPath = (file: string): string | undefined => {
+  try {
+    return fs.realpathSync(file)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Finds `name` in the inbox; undefined when there is no such entry. A link is
+ * followed only to a regular file inside the inbox: a link leading elsewhere
+ * would let whoever can write the inbox make the run read, and quarantine
+ * into the secure area, any file the run's user can open.
+ */
+export const locateExtract = (inbox: string, source: string, name = `${source}.csv`) =>
+  Effect.gen(function* () {
+    const file = path.join(inbox, name)
+    const entry = fs.lstatSync(file, { throwIfNoEntry: false })
+    if (entry === undefined) return undefined
+    const fail = (message: string, nextAction: string) =>
+      Effect.fail(new SourceFileError({ source, file, message, nextAction }))
+    const realFile = entry.isSymbolicLink() ? realPath(file) : file
+    if (realFile === undefined) {
+      return yield* fail(
+        `is a link to ${fs.readlinkSync(file)}, which cannot be followed`,
+        `put ${name} itself in the inbox`
+      )
+    }
+    const realInbox = realPath(inbox) ?? inbox
+    if (entry.isSymbolicLink() && !isWithin(realInbox, realFile)) {
+      return yield* fail(
+        `is a link to ${realFile}, outside the inbox ${realInbox}: wsd reads only files in the inbox`,
+        `put ${name} itself in the inbox rather than a link to it`
+      )
+    }
+    if (!fs.statSync(realFile).isFile()) {
+      return yield* fail("is not a regular file", `put ${name} in the inbox as a file`)
+    }
+    return { realFile, isLink: entry.isSymbolicLink() } satisfies LocatedExtract
+  })
+
 export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: SourceReaderOptions) => {
   const isRequired = (source: string) => config.requiredSources.includes(source)
+  /** For a source failed as a whole, what to do when it is not asking the partner to resend it. */
+  const nextActions = new Map<string, string>()
+  const fileOf = (source: string) => path.join(inbox, `${source}.csv`)
 
   const writeQuarantine = (source: string) => (rows: ReadonlyArray<QuarantinedRow>) =>
     Effect.sync(() => {
       const lines = rows.map((row) => JSON.stringify(row)).join("\n")
-      fs.appendFileSync(path.join(quarantineDir, `${source}.jsonl`), `${lines}\n`, { mode: 0o600 })
+      appendWhole(path.join(quarantineDir, `${source}.jsonl`), `${lines}\n`, { mode: 0o600 })
     })
 
   const extractDate = (source: string) => config.extractDates[source] ?? null
@@ -77,23 +134,17 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
     })
 
   /** Reads a source if its file is there; undefined when it is missing or failed as a whole. */
-  const read = <Row>(
+  const read = <Row, E = never>(
     source: ExtractSource<Row>,
-    onAccepted: (rows: ReadonlyArray<NumberedRow<Row>>) => Effect.Effect<void>
+    onAccepted: (rows: ReadonlyArray<NumberedRow<Row>>) => Effect.Effect<void, E>
   ) =>
     Effect.gen(function* () {
       const log = yield* RunLog
-      const file = path.join(inbox, `${source.name}.csv`)
-      const stat = fs.lstatSync(file, { throwIfNoEntry: false })
-      if (stat === undefined) {
+      const file = fileOf(source.name)
+      const located = yield* locateExtract(inbox, source.name)
+      if (located === undefined) {
         record(source.name, file, "missing", undefined, `${file} is missing`)
         yield* log.warn("source missing", { source: source.name, required: isRequired(source.name) })
-        return undefined
-      }
-      if (!stat.isFile()) {
-        const message = `${file} is not a regular file (links and directories are not read)`
-        record(source.name, file, "failed", undefined, message)
-        yield* log.warn("source failed", { source: source.name, reason: "not_a_regular_file" })
         return undefined
       }
       const age = ageDays(source.name)
@@ -105,33 +156,36 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
         })
       }
       const rowProblems = (row: Row) => implausibleDates(row as { readonly date_of_birth?: unknown }, asOf)
-      return yield* readExtract({
+      const summary = yield* readExtract({
         source,
-        file,
+        file: located.realFile,
         onAccepted,
         onQuarantined: writeQuarantine(source.name),
         rowProblems
-      }).pipe(
-        Effect.tap((summary) =>
+      })
+      const viaLink = located.isLink ? `read through a link to ${located.realFile}` : undefined
+      record(source.name, file, "loaded", summary, viaLink)
+      yield* log.info("source read", {
+        source: source.name,
+        read: summary.rowsRead,
+        accepted: summary.rowsAccepted,
+        quarantined: summary.rowsQuarantined
+      })
+      return summary
+    }).pipe(
+      Effect.catchIf(
+        (error): error is SourceFileError => error instanceof SourceFileError,
+        (error) =>
           Effect.gen(function* () {
-            record(source.name, file, "loaded", summary)
-            yield* log.info("source read", {
-              source: source.name,
-              read: summary.rowsRead,
-              accepted: summary.rowsAccepted,
-              quarantined: summary.rowsQuarantined
-            })
-          })
-        ),
-        Effect.catchTag("SourceFileError", (error: SourceFileError) =>
-          Effect.gen(function* () {
-            record(source.name, file, "failed", undefined, `${error.file} ${error.message}`)
-            yield* log.warn("source failed", { source: source.name, required: isRequired(source.name) })
+            // Named as the inbox names it, even when a link was followed.
+            const file = fileOf(source.name)
+            record(source.name, file, "failed", undefined, `${file} ${error.message}`)
+            if (error.nextAction !== undefined) nextActions.set(source.name, error.nextAction)
+            yield* (yield* RunLog).warn("source failed", { source: source.name, required: isRequired(source.name) })
             return undefined
           })
-        )
       )
-    })
+    )
 
   /** Reads a small reference source whole (practices, postcode lookup, opt-outs). */
   const collect = <Row>(source: ExtractSource<Row>) =>
@@ -163,7 +217,9 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
       : Effect.fail(
           new DataFailure({
             message: `required source ${failed.source} ${failed.status}: ${failed.message}`,
-            nextAction: `ask the partner to resend ${path.basename(failed.path)}; the previous publication is unchanged`
+            nextAction: `${
+              nextActions.get(failed.source) ?? `ask the partner to resend ${path.basename(failed.path)}`
+            }; the previous publication is unchanged`
           })
         )
   }

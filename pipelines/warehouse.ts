@@ -152,10 +152,19 @@ export const insertRows = <T extends keyof WarehouseSchema & string>(
     catch: warehouseError(`cannot write table ${table}`)
   })
 
-/** Wraps a load in one transaction: far faster than a commit per statement. */
+/**
+ * Wraps a load in one transaction: far faster than a commit per statement.
+ * The commit is part of the load, so a commit that fails (a full disk) fails
+ * the load; after any failure the transaction is rolled back if it still can be.
+ */
 export const inTransaction = <A, E, R>(db: WarehouseDb, load: Effect.Effect<A, E, R>) =>
   Effect.acquireUseRelease(
     Effect.promise(() => sql`begin`.execute(db)),
-    () => load,
-    (_, exit) => Effect.promise(() => (exit._tag === "Success" ? sql`commit` : sql`rollback`).execute(db))
+    () =>
+      Effect.tap(
+        load,
+        Effect.tryPromise({ try: () => sql`commit`.execute(db), catch: warehouseError("cannot commit the warehouse") })
+      ),
+    (_, exit) =>
+      exit._tag === "Success" ? Effect.void : Effect.ignore(Effect.tryPromise(() => sql`rollback`.execute(db)))
   )

@@ -1,21 +1,31 @@
 /**
- * The bad-input corpus: one file per problem in `fixtures/bad-input/<source>/`,
+ * The bad-input corpus: one file per problem in `fixtures/bad-input/<source>/`
+ * (or written by `generatedCorpus.ts` where a file is too large to commit),
  * each with its expected outcome in `expected.json` (rows accepted and rows
  * quarantined with their reasons, or the source failed with a message).
  */
 import * as fs from "node:fs"
+import * as os from "node:os"
 import * as path from "node:path"
 import { Effect } from "effect"
-import { describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 import { type QuarantinedRow, readExtract } from "../../pipelines/readExtract.js"
+import { locateExtract } from "../../pipelines/sourceReader.js"
 import type { ExtractSource } from "../../schemas/extractSource.js"
 import { acuteActivity } from "../../schemas/sources/acuteActivity.js"
 import { education } from "../../schemas/sources/education.js"
 import { gpRegistrations } from "../../schemas/sources/gpRegistrations.js"
 import { optOuts } from "../../schemas/sources/optOuts.js"
 import { practices } from "../../schemas/sources/practices.js"
+import { GENERATED_CASES } from "./generatedCorpus.js"
 
 const corpus = path.join(import.meta.dirname, "..", "..", "fixtures", "bad-input")
+/** Generated cases are written here once, laid out like the corpus. */
+const generatedCorpus = fs.mkdtempSync(path.join(os.tmpdir(), "wsd-bad-input-"))
+for (const [name, write] of Object.entries(GENERATED_CASES)) {
+  fs.mkdirSync(path.join(generatedCorpus, path.dirname(name)), { recursive: true })
+  write(path.join(generatedCorpus, name))
+}
 const SOURCES: Record<string, ExtractSource<unknown>> = {
   acute_activity: acuteActivity,
   education,
@@ -34,17 +44,24 @@ type Expected =
 
 const expected = JSON.parse(fs.readFileSync(path.join(corpus, "expected.json"), "utf8")) as Record<string, Expected>
 
+/** Reads a case as a run would: found in its folder (the inbox) by name, then read. */
 const read = (file: string) => {
   const source = SOURCES[file.split("/")[0]!]!
+  const entry = path.join(file in GENERATED_CASES ? generatedCorpus : corpus, file)
   const quarantined: Array<QuarantinedRow> = []
   let accepted = 0
   return Effect.runPromise(
-    readExtract({
-      source,
-      file: path.join(corpus, file),
-      onAccepted: (rows) => Effect.sync(() => void (accepted += rows.length)),
-      onQuarantined: (rows) => Effect.sync(() => void quarantined.push(...rows))
-    }).pipe(
+    locateExtract(path.dirname(entry), source.name, path.basename(entry)).pipe(
+      Effect.flatMap((located) =>
+        located === undefined
+          ? Effect.die(new Error(`${entry} is missing`))
+          : readExtract({
+              source,
+              file: located.realFile,
+              onAccepted: (rows) => Effect.sync(() => void (accepted += rows.length)),
+              onQuarantined: (rows) => Effect.sync(() => void quarantined.push(...rows))
+            })
+      ),
       Effect.map((summary) => ({ outcome: "read" as const, summary, accepted, quarantined })),
       Effect.catchTag("SourceFileError", (error) =>
         Effect.succeed({ outcome: "source_failed" as const, message: error.message })
@@ -54,12 +71,15 @@ const read = (file: string) => {
 }
 
 describe("the bad-input corpus", () => {
+  afterAll(() => fs.rmSync(generatedCorpus, { recursive: true, force: true }))
+
   it("has a file for every expected outcome and an outcome for every file", () => {
-    const files = fs
+    const committed = fs
       .readdirSync(corpus, { recursive: true })
       .map(String)
       .filter((file) => file.endsWith(".csv"))
-      .sort()
+    expect(committed.filter((file) => file in GENERATED_CASES)).toEqual([])
+    const files = [...committed, ...Object.keys(GENERATED_CASES)].sort()
     expect(files).toEqual(Object.keys(expected).sort())
     expect(files.length).toBeGreaterThanOrEqual(40)
   })
