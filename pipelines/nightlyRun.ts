@@ -35,6 +35,7 @@ import {
 import { softwareVersion } from "./projectFiles.js"
 import { appendEvents, endEvent, postEvent, startEvent } from "./openLineage.js"
 import { writeOutputs } from "./outputs.js"
+import { writeReport } from "./report.js"
 import {
   currentRelease,
   holdLock,
@@ -359,10 +360,20 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
       yield* reader.failIfStale()
       yield* reader.failIfAboveThreshold()
       yield* writeRunTables(db, context, area.lineageDir)
-      return yield* stage(progress, "outputs", writeOutputs(db, staged, currentRelease(area)), (written) => ({
+      const written = yield* stage(progress, "outputs", writeOutputs(db, staged, currentRelease(area)), (files) => ({
         rowsIn: spine.residents.length,
-        rowsOut: written.reduce((n, output) => n + (output.rows ?? 0), 0)
+        rowsOut: files.reduce((n, output) => n + (output.rows ?? 0), 0)
       }))
+      const report = yield* stage(
+        progress,
+        "report",
+        writeReport(db, staged, currentRelease(area), options.runId),
+        (files) => ({
+          rowsIn: spine.residents.length,
+          rowsOut: files.length
+        })
+      )
+      return [...written, ...report]
     })
   )
 
