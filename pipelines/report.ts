@@ -64,7 +64,9 @@ const reportCounts = (db: WarehouseDb, runId: string) =>
           .selectFrom("lineage_quarantine")
           .selectAll()
           .where("run_id", "=", runId)
-          .orderBy(["source", "field", "reason"])
+          .orderBy("source")
+          .orderBy("field")
+          .orderBy("reason")
           .execute()
       ),
       linkage: yield* warehouseRead("the linkage", () =>
@@ -72,7 +74,9 @@ const reportCounts = (db: WarehouseDb, runId: string) =>
           .selectFrom("lineage_linkage")
           .selectAll()
           .where("run_id", "=", runId)
-          .orderBy(["source", "link_status", "link_method"])
+          .orderBy("source")
+          .orderBy("link_status")
+          .orderBy("link_method")
           .execute()
       ),
       equity: yield* warehouseRead("the linkage equity", () =>
@@ -80,7 +84,9 @@ const reportCounts = (db: WarehouseDb, runId: string) =>
           .selectFrom("lineage_linkage_equity")
           .selectAll()
           .where("run_id", "=", runId)
-          .orderBy(["dimension", "category", "source"])
+          .orderBy("dimension")
+          .orderBy("category")
+          .orderBy("source")
           .execute()
       )
     }
