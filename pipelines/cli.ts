@@ -20,15 +20,17 @@ import { verifyPublication } from "./lineageVerify.js"
 import { makeRunId, nightlyRun, type RunOptions } from "./nightlyRun.js"
 import { projectFile, softwareVersion } from "./projectFiles.js"
 import { publicationArea } from "./publication.js"
+import { Progress } from "./progress.js"
 import { generateKeyFile, PseudonymKey } from "./pseudonymKey.js"
 import { RunLog } from "./runLog.js"
 import { loadRules } from "./segmentationRules.js"
+import { type StderrConsole, stderrConsole } from "./stderrConsole.js"
 import { synthesise } from "./synthesise.js"
 import { formatValidation, validateInbox } from "./validateInbox.js"
 import { formatRulesTable, rulesTable } from "../transforms/rulesTable.js"
 
 const quiet = Flag.Boolean("quiet").pipe(
-  Flag.withDescription("No progress lines on stderr (the summary and any failure still print)"),
+  Flag.withDescription("No progress and no log lines on stderr (the summary and any failure still print)"),
   Flag.withDefault(false)
 )
 
@@ -38,14 +40,39 @@ const asOfOrToday = (asOf: Option.Option<string>) =>
     ? Effect.succeed(asOf.value)
     : Effect.map(Clock.currentTimeMillis, (now) => new Date(now).toISOString().slice(0, 10))
 
-/** Runs the batch with the production key and log services. */
-const runNightly = (options: Omit<RunOptions, "runId"> & { readonly keyFile: string; readonly quiet: boolean }) =>
+const progressEvery = Flag.Int("progress-every").pipe(
+  Flag.withDescription("Off a terminal, log progress every SECONDS (0: every batch of rows)"),
+  Flag.withDefault(30)
+)
+
+/**
+ * Progress as the run's stderr allows: a live line on a terminal, log lines
+ * every `everySeconds` off one (cron), nothing with --quiet.
+ */
+const progressLayer = (stderr: StderrConsole, quiet: boolean, everySeconds: number) => {
+  if (quiet) return Progress.none
+  return stderr.live ? Progress.onTerminal(stderr) : Progress.asLogLines(everySeconds * 1000)
+}
+
+/** Runs the batch with the production key, log and progress services. */
+const runNightly = (
+  options: Omit<RunOptions, "runId"> & {
+    readonly keyFile: string
+    readonly quiet: boolean
+    readonly progressEverySeconds: number
+  }
+) =>
   Effect.gen(function* () {
     const runId = yield* makeRunId
     const logFile = path.join(publicationArea(options.out).logsDir, `${runId}.jsonl`)
+    const stderr = stderrConsole()
+    const log = RunLog.toFile(logFile, options.quiet ? undefined : stderr)
     const result = yield* nightlyRun({ ...options, runId }).pipe(
       Effect.provide(
-        Layer.mergeAll(PseudonymKey.fromFile(options.keyFile), RunLog.toFile(logFile, { quiet: options.quiet }))
+        Layer.mergeAll(
+          PseudonymKey.fromFile(options.keyFile),
+          Layer.provideMerge(progressLayer(stderr, options.quiet, options.progressEverySeconds), log)
+        )
       )
     )
     const residents = result.lineage.spine["residents"]
@@ -77,7 +104,8 @@ const run = Command.make(
       Flag.withDescription("Accept a key that differs from the last run's (every pseudonym changes)"),
       Flag.withDefault(false)
     ),
-    quiet
+    quiet,
+    progressEvery
   },
   (flags) =>
     runNightly({
@@ -87,7 +115,8 @@ const run = Command.make(
       asOf: Option.getOrUndefined(flags.asOf),
       configFile: Option.getOrUndefined(flags.config),
       rotateKey: flags.rotateKey,
-      quiet: flags.quiet
+      quiet: flags.quiet,
+      progressEverySeconds: flags.progressEvery
     })
 ).pipe(Command.withDescription("Run the nightly batch: validate, pseudonymise, link, load and publish"))
 
@@ -122,7 +151,8 @@ const demo = Command.make(
         out: path.join(dir, "out"),
         keyFile,
         asOf: FIXTURE_AS_OF,
-        quiet
+        quiet,
+        progressEverySeconds: 30
       })
       yield* Console.log(`open ${path.join(dir, "out", "warehouse.sqlite")} to explore the warehouse`)
     })

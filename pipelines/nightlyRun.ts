@@ -44,6 +44,7 @@ import {
   publishRelease,
   stagingRelease
 } from "./publication.js"
+import { Progress } from "./progress.js"
 import { PseudonymKey } from "./pseudonymKey.js"
 import type { NumberedRow } from "./readExtract.js"
 import { RECORD_SOURCES, type RecordSource } from "./recordSources.js"
@@ -112,7 +113,7 @@ class RunProgress {
   }
 }
 
-/** Times a stage and records its row counts. */
+/** Times a stage, shows it while it runs and records its row counts. */
 const stage = <A, E, R>(
   progress: RunProgress,
   name: string,
@@ -121,7 +122,7 @@ const stage = <A, E, R>(
 ) =>
   Effect.gen(function* () {
     const started = yield* Clock.currentTimeMillis
-    const result = yield* work
+    const result = yield* (yield* Progress).track(name, undefined, () => work)
     const finished = yield* Clock.currentTimeMillis
     const { rowsIn, rowsOut } = rows(result)
     progress.stages.push({ stage: name, rows_in: rowsIn, rows_out: rowsOut, duration_ms: finished - started })
@@ -144,7 +145,8 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
   const rules = yield* loadRules(config.rulesFile)
   const area = publicationArea(options.out)
   yield* prepareArea(area)
-  const startedAt = yield* isoNow
+  const runStarted = yield* Clock.currentTimeMillis
+  const startedAt = new Date(runStarted).toISOString()
   const progress = new RunProgress()
 
   const lineageOf = (status: RunLineage["status"], failureReason: string | null, finishedAt: string): RunLineage => ({
@@ -203,7 +205,11 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
       const staged = yield* stagingRelease(area, options.runId)
       const built = yield* buildRelease({ options, config, rules, asOf, area, staged, progress, lineageOf })
       const release = yield* publishRelease(area, staged, options.runId, config.keepReleases)
-      yield* log.info("published", { run_id: options.runId })
+      yield* log.info("published", {
+        run_id: options.runId,
+        residents: built.spine["residents"] ?? 0,
+        ms: (yield* Clock.currentTimeMillis) - runStarted
+      })
       yield* deliver(endEvent(built, release))
       return { runId: options.runId, release, lineage: built } satisfies RunResult
     }).pipe(
@@ -212,6 +218,7 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
           ? Effect.void
           : Effect.gen(function* () {
               const reason = Exit.isFailure(exit) ? failureReasonOf(exit.cause) : "interrupted"
+              yield* log.error("run failed", { run_id: options.runId, reason })
               const failed = lineageOf("failed", reason, yield* isoNow)
               yield* appendToChain(area.lineageDir, failed).pipe(Effect.ignore)
               const fail = endEvent(failed, undefined)

@@ -15,6 +15,7 @@ import { Effect, Result, Stream } from "effect"
 import type { ExtractSource, FieldProblem } from "../schemas/extractSource.js"
 import { mapHeader } from "../transforms/csvHeader.js"
 import { SourceFileError } from "./errors.js"
+import type { Advance } from "./progress.js"
 
 /** A row of an extract, numbered as a spreadsheet shows it (the header is row 1). */
 export interface NumberedRow<Row> {
@@ -86,6 +87,8 @@ export interface ReadExtractOptions<Row> {
   readonly onQuarantined: (rows: ReadonlyArray<QuarantinedRow>) => Effect.Effect<void>
   /** Checks a decoded row against what only the run knows (the as-of date). */
   readonly rowProblems?: (row: Row) => ReadonlyArray<FieldProblem>
+  /** Told the rows read and bytes consumed so far, once per batch. */
+  readonly onProgress?: Advance
 }
 
 export const readExtract = Effect.fn("readExtract")(function* <Row>(options: ReadExtractOptions<Row>) {
@@ -195,6 +198,7 @@ export const readExtract = Effect.fn("readExtract")(function* <Row>(options: Rea
         }
         if (rejected.length > 0) yield* options.onQuarantined(rejected)
         if (accepted.length > 0) yield* options.onAccepted(accepted)
+        if (options.onProgress !== undefined) yield* options.onProgress(rowsAccepted + rowsQuarantined, bytes)
       })
     )
   )

@@ -14,6 +14,7 @@ import { DataFailure, SourceFileError, UsageError } from "./errors.js"
 import type { InputLineage } from "./lineage.js"
 import { type ExtractReadSummary, type NumberedRow, type QuarantinedRow, readExtract } from "./readExtract.js"
 import type { RunConfig } from "./runConfig.js"
+import { Progress } from "./progress.js"
 import { RunLog } from "./runLog.js"
 
 export interface SourceReaderOptions {
@@ -105,32 +106,38 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
         })
       }
       const rowProblems = (row: Row) => implausibleDates(row as { readonly date_of_birth?: unknown }, asOf)
-      return yield* readExtract({
-        source,
-        file,
-        onAccepted,
-        onQuarantined: writeQuarantine(source.name),
-        rowProblems
-      }).pipe(
-        Effect.tap((summary) =>
-          Effect.gen(function* () {
-            record(source.name, file, "loaded", summary)
-            yield* log.info("source read", {
-              source: source.name,
-              read: summary.rowsRead,
-              accepted: summary.rowsAccepted,
-              quarantined: summary.rowsQuarantined
-            })
-          })
-        ),
-        Effect.catchTag("SourceFileError", (error: SourceFileError) =>
-          Effect.gen(function* () {
-            record(source.name, file, "failed", undefined, `${error.file} ${error.message}`)
-            yield* log.warn("source failed", { source: source.name, required: isRequired(source.name) })
-            return undefined
+      const progress = yield* Progress
+      return yield* progress
+        .track(`read ${source.name}`, stat.size, (onProgress) =>
+          readExtract({
+            source,
+            file,
+            onAccepted,
+            onQuarantined: writeQuarantine(source.name),
+            rowProblems,
+            onProgress
           })
         )
-      )
+        .pipe(
+          Effect.tap((summary) =>
+            Effect.gen(function* () {
+              record(source.name, file, "loaded", summary)
+              yield* log.info("source read", {
+                source: source.name,
+                read: summary.rowsRead,
+                accepted: summary.rowsAccepted,
+                quarantined: summary.rowsQuarantined
+              })
+            })
+          ),
+          Effect.catchTag("SourceFileError", (error: SourceFileError) =>
+            Effect.gen(function* () {
+              record(source.name, file, "failed", undefined, `${error.file} ${error.message}`)
+              yield* log.warn("source failed", { source: source.name, required: isRequired(source.name) })
+              return undefined
+            })
+          )
+        )
     })
 
   /** Reads a small reference source whole (practices, postcode lookup, opt-outs). */
