@@ -40,9 +40,12 @@ const asOfOrToday = (asOf: Option.Option<string>) =>
     ? Effect.succeed(asOf.value)
     : Effect.map(Clock.currentTimeMillis, (now) => new Date(now).toISOString().slice(0, 10))
 
+/** Off a terminal, seconds between progress lines: a few a minute in a cron mail or the journal. */
+const PROGRESS_EVERY_SECONDS = 30
+
 const progressEvery = Flag.Int("progress-every").pipe(
   Flag.withDescription("Off a terminal, log progress every SECONDS (0: every batch of rows)"),
-  Flag.withDefault(30)
+  Flag.withDefault(PROGRESS_EVERY_SECONDS)
 )
 
 /**
@@ -152,7 +155,7 @@ const demo = Command.make(
         keyFile,
         asOf: FIXTURE_AS_OF,
         quiet,
-        progressEverySeconds: 30
+        progressEverySeconds: PROGRESS_EVERY_SECONDS
       })
       yield* Console.log(`open ${path.join(dir, "out", "warehouse.sqlite")} to explore the warehouse`)
     })

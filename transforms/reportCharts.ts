@@ -2,8 +2,8 @@
  * The run report's sections: for each, a Vega-Lite chart of the controlled
  * figures and the table of the same numbers.
  *
- * A suppressed count is never drawn as a zero-length bar: the chart writes
- * "suppressed" where the bar would be (× in the pyramids), as the tables do.
+ * A suppressed count never looks like a zero: the chart writes "suppressed"
+ * where its bar would be (× in the pyramids), as the tables do.
  */
 import type { TopLevelSpec } from "vega-lite"
 import { AGE_BANDS, SEGMENT_NAMES, SEGMENTS } from "./cohortDimensions.js"
