@@ -22,19 +22,21 @@ import { verifyPublication } from "./lineageVerify.js"
 import { makeRunId, nightlyRun, type RunOptions } from "./nightlyRun.js"
 import { projectFile, softwareVersion } from "./projectFiles.js"
 import { publicationArea, writeNewFile } from "./publication.js"
+import { Progress } from "./progress.js"
 import { generateKeyFile, PseudonymKey } from "./pseudonymKey.js"
 import { formatQuarantineHistory, quarantineCsv, quarantineHistory } from "./quarantineHistory.js"
 import { DIRECT_CARE, reidentify } from "./reidentification.js"
 import { RunLog } from "./runLog.js"
 import { workstreamExtract } from "./workstreamExtract.js"
 import { loadRules } from "./segmentationRules.js"
+import { type StderrConsole, stderrConsole } from "./stderrConsole.js"
 import { synthesise } from "./synthesise.js"
 import { formatValidation, validateInbox } from "./validateInbox.js"
 import { type Workstream, WORKSTREAMS } from "../schemas/extractProfiles.js"
 import { formatRulesTable, rulesTable } from "../transforms/rulesTable.js"
 
 const quiet = Flag.Boolean("quiet").pipe(
-  Flag.withDescription("No progress lines on stderr (the summary and any failure still print)"),
+  Flag.withDescription("No progress and no log lines on stderr (the summary and any failure still print)"),
   Flag.withDefault(false)
 )
 
@@ -44,15 +46,43 @@ const asOfOrToday = (asOf: Option.Option<string>) =>
     ? Effect.succeed(asOf.value)
     : Effect.map(Clock.currentTimeMillis, (now) => new Date(now).toISOString().slice(0, 10))
 
-/** Runs the batch with the production key and log services. */
-const runNightly = (options: Omit<RunOptions, "runId"> & { readonly keyFile: string; readonly quiet: boolean }) =>
+/** Off a terminal, seconds between progress lines: a few a minute in a cron mail or the journal. */
+const PROGRESS_EVERY_SECONDS = 30
+
+const progressEvery = Flag.Int("progress-every").pipe(
+  Flag.withDescription("Off a terminal, log progress every SECONDS (0: every batch of rows)"),
+  Flag.withDefault(PROGRESS_EVERY_SECONDS)
+)
+
+/**
+ * Progress as the run's stderr allows: a live line on a terminal, log lines
+ * every `everySeconds` off one (cron), nothing with --quiet.
+ */
+const progressLayer = (stderr: StderrConsole, quiet: boolean, everySeconds: number) => {
+  if (quiet) return Progress.none
+  return stderr.live ? Progress.onTerminal(stderr) : Progress.asLogLines(everySeconds * 1000)
+}
+
+/** Runs the batch with the production key, log and progress services. */
+const runNightly = (
+  options: Omit<RunOptions, "runId"> & {
+    readonly keyFile: string
+    readonly quiet: boolean
+    readonly progressEverySeconds: number
+  }
+) =>
   Effect.gen(function* () {
     const runId = yield* makeRunId
     const { logsDir, stateDir } = publicationArea(options.out)
     const logFile = path.join(logsDir, `${runId}.jsonl`)
+    const stderr = stderrConsole()
+    const log = RunLog.toFile(logFile, options.quiet ? undefined : stderr)
     const result = yield* nightlyRun({ ...options, runId }).pipe(
       Effect.provide(
-        Layer.mergeAll(PseudonymKey.fromFile(options.keyFile), RunLog.toFile(logFile, { quiet: options.quiet }))
+        Layer.mergeAll(
+          PseudonymKey.fromFile(options.keyFile),
+          Layer.provideMerge(progressLayer(stderr, options.quiet, options.progressEverySeconds), log)
+        )
       ),
       // Plain file writes throughout the run (the log, outputs, lineage copies) throw when the disk
       // fails them: report those as the write failures they are, not as internal errors.
@@ -95,7 +125,8 @@ const run = Command.make(
       ),
       Flag.optional
     ),
-    quiet
+    quiet,
+    progressEvery
   },
   (flags) =>
     runNightly({
@@ -106,7 +137,8 @@ const run = Command.make(
       configFile: Option.getOrUndefined(flags.config),
       rotateKey: flags.rotateKey,
       reidentificationKeyFile: Option.getOrUndefined(flags.reidKeyFile),
-      quiet: flags.quiet
+      quiet: flags.quiet,
+      progressEverySeconds: flags.progressEvery
     })
 ).pipe(Command.withDescription("Run the nightly batch: validate, pseudonymise, link, load and publish"))
 
@@ -143,7 +175,8 @@ const demo = Command.make(
         keyFile,
         reidentificationKeyFile,
         asOf: FIXTURE_AS_OF,
-        quiet
+        quiet,
+        progressEverySeconds: PROGRESS_EVERY_SECONDS
       })
       yield* Console.log(`open ${path.join(dir, "out", "warehouse.sqlite")} to explore the warehouse`)
     })
@@ -276,7 +309,7 @@ const withExtractLog = <A, E extends { readonly message: string }, R>(
     Effect.provide(
       Layer.unwrap(
         Effect.map(makeRunId, (id) =>
-          RunLog.toFile(path.join(publicationArea(from).logsDir, `${command}-${id}.jsonl`), { quiet: true })
+          RunLog.toFile(path.join(publicationArea(from).logsDir, `${command}-${id}.jsonl`), undefined)
         )
       )
     )

@@ -41,6 +41,7 @@ import {
 import { softwareVersion } from "./projectFiles.js"
 import { appendEvents, endEvent, postEvent, startEvent } from "./openLineage.js"
 import { writeOutputs } from "./outputs.js"
+import { writeReport } from "./report.js"
 import {
   currentRelease,
   holdLock,
@@ -49,6 +50,7 @@ import {
   publishRelease,
   stagingRelease
 } from "./publication.js"
+import { Progress } from "./progress.js"
 import { loadKeyFile, PseudonymKey, type PseudonymKeyMaterial } from "./pseudonymKey.js"
 import { pruneStores, writeStore } from "./reidentification.js"
 import type { NumberedRow } from "./readExtract.js"
@@ -127,7 +129,7 @@ class RunProgress {
   }
 }
 
-/** Times a stage and records its row counts. */
+/** Times a stage, shows it while it runs and records its row counts. */
 const stage = <A, E, R>(
   progress: RunProgress,
   name: string,
@@ -136,7 +138,7 @@ const stage = <A, E, R>(
 ) =>
   Effect.gen(function* () {
     const started = yield* Clock.currentTimeMillis
-    const result = yield* work
+    const result = yield* (yield* Progress).track(name, undefined, () => work)
     const finished = yield* Clock.currentTimeMillis
     const { rowsIn, rowsOut } = rows(result)
     progress.stages.push({ stage: name, rows_in: rowsIn, rows_out: rowsOut, duration_ms: finished - started })
@@ -163,7 +165,8 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
       : yield* loadKeyFile(options.reidentificationKeyFile, "re-identification key")
   const area = publicationArea(options.out)
   yield* prepareArea(area)
-  const startedAt = yield* isoNow
+  const runStarted = yield* Clock.currentTimeMillis
+  const startedAt = new Date(runStarted).toISOString()
   const progress = new RunProgress()
 
   const lineageOf = (status: RunLineage["status"], failureReason: string | null, finishedAt: string): RunLineage => ({
@@ -247,6 +250,7 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
         : Effect.gen(function* () {
             // Best effort: on a full or read-only disk the failure cannot be recorded, only reported.
             const reason = Exit.isFailure(exit) ? failureReasonOf(exit.cause) : "interrupted"
+            yield* Effect.exit(log.error("run failed", { run_id: options.runId, reason }))
             const failed = lineageOf("failed", reason, yield* isoNow)
             yield* appendToChain(area.lineageDir, { run: failed }).pipe(Effect.ignore)
             const fail = endEvent(failed, undefined)
@@ -257,7 +261,11 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
     Effect.scoped,
     Effect.flatMap(({ built, release }) =>
       Effect.gen(function* () {
-        yield* log.info("published", { run_id: options.runId })
+        yield* log.info("published", {
+          run_id: options.runId,
+          residents: built.spine["residents"] ?? 0,
+          ms: (yield* Clock.currentTimeMillis) - runStarted
+        })
         yield* deliver(endEvent(built, release))
         return { runId: options.runId, release, lineage: built } satisfies RunResult
       })
@@ -429,10 +437,20 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
         }
       }
       yield* writeRunTables(db, context, area.lineageDir)
-      return yield* stage(progress, "outputs", writeOutputs(db, staged, currentRelease(area)), (written) => ({
+      const written = yield* stage(progress, "outputs", writeOutputs(db, staged, currentRelease(area)), (files) => ({
         rowsIn: spine.residents.length,
-        rowsOut: written.reduce((n, output) => n + (output.rows ?? 0), 0)
+        rowsOut: files.reduce((n, output) => n + (output.rows ?? 0), 0)
       }))
+      const report = yield* stage(
+        progress,
+        "report",
+        writeReport(db, staged, currentRelease(area), options.runId),
+        (files) => ({
+          rowsIn: spine.residents.length,
+          rowsOut: files.length
+        })
+      )
+      return [...written, ...report]
     })
   ).pipe(
     // SQLite does not name its file when the disk fails it: name the warehouse being built.

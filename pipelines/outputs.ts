@@ -10,31 +10,19 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { parse } from "csv-parse/sync"
 import { Effect } from "effect"
-import { sql } from "kysely"
-import { ageBand } from "../transforms/extractDate.js"
+import { controlBcf, controlBudget } from "../transforms/aggregateOutputs.js"
+import { AGE_BANDS, SEGMENTS, SEXES } from "../transforms/cohortDimensions.js"
 import { type DisclosureRules, controlCount, DEFAULT_DISCLOSURE_RULES } from "../transforms/disclosureControl.js"
 import { type CsvValue, csvLine } from "../transforms/spreadsheetSafety.js"
-import { PublicationError } from "./errors.js"
 import type { OutputLineage } from "./lineage.js"
-import { sha256OfFile } from "./lineage.js"
-import { projectFile } from "./projectFiles.js"
+import { outputQuery, writeOutputFile } from "./outputFiles.js"
 import type { WarehouseDb } from "./warehouse.js"
 
 type Row = Record<string, CsvValue>
 
-const outputError = (message: string) => (cause: unknown) =>
-  new PublicationError({ message, nextAction: "check free space and permissions of the output area", cause })
+const query = (db: WarehouseDb, name: string) => outputQuery<Row>(db, name)
 
-const query = (db: WarehouseDb, name: string) =>
-  Effect.tryPromise({
-    try: async () => {
-      const text = fs.readFileSync(projectFile("sql", "outputs", `${name}.sql`), "utf8")
-      return (await sql.raw<Row>(text).execute(db)).rows
-    },
-    catch: outputError(`output query ${name} failed`)
-  })
-
-/** Writes a CSV (header from `columns`) readable by owner and group, and describes it for lineage. */
+/** Writes a CSV with a header from `columns`. */
 const writeCsv = (
   release: string,
   file: string,
@@ -42,16 +30,13 @@ const writeCsv = (
   rows: ReadonlyArray<Row>,
   recipient: string
 ) =>
-  Effect.tryPromise({
-    try: async (): Promise<OutputLineage> => {
-      const target = path.join(release, file)
-      fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o750 })
-      const text = csvLine(columns) + rows.map((row) => csvLine(columns.map((column) => row[column]))).join("")
-      fs.writeFileSync(target, text, { mode: 0o640 })
-      return { path: file, rows: rows.length, sha256: await sha256OfFile(target), recipient }
-    },
-    catch: outputError(`cannot write ${file}`)
-  })
+  writeOutputFile(
+    release,
+    file,
+    csvLine(columns) + rows.map((row) => csvLine(columns.map((column) => row[column]))).join(""),
+    rows.length,
+    recipient
+  )
 
 const COHORT_COLUMNS = [
   "person_id",
@@ -120,10 +105,6 @@ export const cohortChanges = (
       String(a["person_id"]).localeCompare(String(b["person_id"]))
   )
 }
-
-const AGE_BANDS = Array.from({ length: 18 }, (_, i) => ageBand(i * 5))
-const SEXES = ["female", "male", "indeterminate", "not_known"]
-const SEGMENTS = ["BWGW", "LW", "PI"]
 
 /**
  * Every cell of segment × age band × sex × locality (× deprivation decile when
@@ -234,16 +215,11 @@ export const writeOutputs = (db: WarehouseDb, release: string, previousRelease: 
       )
     )
 
-    const budget = (yield* query(db, "shadow_budget")).map((row) => {
-      const people = controlCount(Number(row["people"]), rules)
-      return {
-        segment: row["segment"],
-        service_line: row["service_line"],
-        people: people.suppressed ? null : people.count,
-        cost_gbp: people.suppressed ? null : Math.round(Number(row["cost_gbp"])),
-        suppressed: people.suppressed ? "Y" : "N"
-      }
-    })
+    const yesNo = (suppressed: boolean) => (suppressed ? "Y" : "N")
+    const budget = controlBudget(yield* query(db, "shadow_budget"), rules).map((line) => ({
+      ...line,
+      suppressed: yesNo(line.suppressed)
+    }))
     outputs.push(
       yield* writeCsv(
         release,
@@ -254,22 +230,10 @@ export const writeOutputs = (db: WarehouseDb, release: string, previousRelease: 
       )
     )
 
-    const bcf = (yield* query(db, "bcf_metrics")).map((row) => {
-      const numerator = controlCount(Number(row["numerator"]), rules)
-      const denominator = Number(row["denominator"])
-      const shownDenominator = controlCount(denominator, rules)
-      const value =
-        numerator.suppressed || denominator === 0
-          ? null
-          : Math.round((Number(row["numerator"]) / denominator) * Number(row["per"]) * 10) / 10
-      return {
-        metric: row["metric"],
-        numerator: numerator.suppressed ? null : numerator.count,
-        denominator: shownDenominator.suppressed ? null : shownDenominator.count,
-        value,
-        suppressed: numerator.suppressed ? "Y" : "N"
-      }
-    })
+    const bcf = controlBcf(yield* query(db, "bcf_metrics"), rules).map((metric) => ({
+      ...metric,
+      suppressed: yesNo(metric.suppressed)
+    }))
     outputs.push(
       yield* writeCsv(
         release,

@@ -17,6 +17,7 @@ import { Effect, Result, Stream } from "effect"
 import type { ExtractSource, FieldProblem } from "../schemas/extractSource.js"
 import { mapHeader } from "../transforms/csvHeader.js"
 import { SourceFileError } from "./errors.js"
+import type { Advance } from "./progress.js"
 import { recordSizeGuard } from "./recordSizeGuard.js"
 
 /** A row of an extract, numbered as a spreadsheet shows it (the header is row 1). */
@@ -93,6 +94,8 @@ export interface ReadExtractOptions<Row, E> {
   readonly onQuarantined: (rows: ReadonlyArray<QuarantinedRow>) => Effect.Effect<void, E>
   /** Checks a decoded row against what only the run knows (the as-of date). */
   readonly rowProblems?: (row: Row) => ReadonlyArray<FieldProblem>
+  /** Told the rows read and bytes consumed so far, once per batch. */
+  readonly onProgress?: Advance
 }
 
 export const readExtract = Effect.fn("readExtract")(function* <Row, E = never>(options: ReadExtractOptions<Row, E>) {
@@ -221,6 +224,7 @@ export const readExtract = Effect.fn("readExtract")(function* <Row, E = never>(o
         }
         if (rejected.length > 0) yield* options.onQuarantined(rejected)
         if (accepted.length > 0) yield* options.onAccepted(accepted)
+        if (options.onProgress !== undefined) yield* options.onProgress(rowsAccepted + rowsQuarantined, bytes)
       })
     )
   )

@@ -1,6 +1,8 @@
 /**
  * The run's log: one structured JSON line per event (pino) in the run's log
- * file, and a short readable line on stderr for the person at the terminal.
+ * file, with its level by name (`info`, `warn`, `error`) and an ISO time, and
+ * a short readable line on stderr for the person at the terminal or the mail
+ * cron sends: `wsd stage done stage="load gp_events" rows_in=40 rows_out=39 ms=21`.
  *
  * Fields are counts, durations and the project's own labels (source and stage
  * names, reason codes): the type admits no free text from an extract, and the
@@ -10,34 +12,46 @@ import { mkdirSync } from "node:fs"
 import * as path from "node:path"
 import { Context, Effect, Layer } from "effect"
 import pino from "pino"
+import type { StderrConsole } from "./stderrConsole.js"
 
 export type LogFields = Readonly<Record<string, number | string | boolean>>
 
-export interface RunLogService {
-  readonly info: (event: string, fields?: LogFields) => Effect.Effect<void>
-  readonly warn: (event: string, fields?: LogFields) => Effect.Effect<void>
-}
+type Level = "info" | "warn" | "error"
 
+export type RunLogService = Readonly<Record<Level, (event: string, fields?: LogFields) => Effect.Effect<void>>>
+
+/** `name=value`, the value quoted when it has spaces so each field reads as one. */
 const readable = (event: string, fields: LogFields | undefined): string =>
-  [event, ...Object.entries(fields ?? {}).map(([name, value]) => `${name}=${value}`)].join(" ")
+  [
+    event,
+    ...Object.entries(fields ?? {}).map(
+      ([name, value]) => `${name}=${typeof value === "string" && /\s/.test(value) ? JSON.stringify(value) : value}`
+    )
+  ].join(" ")
+
+const LABELS: Readonly<Record<Level, string>> = { info: "", warn: "warning: ", error: "error: " }
 
 export class RunLog extends Context.Service<RunLog, RunLogService>()("wsd/pipelines/RunLog") {
-  /** JSON lines to `file`, and readable lines to stderr unless `quiet`. */
-  static readonly toFile = (file: string, options: { readonly quiet: boolean }) =>
+  /** JSON lines to `file`, and readable lines to `console` when there is one (none with --quiet). */
+  static readonly toFile = (file: string, console: StderrConsole | undefined) =>
     Layer.effect(
       RunLog,
       Effect.acquireRelease(
         Effect.sync(() => {
           mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
           return pino(
-            { base: undefined, timestamp: pino.stdTimeFunctions.isoTime },
+            {
+              base: undefined,
+              timestamp: pino.stdTimeFunctions.isoTime,
+              formatters: { level: (label) => ({ level: label }) }
+            },
             pino.destination({ dest: file, sync: true, mode: 0o640 })
           )
         }),
         (logger) => Effect.sync(() => logger.flush())
       ).pipe(
         Effect.map((logger) => {
-          const write = (level: "info" | "warn") => (event: string, fields?: LogFields) =>
+          const write = (level: Level) => (event: string, fields?: LogFields) =>
             Effect.sync(() => {
               try {
                 logger[level]({ event, ...fields })
@@ -46,10 +60,9 @@ export class RunLog extends Context.Service<RunLog, RunLogService>()("wsd/pipeli
                 ;(error as NodeJS.ErrnoException).path ??= file
                 throw error
               }
-              if (!options.quiet)
-                process.stderr.write(`wsd ${level === "warn" ? "warning: " : ""}${readable(event, fields)}\n`)
+              console?.line(`wsd ${LABELS[level]}${readable(event, fields)}`)
             })
-          return RunLog.of({ info: write("info"), warn: write("warn") })
+          return RunLog.of({ info: write("info"), warn: write("warn"), error: write("error") })
         })
       )
     )
@@ -60,7 +73,8 @@ export class RunLog extends Context.Service<RunLog, RunLogService>()("wsd/pipeli
       RunLog,
       RunLog.of({
         info: (event, fields) => Effect.sync(() => void lines.push(readable(event, fields))),
-        warn: (event, fields) => Effect.sync(() => void lines.push(`warning: ${readable(event, fields)}`))
+        warn: (event, fields) => Effect.sync(() => void lines.push(`${LABELS.warn}${readable(event, fields)}`)),
+        error: (event, fields) => Effect.sync(() => void lines.push(`${LABELS.error}${readable(event, fields)}`))
       })
     )
 }

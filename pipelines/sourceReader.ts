@@ -15,6 +15,7 @@ import { DataFailure, SourceFileError, UsageError } from "./errors.js"
 import type { InputLineage } from "./lineage.js"
 import { type ExtractReadSummary, type NumberedRow, type QuarantinedRow, readExtract } from "./readExtract.js"
 import type { RunConfig } from "./runConfig.js"
+import { Progress } from "./progress.js"
 import { RunLog } from "./runLog.js"
 
 export interface SourceReaderOptions {
@@ -43,6 +44,8 @@ export interface LocatedExtract {
   /** What is read: the entry itself, or the real path its link resolves to (checked once, then read). */
   readonly realFile: string
   readonly isLink: boolean
+  /** Its size, for progress. */
+  readonly bytes: number
 }
 
 const isWithin = (dir: string, file: string) => {
@@ -85,10 +88,11 @@ export const locateExtract = (inbox: string, source: string, name = `${source}.c
         `put ${name} itself in the inbox rather than a link to it`
       )
     }
-    if (!fs.statSync(realFile).isFile()) {
+    const stat = fs.statSync(realFile)
+    if (!stat.isFile()) {
       return yield* fail("is not a regular file", `put ${name} in the inbox as a file`)
     }
-    return { realFile, isLink: entry.isSymbolicLink() } satisfies LocatedExtract
+    return { realFile, isLink: entry.isSymbolicLink(), bytes: stat.size } satisfies LocatedExtract
   })
 
 export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: SourceReaderOptions) => {
@@ -156,13 +160,17 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
         })
       }
       const rowProblems = (row: Row) => implausibleDates(row as { readonly date_of_birth?: unknown }, asOf)
-      const summary = yield* readExtract({
-        source,
-        file: located.realFile,
-        onAccepted,
-        onQuarantined: writeQuarantine(source.name),
-        rowProblems
-      })
+      const progress = yield* Progress
+      const summary = yield* progress.track(`read ${source.name}`, located.bytes, (onProgress) =>
+        readExtract({
+          source,
+          file: located.realFile,
+          onAccepted,
+          onQuarantined: writeQuarantine(source.name),
+          rowProblems,
+          onProgress
+        })
+      )
       const viaLink = located.isLink ? `read through a link to ${located.realFile}` : undefined
       record(source.name, file, "loaded", summary, viaLink)
       yield* log.info("source read", {

@@ -6,7 +6,7 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import { gpRegistrations } from "../schemas/sources/gpRegistrations.js"
 import { optOuts } from "../schemas/sources/optOuts.js"
 import { postcodeLsoa } from "../schemas/sources/postcodeLsoa.js"
@@ -14,6 +14,7 @@ import { practices } from "../schemas/sources/practices.js"
 import type { InputLineage } from "./lineage.js"
 import { RECORD_SOURCES } from "./recordSources.js"
 import { loadRunConfig } from "./runConfig.js"
+import { Progress } from "./progress.js"
 import { RunLog } from "./runLog.js"
 import { requireInbox, sourceReader } from "./sourceReader.js"
 
@@ -50,7 +51,7 @@ export const validateInbox = (options: {
       Effect.catchTag("DataFailure", (failure) => Effect.succeed(failure))
     )
     return { inputs, verdict }
-  }).pipe(Effect.scoped, Effect.provide(RunLog.memory([])))
+  }).pipe(Effect.scoped, Effect.provide(Layer.mergeAll(RunLog.memory([]), Progress.none)))
 
 /** The report a partner manager reads: one line per source, then its quarantine reasons. */
 export const formatValidation = (inputs: ReadonlyArray<InputLineage>): string =>

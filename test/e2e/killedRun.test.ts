@@ -41,7 +41,13 @@ const killRunAfter = (out: string, keyFile: string, delayMs: number) =>
 
 const assertPublicationReadable = (out: string) => {
   const release = fs.realpathSync(out)
-  for (const file of ["warehouse.sqlite", "lineage/chain.jsonl", "complex-cohort/all.csv", "cohort-summary.csv"]) {
+  for (const file of [
+    "warehouse.sqlite",
+    "lineage/chain.jsonl",
+    "complex-cohort/all.csv",
+    "cohort-summary.csv",
+    "report.html"
+  ]) {
     expect(fs.existsSync(path.join(release, file)), file).toBe(true)
   }
   const db = new Database(path.join(release, "warehouse.sqlite"), { readonly: true })
@@ -56,8 +62,9 @@ describe("a run killed at any moment", () => {
     const keyFile = newKey(dir)
     const out = path.join(dir, "out")
     expect(runFixtures({ out, keyFile }).status).toBe(0)
-    // Spread the kills over a run's whole life (about a second here), the same spread every time.
-    const delays = Array.from({ length: TRIALS }, (_, i) => 40 + ((i * 397) % 1400))
+    // Spread the kills over a run's whole life (three to four seconds here, drawing the report
+    // included), the same spread every time.
+    const delays = Array.from({ length: TRIALS }, (_, i) => 40 + ((i * 397) % 4000))
     for (const delay of delays) {
       await killRunAfter(out, keyFile, delay)
       assertPublicationReadable(out)

@@ -142,6 +142,11 @@ describe("no identifier leaves the secure step", () => {
       ...filesUnder(path.join(stateDir, "logs"))
     ]
     expect(files.length).toBeGreaterThan(3)
+    // The run report shows figures drawn from every table: it is scanned like the rest.
+    const release = fs.realpathSync(out)
+    expect(files).toEqual(
+      expect.arrayContaining([path.join(release, "report.html"), path.join(release, "report-figures.json")])
+    )
     expect(
       files.some((file) => file.includes(`${path.sep}logs${path.sep}`) && file.startsWith(fs.realpathSync(out)))
     ).toBe(true)

@@ -1,0 +1,158 @@
+/**
+ * The run report as an analyst sees it: the fixture run's `report.html`
+ * opened in headless Chromium (Debian's `chromium` package). Every chart must
+ * have drawn, the numbers shown must be the warehouse's, disclosure-controlled,
+ * and nothing may be fetched: the file itself is the only request. A
+ * screenshot of the whole page is kept in `test-artifacts/report.png`.
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { type Browser, chromium, type Page } from "playwright-core"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { SEGMENT_NAMES, SEGMENTS } from "../../transforms/cohortDimensions.js"
+import { controlCount } from "../../transforms/disclosureControl.js"
+import { newKey, openWarehouse, repoRoot, runFixtures, tempDir } from "./wsdCommand.js"
+
+const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((file) => fs.existsSync(file))
+const SKIPPED =
+  "skipped: no Chromium at /usr/bin/chromium; install Debian's chromium package (.ci/run installs it when absent)"
+if (CHROMIUM === undefined) process.stderr.write(`report.html in headless Chromium ${SKIPPED}\n`)
+
+const SCREENSHOT = path.join(repoRoot, "test-artifacts", "report.png")
+
+/** What a count looks like in the report: its controlled value, or "suppressed". */
+const shown = (count: number) => {
+  const controlled = controlCount(count)
+  return controlled.suppressed ? "suppressed" : controlled.count.toLocaleString("en-GB")
+}
+
+/** The cells of the report's table with this caption, row by row, whether or not its details are open. */
+const tableRows = async (page: Page, caption: string) => {
+  const table = page.locator("table").filter({ has: page.locator("caption").getByText(caption, { exact: true }) })
+  const rows = table.locator("tbody tr")
+  return Promise.all((await rows.all()).map((row) => row.locator("th, td").allTextContents()))
+}
+
+describe.skipIf(CHROMIUM === undefined)(`report.html in headless Chromium${CHROMIUM ? "" : ` (${SKIPPED})`}`, () => {
+  let out: string
+  let dir: string
+  let browser: Browser
+  let page: Page
+  let reportUrl: string
+  const requests: Array<string> = []
+  const consoleErrors: Array<string> = []
+
+  beforeAll(async () => {
+    dir = tempDir("report-browser")
+    const keyFile = newKey(dir)
+    out = path.join(dir, "out")
+    // Two runs, so the report has the previous run's figures to compare with.
+    expect(runFixtures({ out, keyFile }).status).toBe(0)
+    expect(runFixtures({ out, keyFile }).status).toBe(0)
+    reportUrl = `file://${path.join(fs.realpathSync(out), "report.html")}`
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM!,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    })
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } })
+    context.on("request", (request) => void requests.push(request.url()))
+    page = await context.newPage()
+    page.on("console", (message) => {
+      if (message.type() === "error") consoleErrors.push(message.text())
+    })
+    await page.goto(reportUrl, { waitUntil: "load" })
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  it("loads the file itself and nothing else, and tries to fetch nothing", () => {
+    expect(requests).toEqual([reportUrl])
+    // A fetch the page's Content-Security-Policy refused would show here.
+    expect(consoleErrors).toEqual([])
+  })
+
+  it("draws every chart: each figure an SVG of some size holding marks", async () => {
+    const figures = await Promise.all(
+      (await page.locator("figure").all()).map(async (figure) => {
+        const box = await figure.locator("svg").boundingBox()
+        return {
+          section: (await figure.locator("xpath=ancestor::section").getAttribute("id")) ?? "",
+          width: Math.round(box?.width ?? 0),
+          height: Math.round(box?.height ?? 0),
+          // Vega draws each mark as a group of role-mark holding one element per item.
+          items: await figure.locator("svg g.role-mark > *").count()
+        }
+      })
+    )
+    expect(figures.map((figure) => figure.section)).toEqual([
+      "residents",
+      "age-sex",
+      "utilisation",
+      "shadow-budget",
+      "bcf",
+      "linkage-rates",
+      "linkage-tiers",
+      "linkage-ethnicity",
+      "linkage-deprivation",
+      "quarantine",
+      "changes"
+    ])
+    for (const figure of figures) {
+      expect(figure.width, figure.section).toBeGreaterThan(100)
+      expect(figure.height, figure.section).toBeGreaterThan(50)
+      expect(figure.items, figure.section).toBeGreaterThan(0)
+    }
+  })
+
+  it("shows residents per segment as the warehouse holds them, disclosure-controlled", async () => {
+    const db = openWarehouse(out)
+    const counts = new Map(
+      (
+        db.prepare("select segment, count(*) as n from segment_membership group by segment").all() as Array<{
+          segment: string
+          n: number
+        }>
+      ).map((row) => [row.segment, row.n])
+    )
+    db.close()
+    const expected = [
+      ...SEGMENTS.map((segment) => [SEGMENT_NAMES[segment]!, shown(counts.get(segment) ?? 0)]),
+      ["All residents", shown([...counts.values()].reduce((a, b) => a + b, 0))]
+    ]
+    expect(await tableRows(page, "Residents per segment")).toEqual(expected)
+    expect(await page.getByRole("table", { name: "Residents per segment" }).isVisible()).toBe(true)
+  })
+
+  it("shows each source's linkage as the run's lineage in the warehouse records it, disclosure-controlled", async () => {
+    const db = openWarehouse(out)
+    const rows = db
+      .prepare(
+        `select source, sum(rows) as records, sum(case when link_status = 'linked' then rows else 0 end) as linked
+         from lineage_linkage
+         where run_id = (select max(run_id) from run) and link_status <> 'opted_out'
+         group by source order by source`
+      )
+      .all() as Array<{ source: string; records: number; linked: number }>
+    db.close()
+    expect(rows.length).toBeGreaterThan(5)
+    expect((await tableRows(page, "Records linked per source"))?.map((cells) => cells.slice(0, 3))).toEqual(
+      rows.map((row) => [row.source, shown(row.records), shown(row.linked)])
+    )
+  })
+
+  it("saves a screenshot of the whole report", async () => {
+    const screenshot = path.join(dir, "report.png")
+    await page.screenshot({ path: screenshot, fullPage: true })
+    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true })
+    fs.copyFileSync(screenshot, SCREENSHOT)
+    const png = fs.readFileSync(SCREENSHOT)
+    expect(png.subarray(1, 4).toString()).toBe("PNG")
+    // The page is as wide as the window and far taller than it.
+    expect(png.readUInt32BE(16)).toBe(1200)
+    expect(png.readUInt32BE(20)).toBeGreaterThan(2000)
+  })
+})

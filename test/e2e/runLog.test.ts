@@ -1,0 +1,121 @@
+/**
+ * The run's log and progress as cron sees them (stderr is not a terminal):
+ * pino JSON lines in the publication's `logs/`, one line per stage with its
+ * counts and duration, periodic `progress` lines with counts, a readable copy
+ * on stderr, and none of it with --quiet.
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { beforeAll, describe, expect, it } from "vitest"
+import { copyOfFixtures, newKey, runFixtures, tempDir, type WsdResult } from "./wsdCommand.js"
+
+interface LogLine {
+  readonly level: string
+  readonly time: string
+  readonly event: string
+  readonly [field: string]: unknown
+}
+
+const runIdOf = (out: string) => fs.readdirSync(path.join(out, "lineage", "runs"))[0]!.replace(/\.json$/, "")
+const logOf = (file: string): Array<LogLine> =>
+  fs
+    .readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as LogLine)
+const lineageOf = (out: string) =>
+  JSON.parse(fs.readFileSync(path.join(out, "lineage", "runs", `${runIdOf(out)}.json`), "utf8")).run as {
+    inputs: Array<{ source: string; rows_read: number; bytes: number }>
+    stages: Array<{ stage: string; rows_in: number; rows_out: number; duration_ms: number }>
+  }
+
+describe("the run log off a terminal", () => {
+  let dir: string
+  let keyFile: string
+  let out: string
+  let run: WsdResult
+  let log: Array<LogLine>
+
+  beforeAll(() => {
+    dir = tempDir("runlog")
+    keyFile = newKey(dir)
+    out = path.join(dir, "out")
+    run = runFixtures({ out, keyFile }, "--progress-every", "0")
+    expect(run.status, run.stderr).toBe(0)
+    log = logOf(path.join(out, "logs", `${runIdOf(out)}.jsonl`))
+  })
+
+  it("is pino JSON lines, each with its level by name, an ISO time and an event", () => {
+    expect(log.length).toBeGreaterThan(20)
+    for (const line of log) {
+      expect(["info", "warn", "error"]).toContain(line.level)
+      expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+      expect(typeof line.event).toBe("string")
+    }
+  })
+
+  it("has one line per stage with its rows in and out and its duration, as lineage records them", () => {
+    const stages = log.filter((line) => line.event === "stage done")
+    expect(stages.map(({ stage, rows_in, rows_out, ms }) => ({ stage, rows_in, rows_out, ms }))).toEqual(
+      lineageOf(out).stages.map((stage) => ({
+        stage: stage.stage,
+        rows_in: stage.rows_in,
+        rows_out: stage.rows_out,
+        ms: stage.duration_ms
+      }))
+    )
+    expect(stages.map((line) => line.stage)).toEqual(
+      expect.arrayContaining(["spine", "load gp_events", "features", "segments", "outputs", "report"])
+    )
+  })
+
+  it("logs progress with counts while each extract is read, reaching its rows and bytes", () => {
+    const inputs = lineageOf(out).inputs
+    expect(inputs.length).toBeGreaterThan(5)
+    for (const input of inputs) {
+      const last = log.filter((line) => line.event === "progress" && line.task === `read ${input.source}`).at(-1)
+      expect(last, input.source).toMatchObject({
+        rows: input.rows_read,
+        bytes: input.bytes,
+        total_bytes: input.bytes,
+        percent: 100
+      })
+      expect(typeof last!["rows_per_s"]).toBe("number")
+    }
+  })
+
+  it("copies each line to stderr in a readable form", () => {
+    expect(run.stderr).toMatch(/^wsd stage done stage="load gp_events" rows_in=40 rows_out=39 ms=\d+$/m)
+    expect(run.stderr).toMatch(/^wsd progress task="read gp_events" rows=40 bytes=\d+ total_bytes=\d+ /m)
+    expect(run.stderr).toMatch(/^wsd published run_id=\S+ residents=28 ms=\d+$/m)
+  })
+
+  it("with --quiet, writes no progress and nothing to stderr, yet logs every stage", () => {
+    const quietOut = path.join(dir, "quiet")
+    const quiet = runFixtures({ out: quietOut, keyFile }, "--quiet", "--progress-every", "0")
+    expect(quiet.status).toBe(0)
+    expect(quiet.stderr).toBe("")
+    expect(quiet.stdout).toContain("published run")
+    const quietLog = logOf(path.join(quietOut, "logs", `${runIdOf(quietOut)}.jsonl`))
+    expect(quietLog.filter((line) => line.event === "progress")).toEqual([])
+    expect(quietLog.filter((line) => line.event === "stage done")).toHaveLength(lineageOf(quietOut).stages.length)
+  })
+
+  it("records a failed run's reason at level error in the state area's log", () => {
+    const inbox = copyOfFixtures(path.join(dir, "broken"))
+    fs.rmSync(path.join(inbox, "gp_events.csv"))
+    const failedOut = path.join(dir, "failed")
+    const failed = runFixtures({ out: failedOut, keyFile, inbox })
+    expect(failed.status).toBe(1)
+    const logs = path.join(dir, ".failed.wsd", "logs")
+    const [file] = fs.readdirSync(logs)
+    expect(logOf(path.join(logs, file!)).at(-1)).toMatchObject({
+      level: "error",
+      event: "run failed",
+      reason: expect.stringContaining("required source gp_events missing")
+    })
+    // The readable copy comes before the last line, which still says what to do.
+    expect(failed.stderr).toContain("wsd error: run failed")
+    expect(failed.lastLine).toMatch(/^wsd: required source gp_events missing.*Next: /)
+  })
+})

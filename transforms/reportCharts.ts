@@ -1,0 +1,667 @@
+/**
+ * The run report's sections: for each, a Vega-Lite chart of the controlled
+ * figures and the table of the same numbers.
+ *
+ * A suppressed count never looks like a zero: the chart writes "suppressed"
+ * where its bar would be (× in the pyramids), as the tables do.
+ */
+import type { TopLevelSpec } from "vega-lite"
+import { AGE_BANDS, SEGMENT_NAMES, SEGMENTS } from "./cohortDimensions.js"
+import { formatCell, type ReportPage, type ReportSection, type ReportTable } from "./reportHtml.js"
+import { changesSinceLastRun, MEASURE_NAMES, type ReportFigures, UTILISATION_MEASURES } from "./reportFigures.js"
+
+type Datum = Readonly<Record<string, string | number | null>>
+
+const segmentName = (segment: string) => SEGMENT_NAMES[segment] ?? segment
+const SEGMENT_ORDER = SEGMENTS.map(segmentName)
+
+const BCF_METRICS: Readonly<Record<string, { readonly name: string; readonly unit: string }>> = {
+  non_elective_admissions_per_100000: { name: "Non-elective admissions", unit: "per 100,000 residents" },
+  permanent_care_home_admissions_65_plus_per_100000: {
+    name: "Permanent admissions to residential and nursing care, 65+",
+    unit: "per 100,000 residents 65+"
+  },
+  still_at_home_91_days_after_reablement_65_plus_percent: {
+    name: "Still at home 91 days after reablement, 65+",
+    unit: "% of those with a known outcome"
+  }
+}
+const bcfName = (metric: string) => BCF_METRICS[metric]?.name ?? metric
+
+/** The label where a bar cannot be drawn: its count is suppressed, or the rate has nothing to divide by. */
+const noteOf = (value: number | null, ...counts: ReadonlyArray<number | null>): string | null => {
+  if (value !== null) return null
+  return counts.length === 0 || counts.some((count) => count === null) ? "suppressed" : "n/a"
+}
+
+const CONFIG = {
+  font: "sans-serif",
+  view: { stroke: null },
+  axis: { labelFontSize: 11, titleFontSize: 11 },
+  legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 320, orient: "bottom" as const },
+  locale: { number: { decimal: ".", thousands: ",", grouping: [3], currency: ["£", ""] as [string, string] } }
+}
+
+const WIDTH = 520
+
+interface BarChart {
+  readonly description: string
+  readonly values: ReadonlyArray<Datum>
+  /** The bars' labels, in order. */
+  readonly category: { readonly field: string; readonly title: string | null; readonly order: ReadonlyArray<string> }
+  /** `percent` fixes the scale at 0–100; other scales start at 0 and fit the values. */
+  readonly value: {
+    readonly field: string
+    readonly title: string
+    readonly format: string
+    readonly percent?: boolean
+  }
+  /** Bars side by side within a category, coloured by this field. */
+  readonly group?: { readonly field: string; readonly title: string; readonly order: ReadonlyArray<string> }
+  /** One small chart per value of this field, one under another, each with its own scale. */
+  readonly panels?: { readonly field: string; readonly order: ReadonlyArray<string> }
+}
+
+/**
+ * Horizontal bars, with "suppressed" (or "n/a", from the datum's `note`)
+ * written where a value is null. The bar itself is drawn from `bar`, the value
+ * or 0, so that a chart whose every value is suppressed still has a scale.
+ */
+const barChart = (chart: BarChart): TopLevelSpec => {
+  const y = {
+    field: chart.category.field,
+    type: "nominal" as const,
+    title: chart.category.title,
+    sort: [...chart.category.order],
+    // Vega measures text by estimate (0.8 em a character), so long labels need room to spare.
+    axis: { labelLimit: 420 }
+  }
+  const offset =
+    chart.group === undefined ? {} : { yOffset: { field: chart.group.field, sort: [...chart.group.order] } }
+  // Whole numbers get whole-number ticks, even on a scale stretched to 0–1 for want of values.
+  const wholeNumbers = /(d|\.0f)$/.test(chart.value.format)
+  const layer = [
+    {
+      mark: { type: "bar" as const },
+      encoding: {
+        y,
+        ...offset,
+        x: {
+          field: "bar",
+          type: "quantitative" as const,
+          title: chart.value.title,
+          scale: chart.value.percent === true ? { domain: [0, 100] } : { domain: { unionWith: [0, 1] } },
+          axis: { format: chart.value.format, ...(wholeNumbers ? { tickMinStep: 1 } : {}) }
+        },
+        ...(chart.group === undefined
+          ? {}
+          : {
+              color: {
+                field: chart.group.field,
+                type: "nominal" as const,
+                title: chart.group.title,
+                sort: [...chart.group.order]
+              }
+            })
+      }
+    },
+    {
+      mark: { type: "text" as const, align: "left" as const, dx: 3, fontSize: 10, fontStyle: "italic", fill: "#555" },
+      transform: [{ filter: "isValid(datum.note)" }],
+      encoding: { y, ...offset, x: { datum: 0, type: "quantitative" as const }, text: { field: "note" } }
+    }
+  ]
+  const base = {
+    description: chart.description,
+    background: "white",
+    config: CONFIG,
+    data: { values: [...chart.values] },
+    transform: [{ calculate: `isValid(datum['${chart.value.field}']) ? datum['${chart.value.field}'] : 0`, as: "bar" }]
+  }
+  const panels = chart.panels
+  if (panels === undefined) return { ...base, width: WIDTH, layer }
+  return {
+    ...base,
+    vconcat: panels.order.map((panel) => ({
+      title: { text: panel, anchor: "start" as const, fontSize: 12 },
+      transform: [{ filter: { field: panels.field, equal: panel } }],
+      width: WIDTH,
+      layer
+    }))
+  }
+}
+
+const residentsSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => {
+  const localities = [...new Set(figures.localities.map((row) => row.locality))]
+  return {
+    id: "residents",
+    title: "Residents per segment and locality",
+    intro:
+      "Every resident is in exactly one segment. Residents are people registered with a partnership practice, alive and registered on the as-of date; localities are their practices'.",
+    chart: {
+      caption: "Residents per locality, one bar per segment.",
+      drawing: barChart({
+        description: "Bar chart of residents per locality and segment",
+        values: figures.localities.map((row) => ({
+          locality: row.locality,
+          segment: segmentName(row.segment),
+          residents: row.residents,
+          note: noteOf(row.residents)
+        })),
+        category: { field: "locality", title: "Locality", order: localities },
+        value: { field: "residents", title: "Residents", format: ",d" },
+        group: { field: "segment", title: "Segment", order: SEGMENT_ORDER }
+      })
+    },
+    tables: [
+      {
+        caption: "Residents per segment and locality",
+        columns: [
+          { key: "segment", label: "Segment", kind: "text" },
+          { key: "locality", label: "Locality", kind: "text" },
+          { key: "residents", label: "Residents", kind: "count" }
+        ],
+        rows: figures.localities.map((row) => ({ ...row, segment: segmentName(row.segment) }))
+      }
+    ]
+  }
+}
+
+const pyramidSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => {
+  const values = figures.pyramid
+    .filter((row) => row.sex === "female" || row.sex === "male")
+    .map((row) => ({
+      segment: segmentName(row.segment),
+      age_band: row.age_band,
+      sex: row.sex,
+      // Men to the left of the axis, women to the right.
+      residents: row.residents === null ? null : row.sex === "male" ? -row.residents : row.residents
+    }))
+  const y = { field: "age_band", type: "nominal" as const, title: "Age band", sort: [...AGE_BANDS].reverse() }
+  const suppressedMark = (sex: string, align: "left" | "right") => ({
+    mark: { type: "text" as const, text: "×", align, dx: align === "left" ? 2 : -2, fontSize: 10, fill: "#555" },
+    transform: [{ filter: `datum.sex === '${sex}' && !isValid(datum.residents)` }],
+    encoding: { y, x: { datum: 0, type: "quantitative" as const } }
+  })
+  /** Each pyramid on its own scale, the same both sides of the axis so men and women compare. */
+  const pyramid = (segment: string) => {
+    const widest = Math.max(
+      1,
+      ...values.filter((row) => row.segment === segment).map((row) => Math.abs(row.residents ?? 0))
+    )
+    return {
+      title: { text: segment, fontSize: 12 },
+      transform: [{ filter: { field: "segment", equal: segment } }],
+      width: 220,
+      layer: [
+        {
+          mark: { type: "bar" as const },
+          transform: [{ filter: "isValid(datum.residents)" }],
+          encoding: {
+            y,
+            x: {
+              field: "residents",
+              type: "quantitative" as const,
+              title: "Residents",
+              scale: { domain: [-widest, widest] },
+              axis: { labelExpr: "format(abs(datum.value), ',d')", tickCount: 4, tickMinStep: 1 }
+            },
+            color: { field: "sex", type: "nominal" as const, title: "Sex", sort: ["male", "female"] }
+          }
+        },
+        suppressedMark("male", "right"),
+        suppressedMark("female", "left")
+      ]
+    }
+  }
+  const bySegmentBand = new Map(
+    figures.pyramid.map((row) => [`${row.segment}|${row.age_band}|${row.sex}`, row.residents])
+  )
+  return {
+    id: "age-sex",
+    title: "Age and sex per segment",
+    intro:
+      "A population pyramid for each segment: men to the left, women to the right, by five-year age band. Residents whose sex is recorded as indeterminate or not known are in the table.",
+    chart: {
+      caption:
+        "Residents per age band and sex, one pyramid per segment, each on its own scale; × marks a suppressed count.",
+      drawing: {
+        description: "Population pyramids of residents by age band and sex, one per segment",
+        background: "white",
+        config: CONFIG,
+        data: { values },
+        hconcat: SEGMENT_ORDER.map(pyramid)
+      }
+    },
+    tables: [
+      {
+        caption: "Residents per segment, age band and sex",
+        columns: [
+          { key: "segment", label: "Segment", kind: "text" },
+          { key: "age_band", label: "Age band", kind: "text" },
+          { key: "female", label: "Female", kind: "count" },
+          { key: "male", label: "Male", kind: "count" },
+          { key: "indeterminate", label: "Indeterminate", kind: "count" },
+          { key: "not_known", label: "Not known", kind: "count" }
+        ],
+        rows: SEGMENTS.flatMap((segment) =>
+          AGE_BANDS.map((band) => ({
+            segment: segmentName(segment),
+            age_band: band,
+            ...Object.fromEntries(
+              ["female", "male", "indeterminate", "not_known"].map((sex) => [
+                sex,
+                bySegmentBand.get(`${segment}|${band}|${sex}`) ?? null
+              ])
+            )
+          }))
+        )
+      }
+    ]
+  }
+}
+
+const utilisationSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => {
+  const residents = new Map(figures.segments.map((row) => [row.segment, row.residents]))
+  return {
+    id: "utilisation",
+    title: "Use of services per segment",
+    intro:
+      "A&E attendances, non-elective admissions and bed days in the 365 days up to the as-of date, and residents receiving an adult social care service on the as-of date, per 1,000 residents of each segment.",
+    chart: {
+      caption: "Use of each service per 1,000 residents, by segment; each panel has its own scale.",
+      drawing: barChart({
+        description: "Bar charts of service use per 1,000 residents by segment, one per service",
+        values: figures.utilisation.map((row) => ({
+          measure: MEASURE_NAMES[row.measure] ?? row.measure,
+          segment: segmentName(row.segment),
+          per_1000: row.per_1000,
+          note: noteOf(row.per_1000, row.total, residents.get(row.segment) ?? null)
+        })),
+        category: { field: "segment", title: null, order: SEGMENT_ORDER },
+        value: { field: "per_1000", title: "Per 1,000 residents", format: ",.1~f" },
+        panels: { field: "measure", order: UTILISATION_MEASURES.map((measure) => MEASURE_NAMES[measure] ?? measure) }
+      })
+    },
+    tables: [
+      {
+        caption: "Use of services per segment",
+        columns: [
+          { key: "segment", label: "Segment", kind: "text" },
+          { key: "measure", label: "Measure", kind: "text" },
+          { key: "total", label: "Total", kind: "count" },
+          { key: "per_1000", label: "Per 1,000 residents", kind: "rate" }
+        ],
+        rows: figures.utilisation.map((row) => ({
+          ...row,
+          segment: segmentName(row.segment),
+          measure: MEASURE_NAMES[row.measure] ?? row.measure
+        }))
+      }
+    ]
+  }
+}
+
+const budgetSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => {
+  const lines = [...new Set(figures.shadow_budget.map((row) => row.service_line))]
+  return {
+    id: "shadow-budget",
+    title: "Cost per segment: the shadow budget",
+    intro:
+      "What each segment's residents cost over the 365 days up to the as-of date, per service line: acute activity as costed by the trust, and adult social care as weekly cost times the weeks each service ran. A cost is shown only where the number of people costed is not suppressed.",
+    chart: {
+      caption: "Cost in pounds per segment, one bar per service line.",
+      drawing: barChart({
+        description: "Bar chart of cost per segment and service line",
+        values: figures.shadow_budget.map((row) => ({
+          segment: segmentName(row.segment),
+          service_line: row.service_line,
+          cost_gbp: row.cost_gbp,
+          note: noteOf(row.cost_gbp, row.people)
+        })),
+        category: { field: "segment", title: null, order: SEGMENT_ORDER },
+        value: { field: "cost_gbp", title: "Cost (£)", format: "$,.0f" },
+        group: { field: "service_line", title: "Service line", order: lines }
+      })
+    },
+    tables: [
+      {
+        caption: "Shadow budget per segment and service line",
+        columns: [
+          { key: "segment", label: "Segment", kind: "text" },
+          { key: "service_line", label: "Service line", kind: "text" },
+          { key: "people", label: "People", kind: "count" },
+          { key: "cost_gbp", label: "Cost", kind: "money" }
+        ],
+        rows: figures.shadow_budget.map((row) => ({ ...row, segment: segmentName(row.segment) }))
+      }
+    ]
+  }
+}
+
+const bcfSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => ({
+  id: "bcf",
+  title: "Better Care Fund metrics",
+  intro:
+    "The Better Care Fund metrics from linked data over the 365 days up to the as-of date, as in bcf-metrics.csv. A metric is not shown where its numerator is suppressed.",
+  chart: {
+    caption: "Each metric in its own unit and scale.",
+    drawing: barChart({
+      description: "Bar charts of the Better Care Fund metrics, one per metric",
+      values: figures.bcf.map((row) => ({
+        metric: bcfName(row.metric),
+        unit: BCF_METRICS[row.metric]?.unit ?? "",
+        value: row.value,
+        note: noteOf(row.value, row.numerator, row.denominator)
+      })),
+      category: { field: "unit", title: null, order: Object.values(BCF_METRICS).map((metric) => metric.unit) },
+      value: { field: "value", title: "Value", format: ",.1~f" },
+      panels: { field: "metric", order: figures.bcf.map((row) => bcfName(row.metric)) }
+    })
+  },
+  tables: [
+    {
+      caption: "Better Care Fund metrics",
+      columns: [
+        { key: "metric", label: "Metric", kind: "text" },
+        { key: "numerator", label: "Numerator", kind: "count" },
+        { key: "denominator", label: "Denominator", kind: "count" },
+        { key: "value", label: "Value", kind: "rate" },
+        { key: "unit", label: "Unit", kind: "text" }
+      ],
+      rows: figures.bcf.map((row) => ({
+        ...row,
+        metric: bcfName(row.metric),
+        unit: BCF_METRICS[row.metric]?.unit ?? ""
+      }))
+    }
+  ]
+})
+
+const linkageRateSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => ({
+  id: "linkage-rates",
+  title: "Linkage rate per source",
+  intro:
+    "The share of each partner's records linked to a resident, by NHS number or by demographics. Records of people who opted out are excluded before linkage and from these rates; unlinked records are kept and counted, never guessed.",
+  chart: {
+    caption: "Percentage of each source's records linked to a resident.",
+    drawing: barChart({
+      description: "Bar chart of the percentage of records linked per source",
+      values: figures.linkage_rates.map((row) => ({
+        source: row.source,
+        rate_percent: row.rate_percent,
+        note: noteOf(row.rate_percent, row.records, row.linked)
+      })),
+      category: { field: "source", title: null, order: figures.linkage_rates.map((row) => row.source) },
+      value: { field: "rate_percent", title: "Records linked (%)", format: ".0f", percent: true }
+    })
+  },
+  tables: [
+    {
+      caption: "Records linked per source",
+      columns: [
+        { key: "source", label: "Source", kind: "text" },
+        { key: "records", label: "Records", kind: "count" },
+        { key: "linked", label: "Linked", kind: "count" },
+        { key: "rate_percent", label: "Linked (%)", kind: "rate" }
+      ],
+      rows: figures.linkage_rates
+    }
+  ]
+})
+
+const linkageTierSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => {
+  const sources = [...new Set(figures.linkage.map((row) => row.source))].sort()
+  const outcomes = [...new Set(figures.linkage.map((row) => row.outcome))].sort()
+  const encoding = {
+    y: { field: "source", type: "nominal" as const, title: null, sort: sources },
+    x: {
+      field: "outcome",
+      type: "nominal" as const,
+      title: "How the record linked",
+      sort: outcomes,
+      axis: { labelAngle: -40 }
+    }
+  }
+  return {
+    id: "linkage-tiers",
+    title: "Linkage per source and tier",
+    intro:
+      "How each source's records reached a resident: by NHS number, or by a tier of demographic matching (a tier links only when exactly one resident fits); or why they did not: ambiguous (more than one fits), unmatched, not a resident, or an NHS number that is missing or invalid.",
+    chart: {
+      caption: "Records per source and linkage outcome; darker cells hold more records.",
+      drawing: {
+        description: "Table chart of records per source and linkage outcome",
+        background: "white",
+        config: CONFIG,
+        data: { values: [...figures.linkage] },
+        transform: [{ calculate: "isValid(datum.records) ? format(datum.records, ',d') : 'suppressed'", as: "label" }],
+        width: Math.max(WIDTH, outcomes.length * 70),
+        layer: [
+          {
+            mark: { type: "rect", stroke: "#fff" },
+            transform: [{ filter: "isValid(datum.records)" }],
+            encoding: {
+              ...encoding,
+              color: {
+                field: "records",
+                type: "quantitative",
+                title: "Records",
+                scale: { range: ["#eef4fa", "#7fb2dc"] }
+              }
+            }
+          },
+          {
+            mark: { type: "text", fontSize: 10, fill: "#1a1a1a" },
+            encoding: { ...encoding, text: { field: "label" } }
+          }
+        ]
+      }
+    },
+    tables: [
+      {
+        caption: "Records per source and linkage outcome",
+        columns: [
+          { key: "source", label: "Source", kind: "text" },
+          { key: "outcome", label: "Outcome", kind: "text" },
+          { key: "records", label: "Records", kind: "count" }
+        ],
+        rows: figures.linkage
+      }
+    ]
+  }
+}
+
+const EQUITY_LABEL: Readonly<Record<string, (category: string) => string>> = {
+  ethnic_category: (category) => category,
+  imd_decile: (category) => `IMD decile ${category}${category === "1" ? " (most deprived)" : ""}`,
+  postcode_district: (category) => `district ${category} (no deprivation lookup)`
+}
+
+const equitySection = (
+  figures: ReportFigures,
+  id: string,
+  title: string,
+  dimensions: ReadonlyArray<string>,
+  intro: string
+): ReportSection<TopLevelSpec> => {
+  const rows = figures.linkage_equity
+    .filter((row) => dimensions.includes(row.dimension))
+    .map((row) => ({ ...row, group: (EQUITY_LABEL[row.dimension] ?? String)(row.category) }))
+  const table: ReportTable = {
+    caption: title,
+    columns: [
+      { key: "group", label: "Group", kind: "text" },
+      { key: "records", label: "Records", kind: "count" },
+      { key: "linked", label: "Linked", kind: "count" },
+      { key: "rate_percent", label: "Linked (%)", kind: "rate" }
+    ],
+    rows
+  }
+  if (rows.length === 0) return { id, title, intro: `${intro} This run had no such records.`, tables: [] }
+  return {
+    id,
+    title,
+    intro,
+    chart: {
+      caption: "Percentage of records linked, per group.",
+      drawing: barChart({
+        description: `Bar chart: ${title}`,
+        values: rows.map((row) => ({
+          group: row.group,
+          rate_percent: row.rate_percent,
+          note: noteOf(row.rate_percent, row.records, row.linked)
+        })),
+        category: { field: "group", title: null, order: rows.map((row) => row.group) },
+        value: { field: "rate_percent", title: "Records linked (%)", format: ".0f", percent: true }
+      })
+    },
+    tables: [table]
+  }
+}
+
+const quarantineSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => {
+  const values = figures.quarantine.map((row) => ({
+    reason: `${row.source}: ${row.reason}`,
+    rows: row.rows,
+    note: noteOf(row.rows)
+  }))
+  const inputs: ReportTable = {
+    caption: "Rows read, accepted and quarantined per source",
+    columns: [
+      { key: "source", label: "Source", kind: "text" },
+      { key: "status", label: "Status", kind: "text" },
+      { key: "rows_read", label: "Read", kind: "count" },
+      { key: "rows_accepted", label: "Accepted", kind: "count" },
+      { key: "rows_quarantined", label: "Quarantined", kind: "count" }
+    ],
+    rows: figures.inputs
+  }
+  const intro =
+    "Rows that broke the extract contract are set aside in the secure area with their row number and a reason per field, and counted here per source and reason (a row with two bad fields counts under both)."
+  if (values.length === 0)
+    return { id: "quarantine", title: "Quarantined rows", intro: `${intro} No row was quarantined.`, tables: [inputs] }
+  return {
+    id: "quarantine",
+    title: "Quarantined rows",
+    intro,
+    chart: {
+      caption: "Quarantined rows per source and field/reason.",
+      drawing: barChart({
+        description: "Bar chart of quarantined rows per source and reason",
+        values,
+        category: { field: "reason", title: null, order: values.map((row) => row.reason) },
+        value: { field: "rows", title: "Rows quarantined", format: ",d" }
+      })
+    },
+    tables: [
+      {
+        caption: "Quarantined rows per source and reason",
+        columns: [
+          { key: "source", label: "Source", kind: "text" },
+          { key: "reason", label: "Field/reason", kind: "text" },
+          { key: "rows", label: "Rows", kind: "count" }
+        ],
+        rows: figures.quarantine
+      },
+      inputs
+    ]
+  }
+}
+
+const changesSection = (figures: ReportFigures, previous: ReportFigures | undefined): ReportSection<TopLevelSpec> => {
+  const id = "changes"
+  const title = "Changes since the last run"
+  if (previous === undefined) {
+    return {
+      id,
+      title,
+      intro: "There is no earlier publication with report figures to compare with: this is the first run here.",
+      tables: []
+    }
+  }
+  const runs = [`previous (as of ${previous.run.as_of})`, `this run (as of ${figures.run.as_of})`]
+  const values = [previous, figures].flatMap((run, index) =>
+    run.segments.map((row) => ({
+      segment: segmentName(row.segment),
+      run: runs[index] ?? "",
+      residents: row.residents,
+      note: noteOf(row.residents)
+    }))
+  )
+  return {
+    id,
+    title,
+    intro: `Compared with run ${previous.run.run_id}, the publication this one replaced. Both runs' figures are controlled, so a change of less than 5 may be rounding alone.`,
+    chart: {
+      caption: "Residents per segment, in the previous run and in this one.",
+      drawing: barChart({
+        description: "Bar chart of residents per segment in the previous run and this one",
+        values,
+        category: { field: "segment", title: null, order: SEGMENT_ORDER },
+        value: { field: "residents", title: "Residents", format: ",d" },
+        group: { field: "run", title: "Run", order: runs }
+      })
+    },
+    tables: [
+      {
+        caption: "Headline figures, previous run and this one",
+        columns: [
+          { key: "figure", label: "Figure", kind: "text" },
+          { key: "previous", label: "Previous run", kind: "number" },
+          { key: "current", label: "This run", kind: "number" },
+          { key: "change", label: "Change", kind: "number" }
+        ],
+        // Each figure shows as its kind does (a suppressed count as "suppressed"), so the cells come formatted.
+        rows: changesSinceLastRun(previous, figures).map((change) => ({
+          figure: change.figure,
+          previous: formatCell(change.previous, change.kind),
+          current: formatCell(change.current, change.kind),
+          change:
+            change.change === null ? "n/a" : `${change.change > 0 ? "+" : ""}${formatCell(change.change, change.kind)}`
+        }))
+      }
+    ]
+  }
+}
+
+/** The whole report, charts still as Vega-Lite specs. */
+export const reportPage = (figures: ReportFigures, previous: ReportFigures | undefined): ReportPage<TopLevelSpec> => ({
+  run: figures.run,
+  headline: {
+    caption: "Residents per segment",
+    columns: [
+      { key: "segment", label: "Segment", kind: "text" },
+      { key: "residents", label: "Residents", kind: "count" }
+    ],
+    rows: [
+      ...figures.segments.map((row) => ({ segment: segmentName(row.segment), residents: row.residents })),
+      { segment: "All residents", residents: figures.residents }
+    ]
+  },
+  sections: [
+    residentsSection(figures),
+    pyramidSection(figures),
+    utilisationSection(figures),
+    budgetSection(figures),
+    bcfSection(figures),
+    linkageRateSection(figures),
+    linkageTierSection(figures),
+    equitySection(
+      figures,
+      "linkage-ethnicity",
+      "Linkage by ethnic category",
+      ["ethnic_category"],
+      "Would demographic matching alone have found the resident? Measured on council records whose valid NHS number proves who they are, grouped by that resident's ethnic category (Z or unknown where not recorded): missed links fall hardest on minority residents."
+    ),
+    equitySection(
+      figures,
+      "linkage-deprivation",
+      "Linkage by deprivation",
+      ["imd_decile", "postcode_district"],
+      "Records that needed demographic matching, by the deprivation decile of their postcode (or its district where no LSOA lookup covers it): missed links fall hardest on deprived residents."
+    ),
+    quarantineSection(figures),
+    changesSection(figures, previous)
+  ]
+})

@@ -1,0 +1,306 @@
+/**
+ * The figures of the run report, disclosure-controlled as `cohort-summary.csv`
+ * is: every count is 0, suppressed (1–7, shown as null) or rounded to the
+ * nearest 5. Rates are computed from the controlled counts, so a rate reveals
+ * nothing its counts do not; the shadow budget and BCF metrics are exactly
+ * those of their CSVs.
+ *
+ * The figures are published beside the report (`report-figures.json`) so the
+ * next run can show what changed since this one.
+ */
+import { Schema } from "effect"
+import { controlBcf, controlBudget } from "./aggregateOutputs.js"
+import { AGE_BANDS, SEGMENT_NAMES, SEGMENTS, SEXES } from "./cohortDimensions.js"
+import { controlCount, type DisclosureRules } from "./disclosureControl.js"
+
+/** A published count: the controlled number, or null where it is suppressed. */
+const Controlled = Schema.NullOr(Schema.Number)
+/** A rate or amount derived from controlled counts; null where a count it needs is suppressed. */
+const Derived = Schema.NullOr(Schema.Number)
+
+export const ReportRun = Schema.Struct({
+  run_id: Schema.String,
+  as_of: Schema.String,
+  started_at: Schema.String,
+  rules_version: Schema.String,
+  software_version: Schema.String
+})
+export type ReportRun = typeof ReportRun.Type
+
+export const ReportFigures = Schema.Struct({
+  run: ReportRun,
+  residents: Controlled,
+  segments: Schema.Array(Schema.Struct({ segment: Schema.String, residents: Controlled })),
+  localities: Schema.Array(Schema.Struct({ segment: Schema.String, locality: Schema.String, residents: Controlled })),
+  pyramid: Schema.Array(
+    Schema.Struct({ segment: Schema.String, age_band: Schema.String, sex: Schema.String, residents: Controlled })
+  ),
+  utilisation: Schema.Array(
+    Schema.Struct({ segment: Schema.String, measure: Schema.String, total: Controlled, per_1000: Derived })
+  ),
+  shadow_budget: Schema.Array(
+    Schema.Struct({ segment: Schema.String, service_line: Schema.String, people: Controlled, cost_gbp: Derived })
+  ),
+  bcf: Schema.Array(
+    Schema.Struct({ metric: Schema.String, numerator: Controlled, denominator: Controlled, value: Derived })
+  ),
+  inputs: Schema.Array(
+    Schema.Struct({
+      source: Schema.String,
+      status: Schema.String,
+      rows_read: Controlled,
+      rows_accepted: Controlled,
+      rows_quarantined: Controlled
+    })
+  ),
+  quarantine: Schema.Array(Schema.Struct({ source: Schema.String, reason: Schema.String, rows: Controlled })),
+  linkage: Schema.Array(Schema.Struct({ source: Schema.String, outcome: Schema.String, records: Controlled })),
+  linkage_rates: Schema.Array(
+    Schema.Struct({ source: Schema.String, records: Controlled, linked: Controlled, rate_percent: Derived })
+  ),
+  linkage_equity: Schema.Array(
+    Schema.Struct({
+      dimension: Schema.String,
+      category: Schema.String,
+      records: Controlled,
+      linked: Controlled,
+      rate_percent: Derived
+    })
+  )
+})
+export type ReportFigures = typeof ReportFigures.Type
+
+/** What the report counts in each segment, per resident's features over the window. */
+export const UTILISATION_MEASURES = [
+  "ae_attendances",
+  "non_elective_admissions",
+  "bed_days",
+  "adult_social_care_clients"
+] as const
+
+export const MEASURE_NAMES: Readonly<Record<string, string>> = {
+  ae_attendances: "A&E attendances",
+  non_elective_admissions: "Non-elective admissions",
+  bed_days: "Bed days",
+  adult_social_care_clients: "Receiving adult social care"
+}
+
+type QueryRow = Readonly<Record<string, unknown>>
+
+/** The uncontrolled counts the report is made from: the warehouse's, for one run. */
+export interface ReportCounts {
+  readonly run: ReportRun
+  /** Residents per segment, age band, sex and locality (`cohort_counts.sql`, any deprivation decile). */
+  readonly cohortCounts: ReadonlyArray<{
+    readonly segment: string
+    readonly age_band: string
+    readonly sex: string
+    readonly locality: string
+    readonly residents: number
+  }>
+  readonly localities: ReadonlyArray<string>
+  /** Per segment, each of `UTILISATION_MEASURES` summed over its residents. */
+  readonly utilisation: ReadonlyArray<QueryRow>
+  /** `shadow_budget.sql` and `bcf_metrics.sql` rows, before control. */
+  readonly shadowBudget: ReadonlyArray<QueryRow>
+  readonly bcf: ReadonlyArray<QueryRow>
+  readonly inputs: ReadonlyArray<{
+    readonly source: string
+    readonly status: string
+    readonly rows_read: number
+    readonly rows_accepted: number
+    readonly rows_quarantined: number
+  }>
+  readonly quarantine: ReadonlyArray<{
+    readonly source: string
+    readonly field: string
+    readonly reason: string
+    readonly rows: number
+  }>
+  readonly linkage: ReadonlyArray<{
+    readonly source: string
+    readonly link_status: string
+    readonly link_method: string
+    readonly rows: number
+  }>
+  readonly equity: ReadonlyArray<{
+    readonly source: string
+    readonly dimension: string
+    readonly category: string
+    readonly records: number
+    readonly linked: number
+  }>
+}
+
+const sumBy = <Row>(rows: ReadonlyArray<Row>, key: (row: Row) => string, value: (row: Row) => number) => {
+  const sums = new Map<string, number>()
+  for (const row of rows) sums.set(key(row), (sums.get(key(row)) ?? 0) + value(row))
+  return sums
+}
+
+/** Rounds to one decimal place; null when a count is suppressed or the base is zero. */
+const ratio = (part: number | null, whole: number | null, per: number): number | null =>
+  part === null || whole === null || whole === 0 ? null : Math.round((part / whole) * per * 10) / 10
+
+const byNumberThenText = (a: string, b: string) => Number(a) - Number(b) || a.localeCompare(b)
+
+export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): ReportFigures => {
+  const control = (count: number): number | null => {
+    const controlled = controlCount(count, rules)
+    return controlled.suppressed ? null : controlled.count
+  }
+  const key = (...parts: ReadonlyArray<string>) => parts.join("\u0000")
+  const residentsOf = (row: ReportCounts["cohortCounts"][number]) => row.residents
+
+  const bySegment = sumBy(counts.cohortCounts, (row) => row.segment, residentsOf)
+  const segments = SEGMENTS.map((segment) => ({ segment, residents: control(bySegment.get(segment) ?? 0) }))
+  const byLocality = sumBy(counts.cohortCounts, (row) => key(row.segment, row.locality), residentsOf)
+  const byAgeSex = sumBy(counts.cohortCounts, (row) => key(row.segment, row.age_band, row.sex), residentsOf)
+  const controlledResidents = new Map(segments.map((row) => [row.segment, row.residents]))
+
+  const utilisation = SEGMENTS.flatMap((segment) => {
+    const row = counts.utilisation.find((candidate) => candidate["segment"] === segment)
+    return UTILISATION_MEASURES.map((measure) => {
+      const total = control(Number(row?.[measure] ?? 0))
+      return { segment, measure, total, per_1000: ratio(total, controlledResidents.get(segment) ?? null, 1000) }
+    })
+  })
+
+  const linkageBySource = new Map<string, { records: number; linked: number }>()
+  for (const row of counts.linkage) {
+    // Opted-out people's records are excluded from everything, so from the rate too.
+    if (row.link_status === "opted_out") continue
+    const totals = linkageBySource.get(row.source) ?? { records: 0, linked: 0 }
+    totals.records += row.rows
+    if (row.link_status === "linked") totals.linked += row.rows
+    linkageBySource.set(row.source, totals)
+  }
+
+  const equityRecords = sumBy(
+    counts.equity,
+    (row) => key(row.dimension, row.category),
+    (row) => row.records
+  )
+  const equityLinked = sumBy(
+    counts.equity,
+    (row) => key(row.dimension, row.category),
+    (row) => row.linked
+  )
+
+  return {
+    run: counts.run,
+    residents: control([...bySegment.values()].reduce((a, b) => a + b, 0)),
+    segments,
+    localities: SEGMENTS.flatMap((segment) =>
+      counts.localities.map((locality) => ({
+        segment,
+        locality,
+        residents: control(byLocality.get(key(segment, locality)) ?? 0)
+      }))
+    ),
+    pyramid: SEGMENTS.flatMap((segment) =>
+      AGE_BANDS.flatMap((band) =>
+        SEXES.map((sex) => ({
+          segment,
+          age_band: band,
+          sex,
+          residents: control(byAgeSex.get(key(segment, band, sex)) ?? 0)
+        }))
+      )
+    ),
+    utilisation,
+    shadow_budget: controlBudget(counts.shadowBudget, rules).map(({ suppressed: _, ...line }) => line),
+    bcf: controlBcf(counts.bcf, rules).map(({ suppressed: _, ...metric }) => metric),
+    inputs: counts.inputs.map((input) => ({
+      source: input.source,
+      status: input.status,
+      rows_read: control(input.rows_read),
+      rows_accepted: control(input.rows_accepted),
+      rows_quarantined: control(input.rows_quarantined)
+    })),
+    quarantine: counts.quarantine.map((row) => ({
+      source: row.source,
+      reason: `${row.field}/${row.reason}`,
+      rows: control(row.rows)
+    })),
+    linkage: counts.linkage.map((row) => ({
+      source: row.source,
+      outcome: row.link_method === "" ? row.link_status : `${row.link_status}: ${row.link_method}`,
+      records: control(row.rows)
+    })),
+    linkage_rates: [...linkageBySource.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([source, totals]) => {
+        const records = control(totals.records)
+        const linked = control(totals.linked)
+        return { source, records, linked, rate_percent: ratio(linked, records, 100) }
+      }),
+    linkage_equity: [...equityRecords.entries()]
+      .map(([dimensionCategory, records]) => {
+        const [dimension = "", category = ""] = dimensionCategory.split("\u0000")
+        return { dimension, category, records, linked: equityLinked.get(dimensionCategory) ?? 0 }
+      })
+      .sort((a, b) => a.dimension.localeCompare(b.dimension) || byNumberThenText(a.category, b.category))
+      .map((row) => {
+        const records = control(row.records)
+        const linked = control(row.linked)
+        return {
+          dimension: row.dimension,
+          category: row.category,
+          records,
+          linked,
+          rate_percent: ratio(linked, records, 100)
+        }
+      })
+  }
+}
+
+/** One published figure compared with the previous run's. */
+export type FigureChange = {
+  readonly figure: string
+  /** Counts are controlled (null = suppressed); rates and money are derived (null = cannot be shown). */
+  readonly kind: "count" | "rate" | "money"
+  readonly previous: number | null
+  readonly current: number | null
+  /** Current minus previous; null when either is null or absent. */
+  readonly change: number | null
+}
+
+type Headline = readonly [figure: string, kind: FigureChange["kind"], value: number | null]
+
+/** The figures an analyst compares night to night, by name. */
+const headlineFigures = (figures: ReportFigures): Array<Headline> => [
+  ["Residents", "count", figures.residents],
+  ...figures.segments.map((row): Headline => [
+    `Residents: ${SEGMENT_NAMES[row.segment] ?? row.segment}`,
+    "count",
+    row.residents
+  ]),
+  ...figures.linkage_rates.map((row): Headline => [`Records linked (%): ${row.source}`, "rate", row.rate_percent]),
+  ...figures.inputs.map((row): Headline => [`Rows quarantined: ${row.source}`, "count", row.rows_quarantined]),
+  ...figures.shadow_budget.map((row): Headline => [
+    `Shadow budget: ${row.segment} ${row.service_line}`,
+    "money",
+    row.cost_gbp
+  ]),
+  ...figures.bcf.map((row): Headline => [`BCF: ${row.metric}`, "rate", row.value])
+]
+
+/** Every headline figure of either run, in this run's order then the previous run's. */
+export const changesSinceLastRun = (previous: ReportFigures, current: ReportFigures): Array<FigureChange> => {
+  const before = new Map(headlineFigures(previous).map(([figure, kind, value]) => [figure, { kind, value }]))
+  const now = new Map(headlineFigures(current).map(([figure, kind, value]) => [figure, { kind, value }]))
+  const names = [...new Set([...now.keys(), ...before.keys()])]
+  return names.map((figure) => {
+    const was = before.get(figure)?.value ?? null
+    const is = now.get(figure)?.value ?? null
+    const change = was === null || is === null ? null : Math.round((is - was) * 10) / 10
+    return {
+      figure,
+      kind: now.get(figure)?.kind ?? before.get(figure)?.kind ?? "count",
+      previous: was,
+      current: is,
+      change
+    }
+  })
+}
