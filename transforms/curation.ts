@@ -5,6 +5,10 @@
  * link to a person (a pseudonym), the address as a `household_id`, and the
  * service facts, never the names, dates of birth, postcodes, UPRNs or council
  * record ids it arrived with. Each function lists exactly what it keeps.
+ *
+ * Rows are written as single object literals, link columns included: spreading
+ * a shared link object into each row made V8 build a slow dictionary-mode
+ * object per record, the costliest step of a load at millions of rows.
  */
 import type { AcuteActivity } from "../schemas/sources/acuteActivity.js"
 import type { AdultSocialCareEvent } from "../schemas/sources/adultSocialCare.js"
@@ -34,13 +38,6 @@ export interface CurationContext {
   readonly householdIdOf: (uprn: string) => string
 }
 
-const linked = ({ link, sourceRow }: CurationContext) => ({
-  source_row: sourceRow,
-  person_id: link.person_id,
-  link_status: link.link_status,
-  link_method: link.link_method
-})
-
 const flag = (value: boolean | undefined): number | null => (value === undefined ? null : value ? 1 : 0)
 
 /** Admission method (APC) → elective, non-elective (emergency), maternity or other. */
@@ -65,7 +62,10 @@ export const LONG_TERM_ASC_SERVICES: ReadonlySet<string> = new Set([
 ])
 
 export const curateGpEvent = (row: GpEvent, context: CurationContext): GpEventTable => ({
-  ...linked(context),
+  source_row: context.sourceRow,
+  person_id: context.link.person_id,
+  link_status: context.link.link_status,
+  link_method: context.link.link_method,
   practice_code: row.practice_code ?? null,
   snomed_code: row.snomed_code,
   event_date: row.event_date,
@@ -73,7 +73,10 @@ export const curateGpEvent = (row: GpEvent, context: CurationContext): GpEventTa
 })
 
 export const curateAcuteActivity = (row: AcuteActivity, context: CurationContext): AcuteActivityTable => ({
-  ...linked(context),
+  source_row: context.sourceRow,
+  person_id: context.link.person_id,
+  link_status: context.link.link_status,
+  link_method: context.link.link_method,
   provider_code: row.provider_code ?? null,
   activity_type: row.activity_type,
   admission_method: row.activity_type === "APC" ? (row.admission_method ?? null) : null,
@@ -88,7 +91,10 @@ export const curateAcuteActivity = (row: AcuteActivity, context: CurationContext
 })
 
 export const curateCommunityContact = (row: CommunityContact, context: CurationContext): CommunityContactTable => ({
-  ...linked(context),
+  source_row: context.sourceRow,
+  person_id: context.link.person_id,
+  link_status: context.link.link_status,
+  link_method: context.link.link_method,
   provider_code: row.provider_code ?? null,
   service: row.service,
   contact_date: row.contact_date
@@ -98,7 +104,10 @@ export const curateAdultSocialCare = (
   row: AdultSocialCareEvent,
   context: CurationContext
 ): AdultSocialCareEventTable => ({
-  ...linked(context),
+  source_row: context.sourceRow,
+  person_id: context.link.person_id,
+  link_status: context.link.link_status,
+  link_method: context.link.link_method,
   event_type: row.event_type,
   service_type: row.service_type ?? null,
   service_term:
@@ -114,14 +123,20 @@ export const curateChildrensSocialCare = (
   row: ChildrensSocialCareEpisode,
   context: CurationContext
 ): ChildrensSocialCareEpisodeTable => ({
-  ...linked(context),
+  source_row: context.sourceRow,
+  person_id: context.link.person_id,
+  link_status: context.link.link_status,
+  link_method: context.link.link_method,
   status: row.status,
   start_date: row.start_date,
   end_date: row.end_date ?? null
 })
 
 export const curateHousing = (row: HousingRecord, context: CurationContext): HousingRecordTable => ({
-  ...linked(context),
+  source_row: context.sourceRow,
+  person_id: context.link.person_id,
+  link_status: context.link.link_status,
+  link_method: context.link.link_method,
   household_id: row.uprn === undefined ? null : context.householdIdOf(row.uprn),
   tenure: row.tenure,
   overcrowded: flag(row.overcrowded),
@@ -131,7 +146,10 @@ export const curateHousing = (row: HousingRecord, context: CurationContext): Hou
 })
 
 export const curateBenefitClaim = (row: BenefitClaim, context: CurationContext): BenefitClaimTable => ({
-  ...linked(context),
+  source_row: context.sourceRow,
+  person_id: context.link.person_id,
+  link_status: context.link.link_status,
+  link_method: context.link.link_method,
   household_id: row.uprn === undefined ? null : context.householdIdOf(row.uprn),
   role: row.role,
   benefit_type: row.benefit_type,
@@ -142,7 +160,10 @@ export const curateBenefitClaim = (row: BenefitClaim, context: CurationContext):
 })
 
 export const curateEducation = (row: EducationRecord, context: CurationContext): EducationRecordTable => ({
-  ...linked(context),
+  source_row: context.sourceRow,
+  person_id: context.link.person_id,
+  link_status: context.link.link_status,
+  link_method: context.link.link_method,
   school_urn: row.school_urn,
   census_date: row.census_date,
   sen_provision: row.sen_provision ?? null,
