@@ -10,10 +10,14 @@
 const ISO = /^(\d{4})-(\d{2})-(\d{2})$/
 const UK = /^(\d{2})\/(\d{2})\/(\d{4})$/
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+
+// Arithmetic rather than a Date per call: every date cell of every extract comes here.
 const isRealDate = (year: number, month: number, day: number): boolean => {
   if (month < 1 || month > 12 || day < 1) return false
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate()
-  return day <= daysInMonth
+  return day <= (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!)
 }
 
 const pad = (n: number, width: number): string => String(n).padStart(width, "0")
@@ -34,6 +38,8 @@ export const parseExtractDate = (raw: string): string | undefined => {
     year = Number(uk[3])
   }
   if (year < 1800 || !isRealDate(year, month, day)) return undefined
+  // An ISO cell that names a real date is already in its ISO form.
+  if (iso) return raw
   return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`
 }
 
