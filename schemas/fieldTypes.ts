@@ -12,31 +12,49 @@ import { parseExtractDate } from "../transforms/extractDate.js"
 import { checkNhsNumber } from "../transforms/nhsNumber.js"
 import { normalisePostcode } from "../transforms/postcode.js"
 
-type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string }
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string }
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value })
 const fail = <T>(reason: string): Parsed<T> => ({ ok: false, reason })
 const orFail = <T>(value: T | undefined, reason: string): Parsed<T> => (value === undefined ? fail(reason) : ok(value))
 
 /**
+ * The pure parser behind each field type, so that a source can decode a row
+ * with plain function calls and keep the schema (which produces the same
+ * value, and every reason) for rows that fail.
+ */
+const parsers = new WeakMap<Schema.Top, (raw: string) => Parsed<unknown>>()
+
+/** The parser a field type decodes a cell with, if it is one of this module's. */
+export const cellParser = (schema: Schema.Top): ((raw: string) => Parsed<unknown>) | undefined => parsers.get(schema)
+
+const registered = <S extends Schema.Top>(schema: S, parse: (raw: string) => Parsed<S["Type"]>): S => {
+  parsers.set(schema, parse)
+  return schema
+}
+
+/**
  * A cell decoded by a pure parser: the check reports the parser's reason code,
  * the transformation keeps its normalised value.
  */
 const cell = <S extends Schema.Top>(target: S, parse: (raw: string) => Parsed<S["Type"]>) =>
-  Schema.String.pipe(
-    Schema.check(
-      Schema.makeFilter((raw: string) => {
-        const parsed = parse(raw)
-        return parsed.ok ? undefined : parsed.reason
-      })
+  registered(
+    Schema.String.pipe(
+      Schema.check(
+        Schema.makeFilter((raw: string) => {
+          const parsed = parse(raw)
+          return parsed.ok ? undefined : parsed.reason
+        })
+      ),
+      Schema.decodeTo(
+        target,
+        SchemaTransformation.transform({
+          decode: (raw: string) => (parse(raw) as { readonly value: S["Type"] }).value,
+          encode: (value: S["Type"]) => String(value)
+        })
+      )
     ),
-    Schema.decodeTo(
-      target,
-      SchemaTransformation.transform({
-        decode: (raw: string) => (parse(raw) as { readonly value: S["Type"] }).value,
-        encode: (value: S["Type"]) => String(value)
-      })
-    )
+    parse
   )
 
 export const NhsNumber = cell(Schema.String, (raw) => {
@@ -113,4 +131,4 @@ export const PatternCode = (pattern: RegExp) =>
   cell(Schema.String, (raw) => (pattern.test(raw) ? ok(raw.toUpperCase()) : fail("invalid_code")))
 
 /** Free text such as a name or a council record id: present and not blank. */
-export const Text = Schema.String
+export const Text = registered(Schema.String, ok)

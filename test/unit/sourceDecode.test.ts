@@ -1,0 +1,64 @@
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { assert, describe, it } from "@effect/vitest"
+import { parse } from "csv-parse/sync"
+import type { ExtractSource } from "../../schemas/extractSource.js"
+import { acuteActivity } from "../../schemas/sources/acuteActivity.js"
+import { adultSocialCare } from "../../schemas/sources/adultSocialCare.js"
+import { benefits } from "../../schemas/sources/benefits.js"
+import { childrensSocialCare } from "../../schemas/sources/childrensSocialCare.js"
+import { communityContacts } from "../../schemas/sources/communityContacts.js"
+import { education } from "../../schemas/sources/education.js"
+import { gpEvents } from "../../schemas/sources/gpEvents.js"
+import { gpRegistrations } from "../../schemas/sources/gpRegistrations.js"
+import { housing } from "../../schemas/sources/housing.js"
+import { optOuts } from "../../schemas/sources/optOuts.js"
+import { postcodeLsoa } from "../../schemas/sources/postcodeLsoa.js"
+import { practices } from "../../schemas/sources/practices.js"
+
+const inbox = path.join(import.meta.dirname, "..", "..", "fixtures", "inbox")
+const SOURCES: ReadonlyArray<ExtractSource<unknown>> = [
+  practices,
+  postcodeLsoa,
+  optOuts,
+  gpRegistrations,
+  gpEvents,
+  acuteActivity,
+  communityContacts,
+  adultSocialCare,
+  childrensSocialCare,
+  housing,
+  benefits,
+  education
+]
+
+/** The fixture's rows as the reader hands them to a source: trimmed cells by column, empty cells absent. */
+const rowsOf = (source: ExtractSource<unknown>): Array<Record<string, string>> => {
+  const [header = [], ...records] = parse(fs.readFileSync(path.join(inbox, `${source.name}.csv`))) as Array<
+    Array<string>
+  >
+  return records.map((cells) =>
+    Object.fromEntries(header.flatMap((column, i) => (cells[i]?.trim() ? [[column, cells[i].trim()]] : [])))
+  )
+}
+
+/** Each row, and each row with one cell blanked, swapped for another's, or made nonsense. */
+const variants = (rows: ReadonlyArray<Record<string, string>>): Array<Record<string, string>> =>
+  rows.flatMap((row, r) => [
+    row,
+    ...Object.keys(row).flatMap((column) => {
+      const { [column]: _, ...blanked } = row
+      const other = Object.values(rows[(r + 1) % rows.length] ?? {})
+      return [blanked, { ...row, [column]: "x?" }, { ...row, [column]: other[r % other.length] ?? "" }]
+    })
+  ])
+
+describe("decoding a row without the schema", () => {
+  for (const source of SOURCES) {
+    it(`${source.name}: agrees with the schema on every row, good or bad`, () => {
+      for (const cells of variants(rowsOf(source))) {
+        assert.deepStrictEqual(source.decodeRow(cells), source.decodeRowWithSchema(cells))
+      }
+    })
+  }
+})
