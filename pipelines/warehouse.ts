@@ -144,9 +144,12 @@ export const insertRows = <T extends keyof WarehouseSchema & string>(
         connection,
         `insert into "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) values (${columns.map(() => "?").join(", ")})`
       )
+      // One parameter array reused for every row: a load binds millions of them.
+      const values: Array<unknown> = new Array(columns.length)
       for (const row of rows) {
         const record = row as unknown as Record<string, unknown>
-        insert.run(columns.map((column) => record[column] ?? null))
+        for (let i = 0; i < columns.length; i++) values[i] = record[columns[i]!] ?? null
+        insert.run(values)
       }
     },
     catch: warehouseError(`cannot write table ${table}`)
