@@ -13,7 +13,9 @@ thresholds as (
     (select value from t where name = 'discretionaryMinAge') as discretionary_min_age,
     (select value from t where name = 'discretionarySharePercent') as discretionary_percent
 ),
-adults as (
+-- Materialised once: every reason below reads it, and inlining it would join
+-- person and risk_score again for each.
+adults as materialized (
   select f.*, person.practice_code, risk_score.total as risk
   from person_features f
   join person on person.person_id = f.person_id
@@ -21,7 +23,7 @@ adults as (
   where f.age_years >= (select child_under_age from thresholds)
 ),
 -- Promoting Independence: complex care (mandatory) and complex LTC reasons.
-complex as (
+complex as materialized (
   select person_id, 'palliative_care' as reason from adults where palliative_care = 1
   union all select person_id, 'dementia' from adults where dementia = 1
   union all select person_id, 'care_home' from adults where care_home = 1
