@@ -5,35 +5,14 @@ import { assert, describe, it } from "@effect/vitest"
 import { parse } from "csv-parse/sync"
 import { Effect } from "effect"
 import type { ExtractSource } from "../../schemas/extractSource.js"
-import { acuteActivity } from "../../schemas/sources/acuteActivity.js"
-import { adultSocialCare } from "../../schemas/sources/adultSocialCare.js"
-import { benefits } from "../../schemas/sources/benefits.js"
-import { childrensSocialCare } from "../../schemas/sources/childrensSocialCare.js"
-import { communityContacts } from "../../schemas/sources/communityContacts.js"
-import { education } from "../../schemas/sources/education.js"
 import { gpEvents } from "../../schemas/sources/gpEvents.js"
-import { gpRegistrations } from "../../schemas/sources/gpRegistrations.js"
-import { housing } from "../../schemas/sources/housing.js"
 import { optOuts } from "../../schemas/sources/optOuts.js"
-import { postcodeLsoa } from "../../schemas/sources/postcodeLsoa.js"
 import { practices } from "../../schemas/sources/practices.js"
+import { SOURCES as CATALOGUE } from "../../schemas/sourceCatalogue.js"
 import { type NumberedRow, type QuarantinedRow, readExtract } from "../../pipelines/readExtract.js"
 
 const inbox = path.join(import.meta.dirname, "..", "..", "fixtures", "inbox")
-const ALL_SOURCES: ReadonlyArray<ExtractSource<unknown>> = [
-  practices,
-  postcodeLsoa,
-  optOuts,
-  gpRegistrations,
-  gpEvents,
-  acuteActivity,
-  communityContacts,
-  adultSocialCare,
-  childrensSocialCare,
-  housing,
-  benefits,
-  education
-]
+const ALL_SOURCES: ReadonlyArray<ExtractSource<unknown>> = Object.values(CATALOGUE)
 
 const readAll = <Row>(source: ExtractSource<Row>, file: string) =>
   Effect.gen(function* () {

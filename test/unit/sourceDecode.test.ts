@@ -3,34 +3,10 @@ import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { parse } from "csv-parse/sync"
 import type { ExtractSource } from "../../schemas/extractSource.js"
-import { acuteActivity } from "../../schemas/sources/acuteActivity.js"
-import { adultSocialCare } from "../../schemas/sources/adultSocialCare.js"
-import { benefits } from "../../schemas/sources/benefits.js"
-import { childrensSocialCare } from "../../schemas/sources/childrensSocialCare.js"
-import { communityContacts } from "../../schemas/sources/communityContacts.js"
-import { education } from "../../schemas/sources/education.js"
-import { gpEvents } from "../../schemas/sources/gpEvents.js"
-import { gpRegistrations } from "../../schemas/sources/gpRegistrations.js"
-import { housing } from "../../schemas/sources/housing.js"
-import { optOuts } from "../../schemas/sources/optOuts.js"
-import { postcodeLsoa } from "../../schemas/sources/postcodeLsoa.js"
-import { practices } from "../../schemas/sources/practices.js"
+import { SOURCES as CATALOGUE } from "../../schemas/sourceCatalogue.js"
 
 const inbox = path.join(import.meta.dirname, "..", "..", "fixtures", "inbox")
-const SOURCES: ReadonlyArray<ExtractSource<unknown>> = [
-  practices,
-  postcodeLsoa,
-  optOuts,
-  gpRegistrations,
-  gpEvents,
-  acuteActivity,
-  communityContacts,
-  adultSocialCare,
-  childrensSocialCare,
-  housing,
-  benefits,
-  education
-]
+const SOURCES: ReadonlyArray<ExtractSource<unknown>> = Object.values(CATALOGUE)
 
 /** The fixture's rows as the reader hands them to a source: trimmed cells by column, empty cells absent. */
 const rowsOf = (source: ExtractSource<unknown>): Array<Record<string, string>> => {
