@@ -39,7 +39,7 @@ create table gp_event (
   practice_code text,
   snomed_code text not null,
   event_date text not null,
-  value real
+  value double precision
 );
 
 create table acute_activity (
@@ -56,7 +56,7 @@ create table acute_activity (
   bed_days integer,
   primary_diagnosis text,
   discharge_destination text,
-  cost_gbp real
+  cost_gbp double precision
 );
 
 create table community_contact (
@@ -80,7 +80,7 @@ create table adult_social_care_event (
   primary_support_reason text,
   event_start text not null,
   event_end text,
-  weekly_cost_gbp real,
+  weekly_cost_gbp double precision,
   reablement_outcome_91d text
 );
 
@@ -116,7 +116,7 @@ create table benefit_claim (
   role text not null,
   benefit_type text not null,
   universal_credit integer,
-  weekly_amount_gbp real,
+  weekly_amount_gbp double precision,
   start_date text not null,
   end_date text
 );
@@ -131,7 +131,7 @@ create table education_record (
   sen_provision text,
   sen_primary_need text,
   fsm_eligible integer,
-  attendance_pct real,
+  attendance_pct double precision,
   exclusions integer
 );
 

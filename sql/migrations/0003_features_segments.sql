@@ -42,10 +42,10 @@ create table person_features (
   bed_days integer not null,
   outpatient_attendances integer not null,
   community_contacts integer not null,
-  acute_cost_gbp real not null,
+  acute_cost_gbp double precision not null,
   asc_service_type text,
   asc_service_term text,
-  asc_weekly_cost_gbp real,
+  asc_weekly_cost_gbp double precision,
   csc_status text,
   housing_tenure text,
   temporary_accommodation integer not null,
@@ -58,7 +58,7 @@ create table person_features (
   sen_provision text,
   sen_primary_need text,
   fsm_eligible integer,
-  attendance_pct real,
+  attendance_pct double precision,
   household_size integer,
   lives_alone integer
 );

@@ -9,14 +9,14 @@ with params as (
 conditions as (
   select
     person_id,
-    sum(kind = 'ltc') as ltc_count,
-    group_concat(case when kind = 'ltc' then condition end, ';') as ltcs,
-    max(condition = 'palliative_care') as palliative_care,
-    max(condition = 'dementia') as dementia,
-    max(condition = 'housebound') as housebound,
-    max(condition = 'care_home') as care_home,
-    max(condition = 'autism') as autism
-  from (select * from person_condition order by person_id, condition)
+    sum(case when kind = 'ltc' then 1 else 0 end) as ltc_count,
+    string_agg(case when kind = 'ltc' then condition end, ';' order by condition) as ltcs,
+    max(case when condition = 'palliative_care' then 1 else 0 end) as palliative_care,
+    max(case when condition = 'dementia' then 1 else 0 end) as dementia,
+    max(case when condition = 'housebound' then 1 else 0 end) as housebound,
+    max(case when condition = 'care_home' then 1 else 0 end) as care_home,
+    max(case when condition = 'autism' then 1 else 0 end) as autism
+  from person_condition
   group by person_id
 ),
 -- Frailty: the latest moderate or severe frailty record sets the level.
@@ -27,17 +27,17 @@ frailty as (
       row_number() over (partition by person_id order by last_recorded desc, condition desc) as recency
     from person_condition
     where kind = 'frailty'
-  )
+  ) as ranked
   where recency = 1
 ),
 acute as (
   select
     person_id,
-    sum(activity_type = 'AE') as ae_attendances,
-    sum(admission_category = 'non_elective') as non_elective_admissions,
-    sum(admission_category = 'elective') as elective_admissions,
+    sum(case when activity_type = 'AE' then 1 else 0 end) as ae_attendances,
+    sum(case when admission_category = 'non_elective' then 1 else 0 end) as non_elective_admissions,
+    sum(case when admission_category = 'elective' then 1 else 0 end) as elective_admissions,
     sum(case when activity_type = 'APC' then coalesce(bed_days, 0) else 0 end) as bed_days,
-    sum(activity_type = 'OP') as outpatient_attendances,
+    sum(case when activity_type = 'OP' then 1 else 0 end) as outpatient_attendances,
     sum(coalesce(cost_gbp, 0)) as acute_cost_gbp
   from acute_activity
   where link_status = 'linked'
@@ -55,7 +55,8 @@ community as (
 asc_current as (
   select person_id, service_type, service_term, weekly_cost_gbp,
     row_number() over (
-      partition by person_id order by service_term = 'long_term' desc, event_start desc, service_type
+      partition by person_id
+      order by case when service_term = 'long_term' then 0 else 1 end, event_start desc, service_type nulls first
     ) as priority,
     sum(coalesce(weekly_cost_gbp, 0)) over (partition by person_id) as total_weekly_cost_gbp
   from adult_social_care_event
@@ -81,15 +82,14 @@ housing_current as (
 ),
 benefits_current as (
   select person_id,
-    group_concat(benefit_type, ';') as benefit_types,
+    string_agg(benefit_type, ';' order by benefit_type) as benefit_types,
     max(coalesce(universal_credit, 0)) as universal_credit
   from (
     select distinct person_id, benefit_type, universal_credit from benefit_claim
     where link_status = 'linked'
       and start_date <= (select as_of from params)
       and (end_date is null or end_date >= (select as_of from params))
-    order by person_id, benefit_type
-  )
+  ) as current_claims
   group by person_id
 ),
 education_latest as (
@@ -109,7 +109,10 @@ final as (
     coalesce(frailty.frailty, 'none') as frailty,
     coalesce(conditions.housebound, 0) as housebound,
     -- A care home resident by GP record, or by a residential or nursing placement today.
-    max(coalesce(conditions.care_home, 0), coalesce(asc_current.service_type in ('residential_care', 'nursing_care'), 0)) as care_home,
+    case
+      when conditions.care_home = 1 or asc_current.service_type in ('residential_care', 'nursing_care') then 1
+      else 0
+    end as care_home,
     coalesce(conditions.autism, 0) as autism,
     coalesce(acute.ae_attendances, 0) as ae_attendances,
     coalesce(acute.non_elective_admissions, 0) as non_elective_admissions,
@@ -123,11 +126,11 @@ final as (
     asc_current.total_weekly_cost_gbp as asc_weekly_cost_gbp,
     csc_current.status as csc_status,
     housing_current.tenure as housing_tenure,
-    coalesce(housing_current.tenure = 'temporary_accommodation', 0) as temporary_accommodation,
-    coalesce(housing_current.tenure = 'homeless', 0) as homeless,
+    case when housing_current.tenure = 'temporary_accommodation' then 1 else 0 end as temporary_accommodation,
+    case when housing_current.tenure = 'homeless' then 1 else 0 end as homeless,
     coalesce(housing_current.overcrowded, 0) as overcrowded,
     coalesce(housing_current.notice_served, 0) as notice_served,
-    coalesce(housing_current.tenure = 'sheltered', 0) as sheltered,
+    case when housing_current.tenure = 'sheltered' then 1 else 0 end as sheltered,
     benefits_current.benefit_types,
     coalesce(benefits_current.universal_credit, 0) as universal_credit,
     education_latest.sen_provision,
@@ -135,7 +138,7 @@ final as (
     education_latest.fsm_eligible,
     education_latest.attendance_pct,
     household.residents as household_size,
-    case when household.residents is null then null else household.residents = 1 end as lives_alone
+    case when household.residents = 1 then 1 when household.residents is not null then 0 end as lives_alone
   from person
   left join conditions on conditions.person_id = person.person_id
   left join frailty on frailty.person_id = person.person_id

@@ -2,7 +2,9 @@
 -- order: children first, then Promoting Independence, then Living Well).
 insert into segment_reason (person_id, segment, reason)
 with t as (
+  -- The rules' numeric settings (the version and the two dates are text).
   select name, cast(value as integer) as value from rule_parameter
+  where name not in ('rules_version', 'as_of', 'window_start')
 ),
 thresholds as (
   select
@@ -40,7 +42,7 @@ practice_slots as (
   select
     a.practice_code,
     count(*) * (select discretionary_percent from thresholds) / 100
-      - sum(a.person_id in (select person_id from complex)) as slots
+      - sum(case when a.person_id in (select person_id from complex) then 1 else 0 end) as slots
   from adults a
   where a.age_years >= (select discretionary_min_age from thresholds)
   group by a.practice_code
@@ -78,11 +80,13 @@ select person_id, segment, reason from final order by person_id, reason;
 -- segment_membership: one row per resident with the v1 flags.
 insert into segment_membership (person_id, segment, reasons, transition, ltc, risk_score)
 with t as (
+  -- The rules' numeric settings (the version and the two dates are text).
   select name, cast(value as integer) as value from rule_parameter
+  where name not in ('rules_version', 'as_of', 'window_start')
 ),
 reasons as (
-  select person_id, segment, group_concat(reason, ';') as reasons
-  from (select * from segment_reason order by person_id, reason)
+  select person_id, segment, string_agg(reason, ';' order by reason) as reasons
+  from segment_reason
   group by person_id, segment
 ),
 final as (
@@ -91,9 +95,12 @@ final as (
     reasons.segment,
     reasons.reasons,
     -- Children-to-adult transitions: ages 16-25 with an EHC plan, a children's social care status, or an LTC.
-    (f.age_years between (select value from t where name = 'transitionMinAge') and (select value from t where name = 'transitionMaxAge'))
-      and (coalesce(f.sen_provision = 'E', 0) or f.csc_status is not null or f.ltc_count >= 1) as transition,
-    reasons.segment = 'LW' and f.ltc_count >= 1 as ltc,
+    case
+      when f.age_years between (select value from t where name = 'transitionMinAge') and (select value from t where name = 'transitionMaxAge')
+        and (f.sen_provision = 'E' or f.csc_status is not null or f.ltc_count >= 1) then 1
+      else 0
+    end as transition,
+    case when reasons.segment = 'LW' and f.ltc_count >= 1 then 1 else 0 end as ltc,
     risk_score.total as risk_score
   from person_features f
   join reasons on reasons.person_id = f.person_id

@@ -5,7 +5,7 @@ with params as (
     (select value from rule_parameter where name = 'window_start') as window_start
 ),
 residents as (
-  select count(*) as all_ages, sum(age_years >= 65) as aged_65_plus from person
+  select count(*) as all_ages, sum(case when age_years >= 65 then 1 else 0 end) as aged_65_plus from person
 ),
 non_elective as (
   select count(*) as admissions
@@ -24,13 +24,13 @@ care_home_admissions as (
     where e.link_status = 'linked' and e.event_type = 'service' and p.age_years >= 65
       and e.service_type in ('residential_care', 'nursing_care')
     group by e.person_id
-  )
+  ) as placements
   where first_start between (select window_start from params) and (select as_of from params)
 ),
 -- Reablement: people 65+ whose reablement in the window has a known 91-day outcome;
 -- with several episodes a person counts as at home only if every known outcome was.
 reablement as (
-  select count(*) as people, sum(outcome = 'at_home') as at_home
+  select count(*) as people, sum(case when outcome = 'at_home' then 1 else 0 end) as at_home
   from (
     select e.person_id, max(e.reablement_outcome_91d) as outcome
     from adult_social_care_event e
@@ -39,7 +39,7 @@ reablement as (
       and e.reablement_outcome_91d in ('at_home', 'not_at_home', 'deceased')
       and e.event_start between (select window_start from params) and (select as_of from params)
     group by e.person_id
-  )
+  ) as outcomes
 ),
 final as (
   select 'non_elective_admissions_per_100000' as metric, non_elective.admissions as numerator, residents.all_ages as denominator,

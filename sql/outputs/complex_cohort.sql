@@ -2,7 +2,7 @@
 -- person_id), with the reasons, conditions, use of services and the care,
 -- housing and benefit flags a multidisciplinary team reviews.
 with source as (
-  select m.person_id, m.reasons, m.risk_score, f.*, p.age_band, p.sex, p.practice_code, pr.pcn, pr.locality
+  select m.reasons, m.risk_score, f.*, p.age_band, p.sex, p.practice_code, pr.pcn, pr.locality
   from segment_membership m
   join person_features f on f.person_id = m.person_id
   join person p on p.person_id = m.person_id

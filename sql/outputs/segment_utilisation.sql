@@ -13,7 +13,7 @@ final as (
     sum(ae_attendances) as ae_attendances,
     sum(non_elective_admissions) as non_elective_admissions,
     sum(bed_days) as bed_days,
-    sum(asc_service_type is not null) as adult_social_care_clients
+    sum(case when asc_service_type is not null then 1 else 0 end) as adult_social_care_clients
   from source
   group by segment
 )

@@ -17,13 +17,14 @@ social_care as (
   select person_id, 'adult_social_care' as service_line,
     sum(
       weekly_cost_gbp
-      * (julianday(min(coalesce(event_end, (select as_of from params)), (select as_of from params)))
-         - julianday(max(event_start, (select window_start from params))) + 1) / 7.0
+      -- Days the service ran inside the window, ends included.
+      * (julianday(case when event_end < params.as_of then event_end else params.as_of end)
+         - julianday(case when event_start > params.window_start then event_start else params.window_start end) + 1) / 7.0
     ) as cost_gbp
-  from adult_social_care_event
+  from adult_social_care_event, params
   where link_status = 'linked' and event_type = 'service' and weekly_cost_gbp is not null
-    and event_start <= (select as_of from params)
-    and (event_end is null or event_end >= (select window_start from params))
+    and event_start <= params.as_of
+    and (event_end is null or event_end >= params.window_start)
   group by person_id
 ),
 costs as (
