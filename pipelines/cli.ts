@@ -28,6 +28,7 @@ import { formatQuarantineHistory, quarantineCsv, quarantineHistory } from "./qua
 import { DIRECT_CARE, reidentify } from "./reidentification.js"
 import { RunLog } from "./runLog.js"
 import { workstreamExtract } from "./workstreamExtract.js"
+import { parsePostgresUrl } from "./warehousePostgres.js"
 import { loadRules } from "./segmentationRules.js"
 import { type StderrConsole, stderrConsole } from "./stderrConsole.js"
 import { synthesise } from "./synthesise.js"
@@ -63,21 +64,39 @@ const progressLayer = (stderr: StderrConsole, quiet: boolean, everySeconds: numb
   return stderr.live ? Progress.onTerminal(stderr) : Progress.asLogLines(everySeconds * 1000)
 }
 
+/** `--warehouse`: a PostgreSQL URL, or absent for the SQLite file in the release. */
+const postgresOption = (warehouse: string | undefined) =>
+  Effect.try({
+    try: () => {
+      if (warehouse === undefined) return undefined
+      const server = parsePostgresUrl(warehouse)
+      if (server === undefined) throw new Error("it is not a postgres:// or postgresql:// URL")
+      return server
+    },
+    catch: (error) =>
+      new UsageError({
+        message: `--warehouse cannot be used: ${(error as Error).message}`,
+        nextAction: "pass postgres://user@host:port/database (optionally ?schema=NAME), or leave it out for SQLite"
+      })
+  })
+
 /** Runs the batch with the production key, log and progress services. */
 const runNightly = (
-  options: Omit<RunOptions, "runId"> & {
+  options: Omit<RunOptions, "runId" | "postgres"> & {
     readonly keyFile: string
+    readonly warehouse?: string | undefined
     readonly quiet: boolean
     readonly progressEverySeconds: number
   }
 ) =>
   Effect.gen(function* () {
+    const postgres = yield* postgresOption(options.warehouse)
     const runId = yield* makeRunId
     const { logsDir, stateDir } = publicationArea(options.out)
     const logFile = path.join(logsDir, `${runId}.jsonl`)
     const stderr = stderrConsole()
     const log = RunLog.toFile(logFile, options.quiet ? undefined : stderr)
-    const result = yield* nightlyRun({ ...options, runId }).pipe(
+    const result = yield* nightlyRun({ ...options, runId, postgres }).pipe(
       Effect.provide(
         Layer.mergeAll(
           PseudonymKey.fromFile(options.keyFile),
@@ -125,6 +144,12 @@ const run = Command.make(
       ),
       Flag.optional
     ),
+    warehouse: Flag.String("warehouse").pipe(
+      Flag.withDescription(
+        "Publish the warehouse on PostgreSQL instead of as warehouse.sqlite: postgres://user@host:port/db[?schema=wsd] (password from PGPASSWORD or ~/.pgpass)"
+      ),
+      Flag.optional
+    ),
     quiet,
     progressEvery
   },
@@ -137,6 +162,7 @@ const run = Command.make(
       configFile: Option.getOrUndefined(flags.config),
       rotateKey: flags.rotateKey,
       reidentificationKeyFile: Option.getOrUndefined(flags.reidKeyFile),
+      warehouse: Option.getOrUndefined(flags.warehouse),
       quiet: flags.quiet,
       progressEverySeconds: flags.progressEvery
     })

@@ -47,9 +47,11 @@ export interface StageLineage {
 }
 
 export interface OutputLineage {
+  /** A file's path in the release, or a PostgreSQL warehouse's URL (no password) and schema. */
   readonly path: string
   readonly rows: number | null
-  readonly sha256: string
+  /** Null for a PostgreSQL warehouse, which is not a file. */
+  readonly sha256: string | null
   readonly recipient: string
 }
 

@@ -106,7 +106,7 @@ export const formatRun = (run: RunLineage, extracts: ReadonlyArray<ExtractLineag
         ? ["nothing"]
         : run.outputs.map(
             (output) =>
-              `${output.path}${output.rows === null ? "" : ` (${counted(output.rows, "row")})`} for ${output.recipient}; SHA-256 ${output.sha256}`
+              `${output.path}${output.rows === null ? "" : ` (${counted(output.rows, "row")})`} for ${output.recipient}${output.sha256 === null ? "" : `; SHA-256 ${output.sha256}`}`
           )
     ),
     ...section("Extracts pulled from this publication", extracts.length === 0 ? ["none"] : extracts.map(formatExtract))

@@ -23,7 +23,7 @@ import { type LinkageIndex, type LinkOutcome, linkRecord } from "../transforms/r
 import { householdId, personId } from "../transforms/pseudonym.js"
 import { type AreaOfPostcode, buildSpine, type Spine } from "../transforms/spine.js"
 import { diskFaultOf, writeFailure } from "./diskWrites.js"
-import { UsageError } from "./errors.js"
+import { PublicationError, UsageError } from "./errors.js"
 import {
   appendToChain,
   extractsOf,
@@ -62,12 +62,15 @@ import { type LoadedRules, loadRules } from "./segmentationRules.js"
 import { requireInbox, type SourceReader, sourceReader } from "./sourceReader.js"
 import {
   complexCohortMembers,
+  describeLocation,
   inTransaction,
   insertRows,
   openWarehouse,
   runModel,
-  type WarehouseDb
+  type WarehouseDb,
+  type WarehouseLocation
 } from "./warehouse.js"
+import { describePostgres, dropBuild, type PostgresWarehouse, publishBuild } from "./warehousePostgres.js"
 
 export interface RunOptions {
   readonly runId: string
@@ -80,6 +83,8 @@ export interface RunOptions {
   readonly rotateKey?: boolean | undefined
   /** A key to seal the re-identification store with; no store is written without one. */
   readonly reidentificationKeyFile?: string | undefined
+  /** Publish the warehouse on this PostgreSQL server instead of as `warehouse.sqlite` in the release. */
+  readonly postgres?: PostgresWarehouse | undefined
 }
 
 export interface RunResult {
@@ -227,6 +232,7 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
     return yield* Effect.scoped(
       Effect.gen(function* () {
         const staged = yield* stagingRelease(area, options.runId)
+        if (options.postgres !== undefined) yield* postgresBuild(options.postgres, options.runId)
         const built = yield* buildRelease({
           options,
           config,
@@ -238,6 +244,10 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
           lineageOf,
           reidentificationKey
         })
+        // The database's swap comes first: if it fails, nothing has been published anywhere.
+        if (options.postgres !== undefined) {
+          yield* publishPostgres(options.postgres, options.runId, config.warehouseReaders)
+        }
         const release = yield* publishRelease(area, staged, options.runId, config.keepReleases)
         yield* pruneStores(area)
         return { built, release }
@@ -385,9 +395,13 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
     }
   }
   const warehouseFile = path.join(staged, "warehouse.sqlite")
+  const location: WarehouseLocation =
+    options.postgres === undefined
+      ? { kind: "sqlite", file: warehouseFile }
+      : { kind: "postgres", server: options.postgres }
   const published = yield* Effect.scoped(
     Effect.gen(function* () {
-      const db = yield* openWarehouse(warehouseFile)
+      const db = yield* openWarehouse(location, options.runId)
       yield* inTransaction(
         db,
         Effect.gen(function* () {
@@ -461,17 +475,7 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
     })
   )
 
-  // Pseudonymised outputs are readable by the owner and the analysts' group only.
-  fs.chmodSync(warehouseFile, 0o640)
-  progress.outputs = [
-    {
-      path: "warehouse.sqlite",
-      rows: null,
-      sha256: yield* Effect.promise(() => sha256OfFile(warehouseFile)),
-      recipient: "analysts (pseudonymised whole-systems dataset)"
-    },
-    ...published
-  ]
+  progress.outputs = [yield* warehouseOutput(location), ...published]
   const lineage = context.lineageOf("succeeded", null, yield* isoNow)
   const entry = yield* appendToChain(area.lineageDir, { run: lineage })
   const lineageOut = path.join(staged, "lineage")
@@ -491,6 +495,39 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
   }
   return lineage
 })
+
+const WAREHOUSE_RECIPIENT = "analysts (pseudonymised whole-systems dataset)"
+
+/** The warehouse as lineage records it: the file and its hash, or the PostgreSQL schema (not a file). */
+const warehouseOutput = (location: WarehouseLocation) =>
+  Effect.gen(function* () {
+    if (location.kind === "postgres") {
+      return { path: describeLocation(location), rows: null, sha256: null, recipient: WAREHOUSE_RECIPIENT }
+    }
+    // Pseudonymised outputs are readable by the owner and the analysts' group only.
+    fs.chmodSync(location.file, 0o640)
+    const sha256 = yield* Effect.promise(() => sha256OfFile(location.file))
+    return { path: path.basename(location.file), rows: null, sha256, recipient: WAREHOUSE_RECIPIENT }
+  })
+
+const postgresError = (server: PostgresWarehouse, doing: string) => (cause: unknown) =>
+  new PublicationError({
+    message: `cannot ${doing} on ${describePostgres(server)}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    nextAction: "check the server is up and the role may create schemas in the database",
+    cause
+  })
+
+/** The run's build schema is dropped if the run does not publish it. */
+const postgresBuild = (server: PostgresWarehouse, runId: string) =>
+  Effect.acquireRelease(Effect.void, (_, exit) =>
+    Exit.isSuccess(exit) ? Effect.void : Effect.ignore(Effect.tryPromise(() => dropBuild(server, runId)))
+  )
+
+const publishPostgres = (server: PostgresWarehouse, runId: string, readers: ReadonlyArray<string>) =>
+  Effect.tryPromise({
+    try: () => publishBuild(server, runId, readers),
+    catch: postgresError(server, "publish the warehouse schema")
+  })
 
 /**
  * A new key gives every resident a new pseudonym, breaking linkage with every

@@ -12,7 +12,7 @@ import * as path from "node:path"
 import { Effect, Schedule } from "effect"
 import { SOURCES, type SourceName } from "../schemas/sourceCatalogue.js"
 import { appendWhole } from "./diskWrites.js"
-import type { RunLineage } from "./lineage.js"
+import type { OutputLineage, RunLineage } from "./lineage.js"
 import { softwareVersion } from "./projectFiles.js"
 
 const SPEC = "https://openlineage.io/spec/2-0-2/OpenLineage.json"
@@ -46,6 +46,22 @@ export const startEvent = (run: Pick<RunLineage, "run_id" | "started_at" | "as_o
   inputs: [],
   outputs: []
 })
+
+/**
+ * An output's dataset name: a file of the release, or a PostgreSQL warehouse
+ * named as OpenLineage names PostgreSQL datasets (`postgres://host:port`, `database.schema`).
+ */
+const outputDataset = (output: OutputLineage, release: string | undefined) => {
+  if (output.sha256 === null) {
+    const url = new URL(output.path)
+    const host = url.searchParams.get("host") ?? url.hostname
+    return {
+      namespace: `postgres://${host}:${url.port || "5432"}`,
+      name: `${url.pathname.slice(1)}.${url.searchParams.get("schema") ?? "wsd"}`
+    }
+  }
+  return { namespace: "file", name: release === undefined ? output.path : path.join(release, output.path) }
+}
 
 /** The pseudonymised warehouse columns and the identifiers they were derived from. */
 const MASKED_COLUMNS = [
@@ -123,10 +139,9 @@ export const endEvent = (run: RunLineage, release: string | undefined) => {
       }
     })),
     outputs: run.outputs.map((output) => ({
-      namespace: "file",
-      name: release === undefined ? output.path : path.join(release, output.path),
+      ...outputDataset(output, release),
       facets:
-        output.path === "warehouse.sqlite"
+        output.path === "warehouse.sqlite" || output.sha256 === null
           ? {
               columnLineage: facet(facetUrl("ColumnLineageDatasetFacet.json", "1-2-0", "ColumnLineageDatasetFacet"), {
                 fields: Object.fromEntries(
@@ -152,7 +167,7 @@ export const endEvent = (run: RunLineage, release: string | undefined) => {
           facetUrl("OutputStatisticsOutputDatasetFacet.json", "1-0-2", "OutputStatisticsOutputDatasetFacet"),
           {
             ...(output.rows === null ? {} : { rowCount: output.rows }),
-            fileCount: 1
+            ...(output.sha256 === null ? {} : { fileCount: 1 })
           }
         )
       }

@@ -24,7 +24,9 @@ export const RunConfig = Schema.Struct({
   /** A required extract older than this many days fails the run. */
   freshnessFailDays: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
   /** An OpenLineage HTTP endpoint to post run events to (e.g. Marquez `…/api/v1/lineage`). */
-  openLineageUrl: Schema.optionalKey(Schema.String)
+  openLineageUrl: Schema.optionalKey(Schema.String),
+  /** PostgreSQL roles granted read access to each newly published warehouse schema (`--warehouse postgres://…`). */
+  warehouseReaders: Schema.Array(Schema.String.check(Schema.isPattern(/^[a-z_][a-z0-9_]*$/)))
 })
 export type RunConfig = typeof RunConfig.Type
 
@@ -34,7 +36,8 @@ export const DEFAULT_CONFIG: RunConfig = {
   keepReleases: 2,
   extractDates: {},
   freshnessWarnDays: 3,
-  freshnessFailDays: 10
+  freshnessFailDays: 10,
+  warehouseReaders: []
 }
 
 const decodeConfig = Schema.decodeUnknownEffect(RunConfig, { errors: "all" })

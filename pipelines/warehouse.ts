@@ -1,36 +1,56 @@
 /**
- * The warehouse: a SQLite file built through Kysely, its schema applied from
- * the ordered migrations in `sql/migrations/` and its derived tables from the
- * models in `sql/models/`.
- *
- * Each run builds a fresh warehouse inside its unpublished release, so the
- * build favours speed (no journal, no fsync per statement): the publication
- * step, not SQLite's journal, is what makes the result atomic.
+ * The warehouse: built through Kysely, its schema applied from the ordered
+ * migrations in `sql/migrations/` and its derived tables from the models in
+ * `sql/models/`. A SQLite file in the release by default
+ * (`warehouseSqlite.ts`), or a schema on a PostgreSQL server
+ * (`warehousePostgres.ts`); the two differ only in those modules.
  */
 import { readdirSync, readFileSync } from "node:fs"
-import Database from "better-sqlite3"
 import { Effect } from "effect"
-import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect, sql } from "kysely"
+import { Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely"
 import type { WarehouseSchema } from "../schemas/warehouse.js"
 import { PublicationError, UsageError } from "./errors.js"
 import { projectFile } from "./projectFiles.js"
+import { describePostgres, openBuild, openPublished, type PostgresWarehouse } from "./warehousePostgres.js"
+import { openSqlite } from "./warehouseSqlite.js"
 
 export type WarehouseDb = Kysely<WarehouseSchema>
 
-/**
- * The SQLite connection under each open warehouse. Bulk loads go straight to
- * it through prepared statements: building and compiling a query per batch
- * costs more than the insert itself at millions of rows.
- */
-const connections = new WeakMap<WarehouseDb, Database.Database>()
-const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>()
+export type Row = Record<string, unknown>
 
-const prepared = (connection: Database.Database, text: string): Database.Statement => {
-  let cache = statements.get(connection)
-  if (cache === undefined) statements.set(connection, (cache = new Map()))
-  let statement = cache.get(text)
-  if (statement === undefined) cache.set(text, (statement = connection.prepare(text)))
-  return statement
+/** Where a warehouse lives: a SQLite file, or a PostgreSQL server and published schema. */
+export type WarehouseLocation =
+  { readonly kind: "sqlite"; readonly file: string } | { readonly kind: "postgres"; readonly server: PostgresWarehouse }
+
+/** What a database must do beyond Kysely's queries. */
+export interface WarehouseBackend {
+  readonly dialect: "sqlite" | "postgres"
+  /** Bulk-loads rows (all with the same `columns`) into `table`. */
+  readonly insert: (table: string, columns: ReadonlyArray<string>, rows: ReadonlyArray<Row>) => void | Promise<void>
+  /** Runs a query, with its column names known even when no row comes back. */
+  readonly query: (text: string) => QueryResult<Row> | Promise<QueryResult<Row>>
+  /** A migration's statement as this database must run it. */
+  readonly adaptDdl: (statement: string) => string
+  /** The schema the migrator records itself in, where the database has schemas. */
+  readonly migrationSchema?: string
+}
+
+export interface QueryResult<R> {
+  readonly columns: ReadonlyArray<string>
+  readonly rows: Array<R>
+}
+
+export interface OpenedWarehouse {
+  readonly db: WarehouseDb
+  readonly backend: WarehouseBackend
+}
+
+const backends = new WeakMap<WarehouseDb, WarehouseBackend>()
+
+const backendOf = (db: WarehouseDb): WarehouseBackend => {
+  const backend = backends.get(db)
+  if (backend === undefined) throw new Error("not an open warehouse")
+  return backend
 }
 
 /** SQL files hold several statements separated by `;` at the end of a line. */
@@ -40,71 +60,92 @@ const statementsOf = (text: string): Array<string> =>
     .map((statement) => statement.replace(/^\s*--.*$/gm, "").trim())
     .filter((statement) => statement.length > 0)
 
-const runSqlFile = async <DB>(db: Kysely<DB>, file: string): Promise<void> => {
-  for (const statement of statementsOf(readFileSync(file, "utf8"))) await sql.raw(statement).execute(db)
+const runStatements = async <DB>(db: Kysely<DB>, statements: ReadonlyArray<string>): Promise<void> => {
+  for (const statement of statements) await sql.raw(statement).execute(db)
 }
 
-/** Migrations are the `.sql` files of `sql/migrations/`, applied in name order. */
-const sqlMigrations: MigrationProvider = {
+const runSqlFile = <DB>(db: Kysely<DB>, file: string): Promise<void> =>
+  runStatements(db, statementsOf(readFileSync(file, "utf8")))
+
+/** Migrations are the `.sql` files of `sql/migrations/`, applied in name order, adapted to the database. */
+const sqlMigrations = (backend: WarehouseBackend): MigrationProvider => ({
   getMigrations: async () => {
     const dir = projectFile("sql", "migrations")
     const migrations: Record<string, Migration> = {}
     for (const name of readdirSync(dir)
       .filter((file) => file.endsWith(".sql"))
       .sort()) {
-      migrations[name.replace(/\.sql$/, "")] = { up: (db) => runSqlFile(db, `${dir}/${name}`) }
+      const statements = statementsOf(readFileSync(`${dir}/${name}`, "utf8")).map(backend.adaptDdl)
+      migrations[name.replace(/\.sql$/, "")] = { up: (db) => runStatements(db, statements) }
     }
     return migrations
   }
-}
+})
 
 const warehouseError = (message: string) => (cause: unknown) =>
   new PublicationError({ message, nextAction: "check free space and permissions of the output area", cause })
 
-/** Opens (creating) a warehouse file and brings its schema up to date; closed with the scope. */
-export const openWarehouse = (file: string) =>
+/** How lineage, logs and messages name a warehouse (a PostgreSQL URL without its password). */
+export const describeLocation = (location: WarehouseLocation): string =>
+  location.kind === "sqlite" ? location.file : describePostgres(location.server)
+
+const registered = ({ backend, db }: OpenedWarehouse): WarehouseDb => {
+  backends.set(db, backend)
+  return db
+}
+
+/**
+ * Creates a warehouse to build (a new SQLite file, or the run's build schema
+ * on PostgreSQL) and applies the migrations; the connection closes with the scope.
+ */
+export const openWarehouse = (location: WarehouseLocation, runId: string) =>
   Effect.acquireRelease(
     Effect.tryPromise({
       try: async () => {
-        const connection = new Database(file)
-        connection.pragma("journal_mode = OFF")
-        connection.pragma("synchronous = OFF")
-        const db = new Kysely<WarehouseSchema>({ dialect: new SqliteDialect({ database: connection }) })
-        connections.set(db, connection)
-        const { error } = await new Migrator({ db, provider: sqlMigrations }).migrateToLatest()
-        if (error !== undefined) throw error
+        const opened =
+          location.kind === "sqlite"
+            ? openSqlite(location.file, { readonly: false })
+            : await openBuild(location.server, runId)
+        const db = registered(opened)
+        const { error } = await new Migrator({
+          db,
+          provider: sqlMigrations(opened.backend),
+          ...(opened.backend.migrationSchema === undefined
+            ? {}
+            : { migrationTableSchema: opened.backend.migrationSchema })
+        }).migrateToLatest()
+        if (error !== undefined) {
+          await db.destroy()
+          throw error
+        }
         return db
       },
-      catch: warehouseError(`cannot create the warehouse ${file}`)
+      catch: warehouseError(`cannot create the warehouse ${describeLocation(location)}`)
     }),
     (db) => Effect.promise(() => db.destroy())
   )
 
-/** Opens a published warehouse read-only (extracts read from it, never change it); closed with the scope. */
-export const openPublishedWarehouse = (file: string) =>
+/** Opens a published warehouse to read (extracts read from it, never change it); closed with the scope. */
+export const openPublishedWarehouse = (location: WarehouseLocation) =>
   Effect.acquireRelease(
     Effect.try({
-      try: () => {
-        const connection = new Database(file, { readonly: true, fileMustExist: true })
-        const db = new Kysely<WarehouseSchema>({ dialect: new SqliteDialect({ database: connection }) })
-        connections.set(db, connection)
-        return db
-      },
+      try: () =>
+        registered(
+          location.kind === "sqlite" ? openSqlite(location.file, { readonly: true }) : openPublished(location.server)
+        ),
       catch: () =>
-        new UsageError({ message: `cannot open the published warehouse ${file}`, nextAction: "check --from" })
+        new UsageError({
+          message: `cannot open the published warehouse ${describeLocation(location)}`,
+          nextAction: "check --from"
+        })
     }),
     (db) => Effect.promise(() => db.destroy())
   )
 
 /** Runs a query from a `.sql` file, returning its column names (known even when no row comes back) and rows. */
-export const queryFile = <Row>(db: WarehouseDb, file: string) =>
-  Effect.try({
-    try: () => {
-      const connection = connections.get(db)
-      if (connection === undefined) throw new Error("not an open warehouse")
-      const statement = connection.prepare(readFileSync(file, "utf8"))
-      return { columns: statement.columns().map((column) => column.name), rows: statement.all() as Array<Row> }
-    },
+export const queryFile = <R>(db: WarehouseDb, file: string) =>
+  Effect.tryPromise({
+    try: async () => (await backendOf(db).query(readFileSync(file, "utf8"))) as QueryResult<R>,
     catch: warehouseError(`query ${file} failed`)
   })
 
@@ -127,52 +168,17 @@ export const runModel = (db: WarehouseDb, model: string) =>
     catch: warehouseError(`model ${model} failed`)
   })
 
-/**
- * Rows per insert statement in bulk loads: binding sixteen rows to one
- * multi-row statement costs about half as much per row as a statement per row.
- */
-const ROWS_PER_STATEMENT = 16
-
-/** Inserts rows with prepared statements per table and column list, reused for every batch. */
+/** Bulk-loads rows into a table: prepared multi-row inserts on SQLite, `COPY` on PostgreSQL. */
 export const insertRows = <T extends keyof WarehouseSchema & string>(
   db: WarehouseDb,
   table: T,
   rows: ReadonlyArray<WarehouseSchema[T]>
 ) =>
-  Effect.try({
-    try: () => {
+  Effect.tryPromise({
+    try: async () => {
       const first = rows[0]
       if (first === undefined) return
-      const connection = connections.get(db)
-      if (connection === undefined) throw new Error("not an open warehouse")
-      const columns = Object.keys(first)
-      const statement = (rowCount: number) => {
-        const placeholders = `(${columns.map(() => "?").join(", ")})`
-        return prepared(
-          connection,
-          `insert into "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) values ${Array.from({ length: rowCount }, () => placeholders).join(", ")}`
-        )
-      }
-      // Parameter arrays are reused for every statement: a load binds millions of rows.
-      const bind = (insert: Database.Statement, from: number, rowCount: number, values: Array<unknown>) => {
-        for (let r = 0; r < rowCount; r++) {
-          const record = rows[from + r] as unknown as Record<string, unknown>
-          const offset = r * columns.length
-          for (let c = 0; c < columns.length; c++) values[offset + c] = record[columns[c]!] ?? null
-        }
-        insert.run(values)
-      }
-      let from = 0
-      if (rows.length >= ROWS_PER_STATEMENT) {
-        const insert = statement(ROWS_PER_STATEMENT)
-        const values: Array<unknown> = new Array(columns.length * ROWS_PER_STATEMENT)
-        for (; from + ROWS_PER_STATEMENT <= rows.length; from += ROWS_PER_STATEMENT) {
-          bind(insert, from, ROWS_PER_STATEMENT, values)
-        }
-      }
-      const insert = statement(1)
-      const values: Array<unknown> = new Array(columns.length)
-      for (; from < rows.length; from++) bind(insert, from, 1, values)
+      await backendOf(db).insert(table, Object.keys(first), rows as unknown as ReadonlyArray<Row>)
     },
     catch: warehouseError(`cannot write table ${table}`)
   })

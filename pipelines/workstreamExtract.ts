@@ -14,7 +14,9 @@ import { UsageError } from "./errors.js"
 import { deliverExtract, publishedRun } from "./extractDelivery.js"
 import { projectFile } from "./projectFiles.js"
 import { PseudonymKey } from "./pseudonymKey.js"
-import { openPublishedWarehouse, queryFile } from "./warehouse.js"
+import type { RunLineage } from "./lineage.js"
+import { openPublishedWarehouse, queryFile, type WarehouseDb, type WarehouseLocation } from "./warehouse.js"
+import { parsePostgresUrl } from "./warehousePostgres.js"
 
 export const DEFAULT_PROFILES_FILE = projectFile("rules", "extract-profiles-v1.json")
 
@@ -84,9 +86,11 @@ export const workstreamExtract = Effect.fn("workstreamExtract")(function* (optio
     })
   }
   const { columns, rows } = yield* Effect.scoped(
-    Effect.flatMap(openPublishedWarehouse(path.join(release, "warehouse.sqlite")), (db) =>
-      queryFile<MemberRow>(db, projectFile("sql", "extracts", "workstream_members.sql"))
-    )
+    Effect.gen(function* () {
+      const db = yield* openPublishedWarehouse(publishedLocation(release, run))
+      yield* requireRun(db, run.run_id)
+      return yield* queryFile<MemberRow>(db, projectFile("sql", "extracts", "workstream_members.sql"))
+    })
   )
   const problems = profileProblems(profile, columns)
   if (problems.length > 0) {
@@ -116,3 +120,41 @@ export const workstreamExtract = Effect.fn("workstreamExtract")(function* (optio
     rows: table.rows.length
   })
 })
+
+/**
+ * Where the publishing run put its warehouse: the SQLite file in its release,
+ * or the PostgreSQL schema its lineage names (the password, as for the run,
+ * from `PGPASSWORD` or `~/.pgpass`).
+ */
+const publishedLocation = (release: string, run: RunLineage): WarehouseLocation => {
+  const server = run.outputs.map((output) => parsePostgresUrl(output.path)).find((parsed) => parsed !== undefined)
+  return server === undefined
+    ? { kind: "sqlite", file: path.join(release, "warehouse.sqlite") }
+    : { kind: "postgres", server }
+}
+
+/** A PostgreSQL schema is replaced by each run: refuse one that holds another run than the publication's. */
+const requireRun = (db: WarehouseDb, runId: string) =>
+  Effect.gen(function* () {
+    const latest = yield* Effect.tryPromise({
+      try: () =>
+        db
+          .selectFrom("run")
+          .select("run_id")
+          .where("status", "=", "succeeded")
+          .orderBy("run_id", "desc")
+          .limit(1)
+          .executeTakeFirst(),
+      catch: () =>
+        new UsageError({
+          message: "cannot read the published warehouse",
+          nextAction: "check the warehouse is reachable"
+        })
+    })
+    if (latest?.run_id !== runId) {
+      return yield* new UsageError({
+        message: `the warehouse holds run ${latest?.run_id ?? "none"}, not run ${runId} which made the publication`,
+        nextAction: "wait for the run in progress to publish, then extract again"
+      })
+    }
+  })
