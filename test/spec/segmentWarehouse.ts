@@ -14,7 +14,8 @@ import type {
 } from "../../schemas/warehouse.js"
 import { buildFeatures, segmentResidents } from "../../pipelines/segmentation.js"
 import { loadRules } from "../../pipelines/segmentationRules.js"
-import { insertRows, openWarehouse, runModel } from "../../pipelines/warehouse.js"
+import { insertRows, openWarehouse, runModel, type WarehouseLocation } from "../../pipelines/warehouse.js"
+import { dropBuild } from "../../pipelines/warehousePostgres.js"
 import { ageBand } from "../../transforms/extractDate.js"
 
 export const AS_OF = "2026-11-20"
@@ -81,12 +82,24 @@ const person = (resident: Resident): PersonTable => ({
   household_id: resident.household ?? `h-${resident.id}`
 })
 
-/** Runs the segmentation models over the spec's rows; memberships and risk components by person. */
-export const segment = (input: SpecInput) =>
+const RUN_ID = "spec"
+
+/** A PostgreSQL build schema is dropped when the spec is done with it. */
+const dropped = (location: WarehouseLocation) =>
+  Effect.addFinalizer(() =>
+    location.kind === "postgres" ? Effect.promise(() => dropBuild(location.server, RUN_ID)) : Effect.void
+  )
+
+/**
+ * Runs the segmentation models over the spec's rows in a new warehouse
+ * (SQLite in memory unless told otherwise); memberships and risk components by person.
+ */
+export const segment = (input: SpecInput, location: WarehouseLocation = { kind: "sqlite", file: ":memory:" }) =>
   Effect.runPromise(
     Effect.scoped(
       Effect.gen(function* () {
-        const db = yield* openWarehouse(":memory:")
+        yield* dropped(location)
+        const db = yield* openWarehouse(location, RUN_ID)
         const practices = [...new Set(input.residents.map((r) => r.practice ?? "F84003"))]
         yield* insertRows(
           db,

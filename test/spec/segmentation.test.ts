@@ -4,13 +4,20 @@
  * SQL models, rules file and codelists.
  */
 import { describe, expect, it } from "vitest"
-import { CODES, segment } from "./segmentWarehouse.js"
+import { testWarehouses } from "../warehouses.js"
+import { CODES, type SpecInput, segment as segmentIn } from "./segmentWarehouse.js"
 
 const IN_WINDOW = "2026-06-01"
 const BEFORE_WINDOW = "2025-11-20" // 366 days before the as-of date
 const times = <T>(n: number, make: (i: number) => T): Array<T> => Array.from({ length: n }, (_, i) => make(i))
 
-describe("segmentation rules v1", () => {
+describe.each(testWarehouses())("segmentation rules v1 on $name", (warehouse) => {
+  if (warehouse.skipped !== undefined) {
+    it.skip(warehouse.skipped, () => {})
+    return
+  }
+  const segment = (input: SpecInput) => segmentIn(input, warehouse.location())
+
   it("puts under-18s in Born Well & Growing Well and 18-year-olds among adults", async () => {
     const { membership } = await segment({
       residents: [

@@ -1,0 +1,237 @@
+/**
+ * `wsd run --warehouse postgres://…` end to end, on the suite's throwaway
+ * PostgreSQL server: the same fixtures and key published to SQLite and to
+ * PostgreSQL give the same warehouse, table by table and row by row, and the
+ * same outputs and extracts (so every check the SQLite end-to-end tests make
+ * of the warehouse holds on PostgreSQL too); publication swaps schemas
+ * atomically; a failed run leaves the published schema; no password is written.
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import Database from "better-sqlite3"
+import pg from "pg"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { freshPostgres, postgresUrl } from "../warehouses.js"
+import { POSTGRES_SKIPPED } from "../postgresServer.js"
+import { filesUnder, newKey, runFixtures, tempDir, wsd, type WsdResult } from "./wsdCommand.js"
+
+type Rows = Array<Record<string, unknown>>
+
+/** Tables whose rows depend on when and as which run they were made, compared without those columns. */
+const RUN_COLUMNS = ["run_id", "duration_ms"]
+/** The runs themselves and the migrator's bookkeeping differ by nature. */
+const NOT_COMPARED = new Set(["run", "kysely_migration", "kysely_migration_lock"])
+
+/** Rows in a canonical order, run columns left out, floats to 12 significant digits (sums may add in another order). */
+const canonical = (rows: Rows): Array<string> =>
+  rows
+    .map((row) =>
+      JSON.stringify(
+        Object.fromEntries(
+          Object.entries(row)
+            .filter(([column]) => !RUN_COLUMNS.includes(column))
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([column, value]) => [
+              column,
+              typeof value === "number" && !Number.isInteger(value) ? Number(value.toPrecision(12)) : value
+            ])
+        )
+      )
+    )
+    .sort()
+
+const sqliteTables = (file: string): Map<string, Rows> => {
+  const db = new Database(file, { readonly: true })
+  const names = db.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>
+  const tables = new Map(names.map(({ name }) => [name, db.prepare(`select * from "${name}"`).all() as Rows]))
+  db.close()
+  return tables
+}
+
+const numbers: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC
+      ? Number
+      : pg.types.getTypeParser(oid, format as "text")) as pg.CustomTypesConfig["getTypeParser"]
+}
+
+const withPostgres = async <A>(url: string, work: (client: pg.Client) => Promise<A>): Promise<A> => {
+  const client = new pg.Client({ connectionString: url, types: numbers })
+  await client.connect()
+  try {
+    return await work(client)
+  } finally {
+    await client.end()
+  }
+}
+
+const postgresTables = (url: string, schema: string) =>
+  withPostgres(url, async (client) => {
+    const names = await client.query<{ table_name: string }>(
+      "select table_name from information_schema.tables where table_schema = $1",
+      [schema]
+    )
+    const tables = new Map<string, Rows>()
+    for (const { table_name } of names.rows) {
+      tables.set(table_name, (await client.query(`select * from "${schema}"."${table_name}"`)).rows)
+    }
+    return tables
+  })
+
+const schemasLike = (url: string, prefix: string) =>
+  withPostgres(url, async (client) =>
+    (
+      await client.query<{ nspname: string }>(
+        "select nspname from pg_namespace where starts_with(nspname, $1) order by nspname",
+        [prefix]
+      )
+    ).rows.map((row) => row.nspname)
+  )
+
+const publishedRunOf = (url: string, schema: string) =>
+  withPostgres(
+    url,
+    async (client) =>
+      (await client.query(`select max(run_id) as run_id from "${schema}".run where status = 'succeeded'`)).rows[0]
+        ?.run_id as string
+  )
+
+describe.skipIf(postgresUrl() === undefined)(
+  `wsd run --warehouse postgres://…${postgresUrl() === undefined ? ` (${POSTGRES_SKIPPED})` : ""}`,
+  () => {
+    const password = `pw-${process.pid}-not-to-be-written`
+    let dir: string
+    let keyFile: string
+    let server: ReturnType<typeof freshPostgres>
+    /** The URL as an operator would pass it, password and schema included. */
+    let warehouseUrl: string
+    let sqliteOut: string
+    let postgresOut: string
+    let sqliteRun: WsdResult
+    let postgresRun: WsdResult
+
+    beforeAll(() => {
+      dir = tempDir("postgres")
+      keyFile = newKey(dir)
+      server = freshPostgres()
+      const url = new URL(server.url)
+      url.password = password
+      url.searchParams.set("schema", server.schema)
+      warehouseUrl = url.toString()
+      sqliteOut = path.join(dir, "sqlite")
+      postgresOut = path.join(dir, "postgres")
+      sqliteRun = runFixtures({ out: sqliteOut, keyFile })
+      postgresRun = runFixtures({ out: postgresOut, keyFile }, "--warehouse", warehouseUrl)
+    })
+
+    afterAll(() =>
+      withPostgres(server.url, async (client) => {
+        for (const schema of await schemasLike(server.url, server.schema)) {
+          await client.query(`drop schema "${schema}" cascade`)
+        }
+      })
+    )
+
+    it("publishes the warehouse as a schema on the server instead of a file in the release", async () => {
+      expect(postgresRun.status, postgresRun.stderr).toBe(0)
+      expect(sqliteRun.status, sqliteRun.stderr).toBe(0)
+      expect(postgresRun.stdout).toContain("28 residents")
+      expect(fs.existsSync(path.join(postgresOut, "warehouse.sqlite"))).toBe(false)
+      expect(await schemasLike(server.url, server.schema)).toEqual([server.schema])
+      const tables = await postgresTables(server.url, server.schema)
+      expect(tables.get("person")).toHaveLength(28)
+    })
+
+    it("holds the same rows as the SQLite warehouse of the same inputs and key, in every table", async () => {
+      const sqlite = sqliteTables(path.join(sqliteOut, "warehouse.sqlite"))
+      const postgres = await postgresTables(server.url, server.schema)
+      expect([...postgres.keys()].sort()).toEqual([...sqlite.keys()].sort())
+      const compared = [...sqlite.keys()].filter((table) => !NOT_COMPARED.has(table))
+      expect(compared).toEqual(expect.arrayContaining(["person", "gp_event", "segment_membership", "lineage_linkage"]))
+      for (const table of compared) {
+        expect(sqlite.get(table)!.length, table).toBeGreaterThan(table === "lineage_extract" ? -1 : 0)
+        expect(canonical(postgres.get(table)!), table).toEqual(canonical(sqlite.get(table)!))
+      }
+    })
+
+    it("writes the same lists, summaries, shadow budget and report figures", () => {
+      const published = (out: string) =>
+        filesUnder(out)
+          .map((file) => path.relative(out, file))
+          .filter((file) => !/^(lineage|logs)\//.test(file) && file !== "warehouse.sqlite")
+          .sort()
+      expect(published(postgresOut)).toEqual(published(sqliteOut))
+      for (const file of published(sqliteOut).filter((name) => name.endsWith(".csv"))) {
+        expect(fs.readFileSync(path.join(postgresOut, file), "utf8"), file).toBe(
+          fs.readFileSync(path.join(sqliteOut, file), "utf8")
+        )
+      }
+      const figures = (out: string) => {
+        const { run: _run, ...rest } = JSON.parse(fs.readFileSync(path.join(out, "report-figures.json"), "utf8"))
+        return rest
+      }
+      expect(figures(postgresOut)).toEqual(figures(sqliteOut))
+    })
+
+    it("extracts the same workstream file from either warehouse", () => {
+      const extract = (from: string, file: string) =>
+        wsd(
+          "extract",
+          "--from",
+          from,
+          "--workstream",
+          "promoting-independence",
+          "--purpose",
+          "MDT caseload planning",
+          "--out",
+          path.join(dir, file),
+          "--key-file",
+          keyFile
+        )
+      const fromSqlite = extract(sqliteOut, "from-sqlite.csv")
+      const fromPostgres = extract(postgresOut, "from-postgres.csv")
+      expect(fromPostgres.status, fromPostgres.stderr).toBe(0)
+      expect(fromSqlite.status, fromSqlite.stderr).toBe(0)
+      const rows = fs.readFileSync(path.join(dir, "from-postgres.csv"), "utf8")
+      expect(rows.trim().split("\n").length).toBeGreaterThan(1)
+      expect(rows).toBe(fs.readFileSync(path.join(dir, "from-sqlite.csv"), "utf8"))
+    })
+
+    it("names the server and schema in lineage, never the password, and verifies", () => {
+      const shown = wsd("lineage", "show", "--out", postgresOut, path.basename(fs.realpathSync(postgresOut)))
+      expect(shown.status, shown.stderr).toBe(0)
+      expect(shown.stdout).toContain(`schema=${server.schema}`)
+      expect(shown.stdout).toMatch(/postgresql:\/\/wsd@localhost:\d+\/postgres/)
+      const verified = wsd("lineage", "verify", "--out", postgresOut)
+      expect(verified.status, verified.stderr).toBe(0)
+      const written = [...filesUnder(postgresOut), ...filesUnder(path.join(dir, ".postgres.wsd"))]
+      const leaks = written.filter((file) => fs.readFileSync(file).includes(password))
+      expect(leaks).toEqual([])
+      for (const printed of [postgresRun.stdout, postgresRun.stderr, shown.stdout]) {
+        expect(printed).not.toContain(password)
+      }
+    })
+
+    it("leaves the published schema as it was when a run fails after building, and drops the build", async () => {
+      const before = await publishedRunOf(server.url, server.schema)
+      const config = path.join(dir, "strict.json")
+      fs.writeFileSync(config, JSON.stringify({ quarantineThreshold: 0.01 }))
+      const failed = runFixtures({ out: postgresOut, keyFile }, "--warehouse", warehouseUrl, "--config", config)
+      expect(failed.status).toBe(1)
+      expect(failed.lastLine).toMatch(/rows quarantined/)
+      expect(await publishedRunOf(server.url, server.schema)).toBe(before)
+      expect(await schemasLike(server.url, server.schema)).toEqual([server.schema])
+    })
+
+    it("swaps a new run in and keeps the one before as <schema>_previous", async () => {
+      const before = await publishedRunOf(server.url, server.schema)
+      const again = runFixtures({ out: postgresOut, keyFile }, "--warehouse", warehouseUrl)
+      expect(again.status, again.stderr).toBe(0)
+      const published = await publishedRunOf(server.url, server.schema)
+      expect(published).not.toBe(before)
+      expect(fs.realpathSync(postgresOut)).toMatch(new RegExp(`${published}$`))
+      expect(await publishedRunOf(server.url, `${server.schema}_previous`)).toBe(before)
+      expect(await schemasLike(server.url, server.schema)).toEqual([server.schema, `${server.schema}_previous`])
+    })
+  }
+)

@@ -1,0 +1,40 @@
+/**
+ * The warehouses a test runs against: SQLite always, and PostgreSQL when the
+ * suite has a server (see `postgresServer.ts`); otherwise the PostgreSQL
+ * cases are skipped with the reason.
+ */
+import { randomBytes } from "node:crypto"
+import { inject } from "vitest"
+import type { WarehouseLocation } from "../pipelines/warehouse.js"
+import { parsePostgresUrl, type PostgresWarehouse } from "../pipelines/warehousePostgres.js"
+import { POSTGRES_SKIPPED } from "./postgresServer.js"
+
+/** The test server's URL, or undefined when the suite has none. */
+export const postgresUrl = (): string | undefined => inject("postgresUrl") || undefined
+
+/**
+ * A schema of its own on the test server for one test (files run in
+ * parallel, and a build drops other builds of its published schema).
+ */
+export const freshPostgres = (): PostgresWarehouse => {
+  const url = postgresUrl()
+  if (url === undefined) throw new Error(`no PostgreSQL server: ${POSTGRES_SKIPPED}`)
+  return parsePostgresUrl(`${url}${url.includes("?") ? "&" : "?"}schema=t_${randomBytes(6).toString("hex")}`)!
+}
+
+export interface TestWarehouse {
+  readonly name: "sqlite" | "postgres"
+  /** Why the warehouse's tests are skipped, if they are. */
+  readonly skipped: string | undefined
+  /** A new, empty place for a test's warehouse. */
+  readonly location: () => WarehouseLocation
+}
+
+export const testWarehouses = (): ReadonlyArray<TestWarehouse> => [
+  { name: "sqlite", skipped: undefined, location: () => ({ kind: "sqlite", file: ":memory:" }) },
+  {
+    name: "postgres",
+    skipped: postgresUrl() === undefined ? POSTGRES_SKIPPED : undefined,
+    location: () => ({ kind: "postgres", server: freshPostgres() })
+  }
+]
