@@ -1,36 +1,58 @@
 /**
- * `npm run bench [-- --residents N]`: the nightly batch on a synthetic borough
- * (330,000 residents by default), with rows/s and seconds per stage, the
- * end-to-end wall time, peak RSS and overall rows/s, printed and written as
- * JSON to `bench-data/` for comparison run to run.
+ * `npm run bench [-- --residents N] [-- --warehouse postgres|URL]`: the
+ * nightly batch on a synthetic borough (330,000 residents by default), with
+ * rows/s and seconds per stage, the end-to-end wall time, peak RSS and
+ * overall rows/s, printed and written as JSON to `bench-data/` for
+ * comparison run to run. `--warehouse postgres` publishes into a throwaway
+ * local PostgreSQL cluster (started and removed here) instead of SQLite.
  */
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import Database from "better-sqlite3"
+import { postgresBinaries, startPostgres } from "../test/postgresServer.js"
 import { benchOptions, borough, dataDir, runBatch } from "./borough.js"
 
 const options = benchOptions(process.argv.slice(2))
 const { generatedSeconds, inbox } = borough(options)
-const out = path.join(dataDir, `out-${options.residents}`)
-const { peakRssMb, seconds } = runBatch(options, inbox, out)
+const onPostgres = options.warehouse !== "sqlite"
+const label = `${options.residents}${onPostgres ? "-postgres" : ""}`
+const out = path.join(dataDir, `out-${label}`)
 
-const db = new Database(path.join(out, "warehouse.sqlite"), { readonly: true })
-const runId = (db.prepare("select run_id from run order by started_at desc limit 1").get() as { run_id: string }).run_id
-// The run's lineage entry lists every stage in order, the outputs stage included.
-const stages = (
-  JSON.parse(fs.readFileSync(path.join(out, "lineage", "runs", `${runId}.json`), "utf8")) as {
-    run: { stages: Array<{ stage: string; rows_in: number; rows_out: number; duration_ms: number }> }
+/** The server to publish to: the URL given, or a throwaway cluster for `postgres`. */
+const server = (() => {
+  if (options.warehouse !== "postgres") return undefined
+  const binaries = postgresBinaries()
+  if (binaries === undefined) throw new Error("--warehouse postgres needs PostgreSQL's initdb and pg_ctl")
+  return startPostgres(binaries)
+})()
+const warehouseUrl = server?.url ?? (onPostgres ? options.warehouse : undefined)
+const { peakRssMb, seconds } = (() => {
+  try {
+    return runBatch(options, inbox, out, warehouseUrl)
+  } finally {
+    server?.stop()
   }
-).run.stages
-const rowsRead = (db.prepare("select sum(rows_read) n from lineage_input where run_id = ?").get(runId) as { n: number })
-  .n
-const residents = (db.prepare("select count(*) n from person").get() as { n: number }).n
-db.close()
+})()
+
+// The run's lineage entry has every figure, whichever warehouse it published to.
+const runId = path.basename(fs.realpathSync(out))
+const run = (
+  JSON.parse(fs.readFileSync(path.join(out, "lineage", "runs", `${runId}.json`), "utf8")) as {
+    run: {
+      stages: Array<{ stage: string; rows_in: number; rows_out: number; duration_ms: number }>
+      inputs: Array<{ rows_read: number }>
+      spine: { residents: number }
+    }
+  }
+).run
+const stages = run.stages
+const rowsRead = run.inputs.reduce((n, input) => n + input.rows_read, 0)
+const residents = run.spine.residents
 
 const figures = {
   date: new Date().toISOString(),
   machine: { cpus: os.cpus().length, memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  warehouse: onPostgres ? "postgres" : "sqlite",
   residents_requested: options.residents,
   residents,
   seed: options.seed,
@@ -47,9 +69,11 @@ const figures = {
   }))
 }
 
-const resultFile = path.join(dataDir, `bench-${options.residents}.json`)
+const resultFile = path.join(dataDir, `bench-${label}.json`)
 fs.writeFileSync(resultFile, `${JSON.stringify(figures, null, 2)}\n`)
-console.log(`nightly batch on a synthetic borough of ${residents} residents (${rowsRead} rows read)`)
+console.log(
+  `nightly batch on a synthetic borough of ${residents} residents (${rowsRead} rows read), warehouse ${figures.warehouse}`
+)
 console.log(`${"stage".padEnd(30)} ${"rows in".padStart(10)} ${"seconds".padStart(9)} ${"rows/s".padStart(10)}`)
 for (const s of figures.stages) {
   console.log(

@@ -15,6 +15,8 @@ export interface BenchOptions {
   readonly residents: number
   readonly seed: number
   readonly asOf: string
+  /** `sqlite` (the default), `postgres` for a throwaway local cluster, or a `postgres://` URL. */
+  readonly warehouse: string
 }
 
 export const benchOptions = (argv: ReadonlyArray<string>): BenchOptions => {
@@ -25,7 +27,8 @@ export const benchOptions = (argv: ReadonlyArray<string>): BenchOptions => {
   return {
     residents: Number(value("--residents", "330000")),
     seed: Number(value("--seed", "1")),
-    asOf: value("--as-of", "2026-11-20")
+    asOf: value("--as-of", "2026-11-20"),
+    warehouse: value("--warehouse", "sqlite")
   }
 }
 
@@ -66,8 +69,8 @@ export const benchKey = (): string => {
   return keyFile
 }
 
-/** Runs the nightly batch, returning wall time and the process's peak RSS. */
-export const runBatch = (options: BenchOptions, inbox: string, out: string) => {
+/** Runs the nightly batch (into `warehouseUrl` when given), returning wall time and the process's peak RSS. */
+export const runBatch = (options: BenchOptions, inbox: string, out: string, warehouseUrl?: string) => {
   const rssFile = path.join(dataDir, "peak-rss")
   const env = {
     ...process.env,
@@ -75,7 +78,11 @@ export const runBatch = (options: BenchOptions, inbox: string, out: string) => {
     NODE_OPTIONS: `--require ${path.join(root, "bench", "reportPeakRss.cjs")}`
   }
   const started = performance.now()
-  wsd(["run", "--inbox", inbox, "--out", out, "--key-file", benchKey(), "--as-of", options.asOf, "--quiet"], env)
+  const warehouse = warehouseUrl === undefined ? [] : ["--warehouse", warehouseUrl]
+  wsd(
+    ["run", "--inbox", inbox, "--out", out, "--key-file", benchKey(), "--as-of", options.asOf, "--quiet", ...warehouse],
+    env
+  )
   const seconds = (performance.now() - started) / 1000
   return { seconds, peakRssMb: Number(fs.readFileSync(rssFile, "utf8")) / 1024 }
 }
