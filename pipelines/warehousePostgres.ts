@@ -67,7 +67,7 @@ export const buildSchema = (warehouse: PostgresWarehouse, runId: string): string
 export const previousSchema = (warehouse: PostgresWarehouse): string => `${warehouse.schema}_previous`
 
 /** `count(*)` and sums are `bigint` or `numeric` in PostgreSQL, which `pg` returns as text. */
-const numberTypes: pg.CustomTypesConfig = {
+export const numberTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: string) =>
     oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC
       ? Number

@@ -8,64 +8,11 @@
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { parse } from "csv-parse/sync"
 import Database from "better-sqlite3"
 import { beforeAll, describe, expect, it } from "vitest"
 import { checkNhsNumber } from "../../transforms/nhsNumber.js"
-import { normalisePostcode } from "../../transforms/postcode.js"
-import { parseExtractDate } from "../../transforms/extractDate.js"
-import { filesUnder, fixturesInbox, newKey, runFixtures, tempDir, wsd, type WsdResult } from "./wsdCommand.js"
-
-const IDENTIFIER_COLUMNS = new Set([
-  "nhs_number",
-  "family_name",
-  "given_name",
-  "date_of_birth",
-  "postcode",
-  "uprn",
-  "client_id",
-  "child_id",
-  "household_ref",
-  "person_ref",
-  "claim_ref",
-  "upn"
-])
-
-/** Every identifier in the fixtures, in every form it could be written. */
-const fixtureIdentifiers = (): Set<string> => {
-  const found = new Set<string>()
-  for (const file of fs.readdirSync(fixturesInbox)) {
-    if (file === "postcode_lsoa.csv") continue // reference data about areas, not people
-    const rows = parse(fs.readFileSync(path.join(fixturesInbox, file)), { bom: true, columns: true }) as Array<
-      Record<string, string>
-    >
-    for (const row of rows) {
-      for (const [header, raw] of Object.entries(row)) {
-        const column = header
-          .trim()
-          .toLowerCase()
-          .replace(/[\s-]+/g, "_")
-        const value = raw.trim()
-        if (!IDENTIFIER_COLUMNS.has(column) || value === "") continue
-        found.add(value)
-        const nhs = checkNhsNumber(value)
-        if (nhs.valid) found.add(nhs.nhsNumber)
-        const postcode = normalisePostcode(value)
-        if (column === "postcode" && postcode) found.add(postcode).add(postcode.replace(" ", ""))
-        const date = parseExtractDate(value)
-        if (date) found.add(date).add(date.split("-").reverse().join("/"))
-      }
-    }
-  }
-  return found
-}
-
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
-
-const findIdentifiers = (text: string, identifiers: ReadonlySet<string>): Array<string> =>
-  [...identifiers].filter((identifier) =>
-    new RegExp(`(^|[^A-Za-z0-9])${escape(identifier)}($|[^A-Za-z0-9])`).test(text)
-  )
+import { findIdentifiers, fixtureIdentifiers } from "./identifiers.js"
+import { filesUnder, newKey, runFixtures, tempDir, wsd, type WsdResult } from "./wsdCommand.js"
 
 const warehouseText = (file: string): string => {
   const db = new Database(file, { readonly: true })

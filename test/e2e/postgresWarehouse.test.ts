@@ -11,7 +11,9 @@ import * as path from "node:path"
 import Database from "better-sqlite3"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { numberTypes } from "../../pipelines/warehousePostgres.js"
 import { freshPostgres, postgresUrl } from "../warehouses.js"
+import { findIdentifiers, fixtureIdentifiers } from "./identifiers.js"
 import { POSTGRES_SKIPPED } from "../postgresServer.js"
 import { filesUnder, newKey, runFixtures, tempDir, wsd, type WsdResult } from "./wsdCommand.js"
 
@@ -48,15 +50,8 @@ const sqliteTables = (file: string): Map<string, Rows> => {
   return tables
 }
 
-const numbers: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: string) =>
-    oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC
-      ? Number
-      : pg.types.getTypeParser(oid, format as "text")) as pg.CustomTypesConfig["getTypeParser"]
-}
-
 const withPostgres = async <A>(url: string, work: (client: pg.Client) => Promise<A>): Promise<A> => {
-  const client = new pg.Client({ connectionString: url, types: numbers })
+  const client = new pg.Client({ connectionString: url, types: numberTypes })
   await client.connect()
   try {
     return await work(client)
@@ -210,6 +205,15 @@ describe.skipIf(postgresUrl() === undefined)(
       for (const printed of [postgresRun.stdout, postgresRun.stderr, shown.stdout]) {
         expect(printed).not.toContain(password)
       }
+    })
+
+    it("finds no identifier in any table of the PostgreSQL warehouse", async () => {
+      const identifiers = fixtureIdentifiers()
+      expect(identifiers.size).toBeGreaterThan(150)
+      const tables = await postgresTables(server.url, server.schema)
+      const text = [...tables.values()].map((rows) => JSON.stringify(rows)).join("\n")
+      expect(text).toContain(tables.get("person")![0]!["person_id"])
+      expect(findIdentifiers(text, identifiers)).toEqual([])
     })
 
     it("leaves the published schema as it was when a run fails after building, and drops the build", async () => {
