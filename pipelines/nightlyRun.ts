@@ -23,7 +23,7 @@ import { type LinkageIndex, type LinkOutcome, linkRecord } from "../transforms/r
 import { householdId, personId } from "../transforms/pseudonym.js"
 import { type AreaOfPostcode, buildSpine, type Spine } from "../transforms/spine.js"
 import { diskFaultOf, writeFailure } from "./diskWrites.js"
-import { PublicationError, UsageError } from "./errors.js"
+import { UsageError } from "./errors.js"
 import {
   appendToChain,
   extractsOf,
@@ -66,11 +66,12 @@ import {
   inTransaction,
   insertRows,
   openWarehouse,
+  postgresFailure,
   runModel,
   type WarehouseDb,
   type WarehouseLocation
 } from "./warehouse.js"
-import { describePostgres, dropBuild, type PostgresWarehouse, publishBuild } from "./warehousePostgres.js"
+import { dropBuild, type PostgresWarehouse, publishBuild } from "./warehousePostgres.js"
 
 export interface RunOptions {
   readonly runId: string
@@ -510,13 +511,6 @@ const warehouseOutput = (location: WarehouseLocation) =>
     return { path: path.basename(location.file), rows: null, sha256, recipient: WAREHOUSE_RECIPIENT }
   })
 
-const postgresError = (server: PostgresWarehouse, doing: string) => (cause: unknown) =>
-  new PublicationError({
-    message: `cannot ${doing} on ${describePostgres(server)}: ${cause instanceof Error ? cause.message : String(cause)}`,
-    nextAction: "check the server is up and the role may create schemas in the database",
-    cause
-  })
-
 /** The run's build schema is dropped if the run does not publish it. */
 const postgresBuild = (server: PostgresWarehouse, runId: string) =>
   Effect.acquireRelease(Effect.void, (_, exit) =>
@@ -526,7 +520,7 @@ const postgresBuild = (server: PostgresWarehouse, runId: string) =>
 const publishPostgres = (server: PostgresWarehouse, runId: string, readers: ReadonlyArray<string>) =>
   Effect.tryPromise({
     try: () => publishBuild(server, runId, readers),
-    catch: postgresError(server, "publish the warehouse schema")
+    catch: postgresFailure(server, "publish the warehouse schema on")
   })
 
 /**

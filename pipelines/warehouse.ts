@@ -24,7 +24,6 @@ export type WarehouseLocation =
 
 /** What a database must do beyond Kysely's queries. */
 export interface WarehouseBackend {
-  readonly dialect: "sqlite" | "postgres"
   /** Bulk-loads rows (all with the same `columns`) into `table`. */
   readonly insert: (table: string, columns: ReadonlyArray<string>, rows: ReadonlyArray<Row>) => void | Promise<void>
   /** Runs a query, with its column names known even when no row comes back. */
@@ -85,6 +84,15 @@ const sqlMigrations = (backend: WarehouseBackend): MigrationProvider => ({
 const warehouseError = (message: string) => (cause: unknown) =>
   new PublicationError({ message, nextAction: "check free space and permissions of the output area", cause })
 
+/** A PostgreSQL server refused or failed: its own message says why (it never holds the password). */
+export const postgresFailure = (server: PostgresWarehouse, doing: string) => (cause: unknown) =>
+  new PublicationError({
+    message: `cannot ${doing} ${describePostgres(server)}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    nextAction:
+      "check the server is reachable, the password (PGPASSWORD or ~/.pgpass) and that the role may create schemas in the database",
+    cause
+  })
+
 /** How lineage, logs and messages name a warehouse (a PostgreSQL URL without its password). */
 export const describeLocation = (location: WarehouseLocation): string =>
   location.kind === "sqlite" ? location.file : describePostgres(location.server)
@@ -120,7 +128,10 @@ export const openWarehouse = (location: WarehouseLocation, runId: string) =>
         }
         return db
       },
-      catch: warehouseError(`cannot create the warehouse ${describeLocation(location)}`)
+      catch:
+        location.kind === "postgres"
+          ? postgresFailure(location.server, "create the warehouse on")
+          : warehouseError(`cannot create the warehouse ${location.file}`)
     }),
     (db) => Effect.promise(() => db.destroy())
   )

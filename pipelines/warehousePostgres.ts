@@ -60,11 +60,11 @@ export const describePostgres = (warehouse: PostgresWarehouse): string => {
 }
 
 /** The schema a run builds in before publishing. */
-export const buildSchema = (warehouse: PostgresWarehouse, runId: string): string =>
+const buildSchema = (warehouse: PostgresWarehouse, runId: string): string =>
   `${warehouse.schema}_build_${runId.toLowerCase().replace(/[^a-z0-9]/g, "_")}`
 
 /** The schema the publication before the current one is kept as (readers may still hold it). */
-export const previousSchema = (warehouse: PostgresWarehouse): string => `${warehouse.schema}_previous`
+const previousSchema = (warehouse: PostgresWarehouse): string => `${warehouse.schema}_previous`
 
 /** `count(*)` and sums are `bigint` or `numeric` in PostgreSQL, which `pg` returns as text. */
 export const numberTypes: pg.CustomTypesConfig = {
@@ -77,14 +77,14 @@ export const numberTypes: pg.CustomTypesConfig = {
 /**
  * One connection, with the schema first on its search path: the SQL files
  * name tables without a schema, and a load's `begin … commit` must reach the
- * same session as the statements between.
+ * same session as the statements between. A published schema is opened read-only.
  */
-const poolFor = (warehouse: PostgresWarehouse, schema: string) =>
+const poolFor = (warehouse: PostgresWarehouse, schema: string, readonly: boolean) =>
   new pg.Pool({
     connectionString: warehouse.url,
     max: 1,
     types: numberTypes,
-    options: `-c search_path=${schema}`,
+    options: `-c search_path=${schema}${readonly ? " -c default_transaction_read_only=on" : ""}`,
     application_name: "wsd"
   })
 
@@ -114,8 +114,8 @@ const byteOrderText = (statement: string): string =>
   /^\s*create table/i.test(statement) ? statement.replace(/\btext\b/gi, 'text collate "C"') : statement
 
 /** Opens `schema` on the server; `pool.end()` (through `db.destroy()`) closes it. */
-const openSchema = (warehouse: PostgresWarehouse, schema: string): OpenedWarehouse => {
-  const pool = poolFor(warehouse, schema)
+const openSchema = (warehouse: PostgresWarehouse, schema: string, readonly: boolean): OpenedWarehouse => {
+  const pool = poolFor(warehouse, schema, readonly)
   const insert = async (table: string, columns: ReadonlyArray<string>, rows: ReadonlyArray<Row>) => {
     const client = await pool.connect()
     try {
@@ -128,7 +128,6 @@ const openSchema = (warehouse: PostgresWarehouse, schema: string): OpenedWarehou
   return {
     db: new Kysely<WarehouseSchema>({ dialect: new PostgresDialect({ pool }) }),
     backend: {
-      dialect: "postgres",
       insert,
       query: async (text) => {
         const result = await pool.query(text)
@@ -171,7 +170,7 @@ export const openBuild = async (warehouse: PostgresWarehouse, runId: string): Pr
        as $$ select extract(julian from day::date)::double precision - 0.5 $$`
     )
   })
-  return openSchema(warehouse, schema)
+  return openSchema(warehouse, schema, false)
 }
 
 /** Drops a run's build schema (a failed run). */
@@ -207,4 +206,5 @@ export const publishBuild = (warehouse: PostgresWarehouse, runId: string, reader
   })
 
 /** Opens the published schema to read (extracts); the caller checks which run it holds. */
-export const openPublished = (warehouse: PostgresWarehouse): OpenedWarehouse => openSchema(warehouse, warehouse.schema)
+export const openPublished = (warehouse: PostgresWarehouse): OpenedWarehouse =>
+  openSchema(warehouse, warehouse.schema, true)

@@ -62,7 +62,6 @@ export const openSqlite = (file: string, options: { readonly readonly: boolean }
   return {
     db: new Kysely<WarehouseSchema>({ dialect: new SqliteDialect({ database: connection }) }),
     backend: {
-      dialect: "sqlite",
       insert,
       query: (text) => {
         const statement = connection.prepare(text)

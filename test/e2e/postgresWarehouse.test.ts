@@ -216,6 +216,16 @@ describe.skipIf(postgresUrl() === undefined)(
       expect(findIdentifiers(text, identifiers)).toEqual([])
     })
 
+    it("fails with exit 3 naming the server, never its password, when it cannot be reached", () => {
+      const unreachable = `postgresql://wsd:${password}@localhost:1/postgres?schema=${server.schema}`
+      const refused = runFixtures({ out: path.join(dir, "unreachable"), keyFile }, "--warehouse", unreachable)
+      expect(refused.status).toBe(3)
+      expect(refused.lastLine).toMatch(
+        /^wsd: cannot create the warehouse on postgresql:\/\/wsd@localhost:1\/postgres\?schema=\w+: connect ECONNREFUSED .*Next: check the server is reachable/
+      )
+      expect(refused.stderr).not.toContain(password)
+    })
+
     it("leaves the published schema as it was when a run fails after building, and drops the build", async () => {
       const before = await publishedRunOf(server.url, server.schema)
       const config = path.join(dir, "strict.json")
