@@ -11,6 +11,7 @@ import type { ExtractSource } from "../schemas/extractSource.js"
 import { daysBetween } from "../transforms/extractDate.js"
 import { appendWhole } from "./diskWrites.js"
 import { DataFailure, SourceFileError, UsageError } from "./errors.js"
+import { workerBatches } from "./extractWorkerClient.js"
 import type { InputLineage } from "./lineage.js"
 import { type ExtractReadSummary, type NumberedRow, type QuarantinedRow, readExtract } from "./readExtract.js"
 import type { RunConfig } from "./runConfig.js"
@@ -166,7 +167,8 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
           onAccepted,
           onQuarantined: writeQuarantine(source.name),
           asOf,
-          onProgress
+          onProgress,
+          reader: workerBatches
         })
       )
       const viaLink = located.isLink ? `read through a link to ${located.realFile}` : undefined
