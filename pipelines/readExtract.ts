@@ -50,13 +50,6 @@ export interface ExtractReadSummary {
   readonly unknownColumns: ReadonlyArray<string>
 }
 
-interface ParsedRecord {
-  readonly row: number
-  readonly cells: ReadonlyArray<string>
-  /** Records the parser had to give up on just before this one. */
-  readonly skippedBefore: ReadonlyArray<{ readonly row: number; readonly reason: string }>
-}
-
 /** csv-parse error codes that make a record unreadable, as quarantine reasons. */
 const parserReason = (error: CsvError | undefined): string => {
   switch (error?.code) {
@@ -145,9 +138,11 @@ export const extractBatches: ExtractReader = async function* <Row>(
 ) {
   const hash = createHash("sha256")
   let bytes = 0
-  let recordCount = 0
-  let pendingSkips: Array<{ row: number; reason: string }> = []
-  let lastSkip: { lines?: unknown; records?: unknown } = {}
+  // Records the parser gave up on, placed by how many records it read before each: rows are
+  // numbered in file order, skipped ones included. Placed from the parser's count rather than
+  // numbered in an on_record hook, for which csv-parse builds an info object per record.
+  const skips: Array<{ readonly recordsBefore: number; readonly reason: string }> = []
+  let lastSkip: { lines?: unknown; recordsBefore?: number } = {}
 
   const input = createReadStream(file)
   input.on("data", (chunk) => {
@@ -156,7 +151,7 @@ export const extractBatches: ExtractReader = async function* <Row>(
     hash.update(buffer)
   })
   const guard = recordSizeGuard(MAX_RECORD_BYTES)
-  const csvOptions: CsvOptions<ParsedRecord, Array<string>> = {
+  const csvOptions: CsvOptions = {
     bom: true,
     record_delimiter: ["\r\n", "\n", "\r"],
     relax_column_count: true,
@@ -165,21 +160,15 @@ export const extractBatches: ExtractReader = async function* <Row>(
     on_skip: (error: CsvError | undefined) => {
       // The parser reports each problem it meets, and a record may have two (`Jo "JJ" Smith`):
       // problems on one line with no record read between them belong to one row.
-      const at = { lines: error?.lines, records: error?.records }
-      if (at.lines === undefined || at.lines !== lastSkip.lines || at.records !== lastSkip.records) {
-        pendingSkips.push({ row: ++recordCount, reason: parserReason(error) })
+      const at = { lines: error?.lines, recordsBefore: parser.info.records }
+      if (at.lines === undefined || at.lines !== lastSkip.lines || at.recordsBefore !== lastSkip.recordsBefore) {
+        skips.push({ recordsBefore: at.recordsBefore, reason: parserReason(error) })
       }
       lastSkip = at
       return undefined
-    },
-    on_record: (cells: Array<string>): ParsedRecord => {
-      const record = { row: ++recordCount, cells, skippedBefore: pendingSkips }
-      pendingSkips = []
-      lastSkip = {}
-      return record
     }
   }
-  const parser: Parser = input.pipe(guard.stream).pipe(parse(csvOptions as unknown as CsvOptions))
+  const parser: Parser = input.pipe(guard.stream).pipe(parse(csvOptions))
   input.on("error", (error) => parser.destroy(error))
 
   let mapping: ReturnType<typeof mapHeader> | undefined
@@ -209,24 +198,32 @@ export const extractBatches: ExtractReader = async function* <Row>(
     bytes
   })
 
-  const classify = (records: ReadonlyArray<ParsedRecord>): ExtractBatch<Row> => {
+  let recordsTaken = 0
+  let rowNumber = 0
+  let skipsTaken = 0
+  /** Quarantines, in file order, the records skipped before the parser's `nth` record (all that are left for Infinity). */
+  const takeSkips = (nth: number, rejected: Array<QuarantinedRow>) => {
+    for (; skipsTaken < skips.length && skips[skipsTaken]!.recordsBefore < nth; skipsTaken++) {
+      rejected.push(quarantine(++rowNumber, [{ field: "row", reason: skips[skipsTaken]!.reason }], []))
+    }
+  }
+
+  const classify = (records: ReadonlyArray<Array<string>>): ExtractBatch<Row> => {
     const accepted: Array<NumberedRow<Row>> = []
     const rejected: Array<QuarantinedRow> = []
-    for (const record of records) {
-      for (const skipped of record.skippedBefore) {
-        rejected.push(quarantine(skipped.row, [{ field: "row", reason: skipped.reason }], []))
-      }
-      const tooLarge = record.cells.length === 1 && record.cells[0] === guard.marker
+    for (const cells of records) {
+      takeSkips(++recordsTaken, rejected)
+      const row = ++rowNumber
+      const tooLarge = cells.length === 1 && cells[0] === guard.marker
       if (mapping === undefined) {
         if (tooLarge) {
           headerTooLarge = true
           break
         }
-        mapping = mapHeader(record.cells, source.columns, source.requiredColumns)
-        headerLength = record.cells.length
+        mapping = mapHeader(cells, source.columns, source.requiredColumns)
+        headerLength = cells.length
         continue
       }
-      const { cells, row } = record
       if (tooLarge) {
         rejected.push(quarantine(row, [{ field: "row", reason: "record_too_large" }], []))
         continue
@@ -261,7 +258,7 @@ export const extractBatches: ExtractReader = async function* <Row>(
   }
 
   try {
-    for await (const records of inBatches<ParsedRecord>(parser)) {
+    for await (const records of inBatches<Array<string>>(parser)) {
       const batch = classify(records)
       if (headerTooLarge) {
         throw new ExtractFileProblem(`has a header row longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`)
@@ -282,9 +279,8 @@ export const extractBatches: ExtractReader = async function* <Row>(
     input.destroy()
   }
   // Records the parser gave up on at the very end of the file (an unterminated quote).
-  const trailing = pendingSkips.map((skipped) =>
-    quarantine(skipped.row, [{ field: "row", reason: skipped.reason }], [])
-  )
+  const trailing: Array<QuarantinedRow> = []
+  takeSkips(Infinity, trailing)
   if (trailing.length > 0) yield batchOf([], trailing)
 
   if (mapping === undefined) throw new ExtractFileProblem("is empty: it has no header row")
