@@ -9,13 +9,18 @@
  * (such a record is quarantined, the rest of the file still read). Every
  * record the parser produces is counted, so rows read = rows accepted + rows
  * quarantined, always.
+ *
+ * The reading itself (`extractBatches`) is plain async code with no services,
+ * so that it runs the same in the run's thread or in a worker thread
+ * (`extractWorker.ts`); `readExtract` hands its batches to the run's effects.
  */
 import { createHash } from "node:crypto"
 import { createReadStream } from "node:fs"
-import { type CsvError, type Options as CsvOptions, parse } from "csv-parse"
-import { Effect, Result, Stream } from "effect"
+import { type CsvError, type Options as CsvOptions, type Parser, parse } from "csv-parse"
+import { Effect, Result } from "effect"
 import type { ExtractSource, FieldProblem } from "../schemas/extractSource.js"
 import { mapHeader } from "../transforms/csvHeader.js"
+import { implausibleDates } from "../transforms/plausibility.js"
 import { SourceFileError } from "./errors.js"
 import type { Advance } from "./progress.js"
 import { recordSizeGuard } from "./recordSizeGuard.js"
@@ -45,13 +50,6 @@ export interface ExtractReadSummary {
   readonly unknownColumns: ReadonlyArray<string>
 }
 
-interface ParsedRecord {
-  readonly row: number
-  readonly cells: ReadonlyArray<string>
-  /** Records the parser had to give up on just before this one. */
-  readonly skippedBefore: ReadonlyArray<{ readonly row: number; readonly reason: string }>
-}
-
 /** csv-parse error codes that make a record unreadable, as quarantine reasons. */
 const parserReason = (error: CsvError | undefined): string => {
   switch (error?.code) {
@@ -73,38 +71,78 @@ const REPLACEMENT_CHARACTER = "\uFFFD"
  */
 export const MAX_RECORD_BYTES = 1024 * 1024
 
-/** Records in batches: per-record effects would cost more than decoding them. */
-async function* inBatches<A>(records: AsyncIterable<A>, size = 4096): AsyncGenerator<Array<A>> {
+/**
+ * The parser's records in batches, drained synchronously whenever the parser
+ * has some: an async step per record would cost more than decoding it.
+ */
+async function* inBatches<A>(parser: Parser, size = 4096): AsyncGenerator<Array<A>> {
+  let ended = false
+  let failure: unknown
+  let wake: (() => void) | undefined
+  parser.on("readable", () => wake?.())
+  parser.on("end", () => {
+    ended = true
+    wake?.()
+  })
+  parser.on("error", (error) => {
+    failure = error
+    wake?.()
+  })
   let batch: Array<A> = []
-  for await (const record of records) {
-    batch.push(record)
-    if (batch.length === size) {
-      yield batch
-      batch = []
+  for (;;) {
+    let record: A | null
+    while ((record = parser.read() as A | null) !== null) {
+      batch.push(record)
+      if (batch.length === size) {
+        yield batch
+        batch = []
+      }
     }
+    if (failure !== undefined) throw failure
+    if (ended) break
+    await new Promise<void>((resolve) => (wake = resolve))
   }
   if (batch.length > 0) yield batch
 }
 
-export interface ReadExtractOptions<Row, E> {
-  readonly source: ExtractSource<Row>
-  readonly file: string
-  /** Receives accepted rows in file order, a batch at a time; its failure (a full disk) ends the read. */
-  readonly onAccepted: (rows: ReadonlyArray<NumberedRow<Row>>) => Effect.Effect<void, E>
-  readonly onQuarantined: (rows: ReadonlyArray<QuarantinedRow>) => Effect.Effect<void, E>
-  /** Checks a decoded row against what only the run knows (the as-of date). */
-  readonly rowProblems?: (row: Row) => ReadonlyArray<FieldProblem>
-  /** Told the rows read and bytes consumed so far, once per batch. */
-  readonly onProgress?: Advance
+/** One batch of a file's records, classified, with the running totals progress reports. */
+export interface ExtractBatch<Row> {
+  readonly accepted: ReadonlyArray<NumberedRow<Row>>
+  readonly rejected: ReadonlyArray<QuarantinedRow>
+  /** Rows read so far, this batch's included. */
+  readonly rowsRead: number
+  /** Bytes of the file consumed so far. */
+  readonly bytes: number
 }
 
-export const readExtract = Effect.fn("readExtract")(function* <Row, E = never>(options: ReadExtractOptions<Row, E>) {
-  const { file, source } = options
+/** The file as a whole cannot be read as the source (empty, unreadable, a required column missing). */
+export class ExtractFileProblem extends Error {}
+
+/** Where a read's batches come from: this thread (`extractBatches`) or a worker thread. */
+export type ExtractReader = <Row>(
+  source: ExtractSource<Row>,
+  file: string,
+  /** The run's as-of date: a row whose date of birth is implausible on it is quarantined. */
+  asOf: string | undefined
+) => AsyncGenerator<ExtractBatch<Row>, ExtractReadSummary>
+
+/**
+ * Reads, hashes, parses and decodes one extract, yielding its records a batch
+ * at a time and returning the summary. Throws `ExtractFileProblem` when the
+ * file cannot be read as the source.
+ */
+export const extractBatches: ExtractReader = async function* <Row>(
+  source: ExtractSource<Row>,
+  file: string,
+  asOf: string | undefined
+) {
   const hash = createHash("sha256")
   let bytes = 0
-  let recordCount = 0
-  let pendingSkips: Array<{ row: number; reason: string }> = []
-  let lastSkip: { lines?: unknown; records?: unknown } = {}
+  // Records the parser gave up on, placed by how many records it read before each: rows are
+  // numbered in file order, skipped ones included. Placed from the parser's count rather than
+  // numbered in an on_record hook, for which csv-parse builds an info object per record.
+  const skips: Array<{ readonly recordsBefore: number; readonly reason: string }> = []
+  let lastSkip: { lines?: unknown; recordsBefore?: number } = {}
 
   const input = createReadStream(file)
   input.on("data", (chunk) => {
@@ -113,7 +151,7 @@ export const readExtract = Effect.fn("readExtract")(function* <Row, E = never>(o
     hash.update(buffer)
   })
   const guard = recordSizeGuard(MAX_RECORD_BYTES)
-  const csvOptions: CsvOptions<ParsedRecord, Array<string>> = {
+  const csvOptions: CsvOptions = {
     bom: true,
     record_delimiter: ["\r\n", "\n", "\r"],
     relax_column_count: true,
@@ -122,24 +160,16 @@ export const readExtract = Effect.fn("readExtract")(function* <Row, E = never>(o
     on_skip: (error: CsvError | undefined) => {
       // The parser reports each problem it meets, and a record may have two (`Jo "JJ" Smith`):
       // problems on one line with no record read between them belong to one row.
-      const at = { lines: error?.lines, records: error?.records }
-      if (at.lines === undefined || at.lines !== lastSkip.lines || at.records !== lastSkip.records) {
-        pendingSkips.push({ row: ++recordCount, reason: parserReason(error) })
+      const at = { lines: error?.lines, recordsBefore: parser.info.records }
+      if (at.lines === undefined || at.lines !== lastSkip.lines || at.recordsBefore !== lastSkip.recordsBefore) {
+        skips.push({ recordsBefore: at.recordsBefore, reason: parserReason(error) })
       }
       lastSkip = at
       return undefined
-    },
-    on_record: (cells: Array<string>): ParsedRecord => {
-      const record = { row: ++recordCount, cells, skippedBefore: pendingSkips }
-      pendingSkips = []
-      lastSkip = {}
-      return record
     }
   }
-  const parser = input.pipe(guard.stream).pipe(parse(csvOptions as unknown as CsvOptions))
+  const parser: Parser = input.pipe(guard.stream).pipe(parse(csvOptions))
   input.on("error", (error) => parser.destroy(error))
-
-  const fileError = (message: string) => new SourceFileError({ source: source.name, file, message })
 
   let mapping: ReturnType<typeof mapHeader> | undefined
   let headerLength = 0
@@ -161,24 +191,39 @@ export const readExtract = Effect.fn("readExtract")(function* <Row, E = never>(o
     return { source: source.name, row, problems, cells }
   }
 
-  const classify = (records: ReadonlyArray<ParsedRecord>) => {
+  const batchOf = (accepted: ReadonlyArray<NumberedRow<Row>>, rejected: ReadonlyArray<QuarantinedRow>) => ({
+    accepted,
+    rejected,
+    rowsRead: rowsAccepted + rowsQuarantined,
+    bytes
+  })
+
+  let recordsTaken = 0
+  let rowNumber = 0
+  let skipsTaken = 0
+  /** Quarantines, in file order, the records skipped before the parser's `nth` record (all that are left for Infinity). */
+  const takeSkips = (nth: number, rejected: Array<QuarantinedRow>) => {
+    for (; skipsTaken < skips.length && skips[skipsTaken]!.recordsBefore < nth; skipsTaken++) {
+      rejected.push(quarantine(++rowNumber, [{ field: "row", reason: skips[skipsTaken]!.reason }], []))
+    }
+  }
+
+  const classify = (records: ReadonlyArray<Array<string>>): ExtractBatch<Row> => {
     const accepted: Array<NumberedRow<Row>> = []
     const rejected: Array<QuarantinedRow> = []
-    for (const record of records) {
-      for (const skipped of record.skippedBefore) {
-        rejected.push(quarantine(skipped.row, [{ field: "row", reason: skipped.reason }], []))
-      }
-      const tooLarge = record.cells.length === 1 && record.cells[0] === guard.marker
+    for (const cells of records) {
+      takeSkips(++recordsTaken, rejected)
+      const row = ++rowNumber
+      const tooLarge = cells.length === 1 && cells[0] === guard.marker
       if (mapping === undefined) {
         if (tooLarge) {
           headerTooLarge = true
-          return { accepted, rejected }
+          break
         }
-        mapping = mapHeader(record.cells, source.columns, source.requiredColumns)
-        headerLength = record.cells.length
+        mapping = mapHeader(cells, source.columns, source.requiredColumns)
+        headerLength = cells.length
         continue
       }
-      const { cells, row } = record
       if (tooLarge) {
         rejected.push(quarantine(row, [{ field: "row", reason: "record_too_large" }], []))
         continue
@@ -197,7 +242,11 @@ export const readExtract = Effect.fn("readExtract")(function* <Row, E = never>(o
         if (value !== "") values[column] = value
       }
       const decoded = source.decodeRow(values)
-      const problems = Result.isSuccess(decoded) ? (options.rowProblems?.(decoded.success) ?? []) : decoded.failure
+      const problems = Result.isSuccess(decoded)
+        ? asOf === undefined
+          ? []
+          : implausibleDates(decoded.success as { readonly date_of_birth?: unknown }, asOf)
+        : decoded.failure
       if (Result.isSuccess(decoded) && problems.length === 0) {
         rowsAccepted++
         accepted.push({ row, value: decoded.success })
@@ -205,36 +254,36 @@ export const readExtract = Effect.fn("readExtract")(function* <Row, E = never>(o
         rejected.push(quarantine(row, problems, cells))
       }
     }
-    return { accepted, rejected }
+    return batchOf(accepted, rejected)
   }
 
-  yield* Stream.fromAsyncIterable(inBatches(parser as AsyncIterable<ParsedRecord>), (error) =>
-    fileError(`cannot be read: ${(error as Error).message}`)
-  ).pipe(
-    Stream.runForEach((records) =>
-      Effect.gen(function* () {
-        const { accepted, rejected } = classify(records)
-        if (headerTooLarge)
-          return yield* fileError(`has a header row longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`)
-        if (mapping !== undefined && mapping.missingRequired.length > 0) {
-          return yield* fileError(`has no required column ${mapping.missingRequired.join(", ")}`)
-        }
-        if (mapping !== undefined && mapping.duplicated.length > 0) {
-          return yield* fileError(`has column ${mapping.duplicated.join(", ")} more than once`)
-        }
-        if (rejected.length > 0) yield* options.onQuarantined(rejected)
-        if (accepted.length > 0) yield* options.onAccepted(accepted)
-        if (options.onProgress !== undefined) yield* options.onProgress(rowsAccepted + rowsQuarantined, bytes)
-      })
-    )
-  )
+  try {
+    for await (const records of inBatches<Array<string>>(parser)) {
+      const batch = classify(records)
+      if (headerTooLarge) {
+        throw new ExtractFileProblem(`has a header row longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`)
+      }
+      if (mapping !== undefined && mapping.missingRequired.length > 0) {
+        throw new ExtractFileProblem(`has no required column ${mapping.missingRequired.join(", ")}`)
+      }
+      if (mapping !== undefined && mapping.duplicated.length > 0) {
+        throw new ExtractFileProblem(`has column ${mapping.duplicated.join(", ")} more than once`)
+      }
+      yield batch
+    }
+  } catch (error) {
+    if (error instanceof ExtractFileProblem) throw error
+    throw new ExtractFileProblem(`cannot be read: ${(error as Error).message}`)
+  } finally {
+    // A read stopped early (a failed load, an interruption) closes the file.
+    input.destroy()
+  }
   // Records the parser gave up on at the very end of the file (an unterminated quote).
-  const trailing = pendingSkips.map((skipped) =>
-    quarantine(skipped.row, [{ field: "row", reason: skipped.reason }], [])
-  )
-  if (trailing.length > 0) yield* options.onQuarantined(trailing)
+  const trailing: Array<QuarantinedRow> = []
+  takeSkips(Infinity, trailing)
+  if (trailing.length > 0) yield batchOf([], trailing)
 
-  if (mapping === undefined) return yield* fileError("is empty: it has no header row")
+  if (mapping === undefined) throw new ExtractFileProblem("is empty: it has no header row")
 
   const summary: ExtractReadSummary = {
     bytes,
@@ -246,4 +295,41 @@ export const readExtract = Effect.fn("readExtract")(function* <Row, E = never>(o
     unknownColumns: mapping.unknownColumns
   }
   return summary
+}
+
+export interface ReadExtractOptions<Row, E> {
+  readonly source: ExtractSource<Row>
+  readonly file: string
+  /** Receives accepted rows in file order, a batch at a time; its failure (a full disk) ends the read. */
+  readonly onAccepted: (rows: ReadonlyArray<NumberedRow<Row>>) => Effect.Effect<void, E>
+  readonly onQuarantined: (rows: ReadonlyArray<QuarantinedRow>) => Effect.Effect<void, E>
+  /** The run's as-of date: a row whose date of birth is implausible on it is quarantined. */
+  readonly asOf?: string | undefined
+  /** Told the rows read and bytes consumed so far, once per batch. */
+  readonly onProgress?: Advance
+  /** Where the batches come from; by default this thread reads the file itself. */
+  readonly reader?: ExtractReader
+}
+
+export const readExtract = Effect.fn("readExtract")(function* <Row, E = never>(options: ReadExtractOptions<Row, E>) {
+  const { file, source } = options
+  const batches = (options.reader ?? extractBatches)(source, file, options.asOf)
+  const fileError = (error: unknown) =>
+    new SourceFileError({
+      source: source.name,
+      file,
+      message: error instanceof ExtractFileProblem ? error.message : `cannot be read: ${String(error)}`
+    })
+  const consume = Effect.gen(function* () {
+    for (;;) {
+      const next = yield* Effect.tryPromise({ try: () => batches.next(), catch: fileError })
+      if (next.done === true) return next.value
+      const { accepted, bytes, rejected, rowsRead } = next.value
+      if (rejected.length > 0) yield* options.onQuarantined(rejected)
+      if (accepted.length > 0) yield* options.onAccepted(accepted)
+      if (options.onProgress !== undefined) yield* options.onProgress(rowsRead, bytes)
+    }
+  })
+  // A load that stops early (a failed insert, an interruption) still closes the file, or the worker's read.
+  return yield* consume.pipe(Effect.ensuring(Effect.promise(() => batches.return(undefined as never))))
 })

@@ -9,9 +9,9 @@ import * as path from "node:path"
 import { Effect } from "effect"
 import type { ExtractSource } from "../schemas/extractSource.js"
 import { daysBetween } from "../transforms/extractDate.js"
-import { implausibleDates } from "../transforms/plausibility.js"
 import { appendWhole } from "./diskWrites.js"
 import { DataFailure, SourceFileError, UsageError } from "./errors.js"
+import { workerBatches } from "./extractWorkerClient.js"
 import type { InputLineage } from "./lineage.js"
 import { type ExtractReadSummary, type NumberedRow, type QuarantinedRow, readExtract } from "./readExtract.js"
 import type { RunConfig } from "./runConfig.js"
@@ -159,7 +159,6 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
           warn_after_days: config.freshnessWarnDays
         })
       }
-      const rowProblems = (row: Row) => implausibleDates(row as { readonly date_of_birth?: unknown }, asOf)
       const progress = yield* Progress
       const summary = yield* progress.track(`read ${source.name}`, located.bytes, (onProgress) =>
         readExtract({
@@ -167,8 +166,9 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
           file: located.realFile,
           onAccepted,
           onQuarantined: writeQuarantine(source.name),
-          rowProblems,
-          onProgress
+          asOf,
+          onProgress,
+          reader: workerBatches
         })
       )
       const viaLink = located.isLink ? `read through a link to ${located.realFile}` : undefined

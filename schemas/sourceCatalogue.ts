@@ -29,3 +29,7 @@ export const SOURCES = {
 } as const satisfies Record<string, ExtractSource<unknown>>
 
 export type SourceName = keyof typeof SOURCES
+
+/** The contract's source of that name, if there is one: how a worker thread finds the source it is asked to read. */
+export const sourceNamed = (name: string): ExtractSource<unknown> | undefined =>
+  Object.hasOwn(SOURCES, name) ? SOURCES[name as SourceName] : undefined

@@ -45,8 +45,13 @@ export const parseExtractDate = (raw: string): string | undefined => {
 
 /** Whole years between an ISO birth date and an ISO reference date. */
 export const ageInYears = (dateOfBirth: string, onDate: string): number => {
-  const [by, bm, bd] = dateOfBirth.split("-").map(Number) as [number, number, number]
-  const [y, m, d] = onDate.split("-").map(Number) as [number, number, number]
+  // Fixed-width ISO fields read by position: this runs for every row with a date of birth.
+  const by = Number(dateOfBirth.slice(0, 4))
+  const bm = Number(dateOfBirth.slice(5, 7))
+  const bd = Number(dateOfBirth.slice(8, 10))
+  const y = Number(onDate.slice(0, 4))
+  const m = Number(onDate.slice(5, 7))
+  const d = Number(onDate.slice(8, 10))
   const hadBirthday = m > bm || (m === bm && d >= bd)
   return y - by - (hadBirthday ? 0 : 1)
 }
