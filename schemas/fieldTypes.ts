@@ -106,14 +106,25 @@ export const Decimal = (bounds: { readonly min?: number; readonly max?: number }
   cell(Schema.Number, (raw) => {
     if (!/^-?(\d+(\.\d+)?|\.\d+)$/.test(raw)) return fail("invalid_number")
     const value = Number(raw)
-    if ((bounds.min !== undefined && value < bounds.min) || (bounds.max !== undefined && value > bounds.max)) {
+    if (
+      !Number.isFinite(value) ||
+      (bounds.min !== undefined && value < bounds.min) ||
+      (bounds.max !== undefined && value > bounds.max)
+    ) {
       return fail("out_of_range")
     }
     return ok(value)
   })
 
-/** A non-negative whole number. */
-export const Count = cell(Schema.Number, (raw) => (/^\d+$/.test(raw) ? ok(Number(raw)) : fail("invalid_number")))
+/** The largest whole number a warehouse `integer` column holds (PostgreSQL's is 32 bits). */
+export const MAX_COUNT = 2_147_483_647
+
+/** A non-negative whole number, up to `MAX_COUNT`. */
+export const Count = cell(Schema.Number, (raw) => {
+  if (!/^\d+$/.test(raw)) return fail("invalid_number")
+  const value = Number(raw)
+  return value <= MAX_COUNT ? ok(value) : fail("out_of_range")
+})
 
 /**
  * One of a fixed list of codes, matched case-insensitively and returned in the

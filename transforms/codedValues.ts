@@ -42,7 +42,7 @@ export const parseFlag = (raw: string): boolean | undefined => FLAG_VALUES[raw.t
 
 export type MoneyCheck =
   | { readonly valid: true; readonly pounds: number }
-  | { readonly valid: false; readonly problem: "invalid_money" | "negative_money" }
+  | { readonly valid: false; readonly problem: "invalid_money" | "negative_money" | "out_of_range" }
 
 const MONEY = /^(-?)£?(-?)(\d+(?:\.\d{1,2})?|\.\d{1,2})$/
 
@@ -54,5 +54,7 @@ export const parseMoney = (raw: string): MoneyCheck => {
   const match = MONEY.exec(raw.replace(/,(?=\d{3}(\D|$))/g, ""))
   if (!match) return { valid: false, problem: "invalid_money" }
   if (match[1] === "-" || match[2] === "-") return { valid: false, problem: "negative_money" }
-  return { valid: true, pounds: Number(match[3]) }
+  const pounds = Number(match[3])
+  // Hundreds of digits parse to Infinity, which no warehouse column can hold.
+  return Number.isFinite(pounds) ? { valid: true, pounds } : { valid: false, problem: "out_of_range" }
 }

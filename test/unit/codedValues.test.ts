@@ -50,7 +50,8 @@ describe("money", () => {
     ["-£5", "negative_money"],
     ["ten", "invalid_money"],
     ["1.234", "invalid_money"],
-    ["$5", "invalid_money"]
+    ["$5", "invalid_money"],
+    ["9".repeat(400), "out_of_range"]
   ])("%s is %s", (raw, problem) => expect(parseMoney(raw)).toEqual({ valid: false, problem }))
 })
 

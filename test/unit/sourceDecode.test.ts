@@ -2,7 +2,9 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { parse } from "csv-parse/sync"
+import { Result } from "effect"
 import type { ExtractSource } from "../../schemas/extractSource.js"
+import { MAX_COUNT } from "../../schemas/fieldTypes.js"
 import { SOURCES as CATALOGUE } from "../../schemas/sourceCatalogue.js"
 
 const inbox = path.join(import.meta.dirname, "..", "..", "fixtures", "inbox")
@@ -37,4 +39,27 @@ describe("decoding a row without the schema", () => {
       }
     })
   }
+})
+
+describe("numbers no warehouse column can hold", () => {
+  const problemsOf = (source: ExtractSource<unknown>, cells: Record<string, string>) =>
+    Result.match(source.decodeRow(cells), { onSuccess: () => [], onFailure: (problems) => problems }).map(
+      (problem) => `${problem.field}/${problem.reason}`
+    )
+
+  it("quarantines a count above the warehouse's integer range, and keeps one at its top", () => {
+    const [row] = rowsOf(CATALOGUE.education)
+    assert.deepStrictEqual(problemsOf(CATALOGUE.education, { ...row!, exclusions: String(MAX_COUNT) }), [])
+    assert.deepStrictEqual(problemsOf(CATALOGUE.education, { ...row!, exclusions: String(MAX_COUNT + 1) }), [
+      "exclusions/out_of_range"
+    ])
+  })
+
+  it("quarantines an unbounded decimal too long to be a finite number", () => {
+    const event = { nhs_number: "9908301667", snomed_code: "13645005", event_date: "2009-05-12" }
+    assert.deepStrictEqual(problemsOf(CATALOGUE.gp_events, { ...event, value: "9".repeat(300) }), [])
+    assert.deepStrictEqual(problemsOf(CATALOGUE.gp_events, { ...event, value: "9".repeat(400) }), [
+      "value/out_of_range"
+    ])
+  })
 })
