@@ -67,6 +67,7 @@ import {
   insertRows,
   openWarehouse,
   postgresFailure,
+  runBuildSql,
   runModel,
   type WarehouseDb,
   type WarehouseLocation
@@ -403,6 +404,7 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
   const published = yield* Effect.scoped(
     Effect.gen(function* () {
       const db = yield* openWarehouse(location, options.runId)
+      if (config.warehouseBuildSql !== undefined) yield* runBuildSql(db, config.warehouseBuildSql)
       yield* inTransaction(
         db,
         Effect.gen(function* () {

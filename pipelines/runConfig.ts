@@ -4,7 +4,7 @@
  * configuration's fingerprint is recorded in lineage.
  */
 import { createHash } from "node:crypto"
-import { readFileSync } from "node:fs"
+import { accessSync, constants, readFileSync, statSync } from "node:fs"
 import { Effect, Schema } from "effect"
 import { UsageError } from "./errors.js"
 
@@ -25,6 +25,11 @@ export const RunConfig = Schema.Struct({
   freshnessFailDays: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
   /** An OpenLineage HTTP endpoint to post run events to (e.g. Marquez `…/api/v1/lineage`). */
   openLineageUrl: Schema.optionalKey(Schema.String),
+  /**
+   * A SQL file run in each new warehouse after its tables are created and before
+   * they are loaded: indexes analysts want, or Citus's distribution of the tables.
+   */
+  warehouseBuildSql: Schema.optionalKey(Schema.String),
   /** PostgreSQL roles granted read access to each newly published warehouse schema (`--warehouse postgres://…`). */
   warehouseReaders: Schema.Array(Schema.String.check(Schema.isPattern(/^[a-z_][a-z0-9_]*$/)))
 })
@@ -54,7 +59,7 @@ export const loadRunConfig = (file: string | undefined) =>
           nextAction: "fix or remove --config"
         })
     })
-    return yield* decodeConfig({ ...DEFAULT_CONFIG, ...overrides }).pipe(
+    const config = yield* decodeConfig({ ...DEFAULT_CONFIG, ...overrides }).pipe(
       Effect.mapError(
         (error) =>
           new UsageError({
@@ -63,7 +68,24 @@ export const loadRunConfig = (file: string | undefined) =>
           })
       )
     )
+    // Checked now rather than when the warehouse is built, minutes into the run.
+    if (config.warehouseBuildSql !== undefined && !isReadableFile(config.warehouseBuildSql)) {
+      return yield* new UsageError({
+        message: `configuration ${file}: warehouseBuildSql ${config.warehouseBuildSql} is not a readable file`,
+        nextAction: "fix the path (relative to where wsd runs) or remove the setting"
+      })
+    }
+    return config
   })
+
+const isReadableFile = (file: string): boolean => {
+  try {
+    accessSync(file, constants.R_OK)
+    return statSync(file).isFile()
+  } catch {
+    return false
+  }
+}
 
 /** A short fingerprint of the effective configuration, recorded in lineage. */
 export const configVersion = (config: RunConfig): string =>

@@ -172,6 +172,17 @@ export const complexCohortMembers = (db: WarehouseDb) =>
     catch: warehouseError("cannot read the segment memberships")
   })
 
+/** Runs the configuration's own SQL in a new warehouse (`warehouseBuildSql`), naming the file if it fails. */
+export const runBuildSql = (db: WarehouseDb, file: string) =>
+  Effect.tryPromise({
+    try: () => runSqlFile(db, file),
+    catch: (cause) =>
+      new UsageError({
+        message: `warehouseBuildSql ${file} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+        nextAction: "fix the SQL file named in the configuration, or remove the setting"
+      })
+  })
+
 /** Runs a model from `sql/models/` (a derived table an analyst can read). */
 export const runModel = (db: WarehouseDb, model: string) =>
   Effect.tryPromise({

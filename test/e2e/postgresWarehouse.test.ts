@@ -237,6 +237,30 @@ describe.skipIf(postgresUrl() === undefined)(
       expect(await schemasLike(server.url, server.schema)).toEqual([server.schema])
     })
 
+    it("runs the configuration's build SQL in the new schema, and fails a run whose SQL fails (exit 2)", async () => {
+      const buildSql = path.join(dir, "build.sql")
+      fs.writeFileSync(buildSql, "create index gp_event_person on gp_event (person_id);\n")
+      const config = path.join(dir, "indexes.json")
+      fs.writeFileSync(config, JSON.stringify({ warehouseBuildSql: buildSql }))
+      const indexed = runFixtures({ out: postgresOut, keyFile }, "--warehouse", warehouseUrl, "--config", config)
+      expect(indexed.status, indexed.stderr).toBe(0)
+      const indexes = await withPostgres(server.url, async (client) =>
+        (
+          await client.query<{ indexname: string }>("select indexname from pg_indexes where schemaname = $1", [
+            server.schema
+          ])
+        ).rows.map((row) => row.indexname)
+      )
+      expect(indexes).toContain("gp_event_person")
+
+      const before = await publishedRunOf(server.url, server.schema)
+      fs.writeFileSync(buildSql, "create index on no_such_table (person_id);\n")
+      const broken = runFixtures({ out: postgresOut, keyFile }, "--warehouse", warehouseUrl, "--config", config)
+      expect(broken.status).toBe(2)
+      expect(broken.lastLine).toContain(`warehouseBuildSql ${buildSql} failed`)
+      expect(await publishedRunOf(server.url, server.schema)).toBe(before)
+    })
+
     it("swaps a new run in and keeps the one before as <schema>_previous", async () => {
       const before = await publishedRunOf(server.url, server.schema)
       const again = runFixtures({ out: postgresOut, keyFile }, "--warehouse", warehouseUrl)

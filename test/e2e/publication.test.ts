@@ -128,6 +128,27 @@ describe("publication", () => {
     expect(result.lastLine).toMatch(/gp_registrations\.csv: 1 of 35 rows quarantined \(2\.9%, threshold 1%\)/)
   })
 
+  it("runs the configuration's build SQL in the new warehouse, and refuses a missing file before reading anything", () => {
+    const dir = tempDir("build-sql")
+    const buildSql = path.join(dir, "build.sql")
+    fs.writeFileSync(buildSql, "create index gp_event_person on gp_event (person_id);\n")
+    const config = path.join(dir, "wsd.json")
+    fs.writeFileSync(config, JSON.stringify({ warehouseBuildSql: buildSql }))
+    const out = path.join(dir, "out")
+    const result = runFixtures({ out, keyFile: newKey(dir) }, "--config", config)
+    expect(result.status, result.stderr).toBe(0)
+    const db = openWarehouse(out)
+    expect(db.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'gp_event'").all()).toEqual([
+      { name: "gp_event_person" }
+    ])
+    db.close()
+
+    fs.rmSync(buildSql)
+    const missing = runFixtures({ out: path.join(dir, "out2"), keyFile: path.join(dir, "key") }, "--config", config)
+    expect(missing.status).toBe(2)
+    expect(missing.lastLine).toContain(`warehouseBuildSql ${buildSql} is not a readable file`)
+  })
+
   it("quarantines dates of birth in the future or more than 120 years before the as-of date", () => {
     const dir = tempDir("implausible")
     const inbox = copyOfFixtures(dir)
