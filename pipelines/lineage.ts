@@ -89,6 +89,8 @@ export interface RunLineage {
   readonly opt_outs: OptOutLineage
   /** The sealed re-identification store written for this run, if it was given a key. */
   readonly reidentification_store: { readonly key_fingerprint: string; readonly people: number } | null
+  /** The configuration's `warehouseBuildSql` as run in the warehouse (absent from runs before the setting existed). */
+  readonly warehouse_build_sql?: { readonly path: string; readonly sha256: string } | null
   /** Records per source by `status` or `status:method` (`linked:nhs_number`, `linked:exact`, `ambiguous:…`, `opted_out`). */
   readonly linkage: Readonly<Record<string, Readonly<Record<string, number>>>>
   /** Demographic linkage rate by deprivation and by ethnic category (see transforms/linkageEquity.ts). */

@@ -85,6 +85,11 @@ export const formatRun = (run: RunLineage, extracts: ReadonlyArray<ExtractLineag
         counts["opted_out"] === undefined ? [] : [`${source}: ${counted(counts["opted_out"], "record")} excluded`]
       )
     ]),
+    ...(run.warehouse_build_sql == null
+      ? []
+      : section("SQL run in the new warehouse before loading", [
+          `${run.warehouse_build_sql.path}, SHA-256 ${run.warehouse_build_sql.sha256}`
+        ])),
     ...section("Re-identification store (direct care only)", [
       run.reidentification_store === null
         ? "none written"

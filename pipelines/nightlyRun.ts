@@ -111,6 +111,7 @@ class RunProgress {
   spine: Record<string, number | string> = {}
   optOuts: OptOutLineage = { residents_excluded: "0" }
   reidentificationStore: RunLineage["reidentification_store"] = null
+  warehouseBuildSql: RunLineage["warehouse_build_sql"] = null
   outputs: Array<OutputLineage> = []
   keyFingerprint: string | null = null
   keyRotated = false
@@ -199,6 +200,7 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
     spine: progress.spine,
     opt_outs: progress.optOuts,
     reidentification_store: progress.reidentificationStore,
+    warehouse_build_sql: progress.warehouseBuildSql,
     linkage: progress.linkage,
     linkage_equity: progress.equity.rows(),
     segments: progress.segments,
@@ -404,7 +406,12 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
   const published = yield* Effect.scoped(
     Effect.gen(function* () {
       const db = yield* openWarehouse(location, options.runId)
-      if (config.warehouseBuildSql !== undefined) yield* runBuildSql(db, config.warehouseBuildSql)
+      if (config.warehouseBuildSql !== undefined) {
+        // Recorded by its hash: the file is the operator's, and may change between runs.
+        const sha256 = yield* Effect.promise(() => sha256OfFile(config.warehouseBuildSql!))
+        progress.warehouseBuildSql = { path: config.warehouseBuildSql, sha256 }
+        yield* runBuildSql(db, config.warehouseBuildSql)
+      }
       yield* inTransaction(
         db,
         Effect.gen(function* () {

@@ -6,6 +6,7 @@
  * of the warehouse holds on PostgreSQL too); publication swaps schemas
  * atomically; a failed run leaves the published schema; no password is written.
  */
+import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import Database from "better-sqlite3"
@@ -252,6 +253,9 @@ describe.skipIf(postgresUrl() === undefined)(
         ).rows.map((row) => row.indexname)
       )
       expect(indexes).toContain("gp_event_person")
+      const shown = wsd("lineage", "show", "--out", postgresOut, path.basename(fs.realpathSync(postgresOut)))
+      const sha256 = createHash("sha256").update(fs.readFileSync(buildSql)).digest("hex")
+      expect(shown.stdout).toContain(`${buildSql}, SHA-256 ${sha256}`)
 
       const before = await publishedRunOf(server.url, server.schema)
       fs.writeFileSync(buildSql, "create index on no_such_table (person_id);\n")
