@@ -265,8 +265,10 @@ describe.skipIf(postgresUrl() === undefined)(
       expect(await publishedRunOf(server.url, server.schema)).toBe(before)
     })
 
-    it("swaps a new run in and keeps the one before as <schema>_previous", async () => {
+    it("swaps a new run in, keeps the one before as <schema>_previous and drops a killed run's build", async () => {
       const before = await publishedRunOf(server.url, server.schema)
+      const killed = `${server.schema}_build_20261120t020000000z_dead`
+      await withPostgres(server.url, (client) => client.query(`create schema "${killed}"`))
       const again = runFixtures({ out: postgresOut, keyFile }, "--warehouse", warehouseUrl)
       expect(again.status, again.stderr).toBe(0)
       const published = await publishedRunOf(server.url, server.schema)
