@@ -14,16 +14,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
 import { mountProblem, smallDisk } from "../smallDisk.js"
-import {
-  FIXTURE_AS_OF,
-  fixturesInbox,
-  newKey,
-  openWarehouse,
-  repoRoot,
-  runFixtures,
-  tempDir,
-  wsd
-} from "./wsdCommand.js"
+import { fixtureRunArgs, newKey, openWarehouse, repoRoot, runFixtures, tempDir, wsd } from "./wsdCommand.js"
 
 const run = (command: string, ...args: ReadonlyArray<string>) => spawnSync(command, args, { encoding: "utf8" })
 
@@ -156,19 +147,7 @@ describe("a failing output disk", () => {
       const keyFile = path.join(dir, "key")
       expect(asNobody("keygen", "--out", keyFile).status).toBe(0)
       const out = path.join(dir, "out")
-      const runAsNobody = () =>
-        asNobody(
-          "run",
-          "--inbox",
-          fixturesInbox,
-          "--out",
-          out,
-          "--key-file",
-          keyFile,
-          "--as-of",
-          FIXTURE_AS_OF,
-          "--quiet"
-        )
+      const runAsNobody = () => asNobody(...fixtureRunArgs({ out, keyFile }, "--quiet"))
       expect(runAsNobody().status).toBe(0)
       const before = snapshot(out)
       // Root owns the state area now, as after a job once run by the wrong user.

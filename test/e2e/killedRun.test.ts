@@ -8,7 +8,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import Database from "better-sqlite3"
 import { describe, expect, it } from "vitest"
-import { FIXTURE_AS_OF, fixturesInbox, newKey, repoRoot, runFixtures, tempDir } from "./wsdCommand.js"
+import { fixtureRunArgs, newKey, repoRoot, runFixtures, tempDir } from "./wsdCommand.js"
 
 const TRIALS = 20
 
@@ -17,19 +17,7 @@ const killRunAfter = (out: string, keyFile: string, delayMs: number) =>
   new Promise<void>((resolve) => {
     const child = spawn(
       process.execPath,
-      [
-        path.join(repoRoot, "bin", "wsd.js"),
-        "run",
-        "--inbox",
-        fixturesInbox,
-        "--out",
-        out,
-        "--key-file",
-        keyFile,
-        "--as-of",
-        FIXTURE_AS_OF,
-        "--quiet"
-      ],
+      [path.join(repoRoot, "bin", "wsd.js"), ...fixtureRunArgs({ out, keyFile }, "--quiet")],
       { stdio: "ignore" }
     )
     const timer = setTimeout(() => child.kill("SIGKILL"), delayMs)

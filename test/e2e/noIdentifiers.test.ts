@@ -8,21 +8,13 @@
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
-import Database from "better-sqlite3"
 import { beforeAll, describe, expect, it } from "vitest"
 import { checkNhsNumber } from "../../transforms/nhsNumber.js"
 import { findIdentifiers, fixtureIdentifiers } from "./identifiers.js"
-import { filesUnder, newKey, runFixtures, tempDir, wsd, type WsdResult } from "./wsdCommand.js"
+import { filesUnder, newKey, runFixtures, sqliteTables, tempDir, wsd, type WsdResult } from "./wsdCommand.js"
 
-const warehouseText = (file: string): string => {
-  const db = new Database(file, { readonly: true })
-  const tables = (
-    db.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>
-  ).map((t) => t.name)
-  const text = tables.map((table) => JSON.stringify(db.prepare(`select * from "${table}"`).all())).join("\n")
-  db.close()
-  return text
-}
+const warehouseText = (file: string): string =>
+  [...sqliteTables(file).values()].map((rows) => JSON.stringify(rows)).join("\n")
 
 describe("no identifier leaves the secure step", () => {
   const identifiers = fixtureIdentifiers()

@@ -9,14 +9,13 @@
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import Database from "better-sqlite3"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { numberTypes } from "../../pipelines/warehousePostgres.js"
 import { freshPostgres, postgresUrl } from "../warehouses.js"
 import { findIdentifiers, fixtureIdentifiers } from "./identifiers.js"
 import { POSTGRES_SKIPPED } from "../postgresServer.js"
-import { filesUnder, newKey, runFixtures, tempDir, wsd, type WsdResult } from "./wsdCommand.js"
+import { filesUnder, newKey, runFixtures, sqliteTables, tempDir, wsd, type WsdResult } from "./wsdCommand.js"
 
 type Rows = Array<Record<string, unknown>>
 
@@ -42,14 +41,6 @@ const canonical = (rows: Rows): Array<string> =>
       )
     )
     .sort()
-
-const sqliteTables = (file: string): Map<string, Rows> => {
-  const db = new Database(file, { readonly: true })
-  const names = db.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>
-  const tables = new Map(names.map(({ name }) => [name, db.prepare(`select * from "${name}"`).all() as Rows]))
-  db.close()
-  return tables
-}
 
 const withPostgres = async <A>(url: string, work: (client: pg.Client) => Promise<A>): Promise<A> => {
   const client = new pg.Client({ connectionString: url, types: numberTypes })

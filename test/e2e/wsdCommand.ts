@@ -47,24 +47,40 @@ export const copyOfFixtures = (dir: string): string => {
   return inbox
 }
 
+/** The arguments of `wsd run` on the fixtures (or another inbox) as of the fixtures' date. */
+export const fixtureRunArgs = (
+  options: { readonly out: string; readonly keyFile: string; readonly inbox?: string },
+  ...extra: ReadonlyArray<string>
+): Array<string> => [
+  "run",
+  "--inbox",
+  options.inbox ?? fixturesInbox,
+  "--out",
+  options.out,
+  "--key-file",
+  options.keyFile,
+  "--as-of",
+  FIXTURE_AS_OF,
+  ...extra
+]
+
 export const runFixtures = (
   options: { readonly out: string; readonly keyFile: string; readonly inbox?: string },
   ...extra: ReadonlyArray<string>
-) =>
-  wsd(
-    "run",
-    "--inbox",
-    options.inbox ?? fixturesInbox,
-    "--out",
-    options.out,
-    "--key-file",
-    options.keyFile,
-    "--as-of",
-    FIXTURE_AS_OF,
-    ...extra
-  )
+) => wsd(...fixtureRunArgs(options, ...extra))
 
 export const openWarehouse = (out: string) => new Database(path.join(out, "warehouse.sqlite"), { readonly: true })
+
+/** Every table of a SQLite warehouse file with all its rows. */
+export const sqliteTables = (file: string): Map<string, Array<Record<string, unknown>>> => {
+  const db = new Database(file, { readonly: true })
+  const names = db.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>
+  const tables = new Map(
+    names.map(({ name }) => [name, db.prepare(`select * from "${name}"`).all() as Array<Record<string, unknown>>])
+  )
+  db.close()
+  return tables
+}
 
 export const userTables = (db: Database.Database): Array<string> =>
   (
