@@ -2,12 +2,15 @@
  * A worker thread that reads extracts (`extractBatches`: hash, guard, parse,
  * decode) and posts their batches to the run's thread, which links, curates
  * and loads them. Parsing and decoding are the costliest per-row work, so the
- * run uses a second core for them while its own thread writes the warehouse.
+ * run gives them threads of their own while its own thread writes the
+ * warehouse.
  *
- * One worker serves a run's reads one after another (starting a thread and
- * loading its modules costs more than reading a small source). At most a few
- * batches of a read are in flight: each waits for the run's thread to take
- * one, so a large file is never held in memory twice over.
+ * A thread serves its reads one after another, and reads ahead: it goes on
+ * to its next read as soon as one is posted, without waiting for the run's
+ * thread to take the batches, so that it keeps parsing while the run's
+ * thread builds the spine or loads another thread's source. What it may run
+ * ahead by is bounded (`READ_AHEAD_CHARS` of batch text not yet taken), so a
+ * large file is never held in memory whole.
  */
 // Enabled before any schema is built, as in bin/wsd.js: bad rows are decoded by the schema.
 import "effect/schema/SchemaJITCompiler/enable"
@@ -23,9 +26,9 @@ export type ExtractWorkerRequest =
       readonly file: string
       readonly asOf: string | undefined
     }
-  /** The run's thread has taken a batch of read `id`. */
-  | { readonly type: "next"; readonly id: number }
-  /** The run's thread wants no more of read `id` (its load stopped early). */
+  /** The run's thread has taken a batch of read `id`, `chars` long. */
+  | { readonly type: "taken"; readonly id: number; readonly chars: number }
+  /** The run's thread wants no more of read `id` (its load stopped early, or the run skipped it). */
   | { readonly type: "stop"; readonly id: number }
 
 export type ExtractWorkerMessage = { readonly id: number } &
@@ -40,29 +43,43 @@ export type ExtractWorkerMessage = { readonly id: number } &
     | { readonly type: "failed"; readonly message: string }
   )
 
-const BATCHES_IN_FLIGHT = 4
+/**
+ * Batch text a thread may have posted and the run's thread not yet taken:
+ * about half a million rows of the largest source, enough to keep parsing
+ * through the spine's build at 330,000 residents, a bounded cost in memory.
+ */
+export const READ_AHEAD_CHARS = 64 * 2 ** 20
 
 const serve = (port: NonNullable<typeof parentPort>) => {
-  const inFlight = new Map<number, number>()
+  /** Batch text posted and not yet taken, per read. */
+  const untaken = new Map<number, number>()
+  let untakenTotal = 0
+  const release = (id: number, chars: number) => {
+    const left = (untaken.get(id) ?? 0) - chars
+    untakenTotal -= Math.min(chars, untaken.get(id) ?? 0)
+    if (left > 0) untaken.set(id, left)
+    else untaken.delete(id)
+  }
   const stopped = new Set<number>()
   let resume: (() => void) | undefined
   let reads = Promise.resolve()
 
   const read = async ({ asOf, file, id, source }: Extract<ExtractWorkerRequest, { type: "read" }>) => {
     const post = (message: ExtractWorkerMessage) => port.postMessage(message)
-    // Stopped before it began (the run's thread gave up while an earlier read was finishing).
+    // Stopped before it began (the run's thread gave up on it while an earlier read was under way).
     if (stopped.delete(id)) return
     const extract = sourceNamed(source)
     if (extract === undefined) return post({ id, type: "failed", message: `has no source definition ${source}` })
-    inFlight.set(id, 0)
     const batches = extractBatches(extract, file, asOf)
     try {
       for (;;) {
         const next = await batches.next()
         if (next.done === true) return post({ id, type: "done", summary: next.value })
-        post({ id, type: "batch", batch: JSON.stringify(next.value) })
-        inFlight.set(id, inFlight.get(id)! + 1)
-        while (inFlight.get(id)! >= BATCHES_IN_FLIGHT && !stopped.has(id)) {
+        const batch = JSON.stringify(next.value)
+        post({ id, type: "batch", batch })
+        untaken.set(id, (untaken.get(id) ?? 0) + batch.length)
+        untakenTotal += batch.length
+        while (untakenTotal >= READ_AHEAD_CHARS && !stopped.has(id)) {
           await new Promise<void>((wake) => (resume = wake))
         }
         if (stopped.has(id)) return
@@ -73,19 +90,25 @@ const serve = (port: NonNullable<typeof parentPort>) => {
     } finally {
       // Closes the file of a read the run's thread stopped.
       await batches.return(undefined as never)
-      inFlight.delete(id)
       stopped.delete(id)
     }
   }
 
   port.on("message", (request: ExtractWorkerRequest) => {
-    if (request.type === "read") {
-      reads = reads.then(() => read(request))
-    } else {
-      if (request.type === "stop") stopped.add(request.id)
-      else if (inFlight.has(request.id)) inFlight.set(request.id, inFlight.get(request.id)! - 1)
-      resume?.()
+    switch (request.type) {
+      case "read":
+        reads = reads.then(() => read(request))
+        return
+      case "stop":
+        // Its batches in flight will never be taken.
+        stopped.add(request.id)
+        release(request.id, Infinity)
+        break
+      case "taken":
+        release(request.id, request.chars)
+        break
     }
+    resume?.()
   })
 }
 

@@ -13,6 +13,7 @@ import { gpRegistrations, type GpRegistration } from "../schemas/sources/gpRegis
 import { optOuts } from "../schemas/sources/optOuts.js"
 import { postcodeLsoa } from "../schemas/sources/postcodeLsoa.js"
 import { practices, type Practice } from "../schemas/sources/practices.js"
+import type { ExtractSource } from "../schemas/extractSource.js"
 import type { RecordTables, WarehouseSchema } from "../schemas/warehouse.js"
 import { formatControlledCount } from "../transforms/disclosureControl.js"
 import { parseExtractDate } from "../transforms/extractDate.js"
@@ -321,6 +322,14 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
   const quarantineDir = path.join(area.quarantineDir, options.runId)
   fs.mkdirSync(quarantineDir, { recursive: true, mode: 0o700 })
   const reader = sourceReader({ inbox: options.inbox, quarantineDir, config, asOf, inputs: progress.inputs })
+  // Every source is parsed as early as the reader threads can: the spine's build need not wait for them.
+  yield* reader.prefetch([
+    practices,
+    postcodeLsoa,
+    optOuts,
+    gpRegistrations,
+    ...RECORD_SOURCES.map((recordSource) => recordSource.source)
+  ] as ReadonlyArray<ExtractSource<unknown>>)
 
   // Pseudonyms are computed once per distinct identifier: records repeat them.
   const personIdOf = memoise((nhsNumber: string) => personId(keyBytes, nhsNumber))

@@ -11,7 +11,7 @@ import type { ExtractSource } from "../schemas/extractSource.js"
 import { daysBetween } from "../transforms/extractDate.js"
 import { appendWhole } from "./diskWrites.js"
 import { DataFailure, SourceFileError, UsageError } from "./errors.js"
-import { workerBatches } from "./extractWorkerClient.js"
+import { type ExtractRequest, prefetchExtracts, workerBatches } from "./extractWorkerClient.js"
 import type { InputLineage } from "./lineage.js"
 import { type ExtractReadSummary, type NumberedRow, type QuarantinedRow, readExtract } from "./readExtract.js"
 import type { RunConfig } from "./runConfig.js"
@@ -195,6 +195,24 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
       )
     )
 
+  /**
+   * Starts reading these sources now, in the reader threads, for `read` to
+   * take up in this order. Scoped: reads not taken up by the end are stopped.
+   * A source whose file is missing or refused is left for `read` to report.
+   */
+  const prefetch = (sources: ReadonlyArray<ExtractSource<unknown>>) =>
+    Effect.gen(function* () {
+      const requests: Array<ExtractRequest> = []
+      for (const source of sources) {
+        const located = yield* locateExtract(inbox, source.name).pipe(Effect.orElseSucceed(() => undefined))
+        if (located !== undefined) requests.push({ source, file: located.realFile, asOf, bytes: located.bytes })
+      }
+      yield* Effect.acquireRelease(
+        Effect.sync(() => prefetchExtracts(requests)),
+        (stop) => Effect.sync(stop)
+      )
+    })
+
   /** Reads a small reference source whole (practices, postcode lookup, opt-outs). */
   const collect = <Row>(source: ExtractSource<Row>) =>
     Effect.gen(function* () {
@@ -249,5 +267,5 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
     )
   }
 
-  return { read, collect, failIfRequiredFailed, failIfAboveThreshold, failIfStale }
+  return { prefetch, read, collect, failIfRequiredFailed, failIfAboveThreshold, failIfStale }
 }

@@ -138,6 +138,35 @@ describe("reading an extract in the worker thread", () => {
     expect(inWorker).toEqual({ failed: expect.stringContaining("header row longer than 1 MiB") })
   })
 
+  it("gives a prefetched read's rows when the run takes it up, after passing over one it never takes", async () => {
+    const file = path.join(dir, "prefetched_opt_outs.csv")
+    const rows = Array.from(
+      { length: 30_000 },
+      (_, i) => `9434765919,ndoo,2024-05-${String((i % 28) + 1).padStart(2, "0")}\n`
+    )
+    fs.writeFileSync(file, OPT_OUT_HEADER + rows.join(""))
+    const neverTaken = path.join(dir, "never_taken.csv")
+    fs.writeFileSync(neverTaken, OPT_OUT_HEADER)
+    // With nothing else queued (bytes 0) both reads go to the same thread: the first is passed
+    // over, and must be stopped so that it cannot hold that thread from serving the second.
+    const stop = client.prefetchExtracts([
+      { source: compiledSources.opt_outs, file, asOf: undefined, bytes: 0 },
+      { source: compiledSources.opt_outs, file, asOf: "2026-11-20", bytes: 0 },
+      { source: compiledSources.opt_outs, file: neverTaken, asOf: undefined, bytes: 0 }
+    ])
+    try {
+      const taken = await readWith(client.workerBatches, compiledSources.opt_outs, file, "2026-11-20")
+      const inThread = await readWith(extractBatches, SOURCES.opt_outs as ExtractSource<unknown>, file, "2026-11-20")
+      expect(taken).toEqual(inThread)
+      expect("summary" in taken && taken.summary.rowsAccepted).toBe(30_000)
+    } finally {
+      stop()
+    }
+    // Stopped reads leave the threads free for the next.
+    const { inThread, inWorker } = await bothWays("opt_outs", file)
+    expect(inWorker).toEqual(inThread)
+  })
+
   it("serves the next read after one the run's thread stopped early", async () => {
     const file = path.join(dir, "opt_outs.csv")
     const stopped = client.workerBatches(compiledSources.opt_outs, file, undefined)
