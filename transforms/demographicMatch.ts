@@ -55,12 +55,15 @@ export interface MatchTier {
 const key = (...parts: ReadonlyArray<string | undefined>): string | undefined =>
   parts.some((part) => part === undefined || part === "") ? undefined : parts.join("|")
 
+/** Every part as recorded: the spine's key of three tiers, which differ in the record's key. */
+const fullKey = (p: Demographics) => key(p.givenName, p.familyName, p.dateOfBirth, p.postcode)
+
 /** The ladder, strictest first. Each tier relaxes one thing; the last two relax the postcode entirely. */
 export const MATCH_TIERS: ReadonlyArray<MatchTier> = [
   {
     name: "exact",
     description: "given name, family name, date of birth and postcode all agree",
-    spineKey: (p) => key(p.givenName, p.familyName, p.dateOfBirth, p.postcode)
+    spineKey: fullKey
   },
   {
     name: "given_name_variant",
@@ -85,13 +88,13 @@ export const MATCH_TIERS: ReadonlyArray<MatchTier> = [
   {
     name: "swapped_names",
     description: "given and family names recorded the other way round",
-    spineKey: (p) => key(p.givenName, p.familyName, p.dateOfBirth, p.postcode),
+    spineKey: fullKey,
     recordKey: (r) => key(r.familyName, r.givenName, r.dateOfBirth, r.postcode)
   },
   {
     name: "transposed_date_of_birth",
     description: "day and month of birth transposed (05/03 for 03/05)",
-    spineKey: (p) => key(p.givenName, p.familyName, p.dateOfBirth, p.postcode),
+    spineKey: fullKey,
     recordKey: (r) => key(r.givenName, r.familyName, transposedDate(r.dateOfBirth), r.postcode)
   },
   {
@@ -113,21 +116,26 @@ export interface DemographicIndex {
 /** Marks a key held by more than one resident. */
 const SHARED = ""
 
-/** Indexes residents by every tier's key; one pass over the spine. */
+/**
+ * Indexes residents by every tier's key; one pass over the spine. Tiers with
+ * the same spine key (they differ in the record's) share one map.
+ */
 export const indexSpine = (
   residents: Iterable<{ readonly personId: string; readonly demographics: Demographics }>,
   tiers: ReadonlyArray<MatchTier> = MATCH_TIERS
 ): DemographicIndex => {
-  const byTier = tiers.map(() => new Map<string, string>())
+  const spineKeys = [...new Set(tiers.map((tier) => tier.spineKey))]
+  const maps = spineKeys.map(() => new Map<string, string>())
   for (const { demographics, personId } of residents) {
-    tiers.forEach((tier, i) => {
-      const k = tier.spineKey(demographics)
-      if (k === undefined) return
-      const index = byTier[i]!
+    for (let i = 0; i < spineKeys.length; i++) {
+      const k = spineKeys[i]!(demographics)
+      if (k === undefined) continue
+      const index = maps[i]!
       const existing = index.get(k)
       index.set(k, existing === undefined || existing === personId ? personId : SHARED)
-    })
+    }
   }
+  const byTier = tiers.map((tier) => maps[spineKeys.indexOf(tier.spineKey)]!)
   return {
     match: (record) => {
       for (let i = 0; i < tiers.length; i++) {
