@@ -5,13 +5,19 @@ insert into person_condition (person_id, condition, kind, first_recorded, last_r
 with params as (
   select (select value from rule_parameter where name = 'as_of') as as_of
 ),
-source as (
+-- Most GP events carry no code of any codelist: matching codes first (materialized, so the
+-- planner cannot reorder it) leaves the resident check to the few percent that do.
+coded as materialized (
   select gp_event.person_id, codelist_code.condition, codelist_code.kind, gp_event.event_date
   from gp_event
   join codelist_code on codelist_code.code = gp_event.snomed_code
-  join person on person.person_id = gp_event.person_id
   where gp_event.link_status = 'linked'
     and gp_event.event_date <= (select as_of from params)
+),
+source as (
+  select coded.person_id, coded.condition, coded.kind, coded.event_date
+  from coded
+  join person on person.person_id = coded.person_id
 ),
 final as (
   select person_id, condition, kind, min(event_date) as first_recorded, max(event_date) as last_recorded
