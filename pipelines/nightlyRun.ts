@@ -388,7 +388,15 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
     })
   }
 
-  const index = linkageIndex(spine, personIdOf, spineStage.optedOut)
+  const index = yield* stage(
+    progress,
+    "linkage index",
+    Effect.sync(() => linkageIndex(spine, personIdOf, spineStage.optedOut)),
+    () => {
+      const people = spine.residents.length + spine.optedOutResidents.length
+      return { rowsIn: people, rowsOut: people }
+    }
+  )
   const ethnicCategories = new Map(
     spine.residents.map(({ person }) => [person.person_id, person.ethnic_category ?? "unknown"])
   )
@@ -424,11 +432,18 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
       yield* inTransaction(
         db,
         Effect.gen(function* () {
-          yield* insertRows(db, "practice", sortedPractices(practiceRows.map(({ value }) => value)))
-          yield* insertRows(
-            db,
-            "person",
-            spine.residents.map((resident) => resident.person)
+          yield* stage(
+            progress,
+            "load person",
+            Effect.andThen(
+              insertRows(db, "practice", sortedPractices(practiceRows.map(({ value }) => value))),
+              insertRows(
+                db,
+                "person",
+                spine.residents.map((resident) => resident.person)
+              )
+            ),
+            () => ({ rowsIn: spine.residents.length, rowsOut: spine.residents.length })
           )
           const loadContext: LoadContext = { db, index, equityContext, householdIdOf, reader, progress }
           for (const recordSource of RECORD_SOURCES) {
