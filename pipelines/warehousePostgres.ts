@@ -97,16 +97,22 @@ const copyValue = (value: unknown): string => {
     : text
 }
 
-const copyText = (columns: ReadonlyArray<string>, rows: ReadonlyArray<Row>): string => {
-  let text = ""
-  for (const row of rows) {
-    for (let c = 0; c < columns.length; c++) {
-      if (c > 0) text += "\t"
-      text += copyValue(row[columns[c]!])
+/** Rows a `COPY` chunk holds: its text stays small enough to die young instead of piling up as large objects. */
+const COPY_CHUNK_ROWS = 256
+
+/** The rows in `COPY`'s text format, a chunk of lines at a time. */
+function* copyChunks(columns: ReadonlyArray<string>, rows: ReadonlyArray<Row>): Generator<string> {
+  for (let start = 0; start < rows.length; start += COPY_CHUNK_ROWS) {
+    let text = ""
+    for (const row of rows.slice(start, start + COPY_CHUNK_ROWS)) {
+      for (let c = 0; c < columns.length; c++) {
+        if (c > 0) text += "\t"
+        text += copyValue(row[columns[c]!])
+      }
+      text += "\n"
     }
-    text += "\n"
+    yield text
   }
-  return text
 }
 
 /** Text columns compare byte by byte, as in SQLite, whatever the database's locale. */
@@ -120,7 +126,7 @@ const openSchema = (warehouse: PostgresWarehouse, schema: string, readonly: bool
     const client = await pool.connect()
     try {
       const copy = client.query(copyFrom(`copy "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) from stdin`))
-      await pipeline(Readable.from([copyText(columns, rows)]), copy)
+      await pipeline(Readable.from(copyChunks(columns, rows)), copy)
     } finally {
       client.release()
     }
