@@ -74,8 +74,12 @@ export const MAX_RECORD_BYTES = 1024 * 1024
 /**
  * The parser's records in batches, drained synchronously whenever the parser
  * has some: an async step per record would cost more than decoding it.
+ * Batches of 1,024 rows rather than 4,096 leave fewer rows alive at each
+ * young-generation collection to be promoted and pile up as old garbage in
+ * the run's thread: at 330,000 residents they ran 2 s faster and peaked about
+ * 250 MB lower.
  */
-async function* inBatches<A>(parser: Parser, size = 4096): AsyncGenerator<Array<A>> {
+async function* inBatches<A>(parser: Parser, size = 1024): AsyncGenerator<Array<A>> {
   let ended = false
   let failure: unknown
   let wake: (() => void) | undefined
