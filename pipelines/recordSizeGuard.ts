@@ -84,22 +84,49 @@ export const recordSizeGuard = (maxRecordBytes: number): RecordSizeGuard => {
       /** Where this chunk's bytes not yet passed on begin: whole records, then the current one. */
       let runStart = 0
       let recordStart = 0
-      for (let i = 0; i < chunk.length; i++) {
-        if (endsRecord(chunk[i]!)) {
-          if (dropping) {
-            out.push(markerBytes)
-            dropping = false
-            runStart = i
-          } else if (carry.length > 0) {
-            out.push(...carry)
-            carry = []
-          }
-          recordBytes = 0
-          recordStart = i + 1
-        } else if (!dropping && ++recordBytes > maxRecordBytes) {
-          dropping = true
+      /** The record ends before the byte at `at`. */
+      const recordEnds = (at: number) => {
+        if (dropping) {
+          out.push(markerBytes)
+          dropping = false
+          runStart = at
+        } else if (carry.length > 0) {
+          out.push(...carry)
           carry = []
-          out.push(chunk.subarray(runStart, recordStart))
+        }
+        recordBytes = 0
+        recordStart = at + 1
+      }
+      /** `bytes` more bytes of the current record, none of them ending it. */
+      const grows = (bytes: number) => {
+        if (dropping || (recordBytes += bytes) <= maxRecordBytes) return
+        dropping = true
+        carry = []
+        out.push(chunk.subarray(runStart, recordStart))
+      }
+      // Most chunks hold no quote: outside quotes, every line break (CR or LF) ends a record, so
+      // such a chunk is walked from one line break to the next instead of byte by byte.
+      if (!quoting && bomSeen === -1 && chunk.indexOf(QUOTE) === -1) {
+        let nextCr = chunk.indexOf(CR)
+        let nextLf = chunk.indexOf(LF)
+        for (let from = 0; from < chunk.length;) {
+          const lineBreak = nextCr === -1 ? nextLf : nextLf === -1 ? nextCr : Math.min(nextCr, nextLf)
+          const end = lineBreak === -1 ? chunk.length : lineBreak
+          if (end > from) {
+            grows(end - from)
+            fieldStart = chunk[end - 1] === COMMA
+          }
+          if (lineBreak === -1) break
+          fieldStart = true
+          recordEnds(lineBreak)
+          from = lineBreak + 1
+          if (lineBreak === nextCr) nextCr = chunk.indexOf(CR, from)
+          else nextLf = chunk.indexOf(LF, from)
+        }
+      } else {
+        for (let i = 0; i < chunk.length; i++) {
+          if (endsRecord(chunk[i]!)) recordEnds(i)
+          else grows(1)
         }
       }
       if (!dropping) {

@@ -67,6 +67,16 @@ describe("the record size guard", () => {
     expect(await records(Buffer.from('a,b\n1,"ab"c\n2,x\n3,y\n'), 8)).toEqual(["a|b", "TOO LARGE"])
   })
 
+  it("follows a quote that opens at the start of a chunk, after a chunk with no quote in it", async () => {
+    // The chunk `,b\n1,` (or `,b\n1,O`) has no quote: it is walked by line feeds, not byte by byte.
+    const opensQuotes = 'a,b\n1,"'.length - 1
+    const longQuoted = Buffer.from(`a,b\n1,"${"y\n".repeat(600)}"\n2,x\n`)
+    expect(await records(longQuoted, 1000, [1, opensQuotes])).toEqual(["a|b", "TOO LARGE", "2|x"])
+    // Mid-field, a quote opens nothing: each line after `O"Connor` is a short record.
+    const midField = Buffer.from(`a,b\n1,O"Connor\n${"y\n".repeat(600)}2,x\n`)
+    expect(await records(midField, 1000, [1, opensQuotes + 1])).toEqual(await records(midField, 1000))
+  })
+
   it("passes anything with no record over the limit through unchanged, however it is cut", async () => {
     await fc.assert(
       fc.asyncProperty(csvText, cuts, async (input, at) => {
