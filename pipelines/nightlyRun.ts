@@ -17,7 +17,7 @@ import type { ExtractSource } from "../schemas/extractSource.js"
 import type { RecordTables, WarehouseSchema } from "../schemas/warehouse.js"
 import { formatControlledCount } from "../transforms/disclosureControl.js"
 import { parseExtractDate } from "../transforms/extractDate.js"
-import { demographicsOf, indexSpine } from "../transforms/demographicMatch.js"
+import { type DemographicIndex, demographicsOf, indexSpine } from "../transforms/demographicMatch.js"
 import { type EquityContext, LinkageEquity, observeLinkage } from "../transforms/linkageEquity.js"
 import { postcodeDistrict } from "../transforms/postcode.js"
 import { type LinkageIndex, type LinkOutcome, linkRecord } from "../transforms/recordLinkage.js"
@@ -55,7 +55,7 @@ import { Progress } from "./progress.js"
 import { loadKeyFile, PseudonymKey, type PseudonymKeyMaterial } from "./pseudonymKey.js"
 import { pruneStores, writeStore } from "./reidentification.js"
 import type { NumberedRow } from "./readExtract.js"
-import { RECORD_SOURCES, type RecordSource } from "./recordSources.js"
+import { matchesOnDemographics, RECORD_SOURCES, type RecordSource } from "./recordSources.js"
 import { configVersion, loadRunConfig, type RunConfig } from "./runConfig.js"
 import { RunLog } from "./runLog.js"
 import { buildFeatures, segmentResidents } from "./segmentation.js"
@@ -388,15 +388,7 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
     })
   }
 
-  const index = yield* stage(
-    progress,
-    "linkage index",
-    Effect.sync(() => linkageIndex(spine, personIdOf, spineStage.optedOut)),
-    () => {
-      const people = spine.residents.length + spine.optedOutResidents.length
-      return { rowsIn: people, rowsOut: people }
-    }
-  )
+  const index = linkageIndex(spine, personIdOf, spineStage.optedOut)
   const ethnicCategories = new Map(
     spine.residents.map(({ person }) => [person.person_id, person.ethnic_category ?? "unknown"])
   )
@@ -446,7 +438,15 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
             () => ({ rowsIn: spine.residents.length, rowsOut: spine.residents.length })
           )
           const loadContext: LoadContext = { db, index, equityContext, householdIdOf, reader, progress }
-          for (const recordSource of RECORD_SOURCES) {
+          // Council sources load last: until then the demographic index is not held in memory.
+          const firstMatchedOnDemographics = RECORD_SOURCES.findIndex(matchesOnDemographics)
+          for (const [i, recordSource] of RECORD_SOURCES.entries()) {
+            if (i === firstMatchedOnDemographics) {
+              yield* stage(progress, "linkage index", Effect.sync(index.indexDemographics), () => {
+                const people = spine.residents.length + spine.optedOutResidents.length
+                return { rowsIn: people, rowsOut: people }
+              })
+            }
             yield* loadRecordSource(recordSource as RecordSource<unknown, keyof RecordTables>, loadContext)
           }
           yield* stage(
@@ -594,29 +594,39 @@ const sortedPractices = (rows: ReadonlyArray<Practice>) =>
  * Everything linkage needs: residents by NHS number, and residents and
  * opted-out people by demographics (the latter so that their council records,
  * which have no NHS number, are recognised and excluded too).
+ *
+ * The demographic index is built when first needed, or by
+ * `indexDemographics`: it is a large share of the run's memory, and the
+ * sources that load before the council's never use it.
  */
 const linkageIndex = (
   spine: Spine,
   personIdOf: (nhsNumber: string) => string,
   optedOut: ReadonlySet<string>
-): LinkageIndex => {
-  const optedOutPeople = spine.optedOutResidents.map(({ nhsNumber, registration }) => ({
-    personId: personIdOf(nhsNumber),
-    demographics: demographicsOf(registration)
-  }))
-  const optedOutPersonIds = new Set(optedOutPeople.map((person) => person.personId))
-  const people = [
-    ...spine.residents.map((resident) => ({
-      personId: resident.person.person_id,
-      demographics: demographicsOf(resident.registration)
-    })),
-    ...optedOutPeople
-  ].flatMap(({ demographics, personId }) => (demographics === undefined ? [] : [{ personId, demographics }]))
+): LinkageIndex & { readonly indexDemographics: () => void } => {
+  const optedOutPersonIds = new Set(spine.optedOutResidents.map(({ nhsNumber }) => personIdOf(nhsNumber)))
+  /** Residents and opted-out people, with the demographics they are matched on. */
+  function* matchable() {
+    const people = [
+      ...spine.residents.map(({ person, registration }) => ({ personId: person.person_id, registration })),
+      ...spine.optedOutResidents.map(({ nhsNumber, registration }) => ({
+        personId: personIdOf(nhsNumber),
+        registration
+      }))
+    ]
+    for (const { personId, registration } of people) {
+      const demographics = demographicsOf(registration)
+      if (demographics !== undefined) yield { personId, demographics }
+    }
+  }
+  let demographic: DemographicIndex | undefined
+  const demographicIndex = () => (demographic ??= indexSpine(matchable()))
   return {
     residentPersonId: (nhsNumber) => spine.residentByNhsNumber.get(nhsNumber)?.person.person_id,
     personIdOf,
     isOptedOut: (nhsNumber) => optedOut.has(nhsNumber),
-    demographic: indexSpine(people),
+    demographic: { match: (record) => demographicIndex().match(record) },
+    indexDemographics: () => void demographicIndex(),
     isOptedOutPerson: (personId) => optedOutPersonIds.has(personId)
   }
 }

@@ -31,6 +31,10 @@ const recordSource = <Row, Table extends keyof RecordTables>(definition: RecordS
 
 const none = () => undefined
 
+/** Whether a source's records may be matched to residents on demographics (council sources, where NHS numbers may be missing). */
+export const matchesOnDemographics = (source: { readonly demographicsOf: (row: never) => unknown }): boolean =>
+  source.demographicsOf !== none
+
 export const RECORD_SOURCES = [
   recordSource({
     source: gpEvents,
