@@ -349,6 +349,10 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
             const existing = registrations.get(value.nhs_number)
             if (existing) existing.push(value)
             else registrations.set(value.nhs_number, [value])
+            // Derived while the reader thread parses the next batch, which this thread would
+            // otherwise wait for: the spine's build finds them memoised.
+            personIdOf(value.nhs_number)
+            if (value.uprn !== undefined) householdIdOf(value.uprn)
           }
         })
       )
