@@ -4,5 +4,5 @@
 // decodes extract rows about twice as fast as the interpreter.
 import "effect/schema/SchemaJITCompiler/enable"
 
-const { main } = await import("../dist/pipelines/cli.js")
+const { main } = await import("../dist/pipelines/cli/wsd.js")
 process.exitCode = await main(process.argv.slice(2))

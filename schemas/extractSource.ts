@@ -4,7 +4,7 @@
  * field-by-field reasons a quarantine record carries.
  */
 import { Result, Schema, type SchemaAST, type SchemaIssue } from "effect"
-import { cellParser, type Parsed } from "./fieldTypes.js"
+import { cellParser, type Parsed } from "./fields/fieldTypes.js"
 
 export interface FieldProblem {
   readonly field: string

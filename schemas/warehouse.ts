@@ -5,8 +5,7 @@
  */
 
 /** How a record reached (or failed to reach) a resident. */
-export type { LinkStatus } from "../transforms/recordLinkage.js"
-import type { LinkStatus } from "../transforms/recordLinkage.js"
+export type LinkStatus = "linked" | "not_resident" | "ambiguous" | "unmatched" | "no_nhs_number" | "invalid_nhs_number"
 
 /** Columns every curated record table shares. */
 export interface LinkedRecord {

@@ -5,8 +5,8 @@
  */
 import { randomBytes } from "node:crypto"
 import { inject } from "vitest"
-import type { WarehouseLocation } from "../pipelines/warehouse.js"
-import { parsePostgresUrl, type PostgresWarehouse } from "../pipelines/warehousePostgres.js"
+import type { WarehouseLocation } from "../pipelines/warehouse/warehouse.js"
+import { parsePostgresUrl, type PostgresWarehouse } from "../pipelines/warehouse/postgres.js"
 import { POSTGRES_SKIPPED } from "./postgresServer.js"
 
 /** The test server's URL, or undefined when the suite has none. */

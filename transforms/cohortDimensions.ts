@@ -2,8 +2,8 @@
  * The dimensions aggregate outputs break residents down by, in the order they
  * are published, so that the cohort summary and the run report agree.
  */
-import type { Sex } from "./codedValues.js"
-import { ageBand } from "./extractDate.js"
+import type { Sex } from "../schemas/fields/codedValues.js"
+import { ageBand } from "../schemas/fields/extractDate.js"
 
 /** The three workstreams, in the order the rules apply them to children, then adults. */
 export const SEGMENTS = ["BWGW", "LW", "PI"] as const

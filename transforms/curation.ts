@@ -28,7 +28,7 @@ import type {
   GpEventTable,
   HousingRecordTable
 } from "../schemas/warehouse.js"
-import { daysBetween } from "./extractDate.js"
+import { daysBetween } from "../schemas/fields/extractDate.js"
 import type { Link } from "./recordLinkage.js"
 
 /** What curation needs besides the row: its number, its link, and the address pseudonym. */

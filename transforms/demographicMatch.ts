@@ -10,7 +10,7 @@
  * *ambiguous* and the ladder stops there: a looser tier would only widen the
  * same doubt, and a guess is worse than no link.
  */
-import { postcodeSector } from "./postcode.js"
+import { postcodeSector } from "../schemas/fields/postcode.js"
 import { canonicalGivenName, normaliseName, phoneticCode } from "./personName.js"
 
 /** Demographics as matching needs them; names already normalised. */

@@ -4,7 +4,7 @@
  * data error to quarantine, not a person to count.
  */
 import type { FieldProblem } from "../schemas/extractSource.js"
-import { ageInYears } from "./extractDate.js"
+import { ageInYears } from "../schemas/fields/extractDate.js"
 
 export const MAX_PLAUSIBLE_AGE = 120
 

@@ -9,9 +9,9 @@
  * secondary use, by NHS number or by a demographic match, are excluded.
  */
 import type { DemographicIndex, Demographics } from "./demographicMatch.js"
-import type { NhsNumberCheck } from "./nhsNumber.js"
+import type { NhsNumberCheck } from "../schemas/fields/nhsNumber.js"
 
-export type LinkStatus = "linked" | "not_resident" | "ambiguous" | "unmatched" | "no_nhs_number" | "invalid_nhs_number"
+import type { LinkStatus } from "../schemas/warehouse.js"
 
 export interface Link {
   readonly person_id: string | null

@@ -10,8 +10,8 @@
  */
 import type { GpRegistration } from "../schemas/sources/gpRegistrations.js"
 import type { PersonTable } from "../schemas/warehouse.js"
-import { ageBand, ageInYears } from "./extractDate.js"
-import { postcodeDistrict } from "./postcode.js"
+import { ageBand, ageInYears } from "../schemas/fields/extractDate.js"
+import { postcodeDistrict } from "../schemas/fields/postcode.js"
 import { decideResidency, type ResidencyStatus } from "./residency.js"
 
 export interface AreaOfPostcode {

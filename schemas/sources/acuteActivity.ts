@@ -5,7 +5,7 @@
  */
 import { Schema } from "effect"
 import { defineSource, endNotBeforeStart, type SourceRow } from "../extractSource.js"
-import { Code, ExtractDate, Money, NhsNumberIfValid, PatternCode, Text } from "../fieldTypes.js"
+import { Code, ExtractDate, Money, NhsNumberIfValid, PatternCode, Text } from "../fields/fieldTypes.js"
 
 export const ACTIVITY_TYPES = ["AE", "APC", "OP"] as const
 

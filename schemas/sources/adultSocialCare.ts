@@ -5,7 +5,7 @@
  */
 import { Schema } from "effect"
 import { defineSource, endNotBeforeStart, type SourceRow } from "../extractSource.js"
-import { Code, ExtractDate, Money, NhsNumberIfValid, Postcode, SexCode, Text } from "../fieldTypes.js"
+import { Code, ExtractDate, Money, NhsNumberIfValid, Postcode, SexCode, Text } from "../fields/fieldTypes.js"
 
 export const ASC_SERVICE_TYPES = [
   "residential_care",

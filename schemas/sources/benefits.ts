@@ -1,7 +1,7 @@
 /** `benefits`: Housing Benefit and Council Tax Reduction claims; matched on demographics. */
 import { Schema } from "effect"
 import { defineSource, endNotBeforeStart, type SourceRow } from "../extractSource.js"
-import { Code, ExtractDate, Flag, Money, Postcode, SexCode, Text, Uprn } from "../fieldTypes.js"
+import { Code, ExtractDate, Flag, Money, Postcode, SexCode, Text, Uprn } from "../fields/fieldTypes.js"
 
 export const benefits = defineSource(
   "benefits",

@@ -1,7 +1,7 @@
 /** `childrens_social_care`: council children's services episodes (CIN, CP, CLA, care leavers). */
 import { Schema } from "effect"
 import { defineSource, endNotBeforeStart, type SourceRow } from "../extractSource.js"
-import { Code, ExtractDate, NhsNumberIfValid, Postcode, SexCode, Text } from "../fieldTypes.js"
+import { Code, ExtractDate, NhsNumberIfValid, Postcode, SexCode, Text } from "../fields/fieldTypes.js"
 
 export const childrensSocialCare = defineSource(
   "childrens_social_care",

@@ -1,7 +1,7 @@
 /** `community_contacts`: community and mental health service contacts. */
 import { Schema } from "effect"
 import { defineSource, type SourceRow } from "../extractSource.js"
-import { Code, ExtractDate, NhsNumber, PatternCode } from "../fieldTypes.js"
+import { Code, ExtractDate, NhsNumber, PatternCode } from "../fields/fieldTypes.js"
 
 export const COMMUNITY_SERVICES = [
   "district_nursing",

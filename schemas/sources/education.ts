@@ -1,7 +1,7 @@
 /** `education`: School Census and SEN returns; matched on demographics. */
 import { Schema } from "effect"
 import { defineSource, type SourceRow } from "../extractSource.js"
-import { Code, Count, Decimal, ExtractDate, Flag, PatternCode, Postcode, SexCode, Text } from "../fieldTypes.js"
+import { Code, Count, Decimal, ExtractDate, Flag, PatternCode, Postcode, SexCode, Text } from "../fields/fieldTypes.js"
 
 export const education = defineSource("education", {
   /** Unique pupil number: a letter, 11 digits and a final digit or letter. */

@@ -4,7 +4,7 @@
  */
 import { Schema } from "effect"
 import { defineSource, type SourceRow } from "../extractSource.js"
-import { Decimal, ExtractDate, NhsNumber, PracticeCode, SnomedCode } from "../fieldTypes.js"
+import { Decimal, ExtractDate, NhsNumber, PracticeCode, SnomedCode } from "../fields/fieldTypes.js"
 
 export const gpEvents = defineSource("gp_events", {
   nhs_number: NhsNumber,

@@ -5,7 +5,16 @@
  */
 import { Schema } from "effect"
 import { defineSource, endNotBeforeStart, type SourceRow } from "../extractSource.js"
-import { ExtractDate, NhsNumber, PatternCode, Postcode, PracticeCode, SexCode, Text, Uprn } from "../fieldTypes.js"
+import {
+  ExtractDate,
+  NhsNumber,
+  PatternCode,
+  Postcode,
+  PracticeCode,
+  SexCode,
+  Text,
+  Uprn
+} from "../fields/fieldTypes.js"
 
 export const gpRegistrations = defineSource(
   "gp_registrations",

@@ -1,7 +1,7 @@
 /** `housing`: council housing and housing options; no NHS number, matched on demographics. */
 import { Schema } from "effect"
 import { defineSource, endNotBeforeStart, type SourceRow } from "../extractSource.js"
-import { Code, ExtractDate, Flag, Postcode, SexCode, Text, Uprn } from "../fieldTypes.js"
+import { Code, ExtractDate, Flag, Postcode, SexCode, Text, Uprn } from "../fields/fieldTypes.js"
 
 export const TENURES = [
   "council",

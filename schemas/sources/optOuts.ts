@@ -1,7 +1,7 @@
 /** `opt_outs`: patients' objections to secondary use (type 1 and national data opt-out). */
 import { Schema } from "effect"
 import { defineSource, type SourceRow } from "../extractSource.js"
-import { Code, ExtractDate, NhsNumber } from "../fieldTypes.js"
+import { Code, ExtractDate, NhsNumber } from "../fields/fieldTypes.js"
 
 export const optOuts = defineSource("opt_outs", {
   nhs_number: NhsNumber,

@@ -1,7 +1,7 @@
 /** Optional `postcode_lsoa` reference: postcode → LSOA and Index of Multiple Deprivation decile. */
 import { Schema } from "effect"
 import { defineSource, type SourceRow } from "../extractSource.js"
-import { Decimal, PatternCode, Postcode } from "../fieldTypes.js"
+import { Decimal, PatternCode, Postcode } from "../fields/fieldTypes.js"
 
 export const postcodeLsoa = defineSource("postcode_lsoa", {
   postcode: Postcode,

@@ -1,6 +1,6 @@
 /** `practices` reference: GP practice → primary care network → locality. */
 import { defineSource, type SourceRow } from "../extractSource.js"
-import { PracticeCode, Text } from "../fieldTypes.js"
+import { PracticeCode, Text } from "../fields/fieldTypes.js"
 
 export const practices = defineSource("practices", {
   practice_code: PracticeCode,

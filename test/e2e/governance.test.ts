@@ -9,7 +9,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { parse } from "csv-parse/sync"
 import { beforeAll, describe, expect, it } from "vitest"
-import { checkNhsNumber } from "../../transforms/nhsNumber.js"
+import { checkNhsNumber } from "../../schemas/fields/nhsNumber.js"
 import { parseKeyText, personId } from "../../transforms/pseudonym.js"
 import { newKey, openWarehouse, runFixtures, tempDir, wsd } from "./wsdCommand.js"
 

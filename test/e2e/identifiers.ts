@@ -5,9 +5,9 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { parse } from "csv-parse/sync"
-import { parseExtractDate } from "../../transforms/extractDate.js"
-import { checkNhsNumber } from "../../transforms/nhsNumber.js"
-import { normalisePostcode } from "../../transforms/postcode.js"
+import { parseExtractDate } from "../../schemas/fields/extractDate.js"
+import { checkNhsNumber } from "../../schemas/fields/nhsNumber.js"
+import { normalisePostcode } from "../../schemas/fields/postcode.js"
 import { fixturesInbox } from "./wsdCommand.js"
 
 const IDENTIFIER_COLUMNS = new Set([

@@ -9,7 +9,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
-import { checkNhsNumber } from "../../transforms/nhsNumber.js"
+import { checkNhsNumber } from "../../schemas/fields/nhsNumber.js"
 import { findIdentifiers, fixtureIdentifiers } from "./identifiers.js"
 import { filesUnder, newKey, runFixtures, sqliteTables, tempDir, wsd, type WsdResult } from "./wsdCommand.js"
 

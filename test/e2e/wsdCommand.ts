@@ -22,7 +22,7 @@ export interface WsdResult {
 
 export const wsd = (...args: ReadonlyArray<string>): WsdResult => {
   const bin = path.join(repoRoot, "bin", "wsd.js")
-  if (!fs.existsSync(path.join(repoRoot, "dist", "pipelines", "cli.js"))) {
+  if (!fs.existsSync(path.join(repoRoot, "dist", "pipelines", "cli", "wsd.js"))) {
     throw new Error("dist/ is missing: run `npm run build` (npm test does it first)")
   }
   const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" })

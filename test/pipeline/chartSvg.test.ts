@@ -5,7 +5,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { chartSvg } from "../../pipelines/chartSvg.js"
+import { chartSvg } from "../../pipelines/outputs/chartSvg.js"
 import { DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
 import { reportPage } from "../../transforms/reportCharts.js"
 import { reportFigures } from "../../transforms/reportFigures.js"

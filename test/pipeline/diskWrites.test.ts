@@ -5,7 +5,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
-import { appendWhole, diskFaultOf, writeFailure } from "../../pipelines/diskWrites.js"
+import { appendWhole, diskFaultOf, writeFailure } from "../../pipelines/services/diskWrites.js"
 import { mountProblem, smallDisk } from "../smallDisk.js"
 
 const errno = (code: string, file?: string) => Object.assign(new Error(code), { code, path: file })

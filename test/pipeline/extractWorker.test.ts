@@ -17,14 +17,14 @@ import {
   extractBatches,
   type NumberedRow,
   type QuarantinedRow
-} from "../../pipelines/readExtract.js"
+} from "../../pipelines/ingest/readExtract.js"
 import { SOURCES } from "../../schemas/sourceCatalogue.js"
 import type { ExtractSource } from "../../schemas/extractSource.js"
 
 const repoRoot = path.join(import.meta.dirname, "..", "..")
 const compiled = (module: string) => pathToFileURL(path.join(repoRoot, "dist", module)).href
 
-type Client = typeof import("../../pipelines/extractWorkerClient.js")
+type Client = typeof import("../../pipelines/ingest/extractWorkerClient.js")
 type Catalogue = typeof import("../../schemas/sourceCatalogue.js")
 let client: Client
 let compiledSources: Catalogue["SOURCES"]
@@ -74,10 +74,10 @@ const bothWays = async (name: keyof typeof SOURCES, file: string, asOf?: string)
 const OPT_OUT_HEADER = "nhs_number,opt_out_type,recorded_date\n"
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(repoRoot, "dist", "pipelines", "extractWorker.js"))) {
+  if (!fs.existsSync(path.join(repoRoot, "dist", "pipelines", "ingest", "extractWorker.js"))) {
     throw new Error("dist/ is missing: run `npm run build` (npm test does it first)")
   }
-  client = (await import(compiled("pipelines/extractWorkerClient.js"))) as Client
+  client = (await import(compiled("pipelines/ingest/extractWorkerClient.js"))) as Client
   compiledSources = ((await import(compiled("schemas/sourceCatalogue.js"))) as Catalogue).SOURCES
 })
 

@@ -6,9 +6,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { TestClock } from "effect/testing"
-import { Progress } from "../../pipelines/progress.js"
-import { RunLog } from "../../pipelines/runLog.js"
-import { type StderrConsole, stderrConsole } from "../../pipelines/stderrConsole.js"
+import { Progress } from "../../pipelines/services/progress.js"
+import { RunLog } from "../../pipelines/services/runLog.js"
+import { type StderrConsole, stderrConsole } from "../../pipelines/services/stderrConsole.js"
 
 /** A terminal that remembers every status line it was asked to show. */
 const terminal = () => {

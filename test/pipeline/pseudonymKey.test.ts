@@ -3,7 +3,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Redacted } from "effect"
-import { generateKeyFile, loadKeyFile } from "../../pipelines/pseudonymKey.js"
+import { generateKeyFile, loadKeyFile } from "../../pipelines/services/pseudonymKey.js"
 
 const keyDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "wsd-key-"))
 const writeKey = (text: string, mode: number) => {

@@ -9,7 +9,7 @@ import { gpEvents } from "../../schemas/sources/gpEvents.js"
 import { optOuts } from "../../schemas/sources/optOuts.js"
 import { practices } from "../../schemas/sources/practices.js"
 import { SOURCES as CATALOGUE } from "../../schemas/sourceCatalogue.js"
-import { type NumberedRow, type QuarantinedRow, readExtract } from "../../pipelines/readExtract.js"
+import { type NumberedRow, type QuarantinedRow, readExtract } from "../../pipelines/ingest/readExtract.js"
 
 const inbox = path.join(import.meta.dirname, "..", "..", "fixtures", "inbox")
 const ALL_SOURCES: ReadonlyArray<ExtractSource<unknown>> = Object.values(CATALOGUE)

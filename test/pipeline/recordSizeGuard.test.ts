@@ -8,7 +8,7 @@ import { parse } from "csv-parse"
 import { parse as parseSync } from "csv-parse/sync"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { recordSizeGuard } from "../../pipelines/recordSizeGuard.js"
+import { recordSizeGuard } from "../../pipelines/ingest/recordSizeGuard.js"
 
 /** Runs `input`, split at `cuts`, through a guard; returns what the parser would receive. */
 const guarded = async (input: Buffer, limit: number, cuts: ReadonlyArray<number> = []) => {

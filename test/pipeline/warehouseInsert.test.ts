@@ -5,8 +5,8 @@
  */
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { insertRows, openWarehouse } from "../../pipelines/warehouse.js"
-import { dropBuild } from "../../pipelines/warehousePostgres.js"
+import { insertRows, openWarehouse } from "../../pipelines/warehouse/warehouse.js"
+import { dropBuild } from "../../pipelines/warehouse/postgres.js"
 import type { PracticeTable } from "../../schemas/warehouse.js"
 import { testWarehouses } from "../warehouses.js"
 

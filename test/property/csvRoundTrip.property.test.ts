@@ -4,7 +4,7 @@ import * as path from "node:path"
 import { Effect } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { readExtract } from "../../pipelines/readExtract.js"
+import { readExtract } from "../../pipelines/ingest/readExtract.js"
 import { practices } from "../../schemas/sources/practices.js"
 
 /** An RFC 4180 writer: every cell quoted, quotes doubled. */

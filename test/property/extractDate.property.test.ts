@@ -1,6 +1,6 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { parseExtractDate } from "../../transforms/extractDate.js"
+import { parseExtractDate } from "../../schemas/fields/extractDate.js"
 
 const calendarDate = fc.date({
   min: new Date("1850-01-01T00:00:00Z"),

@@ -1,6 +1,6 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { checkNhsNumber, modulus11CheckDigit } from "../../transforms/nhsNumber.js"
+import { checkNhsNumber, modulus11CheckDigit } from "../../schemas/fields/nhsNumber.js"
 
 /** Valid NHS numbers: nine digits with an issuable check digit, not all one digit. */
 const validNhsNumber = fc

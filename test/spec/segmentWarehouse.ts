@@ -12,11 +12,11 @@ import type {
   HousingRecordTable,
   PersonTable
 } from "../../schemas/warehouse.js"
-import { buildFeatures, segmentResidents } from "../../pipelines/segmentation.js"
-import { loadRules } from "../../pipelines/segmentationRules.js"
-import { insertRows, openWarehouse, runModel, type WarehouseLocation } from "../../pipelines/warehouse.js"
-import { dropBuild } from "../../pipelines/warehousePostgres.js"
-import { ageBand } from "../../transforms/extractDate.js"
+import { buildFeatures, segmentResidents } from "../../pipelines/nightly/segmentation.js"
+import { loadRules } from "../../pipelines/nightly/segmentationRules.js"
+import { insertRows, openWarehouse, runModel, type WarehouseLocation } from "../../pipelines/warehouse/warehouse.js"
+import { dropBuild } from "../../pipelines/warehouse/postgres.js"
+import { ageBand } from "../../schemas/fields/extractDate.js"
 
 export const AS_OF = "2026-11-20"
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { parseFlag, parseMoney, parseSex } from "../../transforms/codedValues.js"
-import { normalisePostcode, postcodeDistrict, postcodeSector } from "../../transforms/postcode.js"
+import { parseFlag, parseMoney, parseSex } from "../../schemas/fields/codedValues.js"
+import { normalisePostcode, postcodeDistrict, postcodeSector } from "../../schemas/fields/postcode.js"
 
 describe("sex codes", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { addDays, ageBand, ageInYears, daysBetween, parseExtractDate } from "../../transforms/extractDate.js"
+import { addDays, ageBand, ageInYears, daysBetween, parseExtractDate } from "../../schemas/fields/extractDate.js"
 
 describe("extract dates", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { checkNhsNumber, modulus11CheckDigit } from "../../transforms/nhsNumber.js"
+import { checkNhsNumber, modulus11CheckDigit } from "../../schemas/fields/nhsNumber.js"
 
 describe("NHS number (Modulus 11)", () => {
   it.each([

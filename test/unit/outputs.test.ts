@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { cohortChanges, cohortSummary } from "../../pipelines/outputs.js"
+import { cohortChanges, cohortSummary } from "../../pipelines/outputs/outputs.js"
 import { DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
 
 describe("changes since the last publication", () => {

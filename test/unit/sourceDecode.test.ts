@@ -4,7 +4,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { parse } from "csv-parse/sync"
 import { Result } from "effect"
 import type { ExtractSource } from "../../schemas/extractSource.js"
-import { MAX_COUNT } from "../../schemas/fieldTypes.js"
+import { MAX_COUNT } from "../../schemas/fields/fieldTypes.js"
 import { SOURCES as CATALOGUE } from "../../schemas/sourceCatalogue.js"
 
 const inbox = path.join(import.meta.dirname, "..", "..", "fixtures", "inbox")

@@ -1,0 +1,66 @@
+/**
+ * What every file that leaves the pipeline after a run goes through: it is
+ * taken from the publication's current release, written as a new file (never
+ * over another) and recorded in the lineage chain, under the publication's
+ * lock so that a nightly run and an extract never interleave their entries.
+ * If the entry cannot be recorded, the file is removed: nothing leaves unrecorded.
+ */
+import { createHash } from "node:crypto"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { Effect } from "effect"
+import { UsageError } from "../errors.js"
+import { appendToChain, chainFile, type ExtractLineage, isoNow, operatorAndHost, readChain, runsOf } from "./lineage.js"
+import { currentRelease, holdLock, publicationArea, writeNewFile } from "../services/publication.js"
+
+/** The current release of the publication `from`, and the run that made it. */
+export const publishedRun = (from: string) =>
+  Effect.gen(function* () {
+    const area = publicationArea(from)
+    const release = currentRelease(area)
+    if (release === undefined || !fs.existsSync(chainFile(area.lineageDir))) {
+      return yield* new UsageError({
+        message: `${from} is not a publication with its lineage log beside it`,
+        nextAction: "pass the --out folder of a run, as the user who runs wsd"
+      })
+    }
+    const runId = path.basename(release)
+    const run = runsOf(readChain(area.lineageDir)).find((r) => r.run_id === runId && r.status === "succeeded")
+    if (run === undefined) {
+      return yield* new UsageError({
+        message: `the lineage log has no record of run ${runId}, which made ${from}`,
+        nextAction: "run `wsd lineage verify --out` on it and tell information governance"
+      })
+    }
+    return { area, release, run }
+  })
+
+export type ExtractDescription = Omit<ExtractLineage, "at" | "operator" | "host" | "path" | "sha256">
+
+/** Writes `content` to the new file `file` with `mode` and records it; returns the lineage entry. */
+export const deliverExtract = (
+  from: string,
+  file: string,
+  content: string,
+  mode: number,
+  description: ExtractDescription
+) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const area = publicationArea(from)
+      const at = yield* isoNow
+      yield* holdLock(area, `${description.kind} at ${at}`)
+      yield* writeNewFile(file, content, mode)
+      const extract: ExtractLineage = {
+        ...description,
+        at,
+        ...operatorAndHost(),
+        path: path.resolve(file),
+        sha256: createHash("sha256").update(content).digest("hex")
+      }
+      yield* appendToChain(area.lineageDir, { extract }).pipe(
+        Effect.tapError(() => Effect.sync(() => fs.rmSync(file, { force: true })))
+      )
+      return extract
+    })
+  )

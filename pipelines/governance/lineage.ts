@@ -1,0 +1,198 @@
+/**
+ * The lineage record of a run, for information governance: what came in,
+ * what was quarantined and why, how records linked, what was published.
+ *
+ * Every run, succeeded or failed, and every extract taken from a publication
+ * appends one entry to an append-only log in which each entry carries the
+ * SHA-256 of the previous one, so an edit, deletion or reordering breaks the
+ * chain. Counts only: no value from any
+ * resident's record is ever written here.
+ */
+import { createHash } from "node:crypto"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { Clock, Effect } from "effect"
+import type { EquityRow } from "../../transforms/linkageEquity.js"
+import { appendWhole, writeFailure } from "../services/diskWrites.js"
+import type { CodelistFingerprint } from "../nightly/segmentationRules.js"
+
+export interface InputLineage {
+  readonly source: string
+  readonly required: boolean
+  /** loaded | missing | failed */
+  readonly status: "loaded" | "missing" | "failed"
+  readonly path: string
+  readonly bytes: number | null
+  readonly sha256: string | null
+  readonly rows_read: number
+  readonly rows_accepted: number
+  readonly rows_quarantined: number
+  /** NHS numbers present but invalid in a column where they are optional (rows kept). */
+  readonly invalid_nhs_numbers?: number
+  /** Quarantined rows per `field/reason`. */
+  readonly quarantine_reasons: Readonly<Record<string, number>>
+  readonly unknown_columns: ReadonlyArray<string>
+  readonly message: string | null
+  /** The extract's date and age in days on the as-of date, when stated in configuration. */
+  readonly extract_date: string | null
+  readonly age_days: number | null
+}
+
+export interface StageLineage {
+  readonly stage: string
+  readonly rows_in: number
+  readonly rows_out: number
+  readonly duration_ms: number
+}
+
+export interface OutputLineage {
+  /** A file's path in the release, or a PostgreSQL warehouse's URL (no password) and schema. */
+  readonly path: string
+  readonly rows: number | null
+  /** Null for a PostgreSQL warehouse, which is not a file. */
+  readonly sha256: string | null
+  readonly recipient: string
+}
+
+/**
+ * Opt-outs applied. How many residents were excluded is disclosure-controlled
+ * (`[suppressed]` for 1–7, else rounded to 5): lineage travels further than
+ * the secure area. Records excluded per source stay exact in `linkage`
+ * (`opted_out`), since row accounting needs them and they count records, not people.
+ */
+export interface OptOutLineage {
+  readonly residents_excluded: string
+}
+
+export interface RunLineage {
+  readonly run_id: string
+  readonly status: "succeeded" | "failed"
+  readonly failure_reason: string | null
+  readonly started_at: string
+  readonly finished_at: string
+  readonly as_of: string
+  readonly operator: string
+  readonly host: string
+  readonly software_version: string
+  readonly config_version: string
+  readonly config: unknown
+  readonly rules_version: string
+  /** Every codelist file used, with its SHA-256. */
+  readonly codelists: ReadonlyArray<CodelistFingerprint>
+  readonly key_fingerprint: string | null
+  /** The key differs from the previous published run's, as declared with --rotate-key. */
+  readonly key_rotated: boolean
+  readonly inputs: ReadonlyArray<InputLineage>
+  readonly stages: ReadonlyArray<StageLineage>
+  readonly spine: Readonly<Record<string, number | string>>
+  readonly opt_outs: OptOutLineage
+  /** The sealed re-identification store written for this run, if it was given a key. */
+  readonly reidentification_store: { readonly key_fingerprint: string; readonly people: number } | null
+  /** The configuration's `warehouseBuildSql` as run in the warehouse (absent from runs before the setting existed). */
+  readonly warehouse_build_sql?: { readonly path: string; readonly sha256: string } | null
+  /** Records per source by `status` or `status:method` (`linked:nhs_number`, `linked:exact`, `ambiguous:…`, `opted_out`). */
+  readonly linkage: Readonly<Record<string, Readonly<Record<string, number>>>>
+  /** Demographic linkage rate by deprivation and by ethnic category (see transforms/linkageEquity.ts). */
+  readonly linkage_equity: ReadonlyArray<EquityRow>
+  /** Residents per segment. */
+  readonly segments: Readonly<Record<string, number>>
+  readonly outputs: ReadonlyArray<OutputLineage>
+}
+
+/**
+ * A file that left the pipeline after a run published: a workstream extract
+ * or a re-identified list for direct care. Who took it, when, from which run,
+ * for what purpose, with which fields, and the file's SHA-256.
+ */
+export interface ExtractLineage {
+  readonly kind: "workstream_extract" | "reidentification"
+  readonly at: string
+  readonly operator: string
+  readonly host: string
+  /** The run whose publication it was taken from. */
+  readonly run_id: string
+  readonly workstream: string | null
+  readonly practice: string | null
+  readonly purpose: string
+  readonly recipient: string
+  /** The extract profiles (or re-identification) version the fields come from. */
+  readonly profile_version: string
+  readonly fields: ReadonlyArray<string>
+  readonly rows: number
+  readonly path: string
+  readonly sha256: string
+}
+
+/** One entry of the log: a run, or an extract taken from a run's publication. */
+export type ChainRecord = { readonly run: RunLineage } | { readonly extract: ExtractLineage }
+
+export type ChainEntry = ChainRecord & {
+  readonly previous_sha256: string
+  readonly sha256: string
+}
+
+/** What the first entry of a chain follows. */
+export const GENESIS = "0".repeat(64)
+
+const payloadOf = (record: ChainRecord): RunLineage | ExtractLineage => ("run" in record ? record.run : record.extract)
+
+export const entryHash = (previous: string, record: ChainRecord): string =>
+  createHash("sha256")
+    .update(`${previous}\n${JSON.stringify(payloadOf(record))}`)
+    .digest("hex")
+
+/** The runs of a chain, in order. */
+export const runsOf = (entries: ReadonlyArray<ChainEntry>): Array<RunLineage> =>
+  entries.flatMap((entry) => ("run" in entry ? [entry.run] : []))
+
+/** The extracts of a chain, in order. */
+export const extractsOf = (entries: ReadonlyArray<ChainEntry>): Array<ExtractLineage> =>
+  entries.flatMap((entry) => ("extract" in entry ? [entry.extract] : []))
+
+/** How an entry names itself in a message: `run X` or `extract taken at T`. */
+export const describeEntry = (entry: Partial<ChainEntry>): string =>
+  entry !== null && typeof entry === "object" && "extract" in entry && entry.extract
+    ? `${entry.extract.kind} taken at ${entry.extract.at}`
+    : `run ${(entry as { run?: RunLineage }).run?.run_id}`
+
+/** When a lineage event happens, from the clock service (replaceable in tests). */
+export const isoNow = Effect.map(Clock.currentTimeMillis, (now) => new Date(now).toISOString())
+
+/** Who did it, and on which machine. */
+export const operatorAndHost = () => ({ operator: os.userInfo().username, host: os.hostname() })
+
+export const chainFile = (lineageDir: string): string => path.join(lineageDir, "chain.jsonl")
+
+export const readChain = (lineageDir: string): Array<ChainEntry> => {
+  const file = chainFile(lineageDir)
+  if (!fs.existsSync(file)) return []
+  return fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as ChainEntry)
+}
+
+/** Appends a run or an extract to the chain (durably: the log is the evidence) and returns the entry. */
+export const appendToChain = (lineageDir: string, record: ChainRecord) =>
+  Effect.try({
+    try: () => {
+      const chain = readChain(lineageDir)
+      const previous = chain.at(-1)?.sha256 ?? GENESIS
+      const entry = { previous_sha256: previous, sha256: entryHash(previous, record), ...record } as ChainEntry
+      appendWhole(chainFile(lineageDir), `${JSON.stringify(entry)}\n`, { durable: true })
+      return entry
+    },
+    // The lineage folder is the state area's (`.<out>.wsd/lineage`).
+    catch: writeFailure(chainFile(lineageDir), path.dirname(lineageDir))
+  })
+
+export const sha256OfFile = (file: string): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const hash = createHash("sha256")
+    fs.createReadStream(file)
+      .on("data", (chunk) => hash.update(chunk))
+      .on("error", reject)
+      .on("end", () => resolve(hash.digest("hex")))
+  })

@@ -1,0 +1,120 @@
+/**
+ * `wsd lineage list` and `wsd lineage show RUN`: the lineage log as text an
+ * information governance reviewer reads without tools: what came in, what was
+ * quarantined and why, how records linked, what was published and to whom,
+ * and every extract taken from it since.
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { Effect } from "effect"
+import { UsageError } from "../errors.js"
+import { type ChainEntry, type ExtractLineage, extractsOf, readChain, type RunLineage, runsOf } from "./lineage.js"
+import { publicationArea } from "../services/publication.js"
+
+/** Every run's entry: the state area's log (failed runs included), else the published copy. */
+export const lineageEntries = (out: string) =>
+  Effect.gen(function* () {
+    const stateLog = publicationArea(out).lineageDir
+    if (fs.existsSync(path.join(stateLog, "chain.jsonl"))) return readChain(stateLog)
+    const published = path.join(out, "lineage")
+    if (fs.existsSync(path.join(published, "chain.jsonl"))) return readChain(published)
+    return yield* new UsageError({
+      message: `no lineage found for ${out}`,
+      nextAction: "pass the --out folder of a run"
+    })
+  })
+
+/** `1 row`, `2 rows`. */
+const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`
+
+const sum = (values: ReadonlyArray<number>) => values.reduce((a, b) => a + b, 0)
+
+export const formatRunList = (entries: ReadonlyArray<ChainEntry>): string => {
+  const runs = runsOf(entries).map((run) =>
+    [
+      run.run_id.padEnd(26),
+      run.status.padEnd(9),
+      run.as_of.padEnd(10),
+      String(run.spine["residents"] ?? "-").padStart(9),
+      String(sum(run.inputs.map((i) => i.rows_read))).padStart(10),
+      String(sum(run.inputs.map((i) => i.rows_quarantined))).padStart(11),
+      String(run.outputs.length)
+    ].join(" ")
+  )
+  const extracts = extractsOf(entries)
+  return [
+    `${"run".padEnd(26)} ${"status".padEnd(9)} ${"as of".padEnd(10)} ${"residents".padStart(9)} ${"rows read".padStart(10)} ${"quarantined".padStart(11)} outputs`,
+    ...runs,
+    ...(extracts.length === 0 ? [] : ["", "Extracts taken from publications", ...extracts.map(formatExtract)])
+  ].join("\n")
+}
+
+/** One line per extract: when, what, from which run, for whom and why, and its hash. */
+const formatExtract = (extract: ExtractLineage): string =>
+  `${extract.at} ${extract.kind === "reidentification" ? `re-identified list of practice ${extract.practice}` : `${extract.workstream} extract`}` +
+  ` from run ${extract.run_id} by ${extract.operator} on ${extract.host} for ${extract.recipient}, purpose "${extract.purpose}":` +
+  ` ${counted(extract.rows, "row")}, fields ${extract.fields.join(", ")}; ${extract.path}, SHA-256 ${extract.sha256}`
+
+const section = (title: string, lines: ReadonlyArray<string>) => [``, title, ...lines.map((line) => `  ${line}`)]
+
+export const formatRun = (run: RunLineage, extracts: ReadonlyArray<ExtractLineage>): string => {
+  const lines = [
+    `Run ${run.run_id}: ${run.status}${run.failure_reason ? ` (${run.failure_reason})` : ""}`,
+    `  as of ${run.as_of}; started ${run.started_at}, finished ${run.finished_at}`,
+    `  by ${run.operator} on ${run.host}; wsd ${run.software_version}; configuration ${run.config_version}; rules ${run.rules_version}`,
+    `  key fingerprint ${run.key_fingerprint ?? "-"}${run.key_rotated ? " (key rotated in this run)" : ""}`,
+    ...section(
+      "What came in",
+      run.inputs.flatMap((input) => [
+        `${input.source}: ${input.status}${input.required ? " (required)" : ""}, ${counted(input.rows_read, "row")} read, ${input.rows_accepted} accepted, ${input.rows_quarantined} quarantined` +
+          (input.sha256 ? `; ${input.bytes} bytes, SHA-256 ${input.sha256}` : "") +
+          (input.extract_date ? `; extract of ${input.extract_date} (${input.age_days} days old)` : ""),
+        ...(input.message ? [`  ${input.message}`] : []),
+        ...Object.entries(input.quarantine_reasons).map(([reason, rows]) => `  quarantined ${rows} for ${reason}`),
+        ...(input.unknown_columns.length > 0 ? [`  columns ignored: ${input.unknown_columns.join(", ")}`] : [])
+      ])
+    ),
+    ...section("The spine", [
+      Object.entries(run.spine)
+        .map(([name, value]) => `${name} ${value}`)
+        .join(", ")
+    ]),
+    ...section("Opt-outs applied (before linkage)", [
+      `residents excluded: ${run.opt_outs.residents_excluded} (disclosure-controlled)`,
+      ...Object.entries(run.linkage).flatMap(([source, counts]) =>
+        counts["opted_out"] === undefined ? [] : [`${source}: ${counted(counts["opted_out"], "record")} excluded`]
+      )
+    ]),
+    ...(run.warehouse_build_sql == null
+      ? []
+      : section("SQL run in the new warehouse before loading", [
+          `${run.warehouse_build_sql.path}, SHA-256 ${run.warehouse_build_sql.sha256}`
+        ])),
+    ...section("Re-identification store (direct care only)", [
+      run.reidentification_store === null
+        ? "none written"
+        : `sealed for ${run.reidentification_store.people} complex-cohort members with key fingerprint ${run.reidentification_store.key_fingerprint}`
+    ]),
+    ...section(
+      "How records linked",
+      Object.entries(run.linkage).map(
+        ([source, counts]) =>
+          `${source}: ${Object.entries(counts)
+            .filter(([outcome]) => outcome !== "opted_out")
+            .map(([outcome, n]) => `${outcome} ${n}`)
+            .join(", ")}`
+      )
+    ),
+    ...section(
+      "What was published, and for whom",
+      run.outputs.length === 0
+        ? ["nothing"]
+        : run.outputs.map(
+            (output) =>
+              `${output.path}${output.rows === null ? "" : ` (${counted(output.rows, "row")})`} for ${output.recipient}${output.sha256 === null ? "" : `; SHA-256 ${output.sha256}`}`
+          )
+    ),
+    ...section("Extracts pulled from this publication", extracts.length === 0 ? ["none"] : extracts.map(formatExtract))
+  ]
+  return lines.join("\n")
+}

@@ -1,0 +1,160 @@
+/**
+ * `wsd extract`: a workstream's members with only the fields its profile
+ * allows, under a pseudonym specific to the recipient, recorded in lineage
+ * (who, when, workstream, purpose, fields, rows, SHA-256).
+ */
+import { readFileSync } from "node:fs"
+import * as path from "node:path"
+import { Effect, Redacted, Schema } from "effect"
+import { ExtractProfiles, type Workstream, WORKSTREAMS } from "../../schemas/extractProfiles.js"
+import { recipientKey, recipientPseudonym } from "../../transforms/pseudonym.js"
+import { csvLine } from "../../transforms/spreadsheetSafety.js"
+import { extractTable, type MemberRow, profileProblems } from "../../transforms/workstreamExtract.js"
+import { UsageError } from "../errors.js"
+import { deliverExtract, publishedRun } from "./extractDelivery.js"
+import { projectFile } from "../services/projectFiles.js"
+import { PseudonymKey } from "../services/pseudonymKey.js"
+import type { RunLineage } from "./lineage.js"
+import { openPublishedWarehouse, queryFile, type WarehouseDb, type WarehouseLocation } from "../warehouse/warehouse.js"
+import { parsePostgresUrl } from "../warehouse/postgres.js"
+
+export const DEFAULT_PROFILES_FILE = projectFile("rules", "extract-profiles-v1.json")
+
+export interface WorkstreamExtractOptions {
+  /** The publication (a run's --out). */
+  readonly from: string
+  readonly workstream: Workstream
+  /** Needed only when the workstream has profiles for several recipients. */
+  readonly recipient?: string | undefined
+  readonly purpose: string
+  /** The extract file to create. */
+  readonly out: string
+  readonly profilesFile?: string | undefined
+}
+
+const decodeProfiles = Schema.decodeUnknownEffect(ExtractProfiles, { errors: "all" })
+
+export const loadProfiles = (file: string) =>
+  Effect.gen(function* () {
+    const json = yield* Effect.try({
+      try: () => JSON.parse(readFileSync(file, "utf8")) as unknown,
+      catch: () =>
+        new UsageError({ message: `extract profiles ${file} cannot be read as JSON`, nextAction: "check --profiles" })
+    })
+    return yield* decodeProfiles(json).pipe(
+      Effect.mapError(
+        (error) =>
+          new UsageError({ message: `extract profiles ${file} are invalid: ${error.message}`, nextAction: "fix them" })
+      )
+    )
+  })
+
+export const workstreamExtract = Effect.fn("workstreamExtract")(function* (options: WorkstreamExtractOptions) {
+  if (options.purpose.trim().length === 0) {
+    return yield* new UsageError({
+      message: "an extract needs a purpose",
+      nextAction: "say what it is for with --purpose"
+    })
+  }
+  const profilesFile = options.profilesFile ?? DEFAULT_PROFILES_FILE
+  const profiles = yield* loadProfiles(profilesFile)
+  const candidates = profiles.profiles.filter(
+    (profile) =>
+      profile.workstream === options.workstream &&
+      (options.recipient === undefined || profile.recipient === options.recipient)
+  )
+  if (candidates.length !== 1) {
+    const recipients = profiles.profiles.filter((p) => p.workstream === options.workstream).map((p) => p.recipient)
+    return yield* new UsageError({
+      message:
+        candidates.length === 0
+          ? `${profilesFile} has no profile for ${options.workstream}${options.recipient === undefined ? "" : ` and recipient ${options.recipient}`}`
+          : `${profilesFile} has profiles for several recipients of ${options.workstream}`,
+      nextAction:
+        recipients.length === 0
+          ? "add a profile for the workstream"
+          : `pass --recipient, one of: ${recipients.map((r) => `"${r}"`).join(", ")}`
+    })
+  }
+  const profile = candidates[0]!
+  const { release, run } = yield* publishedRun(options.from)
+  const { fingerprint, key } = yield* PseudonymKey
+  if (run.key_fingerprint !== fingerprint) {
+    return yield* new UsageError({
+      message: `the key's fingerprint ${fingerprint} is not that of run ${run.run_id} (${run.key_fingerprint}), which made the publication`,
+      nextAction: "pass the --key-file the nightly run uses"
+    })
+  }
+  const { columns, rows } = yield* Effect.scoped(
+    Effect.gen(function* () {
+      const db = yield* openPublishedWarehouse(publishedLocation(release, run))
+      yield* requireRun(db, run.run_id)
+      return yield* queryFile<MemberRow>(db, projectFile("sql", "extracts", "workstream_members.sql"))
+    })
+  )
+  const problems = profileProblems(profile, columns)
+  if (problems.length > 0) {
+    return yield* new UsageError({
+      message: `the ${options.workstream} profile for ${profile.recipient} in ${profilesFile} cannot be used: ${problems.join("; ")}`,
+      nextAction: "fix the profile"
+    })
+  }
+  const keyOfRecipient = recipientKey(Redacted.value(key), profile.recipient)
+  const segment = WORKSTREAMS[options.workstream]
+  const table = extractTable(
+    rows.filter((row) => row["segment"] === segment),
+    profile,
+    (personId) => recipientPseudonym(keyOfRecipient, personId)
+  )
+  const content = csvLine(table.columns) + table.rows.map((row) => csvLine(row)).join("")
+  // Pseudonymised: readable by the owner and the analysts' group.
+  return yield* deliverExtract(options.from, options.out, content, 0o640, {
+    kind: "workstream_extract",
+    run_id: run.run_id,
+    workstream: options.workstream,
+    practice: null,
+    purpose: options.purpose,
+    recipient: profile.recipient,
+    profile_version: profiles.version,
+    fields: table.columns,
+    rows: table.rows.length
+  })
+})
+
+/**
+ * Where the publishing run put its warehouse: the SQLite file in its release,
+ * or the PostgreSQL schema its lineage names (the password, as for the run,
+ * from `PGPASSWORD` or `~/.pgpass`).
+ */
+const publishedLocation = (release: string, run: RunLineage): WarehouseLocation => {
+  const server = run.outputs.map((output) => parsePostgresUrl(output.path)).find((parsed) => parsed !== undefined)
+  return server === undefined
+    ? { kind: "sqlite", file: path.join(release, "warehouse.sqlite") }
+    : { kind: "postgres", server }
+}
+
+/** A PostgreSQL schema is replaced by each run: refuse one that holds another run than the publication's. */
+const requireRun = (db: WarehouseDb, runId: string) =>
+  Effect.gen(function* () {
+    const latest = yield* Effect.tryPromise({
+      try: () =>
+        db
+          .selectFrom("run")
+          .select("run_id")
+          .where("status", "=", "succeeded")
+          .orderBy("run_id", "desc")
+          .limit(1)
+          .executeTakeFirst(),
+      catch: () =>
+        new UsageError({
+          message: "cannot read the published warehouse",
+          nextAction: "check the warehouse is reachable"
+        })
+    })
+    if (latest?.run_id !== runId) {
+      return yield* new UsageError({
+        message: `the warehouse holds run ${latest?.run_id ?? "none"}, not run ${runId} which made the publication`,
+        nextAction: "wait for the run in progress to publish, then extract again"
+      })
+    }
+  })

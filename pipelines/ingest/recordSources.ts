@@ -1,0 +1,95 @@
+/**
+ * The partner sources that hold records about people (everything except the
+ * spine and reference data): which schema decodes each, where its NHS number
+ * is, which warehouse table it lands in and how a row is curated.
+ */
+import type { ExtractSource } from "../../schemas/extractSource.js"
+import { acuteActivity } from "../../schemas/sources/acuteActivity.js"
+import { adultSocialCare } from "../../schemas/sources/adultSocialCare.js"
+import { benefits } from "../../schemas/sources/benefits.js"
+import { childrensSocialCare } from "../../schemas/sources/childrensSocialCare.js"
+import { communityContacts } from "../../schemas/sources/communityContacts.js"
+import { education } from "../../schemas/sources/education.js"
+import { gpEvents } from "../../schemas/sources/gpEvents.js"
+import { housing } from "../../schemas/sources/housing.js"
+import type { RecordTables } from "../../schemas/warehouse.js"
+import * as curation from "../../transforms/curation.js"
+import { type Demographics, demographicsOf } from "../../transforms/demographicMatch.js"
+import type { NhsNumberCheck } from "../../schemas/fields/nhsNumber.js"
+
+export interface RecordSource<Row, Table extends keyof RecordTables> {
+  readonly source: ExtractSource<Row>
+  readonly table: Table
+  /** The row's NHS number; council sources without one return undefined. */
+  readonly nhsNumberOf: (row: Row) => NhsNumberCheck | string | undefined
+  /** Names, date of birth and postcode for demographic matching, where the source has them. */
+  readonly demographicsOf: (row: Row) => Demographics | undefined
+  readonly curate: (row: Row, context: curation.CurationContext) => RecordTables[Table]
+}
+
+const recordSource = <Row, Table extends keyof RecordTables>(definition: RecordSource<Row, Table>) => definition
+
+const none = () => undefined
+
+/** Whether a source's records may be matched to residents on demographics (council sources, where NHS numbers may be missing). */
+export const matchesOnDemographics = (source: { readonly demographicsOf: (row: never) => unknown }): boolean =>
+  source.demographicsOf !== none
+
+export const RECORD_SOURCES = [
+  recordSource({
+    source: gpEvents,
+    table: "gp_event",
+    nhsNumberOf: (row) => row.nhs_number,
+    demographicsOf: none,
+    curate: curation.curateGpEvent
+  }),
+  recordSource({
+    source: acuteActivity,
+    table: "acute_activity",
+    nhsNumberOf: (row) => row.nhs_number,
+    demographicsOf: none,
+    curate: curation.curateAcuteActivity
+  }),
+  recordSource({
+    source: communityContacts,
+    table: "community_contact",
+    nhsNumberOf: (row) => row.nhs_number,
+    demographicsOf: none,
+    curate: curation.curateCommunityContact
+  }),
+  recordSource({
+    source: adultSocialCare,
+    table: "adult_social_care_event",
+    nhsNumberOf: (row) => row.nhs_number,
+    demographicsOf,
+    curate: curation.curateAdultSocialCare
+  }),
+  recordSource({
+    source: childrensSocialCare,
+    table: "childrens_social_care_episode",
+    nhsNumberOf: (row) => row.nhs_number,
+    demographicsOf,
+    curate: curation.curateChildrensSocialCare
+  }),
+  recordSource({
+    source: housing,
+    table: "housing_record",
+    nhsNumberOf: none,
+    demographicsOf,
+    curate: curation.curateHousing
+  }),
+  recordSource({
+    source: benefits,
+    table: "benefit_claim",
+    nhsNumberOf: none,
+    demographicsOf,
+    curate: curation.curateBenefitClaim
+  }),
+  recordSource({
+    source: education,
+    table: "education_record",
+    nhsNumberOf: none,
+    demographicsOf,
+    curate: curation.curateEducation
+  })
+] as const

@@ -1,0 +1,271 @@
+/**
+ * Reading a night's inbox source by source, with the run's policy applied:
+ * where each file is, what a missing or broken file means (required sources
+ * fail the run, optional ones are reported and skipped), where quarantined
+ * rows go (the secure area, never the publication), and what lineage records.
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { Effect } from "effect"
+import type { ExtractSource } from "../../schemas/extractSource.js"
+import { daysBetween } from "../../schemas/fields/extractDate.js"
+import { appendWhole } from "../services/diskWrites.js"
+import { DataFailure, SourceFileError, UsageError } from "../errors.js"
+import { type ExtractRequest, prefetchExtracts, workerBatches } from "./extractWorkerClient.js"
+import type { InputLineage } from "../governance/lineage.js"
+import { type ExtractReadSummary, type NumberedRow, type QuarantinedRow, readExtract } from "./readExtract.js"
+import type { RunConfig } from "../nightly/runConfig.js"
+import { Progress } from "../services/progress.js"
+import { RunLog } from "../services/runLog.js"
+
+export interface SourceReaderOptions {
+  readonly inbox: string
+  readonly quarantineDir: string
+  readonly config: RunConfig
+  readonly asOf: string
+  /** Lineage of every source read, appended as each is read. */
+  readonly inputs: Array<InputLineage>
+}
+
+export type SourceReader = ReturnType<typeof sourceReader>
+
+/** The inbox must be a readable directory: anything else is a usage problem, not a data failure. */
+export const requireInbox = (inbox: string) => {
+  const stat = fs.statSync(inbox, { throwIfNoEntry: false })
+  return stat?.isDirectory()
+    ? Effect.void
+    : Effect.fail(
+        new UsageError({ message: `inbox ${inbox} is not a readable directory`, nextAction: "check --inbox" })
+      )
+}
+
+/** Where a source's entry in the inbox leads. */
+export interface LocatedExtract {
+  /** What is read: the entry itself, or the real path its link resolves to (checked once, then read). */
+  readonly realFile: string
+  readonly isLink: boolean
+  /** Its size, for progress. */
+  readonly bytes: number
+}
+
+const isWithin = (dir: string, file: string) => {
+  const relative = path.relative(dir, file)
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative)
+}
+
+const realPath = (file: string): string | undefined => {
+  try {
+    return fs.realpathSync(file)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Finds `name` in the inbox; undefined when there is no such entry. A link is
+ * followed only to a regular file inside the inbox: a link leading elsewhere
+ * would let whoever can write the inbox make the run read, and quarantine
+ * into the secure area, any file the run's user can open.
+ */
+export const locateExtract = (inbox: string, source: string, name = `${source}.csv`) =>
+  Effect.gen(function* () {
+    const file = path.join(inbox, name)
+    const entry = fs.lstatSync(file, { throwIfNoEntry: false })
+    if (entry === undefined) return undefined
+    const fail = (message: string, nextAction: string) =>
+      Effect.fail(new SourceFileError({ source, file, message, nextAction }))
+    const realFile = entry.isSymbolicLink() ? realPath(file) : file
+    if (realFile === undefined) {
+      return yield* fail(
+        `is a link to ${fs.readlinkSync(file)}, which cannot be followed`,
+        `put ${name} itself in the inbox`
+      )
+    }
+    const realInbox = realPath(inbox) ?? inbox
+    if (entry.isSymbolicLink() && !isWithin(realInbox, realFile)) {
+      return yield* fail(
+        `is a link to ${realFile}, outside the inbox ${realInbox}: wsd reads only files in the inbox`,
+        `put ${name} itself in the inbox rather than a link to it`
+      )
+    }
+    const stat = fs.statSync(realFile)
+    if (!stat.isFile()) {
+      return yield* fail("is not a regular file", `put ${name} in the inbox as a file`)
+    }
+    return { realFile, isLink: entry.isSymbolicLink(), bytes: stat.size } satisfies LocatedExtract
+  })
+
+export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: SourceReaderOptions) => {
+  const isRequired = (source: string) => config.requiredSources.includes(source)
+  /** For a source failed as a whole, what to do when it is not asking the partner to resend it. */
+  const nextActions = new Map<string, string>()
+  const fileOf = (source: string) => path.join(inbox, `${source}.csv`)
+
+  const writeQuarantine = (source: string) => (rows: ReadonlyArray<QuarantinedRow>) =>
+    Effect.sync(() => {
+      const lines = rows.map((row) => JSON.stringify(row)).join("\n")
+      appendWhole(path.join(quarantineDir, `${source}.jsonl`), `${lines}\n`, { mode: 0o600 })
+    })
+
+  const extractDate = (source: string) => config.extractDates[source] ?? null
+  const ageDays = (source: string) => {
+    const date = extractDate(source)
+    return date === null ? null : daysBetween(date, asOf)
+  }
+
+  const record = (
+    source: string,
+    file: string,
+    status: InputLineage["status"],
+    summary?: ExtractReadSummary,
+    message?: string
+  ) =>
+    inputs.push({
+      source,
+      required: isRequired(source),
+      status,
+      path: file,
+      bytes: summary?.bytes ?? null,
+      sha256: summary?.sha256 ?? null,
+      rows_read: summary?.rowsRead ?? 0,
+      rows_accepted: summary?.rowsAccepted ?? 0,
+      rows_quarantined: summary?.rowsQuarantined ?? 0,
+      quarantine_reasons: summary?.quarantineReasons ?? {},
+      unknown_columns: summary?.unknownColumns ?? [],
+      message: message ?? null,
+      extract_date: extractDate(source),
+      age_days: ageDays(source)
+    })
+
+  /** Reads a source if its file is there; undefined when it is missing or failed as a whole. */
+  const read = <Row, E = never>(
+    source: ExtractSource<Row>,
+    onAccepted: (rows: ReadonlyArray<NumberedRow<Row>>) => Effect.Effect<void, E>
+  ) =>
+    Effect.gen(function* () {
+      const log = yield* RunLog
+      const file = fileOf(source.name)
+      const located = yield* locateExtract(inbox, source.name)
+      if (located === undefined) {
+        record(source.name, file, "missing", undefined, `${file} is missing`)
+        yield* log.warn("source missing", { source: source.name, required: isRequired(source.name) })
+        return undefined
+      }
+      const age = ageDays(source.name)
+      if (age !== null && age > config.freshnessWarnDays) {
+        yield* log.warn("stale extract", {
+          source: source.name,
+          age_days: age,
+          warn_after_days: config.freshnessWarnDays
+        })
+      }
+      const progress = yield* Progress
+      const summary = yield* progress.track(`read ${source.name}`, located.bytes, (onProgress) =>
+        readExtract({
+          source,
+          file: located.realFile,
+          onAccepted,
+          onQuarantined: writeQuarantine(source.name),
+          asOf,
+          onProgress,
+          reader: workerBatches
+        })
+      )
+      const viaLink = located.isLink ? `read through a link to ${located.realFile}` : undefined
+      record(source.name, file, "loaded", summary, viaLink)
+      yield* log.info("source read", {
+        source: source.name,
+        read: summary.rowsRead,
+        accepted: summary.rowsAccepted,
+        quarantined: summary.rowsQuarantined
+      })
+      return summary
+    }).pipe(
+      Effect.catchIf(
+        (error): error is SourceFileError => error instanceof SourceFileError,
+        (error) =>
+          Effect.gen(function* () {
+            // Named as the inbox names it, even when a link was followed.
+            const file = fileOf(source.name)
+            record(source.name, file, "failed", undefined, `${file} ${error.message}`)
+            if (error.nextAction !== undefined) nextActions.set(source.name, error.nextAction)
+            yield* (yield* RunLog).warn("source failed", { source: source.name, required: isRequired(source.name) })
+            return undefined
+          })
+      )
+    )
+
+  /**
+   * Starts reading these sources now, in the reader threads, for `read` to
+   * take up in this order. Scoped: reads not taken up by the end are stopped.
+   * A source whose file is missing or refused is left for `read` to report.
+   */
+  const prefetch = (sources: ReadonlyArray<ExtractSource<unknown>>) =>
+    Effect.gen(function* () {
+      const requests: Array<ExtractRequest> = []
+      for (const source of sources) {
+        const located = yield* locateExtract(inbox, source.name).pipe(Effect.orElseSucceed(() => undefined))
+        if (located !== undefined) requests.push({ source, file: located.realFile, asOf, bytes: located.bytes })
+      }
+      yield* Effect.acquireRelease(
+        Effect.sync(() => prefetchExtracts(requests)),
+        (stop) => Effect.sync(stop)
+      )
+    })
+
+  /** Reads a small reference source whole (practices, postcode lookup, opt-outs). */
+  const collect = <Row>(source: ExtractSource<Row>) =>
+    Effect.gen(function* () {
+      const rows: Array<NumberedRow<Row>> = []
+      yield* read(source, (batch) => Effect.sync(() => void rows.push(...batch)))
+      return rows
+    })
+
+  /** A required source older than the hard freshness limit fails the run. */
+  const failIfStale = () => {
+    const stale = inputs.find(
+      (input) => input.required && input.age_days !== null && input.age_days > config.freshnessFailDays
+    )
+    return stale === undefined
+      ? Effect.void
+      : Effect.fail(
+          new DataFailure({
+            message: `required source ${stale.source} is ${stale.age_days} days old (extract date ${stale.extract_date}, limit ${config.freshnessFailDays} days)`,
+            nextAction: `ask the partner for a current ${path.basename(stale.path)}, or correct extractDates in the configuration`
+          })
+        )
+  }
+
+  const failIfRequiredFailed = () => {
+    const failed = inputs.find((input) => input.required && input.status !== "loaded")
+    return failed === undefined
+      ? Effect.void
+      : Effect.fail(
+          new DataFailure({
+            message: `required source ${failed.source} ${failed.status}: ${failed.message}`,
+            nextAction: `${
+              nextActions.get(failed.source) ?? `ask the partner to resend ${path.basename(failed.path)}`
+            }; the previous publication is unchanged`
+          })
+        )
+  }
+
+  const failIfAboveThreshold = () => {
+    const over = inputs.find(
+      (input) => input.rows_read > 0 && input.rows_quarantined / input.rows_read > config.quarantineThreshold
+    )
+    if (over === undefined) return Effect.void
+    const share = ((over.rows_quarantined / over.rows_read) * 100).toFixed(1)
+    const [topReason] = Object.entries(over.quarantine_reasons).sort((a, b) => b[1] - a[1])
+    return Effect.fail(
+      new DataFailure({
+        message: `${over.path}: ${over.rows_quarantined} of ${over.rows_read} rows quarantined (${share}%, threshold ${
+          config.quarantineThreshold * 100
+        }%), mostly ${topReason?.[0] ?? "unknown"}`,
+        nextAction: "review the quarantined rows with the partner and ask for a corrected extract"
+      })
+    )
+  }
+
+  return { prefetch, read, collect, failIfRequiredFailed, failIfAboveThreshold, failIfStale }
+}

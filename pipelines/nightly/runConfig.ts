@@ -1,0 +1,92 @@
+/**
+ * Run configuration: what a borough may tune without changing code. Every
+ * field has a default; `--config FILE` (JSON) overrides any of them, and the
+ * configuration's fingerprint is recorded in lineage.
+ */
+import { createHash } from "node:crypto"
+import { accessSync, constants, readFileSync, statSync } from "node:fs"
+import { Effect, Schema } from "effect"
+import { UsageError } from "../errors.js"
+
+export const RunConfig = Schema.Struct({
+  /** Sources whose absence or file-level failure fails the run. */
+  requiredSources: Schema.Array(Schema.String),
+  /** A source whose quarantined share of rows exceeds this fails the run. */
+  quarantineThreshold: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
+  /** Published releases kept: the current one and those before it. */
+  keepReleases: Schema.Int.check(Schema.isGreaterThanOrEqualTo(2)),
+  /** The segmentation rules file; the project's rules v1 when absent. */
+  rulesFile: Schema.optionalKey(Schema.String),
+  /** The date each source's extract was taken, when partners state it (`{ "gp_events": "2026-11-19" }`). */
+  extractDates: Schema.Record(Schema.String, Schema.String),
+  /** An extract older than this many days on the as-of date warns. */
+  freshnessWarnDays: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  /** A required extract older than this many days fails the run. */
+  freshnessFailDays: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  /** An OpenLineage HTTP endpoint to post run events to (e.g. Marquez `…/api/v1/lineage`). */
+  openLineageUrl: Schema.optionalKey(Schema.String),
+  /**
+   * A SQL file run in each new warehouse after its tables are created and before
+   * they are loaded: indexes analysts want, or Citus's distribution of the tables.
+   */
+  warehouseBuildSql: Schema.optionalKey(Schema.String),
+  /** PostgreSQL roles granted read access to each newly published warehouse schema (`--warehouse postgres://…`). */
+  warehouseReaders: Schema.Array(Schema.String.check(Schema.isPattern(/^[a-z_][a-z0-9_]*$/)))
+})
+export type RunConfig = typeof RunConfig.Type
+
+export const DEFAULT_CONFIG: RunConfig = {
+  requiredSources: ["gp_registrations", "gp_events", "acute_activity", "practices"],
+  quarantineThreshold: 0.05,
+  keepReleases: 2,
+  extractDates: {},
+  freshnessWarnDays: 3,
+  freshnessFailDays: 10,
+  warehouseReaders: []
+}
+
+const decodeConfig = Schema.decodeUnknownEffect(RunConfig, { errors: "all" })
+
+/** The defaults, overridden by the JSON object in `file` when one is given. */
+export const loadRunConfig = (file: string | undefined) =>
+  Effect.gen(function* () {
+    if (file === undefined) return DEFAULT_CONFIG
+    const overrides = yield* Effect.try({
+      try: () => JSON.parse(readFileSync(file, "utf8")) as object,
+      catch: () =>
+        new UsageError({
+          message: `configuration ${file} cannot be read as JSON`,
+          nextAction: "fix or remove --config"
+        })
+    })
+    const config = yield* decodeConfig({ ...DEFAULT_CONFIG, ...overrides }).pipe(
+      Effect.mapError(
+        (error) =>
+          new UsageError({
+            message: `configuration ${file} is invalid: ${error.message}`,
+            nextAction: "fix the named setting"
+          })
+      )
+    )
+    // Checked now rather than when the warehouse is built, minutes into the run.
+    if (config.warehouseBuildSql !== undefined && !isReadableFile(config.warehouseBuildSql)) {
+      return yield* new UsageError({
+        message: `configuration ${file}: warehouseBuildSql ${config.warehouseBuildSql} is not a readable file`,
+        nextAction: "fix the path (relative to where wsd runs) or remove the setting"
+      })
+    }
+    return config
+  })
+
+const isReadableFile = (file: string): boolean => {
+  try {
+    accessSync(file, constants.R_OK)
+    return statSync(file).isFile()
+  } catch {
+    return false
+  }
+}
+
+/** A short fingerprint of the effective configuration, recorded in lineage. */
+export const configVersion = (config: RunConfig): string =>
+  createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 12)

@@ -1,0 +1,84 @@
+/**
+ * Loading the segmentation rules and the codelists they name, with the
+ * fingerprint of every codelist file for lineage.
+ */
+import { createHash } from "node:crypto"
+import { readFileSync } from "node:fs"
+import * as path from "node:path"
+import { parse } from "csv-parse/sync"
+import { Effect, Schema } from "effect"
+import { SegmentationRules } from "../../schemas/segmentationRules.js"
+import { UsageError } from "../errors.js"
+import { projectFile } from "../services/projectFiles.js"
+
+export const DEFAULT_RULES_FILE = projectFile("rules", "segmentation-v1.json")
+const CODELIST_DIR = projectFile("reference", "codelists")
+
+export interface CodelistFingerprint {
+  readonly condition: string
+  readonly file: string
+  readonly codes: number
+  readonly sha256: string
+}
+
+export interface LoadedRules {
+  readonly rules: SegmentationRules
+  readonly codes: ReadonlyArray<{ readonly condition: string; readonly kind: string; readonly code: string }>
+  readonly codelists: ReadonlyArray<CodelistFingerprint>
+}
+
+const decodeRules = Schema.decodeUnknownEffect(SegmentationRules, { errors: "all" })
+
+export const loadRules = (file: string = DEFAULT_RULES_FILE) =>
+  Effect.gen(function* () {
+    const rules = yield* Effect.try({
+      try: () => JSON.parse(readFileSync(file, "utf8")) as unknown,
+      catch: () =>
+        new UsageError({
+          message: `rules file ${file} cannot be read as JSON`,
+          nextAction: "check rulesFile in the configuration"
+        })
+    }).pipe(
+      Effect.flatMap(decodeRules),
+      Effect.mapError((error) =>
+        error._tag === "UsageError"
+          ? error
+          : new UsageError({
+              message: `rules file ${file} is invalid: ${error.message}`,
+              nextAction: "fix the named rule"
+            })
+      )
+    )
+    const codes: Array<{ condition: string; kind: string; code: string }> = []
+    const codelists: Array<CodelistFingerprint> = []
+    for (const [condition, { files, kind }] of Object.entries(rules.codelists)) {
+      for (const name of files) {
+        const bytes = yield* Effect.try({
+          try: () => readFileSync(path.join(CODELIST_DIR, name)),
+          catch: () =>
+            new UsageError({
+              message: `codelist ${name} for ${condition} is missing`,
+              nextAction: `add it to ${CODELIST_DIR}`
+            })
+        })
+        const rows = parse(bytes, { columns: true, bom: true }) as Array<{ code?: string }>
+        for (const row of rows) if (row.code) codes.push({ condition, kind, code: row.code.trim() })
+        codelists.push({
+          condition,
+          file: name,
+          codes: rows.length,
+          sha256: createHash("sha256").update(bytes).digest("hex")
+        })
+      }
+    }
+    return { rules, codes, codelists } satisfies LoadedRules
+  })
+
+/** The rule parameters the SQL models read, for one as-of date. */
+export const ruleParameters = (rules: SegmentationRules, asOf: string, windowStart: string) => [
+  { name: "rules_version", value: rules.version },
+  { name: "as_of", value: asOf },
+  { name: "window_start", value: windowStart },
+  ...Object.entries(rules.thresholds).map(([name, value]) => ({ name, value: String(value) })),
+  ...Object.entries(rules.riskPoints).map(([name, value]) => ({ name, value: String(value) }))
+]

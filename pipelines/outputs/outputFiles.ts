@@ -1,0 +1,38 @@
+/**
+ * What every published output shares: its figures come from an analyst-readable
+ * query in `sql/outputs/`, and its file is written readable by owner and group
+ * and described for lineage (rows, SHA-256, intended recipient).
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { Effect } from "effect"
+import { sql } from "kysely"
+import { PublicationError } from "../errors.js"
+import { type OutputLineage, sha256OfFile } from "../governance/lineage.js"
+import { projectFile } from "../services/projectFiles.js"
+import type { WarehouseDb } from "../warehouse/warehouse.js"
+
+export const outputError = (message: string) => (cause: unknown) =>
+  new PublicationError({ message, nextAction: "check free space and permissions of the output area", cause })
+
+/** The rows of `sql/outputs/<name>.sql`. */
+export const outputQuery = <Row = Record<string, unknown>>(db: WarehouseDb, name: string) =>
+  Effect.tryPromise({
+    try: async () => {
+      const text = fs.readFileSync(projectFile("sql", "outputs", `${name}.sql`), "utf8")
+      return (await sql.raw<Row>(text).execute(db)).rows
+    },
+    catch: outputError(`output query ${name} failed`)
+  })
+
+/** Writes `text` to `file` under the release and describes it for lineage. */
+export const writeOutputFile = (release: string, file: string, text: string, rows: number | null, recipient: string) =>
+  Effect.tryPromise({
+    try: async (): Promise<OutputLineage> => {
+      const target = path.join(release, file)
+      fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o750 })
+      fs.writeFileSync(target, text, { mode: 0o640 })
+      return { path: file, rows, sha256: await sha256OfFile(target), recipient }
+    },
+    catch: outputError(`cannot write ${file}`)
+  })

@@ -1,0 +1,247 @@
+/**
+ * The files a run publishes for the workstreams, from the warehouse through the
+ * analyst-readable queries in `sql/outputs/`: the complex-cohort lists (one per
+ * practice and one borough-wide), the changes since the last publication, the
+ * disclosure-controlled cohort summary, the shadow budget and the BCF metrics.
+ *
+ * Every CSV is written through `csvLine`, which neutralises formula-like text.
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { parse } from "csv-parse/sync"
+import { Effect } from "effect"
+import { controlBcf, controlBudget } from "../../transforms/aggregateOutputs.js"
+import { AGE_BANDS, SEGMENTS, SEXES } from "../../transforms/cohortDimensions.js"
+import { type DisclosureRules, controlCount, DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
+import { type CsvValue, csvLine } from "../../transforms/spreadsheetSafety.js"
+import type { OutputLineage } from "../governance/lineage.js"
+import { outputQuery, writeOutputFile } from "./outputFiles.js"
+import type { WarehouseDb } from "../warehouse/warehouse.js"
+
+type Row = Record<string, CsvValue>
+
+const query = (db: WarehouseDb, name: string) => outputQuery<Row>(db, name)
+
+/** Writes a CSV with a header from `columns`. */
+const writeCsv = (
+  release: string,
+  file: string,
+  columns: ReadonlyArray<string>,
+  rows: ReadonlyArray<Row>,
+  recipient: string
+) =>
+  writeOutputFile(
+    release,
+    file,
+    csvLine(columns) + rows.map((row) => csvLine(columns.map((column) => row[column]))).join(""),
+    rows.length,
+    recipient
+  )
+
+const COHORT_COLUMNS = [
+  "person_id",
+  "rank",
+  "practice_code",
+  "pcn",
+  "locality",
+  "age_band",
+  "sex",
+  "risk_score",
+  "reasons",
+  "ltc_count",
+  "ltcs",
+  "frailty",
+  "ae_attendances",
+  "non_elective_admissions",
+  "elective_admissions",
+  "bed_days",
+  "community_contacts",
+  "asc_service_type",
+  "asc_service_term",
+  "care_home",
+  "csc_status",
+  "housing_tenure",
+  "temporary_accommodation",
+  "homeless",
+  "overcrowded",
+  "notice_served",
+  "benefit_types",
+  "universal_credit",
+  "household_size",
+  "lives_alone"
+]
+
+const CHANGE_COLUMNS = ["person_id", "change", "practice_code", "previous_reasons", "reasons"]
+
+/** Who joined, left or changed reasons since the previous publication's borough-wide list. */
+export const cohortChanges = (
+  previous: ReadonlyArray<{ readonly person_id: string; readonly reasons: string; readonly practice_code: string }>,
+  current: ReadonlyArray<Row>
+): Array<Row> => {
+  const before = new Map(previous.map((row) => [row.person_id, row]))
+  const now = new Map(current.map((row) => [String(row["person_id"]), row]))
+  const changes: Array<Row> = []
+  for (const [id, row] of now) {
+    const earlier = before.get(id)
+    if (earlier === undefined)
+      changes.push({ person_id: id, change: "joined", practice_code: row["practice_code"], reasons: row["reasons"] })
+    else if (earlier.reasons !== row["reasons"]) {
+      changes.push({
+        person_id: id,
+        change: "reasons_changed",
+        practice_code: row["practice_code"],
+        previous_reasons: earlier.reasons,
+        reasons: row["reasons"]
+      })
+    }
+  }
+  for (const [id, row] of before) {
+    if (!now.has(id))
+      changes.push({ person_id: id, change: "left", practice_code: row.practice_code, previous_reasons: row.reasons })
+  }
+  return changes.sort(
+    (a, b) =>
+      String(a["change"]).localeCompare(String(b["change"])) ||
+      String(a["person_id"]).localeCompare(String(b["person_id"]))
+  )
+}
+
+/**
+ * Every cell of segment × age band × sex × locality (× deprivation decile when
+ * a lookup was supplied), so a zero is a published zero, with 1–7 suppressed and
+ * marked and other counts rounded to 5.
+ */
+export const cohortSummary = (
+  counts: ReadonlyArray<Row>,
+  localities: ReadonlyArray<string>,
+  rules: DisclosureRules
+): Array<Row> => {
+  const withDeprivation = counts.some((row) => row["imd_decile"] !== "unknown")
+  const deciles = withDeprivation ? [...Array.from({ length: 10 }, (_, i) => String(i + 1)), "unknown"] : ["all"]
+  const counted = new Map<string, number>()
+  for (const row of counts) {
+    const decile = withDeprivation ? String(row["imd_decile"]) : "all"
+    const key = [row["segment"], row["age_band"], row["sex"], row["locality"], decile].join("|")
+    counted.set(key, (counted.get(key) ?? 0) + Number(row["residents"]))
+  }
+  const rows: Array<Row> = []
+  for (const segment of SEGMENTS) {
+    for (const band of AGE_BANDS) {
+      for (const sex of SEXES) {
+        for (const locality of localities) {
+          for (const decile of deciles) {
+            const controlled = controlCount(counted.get([segment, band, sex, locality, decile].join("|")) ?? 0, rules)
+            rows.push({
+              segment,
+              age_band: band,
+              sex,
+              locality,
+              imd_decile: decile,
+              residents: controlled.suppressed ? null : controlled.count,
+              suppressed: controlled.suppressed ? "Y" : "N"
+            })
+          }
+        }
+      }
+    }
+  }
+  return rows
+}
+
+const readPreviousCohort = (previousRelease: string | undefined) => {
+  const file = previousRelease && path.join(previousRelease, "complex-cohort", "all.csv")
+  if (!file || !fs.existsSync(file)) return undefined
+  return parse(fs.readFileSync(file), { columns: true }) as Array<{
+    person_id: string
+    reasons: string
+    practice_code: string
+  }>
+}
+
+export const writeOutputs = (db: WarehouseDb, release: string, previousRelease: string | undefined) =>
+  Effect.gen(function* () {
+    const outputs: Array<OutputLineage> = []
+    const rules = DEFAULT_DISCLOSURE_RULES
+
+    const cohort = yield* query(db, "complex_cohort")
+    const team = "practice multidisciplinary team (pseudonymised; direct care)"
+    outputs.push(
+      yield* writeCsv(
+        release,
+        "complex-cohort/all.csv",
+        COHORT_COLUMNS,
+        cohort.map((r) => ({ ...r, rank: r["borough_rank"] })),
+        "Promoting Independence workstream lead"
+      )
+    )
+    const practices = (yield* Effect.promise(() =>
+      db.selectFrom("practice").select("practice_code").orderBy("practice_code").execute()
+    )).map((row) => row.practice_code)
+    for (const practice of practices) {
+      const rows = cohort
+        .filter((row) => row["practice_code"] === practice)
+        .map((r) => ({ ...r, rank: r["practice_rank"] }))
+      rows.sort((a, b) => Number(a["rank"]) - Number(b["rank"]))
+      outputs.push(
+        yield* writeCsv(release, `complex-cohort/${practice}.csv`, COHORT_COLUMNS, rows, `${practice} ${team}`)
+      )
+    }
+    const previous = readPreviousCohort(previousRelease)
+    if (previous !== undefined) {
+      outputs.push(
+        yield* writeCsv(
+          release,
+          "complex-cohort/changes.csv",
+          CHANGE_COLUMNS,
+          cohortChanges(previous, cohort),
+          "Promoting Independence workstream lead"
+        )
+      )
+    }
+
+    const localities = [
+      ...new Set(
+        (yield* Effect.promise(() => db.selectFrom("practice").select("locality").execute())).map((r) => r.locality)
+      )
+    ].sort()
+    const summary = cohortSummary(yield* query(db, "cohort_counts"), localities, rules)
+    outputs.push(
+      yield* writeCsv(
+        release,
+        "cohort-summary.csv",
+        ["segment", "age_band", "sex", "locality", "imd_decile", "residents", "suppressed"],
+        summary,
+        "workstream leads and the partnership (aggregate)"
+      )
+    )
+
+    const yesNo = (suppressed: boolean) => (suppressed ? "Y" : "N")
+    const budget = controlBudget(yield* query(db, "shadow_budget"), rules).map((line) => ({
+      ...line,
+      suppressed: yesNo(line.suppressed)
+    }))
+    outputs.push(
+      yield* writeCsv(
+        release,
+        "shadow-budget.csv",
+        ["segment", "service_line", "people", "cost_gbp", "suppressed"],
+        budget,
+        "workstream leads and finance (aggregate)"
+      )
+    )
+
+    const bcf = controlBcf(yield* query(db, "bcf_metrics"), rules).map((metric) => ({
+      ...metric,
+      suppressed: yesNo(metric.suppressed)
+    }))
+    outputs.push(
+      yield* writeCsv(
+        release,
+        "bcf-metrics.csv",
+        ["metric", "numerator", "denominator", "value", "suppressed"],
+        bcf,
+        "Better Care Fund board (aggregate)"
+      )
+    )
+    return outputs
+  })

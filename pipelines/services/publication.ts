@@ -1,0 +1,201 @@
+/**
+ * Where a run writes, and how its results become visible all at once.
+ *
+ * `--out DIR` is a symbolic link that wsd manages, pointing at one complete
+ * release. A run builds its release in a private area beside it, then
+ * replaces the link with one `rename(2)`, which is atomic: a reader sees the
+ * previous publication or the new one, never a half-written one. A failed or
+ * killed run leaves only an unpublished partial release, removed next time.
+ *
+ * Beside `DIR`, the state area `.DIR.wsd/` (owner-only) holds:
+ *   releases/<run_id>/       published releases (the current and previous)
+ *   staging/<run_id>/        a release being built
+ *   secure/quarantine/       quarantined rows, identifiers included
+ *   secure/reidentification/ each kept release's sealed re-identification store
+ *   lineage/chain.jsonl      the append-only, hash-chained lineage log
+ *   logs/<run_id>.jsonl      each run's structured log
+ *   lock                     held by the run in progress
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { Effect } from "effect"
+import { writeFailure } from "./diskWrites.js"
+import { UsageError } from "../errors.js"
+import { RunLog } from "./runLog.js"
+
+export interface PublicationArea {
+  readonly out: string
+  readonly stateDir: string
+  readonly releasesDir: string
+  readonly stagingDir: string
+  readonly quarantineDir: string
+  readonly reidentificationDir: string
+  readonly lineageDir: string
+  readonly logsDir: string
+  readonly lockFile: string
+}
+
+export const publicationArea = (out: string): PublicationArea => {
+  const absolute = path.resolve(out)
+  const stateDir = path.join(path.dirname(absolute), `.${path.basename(absolute)}.wsd`)
+  return {
+    out: absolute,
+    stateDir,
+    releasesDir: path.join(stateDir, "releases"),
+    stagingDir: path.join(stateDir, "staging"),
+    quarantineDir: path.join(stateDir, "secure", "quarantine"),
+    reidentificationDir: path.join(stateDir, "secure", "reidentification"),
+    lineageDir: path.join(stateDir, "lineage"),
+    logsDir: path.join(stateDir, "logs"),
+    lockFile: path.join(stateDir, "lock")
+  }
+}
+
+/**
+ * Checks that `--out` is something wsd may replace (absent, an empty
+ * directory, or its own link) and creates the state area.
+ */
+export const prepareArea = (area: PublicationArea) =>
+  Effect.gen(function* () {
+    const existing = yield* Effect.sync(() => fs.lstatSync(area.out, { throwIfNoEntry: false }))
+    if (existing !== undefined && !existing.isSymbolicLink()) {
+      const empty = existing.isDirectory() && fs.readdirSync(area.out).length === 0
+      if (!empty) {
+        return yield* new UsageError({
+          message: `--out ${area.out} exists and was not published by wsd`,
+          nextAction: "choose a new --out path (wsd makes it a link to the latest release)"
+        })
+      }
+    }
+    yield* Effect.try({
+      try: () => {
+        for (const dir of [
+          area.stateDir,
+          area.releasesDir,
+          area.stagingDir,
+          area.quarantineDir,
+          area.reidentificationDir,
+          area.lineageDir,
+          area.logsDir
+        ]) {
+          fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+        }
+      },
+      catch: writeFailure(area.stateDir, area.stateDir)
+    })
+  })
+
+const processIsAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM"
+  }
+}
+
+/**
+ * Holds the area's lock for the scope: a second run refuses with the holder's
+ * run id, and a lock left by a process that no longer exists is cleared.
+ */
+export const holdLock = (area: PublicationArea, runId: string) =>
+  Effect.acquireRelease(
+    Effect.gen(function* () {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+          fs.writeFileSync(area.lockFile, JSON.stringify({ run_id: runId, pid: process.pid }), {
+            flag: "wx",
+            mode: 0o600
+          })
+          return
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
+            return yield* writeFailure(area.lockFile, area.stateDir)(error)
+          }
+        }
+        const holder = yield* Effect.sync(() => {
+          try {
+            return JSON.parse(fs.readFileSync(area.lockFile, "utf8")) as { run_id?: string; pid?: number }
+          } catch {
+            return {}
+          }
+        })
+        if (typeof holder.pid === "number" && processIsAlive(holder.pid)) {
+          return yield* new UsageError({
+            message: `another run (${holder.run_id ?? "unknown run"}, process ${holder.pid}) holds ${area.lockFile}`,
+            nextAction: "wait for it to finish; runs on one output area cannot overlap"
+          })
+        }
+        yield* (yield* RunLog).warn("stale lock cleared", { pid: holder.pid ?? 0 })
+        fs.rmSync(area.lockFile, { force: true })
+      }
+      return yield* new UsageError({
+        message: `cannot take the lock ${area.lockFile}`,
+        nextAction: "remove it if no run is in progress"
+      })
+    }),
+    () => Effect.sync(() => fs.rmSync(area.lockFile, { force: true }))
+  )
+
+/** A fresh directory to build this run's release in; removed if the run does not publish. */
+export const stagingRelease = (area: PublicationArea, runId: string) =>
+  Effect.acquireRelease(
+    Effect.try({
+      try: () => {
+        // Partial releases of killed runs are abandoned; only the lock holder gets here.
+        for (const stale of fs.readdirSync(area.stagingDir))
+          fs.rmSync(path.join(area.stagingDir, stale), { recursive: true, force: true })
+        const dir = path.join(area.stagingDir, runId)
+        fs.mkdirSync(dir, { mode: 0o750 })
+        return dir
+      },
+      catch: writeFailure(area.stagingDir, area.stateDir)
+    }),
+    (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
+  )
+
+/** The release `--out` currently points at, if any. */
+export const currentRelease = (area: PublicationArea): string | undefined => {
+  try {
+    return fs.realpathSync(area.out)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Makes a built release the publication: move it among the releases, point a
+ * new link at it, and rename that link over `--out` in one atomic step. Then
+ * keep the previous release (readers may still hold it open) and drop older ones.
+ */
+export const publishRelease = (area: PublicationArea, staged: string, runId: string, keepReleases: number) =>
+  Effect.try({
+    try: () => {
+      const release = path.join(area.releasesDir, runId)
+      fs.renameSync(staged, release)
+      const link = `${area.out}.${runId}.link`
+      fs.symlinkSync(path.relative(path.dirname(area.out), release), link)
+      const existing = fs.lstatSync(area.out, { throwIfNoEntry: false })
+      if (existing?.isDirectory()) fs.rmdirSync(area.out)
+      fs.renameSync(link, area.out)
+      const releases = fs.readdirSync(area.releasesDir).sort()
+      for (const old of releases.slice(0, Math.max(0, releases.length - keepReleases))) {
+        fs.rmSync(path.join(area.releasesDir, old), { recursive: true, force: true })
+      }
+      return release
+    },
+    catch: writeFailure(area.out, area.stateDir)
+  })
+
+/**
+ * Writes a file that leaves the pipeline (an extract, a listing): never over
+ * an existing file, since lineage records each such file by its hash.
+ */
+export const writeNewFile = (file: string, content: string, mode: number) =>
+  Effect.try({
+    try: () => fs.writeFileSync(file, content, { mode, flag: "wx" }),
+    catch: (error) =>
+      (error as NodeJS.ErrnoException).code === "EEXIST"
+        ? new UsageError({ message: `${file} already exists`, nextAction: "choose a new file name" })
+        : new UsageError({ message: `cannot write ${file}`, nextAction: "check the folder exists and is writable" })
+  })

@@ -1,0 +1,216 @@
+/**
+ * The warehouse on PostgreSQL, for a system that outgrows one SQLite file:
+ * the same migrations, models and queries, through Kysely's PostgreSQL
+ * dialect and `pg`, with bulk loads by `COPY … FROM STDIN`.
+ *
+ * Publication is atomic here too. A run builds into a schema of its own
+ * (`wsd_build_<run>`) and publishes by renaming schemas in one transaction:
+ * the published schema (`wsd`) becomes `wsd_previous` and the build becomes
+ * `wsd`. Readers see the old schema or the new one, never a half-built one;
+ * a failed run drops its build schema and leaves the published one alone.
+ *
+ * Everything PostgreSQL needs that SQLite does not is in this module:
+ *  - text columns compare byte by byte (`collate "C"`), as SQLite's do, so
+ *    orderings, groupings and `string_agg` lists do not depend on the
+ *    database's locale;
+ *  - `julianday(text)`, SQLite's day number, for date differences in the SQL;
+ *  - `bigint` and `numeric` results (counts, sums) come back as numbers.
+ * The SQL files are otherwise written in what both databases accept.
+ */
+import { Readable } from "node:stream"
+import { pipeline } from "node:stream/promises"
+import { Kysely, PostgresDialect } from "kysely"
+import pg from "pg"
+import { from as copyFrom } from "pg-copy-streams"
+import type { WarehouseSchema } from "../../schemas/warehouse.js"
+import type { OpenedWarehouse, Row } from "./warehouse.js"
+
+/** A PostgreSQL server and the schema the warehouse is published as. */
+export interface PostgresWarehouse {
+  /** The connection URL as `pg` takes it (a password may come from it, `PGPASSWORD` or `~/.pgpass`). */
+  readonly url: string
+  /** The published schema, `wsd` unless the URL's `schema` parameter names another. */
+  readonly schema: string
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,39}$/
+
+/**
+ * Reads `postgres://…` or `postgresql://…` (with an optional `schema`
+ * parameter); undefined for anything else. Throws on a schema name that is
+ * not a plain lower-case identifier, since it is written into SQL.
+ */
+export const parsePostgresUrl = (text: string): PostgresWarehouse | undefined => {
+  if (!/^postgres(ql)?:\/\//.test(text)) return undefined
+  const url = new URL(text)
+  const schema = url.searchParams.get("schema") ?? "wsd"
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new Error(`schema "${schema}" is not a lower-case name of letters, digits and _ (at most 40)`)
+  }
+  url.searchParams.delete("schema")
+  return { url: url.toString(), schema }
+}
+
+/** The warehouse as lineage and logs name it: never the password. */
+export const describePostgres = (warehouse: PostgresWarehouse): string => {
+  const url = new URL(warehouse.url)
+  url.password = ""
+  url.searchParams.set("schema", warehouse.schema)
+  return url.toString()
+}
+
+/** The schema a run builds in before publishing. */
+const buildSchema = (warehouse: PostgresWarehouse, runId: string): string =>
+  `${warehouse.schema}_build_${runId.toLowerCase().replace(/[^a-z0-9]/g, "_")}`
+
+/** The schema the publication before the current one is kept as (readers may still hold it). */
+const previousSchema = (warehouse: PostgresWarehouse): string => `${warehouse.schema}_previous`
+
+/** `count(*)` and sums are `bigint` or `numeric` in PostgreSQL, which `pg` returns as text. */
+export const numberTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC
+      ? Number
+      : pg.types.getTypeParser(oid, format as "text")) as pg.CustomTypesConfig["getTypeParser"]
+}
+
+/**
+ * One connection, with the schema first on its search path: the SQL files
+ * name tables without a schema, and a load's `begin … commit` must reach the
+ * same session as the statements between. A published schema is opened read-only.
+ */
+const poolFor = (warehouse: PostgresWarehouse, schema: string, readonly: boolean) =>
+  new pg.Pool({
+    connectionString: warehouse.url,
+    max: 1,
+    types: numberTypes,
+    options: `-c search_path=${schema}${readonly ? " -c default_transaction_read_only=on" : ""}`,
+    application_name: "wsd"
+  })
+
+/** A value in `COPY`'s text format: `\N` for null, and backslash, tab and line breaks escaped. */
+const copyValue = (value: unknown): string => {
+  if (value === null || value === undefined) return "\\N"
+  const text = String(value)
+  return /[\\\t\n\r]/.test(text)
+    ? text.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r")
+    : text
+}
+
+/** Rows a `COPY` chunk holds: its text stays small enough to die young instead of piling up as large objects. */
+const COPY_CHUNK_ROWS = 256
+
+/** The rows in `COPY`'s text format, a chunk of lines at a time. */
+function* copyChunks(columns: ReadonlyArray<string>, rows: ReadonlyArray<Row>): Generator<string> {
+  for (let start = 0; start < rows.length; start += COPY_CHUNK_ROWS) {
+    let text = ""
+    for (const row of rows.slice(start, start + COPY_CHUNK_ROWS)) {
+      for (let c = 0; c < columns.length; c++) {
+        if (c > 0) text += "\t"
+        text += copyValue(row[columns[c]!])
+      }
+      text += "\n"
+    }
+    yield text
+  }
+}
+
+/** Text columns compare byte by byte, as in SQLite, whatever the database's locale. */
+const byteOrderText = (statement: string): string =>
+  /^\s*create table/i.test(statement) ? statement.replace(/\btext\b/gi, 'text collate "C"') : statement
+
+/** Opens `schema` on the server; `pool.end()` (through `db.destroy()`) closes it. */
+const openSchema = (warehouse: PostgresWarehouse, schema: string, readonly: boolean): OpenedWarehouse => {
+  const pool = poolFor(warehouse, schema, readonly)
+  const insert = async (table: string, columns: ReadonlyArray<string>, rows: ReadonlyArray<Row>) => {
+    const client = await pool.connect()
+    try {
+      const copy = client.query(copyFrom(`copy "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) from stdin`))
+      await pipeline(Readable.from(copyChunks(columns, rows)), copy)
+    } finally {
+      client.release()
+    }
+  }
+  return {
+    db: new Kysely<WarehouseSchema>({ dialect: new PostgresDialect({ pool }) }),
+    backend: {
+      insert,
+      query: async (text) => {
+        const result = await pool.query(text)
+        return { columns: result.fields.map((field) => field.name), rows: result.rows as Array<Row> }
+      },
+      adaptDdl: byteOrderText,
+      migrationSchema: schema
+    }
+  }
+}
+
+/** Runs `work` on a connection of its own (schema changes outside any build). */
+const withClient = async <A>(warehouse: PostgresWarehouse, work: (client: pg.Client) => Promise<A>): Promise<A> => {
+  const client = new pg.Client({ connectionString: warehouse.url, application_name: "wsd" })
+  await client.connect()
+  try {
+    return await work(client)
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * A fresh build schema for a run, with SQLite's `julianday` defined in it.
+ * Build schemas left by killed runs are dropped first: only the run holding
+ * the output area's lock builds.
+ */
+export const openBuild = async (warehouse: PostgresWarehouse, runId: string): Promise<OpenedWarehouse> => {
+  const schema = buildSchema(warehouse, runId)
+  await withClient(warehouse, async (client) => {
+    const stale = await client.query<{ nspname: string }>(
+      "select nspname from pg_namespace where nspname like $1 escape '!'",
+      [`${warehouse.schema.replace(/_/g, "!_")}!_build!_%`]
+    )
+    for (const { nspname } of stale.rows) await client.query(`drop schema "${nspname}" cascade`)
+    await client.query(`create schema "${schema}"`)
+    // SQLite's day number: noon-based Julian days, so '2026-11-20' is 2461364.5.
+    await client.query(
+      `create function "${schema}".julianday(day text) returns double precision language sql immutable strict
+       as $$ select extract(julian from day::date)::double precision - 0.5 $$`
+    )
+  })
+  return openSchema(warehouse, schema, false)
+}
+
+/** Drops a run's build schema (a failed run). */
+export const dropBuild = (warehouse: PostgresWarehouse, runId: string): Promise<void> =>
+  withClient(warehouse, async (client) => {
+    await client.query(`drop schema if exists "${buildSchema(warehouse, runId)}" cascade`)
+  })
+
+/**
+ * Publishes a run's build schema in one transaction: the published schema
+ * becomes the previous one (an older previous is dropped) and the build
+ * takes its name. Roles in `readers` may read the new schema.
+ */
+export const publishBuild = (warehouse: PostgresWarehouse, runId: string, readers: ReadonlyArray<string>) =>
+  withClient(warehouse, async (client) => {
+    const published = `"${warehouse.schema}"`
+    const previous = `"${previousSchema(warehouse)}"`
+    await client.query("begin")
+    try {
+      await client.query(`drop schema if exists ${previous} cascade`)
+      const current = await client.query("select 1 from pg_namespace where nspname = $1", [warehouse.schema])
+      if (current.rowCount !== 0) await client.query(`alter schema ${published} rename to ${previous}`)
+      await client.query(`alter schema "${buildSchema(warehouse, runId)}" rename to ${published}`)
+      for (const reader of readers) {
+        await client.query(`grant usage on schema ${published} to "${reader}"`)
+        await client.query(`grant select on all tables in schema ${published} to "${reader}"`)
+      }
+      await client.query("commit")
+    } catch (error) {
+      await client.query("rollback")
+      throw error
+    }
+  })
+
+/** Opens the published schema to read (extracts); the caller checks which run it holds. */
+export const openPublished = (warehouse: PostgresWarehouse): OpenedWarehouse =>
+  openSchema(warehouse, warehouse.schema, true)

@@ -1,0 +1,73 @@
+/**
+ * The default warehouse: one SQLite file inside the run's release, through
+ * `better-sqlite3`.
+ *
+ * Each run builds a fresh file inside its unpublished release, so the build
+ * favours speed (no journal, no fsync per statement): the publication step,
+ * not SQLite's journal, is what makes the result atomic.
+ */
+import Database from "better-sqlite3"
+import { Kysely, SqliteDialect } from "kysely"
+import type { WarehouseSchema } from "../../schemas/warehouse.js"
+import type { OpenedWarehouse, Row } from "./warehouse.js"
+
+/**
+ * Rows per insert statement in bulk loads: binding sixteen rows to one
+ * multi-row statement costs about half as much per row as a statement per row.
+ */
+const ROWS_PER_STATEMENT = 16
+
+export const openSqlite = (file: string, options: { readonly readonly: boolean }): OpenedWarehouse => {
+  const connection = options.readonly ? new Database(file, { readonly: true, fileMustExist: true }) : new Database(file)
+  if (!options.readonly) {
+    connection.pragma("journal_mode = OFF")
+    connection.pragma("synchronous = OFF")
+  }
+  // Bulk loads go straight to the connection through prepared statements: building and
+  // compiling a query per batch costs more than the insert itself at millions of rows.
+  const statements = new Map<string, Database.Statement>()
+  const prepared = (text: string): Database.Statement => {
+    let statement = statements.get(text)
+    if (statement === undefined) statements.set(text, (statement = connection.prepare(text)))
+    return statement
+  }
+  const insert = (table: string, columns: ReadonlyArray<string>, rows: ReadonlyArray<Row>) => {
+    const statement = (rowCount: number) => {
+      const placeholders = `(${columns.map(() => "?").join(", ")})`
+      return prepared(
+        `insert into "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) values ${Array.from({ length: rowCount }, () => placeholders).join(", ")}`
+      )
+    }
+    // Parameter arrays are reused for every statement: a load binds millions of rows.
+    const bind = (insert: Database.Statement, from: number, rowCount: number, values: Array<unknown>) => {
+      for (let r = 0; r < rowCount; r++) {
+        const record = rows[from + r]!
+        const offset = r * columns.length
+        for (let c = 0; c < columns.length; c++) values[offset + c] = record[columns[c]!] ?? null
+      }
+      insert.run(values)
+    }
+    let from = 0
+    if (rows.length >= ROWS_PER_STATEMENT) {
+      const insert = statement(ROWS_PER_STATEMENT)
+      const values: Array<unknown> = new Array(columns.length * ROWS_PER_STATEMENT)
+      for (; from + ROWS_PER_STATEMENT <= rows.length; from += ROWS_PER_STATEMENT) {
+        bind(insert, from, ROWS_PER_STATEMENT, values)
+      }
+    }
+    const single = statement(1)
+    const values: Array<unknown> = new Array(columns.length)
+    for (; from < rows.length; from++) bind(single, from, 1, values)
+  }
+  return {
+    db: new Kysely<WarehouseSchema>({ dialect: new SqliteDialect({ database: connection }) }),
+    backend: {
+      insert,
+      query: (text) => {
+        const statement = connection.prepare(text)
+        return { columns: statement.columns().map((column) => column.name), rows: statement.all() as Array<Row> }
+      },
+      adaptDdl: (statement) => statement
+    }
+  }
+}
