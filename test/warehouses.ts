@@ -5,8 +5,9 @@
  */
 import { randomBytes } from "node:crypto"
 import { inject } from "vitest"
-import type { WarehouseLocation } from "../pipelines/warehouse/warehouse.js"
-import { parsePostgresUrl, type PostgresWarehouse } from "../pipelines/warehouse/postgres.js"
+import type { Engine } from "../pipelines/warehouse/engines.js"
+import { parsePostgresUrl, postgresEngine, type PostgresWarehouse } from "../pipelines/warehouse/postgres.js"
+import { sqliteEngine } from "../pipelines/warehouse/sqlite.js"
 import { POSTGRES_SKIPPED } from "./postgresServer.js"
 
 /** The test server's URL, or undefined when the suite has none. */
@@ -27,14 +28,14 @@ export interface TestWarehouse {
   /** Why the warehouse's tests are skipped, if they are. */
   readonly skipped: string | undefined
   /** A new, empty place for a test's warehouse. */
-  readonly location: () => WarehouseLocation
+  readonly engine: () => Engine
 }
 
 export const testWarehouses = (): ReadonlyArray<TestWarehouse> => [
-  { name: "sqlite", skipped: undefined, location: () => ({ kind: "sqlite", file: ":memory:" }) },
+  { name: "sqlite", skipped: undefined, engine: () => sqliteEngine(":memory:") },
   {
     name: "postgres",
     skipped: postgresUrl() === undefined ? POSTGRES_SKIPPED : undefined,
-    location: () => ({ kind: "postgres", server: freshPostgres() })
+    engine: () => postgresEngine(freshPostgres())
   }
 ]

@@ -28,7 +28,7 @@ import { formatQuarantineHistory, quarantineCsv, quarantineHistory } from "../go
 import { DIRECT_CARE, reidentify } from "../governance/reidentification.js"
 import { RunLog } from "../services/runLog.js"
 import { workstreamExtract } from "../governance/workstreamExtract.js"
-import { parsePostgresUrl } from "../warehouse/postgres.js"
+import { warehouseTarget } from "../warehouse/engines.js"
 import { loadRules } from "../nightly/segmentationRules.js"
 import { type StderrConsole, stderrConsole } from "../services/stderrConsole.js"
 import { synthesise } from "./synthesise.js"
@@ -65,24 +65,21 @@ const progressLayer = (stderr: StderrConsole, quiet: boolean, everySeconds: numb
 }
 
 /** `--warehouse`: a PostgreSQL URL, or absent for the SQLite file in the release. */
-const postgresOption = (warehouse: string | undefined) =>
-  Effect.try({
-    try: () => {
-      if (warehouse === undefined) return undefined
-      const server = parsePostgresUrl(warehouse)
-      if (server === undefined) throw new Error("it is not a postgres:// or postgresql:// URL")
-      return server
-    },
-    catch: (error) =>
-      new UsageError({
-        message: `--warehouse cannot be used: ${(error as Error).message}`,
-        nextAction: "pass postgres://user@host:port/database (optionally ?schema=NAME), or leave it out for SQLite"
-      })
-  })
+const warehouseOption = (warehouse: string | undefined) => {
+  const target = warehouseTarget(warehouse)
+  return "problem" in target
+    ? Effect.fail(
+        new UsageError({
+          message: `--warehouse cannot be used: ${target.problem}`,
+          nextAction: "pass postgres://user@host:port/database (optionally ?schema=NAME), or leave it out for SQLite"
+        })
+      )
+    : Effect.succeed(target.engineFor)
+}
 
 /** Runs the batch with the production key, log and progress services. */
 const runNightly = (
-  options: Omit<RunOptions, "runId" | "postgres"> & {
+  options: Omit<RunOptions, "runId" | "warehouse"> & {
     readonly keyFile: string
     readonly warehouse?: string | undefined
     readonly quiet: boolean
@@ -90,13 +87,13 @@ const runNightly = (
   }
 ) =>
   Effect.gen(function* () {
-    const postgres = yield* postgresOption(options.warehouse)
+    const warehouse = yield* warehouseOption(options.warehouse)
     const runId = yield* makeRunId
     const { logsDir, stateDir } = publicationArea(options.out)
     const logFile = path.join(logsDir, `${runId}.jsonl`)
     const stderr = stderrConsole()
     const log = RunLog.toFile(logFile, options.quiet ? undefined : stderr)
-    const result = yield* nightlyRun({ ...options, runId, postgres }).pipe(
+    const result = yield* nightlyRun({ ...options, runId, warehouse }).pipe(
       Effect.provide(
         Layer.mergeAll(
           PseudonymKey.fromFile(options.keyFile),

@@ -187,12 +187,3 @@ export const appendToChain = (lineageDir: string, record: ChainRecord) =>
     // The lineage folder is the state area's (`.<out>.wsd/lineage`).
     catch: writeFailure(chainFile(lineageDir), path.dirname(lineageDir))
   })
-
-export const sha256OfFile = (file: string): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const hash = createHash("sha256")
-    fs.createReadStream(file)
-      .on("data", (chunk) => hash.update(chunk))
-      .on("error", reject)
-      .on("end", () => resolve(hash.digest("hex")))
-  })

@@ -11,7 +11,9 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
 import { DataFailure, UsageError } from "../errors.js"
-import { type ChainEntry, describeEntry, entryHash, GENESIS, runsOf, sha256OfFile } from "./lineage.js"
+import { type ChainEntry, describeEntry, entryHash, GENESIS, runsOf } from "./lineage.js"
+import { sha256OfFile } from "../services/fileDigest.js"
+import { publishedWarehouse } from "../warehouse/engines.js"
 import { publicationArea } from "../services/publication.js"
 
 export interface Verification {
@@ -91,14 +93,27 @@ export const verifyPublication = (out: string) =>
     const publishing = runsOf(published).find((run) => run.run_id === runId && run.status === "succeeded")
     if (publishing === undefined)
       return yield* altered(`the lineage has no record of run ${runId}, which made this publication`)
-    // A PostgreSQL warehouse is not a file of the release: its outputs entry has no hash to check.
-    const files = publishing.outputs.filter((output) => output.sha256 !== null)
-    for (const output of files) {
+    for (const output of publishing.outputs) {
+      // A warehouse is checked by its engine's digest of its content: a PostgreSQL schema is not a file.
+      const warehouse = publishedWarehouse(release, output.path)
       const file = path.join(release, output.path)
-      if (!fs.existsSync(file)) return yield* altered(`published file ${output.path} is missing`)
-      if ((yield* Effect.promise(() => sha256OfFile(file))) !== output.sha256) {
-        return yield* altered(`published file ${output.path} has changed since run ${runId} recorded it`)
+      if (warehouse === undefined && !fs.existsSync(file)) {
+        return yield* altered(`published file ${output.path} is missing`)
+      }
+      const digest = yield* Effect.tryPromise({
+        try: () => (warehouse === undefined ? sha256OfFile(file) : warehouse.contentDigest(undefined)),
+        catch: (cause) =>
+          warehouse === undefined
+            ? new UsageError({
+                message: `cannot read published file ${output.path}`,
+                nextAction: "check its permissions"
+              })
+            : new UsageError(warehouse.failure("read the published warehouse", cause))
+      })
+      if (digest !== output.sha256) {
+        const what = warehouse === undefined ? "file" : "warehouse"
+        return yield* altered(`published ${what} ${output.path} has changed since run ${runId} recorded it`)
       }
     }
-    return { entries, files: files.length, runId } satisfies Verification
+    return { entries, files: publishing.outputs.length, runId } satisfies Verification
   })

@@ -14,6 +14,7 @@ import { SOURCES, type SourceName } from "../../schemas/sourceCatalogue.js"
 import { appendWhole } from "../services/diskWrites.js"
 import type { OutputLineage, RunLineage } from "./lineage.js"
 import { softwareVersion } from "../services/projectFiles.js"
+import { publishedWarehouse } from "../warehouse/engines.js"
 
 const SPEC = "https://openlineage.io/spec/2-0-2/OpenLineage.json"
 const PRODUCER = `urn:wsd:${softwareVersion}`
@@ -47,21 +48,16 @@ export const startEvent = (run: Pick<RunLineage, "run_id" | "started_at" | "as_o
   outputs: []
 })
 
-/**
- * An output's dataset name: a file of the release, or a PostgreSQL warehouse
- * named as OpenLineage names PostgreSQL datasets (`postgres://host:port`, `database.schema`).
- */
-const outputDataset = (output: OutputLineage, release: string | undefined) => {
-  if (output.sha256 === null) {
-    const url = new URL(output.path)
-    const host = url.searchParams.get("host") ?? url.hostname
-    return {
-      namespace: `postgres://${host}:${url.port || "5432"}`,
-      name: `${url.pathname.slice(1)}.${url.searchParams.get("schema") ?? "wsd"}`
-    }
+/** An output's dataset name: a file of the release, or the warehouse as its engine names it. */
+const outputDataset = (output: OutputLineage, release: string | undefined) =>
+  warehouseOf(output, release)?.openLineageDataset ?? {
+    namespace: "file",
+    name: release === undefined ? output.path : path.join(release, output.path)
   }
-  return { namespace: "file", name: release === undefined ? output.path : path.join(release, output.path) }
-}
+
+/** The engine of an output that is the warehouse (the release only locates a SQLite file, not needed here). */
+const warehouseOf = (output: OutputLineage, release: string | undefined) =>
+  publishedWarehouse(release ?? ".", output.path)
 
 /** The pseudonymised warehouse columns and the identifiers they were derived from. */
 const MASKED_COLUMNS = [
@@ -141,7 +137,7 @@ export const endEvent = (run: RunLineage, release: string | undefined) => {
     outputs: run.outputs.map((output) => ({
       ...outputDataset(output, release),
       facets:
-        output.path === "warehouse.sqlite" || output.sha256 === null
+        warehouseOf(output, release) !== undefined
           ? {
               columnLineage: facet(facetUrl("ColumnLineageDatasetFacet.json", "1-2-0", "ColumnLineageDatasetFacet"), {
                 fields: Object.fromEntries(
@@ -167,7 +163,7 @@ export const endEvent = (run: RunLineage, release: string | undefined) => {
           facetUrl("OutputStatisticsOutputDatasetFacet.json", "1-0-2", "OutputStatisticsOutputDatasetFacet"),
           {
             ...(output.rows === null ? {} : { rowCount: output.rows }),
-            ...(output.sha256 === null ? {} : { fileCount: 1 })
+            ...(warehouseOf(output, release)?.openLineageDataset === undefined ? { fileCount: 1 } : {})
           }
         )
       }

@@ -17,7 +17,7 @@ import { csvLine } from "../../transforms/spreadsheetSafety.js"
 import { writeFailure } from "../services/diskWrites.js"
 import { UsageError } from "../errors.js"
 import { deliverExtract, publishedRun } from "./extractDelivery.js"
-import { sha256OfFile } from "./lineage.js"
+import { sha256OfFile } from "../services/fileDigest.js"
 import type { PublicationArea } from "../services/publication.js"
 import { loadKeyFile, type PseudonymKeyMaterial } from "../services/pseudonymKey.js"
 

@@ -4,7 +4,6 @@
  * (who, when, workstream, purpose, fields, rows, SHA-256).
  */
 import { readFileSync } from "node:fs"
-import * as path from "node:path"
 import { Effect, Redacted, Schema } from "effect"
 import { ExtractProfiles, type Workstream, WORKSTREAMS } from "../../schemas/extractProfiles.js"
 import { recipientKey, recipientPseudonym } from "../../transforms/pseudonym.js"
@@ -15,8 +14,8 @@ import { deliverExtract, publishedRun } from "./extractDelivery.js"
 import { projectFile } from "../services/projectFiles.js"
 import { PseudonymKey } from "../services/pseudonymKey.js"
 import type { RunLineage } from "./lineage.js"
-import { openPublishedWarehouse, queryFile, type WarehouseDb, type WarehouseLocation } from "../warehouse/warehouse.js"
-import { parsePostgresUrl } from "../warehouse/postgres.js"
+import { openPublishedWarehouse, queryFile, type WarehouseDb } from "../warehouse/warehouse.js"
+import { publishedWarehouse } from "../warehouse/engines.js"
 
 export const DEFAULT_PROFILES_FILE = projectFile("rules", "extract-profiles-v1.json")
 
@@ -87,7 +86,7 @@ export const workstreamExtract = Effect.fn("workstreamExtract")(function* (optio
   }
   const { columns, rows } = yield* Effect.scoped(
     Effect.gen(function* () {
-      const db = yield* openPublishedWarehouse(publishedLocation(release, run))
+      const db = yield* openPublishedWarehouse(yield* publishedEngine(release, run))
       yield* requireRun(db, run.run_id)
       return yield* queryFile<MemberRow>(db, projectFile("sql", "extracts", "workstream_members.sql"))
     })
@@ -122,15 +121,22 @@ export const workstreamExtract = Effect.fn("workstreamExtract")(function* (optio
 })
 
 /**
- * Where the publishing run put its warehouse: the SQLite file in its release,
- * or the PostgreSQL schema its lineage names (the password, as for the run,
- * from `PGPASSWORD` or `~/.pgpass`).
+ * Where the publishing run put its warehouse, as its lineage names it: the
+ * SQLite file in its release, or a PostgreSQL schema (the password, as for
+ * the run, from `PGPASSWORD` or `~/.pgpass`).
  */
-const publishedLocation = (release: string, run: RunLineage): WarehouseLocation => {
-  const server = run.outputs.map((output) => parsePostgresUrl(output.path)).find((parsed) => parsed !== undefined)
-  return server === undefined
-    ? { kind: "sqlite", file: path.join(release, "warehouse.sqlite") }
-    : { kind: "postgres", server }
+const publishedEngine = (release: string, run: RunLineage) => {
+  const engine = run.outputs
+    .map((output) => publishedWarehouse(release, output.path))
+    .find((found) => found !== undefined)
+  return engine === undefined
+    ? Effect.fail(
+        new UsageError({
+          message: `the lineage of run ${run.run_id} names no warehouse among its outputs`,
+          nextAction: "check the publication with `wsd lineage verify`"
+        })
+      )
+    : Effect.succeed(engine)
 }
 
 /** A PostgreSQL schema is replaced by each run: refuse one that holds another run than the publication's. */

@@ -36,9 +36,9 @@ import {
   readChain,
   type RunLineage,
   runsOf,
-  sha256OfFile,
   type StageLineage
 } from "../governance/lineage.js"
+import { sha256OfFile } from "../services/fileDigest.js"
 import { softwareVersion } from "../services/projectFiles.js"
 import { appendEvents, endEvent, postEvent, startEvent } from "../governance/openLineage.js"
 import { writeOutputs } from "../outputs/outputs.js"
@@ -61,19 +61,19 @@ import { RunLog } from "../services/runLog.js"
 import { buildFeatures, segmentResidents } from "./segmentation.js"
 import { type LoadedRules, loadRules } from "./segmentationRules.js"
 import { requireInbox, type SourceReader, sourceReader } from "../ingest/sourceReader.js"
+import type { Engine } from "../warehouse/engines.js"
 import {
+  buildDigest,
   complexCohortMembers,
-  describeLocation,
+  discardBuild,
   inTransaction,
   insertRows,
   openWarehouse,
-  postgresFailure,
+  publishWarehouse,
   runBuildSql,
   runModel,
-  type WarehouseDb,
-  type WarehouseLocation
+  type WarehouseDb
 } from "../warehouse/warehouse.js"
-import { dropBuild, type PostgresWarehouse, publishBuild } from "../warehouse/postgres.js"
 
 export interface RunOptions {
   readonly runId: string
@@ -86,8 +86,8 @@ export interface RunOptions {
   readonly rotateKey?: boolean | undefined
   /** A key to seal the re-identification store with; no store is written without one. */
   readonly reidentificationKeyFile?: string | undefined
-  /** Publish the warehouse on this PostgreSQL server instead of as `warehouse.sqlite` in the release. */
-  readonly postgres?: PostgresWarehouse | undefined
+  /** The warehouse a run builds into its release (`staged`): a SQLite file in it, or a PostgreSQL schema. */
+  readonly warehouse: (staged: string) => Engine
 }
 
 export interface RunResult {
@@ -237,7 +237,9 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
     return yield* Effect.scoped(
       Effect.gen(function* () {
         const staged = yield* stagingRelease(area, options.runId)
-        if (options.postgres !== undefined) yield* postgresBuild(options.postgres, options.runId)
+        const engine = options.warehouse(staged)
+        // The run's build is undone if the run does not publish it.
+        yield* Effect.addFinalizer((exit) => (Exit.isSuccess(exit) ? Effect.void : discardBuild(engine, options.runId)))
         const built = yield* buildRelease({
           options,
           config,
@@ -245,14 +247,13 @@ export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions
           asOf,
           area,
           staged,
+          engine,
           progress,
           lineageOf,
           reidentificationKey
         })
-        // The database's swap comes first: if it fails, nothing has been published anywhere.
-        if (options.postgres !== undefined) {
-          yield* publishPostgres(options.postgres, options.runId, config.warehouseReaders)
-        }
+        // The warehouse's publication comes first: if it fails, nothing has been published anywhere.
+        yield* publishWarehouse(engine, options.runId, config.warehouseReaders)
         const release = yield* publishRelease(area, staged, options.runId, config.keepReleases)
         yield* pruneStores(area)
         return { built, release }
@@ -300,6 +301,7 @@ interface BuildContext {
   readonly asOf: string
   readonly area: ReturnType<typeof publicationArea>
   readonly staged: string
+  readonly engine: Engine
   readonly progress: RunProgress
   readonly lineageOf: (status: RunLineage["status"], failureReason: string | null, finishedAt: string) => RunLineage
   readonly reidentificationKey: PseudonymKeyMaterial | undefined
@@ -307,7 +309,7 @@ interface BuildContext {
 
 /** Everything up to (not including) the atomic swap: the release is complete when this returns. */
 const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext) {
-  const { area, asOf, config, options, progress, staged } = context
+  const { area, asOf, config, engine, options, progress, staged } = context
   const { fingerprint, key } = yield* PseudonymKey
   progress.keyFingerprint = fingerprint
   progress.keyRotated = yield* checkKeyContinuity(fingerprint, area.lineageDir, options.rotateKey === true)
@@ -411,14 +413,9 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
       return match.outcome === "linked" ? match.personId : undefined
     }
   }
-  const warehouseFile = path.join(staged, "warehouse.sqlite")
-  const location: WarehouseLocation =
-    options.postgres === undefined
-      ? { kind: "sqlite", file: warehouseFile }
-      : { kind: "postgres", server: options.postgres }
   const published = yield* Effect.scoped(
     Effect.gen(function* () {
-      const db = yield* openWarehouse(location, options.runId)
+      const db = yield* openWarehouse(engine, options.runId)
       if (config.warehouseBuildSql !== undefined) {
         // Recorded by its hash: the file is the operator's, and may change between runs.
         const sha256 = yield* Effect.promise(() => sha256OfFile(config.warehouseBuildSql!))
@@ -509,11 +506,19 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
     Effect.catchTag("PublicationError", (error) => {
       const fault = diskFaultOf(error.cause)
       const unnamed = fault !== undefined && fault.path === undefined
-      return Effect.fail(unnamed ? writeFailure(warehouseFile, area.stateDir)(error.cause) : error)
+      return Effect.fail(unnamed ? writeFailure(engine.description, area.stateDir)(error.cause) : error)
     })
   )
 
-  progress.outputs = [yield* warehouseOutput(location), ...published]
+  progress.outputs = [
+    {
+      path: engine.lineageName,
+      rows: null,
+      sha256: yield* buildDigest(engine, options.runId),
+      recipient: "analysts (pseudonymised whole-systems dataset)"
+    },
+    ...published
+  ]
   const lineage = context.lineageOf("succeeded", null, yield* isoNow)
   const entry = yield* appendToChain(area.lineageDir, { run: lineage })
   const lineageOut = path.join(staged, "lineage")
@@ -533,32 +538,6 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
   }
   return lineage
 })
-
-const WAREHOUSE_RECIPIENT = "analysts (pseudonymised whole-systems dataset)"
-
-/** The warehouse as lineage records it: the file and its hash, or the PostgreSQL schema (not a file). */
-const warehouseOutput = (location: WarehouseLocation) =>
-  Effect.gen(function* () {
-    if (location.kind === "postgres") {
-      return { path: describeLocation(location), rows: null, sha256: null, recipient: WAREHOUSE_RECIPIENT }
-    }
-    // Pseudonymised outputs are readable by the owner and the analysts' group only.
-    fs.chmodSync(location.file, 0o640)
-    const sha256 = yield* Effect.promise(() => sha256OfFile(location.file))
-    return { path: path.basename(location.file), rows: null, sha256, recipient: WAREHOUSE_RECIPIENT }
-  })
-
-/** The run's build schema is dropped if the run does not publish it. */
-const postgresBuild = (server: PostgresWarehouse, runId: string) =>
-  Effect.acquireRelease(Effect.void, (_, exit) =>
-    Exit.isSuccess(exit) ? Effect.void : Effect.ignore(Effect.tryPromise(() => dropBuild(server, runId)))
-  )
-
-const publishPostgres = (server: PostgresWarehouse, runId: string, readers: ReadonlyArray<string>) =>
-  Effect.tryPromise({
-    try: () => publishBuild(server, runId, readers),
-    catch: postgresFailure(server, "publish the warehouse schema on")
-  })
 
 /**
  * A new key gives every resident a new pseudonym, breaking linkage with every

@@ -14,16 +14,19 @@
  *    orderings, groupings and `string_agg` lists do not depend on the
  *    database's locale;
  *  - `julianday(text)`, SQLite's day number, for date differences in the SQL;
- *  - `bigint` and `numeric` results (counts, sums) come back as numbers.
+ *  - `bigint` and `numeric` results (counts, sums) come back as numbers;
+ *  - the content digest lineage records is computed by the server, table by
+ *    table, since the warehouse is not a file whose bytes could be hashed.
  * The SQL files are otherwise written in what both databases accept.
  */
+import { createHash } from "node:crypto"
 import { Readable } from "node:stream"
 import { pipeline } from "node:stream/promises"
 import { Kysely, PostgresDialect } from "kysely"
 import pg from "pg"
 import { from as copyFrom } from "pg-copy-streams"
 import type { WarehouseSchema } from "../../schemas/warehouse.js"
-import type { OpenedWarehouse, Row } from "./warehouse.js"
+import type { Connection, Row, WarehouseEngine } from "./dialect.js"
 
 /** A PostgreSQL server and the schema the warehouse is published as. */
 export interface PostgresWarehouse {
@@ -120,7 +123,11 @@ const byteOrderText = (statement: string): string =>
   /^\s*create table/i.test(statement) ? statement.replace(/\btext\b/gi, 'text collate "C"') : statement
 
 /** Opens `schema` on the server; `pool.end()` (through `db.destroy()`) closes it. */
-const openSchema = (warehouse: PostgresWarehouse, schema: string, readonly: boolean): OpenedWarehouse => {
+const openSchema = (
+  warehouse: PostgresWarehouse,
+  schema: string,
+  readonly: boolean
+): Connection<Kysely<WarehouseSchema>> => {
   const pool = poolFor(warehouse, schema, readonly)
   const insert = async (table: string, columns: ReadonlyArray<string>, rows: ReadonlyArray<Row>) => {
     const client = await pool.connect()
@@ -133,15 +140,13 @@ const openSchema = (warehouse: PostgresWarehouse, schema: string, readonly: bool
   }
   return {
     db: new Kysely<WarehouseSchema>({ dialect: new PostgresDialect({ pool }) }),
-    backend: {
-      insert,
-      query: async (text) => {
-        const result = await pool.query(text)
-        return { columns: result.fields.map((field) => field.name), rows: result.rows as Array<Row> }
-      },
-      adaptDdl: byteOrderText,
-      migrationSchema: schema
-    }
+    insert,
+    query: async (text) => {
+      const result = await pool.query(text)
+      return { columns: result.fields.map((field) => field.name), rows: result.rows as Array<Row> }
+    },
+    adaptDdl: byteOrderText,
+    migrationSchema: schema
   }
 }
 
@@ -161,7 +166,7 @@ const withClient = async <A>(warehouse: PostgresWarehouse, work: (client: pg.Cli
  * Build schemas left by killed runs are dropped first: only the run holding
  * the output area's lock builds.
  */
-export const openBuild = async (warehouse: PostgresWarehouse, runId: string): Promise<OpenedWarehouse> => {
+const openBuild = async (warehouse: PostgresWarehouse, runId: string): Promise<Connection<Kysely<WarehouseSchema>>> => {
   const schema = buildSchema(warehouse, runId)
   await withClient(warehouse, async (client) => {
     const stale = await client.query<{ nspname: string }>(
@@ -180,7 +185,7 @@ export const openBuild = async (warehouse: PostgresWarehouse, runId: string): Pr
 }
 
 /** Drops a run's build schema (a failed run). */
-export const dropBuild = (warehouse: PostgresWarehouse, runId: string): Promise<void> =>
+const dropBuild = (warehouse: PostgresWarehouse, runId: string): Promise<void> =>
   withClient(warehouse, async (client) => {
     await client.query(`drop schema if exists "${buildSchema(warehouse, runId)}" cascade`)
   })
@@ -190,7 +195,7 @@ export const dropBuild = (warehouse: PostgresWarehouse, runId: string): Promise<
  * becomes the previous one (an older previous is dropped) and the build
  * takes its name. Roles in `readers` may read the new schema.
  */
-export const publishBuild = (warehouse: PostgresWarehouse, runId: string, readers: ReadonlyArray<string>) =>
+const publishBuild = (warehouse: PostgresWarehouse, runId: string, readers: ReadonlyArray<string>) =>
   withClient(warehouse, async (client) => {
     const published = `"${warehouse.schema}"`
     const previous = `"${previousSchema(warehouse)}"`
@@ -212,5 +217,56 @@ export const publishBuild = (warehouse: PostgresWarehouse, runId: string, reader
   })
 
 /** Opens the published schema to read (extracts); the caller checks which run it holds. */
-export const openPublished = (warehouse: PostgresWarehouse): OpenedWarehouse =>
+const openPublished = (warehouse: PostgresWarehouse): Connection<Kysely<WarehouseSchema>> =>
   openSchema(warehouse, warehouse.schema, true)
+
+/**
+ * SHA-256 over every table of `schema`: each table's rows are hashed as
+ * PostgreSQL writes them as text, in the order of their hashes (so the digest
+ * does not depend on how the rows were stored), and the tables' digests are
+ * hashed in name order. The rows' hashes travel to this process, not the rows.
+ */
+const schemaDigest = (warehouse: PostgresWarehouse, schema: string): Promise<string> =>
+  withClient(warehouse, async (client) => {
+    const tables = await client.query<{ table_name: string }>(
+      `select table_name from information_schema.tables
+       where table_schema = $1 and table_type = 'BASE TABLE' and table_name not like 'kysely%'
+       order by table_name collate "C"`,
+      [schema]
+    )
+    const digest = createHash("sha256")
+    for (const { table_name } of tables.rows) {
+      const table = await client.query<{ sha256: string }>(
+        `select encode(sha256(coalesce(string_agg(row_sha256, ''::bytea order by row_sha256), ''::bytea)), 'hex') as sha256
+         from (select sha256(convert_to(t::text, 'UTF8')) as row_sha256 from "${schema}"."${table_name}" t) hashed`
+      )
+      digest.update(`${table_name} ${table.rows[0]!.sha256}\n`)
+    }
+    return digest.digest("hex")
+  })
+
+/** The warehouse as a schema on a PostgreSQL server, built beside it and swapped in. */
+export const postgresEngine = (warehouse: PostgresWarehouse): WarehouseEngine<Kysely<WarehouseSchema>> => {
+  const url = new URL(warehouse.url)
+  return {
+    description: describePostgres(warehouse),
+    lineageName: describePostgres(warehouse),
+    // As OpenLineage names PostgreSQL datasets: `postgres://host:port` and `database.schema`.
+    openLineageDataset: {
+      namespace: `postgres://${url.searchParams.get("host") ?? url.hostname}:${url.port || "5432"}`,
+      name: `${url.pathname.slice(1)}.${warehouse.schema}`
+    },
+    // The server's own message says why (it never holds the password).
+    failure: (doing, cause) => ({
+      message: `cannot ${doing} on ${describePostgres(warehouse)}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      nextAction:
+        "check the server is reachable, the password (PGPASSWORD or ~/.pgpass) and that the role may create schemas in the database"
+    }),
+    openBuild: (runId) => openBuild(warehouse, runId),
+    discardBuild: (runId) => dropBuild(warehouse, runId),
+    publish: (runId, readers) => publishBuild(warehouse, runId, readers),
+    openPublished: () => openPublished(warehouse),
+    contentDigest: (runId) =>
+      schemaDigest(warehouse, runId === undefined ? warehouse.schema : buildSchema(warehouse, runId))
+  }
+}

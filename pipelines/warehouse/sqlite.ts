@@ -4,12 +4,20 @@
  *
  * Each run builds a fresh file inside its unpublished release, so the build
  * favours speed (no journal, no fsync per statement): the publication step,
- * not SQLite's journal, is what makes the result atomic.
+ * not SQLite's journal, is what makes the result atomic. Publishing the
+ * release publishes the file, and removing an unpublished release discards it,
+ * so the engine itself has nothing to do for either but set the file's mode.
  */
+import * as fs from "node:fs/promises"
+import * as path from "node:path"
 import Database from "better-sqlite3"
 import { Kysely, SqliteDialect } from "kysely"
 import type { WarehouseSchema } from "../../schemas/warehouse.js"
-import type { OpenedWarehouse, Row } from "./warehouse.js"
+import { sha256OfFile } from "../services/fileDigest.js"
+import type { Connection, Row, WarehouseEngine } from "./dialect.js"
+
+/** The warehouse's name in a release. */
+export const SQLITE_FILE = "warehouse.sqlite"
 
 /**
  * Rows per insert statement in bulk loads: binding sixteen rows to one
@@ -17,7 +25,7 @@ import type { OpenedWarehouse, Row } from "./warehouse.js"
  */
 const ROWS_PER_STATEMENT = 16
 
-export const openSqlite = (file: string, options: { readonly readonly: boolean }): OpenedWarehouse => {
+const openSqlite = (file: string, options: { readonly readonly: boolean }): Connection<Kysely<WarehouseSchema>> => {
   const connection = options.readonly ? new Database(file, { readonly: true, fileMustExist: true }) : new Database(file)
   if (!options.readonly) {
     connection.pragma("journal_mode = OFF")
@@ -61,13 +69,28 @@ export const openSqlite = (file: string, options: { readonly readonly: boolean }
   }
   return {
     db: new Kysely<WarehouseSchema>({ dialect: new SqliteDialect({ database: connection }) }),
-    backend: {
-      insert,
-      query: (text) => {
-        const statement = connection.prepare(text)
-        return { columns: statement.columns().map((column) => column.name), rows: statement.all() as Array<Row> }
-      },
-      adaptDdl: (statement) => statement
-    }
+    insert,
+    query: (text) => {
+      const statement = connection.prepare(text)
+      return { columns: statement.columns().map((column) => column.name), rows: statement.all() as Array<Row> }
+    },
+    adaptDdl: (statement) => statement
   }
 }
+
+/** The warehouse as the SQLite `file` (`:memory:` for a test's own). */
+export const sqliteEngine = (file: string): WarehouseEngine<Kysely<WarehouseSchema>> => ({
+  description: file,
+  lineageName: path.basename(file),
+  openLineageDataset: undefined,
+  failure: (doing) => ({
+    message: `cannot ${doing} ${file}`,
+    nextAction: "check free space and permissions of the output area"
+  }),
+  openBuild: async () => openSqlite(file, { readonly: false }),
+  discardBuild: async () => {},
+  // Pseudonymised outputs are readable by the owner and the analysts' group only.
+  publish: () => fs.chmod(file, 0o640),
+  openPublished: () => openSqlite(file, { readonly: true }),
+  contentDigest: () => sha256OfFile(file)
+})

@@ -1,55 +1,26 @@
 /**
  * The warehouse: built through Kysely, its schema applied from the ordered
  * migrations in `sql/migrations/` and its derived tables from the models in
- * `sql/models/`. A SQLite file in the release by default
- * (`warehouseSqlite.ts`), or a schema on a PostgreSQL server
- * (`warehousePostgres.ts`); the two differ only in those modules.
+ * `sql/models/`, on whichever engine (`dialect.ts`) holds it: a SQLite file
+ * in the release by default, or a schema on a PostgreSQL server.
  */
 import { readdirSync, readFileSync } from "node:fs"
 import { Effect } from "effect"
-import { Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely"
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely"
 import type { WarehouseSchema } from "../../schemas/warehouse.js"
 import { PublicationError, UsageError } from "../errors.js"
 import { projectFile } from "../services/projectFiles.js"
-import { describePostgres, openBuild, openPublished, type PostgresWarehouse } from "./postgres.js"
-import { openSqlite } from "./sqlite.js"
+import type { Connection, QueryResult, Row } from "./dialect.js"
+import type { Engine } from "./engines.js"
 
 export type WarehouseDb = Kysely<WarehouseSchema>
 
-export type Row = Record<string, unknown>
+const connections = new WeakMap<WarehouseDb, Connection<WarehouseDb>>()
 
-/** Where a warehouse lives: a SQLite file, or a PostgreSQL server and published schema. */
-export type WarehouseLocation =
-  { readonly kind: "sqlite"; readonly file: string } | { readonly kind: "postgres"; readonly server: PostgresWarehouse }
-
-/** What a database must do beyond Kysely's queries. */
-export interface WarehouseBackend {
-  /** Bulk-loads rows (all with the same `columns`) into `table`. */
-  readonly insert: (table: string, columns: ReadonlyArray<string>, rows: ReadonlyArray<Row>) => void | Promise<void>
-  /** Runs a query, with its column names known even when no row comes back. */
-  readonly query: (text: string) => QueryResult<Row> | Promise<QueryResult<Row>>
-  /** A migration's statement as this database must run it. */
-  readonly adaptDdl: (statement: string) => string
-  /** The schema the migrator records itself in, where the database has schemas. */
-  readonly migrationSchema?: string
-}
-
-export interface QueryResult<R> {
-  readonly columns: ReadonlyArray<string>
-  readonly rows: Array<R>
-}
-
-export interface OpenedWarehouse {
-  readonly db: WarehouseDb
-  readonly backend: WarehouseBackend
-}
-
-const backends = new WeakMap<WarehouseDb, WarehouseBackend>()
-
-const backendOf = (db: WarehouseDb): WarehouseBackend => {
-  const backend = backends.get(db)
-  if (backend === undefined) throw new Error("not an open warehouse")
-  return backend
+const connectionOf = (db: WarehouseDb): Connection<WarehouseDb> => {
+  const connection = connections.get(db)
+  if (connection === undefined) throw new Error("not an open warehouse")
+  return connection
 }
 
 /** SQL files hold several statements separated by `;` at the end of a line. */
@@ -66,15 +37,15 @@ const runStatements = async <DB>(db: Kysely<DB>, statements: ReadonlyArray<strin
 const runSqlFile = <DB>(db: Kysely<DB>, file: string): Promise<void> =>
   runStatements(db, statementsOf(readFileSync(file, "utf8")))
 
-/** Migrations are the `.sql` files of `sql/migrations/`, applied in name order, adapted to the database. */
-const sqlMigrations = (backend: WarehouseBackend): MigrationProvider => ({
+/** Migrations are the `.sql` files of `sql/migrations/`, applied in name order, adapted to the engine. */
+const sqlMigrations = (connection: Connection<WarehouseDb>): MigrationProvider => ({
   getMigrations: async () => {
     const dir = projectFile("sql", "migrations")
     const migrations: Record<string, Migration> = {}
     for (const name of readdirSync(dir)
       .filter((file) => file.endsWith(".sql"))
       .sort()) {
-      const statements = statementsOf(readFileSync(`${dir}/${name}`, "utf8")).map(backend.adaptDdl)
+      const statements = statementsOf(readFileSync(`${dir}/${name}`, "utf8")).map(connection.adaptDdl)
       migrations[name.replace(/\.sql$/, "")] = { up: (db) => runStatements(db, statements) }
     }
     return migrations
@@ -84,43 +55,29 @@ const sqlMigrations = (backend: WarehouseBackend): MigrationProvider => ({
 const warehouseError = (message: string) => (cause: unknown) =>
   new PublicationError({ message, nextAction: "check free space and permissions of the output area", cause })
 
-/** A PostgreSQL server refused or failed: its own message says why (it never holds the password). */
-export const postgresFailure = (server: PostgresWarehouse, doing: string) => (cause: unknown) =>
-  new PublicationError({
-    message: `cannot ${doing} ${describePostgres(server)}: ${cause instanceof Error ? cause.message : String(cause)}`,
-    nextAction:
-      "check the server is reachable, the password (PGPASSWORD or ~/.pgpass) and that the role may create schemas in the database",
-    cause
-  })
+/** The engine failed at `doing`, in its own words. */
+const engineError = (engine: Engine, doing: string) => (cause: unknown) =>
+  new PublicationError({ ...engine.failure(doing, cause), cause })
 
-/** How lineage, logs and messages name a warehouse (a PostgreSQL URL without its password). */
-export const describeLocation = (location: WarehouseLocation): string =>
-  location.kind === "sqlite" ? location.file : describePostgres(location.server)
-
-const registered = ({ backend, db }: OpenedWarehouse): WarehouseDb => {
-  backends.set(db, backend)
-  return db
+const registered = (connection: Connection<WarehouseDb>): WarehouseDb => {
+  connections.set(connection.db, connection)
+  return connection.db
 }
 
 /**
- * Creates a warehouse to build (a new SQLite file, or the run's build schema
- * on PostgreSQL) and applies the migrations; the connection closes with the scope.
+ * Creates the warehouse a run builds and applies the migrations; the
+ * connection closes with the scope.
  */
-export const openWarehouse = (location: WarehouseLocation, runId: string) =>
+export const openWarehouse = (engine: Engine, runId: string) =>
   Effect.acquireRelease(
     Effect.tryPromise({
       try: async () => {
-        const opened =
-          location.kind === "sqlite"
-            ? openSqlite(location.file, { readonly: false })
-            : await openBuild(location.server, runId)
-        const db = registered(opened)
+        const connection = await engine.openBuild(runId)
+        const db = registered(connection)
         const { error } = await new Migrator({
           db,
-          provider: sqlMigrations(opened.backend),
-          ...(opened.backend.migrationSchema === undefined
-            ? {}
-            : { migrationTableSchema: opened.backend.migrationSchema })
+          provider: sqlMigrations(connection),
+          ...(connection.migrationSchema === undefined ? {} : { migrationTableSchema: connection.migrationSchema })
         }).migrateToLatest()
         if (error !== undefined) {
           await db.destroy()
@@ -128,35 +85,44 @@ export const openWarehouse = (location: WarehouseLocation, runId: string) =>
         }
         return db
       },
-      catch:
-        location.kind === "postgres"
-          ? postgresFailure(location.server, "create the warehouse on")
-          : warehouseError(`cannot create the warehouse ${location.file}`)
+      catch: engineError(engine, "create the warehouse")
     }),
     (db) => Effect.promise(() => db.destroy())
   )
 
 /** Opens a published warehouse to read (extracts read from it, never change it); closed with the scope. */
-export const openPublishedWarehouse = (location: WarehouseLocation) =>
+export const openPublishedWarehouse = (engine: Engine) =>
   Effect.acquireRelease(
     Effect.try({
-      try: () =>
-        registered(
-          location.kind === "sqlite" ? openSqlite(location.file, { readonly: true }) : openPublished(location.server)
-        ),
+      try: () => registered(engine.openPublished()),
       catch: () =>
         new UsageError({
-          message: `cannot open the published warehouse ${describeLocation(location)}`,
+          message: `cannot open the published warehouse ${engine.description}`,
           nextAction: "check --from"
         })
     }),
     (db) => Effect.promise(() => db.destroy())
   )
 
+/** A failed run's build is undone (a SQLite file goes with its unpublished release). */
+export const discardBuild = (engine: Engine, runId: string) =>
+  Effect.ignore(Effect.tryPromise(() => engine.discardBuild(runId)))
+
+/** Makes a run's closed build the published warehouse. */
+export const publishWarehouse = (engine: Engine, runId: string, readers: ReadonlyArray<string>) =>
+  Effect.tryPromise({ try: () => engine.publish(runId, readers), catch: engineError(engine, "publish the warehouse") })
+
+/** The digest lineage records for a run's closed build. */
+export const buildDigest = (engine: Engine, runId: string) =>
+  Effect.tryPromise({
+    try: () => engine.contentDigest(runId),
+    catch: engineError(engine, "compute the content digest of the warehouse")
+  })
+
 /** Runs a query from a `.sql` file, returning its column names (known even when no row comes back) and rows. */
 export const queryFile = <R>(db: WarehouseDb, file: string) =>
   Effect.tryPromise({
-    try: async () => (await backendOf(db).query(readFileSync(file, "utf8"))) as QueryResult<R>,
+    try: async () => (await connectionOf(db).query(readFileSync(file, "utf8"))) as QueryResult<R>,
     catch: warehouseError(`query ${file} failed`)
   })
 
@@ -200,7 +166,7 @@ export const insertRows = <T extends keyof WarehouseSchema & string>(
     try: async () => {
       const first = rows[0]
       if (first === undefined) return
-      await backendOf(db).insert(table, Object.keys(first), rows as unknown as ReadonlyArray<Row>)
+      await connectionOf(db).insert(table, Object.keys(first), rows as unknown as ReadonlyArray<Row>)
     },
     catch: warehouseError(`cannot write table ${table}`)
   })

@@ -12,6 +12,7 @@ import * as path from "node:path"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { numberTypes } from "../../pipelines/warehouse/postgres.js"
+import type { RunLineage } from "../../pipelines/governance/lineage.js"
 import { freshPostgres, postgresUrl } from "../warehouses.js"
 import { findIdentifiers, fixtureIdentifiers } from "./identifiers.js"
 import { POSTGRES_SKIPPED } from "../postgresServer.js"
@@ -197,6 +198,31 @@ describe.skipIf(postgresUrl() === undefined)(
       for (const printed of [postgresRun.stdout, postgresRun.stderr, shown.stdout]) {
         expect(printed).not.toContain(password)
       }
+    })
+
+    it("records a digest of the schema's content in lineage, and verify notices an edited row", async () => {
+      const runFile = path.join(postgresOut, "lineage", "runs", `${path.basename(fs.realpathSync(postgresOut))}.json`)
+      const { run } = JSON.parse(fs.readFileSync(runFile, "utf8")) as { run: RunLineage }
+      const warehouse = run.outputs.find((output) => output.path.startsWith("postgresql://"))
+      expect(warehouse?.sha256).toMatch(/^[0-9a-f]{64}$/)
+      const setName = (name: string) =>
+        withPostgres(server.url, (client) =>
+          client.query(`update "${server.schema}".practice set practice_name = $1 where practice_code = 'F84003'`, [
+            name
+          ])
+        )
+      const before = await withPostgres(
+        server.url,
+        async (client) =>
+          (await client.query(`select practice_name from "${server.schema}".practice where practice_code = 'F84003'`))
+            .rows[0]
+      )
+      await setName("Renamed Practice")
+      const altered = wsd("lineage", "verify", "--out", postgresOut)
+      await setName((before as { practice_name: string }).practice_name)
+      expect(altered.status).toBe(1)
+      expect(altered.lastLine).toContain(`published warehouse ${warehouse?.path} has changed`)
+      expect(wsd("lineage", "verify", "--out", postgresOut).status).toBe(0)
     })
 
     it("finds no identifier in any table of the PostgreSQL warehouse", async () => {

@@ -5,8 +5,7 @@
  */
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { insertRows, openWarehouse } from "../../pipelines/warehouse/warehouse.js"
-import { dropBuild } from "../../pipelines/warehouse/postgres.js"
+import { discardBuild, insertRows, openWarehouse } from "../../pipelines/warehouse/warehouse.js"
 import type { PracticeTable } from "../../schemas/warehouse.js"
 import { testWarehouses } from "../warehouses.js"
 
@@ -26,14 +25,12 @@ describe.each(testWarehouses())("bulk loads on $name", (warehouse) => {
   }
 
   it("reads back 1,000 rows of awkward text exactly as written", async () => {
-    const location = warehouse.location()
+    const engine = warehouse.engine()
     const read = await Effect.runPromise(
       Effect.scoped(
         Effect.gen(function* () {
-          if (location.kind === "postgres") {
-            yield* Effect.addFinalizer(() => Effect.promise(() => dropBuild(location.server, "insert")))
-          }
-          const db = yield* openWarehouse(location, "insert")
+          yield* Effect.addFinalizer(() => discardBuild(engine, "insert"))
+          const db = yield* openWarehouse(engine, "insert")
           yield* insertRows(db, "practice", practices)
           return yield* Effect.promise(() => db.selectFrom("practice").selectAll().orderBy("practice_code").execute())
         })

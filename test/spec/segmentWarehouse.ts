@@ -14,8 +14,9 @@ import type {
 } from "../../schemas/warehouse.js"
 import { buildFeatures, segmentResidents } from "../../pipelines/nightly/segmentation.js"
 import { loadRules } from "../../pipelines/nightly/segmentationRules.js"
-import { insertRows, openWarehouse, runModel, type WarehouseLocation } from "../../pipelines/warehouse/warehouse.js"
-import { dropBuild } from "../../pipelines/warehouse/postgres.js"
+import type { Engine } from "../../pipelines/warehouse/engines.js"
+import { sqliteEngine } from "../../pipelines/warehouse/sqlite.js"
+import { discardBuild, insertRows, openWarehouse, runModel } from "../../pipelines/warehouse/warehouse.js"
 import { ageBand } from "../../schemas/fields/extractDate.js"
 
 export const AS_OF = "2026-11-20"
@@ -84,22 +85,17 @@ const person = (resident: Resident): PersonTable => ({
 
 const RUN_ID = "spec"
 
-/** A PostgreSQL build schema is dropped when the spec is done with it. */
-const dropped = (location: WarehouseLocation) =>
-  Effect.addFinalizer(() =>
-    location.kind === "postgres" ? Effect.promise(() => dropBuild(location.server, RUN_ID)) : Effect.void
-  )
-
 /**
  * Runs the segmentation models over the spec's rows in a new warehouse
  * (SQLite in memory unless told otherwise); memberships and risk components by person.
  */
-export const segment = (input: SpecInput, location: WarehouseLocation = { kind: "sqlite", file: ":memory:" }) =>
+export const segment = (input: SpecInput, engine: Engine = sqliteEngine(":memory:")) =>
   Effect.runPromise(
     Effect.scoped(
       Effect.gen(function* () {
-        yield* dropped(location)
-        const db = yield* openWarehouse(location, RUN_ID)
+        // A PostgreSQL build schema is dropped when the spec is done with it.
+        yield* Effect.addFinalizer(() => discardBuild(engine, RUN_ID))
+        const db = yield* openWarehouse(engine, RUN_ID)
         const practices = [...new Set(input.residents.map((r) => r.practice ?? "F84003"))]
         yield* insertRows(
           db,

@@ -16,7 +16,7 @@ describe.each(testWarehouses())("segmentation rules v1 on $name", (warehouse) =>
     it.skip(warehouse.skipped, () => {})
     return
   }
-  const segment = (input: SpecInput) => segmentIn(input, warehouse.location())
+  const segment = (input: SpecInput) => segmentIn(input, warehouse.engine())
 
   it("puts under-18s in Born Well & Growing Well and 18-year-olds among adults", async () => {
     const { membership } = await segment({
