@@ -1,0 +1,51 @@
+/**
+ * The flags and steps more than one `wsd` command shares: `--quiet` for the
+ * commands that run the batch, the as-of date for those that read a night's
+ * extracts, and `--from`, the extract log and the closing line for those that
+ * take a file out of a publication, so each says and records it the same way.
+ */
+import * as path from "node:path"
+import { Clock, Effect, Layer, Option } from "effect"
+import { Flag } from "effect/cli"
+import type { ExtractLineage } from "../governance/lineage.js"
+import { makeRunId } from "../nightly/nightlyRun.js"
+import { publicationArea } from "../services/publication.js"
+import { RunLog } from "../services/runLog.js"
+
+export const quiet = Flag.Boolean("quiet").pipe(
+  Flag.withDescription("No progress and no log lines on stderr (the summary and any failure still print)"),
+  Flag.withDefault(false)
+)
+
+/** The `--as-of` date given, or today's from the clock. */
+export const asOfOrToday = (asOf: Option.Option<string>) =>
+  Option.isSome(asOf)
+    ? Effect.succeed(asOf.value)
+    : Effect.map(Clock.currentTimeMillis, (now) => new Date(now).toISOString().slice(0, 10))
+
+/** Provides what a command that takes a file from a publication needs: its log, and the key when given. */
+export const withExtractLog = <A, E extends { readonly message: string }, R>(
+  command: string,
+  from: string,
+  work: Effect.Effect<A, E, R>
+) =>
+  Effect.gen(function* () {
+    const log = yield* RunLog
+    // Refusals are kept too: IG reviews attempts, not only what left.
+    return yield* work.pipe(Effect.tapError((error) => log.warn("refused", { command, reason: error.message })))
+  }).pipe(
+    Effect.provide(
+      Layer.unwrap(
+        Effect.map(makeRunId, (id) =>
+          RunLog.toFile(path.join(publicationArea(from).logsDir, `${command}-${id}.jsonl`), undefined)
+        )
+      )
+    )
+  )
+
+export const fromFlag = Flag.String("from").pipe(
+  Flag.withDescription("The publication to take it from (a run's --out)")
+)
+
+export const describeExtract = (taken: ExtractLineage) =>
+  `wrote ${taken.path}: ${taken.rows} ${taken.rows === 1 ? "row" : "rows"} for ${taken.recipient} (from run ${taken.run_id}; SHA-256 ${taken.sha256}); recorded in lineage`

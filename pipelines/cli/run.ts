@@ -1,0 +1,137 @@
+/**
+ * `wsd run`: the nightly batch, with the production key, run log and progress.
+ * Progress follows where stderr goes (a live line on a terminal, log lines in
+ * a cron mail or the journal), and a disk that fails a write is reported as a
+ * write failure, not an internal error, since that is what the operator can fix.
+ */
+import * as path from "node:path"
+import { Console, Effect, Layer, Option } from "effect"
+import { Command, Flag } from "effect/cli"
+import { UsageError } from "../errors.js"
+import { makeRunId, nightlyRun, type RunOptions } from "../nightly/nightlyRun.js"
+import { diskFaultOf, writeFailure } from "../services/diskWrites.js"
+import { Progress } from "../services/progress.js"
+import { publicationArea } from "../services/publication.js"
+import { PseudonymKey } from "../services/pseudonymKey.js"
+import { RunLog } from "../services/runLog.js"
+import { type StderrConsole, stderrConsole } from "../services/stderrConsole.js"
+import { warehouseTarget } from "../warehouse/engines.js"
+import { quiet } from "./flags.js"
+
+/** Off a terminal, seconds between progress lines: a few a minute in a cron mail or the journal. */
+export const PROGRESS_EVERY_SECONDS = 30
+
+const progressEvery = Flag.Int("progress-every").pipe(
+  Flag.withDescription("Off a terminal, log progress every SECONDS (0: every batch of rows)"),
+  Flag.withDefault(PROGRESS_EVERY_SECONDS)
+)
+
+/**
+ * Progress as the run's stderr allows: a live line on a terminal, log lines
+ * every `everySeconds` off one (cron), nothing with --quiet.
+ */
+const progressLayer = (stderr: StderrConsole, quiet: boolean, everySeconds: number) => {
+  if (quiet) return Progress.none
+  return stderr.live ? Progress.onTerminal(stderr) : Progress.asLogLines(everySeconds * 1000)
+}
+
+/** `--warehouse`: a PostgreSQL URL, or absent for the SQLite file in the release. */
+const warehouseOption = (warehouse: string | undefined) => {
+  const target = warehouseTarget(warehouse)
+  return "problem" in target
+    ? Effect.fail(
+        new UsageError({
+          message: `--warehouse cannot be used: ${target.problem}`,
+          nextAction: "pass postgres://user@host:port/database (optionally ?schema=NAME), or leave it out for SQLite"
+        })
+      )
+    : Effect.succeed(target.engineFor)
+}
+
+/** Runs the batch with the production key, log and progress services. */
+export const runNightly = (
+  options: Omit<RunOptions, "runId" | "warehouse"> & {
+    readonly keyFile: string
+    readonly warehouse?: string | undefined
+    readonly quiet: boolean
+    readonly progressEverySeconds: number
+  }
+) =>
+  Effect.gen(function* () {
+    const warehouse = yield* warehouseOption(options.warehouse)
+    const runId = yield* makeRunId
+    const { logsDir, stateDir } = publicationArea(options.out)
+    const logFile = path.join(logsDir, `${runId}.jsonl`)
+    const stderr = stderrConsole()
+    const log = RunLog.toFile(logFile, options.quiet ? undefined : stderr)
+    const result = yield* nightlyRun({ ...options, runId, warehouse }).pipe(
+      Effect.provide(
+        Layer.mergeAll(
+          PseudonymKey.fromFile(options.keyFile),
+          Layer.provideMerge(progressLayer(stderr, options.quiet, options.progressEverySeconds), log)
+        )
+      ),
+      // Plain file writes throughout the run (the log, outputs, lineage copies) throw when the disk
+      // fails them: report those as the write failures they are, not as internal errors.
+      Effect.catchDefect((defect) =>
+        diskFaultOf(defect) === undefined ? Effect.die(defect) : Effect.fail(writeFailure(stateDir, stateDir)(defect))
+      )
+    )
+    const residents = result.lineage.spine["residents"]
+    const segments = Object.entries(result.lineage.segments)
+      .map(([segment, n]) => `${segment} ${n}`)
+      .join(", ")
+    yield* Console.log(`published run ${result.runId} to ${options.out}: ${residents} residents (${segments})`)
+    for (const input of result.lineage.inputs) {
+      yield* Console.log(
+        `  ${input.source.padEnd(22)} ${input.status.padEnd(7)} read ${input.rows_read}, accepted ${input.rows_accepted}, quarantined ${input.rows_quarantined}`
+      )
+    }
+  })
+
+export const run = Command.make(
+  "run",
+  {
+    inbox: Flag.String("inbox").pipe(
+      Flag.withDescription("Folder holding the night's extracts, one <source>.csv each")
+    ),
+    out: Flag.String("out").pipe(Flag.withDescription("Where to publish (wsd makes it a link to the latest release)")),
+    keyFile: Flag.String("key-file").pipe(Flag.withDescription("Pseudonymisation key file (hex, mode 0600)")),
+    asOf: Flag.String("as-of").pipe(Flag.withDescription("As-of date YYYY-MM-DD (default: today)"), Flag.optional),
+    config: Flag.String("config").pipe(
+      Flag.withDescription("JSON configuration overriding the defaults"),
+      Flag.optional
+    ),
+    rotateKey: Flag.Boolean("rotate-key").pipe(
+      Flag.withDescription("Accept a key that differs from the last run's (every pseudonym changes)"),
+      Flag.withDefault(false)
+    ),
+    reidKeyFile: Flag.String("reid-key-file").pipe(
+      Flag.withDescription(
+        "A separate key (hex, mode 0600) to seal the re-identification store for direct care with; none is written without it"
+      ),
+      Flag.optional
+    ),
+    warehouse: Flag.String("warehouse").pipe(
+      Flag.withDescription(
+        "Publish the warehouse on PostgreSQL instead of as warehouse.sqlite: postgres://user@host:port/db[?schema=wsd] (password from PGPASSWORD or ~/.pgpass)"
+      ),
+      Flag.optional
+    ),
+    quiet,
+    progressEvery
+  },
+  (flags) =>
+    runNightly({
+      inbox: flags.inbox,
+      out: flags.out,
+      keyFile: flags.keyFile,
+      asOf: Option.getOrUndefined(flags.asOf),
+      configFile: Option.getOrUndefined(flags.config),
+      rotateKey: flags.rotateKey,
+      reidentificationKeyFile: Option.getOrUndefined(flags.reidKeyFile),
+      warehouse: Option.getOrUndefined(flags.warehouse),
+      quiet: flags.quiet,
+      progressEverySeconds: flags.progressEvery
+    })
+).pipe(Command.withDescription("Run the nightly batch: validate, pseudonymise, link, load and publish"))
