@@ -8,7 +8,11 @@ import * as path from "node:path"
 import { Console, Effect, Layer, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { UsageError } from "../errors.js"
-import { makeRunId, nightlyRun, type RunOptions } from "../nightly/nightlyRun.js"
+import { LineageLog } from "../governance/lineageLog.js"
+import { OpenLineageLog } from "../governance/openLineageLog.js"
+import { makeRunId, nightlyRun } from "../nightly/nightlyRun.js"
+import type { RunOptions } from "../nightly/prepareRun.js"
+import { RunStages } from "../nightly/runStages.js"
 import { diskFaultOf, writeFailure } from "../services/diskWrites.js"
 import { Progress } from "../services/progress.js"
 import { publicationArea } from "../services/publication.js"
@@ -60,7 +64,7 @@ export const runNightly = (
   Effect.gen(function* () {
     const warehouse = yield* warehouseOption(options.warehouse)
     const runId = yield* makeRunId
-    const { logsDir, stateDir } = publicationArea(options.out)
+    const { lineageDir, logsDir, stateDir } = publicationArea(options.out)
     const logFile = path.join(logsDir, `${runId}.jsonl`)
     const stderr = stderrConsole()
     const log = RunLog.toFile(logFile, options.quiet ? undefined : stderr)
@@ -68,7 +72,15 @@ export const runNightly = (
       Effect.provide(
         Layer.mergeAll(
           PseudonymKey.fromFile(options.keyFile),
-          Layer.provideMerge(progressLayer(stderr, options.quiet, options.progressEverySeconds), log)
+          LineageLog.layer(lineageDir),
+          RunStages.layer,
+          Layer.provideMerge(
+            Layer.mergeAll(
+              progressLayer(stderr, options.quiet, options.progressEverySeconds),
+              OpenLineageLog.layer(lineageDir, runId)
+            ),
+            log
+          )
         )
       ),
       // Plain file writes throughout the run (the log, outputs, lineage copies) throw when the disk

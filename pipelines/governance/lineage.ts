@@ -174,13 +174,17 @@ export const readChain = (lineageDir: string): Array<ChainEntry> => {
     .map((line) => JSON.parse(line) as ChainEntry)
 }
 
+/** The entry that follows `last` (none: the chain is empty) for `record`. */
+export const chainEntry = (last: ChainEntry | undefined, record: ChainRecord): ChainEntry => {
+  const previous = last?.sha256 ?? GENESIS
+  return { previous_sha256: previous, sha256: entryHash(previous, record), ...record } as ChainEntry
+}
+
 /** Appends a run or an extract to the chain (durably: the log is the evidence) and returns the entry. */
 export const appendToChain = (lineageDir: string, record: ChainRecord) =>
   Effect.try({
     try: () => {
-      const chain = readChain(lineageDir)
-      const previous = chain.at(-1)?.sha256 ?? GENESIS
-      const entry = { previous_sha256: previous, sha256: entryHash(previous, record), ...record } as ChainEntry
+      const entry = chainEntry(readChain(lineageDir).at(-1), record)
       appendWhole(chainFile(lineageDir), `${JSON.stringify(entry)}\n`, { durable: true })
       return entry
     },

@@ -7,24 +7,13 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Effect, Layer } from "effect"
-import { gpRegistrations } from "../../schemas/sources/gpRegistrations.js"
-import { optOuts } from "../../schemas/sources/optOuts.js"
-import { postcodeLsoa } from "../../schemas/sources/postcodeLsoa.js"
-import { practices } from "../../schemas/sources/practices.js"
+import { SOURCES } from "../../schemas/sourceCatalogue.js"
+import type { ExtractSource } from "../../schemas/extractSource.js"
 import type { InputLineage } from "../governance/lineage.js"
-import { RECORD_SOURCES } from "./recordSources.js"
 import { loadRunConfig } from "../nightly/runConfig.js"
 import { Progress } from "../services/progress.js"
 import { RunLog } from "../services/runLog.js"
 import { requireInbox, sourceReader } from "./sourceReader.js"
-
-const SOURCES = [
-  practices,
-  postcodeLsoa,
-  optOuts,
-  gpRegistrations,
-  ...RECORD_SOURCES.map((recordSource) => recordSource.source)
-]
 
 export const validateInbox = (options: {
   readonly inbox: string
@@ -41,7 +30,7 @@ export const validateInbox = (options: {
       (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
     )
     const reader = sourceReader({ inbox: options.inbox, quarantineDir: scratch, config, asOf: options.asOf, inputs })
-    for (const source of SOURCES) yield* reader.read(source as typeof practices, () => Effect.void)
+    for (const source of Object.values<ExtractSource<unknown>>(SOURCES)) yield* reader.read(source, () => Effect.void)
     const verdict = yield* Effect.all([
       reader.failIfRequiredFailed(),
       reader.failIfStale(),

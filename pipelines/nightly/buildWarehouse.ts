@@ -1,0 +1,136 @@
+/**
+ * The warehouse step: a new warehouse on the run's engine, loaded in one
+ * transaction (practices and residents, then every record source, then the
+ * models), checked against the sources' verdicts, then the run's own tables
+ * and the published files (`writePublishedFiles.ts`) written from it. Returns the
+ * lineage of every output, the warehouse's content digest first.
+ */
+import { Effect } from "effect"
+import { equityContext, linkageIndex } from "../../transforms/linkageContext.js"
+import { diskFaultOf, writeFailure } from "../services/diskWrites.js"
+import type { OutputLineage, RunLineage } from "../governance/lineage.js"
+import { LineageLog } from "../governance/lineageLog.js"
+import { writeStore } from "../governance/reidentification.js"
+import type { SourceReader } from "../ingest/sourceReader.js"
+import { sha256OfFile } from "../services/fileDigest.js"
+import type { PseudonymKeyMaterial } from "../services/pseudonymKey.js"
+import type { Engine } from "../warehouse/engines.js"
+import {
+  buildDigest,
+  complexCohortMembers,
+  inTransaction,
+  insertRows,
+  openWarehouse,
+  runBuildSql,
+  type WarehouseDb
+} from "../warehouse/warehouse.js"
+import { buildModels } from "./buildModels.js"
+import { loadRecords } from "./loadRecords.js"
+import type { PreparedRun } from "./prepareRun.js"
+import type { SpineRead } from "./readSpine.js"
+import type { RunFacts } from "./runLineage.js"
+import { RunStages } from "./runStages.js"
+import { writeRunTables } from "./runTables.js"
+import { writePublishedFiles } from "./writePublishedFiles.js"
+
+export interface WarehouseInputs {
+  readonly prepared: PreparedRun
+  readonly engine: Engine
+  readonly staged: string
+  readonly reader: SourceReader
+  readonly spineRead: SpineRead
+  readonly personIdOf: (nhsNumber: string) => string
+  readonly householdIdOf: (uprn: string) => string
+  /** Keeps what a step returned for the run's lineage. */
+  readonly learnt: (facts: Partial<RunFacts>) => Effect.Effect<void>
+  /** The run's lineage as it stands, for its own tables. */
+  readonly lineageSoFar: Effect.Effect<RunLineage>
+}
+
+const WAREHOUSE_RECIPIENT = "analysts (pseudonymised whole-systems dataset)"
+
+export const buildWarehouse = Effect.fn("buildWarehouse")(function* (inputs: WarehouseInputs) {
+  const { engine, prepared } = inputs
+  const published = yield* Effect.scoped(
+    Effect.gen(function* () {
+      const db = yield* openWarehouse(engine, prepared.options.runId)
+      const buildSql = prepared.config.warehouseBuildSql
+      if (buildSql !== undefined) {
+        // Recorded by its hash: the file is the operator's, and may change between runs.
+        yield* inputs.learnt({
+          warehouseBuildSql: { path: buildSql, sha256: yield* Effect.promise(() => sha256OfFile(buildSql)) }
+        })
+        yield* runBuildSql(db, buildSql)
+      }
+      yield* inTransaction(db, loadAndModel(db, inputs))
+      yield* inputs.reader.failIfRequiredFailed()
+      yield* inputs.reader.failIfStale()
+      yield* inputs.reader.failIfAboveThreshold()
+      const reidentificationKey = prepared.reidentificationKey
+      if (reidentificationKey !== undefined) yield* sealReidentificationStore(db, inputs, reidentificationKey)
+      yield* writeRunTables(db, yield* inputs.lineageSoFar, yield* (yield* LineageLog).entries)
+      return yield* writePublishedFiles(db, inputs.staged, inputs.prepared, inputs.spineRead.spine.residents.length)
+    })
+  ).pipe(
+    // SQLite does not name its file when the disk fails it: name the warehouse being built.
+    Effect.catchTag("PublicationError", (error) => {
+      const fault = diskFaultOf(error.cause)
+      const unnamed = fault !== undefined && fault.path === undefined
+      return Effect.fail(unnamed ? writeFailure(engine.description, prepared.area.stateDir)(error.cause) : error)
+    })
+  )
+  const warehouse: OutputLineage = {
+    path: engine.lineageName,
+    rows: null,
+    sha256: yield* buildDigest(engine, prepared.options.runId),
+    recipient: WAREHOUSE_RECIPIENT
+  }
+  return [warehouse, ...published]
+})
+
+/** Practices and residents, every record source, then the models: one transaction. */
+const loadAndModel = Effect.fnUntraced(function* (db: WarehouseDb, inputs: WarehouseInputs) {
+  const { spine } = inputs.spineRead
+  const residents = spine.residents.length
+  yield* (yield* RunStages).timed(
+    "load person",
+    Effect.andThen(
+      insertRows(db, "practice", inputs.spineRead.practices),
+      insertRows(
+        db,
+        "person",
+        spine.residents.map((resident) => resident.person)
+      )
+    ),
+    () => ({ rowsIn: residents, rowsOut: residents })
+  )
+  const index = linkageIndex(spine, inputs.personIdOf, inputs.spineRead.optedOut)
+  const records = yield* loadRecords({
+    db,
+    reader: inputs.reader,
+    index,
+    equityContext: equityContext(spine, inputs.spineRead.areaOfPostcode, index),
+    householdIdOf: inputs.householdIdOf,
+    people: residents + spine.optedOutResidents.length
+  })
+  yield* inputs.learnt({ records })
+  const { asOf, rules } = inputs.prepared
+  yield* inputs.learnt({ segments: yield* buildModels(db, rules, asOf, residents) })
+})
+
+/** The NHS numbers behind the complex cohort's pseudonyms, sealed for direct care. */
+const sealReidentificationStore = Effect.fnUntraced(function* (
+  db: WarehouseDb,
+  inputs: WarehouseInputs,
+  key: PseudonymKeyMaterial
+) {
+  const { area, options } = inputs.prepared
+  const members = yield* complexCohortMembers(db)
+  const nhsNumberOf = new Map(
+    inputs.spineRead.spine.residents
+      .filter((resident) => members.has(resident.person.person_id))
+      .map((resident) => [resident.person.person_id, resident.nhsNumber])
+  )
+  yield* writeStore(area, options.runId, key, nhsNumberOf)
+  yield* inputs.learnt({ reidentificationStore: { key_fingerprint: key.fingerprint, people: nhsNumberOf.size } })
+})

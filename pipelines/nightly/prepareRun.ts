@@ -1,0 +1,62 @@
+/**
+ * The first step of a run: everything it needs before reading a row, checked
+ * so that a usage problem fails the run before it takes the lock (the
+ * configuration, the as-of date, the inbox, the rules and the optional
+ * re-identification key), and the output area made ready.
+ */
+import { Clock, Effect } from "effect"
+import { parseExtractDate } from "../../schemas/fields/extractDate.js"
+import { UsageError } from "../errors.js"
+import { isoNow } from "../governance/lineage.js"
+import { requireInbox } from "../ingest/sourceReader.js"
+import { prepareArea, type PublicationArea, publicationArea } from "../services/publication.js"
+import { loadKeyFile, type PseudonymKeyMaterial } from "../services/pseudonymKey.js"
+import type { Engine } from "../warehouse/engines.js"
+import { loadRunConfig, type RunConfig } from "./runConfig.js"
+import { type LoadedRules, loadRules } from "./segmentationRules.js"
+
+export interface RunOptions {
+  readonly runId: string
+  readonly inbox: string
+  readonly out: string
+  /** ISO date; defaults to today. */
+  readonly asOf?: string | undefined
+  readonly configFile?: string | undefined
+  /** The key is meant to differ from the last published run's (a planned rotation). */
+  readonly rotateKey?: boolean | undefined
+  /** A key to seal the re-identification store with; no store is written without one. */
+  readonly reidentificationKeyFile?: string | undefined
+  /** The warehouse a run builds into its release (`staged`): a SQLite file in it, or a PostgreSQL schema. */
+  readonly warehouse: (staged: string) => Engine
+}
+
+export interface PreparedRun {
+  readonly options: RunOptions
+  readonly config: RunConfig
+  readonly rules: LoadedRules
+  readonly asOf: string
+  readonly area: PublicationArea
+  readonly reidentificationKey: PseudonymKeyMaterial | undefined
+  readonly startedAt: string
+}
+
+export const prepareRun = Effect.fn("prepareRun")(function* (options: RunOptions) {
+  const config = yield* loadRunConfig(options.configFile)
+  const asOf = options.asOf ?? (yield* Effect.map(isoNow, (now) => now.slice(0, 10)))
+  if (parseExtractDate(asOf) !== asOf) {
+    return yield* new UsageError({
+      message: `--as-of ${asOf} is not a YYYY-MM-DD date`,
+      nextAction: "pass --as-of YYYY-MM-DD"
+    })
+  }
+  yield* requireInbox(options.inbox)
+  const rules = yield* loadRules(config.rulesFile)
+  const reidentificationKey =
+    options.reidentificationKeyFile === undefined
+      ? undefined
+      : yield* loadKeyFile(options.reidentificationKeyFile, "re-identification key")
+  const area = publicationArea(options.out)
+  yield* prepareArea(area)
+  const startedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
+  return { options, config, rules, asOf, area, reidentificationKey, startedAt } satisfies PreparedRun
+})

@@ -1,0 +1,35 @@
+/**
+ * The outputs step: the published files (complex-cohort lists, summaries,
+ * shadow budget, BCF metrics) and the run report, written into the release
+ * from the finished warehouse, compared with the current publication for
+ * "changes since the last run". Returns each file's lineage.
+ */
+import { Effect } from "effect"
+import { writeOutputs } from "../outputs/outputs.js"
+import { writeReport } from "../outputs/report.js"
+import { currentRelease } from "../services/publication.js"
+import type { WarehouseDb } from "../warehouse/warehouse.js"
+import type { PreparedRun } from "./prepareRun.js"
+import { RunStages } from "./runStages.js"
+
+export const writePublishedFiles = Effect.fn("writePublishedFiles")(function* (
+  db: WarehouseDb,
+  staged: string,
+  { area, options }: PreparedRun,
+  residents: number
+) {
+  const stages = yield* RunStages
+  const written = yield* stages.timed("outputs", writeOutputs(db, staged, currentRelease(area)), (files) => ({
+    rowsIn: residents,
+    rowsOut: files.reduce((n, output) => n + (output.rows ?? 0), 0)
+  }))
+  const report = yield* stages.timed(
+    "report",
+    writeReport(db, staged, currentRelease(area), options.runId),
+    (files) => ({
+      rowsIn: residents,
+      rowsOut: files.length
+    })
+  )
+  return [...written, ...report]
+})

@@ -1,0 +1,102 @@
+/**
+ * The nightly run as a pipeline of services, without the CLI: the fixtures'
+ * night run with test layers (a fixed key, the lineage log and OpenLineage
+ * events in memory, the test clock), so the steps' results are checked where
+ * they are made rather than through a child process's files.
+ */
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Exit, Layer } from "effect"
+import { chainEntry, type RunLineage } from "../../pipelines/governance/lineage.js"
+import { LineageLog } from "../../pipelines/governance/lineageLog.js"
+import { type OpenLineageEvent, OpenLineageLog } from "../../pipelines/governance/openLineageLog.js"
+import { nightlyRun } from "../../pipelines/nightly/nightlyRun.js"
+import { RunStages } from "../../pipelines/nightly/runStages.js"
+import { sha256OfFile } from "../../pipelines/services/fileDigest.js"
+import { Progress } from "../../pipelines/services/progress.js"
+import { PseudonymKey } from "../../pipelines/services/pseudonymKey.js"
+import { RunLog } from "../../pipelines/services/runLog.js"
+import { sqliteEngine, SQLITE_FILE } from "../../pipelines/warehouse/sqlite.js"
+
+const inbox = path.join(import.meta.dirname, "..", "..", "fixtures", "inbox")
+const KEY = "5a".repeat(32)
+
+const runOn = (out: string) =>
+  nightlyRun({
+    runId: "20261120T020000000Z-0001",
+    inbox,
+    out,
+    asOf: "2026-11-20",
+    warehouse: (staged) => sqliteEngine(path.join(staged, SQLITE_FILE))
+  })
+
+/** The services a run needs, all replaced: nothing leaves the test but the release folder. */
+const testLayers = (events: Array<OpenLineageEvent>, chain: Parameters<typeof LineageLog.layerTest>[0] = []) =>
+  Layer.mergeAll(
+    PseudonymKey.fromHex(KEY),
+    LineageLog.layerTest(chain),
+    OpenLineageLog.layerTest(events),
+    RunStages.layer,
+    RunLog.memory([]),
+    Progress.none
+  )
+
+const tempOut = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "wsd-nightly-")), "out")
+
+describe("the nightly run with test layers", () => {
+  it.effect("publishes the fixtures' night, chains its lineage entry and records its OpenLineage events", () => {
+    const events: Array<OpenLineageEvent> = []
+    const out = tempOut()
+    return Effect.gen(function* () {
+      const result = yield* runOn(out)
+      const { lineage } = result
+      assert.strictEqual(lineage.status, "succeeded")
+      assert.strictEqual(lineage.spine["residents"], 28)
+      assert.deepStrictEqual(Object.keys(lineage.segments).sort(), ["BWGW", "LW", "PI"])
+      assert.deepStrictEqual(lineage.stages.map((stage) => stage.stage).slice(0, 3), [
+        "spine",
+        "load person",
+        "load gp_events"
+      ])
+      assert.deepStrictEqual(lineage.stages.map((stage) => stage.stage).slice(-2), ["outputs", "report"])
+      // The warehouse's digest is the published file's.
+      const warehouse = lineage.outputs[0]!
+      assert.strictEqual(warehouse.path, SQLITE_FILE)
+      assert.strictEqual(warehouse.sha256, yield* Effect.promise(() => sha256OfFile(path.join(out, SQLITE_FILE))))
+      const chain = yield* (yield* LineageLog).entries
+      assert.strictEqual(chain.length, 1)
+      assert.deepStrictEqual((chain[0] as { run: RunLineage }).run, lineage)
+      assert.deepStrictEqual(
+        events.map((event) => event.eventType),
+        ["START", "COMPLETE"]
+      )
+      const published = fs.readFileSync(path.join(out, "lineage", "chain.jsonl"), "utf8")
+      assert.strictEqual(published, `${JSON.stringify(chain[0])}\n`)
+    }).pipe(Effect.provide(testLayers(events)))
+  })
+
+  it.effect("refuses a key the last run did not use, recording the failed run with the fingerprint it tried", () => {
+    const events: Array<OpenLineageEvent> = []
+    const out = tempOut()
+    const earlier = chainEntry(undefined, {
+      run: { run_id: "20261119T020000000Z-0001", status: "succeeded", key_fingerprint: "0".repeat(16) } as RunLineage
+    })
+    return Effect.gen(function* () {
+      const exit = yield* Effect.exit(runOn(out))
+      assert.isTrue(Exit.isFailure(exit))
+      const chain = yield* (yield* LineageLog).entries
+      const failed = (chain[1] as { run: RunLineage }).run
+      assert.strictEqual(failed.status, "failed")
+      assert.match(failed.failure_reason ?? "", /differs from 0{16} used by run 20261119T020000000Z-0001/)
+      assert.strictEqual(failed.key_fingerprint, (yield* PseudonymKey).fingerprint)
+      assert.deepStrictEqual(failed.inputs, [])
+      assert.deepStrictEqual(
+        events.map((event) => event.eventType),
+        ["START", "FAIL"]
+      )
+      assert.isFalse(fs.existsSync(path.join(out, SQLITE_FILE)))
+    }).pipe(Effect.provide(testLayers(events, [earlier])))
+  })
+})

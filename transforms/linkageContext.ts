@@ -1,0 +1,74 @@
+/**
+ * What linking a night's records needs from its spine: residents by NHS
+ * number, residents and opted-out people by demographics (the latter so that
+ * their council records, which have no NHS number, are recognised and
+ * excluded too), and the categories linkage equity is measured by.
+ */
+import { postcodeDistrict } from "../schemas/fields/postcode.js"
+import { type DemographicIndex, demographicsOf, indexSpine } from "./demographicMatch.js"
+import type { EquityContext } from "./linkageEquity.js"
+import type { LinkageIndex } from "./recordLinkage.js"
+import type { AreaOfPostcode, Spine } from "./spine.js"
+
+/**
+ * The spine's linkage index. The demographic index is built when first
+ * needed, or by `indexDemographics`: it is a large share of the run's memory,
+ * and the sources that load before the council's never use it.
+ */
+export const linkageIndex = (
+  spine: Spine,
+  personIdOf: (nhsNumber: string) => string,
+  optedOut: ReadonlySet<string>
+): LinkageIndex & { readonly indexDemographics: () => void } => {
+  const optedOutPersonIds = new Set(spine.optedOutResidents.map(({ nhsNumber }) => personIdOf(nhsNumber)))
+  /** Residents and opted-out people, with the demographics they are matched on. */
+  function* matchable() {
+    const people = [
+      ...spine.residents.map(({ person, registration }) => ({ personId: person.person_id, registration })),
+      ...spine.optedOutResidents.map(({ nhsNumber, registration }) => ({
+        personId: personIdOf(nhsNumber),
+        registration
+      }))
+    ]
+    for (const { personId, registration } of people) {
+      const demographics = demographicsOf(registration)
+      if (demographics !== undefined) yield { personId, demographics }
+    }
+  }
+  let demographic: DemographicIndex | undefined
+  const demographicIndex = () => (demographic ??= indexSpine(matchable()))
+  return {
+    residentPersonId: (nhsNumber) => spine.residentByNhsNumber.get(nhsNumber)?.person.person_id,
+    personIdOf,
+    isOptedOut: (nhsNumber) => optedOut.has(nhsNumber),
+    demographic: { match: (record) => demographicIndex().match(record) },
+    indexDemographics: () => void demographicIndex(),
+    isOptedOutPerson: (personId) => optedOutPersonIds.has(personId)
+  }
+}
+
+/** Ethnic category and deprivation (or, without a lookup, postcode district) for linkage equity. */
+export const equityContext = (
+  spine: Spine,
+  areaOfPostcode: ReadonlyMap<string, AreaOfPostcode>,
+  index: LinkageIndex
+): EquityContext => {
+  const ethnicCategories = new Map(
+    spine.residents.map(({ person }) => [person.person_id, person.ethnic_category ?? "unknown"])
+  )
+  return {
+    ethnicCategoryOf: (personId) => ethnicCategories.get(personId) ?? "unknown",
+    areaOf: (postcode) => {
+      const decile = postcode === undefined ? undefined : areaOfPostcode.get(postcode)?.imdDecile
+      if (decile !== undefined) return { dimension: "imd_decile", category: String(decile) }
+      return {
+        dimension: "postcode_district",
+        category: postcode === undefined ? "unknown" : postcodeDistrict(postcode)
+      }
+    },
+    matchByDemographics: (demographics) => {
+      const match = index.demographic.match(demographics)
+      return match.outcome === "linked" ? match.personId : undefined
+    }
+  }
+}
