@@ -7,11 +7,12 @@
  * A missing or invalid number falls to the demographic ladder when the record
  * carries names and a date of birth. Records of people who opted out of
  * secondary use, by NHS number or by a demographic match, are excluded.
+ * `linkageIndex` builds what links look up from the spine, for whatever loads records.
  */
-import type { DemographicIndex, Demographics } from "./demographicMatch.js"
+import { type DemographicIndex, type Demographics, demographicsOf, indexSpine } from "./demographicMatch.js"
 import type { NhsNumberCheck } from "../schemas/fields/nhsNumber.js"
-
 import type { LinkStatus } from "../schemas/warehouse.js"
+import type { Spine } from "./spine.js"
 
 export interface Link {
   readonly person_id: string | null
@@ -31,6 +32,47 @@ export interface LinkageIndex {
   /** Residents and opted-out people by demographics. */
   readonly demographic: DemographicIndex
   readonly isOptedOutPerson: (personId: string) => boolean
+}
+
+/**
+ * Everything linkage needs: residents by NHS number, and residents and
+ * opted-out people by demographics (the latter so that their council records,
+ * which have no NHS number, are recognised and excluded too).
+ *
+ * The demographic index is built when first needed, or by
+ * `indexDemographics`: it is a large share of the run's memory, and the
+ * sources that load before the council's never use it.
+ */
+export const linkageIndex = (
+  spine: Spine,
+  personIdOf: (nhsNumber: string) => string,
+  optedOut: ReadonlySet<string>
+): LinkageIndex & { readonly indexDemographics: () => void } => {
+  const optedOutPersonIds = new Set(spine.optedOutResidents.map(({ nhsNumber }) => personIdOf(nhsNumber)))
+  /** Residents and opted-out people, with the demographics they are matched on. */
+  function* matchable() {
+    const people = [
+      ...spine.residents.map(({ person, registration }) => ({ personId: person.person_id, registration })),
+      ...spine.optedOutResidents.map(({ nhsNumber, registration }) => ({
+        personId: personIdOf(nhsNumber),
+        registration
+      }))
+    ]
+    for (const { personId, registration } of people) {
+      const demographics = demographicsOf(registration)
+      if (demographics !== undefined) yield { personId, demographics }
+    }
+  }
+  let demographic: DemographicIndex | undefined
+  const demographicIndex = () => (demographic ??= indexSpine(matchable()))
+  return {
+    residentPersonId: (nhsNumber) => spine.residentByNhsNumber.get(nhsNumber)?.person.person_id,
+    personIdOf,
+    isOptedOut: (nhsNumber) => optedOut.has(nhsNumber),
+    demographic: { match: (record) => demographicIndex().match(record) },
+    indexDemographics: () => void demographicIndex(),
+    isOptedOutPerson: (personId) => optedOutPersonIds.has(personId)
+  }
 }
 
 const unlinked = (link_status: LinkStatus, link_method: string | null = null): Link => ({

@@ -17,12 +17,11 @@ import type { ExtractSource } from "../../schemas/extractSource.js"
 import type { RecordTables, WarehouseSchema } from "../../schemas/warehouse.js"
 import { formatControlledCount } from "../../transforms/disclosureControl.js"
 import { parseExtractDate } from "../../schemas/fields/extractDate.js"
-import { type DemographicIndex, demographicsOf, indexSpine } from "../../transforms/demographicMatch.js"
 import { type EquityContext, LinkageEquity, observeLinkage } from "../../transforms/linkageEquity.js"
 import { postcodeDistrict } from "../../schemas/fields/postcode.js"
-import { type LinkageIndex, type LinkOutcome, linkRecord } from "../../transforms/recordLinkage.js"
+import { type LinkageIndex, linkageIndex, type LinkOutcome, linkRecord } from "../../transforms/recordLinkage.js"
 import { householdId, personId } from "../../transforms/pseudonym.js"
-import { type AreaOfPostcode, buildSpine, type Spine } from "../../transforms/spine.js"
+import { type AreaOfPostcode, buildSpine } from "../../transforms/spine.js"
 import { diskFaultOf, writeFailure } from "../services/diskWrites.js"
 import { UsageError } from "../errors.js"
 import {
@@ -572,47 +571,6 @@ const sortedPractices = (rows: ReadonlyArray<Practice>) =>
   [...new Map(rows.map((row) => [row.practice_code, row])).values()].sort((a, b) =>
     a.practice_code < b.practice_code ? -1 : 1
   )
-
-/**
- * Everything linkage needs: residents by NHS number, and residents and
- * opted-out people by demographics (the latter so that their council records,
- * which have no NHS number, are recognised and excluded too).
- *
- * The demographic index is built when first needed, or by
- * `indexDemographics`: it is a large share of the run's memory, and the
- * sources that load before the council's never use it.
- */
-const linkageIndex = (
-  spine: Spine,
-  personIdOf: (nhsNumber: string) => string,
-  optedOut: ReadonlySet<string>
-): LinkageIndex & { readonly indexDemographics: () => void } => {
-  const optedOutPersonIds = new Set(spine.optedOutResidents.map(({ nhsNumber }) => personIdOf(nhsNumber)))
-  /** Residents and opted-out people, with the demographics they are matched on. */
-  function* matchable() {
-    const people = [
-      ...spine.residents.map(({ person, registration }) => ({ personId: person.person_id, registration })),
-      ...spine.optedOutResidents.map(({ nhsNumber, registration }) => ({
-        personId: personIdOf(nhsNumber),
-        registration
-      }))
-    ]
-    for (const { personId, registration } of people) {
-      const demographics = demographicsOf(registration)
-      if (demographics !== undefined) yield { personId, demographics }
-    }
-  }
-  let demographic: DemographicIndex | undefined
-  const demographicIndex = () => (demographic ??= indexSpine(matchable()))
-  return {
-    residentPersonId: (nhsNumber) => spine.residentByNhsNumber.get(nhsNumber)?.person.person_id,
-    personIdOf,
-    isOptedOut: (nhsNumber) => optedOut.has(nhsNumber),
-    demographic: { match: (record) => demographicIndex().match(record) },
-    indexDemographics: () => void demographicIndex(),
-    isOptedOutPerson: (personId) => optedOutPersonIds.has(personId)
-  }
-}
 
 interface LoadContext {
   readonly db: WarehouseDb
