@@ -1,6 +1,6 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { CODES, segment } from "../spec/segmentWarehouse.js"
+import { CODES, segment } from "../spec/specWarehouse.js"
 
 const codes = Object.values(CODES)
 

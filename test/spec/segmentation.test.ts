@@ -5,11 +5,10 @@
  */
 import { describe, expect, it } from "vitest"
 import { testWarehouses } from "../warehouses.js"
-import { CODES, type SpecInput, segment as segmentIn } from "./segmentWarehouse.js"
+import { CODES, type SpecInput, segment as segmentIn, times } from "./specWarehouse.js"
 
 const IN_WINDOW = "2026-06-01"
 const BEFORE_WINDOW = "2025-11-20" // 366 days before the as-of date
-const times = <T>(n: number, make: (i: number) => T): Array<T> => Array.from({ length: n }, (_, i) => make(i))
 
 describe.each(testWarehouses())("segmentation rules v1 on $name", (warehouse) => {
   if (warehouse.skipped !== undefined) {

@@ -1,0 +1,240 @@
+/**
+ * The aggregate outputs and their disclosure control as a spec
+ * (`docs/outputs.md`, and "Outputs of a run" in the pipeline spec): residents
+ * and records as inline rows, chosen so that counts of exactly 7, 8, 12 and 13
+ * arise, and the cells expected in `cohort-summary.csv`, `shadow-budget.csv`
+ * and `bcf-metrics.csv`: 0 shown as 0, 1–7 suppressed (blank, marked `Y`),
+ * every other count rounded to the nearest 5. Run through the real SQL and
+ * output code on SQLite and on PostgreSQL.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { testWarehouses } from "../warehouses.js"
+import { type PublishedCsv, publish } from "./publishedOutputs.js"
+import { CODES, type Resident, type SpecInput, times } from "./specWarehouse.js"
+
+const IN_WINDOW = "2026-06-01"
+const BEFORE_WINDOW = "2025-11-20" // 366 days before the as-of date
+
+/** `n` alike residents, `${prefix}0` … */
+const residents = (n: number, prefix: string, resident: Omit<Resident, "id">): Array<Resident> =>
+  times(n, (i) => ({ id: `${prefix}${i}`, ...resident }))
+
+const ids = (n: number, prefix: string) => times(n, (i) => `${prefix}${i}`)
+
+/** The file's rows as arrays of the named columns' cells, in a fixed order to compare with a table. */
+const cells = (file: PublishedCsv, columns: ReadonlyArray<string>) =>
+  file.rows.map((row) => columns.map((column) => row[column]!)).sort((a, b) => a.join().localeCompare(b.join()))
+
+const sorted = (table: ReadonlyArray<ReadonlyArray<string>>) =>
+  [...table].sort((a, b) => a.join().localeCompare(b.join()))
+
+const SUMMARY_CELL = ["segment", "age_band", "sex", "locality", "imd_decile", "residents", "suppressed"]
+const BUDGET_LINE = ["segment", "service_line", "people", "cost_gbp", "suppressed"]
+const METRIC = ["metric", "numerator", "denominator", "value", "suppressed"]
+
+describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
+  if (warehouse.skipped !== undefined) {
+    it.skip(warehouse.skipped, () => {})
+    return
+  }
+  const published = (input: SpecInput) => publish(input, warehouse.engine())
+
+  describe("cohort-summary.csv", () => {
+    it.effect("lists every segment × age band × sex × locality, 0 as 0, 1–7 suppressed, others rounded to 5", () =>
+      Effect.gen(function* () {
+        const { csv } = yield* published({
+          residents: [
+            ...residents(13, "lwf", { age: 40 }),
+            ...residents(12, "lwm", { age: 42, sex: "male" }),
+            ...residents(8, "bwf", { age: 10 }),
+            ...residents(7, "bwm", { age: 12, sex: "male" }),
+            { id: "pal", age: 61 },
+            { id: "south", age: 44, practice: "F84004" }
+          ],
+          practices: [
+            ["F84003", "PCN", "North"],
+            ["F84004", "PCN", "South"]
+          ],
+          gpEvents: [["pal", CODES.palliativeCare]]
+        })
+        const summary = csv["cohort-summary.csv"]!
+        expect(summary.columns).toEqual(SUMMARY_CELL)
+        // 3 segments × 18 age bands × 4 sexes × 2 localities; no deprivation lookup, so one decile "all".
+        expect(summary.rows).toHaveLength(3 * 18 * 4 * 2)
+        expect(
+          cells({ ...summary, rows: summary.rows.filter((row) => row["residents"] !== "0") }, SUMMARY_CELL)
+        ).toEqual(
+          sorted([
+            ["LW", "40-44", "female", "North", "all", "15", "N"], // 13
+            ["LW", "40-44", "male", "North", "all", "10", "N"], // 12
+            ["BWGW", "10-14", "female", "North", "all", "10", "N"], // 8
+            ["BWGW", "10-14", "male", "North", "all", "", "Y"], // 7
+            ["PI", "60-64", "female", "North", "all", "", "Y"], // 1
+            ["LW", "40-44", "female", "South", "all", "", "Y"] // 1
+          ])
+        )
+        // Every other cell is a real zero, shown and not suppressed.
+        expect(new Set(summary.rows.filter((row) => row["residents"] === "0").map((row) => row["suppressed"]))).toEqual(
+          new Set(["N"])
+        )
+      })
+    )
+
+    it.effect("adds deprivation deciles 1–10 and unknown when a postcode lookup was supplied", () =>
+      Effect.gen(function* () {
+        const { csv } = yield* published({
+          residents: [...residents(8, "d3-", { age: 33, imdDecile: 3 }), ...residents(13, "nolookup", { age: 31 })]
+        })
+        const summary = csv["cohort-summary.csv"]!
+        expect(summary.rows).toHaveLength(3 * 18 * 4 * 11)
+        const lwWomen30 = summary.rows.filter(
+          (row) => row["segment"] === "LW" && row["age_band"] === "30-34" && row["sex"] === "female"
+        )
+        expect(lwWomen30.map((row) => [row["imd_decile"], row["residents"], row["suppressed"]])).toEqual([
+          ...["1", "2"].map((decile) => [decile, "0", "N"]),
+          ["3", "10", "N"], // 8
+          ...["4", "5", "6", "7", "8", "9", "10"].map((decile) => [decile, "0", "N"]),
+          ["unknown", "15", "N"] // 13
+        ])
+      })
+    )
+  })
+
+  describe("shadow-budget.csv", () => {
+    /**
+     * Acute: every attendance in the window costs £100. Adult social care:
+     * £100 a week for the days each service ran inside the window.
+     */
+    const BUDGET: SpecInput = {
+      residents: [
+        ...residents(8, "kid", { age: 10 }),
+        ...residents(13, "ae", { age: 40 }),
+        ...residents(12, "reab", { age: 30 }),
+        { id: "ended", age: 30 },
+        ...residents(7, "pal", { age: 60 })
+      ],
+      gpEvents: ids(7, "pal").map((id) => [id, CODES.palliativeCare] as const),
+      acute: [
+        ...[...ids(8, "kid"), ...ids(13, "ae"), ...ids(7, "pal")].map((id) => [id, "AE", IN_WINDOW] as const),
+        // Before the window: no cost.
+        ...ids(13, "ae").map((id) => [id, "AE", BEFORE_WINDOW] as const)
+      ],
+      socialCare: [
+        // All 365 days of the window: £5,214.29 each.
+        ...ids(6, "reab").map((id) => [id, "reablement", "2020-01-01"] as const),
+        // Until 1 January: 42 days of the window, £600 each.
+        ...ids(12, "reab")
+          .slice(6)
+          .map((id) => [id, "reablement", "2020-01-01", "2026-01-01"] as const),
+        // Ended before the window: neither costed nor counted.
+        ["ended", "reablement", "2024-01-01", "2025-06-01"]
+      ]
+    }
+
+    it.effect("counts people per segment and service line under control, costs in whole pounds", () =>
+      Effect.gen(function* () {
+        const { csv } = yield* published(BUDGET)
+        const budget = csv["shadow-budget.csv"]!
+        expect(budget.columns).toEqual(BUDGET_LINE)
+        expect(cells({ ...budget, rows: budget.rows.filter((row) => row["people"] !== "0") }, BUDGET_LINE)).toEqual(
+          sorted([
+            ["BWGW", "acute", "10", "800", "N"], // 8 people
+            ["LW", "acute", "15", "1300", "N"], // 13 people
+            ["LW", "adult_social_care", "10", "34886", "N"], // 12 people: 6 × £5,214.29 + 6 × £600
+            // 7 people: no count, and no cost that could be one person's.
+            ["PI", "acute", "", "", "Y"]
+          ])
+        )
+      })
+    )
+
+    // docs/outputs.md: "Per `segment` and `service_line`" and "0 stays 0" — a
+    // segment's line that nobody used is published as 0 people, £0. The
+    // shadow_budget query groups only the costs it finds, so such lines are
+    // missing from the file rather than shown as zero.
+    it.effect.fails("shows a segment's service line that nobody used as 0 people and £0, not as a missing line", () =>
+      Effect.gen(function* () {
+        const { csv } = yield* published(BUDGET)
+        expect(cells(csv["shadow-budget.csv"]!, BUDGET_LINE)).toEqual(
+          sorted([
+            ["BWGW", "acute", "10", "800", "N"],
+            ["BWGW", "adult_social_care", "0", "0", "N"],
+            ["LW", "acute", "15", "1300", "N"],
+            ["LW", "adult_social_care", "10", "34886", "N"],
+            ["PI", "acute", "", "", "Y"],
+            ["PI", "adult_social_care", "0", "0", "N"]
+          ])
+        )
+      })
+    )
+  })
+
+  describe("bcf-metrics.csv", () => {
+    it.effect("controls numerators and denominators; a suppressed numerator leaves no value", () =>
+      Effect.gen(function* () {
+        const { csv } = yield* published({
+          residents: [
+            ...residents(13, "nel", { age: 40 }),
+            ...residents(7, "home", { age: 70 }),
+            { id: "since2024", age: 70 },
+            { id: "young", age: 50 },
+            ...residents(12, "reab", { age: 75 }),
+            { id: "noOutcome", age: 75 }
+          ],
+          acute: [
+            ...ids(13, "nel").map((id) => [id, "APC", IN_WINDOW, "21"] as const),
+            // Neither counts: one before the window, one elective.
+            ["nel0", "APC", BEFORE_WINDOW, "21"],
+            ["nel1", "APC", IN_WINDOW, "11"]
+          ],
+          socialCare: [
+            // First placements in the window, aged 65+: 7.
+            ...ids(7, "home").map((id) => [id, "residential_care", "2026-03-01"] as const),
+            // Neither counts: placed before the window, or under 65.
+            ["since2024", "nursing_care", "2024-01-01"],
+            ["young", "residential_care", "2026-03-01"],
+            // Reablement in the window with a known outcome: 8 of 12 at home.
+            ...ids(12, "reab").map(
+              (id, i) =>
+                [
+                  id,
+                  "reablement",
+                  "2026-05-01",
+                  "2026-06-01",
+                  i < 8 ? "at_home" : i < 11 ? "not_at_home" : "deceased"
+                ] as const
+            ),
+            ["noOutcome", "reablement", "2026-05-01", "2026-06-01"]
+          ]
+        })
+        const metrics = csv["bcf-metrics.csv"]!
+        expect(metrics.columns).toEqual(METRIC)
+        // 35 residents, 21 of them aged 65+; values from the counts themselves.
+        expect(cells(metrics, METRIC)).toEqual(
+          sorted([
+            ["non_elective_admissions_per_100000", "15", "35", "37142.9", "N"], // 13 / 35
+            ["permanent_care_home_admissions_65_plus_per_100000", "", "20", "", "Y"], // 7 / 21
+            ["still_at_home_91_days_after_reablement_65_plus_percent", "10", "10", "66.7", "N"] // 8 / 12
+          ])
+        )
+      })
+    )
+
+    it.effect("shows a metric nobody counts towards as 0, not suppressed", () =>
+      Effect.gen(function* () {
+        const { csv } = yield* published({
+          residents: [...residents(10, "adult", { age: 40 }), ...residents(9, "older", { age: 70 })]
+        })
+        expect(cells(csv["bcf-metrics.csv"]!, METRIC)).toEqual(
+          sorted([
+            ["non_elective_admissions_per_100000", "0", "20", "0", "N"], // 0 / 19
+            ["permanent_care_home_admissions_65_plus_per_100000", "0", "10", "0", "N"], // 0 / 9
+            // Nobody had reablement: no value to show, but nothing suppressed either.
+            ["still_at_home_91_days_after_reablement_65_plus_percent", "0", "0", "", "N"]
+          ])
+        )
+      })
+    )
+  })
+})
