@@ -32,6 +32,8 @@ export class SourceFileError extends Schema.TaggedError<SourceFileError>()("Sour
 export class PublicationError extends Schema.TaggedError<PublicationError>()("PublicationError", {
   message: Schema.String,
   nextAction: Schema.String,
+  /** What the disk said, when it refused a write: the message then says everything needed. */
+  diskFault: Schema.optionalKey(Schema.Literals(["full", "read_only", "permission"])),
   cause: Schema.Defect()
 }) {}
 

@@ -10,6 +10,7 @@ import { Flag } from "effect/cli"
 import type { ExtractLineage } from "../governance/lineage.js"
 import { makeRunId } from "../nightly/nightlyRun.js"
 import { publicationArea } from "../services/publication.js"
+import { RunLock } from "../services/runLock.js"
 import { RunLog } from "../services/runLog.js"
 
 export const quiet = Flag.Boolean("quiet").pipe(
@@ -23,7 +24,7 @@ export const asOfOrToday = (asOf: Option.Option<string>) =>
     ? Effect.succeed(asOf.value)
     : Effect.map(Clock.currentTimeMillis, (now) => new Date(now).toISOString().slice(0, 10))
 
-/** Provides what a command that takes a file from a publication needs: its log, and the key when given. */
+/** Provides what a command that takes a file from a publication needs: its log and the publication's lock. */
 export const withExtractLog = <A, E extends { readonly message: string }, R>(
   command: string,
   from: string,
@@ -36,9 +37,13 @@ export const withExtractLog = <A, E extends { readonly message: string }, R>(
   }).pipe(
     Effect.provide(
       Layer.unwrap(
-        Effect.map(makeRunId, (id) =>
-          RunLog.toFile(path.join(publicationArea(from).logsDir, `${command}-${id}.jsonl`), undefined)
-        )
+        Effect.map(makeRunId, (id) => {
+          const area = publicationArea(from)
+          return Layer.provideMerge(
+            RunLock.layer(area.lockFile, area.stateDir),
+            RunLog.toFile(path.join(area.logsDir, `${command}-${id}.jsonl`), undefined)
+          )
+        })
       )
     )
   )

@@ -1,8 +1,8 @@
 /**
- * `wsd run`: the nightly batch, with the production key, run log and progress.
- * Progress follows where stderr goes (a live line on a terminal, log lines in
- * a cron mail or the journal), and a disk that fails a write is reported as a
- * write failure, not an internal error, since that is what the operator can fix.
+ * `wsd run`: the nightly batch, with its production services wired here in
+ * one place: the key, the run log, progress, the output area's file system,
+ * lock and lineage logs. Progress follows where stderr goes (a live line on a
+ * terminal, log lines in a cron mail or the journal).
  */
 import * as path from "node:path"
 import { Console, Effect, Layer, Option } from "effect"
@@ -12,12 +12,12 @@ import { LineageLog } from "../governance/lineageLog.js"
 import { OpenLineageLog } from "../governance/openLineageLog.js"
 import { makeRunId, nightlyRun } from "../nightly/nightlyRun.js"
 import type { RunOptions } from "../nightly/prepareRun.js"
-import { RunStages } from "../nightly/runStages.js"
-import { diskFaultOf, writeFailure } from "../services/diskWrites.js"
 import { Progress } from "../services/progress.js"
 import { publicationArea } from "../services/publication.js"
 import { PseudonymKey } from "../services/pseudonymKey.js"
+import { RunLock } from "../services/runLock.js"
 import { RunLog } from "../services/runLog.js"
+import { FileSystem } from "../services/fileSystem.js"
 import { type StderrConsole, stderrConsole } from "../services/stderrConsole.js"
 import { warehouseTarget } from "../warehouse/engines.js"
 import { quiet } from "./flags.js"
@@ -64,7 +64,7 @@ export const runNightly = (
   Effect.gen(function* () {
     const warehouse = yield* warehouseOption(options.warehouse)
     const runId = yield* makeRunId
-    const { lineageDir, logsDir, stateDir } = publicationArea(options.out)
+    const { lineageDir, lockFile, logsDir, stateDir } = publicationArea(options.out)
     const logFile = path.join(logsDir, `${runId}.jsonl`)
     const stderr = stderrConsole()
     const log = RunLog.toFile(logFile, options.quiet ? undefined : stderr)
@@ -72,21 +72,16 @@ export const runNightly = (
       Effect.provide(
         Layer.mergeAll(
           PseudonymKey.fromFile(options.keyFile),
-          LineageLog.layer(lineageDir),
-          RunStages.layer,
           Layer.provideMerge(
             Layer.mergeAll(
               progressLayer(stderr, options.quiet, options.progressEverySeconds),
-              OpenLineageLog.layer(lineageDir, runId)
+              OpenLineageLog.layer(lineageDir, runId),
+              LineageLog.layer(lineageDir),
+              RunLock.layer(lockFile, stateDir)
             ),
-            log
+            Layer.merge(log, FileSystem.layer(stateDir))
           )
         )
-      ),
-      // Plain file writes throughout the run (the log, outputs, lineage copies) throw when the disk
-      // fails them: report those as the write failures they are, not as internal errors.
-      Effect.catchDefect((defect) =>
-        diskFaultOf(defect) === undefined ? Effect.die(defect) : Effect.fail(writeFailure(stateDir, stateDir)(defect))
       )
     )
     const residents = result.lineage.spine["residents"]

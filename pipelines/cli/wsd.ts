@@ -13,7 +13,6 @@ import * as NodeTerminal from "@effect/platform-node-shared/NodeTerminal"
 import { Cause, Effect, Exit, Layer, Option } from "effect"
 import { Command } from "effect/cli"
 import { exitCodeOf, type RunError } from "../errors.js"
-import { diskFaultOf } from "../services/diskWrites.js"
 import { softwareVersion } from "../services/projectFiles.js"
 import { demo } from "./demo.js"
 import { extract } from "./extract.js"
@@ -47,7 +46,7 @@ const isRunError = (error: unknown): error is RunError =>
 
 const isDiskFault = (exit: Exit.Exit<void, unknown>): boolean => {
   const error = Exit.isFailure(exit) ? Cause.findErrorOption(exit.cause) : Option.none()
-  return Option.isSome(error) && isRunError(error.value) && diskFaultOf(error.value.cause) !== undefined
+  return Option.isSome(error) && isRunError(error.value) && "diskFault" in error.value
 }
 
 /** The exit status and the last stderr line: what happened, and what to do next. */

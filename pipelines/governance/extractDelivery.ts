@@ -11,7 +11,8 @@ import * as path from "node:path"
 import { Effect } from "effect"
 import { UsageError } from "../errors.js"
 import { appendToChain, chainFile, type ExtractLineage, isoNow, operatorAndHost, readChain, runsOf } from "./lineage.js"
-import { currentRelease, holdLock, publicationArea, writeNewFile } from "../services/publication.js"
+import { currentRelease, publicationArea, writeNewFile } from "../services/publication.js"
+import { RunLock } from "../services/runLock.js"
 
 /** The current release of the publication `from`, and the run that made it. */
 export const publishedRun = (from: string) =>
@@ -49,7 +50,7 @@ export const deliverExtract = (
     Effect.gen(function* () {
       const area = publicationArea(from)
       const at = yield* isoNow
-      yield* holdLock(area, `${description.kind} at ${at}`)
+      yield* (yield* RunLock).hold(`${description.kind} at ${at}`)
       yield* writeNewFile(file, content, mode)
       const extract: ExtractLineage = {
         ...description,

@@ -5,10 +5,9 @@
  * in memory, hashed the same way, so a step's lineage is checked without files.
  */
 import * as fs from "node:fs"
-import * as path from "node:path"
 import { Context, Effect, Layer, Ref } from "effect"
 import type { PublicationError } from "../errors.js"
-import { writeFailure } from "../services/diskWrites.js"
+import { FileSystem } from "../services/fileSystem.js"
 import { appendToChain, type ChainEntry, type ChainRecord, chainEntry, chainFile, readChain } from "./lineage.js"
 
 export interface LineageLogService {
@@ -25,16 +24,15 @@ export class LineageLog extends Context.Service<LineageLog, LineageLogService>()
 ) {
   /** The chain in `lineageDir`. */
   static readonly layer = (lineageDir: string) =>
-    Layer.succeed(
+    Layer.effect(
       LineageLog,
-      LineageLog.of({
-        entries: Effect.sync(() => readChain(lineageDir)),
-        append: (record) => appendToChain(lineageDir, record),
-        copyTo: (file) =>
-          Effect.try({
-            try: () => fs.copyFileSync(chainFile(lineageDir), file),
-            catch: writeFailure(file, path.dirname(lineageDir))
-          })
+      Effect.gen(function* () {
+        const files = yield* FileSystem
+        return LineageLog.of({
+          entries: Effect.sync(() => readChain(lineageDir)),
+          append: (record) => appendToChain(lineageDir, record),
+          copyTo: (file) => files.copyFile(chainFile(lineageDir), file)
+        })
       })
     )
 

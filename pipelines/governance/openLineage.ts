@@ -7,11 +7,9 @@
  * never a value.
  */
 import { createHash } from "node:crypto"
-import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect, Schedule } from "effect"
 import { SOURCES, type SourceName } from "../../schemas/sourceCatalogue.js"
-import { appendWhole } from "../services/diskWrites.js"
 import type { OutputLineage, RunLineage } from "./lineage.js"
 import { softwareVersion } from "../services/projectFiles.js"
 import { publishedWarehouse } from "../warehouse/engines.js"
@@ -169,12 +167,6 @@ export const endEvent = (run: RunLineage, release: string | undefined) => {
       }
     }))
   }
-}
-
-/** Appends events to a run's OpenLineage log, one JSON object per line. */
-export const appendEvents = (file: string, events: ReadonlyArray<object>): void => {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o750 })
-  appendWhole(file, events.map((event) => `${JSON.stringify(event)}\n`).join(""))
 }
 
 export interface Delivery {

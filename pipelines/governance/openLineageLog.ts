@@ -10,10 +10,10 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { Context, Effect, Layer } from "effect"
 import type { PublicationError } from "../errors.js"
-import { writeFailure } from "../services/diskWrites.js"
+import { FileSystem } from "../services/fileSystem.js"
 import { RunLog } from "../services/runLog.js"
 import { isoNow } from "./lineage.js"
-import { appendEvents, postEvent } from "./openLineage.js"
+import { postEvent } from "./openLineage.js"
 
 export interface OpenLineageEvent {
   readonly eventType: string
@@ -37,10 +37,15 @@ export class OpenLineageLog extends Context.Service<OpenLineageLog, OpenLineageL
       OpenLineageLog,
       Effect.gen(function* () {
         const log = yield* RunLog
+        const files = yield* FileSystem
         const eventsFile = path.join(lineageDir, "openlineage.jsonl")
         const deliveryFile = path.join(lineageDir, "openlineage-delivery.jsonl")
+        /** One JSON object per line. */
         const append = (file: string, events: ReadonlyArray<object>) =>
-          Effect.try({ try: () => appendEvents(file, events), catch: writeFailure(file, path.dirname(lineageDir)) })
+          Effect.andThen(
+            files.makeDirectory(path.dirname(file), 0o750),
+            files.appendLines(file, events.map((event) => `${JSON.stringify(event)}\n`).join(""))
+          )
         const deliver = (event: OpenLineageEvent, endpoint: string | undefined) =>
           Effect.gen(function* () {
             if (endpoint === undefined) return
@@ -53,11 +58,7 @@ export class OpenLineageLog extends Context.Service<OpenLineageLog, OpenLineageL
         return OpenLineageLog.of({
           record: (event) => append(eventsFile, [event]),
           deliver,
-          copyTo: (file) =>
-            Effect.try({
-              try: () => fs.copyFileSync(eventsFile, file),
-              catch: writeFailure(file, path.dirname(lineageDir))
-            })
+          copyTo: (file) => files.copyFile(eventsFile, file)
         })
       })
     )

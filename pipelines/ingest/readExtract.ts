@@ -301,12 +301,12 @@ export const extractBatches: ExtractReader = async function* <Row>(
   return summary
 }
 
-export interface ReadExtractOptions<Row, E> {
+export interface ReadExtractOptions<Row, E, R> {
   readonly source: ExtractSource<Row>
   readonly file: string
   /** Receives accepted rows in file order, a batch at a time; its failure (a full disk) ends the read. */
-  readonly onAccepted: (rows: ReadonlyArray<NumberedRow<Row>>) => Effect.Effect<void, E>
-  readonly onQuarantined: (rows: ReadonlyArray<QuarantinedRow>) => Effect.Effect<void, E>
+  readonly onAccepted: (rows: ReadonlyArray<NumberedRow<Row>>) => Effect.Effect<void, E, R>
+  readonly onQuarantined: (rows: ReadonlyArray<QuarantinedRow>) => Effect.Effect<void, E, R>
   /** The run's as-of date: a row whose date of birth is implausible on it is quarantined. */
   readonly asOf?: string | undefined
   /** Told the rows read and bytes consumed so far, once per batch. */
@@ -315,7 +315,9 @@ export interface ReadExtractOptions<Row, E> {
   readonly reader?: ExtractReader
 }
 
-export const readExtract = Effect.fn("readExtract")(function* <Row, E = never>(options: ReadExtractOptions<Row, E>) {
+export const readExtract = Effect.fn("readExtract")(function* <Row, E = never, R = never>(
+  options: ReadExtractOptions<Row, E, R>
+) {
   const { file, source } = options
   const batches = (options.reader ?? extractBatches)(source, file, options.asOf)
   const fileError = (error: unknown) =>

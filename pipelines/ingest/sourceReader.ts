@@ -9,12 +9,12 @@ import * as path from "node:path"
 import { Effect } from "effect"
 import type { ExtractSource } from "../../schemas/extractSource.js"
 import { daysBetween } from "../../schemas/fields/extractDate.js"
-import { appendWhole } from "../services/diskWrites.js"
-import { DataFailure, SourceFileError, UsageError } from "../errors.js"
+import { DataFailure, type PublicationError, SourceFileError, UsageError } from "../errors.js"
 import { type ExtractRequest, prefetchExtracts, workerBatches } from "./extractWorkerClient.js"
 import type { InputLineage } from "../governance/lineage.js"
 import { type ExtractReadSummary, type NumberedRow, type QuarantinedRow, readExtract } from "./readExtract.js"
 import type { RunConfig } from "../nightly/runConfig.js"
+import { FileSystem } from "../services/fileSystem.js"
 import { Progress } from "../services/progress.js"
 import { RunLog } from "../services/runLog.js"
 
@@ -102,9 +102,9 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
   const fileOf = (source: string) => path.join(inbox, `${source}.csv`)
 
   const writeQuarantine = (source: string) => (rows: ReadonlyArray<QuarantinedRow>) =>
-    Effect.sync(() => {
+    Effect.gen(function* () {
       const lines = rows.map((row) => JSON.stringify(row)).join("\n")
-      appendWhole(path.join(quarantineDir, `${source}.jsonl`), `${lines}\n`, { mode: 0o600 })
+      yield* (yield* FileSystem).appendLines(path.join(quarantineDir, `${source}.jsonl`), `${lines}\n`, { mode: 0o600 })
     })
 
   const extractDate = (source: string) => config.extractDates[source] ?? null
@@ -138,9 +138,9 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
     })
 
   /** Reads a source if its file is there; undefined when it is missing or failed as a whole. */
-  const read = <Row, E = never>(
+  const read = <Row, E = never, R = never>(
     source: ExtractSource<Row>,
-    onAccepted: (rows: ReadonlyArray<NumberedRow<Row>>) => Effect.Effect<void, E>
+    onAccepted: (rows: ReadonlyArray<NumberedRow<Row>>) => Effect.Effect<void, E, R>
   ) =>
     Effect.gen(function* () {
       const log = yield* RunLog
@@ -161,7 +161,7 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
       }
       const progress = yield* Progress
       const summary = yield* progress.track(`read ${source.name}`, located.bytes, (onProgress) =>
-        readExtract({
+        readExtract<Row, E | PublicationError, R | FileSystem>({
           source,
           file: located.realFile,
           onAccepted,

@@ -11,6 +11,7 @@ import { SOURCES } from "../../schemas/sourceCatalogue.js"
 import type { ExtractSource } from "../../schemas/extractSource.js"
 import type { InputLineage } from "../governance/lineage.js"
 import { loadRunConfig } from "../nightly/runConfig.js"
+import { FileSystem } from "../services/fileSystem.js"
 import { Progress } from "../services/progress.js"
 import { RunLog } from "../services/runLog.js"
 import { requireInbox, sourceReader } from "./sourceReader.js"
@@ -40,7 +41,10 @@ export const validateInbox = (options: {
       Effect.catchTag("DataFailure", (failure) => Effect.succeed(failure))
     )
     return { inputs, verdict }
-  }).pipe(Effect.scoped, Effect.provide(Layer.mergeAll(RunLog.memory([]), Progress.none)))
+  }).pipe(
+    Effect.scoped,
+    Effect.provide(Layer.mergeAll(RunLog.memory([]), Progress.none, FileSystem.layer(os.tmpdir())))
+  )
 
 /** The report a partner manager reads: one line per source, then its quarantine reasons. */
 export const formatValidation = (inputs: ReadonlyArray<InputLineage>): string =>

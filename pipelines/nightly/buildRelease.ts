@@ -3,7 +3,6 @@
  * checked, every extract read ahead, the spine, the warehouse and its files,
  * the lineage sealed into the release. The release is complete when this returns.
  */
-import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
 import type { ExtractSource } from "../../schemas/extractSource.js"
@@ -12,7 +11,7 @@ import { householdId, personId } from "../../transforms/pseudonym.js"
 import type { RunLineage } from "../governance/lineage.js"
 import type { SourceReader } from "../ingest/sourceReader.js"
 import { PseudonymKey } from "../services/pseudonymKey.js"
-import { writeFailure } from "../services/diskWrites.js"
+import { FileSystem } from "../services/fileSystem.js"
 import type { Engine } from "../warehouse/engines.js"
 import { buildWarehouse } from "./buildWarehouse.js"
 import { checkKeyUse } from "./keyUse.js"
@@ -40,10 +39,7 @@ export const buildRelease = Effect.fn("buildRelease")(function* (inputs: Release
   yield* inputs.learnt({ keyRotated: key.rotated })
 
   const quarantineDir = path.join(area.quarantineDir, options.runId)
-  yield* Effect.try({
-    try: () => fs.mkdirSync(quarantineDir, { recursive: true, mode: 0o700 }),
-    catch: writeFailure(quarantineDir, area.stateDir)
-  })
+  yield* (yield* FileSystem).makeDirectory(quarantineDir, 0o700)
   const reader = inputs.readerInto(quarantineDir)
   // Every source is parsed as early as the reader threads can: the spine's build need not wait for them.
   yield* reader.prefetch(Object.values<ExtractSource<unknown>>(SOURCES))

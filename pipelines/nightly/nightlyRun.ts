@@ -17,7 +17,8 @@ import { endEvent, startEvent } from "../governance/openLineage.js"
 import { OpenLineageLog } from "../governance/openLineageLog.js"
 import { pruneStores } from "../governance/reidentification.js"
 import { sourceReader } from "../ingest/sourceReader.js"
-import { holdLock, publishRelease, stagingRelease } from "../services/publication.js"
+import { publishRelease, stagingRelease } from "../services/publication.js"
+import { RunLock } from "../services/runLock.js"
 import { RunLog } from "../services/runLog.js"
 import { discardBuild, publishWarehouse } from "../warehouse/warehouse.js"
 import { buildRelease } from "./buildRelease.js"
@@ -39,43 +40,47 @@ export const makeRunId = Effect.gen(function* () {
   return `${stamp}-${suffix.toString(16).padStart(4, "0")}`
 })
 
-export const nightlyRun = Effect.fn("nightlyRun")(function* (options: RunOptions) {
-  const log = yield* RunLog
-  const openLineage = yield* OpenLineageLog
-  const prepared = yield* prepareRun(options)
-  const { area, config } = prepared
-  const endpoint = config.openLineageUrl
-  const start = startEvent({ run_id: options.runId, started_at: prepared.startedAt, as_of: prepared.asOf })
-  yield* openLineage.record(start)
-  yield* openLineage.deliver(start, endpoint)
-  yield* log.info("run started", { run_id: options.runId, as_of: prepared.asOf })
+export const nightlyRun = Effect.fn("nightlyRun")(
+  function* (options: RunOptions) {
+    const log = yield* RunLog
+    const openLineage = yield* OpenLineageLog
+    const prepared = yield* prepareRun(options)
+    const { config } = prepared
+    const endpoint = config.openLineageUrl
+    const start = startEvent({ run_id: options.runId, started_at: prepared.startedAt, as_of: prepared.asOf })
+    yield* openLineage.record(start)
+    yield* openLineage.deliver(start, endpoint)
+    yield* log.info("run started", { run_id: options.runId, as_of: prepared.asOf })
 
-  // What the steps have returned so far; the reader adds each input as it reads it.
-  const inputs: Array<InputLineage> = []
-  const facts = yield* Ref.make<RunFacts>({ prepared, keyFingerprint: null, keyRotated: false, inputs, stages: [] })
-  const stages = yield* RunStages
-  const lineageAt = (status: RunLineage["status"], failureReason: string | null = null) =>
-    Effect.gen(function* () {
-      const known = yield* Ref.get(facts)
-      return runLineage({ ...known, stages: yield* stages.finished }, status, failureReason, yield* isoNow)
-    })
+    // What the steps have returned so far; the reader adds each input as it reads it.
+    const inputs: Array<InputLineage> = []
+    const facts = yield* Ref.make<RunFacts>({ prepared, keyFingerprint: null, keyRotated: false, inputs, stages: [] })
+    const stages = yield* RunStages
+    const lineageAt = (status: RunLineage["status"], failureReason: string | null = null) =>
+      Effect.gen(function* () {
+        const known = yield* Ref.get(facts)
+        return runLineage({ ...known, stages: yield* stages.finished }, status, failureReason, yield* isoNow)
+      })
 
-  const { lineage, release } = yield* Effect.gen(function* () {
-    yield* holdLock(area, options.runId)
-    // The staging release has its own scope: a failed run's partial release is removed, and its
-    // space freed, before the failure is recorded below (still under the lock).
-    return yield* Effect.scoped(publish(prepared, inputs, facts, lineageAt))
-  }).pipe(
-    Effect.onExit((exit) =>
-      Exit.isSuccess(exit) ? Effect.void : recordFailure(exit, options.runId, lineageAt, endpoint)
-    ),
-    Effect.scoped
-  )
-  const ms = (yield* Clock.currentTimeMillis) - Date.parse(prepared.startedAt)
-  yield* log.info("published", { run_id: options.runId, residents: lineage.spine["residents"] ?? 0, ms })
-  yield* openLineage.deliver(endEvent(lineage, release), endpoint)
-  return { runId: options.runId, release, lineage } satisfies RunResult
-})
+    const { lineage, release } = yield* Effect.gen(function* () {
+      yield* (yield* RunLock).hold(options.runId)
+      // The staging release has its own scope: a failed run's partial release is removed, and its
+      // space freed, before the failure is recorded below (still under the lock).
+      return yield* Effect.scoped(publish(prepared, inputs, facts, lineageAt))
+    }).pipe(
+      Effect.onExit((exit) =>
+        Exit.isSuccess(exit) ? Effect.void : recordFailure(exit, options.runId, lineageAt, endpoint)
+      ),
+      Effect.scoped
+    )
+    const ms = (yield* Clock.currentTimeMillis) - Date.parse(prepared.startedAt)
+    yield* log.info("published", { run_id: options.runId, residents: lineage.spine["residents"] ?? 0, ms })
+    yield* openLineage.deliver(endEvent(lineage, release), endpoint)
+    return { runId: options.runId, release, lineage } satisfies RunResult
+  },
+  // Each run times its own stages.
+  Effect.provide(RunStages.layer)
+)
 
 /** Builds the release and publishes it: the warehouse first, so a failed swap publishes nothing anywhere. */
 const publish = Effect.fnUntraced(function* (

@@ -5,6 +5,7 @@
  * Time comes from the Clock service, so tests drive it with `TestClock`.
  */
 import { Clock, Context, Effect, Layer, Ref } from "effect"
+import type { PublicationError } from "../errors.js"
 import type { StageLineage } from "../governance/lineage.js"
 import { Progress } from "../services/progress.js"
 import { RunLog } from "../services/runLog.js"
@@ -21,7 +22,7 @@ export interface RunStagesService {
     name: string,
     work: Effect.Effect<A, E, R>,
     rows: (result: A) => StageRows
-  ) => Effect.Effect<A, E, R | Progress | RunLog>
+  ) => Effect.Effect<A, E | PublicationError, R | Progress | RunLog>
   /** The stages finished so far, in order. */
   readonly finished: Effect.Effect<ReadonlyArray<StageLineage>>
 }

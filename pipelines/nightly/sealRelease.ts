@@ -11,7 +11,7 @@ import type { RunLineage } from "../governance/lineage.js"
 import { LineageLog } from "../governance/lineageLog.js"
 import { endEvent } from "../governance/openLineage.js"
 import { OpenLineageLog } from "../governance/openLineageLog.js"
-import { writeFailure } from "../services/diskWrites.js"
+import { FileSystem } from "../services/fileSystem.js"
 import type { PublicationArea } from "../services/publication.js"
 
 export const sealRelease = Effect.fn("sealRelease")(function* (
@@ -20,26 +20,22 @@ export const sealRelease = Effect.fn("sealRelease")(function* (
   area: PublicationArea
 ) {
   const runId = lineage.run_id
-  /** A write into the release being built, failed as what the disk says. */
-  const write = (file: string, work: () => void) => Effect.try({ try: work, catch: writeFailure(file, area.stateDir) })
+  const files = yield* FileSystem
   const lineageLog = yield* LineageLog
   const entry = yield* lineageLog.append({ run: lineage })
   const lineageOut = path.join(staged, "lineage")
   const runFile = path.join(lineageOut, "runs", `${runId}.json`)
-  yield* write(runFile, () => {
-    fs.mkdirSync(path.dirname(runFile), { recursive: true, mode: 0o750 })
-    fs.writeFileSync(runFile, `${JSON.stringify(entry, null, 2)}\n`, { mode: 0o640 })
-  })
+  yield* files.makeDirectory(path.dirname(runFile), 0o750)
+  yield* files.writeFile(runFile, `${JSON.stringify(entry, null, 2)}\n`, 0o640)
   yield* lineageLog.copyTo(path.join(lineageOut, "chain.jsonl"))
   const openLineage = yield* OpenLineageLog
   yield* openLineage.record(endEvent(lineage, path.join(area.releasesDir, runId)))
   yield* openLineage.copyTo(path.join(lineageOut, "openlineage.jsonl"))
   // The run's structured log (counts only) travels with its release, up to this point.
   const log = path.join(area.logsDir, `${runId}.jsonl`)
-  const logCopy = path.join(staged, "logs", `${runId}.jsonl`)
-  yield* write(logCopy, () => {
-    if (!fs.existsSync(log)) return
-    fs.mkdirSync(path.dirname(logCopy), { mode: 0o750 })
-    fs.copyFileSync(log, logCopy)
-  })
+  if (fs.existsSync(log)) {
+    const logCopy = path.join(staged, "logs", `${runId}.jsonl`)
+    yield* files.makeDirectory(path.dirname(logCopy), 0o750)
+    yield* files.copyFile(log, logCopy)
+  }
 })

@@ -10,6 +10,7 @@ import { sql } from "kysely"
 import { PublicationError } from "../errors.js"
 import type { OutputLineage } from "../governance/lineage.js"
 import { sha256OfFile } from "../services/fileDigest.js"
+import { FileSystem } from "../services/fileSystem.js"
 import { projectFile } from "../services/projectFiles.js"
 import type { WarehouseDb } from "../warehouse/warehouse.js"
 
@@ -28,12 +29,14 @@ export const outputQuery = <Row = Record<string, unknown>>(db: WarehouseDb, name
 
 /** Writes `text` to `file` under the release and describes it for lineage. */
 export const writeOutputFile = (release: string, file: string, text: string, rows: number | null, recipient: string) =>
-  Effect.tryPromise({
-    try: async (): Promise<OutputLineage> => {
-      const target = path.join(release, file)
-      fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o750 })
-      fs.writeFileSync(target, text, { mode: 0o640 })
-      return { path: file, rows, sha256: await sha256OfFile(target), recipient }
-    },
-    catch: outputError(`cannot write ${file}`)
+  Effect.gen(function* () {
+    const files = yield* FileSystem
+    const target = path.join(release, file)
+    yield* files.makeDirectory(path.dirname(target), 0o750)
+    yield* files.writeFile(target, text, 0o640)
+    const sha256 = yield* Effect.tryPromise({
+      try: () => sha256OfFile(target),
+      catch: outputError(`cannot read ${file}`)
+    })
+    return { path: file, rows, sha256, recipient } satisfies OutputLineage
   })

@@ -69,6 +69,7 @@ export const writeFailure = (resource: string, area: string) => (cause: unknown)
   return new PublicationError({
     message: `cannot write ${fault.path ?? resource}: ${WHY[fault.fault]} (${fault.code})`,
     nextAction,
+    diskFault: fault.fault,
     cause
   })
 }

@@ -11,11 +11,12 @@
  */
 import { Clock, Context, Effect, Layer } from "effect"
 import { progressFields, progressLine, type ProgressSnapshot } from "../../transforms/progressMeasure.js"
+import type { PublicationError } from "../errors.js"
 import { RunLog } from "./runLog.js"
 import type { StderrConsole } from "./stderrConsole.js"
 
 /** Running totals of a task: rows done, and bytes of its file read so far. */
-export type Advance = (rows: number, bytes: number) => Effect.Effect<void>
+export type Advance = (rows: number, bytes: number) => Effect.Effect<void, PublicationError>
 
 export interface ProgressService {
   /** Runs `work`, which calls `advance` once per batch; `totalBytes` (a file's size) allows a percentage and ETA. */
@@ -23,7 +24,7 @@ export interface ProgressService {
     task: string,
     totalBytes: number | undefined,
     work: (advance: Advance) => Effect.Effect<A, E, R>
-  ) => Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E | PublicationError, R>
 }
 
 const idle: Advance = () => Effect.void
@@ -33,7 +34,7 @@ const throttled = (
   task: string,
   totalBytes: number | undefined,
   everyMs: number,
-  show: (snapshot: ProgressSnapshot) => Effect.Effect<void>
+  show: (snapshot: ProgressSnapshot) => Effect.Effect<void, PublicationError>
 ) =>
   Effect.map(Clock.currentTimeMillis, (startedAt): Advance => {
     let shownAt = startedAt

@@ -19,9 +19,8 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
-import { writeFailure } from "./diskWrites.js"
 import { UsageError } from "../errors.js"
-import { RunLog } from "./runLog.js"
+import { FileSystem } from "./fileSystem.js"
 
 export interface PublicationArea {
   readonly out: string
@@ -67,92 +66,31 @@ export const prepareArea = (area: PublicationArea) =>
         })
       }
     }
-    yield* Effect.try({
-      try: () => {
-        for (const dir of [
-          area.stateDir,
-          area.releasesDir,
-          area.stagingDir,
-          area.quarantineDir,
-          area.reidentificationDir,
-          area.lineageDir,
-          area.logsDir
-        ]) {
-          fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
-        }
-      },
-      catch: writeFailure(area.stateDir, area.stateDir)
-    })
+    const files = yield* FileSystem
+    for (const dir of [
+      area.stateDir,
+      area.releasesDir,
+      area.stagingDir,
+      area.quarantineDir,
+      area.reidentificationDir,
+      area.lineageDir,
+      area.logsDir
+    ]) {
+      yield* files.makeDirectory(dir, 0o700)
+    }
   })
-
-const processIsAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM"
-  }
-}
-
-/**
- * Holds the area's lock for the scope: a second run refuses with the holder's
- * run id, and a lock left by a process that no longer exists is cleared.
- */
-export const holdLock = (area: PublicationArea, runId: string) =>
-  Effect.acquireRelease(
-    Effect.gen(function* () {
-      for (let attempt = 0; attempt < 2; attempt++) {
-        try {
-          fs.writeFileSync(area.lockFile, JSON.stringify({ run_id: runId, pid: process.pid }), {
-            flag: "wx",
-            mode: 0o600
-          })
-          return
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-            return yield* writeFailure(area.lockFile, area.stateDir)(error)
-          }
-        }
-        const holder = yield* Effect.sync(() => {
-          try {
-            return JSON.parse(fs.readFileSync(area.lockFile, "utf8")) as { run_id?: string; pid?: number }
-          } catch {
-            return {}
-          }
-        })
-        if (typeof holder.pid === "number" && processIsAlive(holder.pid)) {
-          return yield* new UsageError({
-            message: `another run (${holder.run_id ?? "unknown run"}, process ${holder.pid}) holds ${area.lockFile}`,
-            nextAction: "wait for it to finish; runs on one output area cannot overlap"
-          })
-        }
-        yield* (yield* RunLog).warn("stale lock cleared", { pid: holder.pid ?? 0 })
-        fs.rmSync(area.lockFile, { force: true })
-      }
-      return yield* new UsageError({
-        message: `cannot take the lock ${area.lockFile}`,
-        nextAction: "remove it if no run is in progress"
-      })
-    }),
-    () => Effect.sync(() => fs.rmSync(area.lockFile, { force: true }))
-  )
 
 /** A fresh directory to build this run's release in; removed if the run does not publish. */
 export const stagingRelease = (area: PublicationArea, runId: string) =>
-  Effect.acquireRelease(
-    Effect.try({
-      try: () => {
-        // Partial releases of killed runs are abandoned; only the lock holder gets here.
-        for (const stale of fs.readdirSync(area.stagingDir))
-          fs.rmSync(path.join(area.stagingDir, stale), { recursive: true, force: true })
-        const dir = path.join(area.stagingDir, runId)
-        fs.mkdirSync(dir, { mode: 0o750 })
-        return dir
-      },
-      catch: writeFailure(area.stagingDir, area.stateDir)
-    }),
-    (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
-  )
+  Effect.gen(function* () {
+    const files = yield* FileSystem
+    // Partial releases of killed runs are abandoned; only the lock holder gets here.
+    for (const stale of fs.readdirSync(area.stagingDir)) yield* files.remove(path.join(area.stagingDir, stale))
+    const dir = path.join(area.stagingDir, runId)
+    return yield* Effect.acquireRelease(Effect.as(files.makeDirectory(dir, 0o750), dir), () =>
+      Effect.ignore(files.remove(dir))
+    )
+  })
 
 /** The release `--out` currently points at, if any. */
 export const currentRelease = (area: PublicationArea): string | undefined => {
@@ -169,22 +107,20 @@ export const currentRelease = (area: PublicationArea): string | undefined => {
  * keep the previous release (readers may still hold it open) and drop older ones.
  */
 export const publishRelease = (area: PublicationArea, staged: string, runId: string, keepReleases: number) =>
-  Effect.try({
-    try: () => {
-      const release = path.join(area.releasesDir, runId)
-      fs.renameSync(staged, release)
-      const link = `${area.out}.${runId}.link`
-      fs.symlinkSync(path.relative(path.dirname(area.out), release), link)
-      const existing = fs.lstatSync(area.out, { throwIfNoEntry: false })
-      if (existing?.isDirectory()) fs.rmdirSync(area.out)
-      fs.renameSync(link, area.out)
-      const releases = fs.readdirSync(area.releasesDir).sort()
-      for (const old of releases.slice(0, Math.max(0, releases.length - keepReleases))) {
-        fs.rmSync(path.join(area.releasesDir, old), { recursive: true, force: true })
-      }
-      return release
-    },
-    catch: writeFailure(area.out, area.stateDir)
+  Effect.gen(function* () {
+    const files = yield* FileSystem
+    const release = path.join(area.releasesDir, runId)
+    yield* files.rename(staged, release)
+    const link = `${area.out}.${runId}.link`
+    yield* files.symlink(path.relative(path.dirname(area.out), release), link)
+    // An empty folder at --out (checked by prepareArea) gives way to the link.
+    if (fs.lstatSync(area.out, { throwIfNoEntry: false })?.isDirectory()) yield* files.remove(area.out)
+    yield* files.rename(link, area.out)
+    const releases = fs.readdirSync(area.releasesDir).sort()
+    for (const old of releases.slice(0, Math.max(0, releases.length - keepReleases))) {
+      yield* files.remove(path.join(area.releasesDir, old))
+    }
+    return release
   })
 
 /**

@@ -12,13 +12,18 @@ import { mkdirSync } from "node:fs"
 import * as path from "node:path"
 import { Context, Effect, Layer } from "effect"
 import pino from "pino"
+import type { PublicationError } from "../errors.js"
+import { writeFailure } from "./diskWrites.js"
 import type { StderrConsole } from "./stderrConsole.js"
 
 export type LogFields = Readonly<Record<string, number | string | boolean>>
 
 type Level = "info" | "warn" | "error"
 
-export type RunLogService = Readonly<Record<Level, (event: string, fields?: LogFields) => Effect.Effect<void>>>
+/** A line the disk refuses fails as a `PublicationError` naming the log file. */
+export type RunLogService = Readonly<
+  Record<Level, (event: string, fields?: LogFields) => Effect.Effect<void, PublicationError>>
+>
 
 /** `name=value`, the value quoted when it has spaces so each field reads as one. */
 const readable = (event: string, fields: LogFields | undefined): string =>
@@ -37,30 +42,31 @@ export class RunLog extends Context.Service<RunLog, RunLogService>()("wsd/pipeli
     Layer.effect(
       RunLog,
       Effect.acquireRelease(
-        Effect.sync(() => {
-          mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
-          return pino(
-            {
-              base: undefined,
-              timestamp: pino.stdTimeFunctions.isoTime,
-              formatters: { level: (label) => ({ level: label }) }
-            },
-            pino.destination({ dest: file, sync: true, mode: 0o640 })
-          )
+        Effect.try({
+          try: () => {
+            mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
+            return pino(
+              {
+                base: undefined,
+                timestamp: pino.stdTimeFunctions.isoTime,
+                formatters: { level: (label) => ({ level: label }) }
+              },
+              pino.destination({ dest: file, sync: true, mode: 0o640 })
+            )
+          },
+          catch: writeFailure(file, path.dirname(path.dirname(file)))
         }),
-        (logger) => Effect.sync(() => logger.flush())
+        // The last lines are flushed if the disk still takes them.
+        (logger) => Effect.ignore(Effect.try(() => logger.flush()))
       ).pipe(
         Effect.map((logger) => {
           const write = (level: Level) => (event: string, fields?: LogFields) =>
-            Effect.sync(() => {
-              try {
+            Effect.try({
+              try: () => {
                 logger[level]({ event, ...fields })
-              } catch (error) {
-                // A full disk fails the write to the open log: say which file it was.
-                ;(error as NodeJS.ErrnoException).path ??= file
-                throw error
-              }
-              console?.line(`wsd ${LABELS[level]}${readable(event, fields)}`)
+                console?.line(`wsd ${LABELS[level]}${readable(event, fields)}`)
+              },
+              catch: writeFailure(file, path.dirname(path.dirname(file)))
             })
           return RunLog.of({ info: write("info"), warn: write("warn"), error: write("error") })
         })

@@ -1,44 +1,55 @@
 /**
  * The nightly run as a pipeline of services, without the CLI: the fixtures'
- * night run with test layers (a fixed key, the lineage log and OpenLineage
- * events in memory, the test clock), so the steps' results are checked where
- * they are made rather than through a child process's files.
+ * night run with test layers (a fixed key, the lineage log, OpenLineage
+ * events and the lock in memory, a disk that fills up on cue, the test
+ * clock), so the steps' results are checked where they are made rather than
+ * through a child process's files.
  */
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Layer } from "effect"
-import { chainEntry, type RunLineage } from "../../pipelines/governance/lineage.js"
+import { Cause, Effect, Exit, Layer, Option } from "effect"
+import { chainEntry, type RunLineage, runsOf } from "../../pipelines/governance/lineage.js"
 import { LineageLog } from "../../pipelines/governance/lineageLog.js"
 import { type OpenLineageEvent, OpenLineageLog } from "../../pipelines/governance/openLineageLog.js"
 import { nightlyRun } from "../../pipelines/nightly/nightlyRun.js"
-import { RunStages } from "../../pipelines/nightly/runStages.js"
 import { sha256OfFile } from "../../pipelines/services/fileDigest.js"
+import { FileSystem, type Write } from "../../pipelines/services/fileSystem.js"
 import { Progress } from "../../pipelines/services/progress.js"
 import { PseudonymKey } from "../../pipelines/services/pseudonymKey.js"
+import { RunLock } from "../../pipelines/services/runLock.js"
 import { RunLog } from "../../pipelines/services/runLog.js"
 import { sqliteEngine, SQLITE_FILE } from "../../pipelines/warehouse/sqlite.js"
 
 const inbox = path.join(import.meta.dirname, "..", "..", "fixtures", "inbox")
 const KEY = "5a".repeat(32)
 
-const runOn = (out: string) =>
+const RUN_ID = "20261120T020000000Z-0001"
+
+const runOn = (out: string, runId = RUN_ID) =>
   nightlyRun({
-    runId: "20261120T020000000Z-0001",
+    runId,
     inbox,
     out,
     asOf: "2026-11-20",
     warehouse: (staged) => sqliteEngine(path.join(staged, SQLITE_FILE))
   })
 
-/** The services a run needs, all replaced: nothing leaves the test but the release folder. */
-const testLayers = (events: Array<OpenLineageEvent>, chain: Parameters<typeof LineageLog.layerTest>[0] = []) =>
+interface TestSetting {
+  readonly chain?: Parameters<typeof LineageLog.layerTest>[0]
+  readonly lockHolder?: Parameters<typeof RunLock.layerTest>[0]
+  readonly files?: Layer.Layer<FileSystem>
+}
+
+/** The services a run needs, replaced: nothing leaves the test but the output area's files. */
+const testLayers = (events: Array<OpenLineageEvent>, setting: TestSetting = {}) =>
   Layer.mergeAll(
     PseudonymKey.fromHex(KEY),
-    LineageLog.layerTest(chain),
+    LineageLog.layerTest(setting.chain),
     OpenLineageLog.layerTest(events),
-    RunStages.layer,
+    RunLock.layerTest(setting.lockHolder),
+    setting.files ?? FileSystem.layer(os.tmpdir()),
     RunLog.memory([]),
     Progress.none
   )
@@ -97,6 +108,46 @@ describe("the nightly run with test layers", () => {
         ["START", "FAIL"]
       )
       assert.isFalse(fs.existsSync(path.join(out, SQLITE_FILE)))
-    }).pipe(Effect.provide(testLayers(events, [earlier])))
+    }).pipe(Effect.provide(testLayers(events, { chain: [earlier] })))
   })
+
+  it.effect(
+    "fails naming the file when the disk fills up as it seals the release, leaving the last publication",
+    () => {
+      const out = tempOut()
+      const sealing = (write: Write, target: string) =>
+        write === "write" && target.endsWith(path.join("runs", `${RUN_ID}.json`))
+      return Effect.gen(function* () {
+        const first = yield* runOn(out, "20261119T020000000Z-0001")
+        const exit = yield* Effect.exit(
+          runOn(out).pipe(Effect.provide(FileSystem.layerRefusing(os.tmpdir(), "ENOSPC", sealing)))
+        )
+        assert.isTrue(Exit.isFailure(exit))
+        const error = Exit.isFailure(exit) ? Cause.findErrorOption(exit.cause) : Option.none()
+        assert.isTrue(Option.isSome(error) && error.value._tag === "PublicationError")
+        assert.match(
+          Option.isSome(error) ? error.value.message : "",
+          new RegExp(`cannot write \\S+runs/${RUN_ID}\\.json: the disk is full \\(ENOSPC\\)`)
+        )
+        assert.strictEqual(fs.realpathSync(out), first.release)
+        const runs = runsOf([...(yield* (yield* LineageLog).entries)])
+        assert.deepStrictEqual(
+          runs.map((run) => run.status),
+          ["succeeded", "succeeded", "failed"]
+        )
+      }).pipe(Effect.provide(testLayers([])))
+    }
+  )
+
+  it.effect("refuses to start while another run holds the output area's lock", () =>
+    Effect.gen(function* () {
+      const exit = yield* Effect.exit(runOn(tempOut()))
+      const error = Exit.isFailure(exit) ? Cause.findErrorOption(exit.cause) : Option.none()
+      assert.isTrue(Option.isSome(error) && error.value._tag === "UsageError")
+      assert.match(
+        Option.isSome(error) ? error.value.message : "",
+        /another run \(20261120T010000000Z-0001, process \d+\)/
+      )
+    }).pipe(Effect.provide(testLayers([], { lockHolder: { run_id: "20261120T010000000Z-0001", pid: process.pid } })))
+  )
 })

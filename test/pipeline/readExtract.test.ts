@@ -145,7 +145,7 @@ describe("reading extracts", () => {
       const error = yield* Effect.flip(readAll(optOuts, file))
       assert.strictEqual(error._tag, "SourceFileError")
       assert.include(error.message, "opt_out_type")
-      assert.strictEqual(error.file, file)
+      assert.strictEqual(error._tag === "SourceFileError" && error.file, file)
     })
   )
 

@@ -9,6 +9,7 @@ import * as path from "node:path"
 import { parse } from "csv-parse/sync"
 import { Effect } from "effect"
 import { writeOutputs } from "../../pipelines/outputs/outputs.js"
+import { FileSystem } from "../../pipelines/services/fileSystem.js"
 import type { Engine } from "../../pipelines/warehouse/engines.js"
 import { type SpecInput, specWarehouse } from "./specWarehouse.js"
 
@@ -49,7 +50,7 @@ export const publish = (input: SpecInput, engine: Engine, previous?: Publication
   Effect.gen(function* () {
     const { db, nhsNumbers } = yield* specWarehouse(input, engine)
     const release = yield* temporaryRelease
-    yield* writeOutputs(db, release, previous?.release)
+    yield* writeOutputs(db, release, previous?.release).pipe(Effect.provide(FileSystem.layer(release)))
     const files = fs
       .readdirSync(release, { recursive: true, encoding: "utf8" })
       .filter((file) => fs.statSync(path.join(release, file)).isFile())
