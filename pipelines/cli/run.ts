@@ -7,8 +7,8 @@
 import * as path from "node:path"
 import { Console, Effect, Layer, Option } from "effect"
 import { Command, Flag } from "effect/cli"
-import { UsageError } from "../errors.js"
 import { LineageLog } from "../governance/lineageLog.js"
+import { ExtractReaders } from "../ingest/extractReaders.js"
 import { OpenLineageLog } from "../governance/openLineageLog.js"
 import { makeRunId, nightlyRun } from "../nightly/nightlyRun.js"
 import type { RunOptions } from "../nightly/prepareRun.js"
@@ -19,7 +19,7 @@ import { RunLock } from "../services/runLock.js"
 import { RunLog } from "../services/runLog.js"
 import { FileSystem } from "../services/fileSystem.js"
 import { type StderrConsole, stderrConsole } from "../services/stderrConsole.js"
-import { warehouseTarget } from "../warehouse/engines.js"
+import { Warehouse } from "../warehouse/engines.js"
 import { quiet } from "./flags.js"
 
 /** Off a terminal, seconds between progress lines: a few a minute in a cron mail or the journal. */
@@ -39,22 +39,9 @@ const progressLayer = (stderr: StderrConsole, quiet: boolean, everySeconds: numb
   return stderr.live ? Progress.onTerminal(stderr) : Progress.asLogLines(everySeconds * 1000)
 }
 
-/** `--warehouse`: a PostgreSQL URL, or absent for the SQLite file in the release. */
-const warehouseOption = (warehouse: string | undefined) => {
-  const target = warehouseTarget(warehouse)
-  return "problem" in target
-    ? Effect.fail(
-        new UsageError({
-          message: `--warehouse cannot be used: ${target.problem}`,
-          nextAction: "pass postgres://user@host:port/database (optionally ?schema=NAME), or leave it out for SQLite"
-        })
-      )
-    : Effect.succeed(target.engineFor)
-}
-
 /** Runs the batch with the production key, log and progress services. */
 export const runNightly = (
-  options: Omit<RunOptions, "runId" | "warehouse"> & {
+  options: Omit<RunOptions, "runId"> & {
     readonly keyFile: string
     readonly warehouse?: string | undefined
     readonly quiet: boolean
@@ -62,16 +49,17 @@ export const runNightly = (
   }
 ) =>
   Effect.gen(function* () {
-    const warehouse = yield* warehouseOption(options.warehouse)
     const runId = yield* makeRunId
     const { lineageDir, lockFile, logsDir, stateDir } = publicationArea(options.out)
     const logFile = path.join(logsDir, `${runId}.jsonl`)
     const stderr = stderrConsole()
     const log = RunLog.toFile(logFile, options.quiet ? undefined : stderr)
-    const result = yield* nightlyRun({ ...options, runId, warehouse }).pipe(
+    const result = yield* nightlyRun({ ...options, runId }).pipe(
       Effect.provide(
         Layer.mergeAll(
           PseudonymKey.fromFile(options.keyFile),
+          ExtractReaders.layer,
+          Warehouse.layer(options.warehouse),
           Layer.provideMerge(
             Layer.mergeAll(
               progressLayer(stderr, options.quiet, options.progressEverySeconds),

@@ -10,7 +10,8 @@ import { Effect } from "effect"
 import type { ExtractSource } from "../../schemas/extractSource.js"
 import { daysBetween } from "../../schemas/fields/extractDate.js"
 import { DataFailure, type PublicationError, SourceFileError, UsageError } from "../errors.js"
-import { type ExtractRequest, prefetchExtracts, workerBatches } from "./extractWorkerClient.js"
+import { ExtractReaders } from "./extractReaders.js"
+import type { ExtractRequest } from "./extractWorkerClient.js"
 import type { InputLineage } from "../governance/lineage.js"
 import { type ExtractReadSummary, type NumberedRow, type QuarantinedRow, readExtract } from "./readExtract.js"
 import type { RunConfig } from "../nightly/runConfig.js"
@@ -160,6 +161,7 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
         })
       }
       const progress = yield* Progress
+      const readers = yield* ExtractReaders
       const summary = yield* progress.track(`read ${source.name}`, located.bytes, (onProgress) =>
         readExtract<Row, E | PublicationError, R | FileSystem>({
           source,
@@ -168,7 +170,7 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
           onQuarantined: writeQuarantine(source.name),
           asOf,
           onProgress,
-          reader: workerBatches
+          reader: readers.batches
         })
       )
       const viaLink = located.isLink ? `read through a link to ${located.realFile}` : undefined
@@ -207,10 +209,7 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
         const located = yield* locateExtract(inbox, source.name).pipe(Effect.orElseSucceed(() => undefined))
         if (located !== undefined) requests.push({ source, file: located.realFile, asOf, bytes: located.bytes })
       }
-      yield* Effect.acquireRelease(
-        Effect.sync(() => prefetchExtracts(requests)),
-        (stop) => Effect.sync(stop)
-      )
+      yield* (yield* ExtractReaders).prefetch(requests)
     })
 
   /** Reads a small reference source whole (practices, postcode lookup, opt-outs). */

@@ -12,6 +12,7 @@ import type { ExtractSource } from "../../schemas/extractSource.js"
 import type { InputLineage } from "../governance/lineage.js"
 import { loadRunConfig } from "../nightly/runConfig.js"
 import { FileSystem } from "../services/fileSystem.js"
+import { ExtractReaders } from "./extractReaders.js"
 import { Progress } from "../services/progress.js"
 import { RunLog } from "../services/runLog.js"
 import { requireInbox, sourceReader } from "./sourceReader.js"
@@ -43,7 +44,9 @@ export const validateInbox = (options: {
     return { inputs, verdict }
   }).pipe(
     Effect.scoped,
-    Effect.provide(Layer.mergeAll(RunLog.memory([]), Progress.none, FileSystem.layer(os.tmpdir())))
+    Effect.provide(
+      Layer.mergeAll(RunLog.memory([]), Progress.none, FileSystem.layer(os.tmpdir()), ExtractReaders.layer)
+    )
   )
 
 /** The report a partner manager reads: one line per source, then its quarantine reasons. */

@@ -20,6 +20,7 @@ import { sourceReader } from "../ingest/sourceReader.js"
 import { publishRelease, stagingRelease } from "../services/publication.js"
 import { RunLock } from "../services/runLock.js"
 import { RunLog } from "../services/runLog.js"
+import { Warehouse } from "../warehouse/engines.js"
 import { discardBuild, publishWarehouse } from "../warehouse/warehouse.js"
 import { buildRelease } from "./buildRelease.js"
 import { type PreparedRun, prepareRun, type RunOptions } from "./prepareRun.js"
@@ -91,7 +92,7 @@ const publish = Effect.fnUntraced(function* (
 ) {
   const { area, asOf, config, options } = prepared
   const staged = yield* stagingRelease(area, options.runId)
-  const engine = options.warehouse(staged)
+  const engine = (yield* Warehouse).engineFor(staged)
   yield* Effect.addFinalizer((exit) => (Exit.isSuccess(exit) ? Effect.void : discardBuild(engine, options.runId)))
   const lineage = yield* buildRelease({
     prepared,

@@ -11,7 +11,6 @@ import { isoNow } from "../governance/lineage.js"
 import { requireInbox } from "../ingest/sourceReader.js"
 import { prepareArea, type PublicationArea, publicationArea } from "../services/publication.js"
 import { loadKeyFile, type PseudonymKeyMaterial } from "../services/pseudonymKey.js"
-import type { Engine } from "../warehouse/engines.js"
 import { loadRunConfig, type RunConfig } from "./runConfig.js"
 import { type LoadedRules, loadRules } from "./segmentationRules.js"
 
@@ -26,8 +25,6 @@ export interface RunOptions {
   readonly rotateKey?: boolean | undefined
   /** A key to seal the re-identification store with; no store is written without one. */
   readonly reidentificationKeyFile?: string | undefined
-  /** The warehouse a run builds into its release (`staged`): a SQLite file in it, or a PostgreSQL schema. */
-  readonly warehouse: (staged: string) => Engine
 }
 
 export interface PreparedRun {

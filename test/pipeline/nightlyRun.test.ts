@@ -13,6 +13,7 @@ import { Cause, Effect, Exit, Layer, Option } from "effect"
 import { chainEntry, type RunLineage, runsOf } from "../../pipelines/governance/lineage.js"
 import { LineageLog } from "../../pipelines/governance/lineageLog.js"
 import { type OpenLineageEvent, OpenLineageLog } from "../../pipelines/governance/openLineageLog.js"
+import { ExtractReaders } from "../../pipelines/ingest/extractReaders.js"
 import { nightlyRun } from "../../pipelines/nightly/nightlyRun.js"
 import { sha256OfFile } from "../../pipelines/services/fileDigest.js"
 import { FileSystem, type Write } from "../../pipelines/services/fileSystem.js"
@@ -20,7 +21,8 @@ import { Progress } from "../../pipelines/services/progress.js"
 import { PseudonymKey } from "../../pipelines/services/pseudonymKey.js"
 import { RunLock } from "../../pipelines/services/runLock.js"
 import { RunLog } from "../../pipelines/services/runLog.js"
-import { sqliteEngine, SQLITE_FILE } from "../../pipelines/warehouse/sqlite.js"
+import { Warehouse } from "../../pipelines/warehouse/engines.js"
+import { SQLITE_FILE } from "../../pipelines/warehouse/sqlite.js"
 
 const inbox = path.join(import.meta.dirname, "..", "..", "fixtures", "inbox")
 const KEY = "5a".repeat(32)
@@ -32,8 +34,7 @@ const runOn = (out: string, runId = RUN_ID) =>
     runId,
     inbox,
     out,
-    asOf: "2026-11-20",
-    warehouse: (staged) => sqliteEngine(path.join(staged, SQLITE_FILE))
+    asOf: "2026-11-20"
   })
 
 interface TestSetting {
@@ -46,6 +47,8 @@ interface TestSetting {
 const testLayers = (events: Array<OpenLineageEvent>, setting: TestSetting = {}) =>
   Layer.mergeAll(
     PseudonymKey.fromHex(KEY),
+    ExtractReaders.layerInThread,
+    Warehouse.layerSqlite,
     LineageLog.layerTest(setting.chain),
     OpenLineageLog.layerTest(events),
     RunLock.layerTest(setting.lockHolder),
