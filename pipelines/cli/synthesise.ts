@@ -78,31 +78,44 @@ export const synthesise = (options: {
       try: () => fs.mkdirSync(path.join(options.out, "truth"), { recursive: true, mode: 0o700 }),
       catch: () => new UsageError({ message: `cannot create ${options.out}`, nextAction: "check --out" })
     })
-    const files = Object.fromEntries(
-      Object.entries(SOURCE_COLUMNS).map(([source, columns]) => [
-        source,
-        new BufferedCsv(path.join(options.out, `${source}.csv`), columns)
-      ])
-    ) as Record<SourceName, BufferedCsv>
-    const truth = Object.fromEntries(
-      Object.entries(TRUTH_COLUMNS).map(([name, columns]) => [
-        name,
-        new BufferedCsv(path.join(options.out, "truth", `${name}.csv`), columns)
-      ])
-    ) as Record<TruthFile, BufferedCsv>
-    try {
-      generateBorough(
-        {
-          residents: options.residents,
-          seed: options.seed,
-          asOf: options.asOf,
-          codelistDir: projectFile("reference", "codelists")
-        },
-        { row: (source, cells) => files[source].write(cells), truth: (file, cells) => void truth[file].write(cells) }
-      )
-    } finally {
-      for (const file of [...Object.values(files), ...Object.values(truth)]) file.close()
-    }
+    const open = () => ({
+      files: Object.fromEntries(
+        Object.entries(SOURCE_COLUMNS).map(([source, columns]) => [
+          source,
+          new BufferedCsv(path.join(options.out, `${source}.csv`), columns)
+        ])
+      ) as Record<SourceName, BufferedCsv>,
+      truth: Object.fromEntries(
+        Object.entries(TRUTH_COLUMNS).map(([name, columns]) => [
+          name,
+          new BufferedCsv(path.join(options.out, "truth", `${name}.csv`), columns)
+        ])
+      ) as Record<TruthFile, BufferedCsv>
+    })
+    // The files are closed (their buffers written out) however the generation ends.
+    const { files } = yield* Effect.acquireUseRelease(
+      Effect.sync(open),
+      ({ files, truth }) =>
+        Effect.sync(() => {
+          generateBorough(
+            {
+              residents: options.residents,
+              seed: options.seed,
+              asOf: options.asOf,
+              codelistDir: projectFile("reference", "codelists")
+            },
+            {
+              row: (source, cells) => files[source].write(cells),
+              truth: (file, cells) => void truth[file].write(cells)
+            }
+          )
+          return { files }
+        }),
+      ({ files, truth }) =>
+        Effect.sync(() => {
+          for (const file of [...Object.values(files), ...Object.values(truth)]) file.close()
+        })
+    )
     return {
       rows: Object.fromEntries(Object.entries(files).map(([source, file]) => [source, file.rows - 1]))
     } satisfies SynthSummary
