@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from "node:fs"
 import { Effect } from "effect"
 import { Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely"
+import { COMPLEX_COHORT_SEGMENT } from "../../schemas/segments.js"
 import type { WarehouseSchema } from "../../schemas/warehouse.js"
 import { PublicationError, UsageError } from "../errors.js"
 import { projectFile } from "../services/projectFiles.js"
@@ -160,14 +161,18 @@ export const queryFile = <R>(db: WarehouseDb, file: string) =>
     catch: warehouseError(`query ${file} failed`)
   })
 
-/** The `person_id`s of the Promoting Independence segment: the people a direct-care list may name. */
+/** The `person_id`s of the complex cohort's segment (Promoting Independence): the people a direct-care list may name. */
 export const complexCohortMembers = (db: WarehouseDb) =>
   Effect.tryPromise({
     try: async () =>
       new Set(
-        (await db.selectFrom("segment_membership").select("person_id").where("segment", "=", "PI").execute()).map(
-          (row) => row.person_id
-        )
+        (
+          await db
+            .selectFrom("segment_membership")
+            .select("person_id")
+            .where("segment", "=", COMPLEX_COHORT_SEGMENT)
+            .execute()
+        ).map((row) => row.person_id)
       ),
     catch: warehouseError("cannot read the segment memberships")
   })

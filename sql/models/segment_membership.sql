@@ -27,13 +27,13 @@ adults as materialized (
 -- Promoting Independence: complex care (mandatory) and complex LTC reasons.
 complex as materialized (
   select person_id, 'palliative_care' as reason from adults where palliative_care = 1
-  union all select person_id, 'dementia' from adults where dementia = 1
-  union all select person_id, 'care_home' from adults where care_home = 1
-  union all select person_id, 'severe_frailty' from adults where frailty = 'severe'
-  union all select person_id, 'housebound' from adults where housebound = 1
-  union all select person_id, 'long_term_social_care' from adults where asc_service_term = 'long_term'
+  union all select person_id, 'dementia' as reason from adults where dementia = 1
+  union all select person_id, 'care_home' as reason from adults where care_home = 1
+  union all select person_id, 'severe_frailty' as reason from adults where frailty = 'severe'
+  union all select person_id, 'housebound' as reason from adults where housebound = 1
+  union all select person_id, 'long_term_social_care' as reason from adults where asc_service_term = 'long_term'
   union all
-  select person_id, 'complex_ltc' from adults, thresholds
+  select person_id, 'complex_ltc' as reason from adults, thresholds
   where ltc_count >= min_ltcs and (non_elective_admissions >= min_nel or ae_attendances >= min_ae)
 ),
 -- Discretionary: per practice, up to 12% of its residents aged 65+, minus its
@@ -70,9 +70,9 @@ final as (
   from person_features
   where age_years < (select child_under_age from thresholds)
   union all
-  select person_id, 'PI', reason from promoting_independence
+  select person_id, 'PI' as segment, reason from promoting_independence
   union all
-  select person_id, 'LW', 'adult' from adults
+  select person_id, 'LW' as segment, 'adult' as reason from adults
   where person_id not in (select person_id from promoting_independence)
 )
 select person_id, segment, reason from final order by person_id, reason;
