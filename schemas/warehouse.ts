@@ -240,6 +240,8 @@ export interface RecordTables {
 
 export interface WarehouseSchema extends RecordTables {
   practice: PracticeTable
+  /** The spine as loaded, until the person model has built `person` from it (then dropped). */
+  registered_person: PersonTable
   person: PersonTable
   household: HouseholdTable
   run: RunTable

@@ -58,7 +58,7 @@ import type { NumberedRow } from "../ingest/readExtract.js"
 import { matchesOnDemographics, RECORD_SOURCES, type RecordSource } from "../ingest/recordSources.js"
 import { configVersion, loadRunConfig, type RunConfig } from "./runConfig.js"
 import { RunLog } from "../services/runLog.js"
-import { buildFeatures, segmentResidents } from "./segmentation.js"
+import { buildFeatures, buildHouseholds, segmentResidents } from "./segmentation.js"
 import { type LoadedRules, loadRules } from "./segmentationRules.js"
 import { requireInbox, type SourceReader, sourceReader } from "../ingest/sourceReader.js"
 import {
@@ -69,7 +69,6 @@ import {
   openWarehouse,
   postgresFailure,
   runBuildSql,
-  runModel,
   type WarehouseDb,
   type WarehouseLocation
 } from "../warehouse/warehouse.js"
@@ -435,7 +434,7 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
               insertRows(db, "practice", sortedPractices(practiceRows.map(({ value }) => value))),
               insertRows(
                 db,
-                "person",
+                "registered_person",
                 spine.residents.map((resident) => resident.person)
               )
             ),
@@ -453,15 +452,10 @@ const buildRelease = Effect.fn("buildRelease")(function* (context: BuildContext)
             }
             yield* loadRecordSource(recordSource as RecordSource<unknown, keyof RecordTables>, loadContext)
           }
-          yield* stage(
-            progress,
-            "households",
-            Effect.andThen(runModel(db, "person_household"), runModel(db, "household")),
-            () => ({
-              rowsIn: spine.residents.length,
-              rowsOut: spine.residents.length
-            })
-          )
+          yield* stage(progress, "households", buildHouseholds(db), () => ({
+            rowsIn: spine.residents.length,
+            rowsOut: spine.residents.length
+          }))
           yield* stage(progress, "features", buildFeatures(db, context.rules, asOf), () => ({
             rowsIn: spine.residents.length,
             rowsOut: spine.residents.length

@@ -188,11 +188,37 @@ export const runBuildSql = (db: WarehouseDb, file: string) =>
       })
   })
 
-/** Runs a model from `sql/models/` (a derived table an analyst can read). */
+/** A model file is one `select` (a derived table an analyst can read). */
+const modelSelect = (model: string): string => {
+  const file = projectFile("sql", "models", `${model}.sql`)
+  const [select, ...more] = statementsOf(readFileSync(file, "utf8"))
+  if (select === undefined || more.length > 0 || !/^(with|select)\b/i.test(select)) {
+    throw new Error(`${file} must hold one select`)
+  }
+  return select
+}
+
+/**
+ * Builds a model of `sql/models/`: its rows go into the table of the same
+ * name under the select's own column names (asked of the query itself, on
+ * either database), so a model names every column it fills and never depends
+ * on the order of the table's columns.
+ */
 export const runModel = (db: WarehouseDb, model: string) =>
   Effect.tryPromise({
-    try: () => runSqlFile(db, projectFile("sql", "models", `${model}.sql`)),
+    try: async () => {
+      const select = modelSelect(model)
+      const { columns } = await backendOf(db).query(`select * from (\n${select}\n) as model limit 0`)
+      await sql.raw(`insert into ${model} (${columns.map((c) => `"${c}"`).join(", ")})\n${select}`).execute(db)
+    },
     catch: warehouseError(`model ${model} failed`)
+  })
+
+/** Drops a table a model has taken every row of, so that the publication does not repeat them. */
+export const dropTable = (db: WarehouseDb, table: keyof WarehouseSchema) =>
+  Effect.tryPromise({
+    try: () => db.schema.dropTable(table).execute(),
+    catch: warehouseError(`cannot drop ${table}`)
   })
 
 /** Bulk-loads rows into a table: prepared multi-row inserts on SQLite, `COPY` on PostgreSQL. */

@@ -1,7 +1,6 @@
 -- person_condition: each resident's conditions from GP coded entries mapped
 -- through the codelists; a condition counts when any of its codes is recorded
 -- on or before the as-of date.
-insert into person_condition (person_id, condition, kind, first_recorded, last_recorded)
 with params as (
   select (select value from rule_parameter where name = 'as_of') as as_of
 ),
@@ -24,4 +23,4 @@ final as (
   from source
   group by person_id, condition, kind
 )
-select person_id, condition, kind, first_recorded, last_recorded from final order by person_id, condition;
+select * from final order by person_id, condition;

@@ -1,6 +1,5 @@
 -- person_features: one row per resident, over the window of 365 days up to and
 -- including the as-of date (activity) or on the as-of date (current services).
-insert into person_features
 with params as (
   select
     (select value from rule_parameter where name = 'as_of') as as_of,

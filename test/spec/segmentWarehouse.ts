@@ -1,6 +1,7 @@
 /**
- * A warehouse in memory, filled from rows written inline in a spec, with the
- * real migrations, rules, codelists and SQL models run over it.
+ * A warehouse (SQLite in memory, or a PostgreSQL schema) filled from rows
+ * written inline in a spec, with the real migrations, rules, codelists and
+ * SQL models run over it.
  */
 import { Effect } from "effect"
 import type {
@@ -12,9 +13,14 @@ import type {
   HousingRecordTable,
   PersonTable
 } from "../../schemas/warehouse.js"
-import { buildFeatures, segmentResidents } from "../../pipelines/nightly/segmentation.js"
+import { buildFeatures, buildHouseholds, segmentResidents } from "../../pipelines/nightly/segmentation.js"
 import { loadRules } from "../../pipelines/nightly/segmentationRules.js"
-import { insertRows, openWarehouse, runModel, type WarehouseLocation } from "../../pipelines/warehouse/warehouse.js"
+import {
+  insertRows,
+  openWarehouse,
+  type WarehouseDb,
+  type WarehouseLocation
+} from "../../pipelines/warehouse/warehouse.js"
 import { dropBuild } from "../../pipelines/warehouse/postgres.js"
 import { ageBand } from "../../schemas/fields/extractDate.js"
 
@@ -37,7 +43,8 @@ export interface Resident {
   readonly id: string
   readonly age: number
   readonly practice?: string
-  readonly household?: string
+  /** The registration's address; a household of their own unless given (null: the registration has no UPRN). */
+  readonly household?: string | null
 }
 
 export interface SpecInput {
@@ -49,7 +56,10 @@ export interface SpecInput {
   readonly socialCare?: ReadonlyArray<readonly [id: string, service: string, start: string, end?: string]>
   readonly childrensSocialCare?: ReadonlyArray<readonly [id: string, status: string]>
   readonly education?: ReadonlyArray<readonly [id: string, senProvision: string]>
-  readonly housing?: ReadonlyArray<readonly [id: string, tenure: string, noticeServed?: boolean]>
+  /** [id, tenure, notice served, household, start] */
+  readonly housing?: ReadonlyArray<
+    readonly [id: string, tenure: string, noticeServed?: boolean, household?: string, start?: string]
+  >
 }
 
 export interface Membership {
@@ -79,7 +89,7 @@ const person = (resident: Resident): PersonTable => ({
   lsoa: null,
   imd_decile: null,
   postcode_district: "E1",
-  household_id: resident.household ?? `h-${resident.id}`
+  household_id: resident.household === undefined ? `h-${resident.id}` : resident.household
 })
 
 const RUN_ID = "spec"
@@ -91,109 +101,123 @@ const dropped = (location: WarehouseLocation) =>
   )
 
 /**
- * Runs the segmentation models over the spec's rows in a new warehouse
- * (SQLite in memory unless told otherwise); memberships and risk components by person.
+ * A new warehouse holding the spec's rows as a run loads them, before any
+ * model has run; closed (and on PostgreSQL dropped) with the scope.
+ */
+export const specWarehouse = (input: SpecInput, location: WarehouseLocation) =>
+  Effect.gen(function* () {
+    yield* dropped(location)
+    const db = yield* openWarehouse(location, RUN_ID)
+    const practices = [...new Set(input.residents.map((r) => r.practice ?? "F84003"))]
+    yield* insertRows(
+      db,
+      "practice",
+      practices.map((code) => ({ practice_code: code, practice_name: code, pcn: "PCN", locality: "North" }))
+    )
+    yield* insertRows(db, "registered_person", input.residents.map(person))
+    yield* insertRows(
+      db,
+      "gp_event",
+      (input.gpEvents ?? []).map(([id, code, date], i): GpEventTable => ({
+        ...linked(id, i),
+        practice_code: null,
+        snomed_code: code,
+        event_date: date ?? "2015-01-01",
+        value: null
+      }))
+    )
+    yield* insertRows(
+      db,
+      "acute_activity",
+      (input.acute ?? []).map(([id, type, start, method], i): AcuteActivityTable => ({
+        ...linked(id, i),
+        provider_code: null,
+        activity_type: type,
+        admission_method: method ?? null,
+        admission_category: method === undefined ? null : method.startsWith("2") ? "non_elective" : "elective",
+        start_date: start,
+        end_date: start,
+        bed_days: type === "APC" ? 1 : null,
+        primary_diagnosis: null,
+        discharge_destination: null,
+        cost_gbp: 100
+      }))
+    )
+    yield* insertRows(
+      db,
+      "adult_social_care_event",
+      (input.socialCare ?? []).map(([id, service, start, end], i): AdultSocialCareEventTable => ({
+        ...linked(id, i),
+        event_type: "service",
+        service_type: service,
+        service_term: ["residential_care", "nursing_care", "home_care", "direct_payment", "day_care"].includes(service)
+          ? "long_term"
+          : "short_term",
+        primary_support_reason: null,
+        event_start: start,
+        event_end: end ?? null,
+        weekly_cost_gbp: 100,
+        reablement_outcome_91d: null
+      }))
+    )
+    yield* insertRows(
+      db,
+      "childrens_social_care_episode",
+      (input.childrensSocialCare ?? []).map(([id, status], i): ChildrensSocialCareEpisodeTable => ({
+        ...linked(id, i),
+        status,
+        start_date: "2026-01-01",
+        end_date: null
+      }))
+    )
+    yield* insertRows(
+      db,
+      "education_record",
+      (input.education ?? []).map(([id, sen], i): EducationRecordTable => ({
+        ...linked(id, i),
+        school_urn: "100945",
+        census_date: "2026-10-01",
+        sen_provision: sen,
+        sen_primary_need: null,
+        fsm_eligible: null,
+        attendance_pct: null,
+        exclusions: null
+      }))
+    )
+    yield* insertRows(
+      db,
+      "housing_record",
+      (input.housing ?? []).map(([id, tenure, notice, household, start], i): HousingRecordTable => ({
+        ...linked(id, i),
+        household_id: household ?? null,
+        tenure,
+        overcrowded: 0,
+        notice_served: notice ? 1 : 0,
+        start_date: start ?? "2025-01-01",
+        end_date: null
+      }))
+    )
+    return db
+  })
+
+/** Every model, in the order a run builds them. */
+export const buildModels = (db: WarehouseDb) =>
+  Effect.gen(function* () {
+    yield* buildHouseholds(db)
+    yield* buildFeatures(db, yield* loadRules(), AS_OF)
+    yield* segmentResidents(db)
+  })
+
+/**
+ * Runs the models over the spec's rows in a new warehouse (SQLite in memory
+ * unless told otherwise); memberships and risk components by person.
  */
 export const segment = (input: SpecInput, location: WarehouseLocation = { kind: "sqlite", file: ":memory:" }) =>
   Effect.runPromise(
     Effect.scoped(
       Effect.gen(function* () {
-        yield* dropped(location)
-        const db = yield* openWarehouse(location, RUN_ID)
-        const practices = [...new Set(input.residents.map((r) => r.practice ?? "F84003"))]
-        yield* insertRows(
-          db,
-          "practice",
-          practices.map((code) => ({ practice_code: code, practice_name: code, pcn: "PCN", locality: "North" }))
-        )
-        yield* insertRows(db, "person", input.residents.map(person))
-        yield* insertRows(
-          db,
-          "gp_event",
-          (input.gpEvents ?? []).map(([id, code, date], i): GpEventTable => ({
-            ...linked(id, i),
-            practice_code: null,
-            snomed_code: code,
-            event_date: date ?? "2015-01-01",
-            value: null
-          }))
-        )
-        yield* insertRows(
-          db,
-          "acute_activity",
-          (input.acute ?? []).map(([id, type, start, method], i): AcuteActivityTable => ({
-            ...linked(id, i),
-            provider_code: null,
-            activity_type: type,
-            admission_method: method ?? null,
-            admission_category: method === undefined ? null : method.startsWith("2") ? "non_elective" : "elective",
-            start_date: start,
-            end_date: start,
-            bed_days: type === "APC" ? 1 : null,
-            primary_diagnosis: null,
-            discharge_destination: null,
-            cost_gbp: 100
-          }))
-        )
-        yield* insertRows(
-          db,
-          "adult_social_care_event",
-          (input.socialCare ?? []).map(([id, service, start, end], i): AdultSocialCareEventTable => ({
-            ...linked(id, i),
-            event_type: "service",
-            service_type: service,
-            service_term: ["residential_care", "nursing_care", "home_care", "direct_payment", "day_care"].includes(
-              service
-            )
-              ? "long_term"
-              : "short_term",
-            primary_support_reason: null,
-            event_start: start,
-            event_end: end ?? null,
-            weekly_cost_gbp: 100,
-            reablement_outcome_91d: null
-          }))
-        )
-        yield* insertRows(
-          db,
-          "childrens_social_care_episode",
-          (input.childrensSocialCare ?? []).map(([id, status], i): ChildrensSocialCareEpisodeTable => ({
-            ...linked(id, i),
-            status,
-            start_date: "2026-01-01",
-            end_date: null
-          }))
-        )
-        yield* insertRows(
-          db,
-          "education_record",
-          (input.education ?? []).map(([id, sen], i): EducationRecordTable => ({
-            ...linked(id, i),
-            school_urn: "100945",
-            census_date: "2026-10-01",
-            sen_provision: sen,
-            sen_primary_need: null,
-            fsm_eligible: null,
-            attendance_pct: null,
-            exclusions: null
-          }))
-        )
-        yield* insertRows(
-          db,
-          "housing_record",
-          (input.housing ?? []).map(([id, tenure, notice], i): HousingRecordTable => ({
-            ...linked(id, i),
-            household_id: null,
-            tenure,
-            overcrowded: 0,
-            notice_served: notice ? 1 : 0,
-            start_date: "2025-01-01",
-            end_date: null
-          }))
-        )
-        yield* runModel(db, "household")
-        yield* buildFeatures(db, yield* loadRules(), AS_OF)
-        yield* segmentResidents(db)
+        const db = yield* specWarehouse(input, location)
+        yield* buildModels(db)
         const memberships = yield* Effect.promise(() => db.selectFrom("segment_membership").selectAll().execute())
         const risks = yield* Effect.promise(() => db.selectFrom("risk_score").selectAll().execute())
         return {
