@@ -14,7 +14,7 @@ import * as NodeTerminal from "@effect/platform-node-shared/NodeTerminal"
 import { Cause, Clock, Console, Effect, Exit, Layer, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { diskFaultOf, writeFailure } from "../services/diskWrites.js"
-import { type RunError, UsageError } from "../errors.js"
+import { type RunError, RUN_ERROR_TAGS, UsageError } from "../errors.js"
 import { exitCodeOf } from "../errors.js"
 import { formatRun, formatRunList, lineageEntries } from "../governance/lineageReport.js"
 import { type ExtractLineage, extractsOf, runsOf } from "../governance/lineage.js"
@@ -458,10 +458,7 @@ const platform = Layer.mergeAll(
 )
 
 const isRunError = (error: unknown): error is RunError =>
-  typeof error === "object" &&
-  error !== null &&
-  "_tag" in error &&
-  ["DataFailure", "UsageError", "PublicationError"].includes((error as { _tag: string })._tag)
+  typeof error === "object" && error !== null && "_tag" in error && RUN_ERROR_TAGS.includes((error as RunError)._tag)
 
 const isDiskFault = (exit: Exit.Exit<void, unknown>): boolean => {
   const error = Exit.isFailure(exit) ? Cause.findErrorOption(exit.cause) : Option.none()

@@ -12,6 +12,7 @@ import { COMPLEX_COHORT_SEGMENT } from "../../schemas/segments.js"
 import type { WarehouseSchema } from "../../schemas/warehouse.js"
 import { PublicationError, UsageError } from "../errors.js"
 import { projectFile } from "../services/projectFiles.js"
+import { checkModel } from "./modelChecks.js"
 import { describePostgres, openBuild, openPublished, type PostgresWarehouse } from "./postgres.js"
 import { openSqlite } from "./sqlite.js"
 
@@ -202,17 +203,21 @@ const modelSelect = (model: string): string => {
  * Builds a model of `sql/models/`: its rows go into the table of the same
  * name under the select's own column names (asked of the query itself, on
  * either database), so a model names every column it fills and never depends
- * on the order of the table's columns.
+ * on the order of the table's columns. The checks declared beside the model
+ * then run over the table.
  */
 export const runModel = (db: WarehouseDb, model: string) =>
-  Effect.tryPromise({
-    try: async () => {
-      const select = modelSelect(model)
-      const { columns } = await backendOf(db).query(`select * from (\n${select}\n) as model limit 0`)
-      await sql.raw(`insert into ${model} (${columns.map((c) => `"${c}"`).join(", ")})\n${select}`).execute(db)
-    },
-    catch: warehouseError(`model ${model} failed`)
-  })
+  Effect.andThen(
+    Effect.tryPromise({
+      try: async () => {
+        const select = modelSelect(model)
+        const { columns } = await backendOf(db).query(`select * from (\n${select}\n) as model limit 0`)
+        await sql.raw(`insert into ${model} (${columns.map((c) => `"${c}"`).join(", ")})\n${select}`).execute(db)
+      },
+      catch: warehouseError(`model ${model} failed`)
+    }),
+    checkModel(db, model)
+  )
 
 /** Drops a table a model has taken every row of, so that the publication does not repeat them. */
 export const dropTable = (db: WarehouseDb, table: keyof WarehouseSchema) =>

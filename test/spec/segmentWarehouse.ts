@@ -200,7 +200,7 @@ export const specWarehouse = (input: SpecInput, location: WarehouseLocation) =>
     return db
   })
 
-/** Every model, in the order a run builds them. */
+/** Every model, in the order a run builds them (each checked as it is built). */
 export const buildModels = (db: WarehouseDb) =>
   Effect.gen(function* () {
     yield* buildHouseholds(db)
