@@ -11,6 +11,7 @@ import { dropTable, insertRows, runModel, type WarehouseDb } from "../warehouse/
 /**
  * Builds `person` from the spine as registered, with the addresses only
  * housing or benefits know, once every source is loaded; then the households.
+ * The spine as registered goes once `person` holds every one of its rows.
  */
 export const buildHouseholds = (db: WarehouseDb) =>
   Effect.gen(function* () {
