@@ -2,8 +2,9 @@
  * The three life-course workstreams every resident belongs to, defined once:
  * each segment's code (as the warehouse stores it), name (as the report and
  * the lists' recipients show it), workstream (as `wsd extract` and the
- * extract profiles name it), its place in the rules' priority order, and the
- * reason codes the segment models give its members.
+ * extract profiles name it), its place in the rules' priority order, the
+ * reason codes the segment models give its members and the flags of
+ * `segment_membership` that describe its members.
  *
  * The list is in the order outputs publish segments: children, then adults.
  * The rules apply them in `priority` order instead, so that an adult who
@@ -15,14 +16,16 @@ export const SEGMENTS = [
     name: "Born Well & Growing Well",
     workstream: "born-well",
     priority: 1,
-    reasons: ["age_under_18"]
+    reasons: ["age_under_18"],
+    flags: ["transition"]
   },
   {
     code: "LW",
     name: "Living Well",
     workstream: "living-well",
     priority: 3,
-    reasons: ["adult"]
+    reasons: ["adult"],
+    flags: ["ltc"]
   },
   {
     code: "PI",
@@ -38,7 +41,8 @@ export const SEGMENTS = [
       "long_term_social_care",
       "complex_ltc",
       "discretionary"
-    ]
+    ],
+    flags: []
   }
 ] as const
 
@@ -46,6 +50,7 @@ export type Segment = (typeof SEGMENTS)[number]
 export type SegmentCode = Segment["code"]
 export type Workstream = Segment["workstream"]
 export type SegmentReason = Segment["reasons"][number]
+export type SegmentFlag = Segment["flags"][number]
 
 /** The codes in publication order. */
 export const SEGMENT_CODES: ReadonlyArray<SegmentCode> = SEGMENTS.map((segment) => segment.code)
@@ -60,3 +65,5 @@ export const SEGMENTS_BY_PRIORITY: ReadonlyArray<Segment> = [...SEGMENTS].sort((
 
 /** The segment whose members make up the complex-cohort lists and the direct-care re-identification store. */
 export const COMPLEX_COHORT_SEGMENT: SegmentCode = "PI"
+
+export const segmentOf = (code: SegmentCode): Segment => SEGMENTS.find((segment) => segment.code === code)!

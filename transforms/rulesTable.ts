@@ -3,15 +3,15 @@
  * codelist or field → threshold, in the order the rules are applied.
  *
  * Everything that can change lives elsewhere and is read from there: the
- * segments, their priority and reason codes from `schemas/segments.ts`; the
+ * segments, their priority, reason codes and flags from `schemas/segments.ts`; the
  * codelists, thresholds and risk points from the rules file. What is written
  * here is how the SQL models use them, one entry per reason code and flag, so
- * a reason added to a segment does not compile until it is described.
+ * a reason or flag added to a segment does not compile until it is described.
  */
 import type { SegmentationRules } from "../schemas/segmentationRules.js"
 import {
   COMPLEX_COHORT_SEGMENT,
-  type SegmentCode,
+  type SegmentFlag,
   type SegmentReason,
   SEGMENTS_BY_PRIORITY
 } from "../schemas/segments.js"
@@ -71,16 +71,13 @@ const REASONS: Record<SegmentReason, Criterion> = {
   })
 }
 
-/** The flags of `segment_membership`, listed with the segment they describe. */
-const FLAGS: Record<"transition" | "ltc", { readonly segment: SegmentCode; readonly criterion: Criterion }> = {
-  transition: {
-    segment: "BWGW",
-    criterion: ({ thresholds: t }) => ({
-      source: "age; education.sen_provision; childrens_social_care.status; LTCs",
-      threshold: `age ${t.transitionMinAge}-${t.transitionMaxAge} and (EHC plan 'E', a CSC status, or 1+ LTC)`
-    })
-  },
-  ltc: { segment: "LW", criterion: () => ({ source: "LTCs", threshold: "1+ LTC" }) }
+/** What sets each flag of `segment_membership`. */
+const FLAGS: Record<SegmentFlag, Criterion> = {
+  transition: ({ thresholds: t }) => ({
+    source: "age; education.sen_provision; childrens_social_care.status; LTCs",
+    threshold: `age ${t.transitionMinAge}-${t.transitionMaxAge} and (EHC plan 'E', a CSC status, or 1+ LTC)`
+  }),
+  ltc: () => ({ source: "LTCs", threshold: "1+ LTC" })
 }
 
 export const rulesTable = (rules: SegmentationRules): Array<RuleRow> => {
@@ -90,9 +87,7 @@ export const rulesTable = (rules: SegmentationRules): Array<RuleRow> => {
       const label = `${segment.priority}. ${segment.code}`
       return [
         ...segment.reasons.map((reason) => ({ segment: label, criterion: reason, ...REASONS[reason](rules) })),
-        ...Object.entries(FLAGS)
-          .filter(([, flag]) => flag.segment === segment.code)
-          .map(([name, flag]) => ({ segment: `${label} (flag)`, criterion: name, ...flag.criterion(rules) }))
+        ...segment.flags.map((flag) => ({ segment: `${label} (flag)`, criterion: flag, ...FLAGS[flag](rules) }))
       ]
     }),
     ...ltcsOf(rules).map((condition) => ({

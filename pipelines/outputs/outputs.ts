@@ -11,7 +11,7 @@ import * as path from "node:path"
 import { parse } from "csv-parse/sync"
 import { Effect } from "effect"
 import { controlBcf, controlBudget } from "../../transforms/aggregateOutputs.js"
-import { COMPLEX_COHORT_SEGMENT, SEGMENT_CODES, SEGMENT_NAMES } from "../../schemas/segments.js"
+import { COMPLEX_COHORT_SEGMENT, SEGMENT_CODES, segmentOf } from "../../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "../../transforms/cohortDimensions.js"
 import { type DisclosureRules, controlCount, DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
 import { type CsvValue, csvLine } from "../../transforms/spreadsheetSafety.js"
@@ -160,7 +160,7 @@ const readPreviousCohort = (previousRelease: string | undefined) => {
 }
 
 /** The complex-cohort lists' recipient: the lead of the workstream whose members they list. */
-const COHORT_LEAD = `${SEGMENT_NAMES[COMPLEX_COHORT_SEGMENT]} workstream lead`
+const COHORT_LEAD = `${segmentOf(COMPLEX_COHORT_SEGMENT).name} workstream lead`
 
 export const writeOutputs = (db: WarehouseDb, release: string, previousRelease: string | undefined) =>
   Effect.gen(function* () {

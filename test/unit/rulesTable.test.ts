@@ -36,12 +36,15 @@ describe("the rules table", () => {
     expect(rulesTable(shipped).filter((row) => row.segment === "LTC")).toHaveLength(ltcs.length)
   })
 
-  it("gives every reason code of every segment a row, segments in priority order", () => {
-    const rows = rulesTable(shipped).filter((row) => /^\d\. [A-Z]+$/.test(row.segment))
+  it("gives every reason code and flag of every segment a row, segments in priority order", () => {
+    const rows = rulesTable(shipped).filter((row) => /^\d\. /.test(row.segment))
     expect(rows.map((row) => [row.segment, row.criterion])).toEqual(
       [...SEGMENTS]
         .sort((a, b) => a.priority - b.priority)
-        .flatMap((segment) => segment.reasons.map((reason) => [`${segment.priority}. ${segment.code}`, reason]))
+        .flatMap((segment) => [
+          ...segment.reasons.map((reason) => [`${segment.priority}. ${segment.code}`, reason]),
+          ...segment.flags.map((flag) => [`${segment.priority}. ${segment.code} (flag)`, flag])
+        ])
     )
   })
 })
