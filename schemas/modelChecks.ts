@@ -8,7 +8,7 @@
  * ```json
  * {
  *   "columns": {
- *     "person_id": ["not_null", { "references": "person.person_id" }, { "one_row_per": "person.person_id" }],
+ *     "person_id": ["not_null", { "one_row_per": "person.person_id" }],
  *     "segment": [{ "accepted_values": ["BWGW", "LW", "PI"] }]
  *   },
  *   "unique": [["person_id", "reason"]],
@@ -31,7 +31,10 @@ export const ColumnCheck = Schema.Union([
   Schema.Literal("unique"),
   /** Every non-null value here is a value of that column (a foreign key: `person.person_id`). */
   Schema.Struct({ references: ColumnOfTable }),
-  /** Every row of that table has exactly one row here, matched on that column: no resident left out, none twice. */
+  /**
+   * Every row of that table (matched on its key, `person.person_id`) has exactly one row here, and every
+   * row here is one of theirs: no resident left out, none twice, none for anyone else.
+   */
   Schema.Struct({ one_row_per: ColumnOfTable }),
   /** Every non-null value here is one of these. */
   Schema.Struct({ accepted_values: Schema.NonEmptyArray(Schema.Union([Schema.String, Schema.Finite])) })

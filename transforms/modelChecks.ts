@@ -6,9 +6,9 @@
  * plan as one pass over each table with an index or hash lookup rather than
  * a scan per row: a reference joins the distinct values it may take
  * (`not exists` and `not in` scan per row on one database or the other), and
- * one row per resident joins the model's rows counted per value. Names come
- * from the checks file, whose schema allows only plain identifiers; accepted
- * values are written as literals.
+ * one row per resident joins the model's rows counted per value (a full join
+ * would scan per row on SQLite). Names come from the checks file, whose schema
+ * allows only plain identifiers; accepted values are written as literals.
  */
 import type { ColumnCheck, ModelChecks } from "../schemas/modelChecks.js"
 
@@ -47,15 +47,16 @@ const columnCheck = (model: string, column: string, check: ColumnCheck): CheckQu
     }
   }
   if ("one_row_per" in check) {
+    // Rows of that table without exactly one row here, plus rows here that match none of theirs.
     const [table, key] = check.one_row_per.split(".") as [string, string]
     return {
       check: `${column} one_row_per ${check.one_row_per}`,
-      sql: count(
-        `${table} as parent left join` +
-          ` (select ${column} as value, count(*) as model_rows from ${model} group by ${column}) as here` +
-          ` on here.value = parent.${key}`,
-        "here.model_rows is null or here.model_rows <> 1"
-      )
+      sql:
+        "select coalesce(sum(case when here.model_rows is null or here.model_rows <> 1 then 1 else 0 end), 0)" +
+        ` + (select count(*) from ${model}) - coalesce(sum(here.model_rows), 0) as offending_rows` +
+        ` from ${table} as parent left join` +
+        ` (select ${column} as value, count(*) as model_rows from ${model} group by ${column}) as here` +
+        ` on here.value = parent.${key}`
     }
   }
   return {

@@ -111,6 +111,10 @@ describe.each(testWarehouses())("model checks on $name", (warehouse) => {
           ...(yield* offending("person_condition", {
             columns: { person_id: [{ one_row_per: "person.person_id" }] },
             unique: [["kind"]]
+          })(db)),
+          // One row per condition recorded (older's and frail's): the other three residents' rows match none.
+          ...(yield* offending("risk_score", {
+            columns: { person_id: [{ one_row_per: "person_condition.person_id" }] }
           })(db))
         ]
       })
@@ -122,7 +126,8 @@ describe.each(testWarehouses())("model checks on $name", (warehouse) => {
       "ltcs not_null": 3,
       "every_row ltcs <> ''": 3,
       "person_id one_row_per person.person_id": 3,
-      "unique (kind)": 2
+      "unique (kind)": 2,
+      "person_id one_row_per person_condition.person_id": 3
     })
   })
 
