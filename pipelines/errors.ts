@@ -37,7 +37,27 @@ export class PublicationError extends Schema.TaggedError<PublicationError>()("Pu
   cause: Schema.Defect()
 }) {}
 
-export type RunError = DataFailure | UsageError | PublicationError
+/**
+ * A model built rows that break a check declared beside it
+ * (`sql/models/<model>.checks.json`): the models, not the partners' data,
+ * are at fault, so nothing is published. Counts only, never a value.
+ */
+export class ModelCheckFailure extends Schema.TaggedError<ModelCheckFailure>()("ModelCheckFailure", {
+  model: Schema.String,
+  check: Schema.String,
+  rows: Schema.Int,
+  message: Schema.String,
+  nextAction: Schema.String
+}) {}
+
+export type RunError = DataFailure | UsageError | PublicationError | ModelCheckFailure
+
+export const RUN_ERROR_TAGS: ReadonlyArray<RunError["_tag"]> = [
+  "DataFailure",
+  "UsageError",
+  "PublicationError",
+  "ModelCheckFailure"
+]
 
 export const exitCodeOf = (error: RunError): 1 | 2 | 3 => {
   switch (error._tag) {
@@ -46,6 +66,7 @@ export const exitCodeOf = (error: RunError): 1 | 2 | 3 => {
     case "UsageError":
       return 2
     case "PublicationError":
+    case "ModelCheckFailure":
       return 3
   }
 }

@@ -4,16 +4,17 @@
  * Information governance changes these lists here, not in code.
  */
 import { Schema } from "effect"
+import { SEGMENTS, type SegmentCode, type Workstream } from "./segments.js"
 
-export const WORKSTREAMS = {
-  "born-well": "BWGW",
-  "living-well": "LW",
-  "promoting-independence": "PI"
-} as const
-export type Workstream = keyof typeof WORKSTREAMS
+export type { Workstream }
+
+/** The segment each workstream's extract draws its members from. */
+export const WORKSTREAMS = Object.fromEntries(
+  SEGMENTS.map((segment) => [segment.workstream, segment.code])
+) as Readonly<Record<Workstream, SegmentCode>>
 
 export const ExtractProfile = Schema.Struct({
-  workstream: Schema.Literals(["born-well", "living-well", "promoting-independence"]),
+  workstream: Schema.Literals(SEGMENTS.map((segment) => segment.workstream)),
   /** Who receives the extract; their pseudonyms are derived from this name. */
   recipient: Schema.NonEmptyString,
   /** Columns of `sql/extracts/workstream_members.sql`, in the order the file carries them. */

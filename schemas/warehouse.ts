@@ -3,6 +3,7 @@
  * `sql/migrations/`; this is its typed mirror, and the docs' data dictionary
  * describes each column.
  */
+import type { SegmentCode } from "./segments.js"
 
 /** How a record reached (or failed to reach) a resident. */
 export type LinkStatus = "linked" | "not_resident" | "ambiguous" | "unmatched" | "no_nhs_number" | "invalid_nhs_number"
@@ -205,7 +206,7 @@ export interface CodelistCodeTable {
 
 export interface SegmentMembershipTable {
   person_id: string
-  segment: string
+  segment: SegmentCode
   reasons: string
   transition: number
   ltc: number
@@ -239,6 +240,8 @@ export interface RecordTables {
 
 export interface WarehouseSchema extends RecordTables {
   practice: PracticeTable
+  /** The spine as loaded, until the person model has built `person` from it (then dropped). */
+  registered_person: PersonTable
   person: PersonTable
   household: HouseholdTable
   run: RunTable

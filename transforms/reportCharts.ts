@@ -6,14 +6,15 @@
  * where its bar would be (× in the pyramids), as the tables do.
  */
 import type { TopLevelSpec } from "vega-lite"
-import { AGE_BANDS, SEGMENT_NAMES, SEGMENTS } from "./cohortDimensions.js"
+import { SEGMENT_CODES, SEGMENT_NAMES } from "../schemas/segments.js"
+import { AGE_BANDS } from "./cohortDimensions.js"
 import { formatCell, type ReportPage, type ReportSection, type ReportTable } from "./reportHtml.js"
 import { changesSinceLastRun, MEASURE_NAMES, type ReportFigures, UTILISATION_MEASURES } from "./reportFigures.js"
 
 type Datum = Readonly<Record<string, string | number | null>>
 
 const segmentName = (segment: string) => SEGMENT_NAMES[segment] ?? segment
-const SEGMENT_ORDER = SEGMENTS.map(segmentName)
+const SEGMENT_ORDER = SEGMENT_CODES.map(segmentName)
 
 const BCF_METRICS: Readonly<Record<string, { readonly name: string; readonly unit: string }>> = {
   non_elective_admissions_per_100000: { name: "Non-elective admissions", unit: "per 100,000 residents" },
@@ -244,7 +245,7 @@ const pyramidSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => 
           { key: "indeterminate", label: "Indeterminate", kind: "count" },
           { key: "not_known", label: "Not known", kind: "count" }
         ],
-        rows: SEGMENTS.flatMap((segment) =>
+        rows: SEGMENT_CODES.flatMap((segment) =>
           AGE_BANDS.map((band) => ({
             segment: segmentName(segment),
             age_band: band,

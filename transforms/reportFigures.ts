@@ -10,7 +10,8 @@
  */
 import { Schema } from "effect"
 import { controlBcf, controlBudget } from "./aggregateOutputs.js"
-import { AGE_BANDS, SEGMENT_NAMES, SEGMENTS, SEXES } from "./cohortDimensions.js"
+import { SEGMENT_CODES, SEGMENT_NAMES } from "../schemas/segments.js"
+import { AGE_BANDS, SEXES } from "./cohortDimensions.js"
 import { controlCount, type DisclosureRules } from "./disclosureControl.js"
 
 /** A published count: the controlled number, or null where it is suppressed. */
@@ -153,12 +154,12 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
   const residentsOf = (row: ReportCounts["cohortCounts"][number]) => row.residents
 
   const bySegment = sumBy(counts.cohortCounts, (row) => row.segment, residentsOf)
-  const segments = SEGMENTS.map((segment) => ({ segment, residents: control(bySegment.get(segment) ?? 0) }))
+  const segments = SEGMENT_CODES.map((segment) => ({ segment, residents: control(bySegment.get(segment) ?? 0) }))
   const byLocality = sumBy(counts.cohortCounts, (row) => key(row.segment, row.locality), residentsOf)
   const byAgeSex = sumBy(counts.cohortCounts, (row) => key(row.segment, row.age_band, row.sex), residentsOf)
   const controlledResidents = new Map(segments.map((row) => [row.segment, row.residents]))
 
-  const utilisation = SEGMENTS.flatMap((segment) => {
+  const utilisation = SEGMENT_CODES.flatMap((segment) => {
     const row = counts.utilisation.find((candidate) => candidate["segment"] === segment)
     return UTILISATION_MEASURES.map((measure) => {
       const total = control(Number(row?.[measure] ?? 0))
@@ -191,14 +192,14 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
     run: counts.run,
     residents: control([...bySegment.values()].reduce((a, b) => a + b, 0)),
     segments,
-    localities: SEGMENTS.flatMap((segment) =>
+    localities: SEGMENT_CODES.flatMap((segment) =>
       counts.localities.map((locality) => ({
         segment,
         locality,
         residents: control(byLocality.get(key(segment, locality)) ?? 0)
       }))
     ),
-    pyramid: SEGMENTS.flatMap((segment) =>
+    pyramid: SEGMENT_CODES.flatMap((segment) =>
       AGE_BANDS.flatMap((band) =>
         SEXES.map((sex) => ({
           segment,

@@ -1,8 +1,20 @@
 /**
  * The segmentation rules as a table an analyst can read: segment → criterion →
  * codelist or field → threshold, in the order the rules are applied.
+ *
+ * Everything that can change lives elsewhere and is read from there: the
+ * segments, their priority, reason codes and flags from `schemas/segments.ts`; the
+ * codelists, thresholds and risk points from the rules file. What is written
+ * here is how the SQL models use them, one entry per reason code and flag, so
+ * a reason or flag added to a segment does not compile until it is described.
  */
 import type { SegmentationRules } from "../schemas/segmentationRules.js"
+import {
+  COMPLEX_COHORT_SEGMENT,
+  type SegmentFlag,
+  type SegmentReason,
+  SEGMENTS_BY_PRIORITY
+} from "../schemas/segments.js"
 
 export interface RuleRow {
   readonly segment: string
@@ -11,70 +23,77 @@ export interface RuleRow {
   readonly threshold: string
 }
 
-export const rulesTable = (rules: SegmentationRules): Array<RuleRow> => {
-  const t = rules.thresholds
-  const r = rules.riskPoints
-  const codelist = (condition: string) => (rules.codelists[condition]?.files ?? []).join(" + ") || "(no codelist)"
-  const ltcs = Object.entries(rules.codelists)
+type Criterion = (rules: SegmentationRules) => Pick<RuleRow, "source" | "threshold">
+
+const codelist = (rules: SegmentationRules, condition: string) =>
+  (rules.codelists[condition]?.files ?? []).join(" + ") || "(no codelist)"
+
+const ltcsOf = (rules: SegmentationRules) =>
+  Object.entries(rules.codelists)
     .filter(([, list]) => list.kind === "ltc")
     .map(([condition]) => condition)
-  return [
-    { segment: "1. BWGW", criterion: "age_under_18", source: "person.age_years", threshold: `< ${t.childUnderAge}` },
-    {
-      segment: "1. BWGW (flag)",
-      criterion: "transition",
-      source: "age; education.sen_provision; childrens_social_care.status; LTCs",
-      threshold: `age ${t.transitionMinAge}-${t.transitionMaxAge} and (EHC plan 'E', a CSC status, or 1+ LTC)`
-    },
-    {
-      segment: "2. PI",
-      criterion: "palliative_care",
-      source: codelist("palliative_care"),
-      threshold: "ever recorded, age 18+"
-    },
-    { segment: "2. PI", criterion: "dementia", source: codelist("dementia"), threshold: "ever recorded" },
-    {
-      segment: "2. PI",
-      criterion: "care_home",
-      source: `${codelist("care_home")}; adult_social_care residential/nursing today`,
-      threshold: "recorded"
-    },
-    {
-      segment: "2. PI",
-      criterion: "severe_frailty",
-      source: `${codelist("severe_frailty")} vs ${codelist("moderate_frailty")}`,
-      threshold: "latest frailty record is severe"
-    },
-    { segment: "2. PI", criterion: "housebound", source: codelist("housebound"), threshold: "recorded" },
-    {
-      segment: "2. PI",
-      criterion: "long_term_social_care",
-      source: "adult_social_care.service_type",
-      threshold: "long-term service running on the as-of date"
-    },
-    {
-      segment: "2. PI",
-      criterion: "complex_ltc",
-      source: `LTCs (${ltcs.length} codelists); acute_activity`,
+
+/** What puts a resident in their segment, by reason code (`segment_reason.reason`). */
+const REASONS: Record<SegmentReason, Criterion> = {
+  age_under_18: ({ thresholds }) => ({ source: "person.age_years", threshold: `< ${thresholds.childUnderAge}` }),
+  palliative_care: (rules) => ({
+    source: codelist(rules, "palliative_care"),
+    threshold: `ever recorded, age ${rules.thresholds.childUnderAge}+`
+  }),
+  dementia: (rules) => ({ source: codelist(rules, "dementia"), threshold: "ever recorded" }),
+  care_home: (rules) => ({
+    source: `${codelist(rules, "care_home")}; adult_social_care residential/nursing today`,
+    threshold: "recorded"
+  }),
+  severe_frailty: (rules) => ({
+    source: `${codelist(rules, "severe_frailty")} vs ${codelist(rules, "moderate_frailty")}`,
+    threshold: "latest frailty record is severe"
+  }),
+  housebound: (rules) => ({ source: codelist(rules, "housebound"), threshold: "recorded" }),
+  long_term_social_care: () => ({
+    source: "adult_social_care.service_type",
+    threshold: "long-term service running on the as-of date"
+  }),
+  complex_ltc: (rules) => {
+    const t = rules.thresholds
+    return {
+      source: `LTCs (${ltcsOf(rules).length} codelists); acute_activity`,
       threshold: `${t.complexLtcMinLtcs}+ LTCs and (${t.complexLtcMinNonElectiveAdmissions}+ non-elective admissions or ${t.complexLtcMinAeAttendances}+ A&E attendances) in ${rules.windowDays} days`
-    },
-    {
-      segment: "2. PI",
-      criterion: "discretionary",
-      source: "risk_score.total per practice",
-      threshold: `highest risk aged ${t.discretionaryMinAge}+, up to ${t.discretionarySharePercent}% of the practice's ${t.discretionaryMinAge}+ minus those already in PI; ties by person_id`
-    },
-    {
-      segment: "3. LW",
-      criterion: "adult",
-      source: "person.age_years",
-      threshold: `${t.childUnderAge}+ and not in PI`
-    },
-    { segment: "3. LW (flag)", criterion: "ltc", source: "LTCs", threshold: "1+ LTC" },
-    ...ltcs.map((condition) => ({
+    }
+  },
+  discretionary: ({ thresholds: t }) => ({
+    source: "risk_score.total per practice",
+    threshold: `highest risk aged ${t.discretionaryMinAge}+, up to ${t.discretionarySharePercent}% of the practice's ${t.discretionaryMinAge}+ minus those already in ${COMPLEX_COHORT_SEGMENT}; ties by person_id`
+  }),
+  adult: ({ thresholds }) => ({
+    source: "person.age_years",
+    threshold: `${thresholds.childUnderAge}+ and not in ${COMPLEX_COHORT_SEGMENT}`
+  })
+}
+
+/** What sets each flag of `segment_membership`. */
+const FLAGS: Record<SegmentFlag, Criterion> = {
+  transition: ({ thresholds: t }) => ({
+    source: "age; education.sen_provision; childrens_social_care.status; LTCs",
+    threshold: `age ${t.transitionMinAge}-${t.transitionMaxAge} and (EHC plan 'E', a CSC status, or 1+ LTC)`
+  }),
+  ltc: () => ({ source: "LTCs", threshold: "1+ LTC" })
+}
+
+export const rulesTable = (rules: SegmentationRules): Array<RuleRow> => {
+  const r = rules.riskPoints
+  return [
+    ...SEGMENTS_BY_PRIORITY.flatMap((segment) => {
+      const label = `${segment.priority}. ${segment.code}`
+      return [
+        ...segment.reasons.map((reason) => ({ segment: label, criterion: reason, ...REASONS[reason](rules) })),
+        ...segment.flags.map((flag) => ({ segment: `${label} (flag)`, criterion: flag, ...FLAGS[flag](rules) }))
+      ]
+    }),
+    ...ltcsOf(rules).map((condition) => ({
       segment: "LTC",
       criterion: condition,
-      source: codelist(condition),
+      source: codelist(rules, condition),
       threshold: "ever recorded by the as-of date"
     })),
     {

@@ -12,7 +12,7 @@ import * as NodeStdio from "@effect/platform-node-shared/NodeStdio"
 import * as NodeTerminal from "@effect/platform-node-shared/NodeTerminal"
 import { Cause, Effect, Exit, Layer, Option } from "effect"
 import { Command } from "effect/cli"
-import { exitCodeOf, type RunError } from "../errors.js"
+import { exitCodeOf, type RunError, RUN_ERROR_TAGS } from "../errors.js"
 import { softwareVersion } from "../services/projectFiles.js"
 import { demo } from "./demo.js"
 import { extract } from "./extract.js"
@@ -39,10 +39,7 @@ const platform = Layer.mergeAll(
 )
 
 const isRunError = (error: unknown): error is RunError =>
-  typeof error === "object" &&
-  error !== null &&
-  "_tag" in error &&
-  ["DataFailure", "UsageError", "PublicationError"].includes((error as { _tag: string })._tag)
+  typeof error === "object" && error !== null && "_tag" in error && RUN_ERROR_TAGS.includes((error as RunError)._tag)
 
 const isDiskFault = (exit: Exit.Exit<void, unknown>): boolean => {
   const error = Exit.isFailure(exit) ? Cause.findErrorOption(exit.cause) : Option.none()

@@ -12,6 +12,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { parse } from "csv-parse/sync"
 import { Effect, Redacted } from "effect"
+import { COMPLEX_COHORT_SEGMENT, segmentOf } from "../../schemas/segments.js"
 import { openStore, sealStore, type SealedStore } from "../../transforms/reidentificationStore.js"
 import { csvLine } from "../../transforms/spreadsheetSafety.js"
 import { writeFailure } from "../services/diskWrites.js"
@@ -111,7 +112,7 @@ export const reidentify = Effect.fn("reidentify")(function* (options: Reidentify
   return yield* deliverExtract(options.from, options.out, content, 0o600, {
     kind: "reidentification",
     run_id: run.run_id,
-    workstream: "promoting-independence",
+    workstream: segmentOf(COMPLEX_COHORT_SEGMENT).workstream,
     practice: options.practice,
     purpose: DIRECT_CARE,
     recipient: `practice ${options.practice} multidisciplinary team (direct care)`,

@@ -4,9 +4,9 @@
  * the segment every resident belongs to. Returns the segment sizes.
  */
 import { Effect } from "effect"
-import { runModel, type WarehouseDb } from "../warehouse/warehouse.js"
+import type { WarehouseDb } from "../warehouse/warehouse.js"
 import { RunStages } from "./runStages.js"
-import { buildFeatures, segmentResidents } from "./segmentation.js"
+import { buildFeatures, buildHouseholds, segmentResidents } from "./segmentation.js"
 import type { LoadedRules } from "./segmentationRules.js"
 
 export const buildModels = Effect.fn("buildModels")(function* (
@@ -17,11 +17,7 @@ export const buildModels = Effect.fn("buildModels")(function* (
 ) {
   const stages = yield* RunStages
   const everyResident = () => ({ rowsIn: residents, rowsOut: residents })
-  yield* stages.timed(
-    "households",
-    Effect.andThen(runModel(db, "person_household"), runModel(db, "household")),
-    everyResident
-  )
+  yield* stages.timed("households", buildHouseholds(db), everyResident)
   yield* stages.timed("features", buildFeatures(db, rules, asOf), everyResident)
   return yield* stages.timed("segments", segmentResidents(db), (sizes) => ({
     rowsIn: residents,

@@ -98,7 +98,7 @@ const loadAndModel = Effect.fnUntraced(function* (db: WarehouseDb, inputs: Wareh
       insertRows(db, "practice", inputs.spineRead.practices),
       insertRows(
         db,
-        "person",
+        "registered_person",
         spine.residents.map((resident) => resident.person)
       )
     ),

@@ -1,11 +1,24 @@
 /**
- * Features, risk and segments: the SQL models of `sql/models/`, run over a
- * loaded warehouse with the rules version's parameters and codelists.
+ * People, households, features, risk and segments: the SQL models of
+ * `sql/models/`, in the order each needs the one before, run over a loaded
+ * warehouse with the rules version's parameters and codelists.
  */
 import { Effect } from "effect"
 import { addDays } from "../../schemas/fields/extractDate.js"
 import { type LoadedRules, ruleParameters } from "./segmentationRules.js"
-import { insertRows, runModel, type WarehouseDb } from "../warehouse/warehouse.js"
+import { dropTable, insertRows, runModel, type WarehouseDb } from "../warehouse/warehouse.js"
+
+/**
+ * Builds `person` from the spine as registered, with the addresses only
+ * housing or benefits know, once every source is loaded; then the households.
+ * The spine as registered goes once `person` holds every one of its rows.
+ */
+export const buildHouseholds = (db: WarehouseDb) =>
+  Effect.gen(function* () {
+    yield* runModel(db, "person")
+    yield* dropTable(db, "registered_person")
+    yield* runModel(db, "household")
+  })
 
 /** Loads the rules and codelists into the warehouse and derives every resident's features. */
 export const buildFeatures = (db: WarehouseDb, { codes, rules }: LoadedRules, asOf: string) =>
@@ -20,7 +33,7 @@ export const buildFeatures = (db: WarehouseDb, { codes, rules }: LoadedRules, as
 /** Puts every resident in exactly one segment; returns the segment sizes. */
 export const segmentResidents = (db: WarehouseDb) =>
   Effect.gen(function* () {
-    yield* runModel(db, "segment_membership")
+    for (const model of ["segment_reason", "segment_membership"]) yield* runModel(db, model)
     const sizes = yield* Effect.promise(() =>
       db
         .selectFrom("segment_membership")

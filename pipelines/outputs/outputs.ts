@@ -11,7 +11,8 @@ import * as path from "node:path"
 import { parse } from "csv-parse/sync"
 import { Effect } from "effect"
 import { controlBcf, controlBudget } from "../../transforms/aggregateOutputs.js"
-import { AGE_BANDS, SEGMENTS, SEXES } from "../../transforms/cohortDimensions.js"
+import { COMPLEX_COHORT_SEGMENT, SEGMENT_CODES, segmentOf } from "../../schemas/segments.js"
+import { AGE_BANDS, SEXES } from "../../transforms/cohortDimensions.js"
 import { type DisclosureRules, controlCount, DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
 import { type CsvValue, csvLine } from "../../transforms/spreadsheetSafety.js"
 import type { OutputLineage } from "../governance/lineage.js"
@@ -125,7 +126,7 @@ export const cohortSummary = (
     counted.set(key, (counted.get(key) ?? 0) + Number(row["residents"]))
   }
   const rows: Array<Row> = []
-  for (const segment of SEGMENTS) {
+  for (const segment of SEGMENT_CODES) {
     for (const band of AGE_BANDS) {
       for (const sex of SEXES) {
         for (const locality of localities) {
@@ -158,6 +159,9 @@ const readPreviousCohort = (previousRelease: string | undefined) => {
   }>
 }
 
+/** The complex-cohort lists' recipient: the lead of the workstream whose members they list. */
+const COHORT_LEAD = `${segmentOf(COMPLEX_COHORT_SEGMENT).name} workstream lead`
+
 export const writeOutputs = (db: WarehouseDb, release: string, previousRelease: string | undefined) =>
   Effect.gen(function* () {
     const outputs: Array<OutputLineage> = []
@@ -171,7 +175,7 @@ export const writeOutputs = (db: WarehouseDb, release: string, previousRelease: 
         "complex-cohort/all.csv",
         COHORT_COLUMNS,
         cohort.map((r) => ({ ...r, rank: r["borough_rank"] })),
-        "Promoting Independence workstream lead"
+        COHORT_LEAD
       )
     )
     const practices = (yield* Effect.promise(() =>
@@ -194,7 +198,7 @@ export const writeOutputs = (db: WarehouseDb, release: string, previousRelease: 
           "complex-cohort/changes.csv",
           CHANGE_COLUMNS,
           cohortChanges(previous, cohort),
-          "Promoting Independence workstream lead"
+          COHORT_LEAD
         )
       )
     }

@@ -7,11 +7,13 @@
 import { readdirSync, readFileSync } from "node:fs"
 import { Effect } from "effect"
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely"
+import { COMPLEX_COHORT_SEGMENT } from "../../schemas/segments.js"
 import type { WarehouseSchema } from "../../schemas/warehouse.js"
 import { PublicationError, UsageError } from "../errors.js"
 import { projectFile } from "../services/projectFiles.js"
 import type { Connection, QueryResult, Row } from "./dialect.js"
 import type { Engine } from "./engines.js"
+import { checkModel } from "./modelChecks.js"
 
 export type WarehouseDb = Kysely<WarehouseSchema>
 
@@ -126,14 +128,18 @@ export const queryFile = <R>(db: WarehouseDb, file: string) =>
     catch: warehouseError(`query ${file} failed`)
   })
 
-/** The `person_id`s of the Promoting Independence segment: the people a direct-care list may name. */
+/** The `person_id`s of the complex cohort's segment (Promoting Independence): the people a direct-care list may name. */
 export const complexCohortMembers = (db: WarehouseDb) =>
   Effect.tryPromise({
     try: async () =>
       new Set(
-        (await db.selectFrom("segment_membership").select("person_id").where("segment", "=", "PI").execute()).map(
-          (row) => row.person_id
-        )
+        (
+          await db
+            .selectFrom("segment_membership")
+            .select("person_id")
+            .where("segment", "=", COMPLEX_COHORT_SEGMENT)
+            .execute()
+        ).map((row) => row.person_id)
       ),
     catch: warehouseError("cannot read the segment memberships")
   })
@@ -149,11 +155,41 @@ export const runBuildSql = (db: WarehouseDb, file: string) =>
       })
   })
 
-/** Runs a model from `sql/models/` (a derived table an analyst can read). */
+/** A model file is one `select` (a derived table an analyst can read). */
+const modelSelect = (model: string): string => {
+  const file = projectFile("sql", "models", `${model}.sql`)
+  const [select, ...more] = statementsOf(readFileSync(file, "utf8"))
+  if (select === undefined || more.length > 0 || !/^(with|select)\b/i.test(select)) {
+    throw new Error(`${file} must hold one select`)
+  }
+  return select
+}
+
+/**
+ * Builds a model of `sql/models/`: its rows go into the table of the same
+ * name under the select's own column names (asked of the query itself, on
+ * either database), so a model names every column it fills and never depends
+ * on the order of the table's columns. The checks declared beside the model
+ * then run over the table.
+ */
 export const runModel = (db: WarehouseDb, model: string) =>
+  Effect.andThen(
+    Effect.tryPromise({
+      try: async () => {
+        const select = modelSelect(model)
+        const { columns } = await connectionOf(db).query(`select * from (\n${select}\n) as model limit 0`)
+        await sql.raw(`insert into ${model} (${columns.map((c) => `"${c}"`).join(", ")})\n${select}`).execute(db)
+      },
+      catch: warehouseError(`model ${model} failed`)
+    }),
+    checkModel(db, model)
+  )
+
+/** Drops a table a model has taken every row of, so that the publication does not repeat them. */
+export const dropTable = (db: WarehouseDb, table: keyof WarehouseSchema) =>
   Effect.tryPromise({
-    try: () => runSqlFile(db, projectFile("sql", "models", `${model}.sql`)),
-    catch: warehouseError(`model ${model} failed`)
+    try: () => db.schema.dropTable(table).execute(),
+    catch: warehouseError(`cannot drop ${table}`)
   })
 
 /** Bulk-loads rows into a table: prepared multi-row inserts on SQLite, `COPY` on PostgreSQL. */

@@ -1,6 +1,5 @@
 -- household: one row per address shared by residents on the spine, so household
 -- size and "lives alone" can be read off without any address.
-insert into household (household_id, residents)
 with source as (
   select household_id from person where household_id is not null
 ),
@@ -9,4 +8,4 @@ final as (
   from source
   group by household_id
 )
-select household_id, residents from final order by household_id;
+select * from final order by household_id;

@@ -1,8 +1,7 @@
 -- person_condition: each resident's conditions from GP coded entries mapped
 -- through the codelists; a condition counts when any of its codes is recorded
 -- on or before the as-of date.
-insert into person_condition (person_id, condition, kind, first_recorded, last_recorded)
-with params as (
+with rule_dates as (
   select (select value from rule_parameter where name = 'as_of') as as_of
 ),
 -- Most GP events carry no code of any codelist: matching codes first (materialized, so the
@@ -12,7 +11,7 @@ coded as materialized (
   from gp_event
   join codelist_code on codelist_code.code = gp_event.snomed_code
   where gp_event.link_status = 'linked'
-    and gp_event.event_date <= (select as_of from params)
+    and gp_event.event_date <= (select as_of from rule_dates)
 ),
 source as (
   select coded.person_id, coded.condition, coded.kind, coded.event_date
@@ -24,4 +23,4 @@ final as (
   from source
   group by person_id, condition, kind
 )
-select person_id, condition, kind, first_recorded, last_recorded from final order by person_id, condition;
+select * from final order by person_id, condition;

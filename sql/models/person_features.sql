@@ -1,7 +1,7 @@
--- person_features: one row per resident, over the window of 365 days up to and
--- including the as-of date (activity) or on the as-of date (current services).
-insert into person_features
-with params as (
+-- person_features: one row per resident, over the rules' window (windowDays) up
+-- to and including the as-of date (activity) or on the as-of date (current
+-- services).
+with rule_dates as (
   select
     (select value from rule_parameter where name = 'as_of') as as_of,
     (select value from rule_parameter where name = 'window_start') as window_start
@@ -41,14 +41,14 @@ acute as (
     sum(coalesce(cost_gbp, 0)) as acute_cost_gbp
   from acute_activity
   where link_status = 'linked'
-    and start_date between (select window_start from params) and (select as_of from params)
+    and start_date between (select window_start from rule_dates) and (select as_of from rule_dates)
   group by person_id
 ),
 community as (
   select person_id, count(*) as community_contacts
   from community_contact
   where link_status = 'linked'
-    and contact_date between (select window_start from params) and (select as_of from params)
+    and contact_date between (select window_start from rule_dates) and (select as_of from rule_dates)
   group by person_id
 ),
 -- Adult social care services running on the as-of date; long-term ones first.
@@ -61,24 +61,24 @@ asc_current as (
     sum(coalesce(weekly_cost_gbp, 0)) over (partition by person_id) as total_weekly_cost_gbp
   from adult_social_care_event
   where link_status = 'linked' and event_type = 'service'
-    and event_start <= (select as_of from params)
-    and (event_end is null or event_end >= (select as_of from params))
+    and event_start <= (select as_of from rule_dates)
+    and (event_end is null or event_end >= (select as_of from rule_dates))
 ),
 csc_current as (
   select person_id, status,
     row_number() over (partition by person_id order by start_date desc, status) as recency
   from childrens_social_care_episode
   where link_status = 'linked'
-    and start_date <= (select as_of from params)
-    and (end_date is null or end_date >= (select as_of from params))
+    and start_date <= (select as_of from rule_dates)
+    and (end_date is null or end_date >= (select as_of from rule_dates))
 ),
 housing_current as (
   select person_id, tenure, overcrowded, notice_served,
     row_number() over (partition by person_id order by start_date desc, tenure) as recency
   from housing_record
   where link_status = 'linked'
-    and start_date <= (select as_of from params)
-    and (end_date is null or end_date >= (select as_of from params))
+    and start_date <= (select as_of from rule_dates)
+    and (end_date is null or end_date >= (select as_of from rule_dates))
 ),
 benefits_current as (
   select person_id,
@@ -87,8 +87,8 @@ benefits_current as (
   from (
     select distinct person_id, benefit_type, universal_credit from benefit_claim
     where link_status = 'linked'
-      and start_date <= (select as_of from params)
-      and (end_date is null or end_date >= (select as_of from params))
+      and start_date <= (select as_of from rule_dates)
+      and (end_date is null or end_date >= (select as_of from rule_dates))
   ) as current_claims
   group by person_id
 ),
@@ -96,7 +96,7 @@ education_latest as (
   select person_id, sen_provision, sen_primary_need, fsm_eligible, attendance_pct,
     row_number() over (partition by person_id order by census_date desc, school_urn) as recency
   from education_record
-  where link_status = 'linked' and census_date <= (select as_of from params)
+  where link_status = 'linked' and census_date <= (select as_of from rule_dates)
 ),
 final as (
   select

@@ -1,88 +1,14 @@
--- segment_reason: why each resident is in their segment (rules v1, in priority
--- order: children first, then Promoting Independence, then Living Well).
-insert into segment_reason (person_id, segment, reason)
-with t as (
+-- segment_membership: one row per resident with their segment, its reasons
+-- (from segment_reason) and the v1 flags.
+with rule_numbers as (
   -- The rules' numeric settings (the version and the two dates are text).
   select name, cast(value as integer) as value from rule_parameter
   where name not in ('rules_version', 'as_of', 'window_start')
 ),
 thresholds as (
   select
-    (select value from t where name = 'childUnderAge') as child_under_age,
-    (select value from t where name = 'complexLtcMinLtcs') as min_ltcs,
-    (select value from t where name = 'complexLtcMinNonElectiveAdmissions') as min_nel,
-    (select value from t where name = 'complexLtcMinAeAttendances') as min_ae,
-    (select value from t where name = 'discretionaryMinAge') as discretionary_min_age,
-    (select value from t where name = 'discretionarySharePercent') as discretionary_percent
-),
--- Materialised once: every reason below reads it, and inlining it would join
--- person and risk_score again for each.
-adults as materialized (
-  select f.*, person.practice_code, risk_score.total as risk
-  from person_features f
-  join person on person.person_id = f.person_id
-  join risk_score on risk_score.person_id = f.person_id
-  where f.age_years >= (select child_under_age from thresholds)
-),
--- Promoting Independence: complex care (mandatory) and complex LTC reasons.
-complex as materialized (
-  select person_id, 'palliative_care' as reason from adults where palliative_care = 1
-  union all select person_id, 'dementia' from adults where dementia = 1
-  union all select person_id, 'care_home' from adults where care_home = 1
-  union all select person_id, 'severe_frailty' from adults where frailty = 'severe'
-  union all select person_id, 'housebound' from adults where housebound = 1
-  union all select person_id, 'long_term_social_care' from adults where asc_service_term = 'long_term'
-  union all
-  select person_id, 'complex_ltc' from adults, thresholds
-  where ltc_count >= min_ltcs and (non_elective_admissions >= min_nel or ae_attendances >= min_ae)
-),
--- Discretionary: per practice, up to 12% of its residents aged 65+, minus its
--- residents aged 65+ already in PI, filled by risk score, ties by person_id.
-practice_slots as (
-  select
-    a.practice_code,
-    count(*) * (select discretionary_percent from thresholds) / 100
-      - sum(case when a.person_id in (select person_id from complex) then 1 else 0 end) as slots
-  from adults a
-  where a.age_years >= (select discretionary_min_age from thresholds)
-  group by a.practice_code
-),
-discretionary_ranked as (
-  select a.person_id, a.practice_code,
-    row_number() over (partition by a.practice_code order by a.risk desc, a.person_id) as place
-  from adults a
-  where a.age_years >= (select discretionary_min_age from thresholds)
-    and a.person_id not in (select person_id from complex)
-),
-discretionary as (
-  select r.person_id, 'discretionary' as reason
-  from discretionary_ranked r
-  join practice_slots s on s.practice_code = r.practice_code
-  where r.place <= s.slots
-),
-promoting_independence as (
-  select person_id, reason from complex
-  union all
-  select person_id, reason from discretionary
-),
-final as (
-  select person_id, 'BWGW' as segment, 'age_under_18' as reason
-  from person_features
-  where age_years < (select child_under_age from thresholds)
-  union all
-  select person_id, 'PI', reason from promoting_independence
-  union all
-  select person_id, 'LW', 'adult' from adults
-  where person_id not in (select person_id from promoting_independence)
-)
-select person_id, segment, reason from final order by person_id, reason;
-
--- segment_membership: one row per resident with the v1 flags.
-insert into segment_membership (person_id, segment, reasons, transition, ltc, risk_score)
-with t as (
-  -- The rules' numeric settings (the version and the two dates are text).
-  select name, cast(value as integer) as value from rule_parameter
-  where name not in ('rules_version', 'as_of', 'window_start')
+    (select value from rule_numbers where name = 'transitionMinAge') as transition_min_age_years,
+    (select value from rule_numbers where name = 'transitionMaxAge') as transition_max_age_years
 ),
 reasons as (
   select person_id, segment, string_agg(reason, ';' order by reason) as reasons
@@ -91,19 +17,20 @@ reasons as (
 ),
 final as (
   select
-    f.person_id,
+    features.person_id,
     reasons.segment,
     reasons.reasons,
-    -- Children-to-adult transitions: ages 16-25 with an EHC plan, a children's social care status, or an LTC.
+    -- Children-to-adult transitions: young people with an EHC plan, a children's social care status, or an LTC.
     case
-      when f.age_years between (select value from t where name = 'transitionMinAge') and (select value from t where name = 'transitionMaxAge')
-        and (f.sen_provision = 'E' or f.csc_status is not null or f.ltc_count >= 1) then 1
+      when features.age_years between thresholds.transition_min_age_years and thresholds.transition_max_age_years
+        and (features.sen_provision = 'E' or features.csc_status is not null or features.ltc_count >= 1) then 1
       else 0
     end as transition,
-    case when reasons.segment = 'LW' and f.ltc_count >= 1 then 1 else 0 end as ltc,
+    case when reasons.segment = 'LW' and features.ltc_count >= 1 then 1 else 0 end as ltc,
     risk_score.total as risk_score
-  from person_features f
-  join reasons on reasons.person_id = f.person_id
-  join risk_score on risk_score.person_id = f.person_id
+  from person_features as features
+  join reasons on reasons.person_id = features.person_id
+  join risk_score on risk_score.person_id = features.person_id
+  cross join thresholds
 )
 select * from final order by person_id;

@@ -165,4 +165,10 @@ describe("wsd rules", () => {
     expect(result.stdout).toMatch(/2\. PI\s+dementia\s+nhsd-primary-care-domain-refsets-dem_cod\.csv/)
     expect(result.stdout).toContain("up to 12%")
   })
+
+  it("is the table docs/segmentation.md shows", () => {
+    const doc = fs.readFileSync(path.join(repoRoot, "docs", "segmentation.md"), "utf8")
+    const shown = /<!-- wsd rules: begin -->\s*```text\n([\s\S]*?)```\s*<!-- wsd rules: end -->/.exec(doc)?.[1]
+    expect(shown, "docs/segmentation.md: paste `npx wsd rules` between the wsd rules markers").toBe(wsd("rules").stdout)
+  })
 })

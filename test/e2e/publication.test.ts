@@ -149,6 +149,25 @@ describe("publication", () => {
     expect(missing.lastLine).toContain(`warehouseBuildSql ${buildSql} is not a readable file`)
   })
 
+  it("fails with exit 3 and publishes nothing when a model's rows break a check declared beside it", () => {
+    const dir = tempDir("model-check")
+    const buildSql = path.join(dir, "build.sql")
+    // The build SQL runs before the load: a row for nobody on the spine, which segment_reason's checks refuse.
+    fs.writeFileSync(
+      buildSql,
+      "insert into segment_reason (person_id, segment, reason) values ('not-a-resident', 'LW', 'adult');\n"
+    )
+    const config = path.join(dir, "wsd.json")
+    fs.writeFileSync(config, JSON.stringify({ warehouseBuildSql: buildSql }))
+    const out = path.join(dir, "out")
+    const result = runFixtures({ out, keyFile: newKey(dir) }, "--config", config)
+    expect(result.status).toBe(3)
+    expect(result.lastLine).toContain(
+      'wsd: model segment_reason failed its check "person_id references person.person_id" on 1 row; nothing was published.'
+    )
+    expect(fs.existsSync(out)).toBe(false)
+  })
+
   it("quarantines dates of birth in the future or more than 120 years before the as-of date", () => {
     const dir = tempDir("implausible")
     const inbox = copyOfFixtures(dir)

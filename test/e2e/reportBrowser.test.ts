@@ -9,7 +9,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { type Browser, chromium, type Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { SEGMENT_NAMES, SEGMENTS } from "../../transforms/cohortDimensions.js"
+import { SEGMENT_CODES, SEGMENT_NAMES } from "../../schemas/segments.js"
 import { controlCount } from "../../transforms/disclosureControl.js"
 import { newKey, openWarehouse, repoRoot, runFixtures, tempDir } from "./wsdCommand.js"
 
@@ -120,7 +120,7 @@ describe.skipIf(CHROMIUM === undefined)(`report.html in headless Chromium${CHROM
     )
     db.close()
     const expected = [
-      ...SEGMENTS.map((segment) => [SEGMENT_NAMES[segment]!, shown(counts.get(segment) ?? 0)]),
+      ...SEGMENT_CODES.map((segment) => [SEGMENT_NAMES[segment]!, shown(counts.get(segment) ?? 0)]),
       ["All residents", shown([...counts.values()].reduce((a, b) => a + b, 0))]
     ]
     expect(await tableRows(page, "Residents per segment")).toEqual(expected)

@@ -171,6 +171,27 @@ describe.each(testWarehouses())("segmentation rules v1 on $name", (warehouse) =>
     expect(membership["a-young"]).toMatchObject({ segment: "LW" })
   })
 
+  it("gives a registration without a UPRN the address of the latest housing record, and keeps a registration's own", async () => {
+    // Aged 65+, so living alone scores a point: who shares an address shows in living_alone_points.
+    const { risk } = await segment({
+      residents: [
+        { id: "reg", age: 70, household: "h1" },
+        { id: "moved", age: 70, household: null },
+        { id: "kept", age: 70, household: "h2" },
+        { id: "none", age: 70, household: null }
+      ],
+      housing: [
+        ["moved", "social_rent", false, "h9", "2024-01-01"],
+        ["moved", "social_rent", false, "h1", "2025-06-01"],
+        ["kept", "social_rent", false, "h1", "2026-01-01"]
+      ]
+    })
+    expect(risk["reg"]).toMatchObject({ living_alone_points: 0 })
+    expect(risk["moved"]).toMatchObject({ living_alone_points: 0 })
+    expect(risk["kept"]).toMatchObject({ living_alone_points: 1 })
+    expect(risk["none"]).toMatchObject({ living_alone_points: 0 })
+  })
+
   it("scores risk v1 with every component stored", async () => {
     const { risk } = await segment({
       residents: [

@@ -19,11 +19,11 @@ import type {
 import type { Sex } from "../../schemas/fields/codedValues.js"
 import { modulus11CheckDigit } from "../../schemas/fields/nhsNumber.js"
 import type { GpRegistration } from "../../schemas/sources/gpRegistrations.js"
-import { buildFeatures, segmentResidents } from "../../pipelines/nightly/segmentation.js"
+import { buildFeatures, buildHouseholds, segmentResidents } from "../../pipelines/nightly/segmentation.js"
 import { loadRules } from "../../pipelines/nightly/segmentationRules.js"
 import type { Engine } from "../../pipelines/warehouse/engines.js"
 import { sqliteEngine } from "../../pipelines/warehouse/sqlite.js"
-import { discardBuild, insertRows, openWarehouse, runModel } from "../../pipelines/warehouse/warehouse.js"
+import { discardBuild, insertRows, openWarehouse, type WarehouseDb } from "../../pipelines/warehouse/warehouse.js"
 import { linkageIndex } from "../../transforms/linkageContext.js"
 import { linkByNhsNumber } from "../../transforms/recordLinkage.js"
 import { type AreaOfPostcode, buildSpine } from "../../transforms/spine.js"
@@ -51,7 +51,8 @@ export interface Resident {
   readonly age: number
   readonly sex?: Sex
   readonly practice?: string
-  readonly household?: string
+  /** The registration's address; a household of their own unless given (null: the registration has no UPRN). */
+  readonly household?: string | null
   /** The deprivation decile of the resident's postcode; any resident having one means a lookup was supplied. */
   readonly imdDecile?: number
 }
@@ -71,7 +72,10 @@ export interface SpecInput {
   >
   readonly childrensSocialCare?: ReadonlyArray<readonly [id: string, status: string]>
   readonly education?: ReadonlyArray<readonly [id: string, senProvision: string]>
-  readonly housing?: ReadonlyArray<readonly [id: string, tenure: string, noticeServed?: boolean]>
+  /** [id, tenure, notice served, household, start] */
+  readonly housing?: ReadonlyArray<
+    readonly [id: string, tenure: string, noticeServed?: boolean, household?: string, start?: string]
+  >
 }
 
 export interface Membership {
@@ -103,18 +107,18 @@ const registration = (resident: Resident, nhsNumber: string): GpRegistration => 
   date_of_birth: `${Number(AS_OF.slice(0, 4)) - resident.age}-01-01`,
   sex: resident.sex ?? "female",
   postcode: postcodeOf(resident),
-  uprn: resident.household ?? `h-${resident.id}`,
+  ...(resident.household === null ? {} : { uprn: resident.household ?? `h-${resident.id}` }),
   practice_code: resident.practice ?? DEFAULT_PRACTICE,
   registration_date: "2000-01-01"
 })
 
 /**
- * Loads the spec's rows into a new warehouse on `engine` and runs the models
- * up to segment membership. The connection closes, and a PostgreSQL build is
- * dropped, with the scope. Returns the warehouse and the NHS number of each
- * person the spec names (by person id), which nothing published may contain.
+ * Loads the spec's rows into a new warehouse on `engine`, as a run loads
+ * them, before any model has run. The connection closes, and a PostgreSQL
+ * build is dropped, with the scope. Returns the warehouse and the NHS number
+ * of each person the spec names (by person id), which nothing published may contain.
  */
-export const specWarehouse = (input: SpecInput, engine: Engine) =>
+export const loadedWarehouse = (input: SpecInput, engine: Engine) =>
   Effect.gen(function* () {
     // Residents first, then anyone else the records name (who links as not resident).
     const unused = nhsNumbers()
@@ -173,7 +177,7 @@ export const specWarehouse = (input: SpecInput, engine: Engine) =>
     )
     yield* insertRows(
       db,
-      "person",
+      "registered_person",
       spine.residents.map((resident) => resident.person)
     )
     yield* insertRows(
@@ -248,21 +252,30 @@ export const specWarehouse = (input: SpecInput, engine: Engine) =>
     yield* insertRows(
       db,
       "housing_record",
-      records(input.housing, ([, tenure, notice], link): HousingRecordTable => ({
+      records(input.housing, ([, tenure, notice, household, start], link): HousingRecordTable => ({
         ...link,
-        household_id: null,
+        household_id: household ?? null,
         tenure,
         overcrowded: 0,
         notice_served: notice ? 1 : 0,
-        start_date: "2025-01-01",
+        start_date: start ?? "2025-01-01",
         end_date: null
       }))
     )
-    yield* runModel(db, "household")
-    yield* buildFeatures(db, yield* loadRules(), AS_OF)
-    yield* segmentResidents(db)
     return { db, nhsNumbers: nhsNumberById as ReadonlyMap<string, string> }
   })
+
+/** The models a run builds over its loaded records, in the run's order, up to segment membership. */
+export const buildModels = (db: WarehouseDb) =>
+  Effect.gen(function* () {
+    yield* buildHouseholds(db)
+    yield* buildFeatures(db, yield* loadRules(), AS_OF)
+    yield* segmentResidents(db)
+  })
+
+/** The spec's warehouse with every model built. */
+export const specWarehouse = (input: SpecInput, engine: Engine) =>
+  Effect.tap(loadedWarehouse(input, engine), ({ db }) => buildModels(db))
 
 /**
  * Runs the segmentation models over the spec's rows in a new warehouse

@@ -1,0 +1,58 @@
+/**
+ * `schemas/segments.ts` is the one definition of the segment codes and reason
+ * codes: the SQL and the models' checks, which cannot import it, must write
+ * the same ones.
+ */
+import { readdirSync, readFileSync } from "node:fs"
+import * as path from "node:path"
+import { describe, expect, it } from "vitest"
+import { WORKSTREAMS } from "../../schemas/extractProfiles.js"
+import { SEGMENT_CODES, SEGMENTS } from "../../schemas/segments.js"
+
+const sqlDir = path.join(import.meta.dirname, "..", "..", "sql")
+const sqlFiles = readdirSync(sqlDir, { recursive: true, encoding: "utf8" }).filter(
+  (file) => file.endsWith(".sql") || file.endsWith(".checks.json")
+)
+/** The values each column of the models' checks accepts, across every checks file. */
+const acceptedValues = (column: string): Array<Array<unknown>> =>
+  sqlFiles
+    .filter((file) => file.endsWith(".checks.json"))
+    .flatMap((file) => {
+      const checks = JSON.parse(readFileSync(path.join(sqlDir, file), "utf8")) as {
+        columns: Record<string, Array<string | { accepted_values?: Array<unknown> }>>
+      }
+      return (checks.columns[column] ?? []).flatMap((check) =>
+        typeof check === "object" && check.accepted_values !== undefined ? [check.accepted_values] : []
+      )
+    })
+const literals = (pattern: RegExp): Set<string> =>
+  new Set(
+    sqlFiles.flatMap((file) =>
+      [...readFileSync(path.join(sqlDir, file), "utf8").matchAll(pattern)].flatMap((match) =>
+        [...match[1]!.matchAll(/'(\w+)'/g)].map((quoted) => quoted[1]!)
+      )
+    )
+  )
+
+describe("segment codes", () => {
+  it("are the schema's wherever the SQL writes or compares one", () => {
+    const written = literals(/('\w+') as segment\b/g)
+    const compared = literals(/\bsegment\s*(?:=|in)\s*('\w+'|\([^)]*\))/g)
+    expect([...written].sort()).toEqual([...SEGMENT_CODES].sort())
+    for (const code of compared) expect(SEGMENT_CODES).toContain(code)
+    expect(acceptedValues("segment").length).toBeGreaterThan(0)
+    for (const values of acceptedValues("segment")) expect(values).toEqual([...SEGMENT_CODES])
+  })
+
+  it("come with the schema's reason codes, each given by the segment models", () => {
+    const reasons = SEGMENTS.flatMap((segment) => segment.reasons)
+    expect(new Set(reasons).size).toBe(reasons.length)
+    expect([...literals(/('\w+') as reason\b/g)].sort()).toEqual([...reasons].sort())
+    expect(acceptedValues("reason").length).toBeGreaterThan(0)
+    for (const values of acceptedValues("reason")) expect([...values].sort()).toEqual([...reasons].sort())
+  })
+
+  it("name the workstreams extracts are taken for", () => {
+    expect(WORKSTREAMS).toEqual({ "born-well": "BWGW", "living-well": "LW", "promoting-independence": "PI" })
+  })
+})
