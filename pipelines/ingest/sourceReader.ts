@@ -9,8 +9,9 @@ import * as path from "node:path"
 import { Effect } from "effect"
 import type { ExtractSource } from "../../schemas/extractSource.js"
 import { daysBetween } from "../../schemas/fields/extractDate.js"
-import { DataFailure, type PublicationError, SourceFileError, UsageError } from "../errors.js"
+import { type PublicationError, SourceFileError, UsageError } from "../errors.js"
 import { ExtractReaders } from "./extractReaders.js"
+import { quarantineFailure, requiredSourceFailure, staleSourceFailure } from "./sourceVerdicts.js"
 import type { ExtractRequest } from "./extractWorkerClient.js"
 import type { InputLineage } from "../governance/lineage.js"
 import { type ExtractReadSummary, type NumberedRow, type QuarantinedRow, readExtract } from "./readExtract.js"
@@ -220,51 +221,9 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
       return rows
     })
 
-  /** A required source older than the hard freshness limit fails the run. */
-  const failIfStale = () => {
-    const stale = inputs.find(
-      (input) => input.required && input.age_days !== null && input.age_days > config.freshnessFailDays
-    )
-    return stale === undefined
-      ? Effect.void
-      : Effect.fail(
-          new DataFailure({
-            message: `required source ${stale.source} is ${stale.age_days} days old (extract date ${stale.extract_date}, limit ${config.freshnessFailDays} days)`,
-            nextAction: `ask the partner for a current ${path.basename(stale.path)}, or correct extractDates in the configuration`
-          })
-        )
-  }
-
-  const failIfRequiredFailed = () => {
-    const failed = inputs.find((input) => input.required && input.status !== "loaded")
-    return failed === undefined
-      ? Effect.void
-      : Effect.fail(
-          new DataFailure({
-            message: `required source ${failed.source} ${failed.status}: ${failed.message}`,
-            nextAction: `${
-              nextActions.get(failed.source) ?? `ask the partner to resend ${path.basename(failed.path)}`
-            }; the previous publication is unchanged`
-          })
-        )
-  }
-
-  const failIfAboveThreshold = () => {
-    const over = inputs.find(
-      (input) => input.rows_read > 0 && input.rows_quarantined / input.rows_read > config.quarantineThreshold
-    )
-    if (over === undefined) return Effect.void
-    const share = ((over.rows_quarantined / over.rows_read) * 100).toFixed(1)
-    const [topReason] = Object.entries(over.quarantine_reasons).sort((a, b) => b[1] - a[1])
-    return Effect.fail(
-      new DataFailure({
-        message: `${over.path}: ${over.rows_quarantined} of ${over.rows_read} rows quarantined (${share}%, threshold ${
-          config.quarantineThreshold * 100
-        }%), mostly ${topReason?.[0] ?? "unknown"}`,
-        nextAction: "review the quarantined rows with the partner and ask for a corrected extract"
-      })
-    )
-  }
+  const failIfRequiredFailed = () => requiredSourceFailure(inputs, nextActions)
+  const failIfStale = () => staleSourceFailure(inputs, config)
+  const failIfAboveThreshold = () => quarantineFailure(inputs, config)
 
   return { prefetch, read, collect, failIfRequiredFailed, failIfAboveThreshold, failIfStale }
 }
