@@ -50,7 +50,10 @@ export interface OutputLineage {
   /** A file's path in the release, or a PostgreSQL warehouse's URL (no password) and schema. */
   readonly path: string
   readonly rows: number | null
-  /** Null for a PostgreSQL warehouse, which is not a file. */
+  /**
+   * A file's SHA-256, or the warehouse engine's digest of its content; null
+   * only in entries of runs from before every engine recorded one.
+   */
   readonly sha256: string | null
   readonly recipient: string
 }

@@ -12,6 +12,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Layer, Option } from "effect"
 import { chainEntry, type RunLineage, runsOf } from "../../pipelines/governance/lineage.js"
 import { LineageLog } from "../../pipelines/governance/lineageLog.js"
+import { verifyPublication } from "../../pipelines/governance/lineageVerify.js"
 import { type OpenLineageEvent, OpenLineageLog } from "../../pipelines/governance/openLineageLog.js"
 import { ExtractReaders } from "../../pipelines/ingest/extractReaders.js"
 import { nightlyRun } from "../../pipelines/nightly/nightlyRun.js"
@@ -89,6 +90,19 @@ describe("the nightly run with test layers", () => {
       const published = fs.readFileSync(path.join(out, "lineage", "chain.jsonl"), "utf8")
       assert.strictEqual(published, `${JSON.stringify(chain[0])}\n`)
     }).pipe(Effect.provide(testLayers(events)))
+  })
+
+  it.effect("publishes what lineage verify passes, and verify names a published file edited afterwards", () => {
+    const out = tempOut()
+    return Effect.gen(function* () {
+      yield* runOn(out)
+      const verified = yield* verifyPublication(out)
+      assert.strictEqual(verified.runId, RUN_ID)
+      fs.appendFileSync(path.join(out, "cohort-summary.csv"), "PI,85+,female,North,1\n")
+      const failure = yield* Effect.flip(verifyPublication(out))
+      assert.strictEqual(failure._tag, "DataFailure")
+      assert.include(failure.message, `published file cohort-summary.csv has changed since run ${RUN_ID} recorded it`)
+    }).pipe(Effect.provide(testLayers([])))
   })
 
   it.effect("refuses a key the last run did not use, recording the failed run with the fingerprint it tried", () => {
