@@ -77,7 +77,7 @@ describe.each(testWarehouses())("model checks on $name", (warehouse) => {
   it("pass on a real build, and again over its tables", async () => {
     await build((db) =>
       Effect.gen(function* () {
-        yield* buildModels(db)
+        yield* buildModels({ db, residents: input.residents.length })
         // person's checks compare it with the spine as loaded, which the build drops once person is built.
         for (const model of models.filter((name) => name !== "person")) yield* checkModel(db, model)
       })
@@ -94,7 +94,7 @@ describe.each(testWarehouses())("model checks on $name", (warehouse) => {
       )
     const counts = await build((db) =>
       Effect.gen(function* () {
-        yield* buildModels(db)
+        yield* buildModels({ db, residents: input.residents.length })
         return [
           // Segments: BWGW child and teen, LW adult and older, PI frail (dementia).
           ...(yield* offending("segment_membership", {
@@ -134,7 +134,7 @@ describe.each(testWarehouses())("model checks on $name", (warehouse) => {
   it("fail on a table broken on purpose, naming the model, the check and the rows but no value", async () => {
     const [wrongSegment, missingResident] = await build((db) =>
       Effect.gen(function* () {
-        yield* buildModels(db)
+        yield* buildModels({ db, residents: input.residents.length })
         yield* run(db, "update segment_membership set segment = 'XX' where person_id in ('adult', 'older')")
         const wrongSegment = yield* Effect.flip(checkModel(db, "segment_membership"))
         yield* run(db, "update segment_membership set segment = 'LW' where person_id in ('adult', 'older')")
@@ -157,7 +157,7 @@ describe.each(testWarehouses())("model checks on $name", (warehouse) => {
 
   it("fail the build when a model's table ends up holding rows its checks forbid", async () => {
     const failure = await build(
-      (db) => Effect.flip(buildModels(db)),
+      (db) => Effect.flip(buildModels({ db, residents: input.residents.length })),
       (db) => run(db, "insert into segment_reason (person_id, segment, reason) values ('stranger', 'LW', 'adult')")
     )
     expect(failure).toMatchObject({

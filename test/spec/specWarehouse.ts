@@ -6,7 +6,7 @@
  * codelists and SQL models run over the result. Person ids in a spec are the
  * pseudonyms, so expectations can name people.
  */
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import type {
   AcuteActivityTable,
   AdultSocialCareEventTable,
@@ -19,7 +19,10 @@ import type {
 import type { Sex } from "../../schemas/fields/codedValues.js"
 import { modulus11CheckDigit } from "../../schemas/fields/nhsNumber.js"
 import type { GpRegistration } from "../../schemas/sources/gpRegistrations.js"
-import { buildFeatures, buildHouseholds, segmentResidents } from "../../pipelines/nightly/segmentation.js"
+import { buildModels as runModelsStep } from "../../pipelines/nightly/buildModels.js"
+import { RunStages } from "../../pipelines/nightly/runStages.js"
+import { Progress } from "../../pipelines/services/progress.js"
+import { RunLog } from "../../pipelines/services/runLog.js"
 import { loadRules } from "../../pipelines/nightly/segmentationRules.js"
 import type { Engine } from "../../pipelines/warehouse/engines.js"
 import { sqliteEngine } from "../../pipelines/warehouse/sqlite.js"
@@ -262,20 +265,18 @@ export const loadedWarehouse = (input: SpecInput, engine: Engine) =>
         end_date: null
       }))
     )
-    return { db, nhsNumbers: nhsNumberById as ReadonlyMap<string, string> }
+    return { db, nhsNumbers: nhsNumberById as ReadonlyMap<string, string>, residents: spine.residents.length }
   })
 
-/** The models a run builds over its loaded records, in the run's order, up to segment membership. */
-export const buildModels = (db: WarehouseDb) =>
+/** The models a run builds over its loaded records, built by the run's own models step, up to segment membership. */
+export const buildModels = ({ db, residents }: { readonly db: WarehouseDb; readonly residents: number }) =>
   Effect.gen(function* () {
-    yield* buildHouseholds(db)
-    yield* buildFeatures(db, yield* loadRules(), AS_OF)
-    yield* segmentResidents(db)
-  })
+    yield* runModelsStep(db, yield* loadRules(), AS_OF, residents)
+  }).pipe(Effect.provide(Layer.mergeAll(RunStages.layer, Progress.none, RunLog.memory([]))))
 
 /** The spec's warehouse with every model built. */
 export const specWarehouse = (input: SpecInput, engine: Engine) =>
-  Effect.tap(loadedWarehouse(input, engine), ({ db }) => buildModels(db))
+  Effect.tap(loadedWarehouse(input, engine), buildModels)
 
 /**
  * Runs the segmentation models over the spec's rows in a new warehouse
