@@ -36,7 +36,8 @@ export const RunConfig = Schema.Struct({
 export type RunConfig = typeof RunConfig.Type
 
 export const DEFAULT_CONFIG: RunConfig = {
-  requiredSources: ["gp_registrations", "gp_events", "acute_activity", "practices"],
+  // A night without a readable opt-out list must not publish secondary-use data.
+  requiredSources: ["gp_registrations", "gp_events", "acute_activity", "opt_outs", "practices"],
   quarantineThreshold: 0.05,
   keepReleases: 2,
   extractDates: {},

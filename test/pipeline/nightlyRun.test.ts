@@ -30,10 +30,10 @@ const KEY = "5a".repeat(32)
 
 const RUN_ID = "20261120T020000000Z-0001"
 
-const runOn = (out: string, runId = RUN_ID) =>
+const runOn = (out: string, runId = RUN_ID, from = inbox) =>
   nightlyRun({
     runId,
-    inbox,
+    inbox: from,
     out,
     asOf: "2026-11-20"
   })
@@ -102,6 +102,29 @@ describe("the nightly run with test layers", () => {
       const failure = yield* Effect.flip(verifyPublication(out))
       assert.strictEqual(failure._tag, "DataFailure")
       assert.include(failure.message, `published file cohort-summary.csv has changed since run ${RUN_ID} recorded it`)
+    }).pipe(Effect.provide(testLayers([])))
+  })
+
+  it.effect.each([
+    ["missing", null, /^required source opt_outs missing: \S+opt_outs\.csv is missing$/],
+    ["empty", "", /^required source opt_outs failed: \S+opt_outs\.csv is empty/],
+    [
+      "malformed (two cells more than its header on every line)",
+      "nhs_number,opt_out_type,recorded_date\n9434765919,ndoo,2024-05-01,,\n4010232137,type1,2024-06-01,,\n",
+      /opt_outs\.csv: 2 of 2 rows quarantined/
+    ]
+  ] as const)("publishes nothing when the night's opt-out list is %s", ([, content, failure]) => {
+    const out = tempOut()
+    const night = path.join(path.dirname(out), "inbox")
+    fs.cpSync(inbox, night, { recursive: true })
+    if (content === null) fs.rmSync(path.join(night, "opt_outs.csv"))
+    else fs.writeFileSync(path.join(night, "opt_outs.csv"), content)
+    return Effect.gen(function* () {
+      const first = yield* runOn(out, "20261119T020000000Z-0001")
+      const error = yield* Effect.flip(runOn(out, RUN_ID, night))
+      assert.strictEqual(error._tag, "DataFailure")
+      assert.match(error.message, failure)
+      assert.strictEqual(fs.realpathSync(out), first.release)
     }).pipe(Effect.provide(testLayers([])))
   })
 
