@@ -267,6 +267,11 @@ export const extractBatches: ExtractReader = async function* <Row>(
       if (headerTooLarge) {
         throw new ExtractFileProblem(`has a header row longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`)
       }
+      if (mapping?.looksLikeRecord === true) {
+        throw new ExtractFileProblem(
+          "has no header row: its first line holds an NHS number or a date (the header missing, or glued to the first record)"
+        )
+      }
       if (mapping !== undefined && mapping.missingRequired.length > 0) {
         throw new ExtractFileProblem(`has no required column ${mapping.missingRequired.join(", ")}`)
       }

@@ -17,6 +17,7 @@ import { education } from "../../schemas/sources/education.js"
 import { gpRegistrations } from "../../schemas/sources/gpRegistrations.js"
 import { optOuts } from "../../schemas/sources/optOuts.js"
 import { practices } from "../../schemas/sources/practices.js"
+import { canonicalColumnName } from "../../transforms/csvHeader.js"
 import { GENERATED_CASES } from "./generatedCorpus.js"
 
 const corpus = path.join(import.meta.dirname, "..", "..", "fixtures", "bad-input")
@@ -39,6 +40,8 @@ type Expected =
       readonly outcome: "read"
       readonly accepted: number
       readonly quarantined: ReadonlyArray<readonly [number, ...Array<string>]>
+      /** As lineage reports them, when the case is about them. */
+      readonly unknownColumns?: ReadonlyArray<string>
     }
   | { readonly outcome: "source_failed"; readonly message: string }
 
@@ -99,6 +102,29 @@ describe("the bad-input corpus", () => {
         outcome.quarantined
       )
       expect(result.summary.rowsRead).toBe(result.accepted + result.quarantined.length)
+      if (outcome.unknownColumns !== undefined) expect(result.summary.unknownColumns).toEqual(outcome.unknownColumns)
     })
   }
+
+  it("never repeats a value of a file in what leaves the reading (messages, unknown columns), only column names", async () => {
+    let checked = 0
+    for (const file of Object.keys(expected).filter((name) => !(name in GENERATED_CASES))) {
+      const source = SOURCES[file.split("/")[0]!]!
+      const text = fs.readFileSync(path.join(corpus, file), "latin1")
+      // Every cell of the file, header included, but for the names of the source's own columns.
+      const values = text
+        .split(/[\r\n,"]+/)
+        .map((cell) => cell.trim())
+        .filter((cell) => cell.length >= 6 && !source.columns.includes(canonicalColumnName(cell)))
+      const result = await read(file)
+      const reported = result.outcome === "source_failed" ? result.message : result.summary.unknownColumns.join("\n")
+      // A value counts as repeated in its canonical form too (`Jane O'Brien 07700 900123` as `jane_o'brien_07700_900123`).
+      const repeated = (value: string) => reported.includes(value) || reported.includes(canonicalColumnName(value))
+      const nameLike = (value: string) => /^[a-z][a-z0-9_]*$/.test(canonicalColumnName(value)) && !/\d{6}/.test(value)
+      const echoed = values.filter((value) => repeated(value) && !nameLike(value))
+      expect(echoed, file).toEqual([])
+      checked++
+    }
+    expect(checked).toBeGreaterThanOrEqual(40)
+  })
 })
