@@ -528,7 +528,7 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
           start_date: start,
           end_date: addDays(start, stay),
           primary_diagnosis: type === "OP" ? "" : random.pick(["J44.1", "I50.0", "E11.5", "R07.4", "S72.0", "N39.0"]),
-          discharge_destination: type === "APC" ? random.pick(["home", "home", "care home", "died"]) : "",
+          discharge_destination: type === "APC" ? random.pick(["19", "19", "85", "79"]) : "",
           cost: String(cost)
         }
         sink.row("acute_activity", cells)
@@ -832,7 +832,7 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
         start_date: start,
         end_date: addDays(start, 7),
         primary_diagnosis: "E11.5",
-        discharge_destination: "home",
+        discharge_destination: "19",
         cost: "4250"
       })
     }
