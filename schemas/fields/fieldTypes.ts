@@ -141,5 +141,15 @@ export const Code = <const L extends ReadonlyArray<string>>(codes: L) => {
 export const PatternCode = (pattern: RegExp) =>
   cell(Schema.String, (raw) => (pattern.test(raw) ? ok(raw.toUpperCase()) : fail("invalid_code")))
 
-/** Free text such as a name or a council record id: present and not blank. */
+/**
+ * The name of a place or an organisation in reference data (a practice, its
+ * network, its locality), which is stored and published: letters, digits,
+ * spaces and `&'(),./-`, at most 100 characters, and no run of six digits,
+ * so that no phone number, NHS number or e-mail address passes as a name.
+ */
+export const ReferenceName = cell(Schema.String, (raw) =>
+  /^[\p{L}\p{N} &'(),./-]{1,100}$/u.test(raw) && !/\d{6}/.test(raw) ? ok(raw) : fail("invalid_name")
+)
+
+/** Free text such as a resident's name or a council record id: present and not blank; never stored. */
 export const Text = registered(Schema.String, ok)
