@@ -143,12 +143,12 @@ export const PatternCode = (pattern: RegExp) =>
 
 /**
  * The name of a place or an organisation in reference data (a practice, its
- * network, its locality), which is stored and published: letters, digits,
- * spaces and `&'(),./-`, at most 100 characters, and no run of six digits,
- * so that no phone number, NHS number or e-mail address passes as a name.
+ * network, its locality), which is stored and published: at most 100
+ * characters, no run of six digits and no `@`, so that no phone number, NHS
+ * number or e-mail address passes as a name.
  */
 export const ReferenceName = cell(Schema.String, (raw) =>
-  /^[\p{L}\p{N} &'(),./-]{1,100}$/u.test(raw) && !/\d{6}/.test(raw) ? ok(raw) : fail("invalid_name")
+  raw.length <= 100 && !/\d{6}/.test(raw) && !raw.includes("@") ? ok(raw) : fail("invalid_name")
 )
 
 /** Free text such as a resident's name or a council record id: present and not blank; never stored. */

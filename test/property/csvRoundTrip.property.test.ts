@@ -18,7 +18,8 @@ const cellText = fc
     minLength: 1,
     maxLength: 12
   })
-  .filter((text) => text.trim().length > 0)
+  // Practice names may hold anything but a run of six digits (a phone or NHS number).
+  .filter((text) => text.trim().length > 0 && !/\d{6}/.test(text))
 const practiceCode = fc.stringMatching(/^[A-Z][0-9]{5}$/)
 
 describe("CSV reading properties", () => {
