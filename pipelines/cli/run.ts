@@ -113,6 +113,12 @@ export const run = Command.make(
       ),
       Flag.optional
     ),
+    acceptVolumeChange: Flag.String("accept-volume-change").pipe(
+      Flag.withDescription(
+        "A source whose rows may fall or rise tonight beyond the limits against the last published run (repeat for several; recorded in lineage)"
+      ),
+      Flag.atLeast(0)
+    ),
     quiet,
     progressEvery
   },
@@ -126,6 +132,7 @@ export const run = Command.make(
       rotateKey: flags.rotateKey,
       reidentificationKeyFile: Option.getOrUndefined(flags.reidKeyFile),
       warehouse: Option.getOrUndefined(flags.warehouse),
+      acceptVolumeChange: flags.acceptVolumeChange,
       quiet: flags.quiet,
       progressEverySeconds: flags.progressEvery
     })

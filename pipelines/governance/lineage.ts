@@ -87,6 +87,12 @@ export interface RunLineage {
   /** The key differs from the previous published run's, as declared with --rotate-key. */
   readonly key_rotated: boolean
   readonly inputs: ReadonlyArray<InputLineage>
+  /**
+   * The run whose accepted rows per source tonight's were compared with (null:
+   * no run had published yet), and the sources whose change was declared
+   * with --accept-volume-change. Absent from runs before the comparison existed.
+   */
+  readonly volume?: { readonly baseline_run: string | null; readonly accepted_changes: ReadonlyArray<string> }
   readonly stages: ReadonlyArray<StageLineage>
   readonly spine: Readonly<Record<string, number | string>>
   readonly opt_outs: OptOutLineage

@@ -11,7 +11,13 @@ import type { ExtractSource } from "../../schemas/extractSource.js"
 import { daysBetween } from "../../schemas/fields/extractDate.js"
 import { type PublicationError, SourceFileError, UsageError } from "../errors.js"
 import { ExtractReaders } from "./extractReaders.js"
-import { quarantineFailure, requiredSourceFailure, staleSourceFailure } from "./sourceVerdicts.js"
+import {
+  quarantineFailure,
+  requiredSourceFailure,
+  staleSourceFailure,
+  type VolumeBaseline,
+  volumeFailure
+} from "./sourceVerdicts.js"
 import type { ExtractRequest } from "./extractWorkerClient.js"
 import type { InputLineage } from "../governance/lineage.js"
 import { type ExtractReadSummary, type NumberedRow, type QuarantinedRow, readExtract } from "./readExtract.js"
@@ -224,6 +230,8 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
   const failIfRequiredFailed = () => requiredSourceFailure(inputs, nextActions)
   const failIfStale = () => staleSourceFailure(inputs, config)
   const failIfAboveThreshold = () => quarantineFailure(inputs, config)
+  const failIfVolumeChanged = (baseline: VolumeBaseline | undefined, accepted: ReadonlySet<string>) =>
+    volumeFailure(inputs, baseline, config, accepted)
 
-  return { prefetch, read, collect, failIfRequiredFailed, failIfAboveThreshold, failIfStale }
+  return { prefetch, read, collect, failIfRequiredFailed, failIfAboveThreshold, failIfStale, failIfVolumeChanged }
 }

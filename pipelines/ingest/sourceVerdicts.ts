@@ -3,11 +3,14 @@
  * read: a required source that is missing or failed, a required source past
  * the hard freshness limit, or a source above the quarantine threshold fails
  * the run with what to ask the partner for. A run and `validate` judge alike.
+ * A run also compares each required source's accepted rows with the last
+ * published run's: a required source with no rows, or one that fell or rose
+ * by more than the configured shares, fails unless the change is declared.
  */
 import * as path from "node:path"
 import { Effect } from "effect"
 import { DataFailure } from "../errors.js"
-import type { InputLineage } from "../governance/lineage.js"
+import { type ChainEntry, type InputLineage, runsOf } from "../governance/lineage.js"
 import type { RunConfig } from "../nightly/runConfig.js"
 
 /** A required source missing or failed as a whole; `nextActions` holds a source's own advice, when it has one. */
@@ -59,4 +62,67 @@ export const quarantineFailure = (inputs: ReadonlyArray<InputLineage>, config: R
       nextAction: "review the quarantined rows with the partner and ask for a corrected extract"
     })
   )
+}
+
+/** Sources a night may send with a header and no rows (spec: an opt-out list with no opt-outs tonight). */
+const MAY_BE_EMPTY: ReadonlySet<string> = new Set(["opt_outs"])
+
+/** What tonight's volumes are compared with: the accepted rows per source of the last published run. */
+export interface VolumeBaseline {
+  readonly runId: string
+  readonly rowsAccepted: ReadonlyMap<string, number>
+}
+
+/** The baseline in a lineage chain; none before the first run that published. */
+export const volumeBaseline = (chain: ReadonlyArray<ChainEntry>): VolumeBaseline | undefined => {
+  const last = runsOf(chain)
+    .filter((run) => run.status === "succeeded")
+    .at(-1)
+  return last === undefined
+    ? undefined
+    : {
+        runId: last.run_id,
+        rowsAccepted: new Map(
+          last.inputs.filter((input) => input.status === "loaded").map((input) => [input.source, input.rows_accepted])
+        )
+      }
+}
+
+const percent = (share: number) => `${Math.round(share * 100)}%`
+
+/**
+ * A required source with no rows (but those that may be empty), or whose
+ * accepted rows fell or rose against the baseline by more than the
+ * configuration allows, unless `accepted` declares the change for that source.
+ */
+export const volumeFailure = (
+  inputs: ReadonlyArray<InputLineage>,
+  baseline: VolumeBaseline | undefined,
+  config: RunConfig,
+  accepted: ReadonlySet<string>
+) => {
+  for (const input of inputs) {
+    if (!input.required || input.status !== "loaded") continue
+    const file = path.basename(input.path)
+    if (input.rows_accepted === 0 && !MAY_BE_EMPTY.has(input.source)) {
+      return Effect.fail(
+        new DataFailure({
+          message: `required source ${input.source} has no rows: ${input.path} holds ${input.rows_read === 0 ? "only its header" : `no row that could be accepted (${input.rows_quarantined} quarantined)`}`,
+          nextAction: `ask the partner to resend ${file}; the previous publication is unchanged`
+        })
+      )
+    }
+    const before = baseline?.rowsAccepted.get(input.source)
+    if (baseline === undefined || before === undefined || before === 0 || accepted.has(input.source)) continue
+    const change = (input.rows_accepted - before) / before
+    if (change >= -config.volumeFallShare && change <= config.volumeRiseShare) continue
+    const [direction, limit] = change < 0 ? ["fall", config.volumeFallShare] : ["rise", config.volumeRiseShare]
+    return Effect.fail(
+      new DataFailure({
+        message: `required source ${input.source} has ${input.rows_accepted} rows accepted against ${before} in run ${baseline.runId}, a ${direction} of ${percent(Math.abs(change))} (limit ${percent(limit)})`,
+        nextAction: `ask the partner whether ${file} is complete and sent once; if the change is real, run again with --accept-volume-change ${input.source} (recorded in lineage); the previous publication is unchanged`
+      })
+    )
+  }
+  return Effect.void
 }

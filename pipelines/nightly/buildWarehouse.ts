@@ -12,6 +12,7 @@ import type { OutputLineage, RunLineage } from "../governance/lineage.js"
 import { LineageLog } from "../governance/lineageLog.js"
 import { writeStore } from "../governance/reidentification.js"
 import type { SourceReader } from "../ingest/sourceReader.js"
+import { volumeBaseline } from "../ingest/sourceVerdicts.js"
 import { sha256OfFile } from "../services/fileDigest.js"
 import type { PseudonymKeyMaterial } from "../services/pseudonymKey.js"
 import type { Engine } from "../warehouse/engines.js"
@@ -66,9 +67,14 @@ export const buildWarehouse = Effect.fn("buildWarehouse")(function* (inputs: War
       yield* inputs.reader.failIfRequiredFailed()
       yield* inputs.reader.failIfStale()
       yield* inputs.reader.failIfAboveThreshold()
+      const chain = yield* (yield* LineageLog).entries
+      const baseline = volumeBaseline(chain)
+      const accepted = prepared.options.acceptVolumeChange ?? []
+      yield* inputs.learnt({ volume: { baseline_run: baseline?.runId ?? null, accepted_changes: accepted } })
+      yield* inputs.reader.failIfVolumeChanged(baseline, new Set(accepted))
       const reidentificationKey = prepared.reidentificationKey
       if (reidentificationKey !== undefined) yield* sealReidentificationStore(db, inputs, reidentificationKey)
-      yield* writeRunTables(db, yield* inputs.lineageSoFar, yield* (yield* LineageLog).entries)
+      yield* writeRunTables(db, yield* inputs.lineageSoFar, chain)
       return yield* writePublishedFiles(db, inputs.staged, inputs.prepared, inputs.spineRead.spine.residents.length)
     })
   ).pipe(

@@ -6,6 +6,7 @@
  */
 import { Clock, Effect } from "effect"
 import { parseExtractDate } from "../../schemas/fields/extractDate.js"
+import { SOURCES, sourceNamed } from "../../schemas/sourceCatalogue.js"
 import { UsageError } from "../errors.js"
 import { isoNow } from "../governance/lineage.js"
 import { requireInbox } from "../ingest/sourceReader.js"
@@ -25,6 +26,8 @@ export interface RunOptions {
   readonly rotateKey?: boolean | undefined
   /** A key to seal the re-identification store with; no store is written without one. */
   readonly reidentificationKeyFile?: string | undefined
+  /** Sources whose change in volume against the last published run is declared real. */
+  readonly acceptVolumeChange?: ReadonlyArray<string> | undefined
 }
 
 export interface PreparedRun {
@@ -47,6 +50,13 @@ export const prepareRun = Effect.fn("prepareRun")(function* (options: RunOptions
     })
   }
   yield* requireInbox(options.inbox)
+  const unknown = (options.acceptVolumeChange ?? []).filter((source) => sourceNamed(source) === undefined)
+  if (unknown.length > 0) {
+    return yield* new UsageError({
+      message: `--accept-volume-change names no source called ${unknown.join(", ")}`,
+      nextAction: `name one of ${Object.keys(SOURCES).join(", ")}`
+    })
+  }
   const rules = yield* loadRules(config.rulesFile)
   const reidentificationKey =
     options.reidentificationKeyFile === undefined

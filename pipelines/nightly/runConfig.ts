@@ -13,6 +13,13 @@ export const RunConfig = Schema.Struct({
   requiredSources: Schema.Array(Schema.String),
   /** A source whose quarantined share of rows exceeds this fails the run. */
   quarantineThreshold: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
+  /**
+   * A required source whose accepted rows fall by more than this share of the
+   * last published run's fails the run (a file cut short, a partial export).
+   */
+  volumeFallShare: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
+  /** ... or rise by more than this share (a file sent twice in one). */
+  volumeRiseShare: Schema.Number.check(Schema.isGreaterThanOrEqualTo(0)),
   /** Published releases kept: the current one and those before it. */
   keepReleases: Schema.Int.check(Schema.isGreaterThanOrEqualTo(2)),
   /** The segmentation rules file; the project's rules v1 when absent. */
@@ -39,6 +46,8 @@ export const DEFAULT_CONFIG: RunConfig = {
   // A night without a readable opt-out list must not publish secondary-use data.
   requiredSources: ["gp_registrations", "gp_events", "acute_activity", "opt_outs", "practices"],
   quarantineThreshold: 0.05,
+  volumeFallShare: 0.2,
+  volumeRiseShare: 0.5,
   keepReleases: 2,
   extractDates: {},
   freshnessWarnDays: 3,

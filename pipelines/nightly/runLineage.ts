@@ -17,6 +17,7 @@ export interface RunFacts {
   readonly keyFingerprint: string | null
   readonly keyRotated: boolean
   readonly inputs: ReadonlyArray<InputLineage>
+  readonly volume?: RunLineage["volume"]
   readonly stages: ReadonlyArray<StageLineage>
   readonly spine?: SpineRead["lineage"]
   readonly records?: RecordsLinked
@@ -52,6 +53,7 @@ export const runLineage = (
       ...input,
       invalid_nhs_numbers: facts.records?.invalidNhsNumbers[input.source] ?? 0
     })),
+    ...(facts.volume === undefined ? {} : { volume: facts.volume }),
     stages: facts.stages,
     spine: facts.spine?.spine ?? {},
     opt_outs: facts.spine?.optOuts ?? { residents_excluded: "0" },

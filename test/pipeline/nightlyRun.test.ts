@@ -30,13 +30,32 @@ const KEY = "5a".repeat(32)
 
 const RUN_ID = "20261120T020000000Z-0001"
 
-const runOn = (out: string, runId = RUN_ID, from = inbox) =>
+const runOn = (out: string, runId = RUN_ID, from = inbox, acceptVolumeChange?: ReadonlyArray<string>) =>
   nightlyRun({
     runId,
     inbox: from,
     out,
-    asOf: "2026-11-20"
+    asOf: "2026-11-20",
+    acceptVolumeChange
   })
+
+/** A copy of the fixtures' inbox beside `out`, with `change` made to it. */
+const changedInbox = (out: string, change: (inbox: string) => void) => {
+  const night = path.join(path.dirname(out), "inbox")
+  fs.cpSync(inbox, night, { recursive: true })
+  change(night)
+  return night
+}
+
+/** A source's file with only its first `share` of records, or its records twice. */
+const cut = (file: string, share: number) => {
+  const [header, ...records] = fs.readFileSync(file, "utf8").trimEnd().split(/\r?\n/)
+  fs.writeFileSync(file, [header, ...records.slice(0, Math.floor(records.length * share))].join("\n") + "\n")
+}
+const twice = (file: string) => {
+  const [header, ...records] = fs.readFileSync(file, "utf8").trimEnd().split(/\r?\n/)
+  fs.writeFileSync(file, [header, ...records, ...records].join("\n") + "\n")
+}
 
 interface TestSetting {
   readonly chain?: Parameters<typeof LineageLog.layerTest>[0]
@@ -125,6 +144,68 @@ describe("the nightly run with test layers", () => {
       assert.strictEqual(error._tag, "DataFailure")
       assert.match(error.message, failure)
       assert.strictEqual(fs.realpathSync(out), first.release)
+    }).pipe(Effect.provide(testLayers([])))
+  })
+
+  it.effect(
+    "records that the first run of a state area has no volume baseline, and the next one compares with it",
+    () => {
+      const out = tempOut()
+      return Effect.gen(function* () {
+        const first = yield* runOn(out, "20261119T020000000Z-0001")
+        assert.deepStrictEqual(first.lineage.volume, { baseline_run: null, accepted_changes: [] })
+        const second = yield* runOn(out)
+        assert.deepStrictEqual(second.lineage.volume, {
+          baseline_run: "20261119T020000000Z-0001",
+          accepted_changes: []
+        })
+      }).pipe(Effect.provide(testLayers([])))
+    }
+  )
+
+  it.effect.each([
+    [
+      "cut at half",
+      "gp_events.csv",
+      (file: string) => cut(file, 0.5),
+      /gp_events has \d+ rows accepted against \d+ in run 20261119T020000000Z-0001, a fall of [4-6]\d% \(limit 20%\)/
+    ],
+    [
+      "sent twice in one",
+      "acute_activity.csv",
+      twice,
+      /acute_activity has \d+ rows accepted against \d+ in run \S+, a rise of 100% \(limit 50%\)/
+    ]
+  ] as const)(
+    "fails a required source %s against the last published run, unless the change is declared",
+    ([, file, change, failure]) => {
+      const out = tempOut()
+      const night = changedInbox(out, (dir) => change(path.join(dir, file)))
+      const source = file.replace(/\.csv$/, "")
+      return Effect.gen(function* () {
+        const first = yield* runOn(out, "20261119T020000000Z-0001")
+        const error = yield* Effect.flip(runOn(out, RUN_ID, night))
+        assert.strictEqual(error._tag, "DataFailure")
+        assert.match(error.message, failure)
+        assert.include(error.nextAction, `--accept-volume-change ${source}`)
+        assert.strictEqual(fs.realpathSync(out), first.release)
+        const declared = yield* runOn(out, "20261121T020000000Z-0001", night, [source])
+        assert.deepStrictEqual(declared.lineage.volume?.accepted_changes, [source])
+      }).pipe(Effect.provide(testLayers([])))
+    }
+  )
+
+  it.effect("fails a spine of only its header even on a state area's first run", () => {
+    const out = tempOut()
+    const night = changedInbox(out, (dir) => cut(path.join(dir, "gp_registrations.csv"), 0))
+    return Effect.gen(function* () {
+      const error = yield* Effect.flip(runOn(out, RUN_ID, night, ["gp_registrations"]))
+      assert.strictEqual(error._tag, "DataFailure")
+      assert.match(
+        error.message,
+        /^required source gp_registrations has no rows: \S+gp_registrations\.csv holds only its header$/
+      )
+      assert.isFalse(fs.existsSync(out))
     }).pipe(Effect.provide(testLayers([])))
   })
 
