@@ -7,6 +7,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
+import { shownSafely } from "../../transforms/freeText.js"
 import { UsageError } from "../errors.js"
 import { type ChainEntry, type ExtractLineage, extractsOf, readChain, type RunLineage, runsOf } from "./lineage.js"
 import { publicationArea } from "../services/publication.js"
@@ -52,7 +53,7 @@ export const formatRunList = (entries: ReadonlyArray<ChainEntry>): string => {
 /** One line per extract: when, what, from which run, for whom and why, and its hash. */
 const formatExtract = (extract: ExtractLineage): string =>
   `${extract.at} ${extract.kind === "reidentification" ? `re-identified list of practice ${extract.practice}` : `${extract.workstream} extract`}` +
-  ` from run ${extract.run_id} by ${extract.operator} on ${extract.host} for ${extract.recipient}, purpose "${extract.purpose}":` +
+  ` from run ${extract.run_id} by ${extract.operator} on ${extract.host} for ${shownSafely(extract.recipient)}, purpose "${shownSafely(extract.purpose)}":` +
   ` ${counted(extract.rows, "row")}, fields ${extract.fields.join(", ")}; ${extract.path}, SHA-256 ${extract.sha256}`
 
 const section = (title: string, lines: ReadonlyArray<string>) => [``, title, ...lines.map((line) => `  ${line}`)]

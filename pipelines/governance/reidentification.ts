@@ -13,6 +13,7 @@ import * as path from "node:path"
 import { parse } from "csv-parse/sync"
 import { Effect, Redacted } from "effect"
 import { COMPLEX_COHORT_SEGMENT, segmentOf } from "../../schemas/segments.js"
+import { MAX_FREE_TEXT, shownSafely } from "../../transforms/freeText.js"
 import { openStore, sealStore, type SealedStore } from "../../transforms/reidentificationStore.js"
 import { csvLine } from "../../transforms/spreadsheetSafety.js"
 import { writeFailure } from "../services/diskWrites.js"
@@ -61,8 +62,15 @@ export interface ReidentifyOptions {
 export const reidentify = Effect.fn("reidentify")(function* (options: ReidentifyOptions) {
   if (options.purpose !== DIRECT_CARE) {
     return yield* new UsageError({
-      message: `re-identification is for direct care only; purpose "${options.purpose}" is refused`,
+      message: `re-identification is for direct care only; purpose "${shownSafely(options.purpose.slice(0, MAX_FREE_TEXT))}" is refused`,
       nextAction: `secondary uses work on pseudonymised data (see \`wsd extract\`); for a practice's direct care pass --purpose ${DIRECT_CARE}`
+    })
+  }
+  // One practice's list only: the borough-wide list and the changes are not a practice's to re-identify.
+  if (!/^[A-Za-z][A-Za-z0-9]{5}$/.test(options.practice)) {
+    return yield* new UsageError({
+      message: `--practice ${shownSafely(options.practice.slice(0, MAX_FREE_TEXT))} is not a practice's ODS code`,
+      nextAction: "name the one practice whose multidisciplinary team the list is for, e.g. --practice F84003"
     })
   }
   const { area, release, run } = yield* publishedRun(options.from)

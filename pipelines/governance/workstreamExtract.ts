@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs"
 import { Effect, Redacted, Schema } from "effect"
 import { ExtractProfiles, type Workstream, WORKSTREAMS } from "../../schemas/extractProfiles.js"
+import { freeTextProblem, MAX_FREE_TEXT } from "../../transforms/freeText.js"
 import { recipientKey, recipientPseudonym } from "../../transforms/pseudonym.js"
 import { csvLine } from "../../transforms/spreadsheetSafety.js"
 import { extractTable, type MemberRow, profileProblems } from "../../transforms/workstreamExtract.js"
@@ -49,11 +50,18 @@ export const loadProfiles = (file: string) =>
   })
 
 export const workstreamExtract = Effect.fn("workstreamExtract")(function* (options: WorkstreamExtractOptions) {
-  if (options.purpose.trim().length === 0) {
-    return yield* new UsageError({
-      message: "an extract needs a purpose",
-      nextAction: "say what it is for with --purpose"
-    })
+  // Lineage keeps and shows both: one printable line each.
+  for (const [flag, text] of [
+    ["--purpose", options.purpose],
+    ["--recipient", options.recipient]
+  ] as const) {
+    const problem = text === undefined ? undefined : freeTextProblem(text)
+    if (problem !== undefined) {
+      return yield* new UsageError({
+        message: `${flag} ${problem}`,
+        nextAction: `say in one line of at most ${MAX_FREE_TEXT} characters ${flag === "--purpose" ? "what the extract is for" : "who receives it"}`
+      })
+    }
   }
   const profilesFile = options.profilesFile ?? DEFAULT_PROFILES_FILE
   const profiles = yield* loadProfiles(profilesFile)

@@ -124,6 +124,12 @@ describe("after a run has published", () => {
       expect(identifier.status).toBe(2)
       expect(identifier.lastLine).toContain("nhs_number is not a field an extract can carry")
       expect(extract("x.csv", "--workstream", "living-well", "--purpose", " ").status).toBe(2)
+      // A purpose that would forge a line of `lineage list`, or recolour a terminal, is refused.
+      for (const forged of ["audit\n20261121T020000000Z-0001 succeeded", "audit\u001b[2J"]) {
+        const refused = extract("x.csv", "--workstream", "living-well", "--purpose", forged)
+        expect(refused.status).toBe(2)
+        expect(refused.lastLine).toContain("--purpose holds a line break or a control character")
+      }
       const otherKey = wsd(
         ...["extract", "--from", out, "--workstream", "living-well", "--purpose", "audit"],
         ...["--out", path.join(dir, "x.csv"), "--key-file", reidKeyFile]
@@ -180,6 +186,12 @@ describe("after a run has published", () => {
       expect(wrongKey.lastLine).toContain("does not open run")
       const unknown = attempt("direct-care", reidKeyFile, "../F84003")
       expect(unknown.status).toBe(2)
+      // The borough-wide list and the changes are not one practice's to re-identify.
+      for (const notAPractice of ["all", "changes"]) {
+        const refused = attempt("direct-care", reidKeyFile, notAPractice)
+        expect(refused.status).toBe(2)
+        expect(refused.lastLine).toContain(`--practice ${notAPractice} is not a practice's ODS code`)
+      }
       expect(fs.existsSync(path.join(dir, "r.csv"))).toBe(false)
       const refusals = fs
         .readdirSync(path.join(dir, ".out.wsd", "logs"))
