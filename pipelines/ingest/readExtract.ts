@@ -142,6 +142,8 @@ export const extractBatches: ExtractReader = async function* <Row>(
 ) {
   const hash = createHash("sha256")
   let bytes = 0
+  /** The file's last byte so far: a file that does not end in a line break may have been cut short. */
+  let lastByte = -1
   // Records the parser gave up on, placed by how many records it read before each: rows are
   // numbered in file order, skipped ones included. Placed from the parser's count rather than
   // numbered in an on_record hook, for which csv-parse builds an info object per record.
@@ -152,6 +154,7 @@ export const extractBatches: ExtractReader = async function* <Row>(
   input.on("data", (chunk) => {
     const buffer = chunk as Buffer
     bytes += buffer.length
+    if (buffer.length > 0) lastByte = buffer[buffer.length - 1]!
     hash.update(buffer)
   })
   const guard = recordSizeGuard(MAX_RECORD_BYTES)
@@ -212,7 +215,8 @@ export const extractBatches: ExtractReader = async function* <Row>(
     }
   }
 
-  const classify = (records: ReadonlyArray<Array<string>>): ExtractBatch<Row> => {
+  /** `last` is the file's final record, when the file has been read to its end. */
+  const classify = (records: ReadonlyArray<Array<string>>, last = false): ExtractBatch<Row> => {
     const accepted: Array<NumberedRow<Row>> = []
     const rejected: Array<QuarantinedRow> = []
     for (const cells of records) {
@@ -233,7 +237,9 @@ export const extractBatches: ExtractReader = async function* <Row>(
         continue
       }
       if (cells.length !== headerLength) {
-        rejected.push(quarantine(row, [{ field: "row", reason: "cell_count" }], cells))
+        // A final line short of cells with no line break after it is where a transfer stopped.
+        const cut = last && cells === records.at(-1) && cells.length < headerLength && !endsWithLineBreak()
+        rejected.push(quarantine(row, [{ field: "row", reason: cut ? "truncated" : "cell_count" }], cells))
         continue
       }
       if (cells.some((cell) => cell.includes(REPLACEMENT_CHARACTER))) {
@@ -261,23 +267,38 @@ export const extractBatches: ExtractReader = async function* <Row>(
     return batchOf(accepted, rejected)
   }
 
+  const endsWithLineBreak = () => lastByte === 0x0a || lastByte === 0x0d
+  /** A file-level problem the header shows, found once the header has been classified. */
+  const checkHeader = () => {
+    if (headerTooLarge) {
+      throw new ExtractFileProblem(`has a header row longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`)
+    }
+    if (mapping?.looksLikeRecord === true) {
+      throw new ExtractFileProblem(
+        "has no header row: its first line holds an NHS number or a date (the header missing, or glued to the first record)"
+      )
+    }
+    if (mapping !== undefined && mapping.missingRequired.length > 0) {
+      throw new ExtractFileProblem(`has no required column ${mapping.missingRequired.join(", ")}`)
+    }
+    if (mapping !== undefined && mapping.duplicated.length > 0) {
+      throw new ExtractFileProblem(`has column ${mapping.duplicated.join(", ")} more than once`)
+    }
+  }
+
   try {
+    // Each batch's last record waits for the next batch: only at the end is the file's final record known.
+    let held: Array<string> | undefined
     for await (const records of inBatches<Array<string>>(parser)) {
-      const batch = classify(records)
-      if (headerTooLarge) {
-        throw new ExtractFileProblem(`has a header row longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`)
-      }
-      if (mapping?.looksLikeRecord === true) {
-        throw new ExtractFileProblem(
-          "has no header row: its first line holds an NHS number or a date (the header missing, or glued to the first record)"
-        )
-      }
-      if (mapping !== undefined && mapping.missingRequired.length > 0) {
-        throw new ExtractFileProblem(`has no required column ${mapping.missingRequired.join(", ")}`)
-      }
-      if (mapping !== undefined && mapping.duplicated.length > 0) {
-        throw new ExtractFileProblem(`has column ${mapping.duplicated.join(", ")} more than once`)
-      }
+      const ready = held === undefined ? records : [held, ...records]
+      held = ready.pop()
+      const batch = classify(ready)
+      checkHeader()
+      if (ready.length > 0) yield batch
+    }
+    if (held !== undefined) {
+      const batch = classify([held], true)
+      checkHeader()
       yield batch
     }
   } catch (error) {
