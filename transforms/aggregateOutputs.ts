@@ -33,7 +33,12 @@ export interface BcfMetric {
   readonly metric: string
   readonly numerator: number | null
   readonly denominator: number | null
-  /** Per 100,000 or per cent, one decimal; null when the numerator is suppressed or nobody is counted. */
+  /**
+   * Per 100,000 or per cent, one decimal, from the controlled numerator and
+   * denominator shown beside it: a rate from the exact counts would give them
+   * back (`1030, 19405, 5297.3` fits only 1028 of 19406). Null when either is
+   * suppressed or nobody is counted.
+   */
   readonly value: number | null
   readonly suppressed: boolean
 }
@@ -41,17 +46,16 @@ export interface BcfMetric {
 export const controlBcf = (rows: ReadonlyArray<QueryRow>, rules: DisclosureRules): Array<BcfMetric> =>
   rows.map((row) => {
     const numerator = controlCount(Number(row["numerator"]), rules)
-    const denominator = Number(row["denominator"])
-    const shownDenominator = controlCount(denominator, rules)
+    const denominator = controlCount(Number(row["denominator"]), rules)
     const value =
-      numerator.suppressed || denominator === 0
+      numerator.suppressed || denominator.suppressed || denominator.count === 0
         ? null
-        : Math.round((Number(row["numerator"]) / denominator) * Number(row["per"]) * 10) / 10
+        : Math.round((numerator.count / denominator.count) * Number(row["per"]) * 10) / 10
     return {
       metric: String(row["metric"]),
       numerator: numerator.suppressed ? null : numerator.count,
-      denominator: shownDenominator.suppressed ? null : shownDenominator.count,
+      denominator: denominator.suppressed ? null : denominator.count,
       value,
-      suppressed: numerator.suppressed
+      suppressed: numerator.suppressed || denominator.suppressed
     }
   })
