@@ -62,10 +62,30 @@ const conclude = (exit: Exit.Exit<void, unknown>): { readonly code: number; read
   }
 }
 
+/** Exit statuses of a command stopped by a signal, as a shell reports them (128 + the signal's number). */
+const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const
+
 export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
+  // A signal interrupts the command, so its finalizers run: a run records itself as failed and
+  // removes its partial release, and no command leaves temporary files behind.
+  const stop = new AbortController()
+  let stoppedBy: keyof typeof STOP_SIGNALS | undefined
+  const onSignal = (signal: keyof typeof STOP_SIGNALS) => {
+    stoppedBy = signal
+    stop.abort()
+  }
+  for (const signal of Object.keys(STOP_SIGNALS) as Array<keyof typeof STOP_SIGNALS>) process.once(signal, onSignal)
   const exit = await Effect.runPromiseExit(
-    Command.runWith(wsd, { version: softwareVersion })(argv).pipe(Effect.provide(platform))
+    Command.runWith(wsd, { version: softwareVersion })(argv).pipe(Effect.provide(platform)),
+    { signal: stop.signal }
   )
+  for (const signal of Object.keys(STOP_SIGNALS)) process.removeListener(signal, onSignal)
+  if (stoppedBy !== undefined && Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause)) {
+    process.stderr.write(
+      `wsd: stopped by ${stoppedBy} before it finished; the previous publication is unchanged. Next: run it again.\n`
+    )
+    return STOP_SIGNALS[stoppedBy]
+  }
   const { code, line } = conclude(exit)
   // The trace helps with an internal error; a disk fault's message already says everything.
   if (code === 3 && !isDiskFault(exit)) {

@@ -10,7 +10,7 @@
  * leaves the previous publication as it was; either way its lineage entry is
  * appended, built by `runLineage.ts` from what the steps returned.
  */
-import { Clock, Effect, Exit, Random, Ref } from "effect"
+import { Cause, Clock, Effect, Exit, Random, Ref } from "effect"
 import { isoNow, type InputLineage, type RunLineage } from "../governance/lineage.js"
 import { LineageLog } from "../governance/lineageLog.js"
 import { endEvent, startEvent } from "../governance/openLineage.js"
@@ -102,10 +102,16 @@ const publish = Effect.fnUntraced(function* (
     learnt: (learnt) => Ref.update(facts, (known) => ({ ...known, ...learnt })),
     lineageAt
   })
-  yield* publishWarehouse(engine, options.runId, config.warehouseReaders)
-  const release = yield* publishRelease(area, staged, options.runId, config.keepReleases)
-  yield* pruneStores(area)
-  return { lineage, release }
+  // Once the warehouse is swapped in the run goes on to publish the release: a signal then waits
+  // for it, so a publication is never left recorded as a failed run.
+  return yield* Effect.uninterruptible(
+    Effect.gen(function* () {
+      yield* publishWarehouse(engine, options.runId, config.warehouseReaders)
+      const release = yield* publishRelease(area, staged, options.runId, config.keepReleases)
+      yield* pruneStores(area)
+      return { lineage, release }
+    })
+  )
 })
 
 /** Best effort: on a full or read-only disk the failure cannot be recorded, only reported. */
@@ -115,7 +121,10 @@ const recordFailure = Effect.fnUntraced(function* (
   lineageAt: (status: RunLineage["status"], failureReason: string) => Effect.Effect<RunLineage>,
   endpoint: string | undefined
 ) {
-  const reason = Exit.isFailure(exit) ? failureReasonOf(exit.cause) : "interrupted"
+  const reason =
+    Exit.isFailure(exit) && !Cause.hasInterruptsOnly(exit.cause)
+      ? failureReasonOf(exit.cause)
+      : "stopped before it finished (interrupted: SIGTERM or Ctrl-C)"
   const log = yield* RunLog
   yield* Effect.exit(log.error("run failed", { run_id: runId, reason }))
   const failed = yield* lineageAt("failed", reason)
