@@ -38,6 +38,24 @@ export const publishedRun = (from: string) =>
 
 export type ExtractDescription = Omit<ExtractLineage, "at" | "operator" | "host" | "path" | "sha256">
 
+/**
+ * Whether `file` would be written inside the publication's state area (its
+ * releases included, through the `--out` link too), where the next release
+ * or a copy of it would carry an identifiable file away from its lineage.
+ */
+const insideStateArea = (stateDir: string, file: string): boolean => {
+  const real = (dir: string) => {
+    try {
+      return fs.realpathSync(dir)
+    } catch {
+      return path.resolve(dir)
+    }
+  }
+  const folder = real(path.dirname(path.resolve(file)))
+  const state = real(stateDir)
+  return folder === state || folder.startsWith(`${state}${path.sep}`)
+}
+
 /** Writes `content` to the new file `file` with `mode` and records it; returns the lineage entry. */
 export const deliverExtract = (
   from: string,
@@ -49,6 +67,12 @@ export const deliverExtract = (
   Effect.scoped(
     Effect.gen(function* () {
       const area = publicationArea(from)
+      if (insideStateArea(area.stateDir, file)) {
+        return yield* new UsageError({
+          message: `--out ${file} is inside the publication ${from}: a file that leaves it must be written outside it`,
+          nextAction: "write it to a folder outside the publication and its state area"
+        })
+      }
       const at = yield* isoNow
       yield* (yield* RunLock).hold(`${description.kind} at ${at}`)
       yield* writeNewFile(file, content, mode)

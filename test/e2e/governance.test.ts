@@ -176,8 +176,8 @@ describe("after a run has published", () => {
     })
 
     it("refuses any purpose but direct care, and any key but the re-identification key", () => {
-      const attempt = (purpose: string, key: string, practice = "F84003") =>
-        reidentify("r.csv", "--practice", practice, "--purpose", purpose, "--reid-key-file", key)
+      const attempt = (purpose: string, key: string, practice = "F84003", file = "r.csv") =>
+        reidentify(file, "--practice", practice, "--purpose", purpose, "--reid-key-file", key)
       const research = attempt("research", reidKeyFile)
       expect(research.status).toBe(2)
       expect(research.lastLine).toContain('re-identification is for direct care only; purpose "research" is refused')
@@ -186,6 +186,16 @@ describe("after a run has published", () => {
       expect(wrongKey.lastLine).toContain("does not open run")
       const unknown = attempt("direct-care", reidKeyFile, "../F84003")
       expect(unknown.status).toBe(2)
+      // An identifiable list written into the publication would travel with its next release.
+      const inside = attempt(
+        "direct-care",
+        reidKeyFile,
+        "F84003",
+        path.join(path.relative(dir, out), "complex-cohort", "F84003-nhs.csv")
+      )
+      expect(inside.status).toBe(2)
+      expect(inside.lastLine).toContain("is inside the publication")
+      expect(fs.existsSync(path.join(out, "complex-cohort", "F84003-nhs.csv"))).toBe(false)
       // The borough-wide list and the changes are not one practice's to re-identify.
       for (const notAPractice of ["all", "changes"]) {
         const refused = attempt("direct-care", reidKeyFile, notAPractice)
