@@ -10,6 +10,8 @@ import { Flag } from "effect/cli"
 import type { ExtractLineage } from "../governance/lineage.js"
 import { makeRunId } from "../nightly/nightlyRun.js"
 import { publicationArea } from "../services/publication.js"
+import { LineageLog } from "../governance/lineageLog.js"
+import { FileSystem } from "../services/fileSystem.js"
 import { RunLock } from "../services/runLock.js"
 import { RunLog } from "../services/runLog.js"
 
@@ -24,7 +26,7 @@ export const asOfOrToday = (asOf: Option.Option<string>) =>
     ? Effect.succeed(asOf.value)
     : Effect.map(Clock.currentTimeMillis, (now) => new Date(now).toISOString().slice(0, 10))
 
-/** Provides what a command that takes a file from a publication needs: its log and the publication's lock. */
+/** Provides what a command that takes a file from a publication needs: its log, lineage log, lock and disk. */
 export const withExtractLog = <A, E extends { readonly message: string }, R>(
   command: string,
   from: string,
@@ -40,8 +42,11 @@ export const withExtractLog = <A, E extends { readonly message: string }, R>(
         Effect.map(makeRunId, (id) => {
           const area = publicationArea(from)
           return Layer.provideMerge(
-            RunLock.layer(area.lockFile, area.stateDir),
-            RunLog.toFile(path.join(area.logsDir, `${command}-${id}.jsonl`), undefined)
+            Layer.mergeAll(RunLock.layer(area.lockFile, area.stateDir), LineageLog.layer(area.lineageDir)),
+            Layer.merge(
+              RunLog.toFile(path.join(area.logsDir, `${command}-${id}.jsonl`), undefined),
+              FileSystem.layer(area.stateDir)
+            )
           )
         })
       )

@@ -10,9 +10,11 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
 import { UsageError } from "../errors.js"
-import { appendToChain, chainFile, type ExtractLineage, isoNow, operatorAndHost, readChain, runsOf } from "./lineage.js"
+import { FileSystem } from "../services/fileSystem.js"
 import { currentRelease, publicationArea, writeNewFile } from "../services/publication.js"
 import { RunLock } from "../services/runLock.js"
+import { chainFile, type ExtractLineage, isoNow, operatorAndHost, runsOf } from "./lineage.js"
+import { LineageLog } from "./lineageLog.js"
 
 /** The current release of the publication `from`, and the run that made it. */
 export const publishedRun = (from: string) =>
@@ -26,7 +28,7 @@ export const publishedRun = (from: string) =>
       })
     }
     const runId = path.basename(release)
-    const run = runsOf(readChain(area.lineageDir)).find((r) => r.run_id === runId && r.status === "succeeded")
+    const run = runsOf(yield* (yield* LineageLog).entries).find((r) => r.run_id === runId && r.status === "succeeded")
     if (run === undefined) {
       return yield* new UsageError({
         message: `the lineage log has no record of run ${runId}, which made ${from}`,
@@ -83,9 +85,8 @@ export const deliverExtract = (
         path: path.resolve(file),
         sha256: createHash("sha256").update(content).digest("hex")
       }
-      yield* appendToChain(area.lineageDir, { extract }).pipe(
-        Effect.tapError(() => Effect.sync(() => fs.rmSync(file, { force: true })))
-      )
+      const files = yield* FileSystem
+      yield* (yield* LineageLog).append({ extract }).pipe(Effect.tapError(() => Effect.ignore(files.remove(file))))
       return extract
     })
   )

@@ -55,7 +55,7 @@ export const parsePostgresUrl = (text: string): PostgresWarehouse | undefined =>
 }
 
 /** The warehouse as lineage and logs name it: never the password. */
-export const describePostgres = (warehouse: PostgresWarehouse): string => {
+const describePostgres = (warehouse: PostgresWarehouse): string => {
   const url = new URL(warehouse.url)
   url.password = ""
   url.searchParams.set("schema", warehouse.schema)
