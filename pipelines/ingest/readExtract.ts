@@ -6,7 +6,9 @@
  * The file is read once, in chunks: the SHA-256 and byte count recorded in
  * lineage are computed from the same bytes the parser sees, and no file is
  * ever held whole in memory, nor any record longer than `MAX_RECORD_BYTES`
- * (such a record is quarantined, the rest of the file still read). Every
+ * (such a record is quarantined, the rest of the file still read). A quote
+ * that cannot be read quarantines only the lines it can be blamed on
+ * (`recordGuard.ts`), never the rest of the file. Every
  * record the parser produces is counted, so rows read = rows accepted + rows
  * quarantined, always.
  *
@@ -23,7 +25,7 @@ import { mapHeader } from "../../transforms/csvHeader.js"
 import { implausibleDates } from "../../transforms/plausibility.js"
 import { SourceFileError } from "../errors.js"
 import type { Advance } from "../services/progress.js"
-import { recordSizeGuard } from "./recordSizeGuard.js"
+import { recordGuard } from "./recordGuard.js"
 
 /** A row of an extract, numbered as a spreadsheet shows it (the header is row 1). */
 export interface NumberedRow<Row> {
@@ -48,19 +50,6 @@ export interface ExtractReadSummary {
   /** Quarantined rows per `field/reason`; a row with two bad fields counts under both. */
   readonly quarantineReasons: Readonly<Record<string, number>>
   readonly unknownColumns: ReadonlyArray<string>
-}
-
-/** csv-parse error codes that make a record unreadable, as quarantine reasons. */
-const parserReason = (error: CsvError | undefined): string => {
-  switch (error?.code) {
-    case "CSV_QUOTE_NOT_CLOSED":
-      return "unterminated_quote"
-    case "CSV_INVALID_CLOSING_QUOTE":
-    case "INVALID_OPENING_QUOTE":
-      return "misplaced_quote"
-    default:
-      return "unreadable_record"
-  }
 }
 
 const REPLACEMENT_CHARACTER = "\uFFFD"
@@ -157,7 +146,7 @@ export const extractBatches: ExtractReader = async function* <Row>(
     if (buffer.length > 0) lastByte = buffer[buffer.length - 1]!
     hash.update(buffer)
   })
-  const guard = recordSizeGuard(MAX_RECORD_BYTES)
+  const guard = recordGuard(MAX_RECORD_BYTES)
   const csvOptions: CsvOptions = {
     bom: true,
     record_delimiter: ["\r\n", "\n", "\r"],
@@ -169,18 +158,25 @@ export const extractBatches: ExtractReader = async function* <Row>(
       // problems on one line with no record read between them belong to one row.
       const at = { lines: error?.lines, recordsBefore: parser.info.records }
       if (at.lines === undefined || at.lines !== lastSkip.lines || at.recordsBefore !== lastSkip.recordsBefore) {
-        skips.push({ recordsBefore: at.recordsBefore, reason: parserReason(error) })
+        // The guard passes the parser no quote it cannot read, so what is left is unforeseen.
+        skips.push({ recordsBefore: at.recordsBefore, reason: "unreadable_record" })
       }
       lastSkip = at
       return undefined
     }
   }
   const parser: Parser = input.pipe(guard.stream).pipe(parse(csvOptions))
+  /** The reason each of the guard's markers stands for. */
+  const markerReasons = new Map([
+    [guard.tooLarge, "record_too_large"],
+    [guard.malformedQuote, "malformed_quote"]
+  ])
   input.on("error", (error) => parser.destroy(error))
 
   let mapping: ReturnType<typeof mapHeader> | undefined
   let headerLength = 0
-  let headerTooLarge = false
+  /** The header row's marker, when the guard replaced it. */
+  let headerReplaced: string | undefined
   let rowsAccepted = 0
   let rowsQuarantined = 0
   const quarantineReasons: Record<string, number> = {}
@@ -222,18 +218,18 @@ export const extractBatches: ExtractReader = async function* <Row>(
     for (const cells of records) {
       takeSkips(++recordsTaken, rejected)
       const row = ++rowNumber
-      const tooLarge = cells.length === 1 && cells[0] === guard.marker
+      const replaced = cells.length === 1 ? markerReasons.get(cells[0]!) : undefined
       if (mapping === undefined) {
-        if (tooLarge) {
-          headerTooLarge = true
+        if (replaced !== undefined) {
+          headerReplaced = replaced
           break
         }
         mapping = mapHeader(cells, source.columns, source.requiredColumns)
         headerLength = cells.length
         continue
       }
-      if (tooLarge) {
-        rejected.push(quarantine(row, [{ field: "row", reason: "record_too_large" }], []))
+      if (replaced !== undefined) {
+        rejected.push(quarantine(row, [{ field: "row", reason: replaced }], []))
         continue
       }
       if (cells.length !== headerLength) {
@@ -270,8 +266,11 @@ export const extractBatches: ExtractReader = async function* <Row>(
   const endsWithLineBreak = () => lastByte === 0x0a || lastByte === 0x0d
   /** A file-level problem the header shows, found once the header has been classified. */
   const checkHeader = () => {
-    if (headerTooLarge) {
+    if (headerReplaced === "record_too_large") {
       throw new ExtractFileProblem(`has a header row longer than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`)
+    }
+    if (headerReplaced === "malformed_quote") {
+      throw new ExtractFileProblem("has a header row with a quote that cannot be read (misplaced or never closed)")
     }
     if (mapping?.looksLikeRecord === true) {
       throw new ExtractFileProblem(

@@ -12,11 +12,7 @@ import { afterAll, describe, expect, it } from "vitest"
 import { type QuarantinedRow, readExtract } from "../../pipelines/ingest/readExtract.js"
 import { locateExtract } from "../../pipelines/ingest/sourceReader.js"
 import type { ExtractSource } from "../../schemas/extractSource.js"
-import { acuteActivity } from "../../schemas/sources/acuteActivity.js"
-import { education } from "../../schemas/sources/education.js"
-import { gpRegistrations } from "../../schemas/sources/gpRegistrations.js"
-import { optOuts } from "../../schemas/sources/optOuts.js"
-import { practices } from "../../schemas/sources/practices.js"
+import { sourceNamed } from "../../schemas/sourceCatalogue.js"
 import { canonicalColumnName } from "../../transforms/csvHeader.js"
 import { GENERATED_CASES } from "./generatedCorpus.js"
 
@@ -27,12 +23,11 @@ for (const [name, write] of Object.entries(GENERATED_CASES)) {
   fs.mkdirSync(path.join(generatedCorpus, path.dirname(name)), { recursive: true })
   write(path.join(generatedCorpus, name))
 }
-const SOURCES: Record<string, ExtractSource<unknown>> = {
-  acute_activity: acuteActivity,
-  education,
-  gp_registrations: gpRegistrations,
-  opt_outs: optOuts,
-  practices
+/** The source a case's folder is named after. */
+const sourceOf = (file: string): ExtractSource<unknown> => {
+  const source = sourceNamed(file.split("/")[0]!)
+  if (source === undefined) throw new Error(`${file} is in a folder named after no source`)
+  return source
 }
 
 type Expected =
@@ -49,7 +44,7 @@ const expected = JSON.parse(fs.readFileSync(path.join(corpus, "expected.json"), 
 
 /** Reads a case as a run would: found in its folder (the inbox) by name, then read. */
 const read = (file: string) => {
-  const source = SOURCES[file.split("/")[0]!]!
+  const source = sourceOf(file)
   const entry = path.join(file in GENERATED_CASES ? generatedCorpus : corpus, file)
   const quarantined: Array<QuarantinedRow> = []
   let accepted = 0
@@ -109,7 +104,7 @@ describe("the bad-input corpus", () => {
   it("never repeats a value of a file in what leaves the reading (messages, unknown columns), only column names", async () => {
     let checked = 0
     for (const file of Object.keys(expected).filter((name) => !(name in GENERATED_CASES))) {
-      const source = SOURCES[file.split("/")[0]!]!
+      const source = sourceOf(file)
       const text = fs.readFileSync(path.join(corpus, file), "latin1")
       // Every cell of the file, header included, but for the names of the source's own columns.
       const values = text

@@ -104,10 +104,10 @@ describe("reading an extract in the worker thread", () => {
     expect(inWorker.summary.rowsAccepted).toBe(9000)
     expect(inWorker.rejected.map((row) => [row.row, ...row.problems])).toEqual([
       [5002, { field: "nhs_number", reason: "nhs_number_check_digit" }],
-      [5003, { field: "row", reason: "misplaced_quote" }],
-      [5004, { field: "row", reason: "misplaced_quote" }],
+      [5003, { field: "row", reason: "malformed_quote" }],
+      [5004, { field: "row", reason: "malformed_quote" }],
       [5005, { field: "row", reason: "record_too_large" }],
-      [9006, { field: "row", reason: "unterminated_quote" }]
+      [9006, { field: "row", reason: "malformed_quote" }]
     ])
   })
 

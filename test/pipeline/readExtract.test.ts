@@ -123,19 +123,27 @@ describe("reading extracts", () => {
     })
   )
 
-  it.effect("counts an unterminated quote as one quarantined row", () =>
+  it.effect("quarantines only the line of a stray quote and reads every row after it, numbered as in the file", () =>
     Effect.gen(function* () {
-      const file = tempFile(
-        "opt_outs.csv",
-        `${OPT_OUT_HEADER}9434765919,ndoo,2024-05-01\n9434765919,"ndoo,2024-05-01\n`
-      )
-      const { quarantined, summary } = yield* readAll(optOuts, file)
-      assert.strictEqual(summary.rowsAccepted, 1)
+      const row = (i: number) => `9434765919,ndoo,2024-05-${String((i % 28) + 1).padStart(2, "0")}\n`
+      const rows = Array.from({ length: 1999 }, (_, i) => row(i))
+      // Row 101 (line 101): a quoted cell with a character after its closing quote.
+      rows[99] = '9434765919,"77176002"x,2024-05-01\n'
+      // Row 1500: a quote opened and never closed.
+      rows[1498] = '4010232137,"type1,2024-05-01\n'
+      const file = tempFile("opt_outs.csv", OPT_OUT_HEADER + rows.join(""))
+      const { accepted, quarantined, summary } = yield* readAll(optOuts, file)
       assert.deepStrictEqual(
         quarantined.map((row) => [row.row, row.problems[0]?.reason]),
-        [[3, "unterminated_quote"]]
+        [
+          [101, "malformed_quote"],
+          [1500, "malformed_quote"]
+        ]
       )
-      assert.strictEqual(summary.rowsRead, 2)
+      assert.strictEqual(summary.rowsAccepted, 1997)
+      assert.strictEqual(summary.rowsRead, 1999)
+      assert.strictEqual(accepted.at(-1)?.row, 2000)
+      assert.strictEqual(accepted[99]?.row, 102)
     })
   )
 
