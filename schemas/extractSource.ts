@@ -18,6 +18,13 @@ export interface ExtractSource<Row> {
   readonly columns: ReadonlyArray<string>
   /** Columns whose absence from the header fails the source. */
   readonly requiredColumns: ReadonlyArray<string>
+  /**
+   * A row records an event that can happen twice in a day with nothing to tell
+   * the two apart (a district nurse's morning and evening visit): a row equal
+   * to an earlier one is loaded and counted. Elsewhere it is a copy, and
+   * quarantined as `row/duplicate_record`.
+   */
+  readonly identicalRowsRecur: boolean
   /** Decodes one row (trimmed cells, empty cells absent) or lists every problem. */
   readonly decodeRow: (cells: Readonly<Record<string, string>>) => Result.Result<Row, ReadonlyArray<FieldProblem>>
   /** The same decode, always through the schema: what `decodeRow` must agree with. */
@@ -117,11 +124,12 @@ const plainDecoder = (fields: Schema.Struct.Fields, rowRules: ReadonlyArray<RowR
   }
 }
 
-/** A source from its fields (contract order) and any row-level rules. */
+/** A source from its fields (contract order), any row-level rules, and whether identical rows recur. */
 export const defineSource = <const Fields extends Schema.Struct.Fields>(
   name: string,
   fields: Fields,
-  rowRules: ReadonlyArray<RowRule> = []
+  rowRules: ReadonlyArray<RowRule> = [],
+  options: { readonly identicalRowsRecur?: boolean } = {}
 ): ExtractSource<RowOf<Fields>> => {
   const struct = Schema.Struct(fields)
   const filters = rowRules.map((rule) => rule.filter as SchemaAST.Filter<RowOf<Fields>>)
@@ -135,6 +143,7 @@ export const defineSource = <const Fields extends Schema.Struct.Fields>(
     name,
     columns,
     requiredColumns: columns.filter((column) => !isOptionalField(fields[column] as Schema.Top)),
+    identicalRowsRecur: options.identicalRowsRecur ?? false,
     decodeRow:
       plain === undefined
         ? withSchema

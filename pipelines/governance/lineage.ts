@@ -30,6 +30,12 @@ export interface InputLineage {
   readonly rows_quarantined: number
   /** NHS numbers present but invalid in a column where they are optional (rows kept). */
   readonly invalid_nhs_numbers?: number
+  /**
+   * Accepted rows equal in every cell to an earlier row of the file: quarantined
+   * as `row/duplicate_record`, or loaded where identical rows recur. Absent in
+   * runs before it was counted.
+   */
+  readonly duplicate_rows?: number
   /** Quarantined rows per `field/reason`. */
   readonly quarantine_reasons: Readonly<Record<string, number>>
   readonly unknown_columns: ReadonlyArray<string>

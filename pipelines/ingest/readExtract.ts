@@ -22,6 +22,7 @@ import { type CsvError, type Options as CsvOptions, type Parser, parse } from "c
 import { Effect, Result } from "effect"
 import type { ExtractSource, FieldProblem } from "../../schemas/extractSource.js"
 import { mapHeader } from "../../transforms/csvHeader.js"
+import { SeenRecords } from "../../transforms/duplicateRecords.js"
 import { implausibleDates } from "../../transforms/plausibility.js"
 import { SourceFileError } from "../errors.js"
 import type { Advance } from "../services/progress.js"
@@ -49,6 +50,8 @@ export interface ExtractReadSummary {
   readonly rowsQuarantined: number
   /** Quarantined rows per `field/reason`; a row with two bad fields counts under both. */
   readonly quarantineReasons: Readonly<Record<string, number>>
+  /** Accepted rows equal in every cell to an earlier one: quarantined, or loaded where identical rows recur. */
+  readonly duplicateRows: number
   readonly unknownColumns: ReadonlyArray<string>
 }
 
@@ -179,7 +182,9 @@ export const extractBatches: ExtractReader = async function* <Row>(
   let headerReplaced: string | undefined
   let rowsAccepted = 0
   let rowsQuarantined = 0
+  let duplicateRows = 0
   const quarantineReasons: Record<string, number> = {}
+  const seen = new SeenRecords()
 
   const quarantine = (
     row: number,
@@ -254,6 +259,13 @@ export const extractBatches: ExtractReader = async function* <Row>(
           : implausibleDates(decoded.success as { readonly date_of_birth?: unknown }, asOf)
         : decoded.failure
       if (Result.isSuccess(decoded) && problems.length === 0) {
+        if (seen.seenBefore(cells)) {
+          duplicateRows++
+          if (!source.identicalRowsRecur) {
+            rejected.push(quarantine(row, [{ field: "row", reason: "duplicate_record" }], cells))
+            continue
+          }
+        }
         rowsAccepted++
         accepted.push({ row, value: decoded.success })
       } else {
@@ -321,6 +333,7 @@ export const extractBatches: ExtractReader = async function* <Row>(
     rowsAccepted,
     rowsQuarantined,
     quarantineReasons,
+    duplicateRows,
     unknownColumns: mapping.unknownColumns
   }
   return summary

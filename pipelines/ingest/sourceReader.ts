@@ -139,6 +139,7 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
       rows_accepted: summary?.rowsAccepted ?? 0,
       rows_quarantined: summary?.rowsQuarantined ?? 0,
       quarantine_reasons: summary?.quarantineReasons ?? {},
+      duplicate_rows: summary?.duplicateRows ?? 0,
       unknown_columns: summary?.unknownColumns ?? [],
       message: message ?? null,
       extract_date: extractDate(source),

@@ -46,20 +46,44 @@ export const staleSourceFailure = (inputs: ReadonlyArray<InputLineage>, config: 
       )
 }
 
-/** A source with more of its rows quarantined than the configuration allows. */
+const SENT_TWICE = "the file may hold its rows twice (sent twice in one): ask the partner to resend it once"
+
+/**
+ * A source with more of its rows quarantined than the configuration allows,
+ * or (where identical rows are loaded) more of its rows repeating an earlier
+ * one exactly than a file sent once would hold.
+ */
 export const quarantineFailure = (inputs: ReadonlyArray<InputLineage>, config: RunConfig) => {
   const over = inputs.find(
     (input) => input.rows_read > 0 && input.rows_quarantined / input.rows_read > config.quarantineThreshold
   )
-  if (over === undefined) return Effect.void
-  const share = ((over.rows_quarantined / over.rows_read) * 100).toFixed(1)
-  const [topReason] = Object.entries(over.quarantine_reasons).sort((a, b) => b[1] - a[1])
+  if (over !== undefined) {
+    const share = ((over.rows_quarantined / over.rows_read) * 100).toFixed(1)
+    const [topReason] = Object.entries(over.quarantine_reasons).sort((a, b) => b[1] - a[1])
+    return Effect.fail(
+      new DataFailure({
+        message: `${over.path}: ${over.rows_quarantined} of ${over.rows_read} rows quarantined (${share}%, threshold ${
+          config.quarantineThreshold * 100
+        }%), mostly ${topReason?.[0] ?? "unknown"}`,
+        nextAction:
+          topReason?.[0] === "row/duplicate_record"
+            ? SENT_TWICE
+            : "review the quarantined rows with the partner and ask for a corrected extract"
+      })
+    )
+  }
+  const repeated = inputs.find(
+    (input) => input.rows_read > 0 && (input.duplicate_rows ?? 0) / input.rows_read > config.duplicateThreshold
+  )
+  if (repeated === undefined) return Effect.void
+  const duplicates = repeated.duplicate_rows ?? 0
   return Effect.fail(
     new DataFailure({
-      message: `${over.path}: ${over.rows_quarantined} of ${over.rows_read} rows quarantined (${share}%, threshold ${
-        config.quarantineThreshold * 100
-      }%), mostly ${topReason?.[0] ?? "unknown"}`,
-      nextAction: "review the quarantined rows with the partner and ask for a corrected extract"
+      message: `${repeated.path}: ${duplicates} of ${repeated.rows_read} rows repeat an earlier row exactly (${(
+        (duplicates / repeated.rows_read) *
+        100
+      ).toFixed(1)}%, threshold ${config.duplicateThreshold * 100}%)`,
+      nextAction: `${SENT_TWICE}; duplicateThreshold in --config changes the limit`
     })
   )
 }

@@ -14,6 +14,12 @@ export const RunConfig = Schema.Struct({
   /** A source whose quarantined share of rows exceeds this fails the run. */
   quarantineThreshold: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
   /**
+   * A source whose rows repeating an earlier row exactly exceed this share of
+   * its rows fails the run: a file sent twice in one, caught even where equal
+   * rows are loaded (community contacts) and so not quarantined.
+   */
+  duplicateThreshold: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
+  /**
    * A required source whose accepted rows fall by more than this share of the
    * last published run's fails the run (a file cut short, a partial export).
    */
@@ -46,6 +52,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   // A night without a readable opt-out list must not publish secondary-use data.
   requiredSources: ["gp_registrations", "gp_events", "acute_activity", "opt_outs", "practices"],
   quarantineThreshold: 0.05,
+  duplicateThreshold: 0.3,
   volumeFallShare: 0.2,
   volumeRiseShare: 0.5,
   keepReleases: 2,

@@ -14,11 +14,17 @@ export const COMMUNITY_SERVICES = [
   "other"
 ] as const
 
-export const communityContacts = defineSource("community_contacts", {
-  nhs_number: NhsNumber,
-  provider_code: Schema.optionalKey(PatternCode(/^[A-Za-z0-9]{3,6}$/)),
-  service: Code(COMMUNITY_SERVICES),
-  contact_date: ExtractDate
-})
+/** A contact has a date but no time: two visits on one day (insulin twice daily) are two equal rows. */
+export const communityContacts = defineSource(
+  "community_contacts",
+  {
+    nhs_number: NhsNumber,
+    provider_code: Schema.optionalKey(PatternCode(/^[A-Za-z0-9]{3,6}$/)),
+    service: Code(COMMUNITY_SERVICES),
+    contact_date: ExtractDate
+  },
+  [],
+  { identicalRowsRecur: true }
+)
 
 export type CommunityContact = SourceRow<typeof communityContacts>

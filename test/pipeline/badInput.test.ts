@@ -37,6 +37,8 @@ type Expected =
       readonly quarantined: ReadonlyArray<readonly [number, ...Array<string>]>
       /** As lineage reports them, when the case is about them. */
       readonly unknownColumns?: ReadonlyArray<string>
+      /** Rows equal to an earlier row, when the case is about them. */
+      readonly duplicateRows?: number
     }
   | { readonly outcome: "source_failed"; readonly message: string }
 
@@ -98,6 +100,7 @@ describe("the bad-input corpus", () => {
       )
       expect(result.summary.rowsRead).toBe(result.accepted + result.quarantined.length)
       if (outcome.unknownColumns !== undefined) expect(result.summary.unknownColumns).toEqual(outcome.unknownColumns)
+      if (outcome.duplicateRows !== undefined) expect(result.summary.duplicateRows).toBe(outcome.duplicateRows)
     })
   }
 

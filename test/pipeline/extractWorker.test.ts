@@ -83,10 +83,14 @@ beforeAll(async () => {
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
+/** The `i`th of distinct opt-out rows (27 bytes each), recorded a day apart: none a duplicate of another. */
+const optOutRow = (i: number) =>
+  `9434765919,ndoo,${new Date(Date.UTC(1990, 0, 1) + i * 86_400_000).toISOString().slice(0, 10)}\n`
+
 describe("reading an extract in the worker thread", () => {
   it("quarantines a bad row, stray quotes and an over-long record exactly as the run's thread does", async () => {
     const file = path.join(dir, "opt_outs.csv")
-    const good = Array.from({ length: 9000 }, () => "9434765919,ndoo,2024-05-01\n").join("")
+    const good = Array.from({ length: 9000 }, (_, i) => optOutRow(i)).join("")
     fs.writeFileSync(
       file,
       OPT_OUT_HEADER +
@@ -140,10 +144,7 @@ describe("reading an extract in the worker thread", () => {
 
   it("gives a prefetched read's rows when the run takes it up, after passing over one it never takes", async () => {
     const file = path.join(dir, "prefetched_opt_outs.csv")
-    const rows = Array.from(
-      { length: 30_000 },
-      (_, i) => `9434765919,ndoo,2024-05-${String((i % 28) + 1).padStart(2, "0")}\n`
-    )
+    const rows = Array.from({ length: 30_000 }, (_, i) => optOutRow(i))
     fs.writeFileSync(file, OPT_OUT_HEADER + rows.join(""))
     const neverTaken = path.join(dir, "never_taken.csv")
     fs.writeFileSync(neverTaken, OPT_OUT_HEADER)

@@ -47,7 +47,7 @@ const changedInbox = (out: string, change: (inbox: string) => void) => {
   return night
 }
 
-/** A source's file with only its first `share` of records, or its records twice. */
+/** A source's file with only its first `share` of records, its records twice, or twice as many. */
 const cut = (file: string, share: number) => {
   const [header, ...records] = fs.readFileSync(file, "utf8").trimEnd().split(/\r?\n/)
   fs.writeFileSync(file, [header, ...records.slice(0, Math.floor(records.length * share))].join("\n") + "\n")
@@ -55,6 +55,12 @@ const cut = (file: string, share: number) => {
 const twice = (file: string) => {
   const [header, ...records] = fs.readFileSync(file, "utf8").trimEnd().split(/\r?\n/)
   fs.writeFileSync(file, [header, ...records, ...records].join("\n") + "\n")
+}
+/** Acute activity with each record again at another provider: as many new rows, none a copy. */
+const doubled = (file: string) => {
+  const [header, ...records] = fs.readFileSync(file, "utf8").trimEnd().split(/\r?\n/)
+  const elsewhere = records.map((record) => record.replace(/^([^,]*),[^,]*,/, "$1,RXX99,"))
+  fs.writeFileSync(file, [header, ...records, ...elsewhere].join("\n") + "\n")
 }
 
 interface TestSetting {
@@ -171,9 +177,9 @@ describe("the nightly run with test layers", () => {
       /gp_events has \d+ rows accepted against \d+ in run 20261119T020000000Z-0001, a fall of [4-6]\d% \(limit 20%\)/
     ],
     [
-      "sent twice in one",
+      "grown to twice its rows",
       "acute_activity.csv",
-      twice,
+      doubled,
       /acute_activity has \d+ rows accepted against \d+ in run \S+, a rise of 100% \(limit 50%\)/
     ]
   ] as const)(
@@ -194,6 +200,21 @@ describe("the nightly run with test layers", () => {
       }).pipe(Effect.provide(testLayers([])))
     }
   )
+
+  it.effect("fails a file sent twice in one on its duplicate records, even on a state area's first run", () => {
+    const out = tempOut()
+    const night = changedInbox(out, (dir) => twice(path.join(dir, "acute_activity.csv")))
+    return Effect.gen(function* () {
+      const error = yield* Effect.flip(runOn(out, RUN_ID, night))
+      assert.strictEqual(error._tag, "DataFailure")
+      assert.match(
+        error.message,
+        /acute_activity\.csv: \d+ of \d+ rows quarantined \(5\d\.\d%, threshold 5%\), mostly row\/duplicate_record/
+      )
+      assert.include(error.nextAction, "sent twice in one")
+      assert.isFalse(fs.existsSync(out))
+    }).pipe(Effect.provide(testLayers([])))
+  })
 
   it.effect("fails a spine of only its header even on a state area's first run", () => {
     const out = tempOut()

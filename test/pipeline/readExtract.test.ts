@@ -125,7 +125,8 @@ describe("reading extracts", () => {
 
   it.effect("quarantines only the line of a stray quote and reads every row after it, numbered as in the file", () =>
     Effect.gen(function* () {
-      const row = (i: number) => `9434765919,ndoo,2024-05-${String((i % 28) + 1).padStart(2, "0")}\n`
+      const day = (i: number) => new Date(Date.UTC(2020, 0, 1) + i * 86_400_000).toISOString().slice(0, 10)
+      const row = (i: number) => `9434765919,ndoo,${day(i)}\n`
       const rows = Array.from({ length: 1999 }, (_, i) => row(i))
       // Row 101 (line 101): a quoted cell with a character after its closing quote.
       rows[99] = '9434765919,"77176002"x,2024-05-01\n'
