@@ -468,6 +468,14 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
   }
 
   const writeHealth = (p: Person) => {
+    // A GP record holds one entry per code, day and value: a second would be an exact duplicate record.
+    const entered = new Set<string>()
+    const enter = (cells: Readonly<Record<string, string>>) => {
+      const entry = `${cells.snomed_code}|${cells.event_date}|${cells.value}`
+      if (entered.has(entry)) return
+      entered.add(entry)
+      sink.row("gp_events", cells)
+    }
     for (const model of CONDITIONS) {
       if (random.chance(model.prevalence(p.age, p.sex, p.ethnic))) p.conditions.add(model.condition)
     }
@@ -477,7 +485,7 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
       const recent = ["moderate_frailty", "severe_frailty", "palliative_care", "housebound", "care_home"].includes(
         condition
       )
-      sink.row("gp_events", {
+      enter({
         nhs_number: p.nhs,
         practice_code: p.practice.code,
         snomed_code: code,
@@ -497,7 +505,7 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
         event_date: dateInWindow(),
         value: random.chance(0.5) ? String(random.int(60, 180)) : ""
       }
-      sink.row("gp_events", cells)
+      enter(cells)
       maybeBreak("gp_events", cells, "event_date", "31/02/2026", "invalid_date")
     }
 
