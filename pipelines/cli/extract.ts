@@ -8,7 +8,7 @@ import { Command, Flag } from "effect/cli"
 import { workstreamExtract } from "../governance/workstreamExtract.js"
 import { PseudonymKey } from "../services/pseudonymKey.js"
 import { type Workstream, WORKSTREAMS } from "../../schemas/extractProfiles.js"
-import { describeExtract, fromFlag, withExtractLog } from "./flags.js"
+import { describeExtract, fromFlag, lineageKeyFile, withExtractLog } from "./flags.js"
 
 export const extract = Command.make(
   "extract",
@@ -24,6 +24,7 @@ export const extract = Command.make(
     purpose: Flag.String("purpose").pipe(Flag.withDescription("What the extract is for (recorded in lineage)")),
     out: Flag.String("out").pipe(Flag.withDescription("The extract file to create (never overwritten)")),
     keyFile: Flag.String("key-file").pipe(Flag.withDescription("The pseudonymisation key the nightly run uses")),
+    lineageKeyFile,
     profiles: Flag.String("profiles").pipe(
       Flag.withDescription("Extract profiles (default: rules/extract-profiles-v1.json)"),
       Flag.optional
@@ -33,6 +34,7 @@ export const extract = Command.make(
     withExtractLog(
       "extract",
       flags.from,
+      flags.lineageKeyFile,
       workstreamExtract({
         from: flags.from,
         workstream: flags.workstream,

@@ -15,6 +15,14 @@ import { FileSystem } from "../services/fileSystem.js"
 import { RunLock } from "../services/runLock.js"
 import { RunLog } from "../services/runLog.js"
 
+/** The lineage signing key (`wsd keygen --lineage`), for every command that appends to the lineage log. */
+export const lineageKeyFile = Flag.String("lineage-key-file").pipe(
+  Flag.withDescription(
+    "The lineage signing key's private half (mode 0600) to sign the chain's new heads with; required once the log's heads are signed"
+  ),
+  Flag.optional
+)
+
 export const quiet = Flag.Boolean("quiet").pipe(
   Flag.withDescription("No progress and no log lines on stderr (the summary and any failure still print)"),
   Flag.withDefault(false)
@@ -30,6 +38,7 @@ export const asOfOrToday = (asOf: Option.Option<string>) =>
 export const withExtractLog = <A, E extends { readonly message: string }, R>(
   command: string,
   from: string,
+  signingKeyFile: Option.Option<string>,
   work: Effect.Effect<A, E, R>
 ) =>
   Effect.gen(function* () {
@@ -42,7 +51,10 @@ export const withExtractLog = <A, E extends { readonly message: string }, R>(
         Effect.map(makeRunId, (id) => {
           const area = publicationArea(from)
           return Layer.provideMerge(
-            Layer.mergeAll(RunLock.layer(area.lockFile, area.stateDir), LineageLog.layer(area.lineageDir)),
+            Layer.mergeAll(
+              RunLock.layer(area.lockFile, area.stateDir),
+              LineageLog.layer(area, Option.getOrUndefined(signingKeyFile))
+            ),
             Layer.merge(
               RunLog.toFile(path.join(area.logsDir, `${command}-${id}.jsonl`), undefined),
               FileSystem.layer(area.stateDir)

@@ -6,7 +6,7 @@
 import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
 import { DIRECT_CARE, reidentify } from "../governance/reidentification.js"
-import { describeExtract, fromFlag, withExtractLog } from "./flags.js"
+import { describeExtract, fromFlag, lineageKeyFile, withExtractLog } from "./flags.js"
 
 export const reidentifyCommand = Command.make(
   "reidentify",
@@ -17,12 +17,14 @@ export const reidentifyCommand = Command.make(
     out: Flag.String("out").pipe(Flag.withDescription("The list to create, readable by its owner only")),
     reidKeyFile: Flag.String("reid-key-file").pipe(
       Flag.withDescription("The re-identification key the nightly run was given")
-    )
+    ),
+    lineageKeyFile
   },
   (flags) =>
     withExtractLog(
       "reidentify",
       flags.from,
+      flags.lineageKeyFile,
       reidentify({
         from: flags.from,
         practice: flags.practice,

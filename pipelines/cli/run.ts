@@ -20,7 +20,7 @@ import { RunLog } from "../services/runLog.js"
 import { FileSystem } from "../services/fileSystem.js"
 import { type StderrConsole, stderrConsole } from "../services/stderrConsole.js"
 import { Warehouse } from "../warehouse/engines.js"
-import { quiet } from "./flags.js"
+import { lineageKeyFile, quiet } from "./flags.js"
 
 /** Off a terminal, seconds between progress lines: a few a minute in a cron mail or the journal. */
 export const PROGRESS_EVERY_SECONDS = 30
@@ -43,6 +43,7 @@ const progressLayer = (stderr: StderrConsole, quiet: boolean, everySeconds: numb
 export const runNightly = (
   options: Omit<RunOptions, "runId"> & {
     readonly keyFile: string
+    readonly lineageKeyFile?: string | undefined
     readonly warehouse?: string | undefined
     readonly quiet: boolean
     readonly progressEverySeconds: number
@@ -50,7 +51,8 @@ export const runNightly = (
 ) =>
   Effect.gen(function* () {
     const runId = yield* makeRunId
-    const { lineageDir, lockFile, logsDir, stateDir } = publicationArea(options.out)
+    const area = publicationArea(options.out)
+    const { lineageDir, lockFile, logsDir, stateDir } = area
     const logFile = path.join(logsDir, `${runId}.jsonl`)
     const stderr = stderrConsole()
     const log = RunLog.toFile(logFile, options.quiet ? undefined : stderr)
@@ -64,7 +66,7 @@ export const runNightly = (
             Layer.mergeAll(
               progressLayer(stderr, options.quiet, options.progressEverySeconds),
               OpenLineageLog.layer(lineageDir, runId),
-              LineageLog.layer(lineageDir),
+              LineageLog.layer(area, options.lineageKeyFile),
               RunLock.layer(lockFile, stateDir)
             ),
             Layer.merge(log, FileSystem.layer(stateDir))
@@ -97,6 +99,13 @@ export const run = Command.make(
       Flag.withDescription("JSON configuration overriding the defaults"),
       Flag.optional
     ),
+    lineageKeyFile,
+    reinitialiseLineage: Flag.Boolean("reinitialise-lineage").pipe(
+      Flag.withDescription(
+        "Start the lineage log again when it is missing, cut back or rewritten since its last head (the old log is set aside; recorded in lineage)"
+      ),
+      Flag.withDefault(false)
+    ),
     rotateKey: Flag.Boolean("rotate-key").pipe(
       Flag.withDescription("Accept a key that differs from the last run's (every pseudonym changes)"),
       Flag.withDefault(false)
@@ -127,6 +136,8 @@ export const run = Command.make(
       inbox: flags.inbox,
       out: flags.out,
       keyFile: flags.keyFile,
+      lineageKeyFile: Option.getOrUndefined(flags.lineageKeyFile),
+      reinitialiseLineage: flags.reinitialiseLineage,
       asOf: Option.getOrUndefined(flags.asOf),
       configFile: Option.getOrUndefined(flags.config),
       rotateKey: flags.rotateKey,

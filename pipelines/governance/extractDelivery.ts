@@ -76,7 +76,10 @@ export const deliverExtract = (
         })
       }
       const at = yield* isoNow
-      yield* (yield* RunLock).hold(`${description.kind} at ${at}`)
+      const by = `${description.kind} at ${at}`
+      yield* (yield* RunLock).hold(by)
+      const lineageLog = yield* LineageLog
+      yield* lineageLog.open(by, false)
       yield* writeNewFile(file, content, mode)
       const extract: ExtractLineage = {
         ...description,
@@ -86,7 +89,7 @@ export const deliverExtract = (
         sha256: createHash("sha256").update(content).digest("hex")
       }
       const files = yield* FileSystem
-      yield* (yield* LineageLog).append({ extract }).pipe(Effect.tapError(() => Effect.ignore(files.remove(file))))
+      yield* lineageLog.append({ extract }).pipe(Effect.tapError(() => Effect.ignore(files.remove(file))))
       return extract
     })
   )

@@ -5,7 +5,9 @@
  * Every run, succeeded or failed, and every extract taken from a publication
  * appends one entry to an append-only log in which each entry carries the
  * SHA-256 of the previous one, so an edit, deletion or reordering breaks the
- * chain. Counts only: no value from any
+ * chain; after each entry a head (signed when the writer holds the lineage
+ * signing key) goes to `heads.jsonl` beside it, and lineage events record
+ * what happened to the log itself. Counts only: no value from any
  * resident's record is ever written here.
  */
 import { createHash } from "node:crypto"
@@ -13,8 +15,10 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Clock, Effect } from "effect"
+import type { ChainHead } from "../../transforms/chainHead.js"
+import { type JsonLines, parseJsonLines } from "../../transforms/jsonLines.js"
 import type { EquityRow } from "../../transforms/linkageEquity.js"
-import { appendWhole, writeFailure } from "../services/diskWrites.js"
+import { DataFailure } from "../errors.js"
 import type { CodelistFingerprint } from "../nightly/segmentationRules.js"
 
 export interface InputLineage {
@@ -139,8 +143,40 @@ export interface ExtractLineage {
   readonly sha256: string
 }
 
-/** One entry of the log: a run, or an extract taken from a run's publication. */
-export type ChainRecord = { readonly run: RunLineage } | { readonly extract: ExtractLineage }
+/**
+ * Something that happened to the lineage log itself, recorded in it by the
+ * next run or command that holds the lock: a last line cut off after a crash
+ * mid-append, or the log started again with `--reinitialise-lineage` after it
+ * was found missing, cut back, rewritten or damaged.
+ */
+export interface LineageEvent {
+  readonly kind: "torn_append_repaired" | "reinitialised"
+  readonly at: string
+  readonly operator: string
+  readonly host: string
+  /** The run, or the command, that found and recorded it. */
+  readonly recorded_by: string
+  /** What was found, in words (`verify` and the refusal give the same). */
+  readonly finding: string
+  /** torn_append_repaired: the file repaired and the bytes cut off its end. */
+  readonly file?: string
+  readonly bytes_removed?: number
+  /** reinitialised: the last head before (null: none was kept) and where the old log and heads were set aside. */
+  readonly previous_head?: ChainHead | null
+  readonly set_aside?: ReadonlyArray<string>
+  /** reinitialised: the last published run and its key fingerprint, carried over for the key-rotation guard. */
+  readonly published?: PublishedKey | null
+}
+
+/** The last run published and the fingerprint of the key it pseudonymised with. */
+export interface PublishedKey {
+  readonly run_id: string
+  readonly key_fingerprint: string | null
+}
+
+/** One entry of the log: a run, an extract taken from a run's publication, or an event of the log itself. */
+export type ChainRecord =
+  { readonly run: RunLineage } | { readonly extract: ExtractLineage } | { readonly event: LineageEvent }
 
 export type ChainEntry = ChainRecord & {
   readonly previous_sha256: string
@@ -150,7 +186,8 @@ export type ChainEntry = ChainRecord & {
 /** What the first entry of a chain follows. */
 export const GENESIS = "0".repeat(64)
 
-const payloadOf = (record: ChainRecord): RunLineage | ExtractLineage => ("run" in record ? record.run : record.extract)
+const payloadOf = (record: ChainRecord): RunLineage | ExtractLineage | LineageEvent =>
+  "run" in record ? record.run : "extract" in record ? record.extract : record.event
 
 export const entryHash = (previous: string, record: ChainRecord): string =>
   createHash("sha256")
@@ -165,11 +202,35 @@ export const runsOf = (entries: ReadonlyArray<ChainEntry>): Array<RunLineage> =>
 export const extractsOf = (entries: ReadonlyArray<ChainEntry>): Array<ExtractLineage> =>
   entries.flatMap((entry) => ("extract" in entry ? [entry.extract] : []))
 
-/** How an entry names itself in a message: `run X` or `extract taken at T`. */
-export const describeEntry = (entry: Partial<ChainEntry>): string =>
-  entry !== null && typeof entry === "object" && "extract" in entry && entry.extract
-    ? `${entry.extract.kind} taken at ${entry.extract.at}`
-    : `run ${(entry as { run?: RunLineage }).run?.run_id}`
+/** The events of the log itself, in order. */
+export const eventsOf = (entries: ReadonlyArray<ChainEntry>): Array<LineageEvent> =>
+  entries.flatMap((entry) => ("event" in entry ? [entry.event] : []))
+
+/**
+ * The last run published, from the chain, or from the re-initialisation that
+ * carried it over when the chain it was in was set aside.
+ */
+export const lastPublishedOf = (entries: ReadonlyArray<ChainEntry>): PublishedKey | null => {
+  for (const entry of [...entries].reverse()) {
+    if ("run" in entry && entry.run.status === "succeeded") {
+      return { run_id: entry.run.run_id, key_fingerprint: entry.run.key_fingerprint }
+    }
+    if ("event" in entry && entry.event.published !== undefined) return entry.event.published
+  }
+  return null
+}
+
+/** How an entry names itself in a message: `run X`, `extract taken at T` or `lineage event … at T`. */
+export const describeEntry = (entry: Partial<ChainEntry>): string => {
+  if (entry === null || typeof entry !== "object") return "an entry that is not an object"
+  if ("extract" in entry && entry.extract) return `${entry.extract.kind} taken at ${entry.extract.at}`
+  if ("event" in entry && entry.event) return `lineage event ${entry.event.kind} at ${entry.event.at}`
+  return `run ${(entry as { run?: RunLineage }).run?.run_id}`
+}
+
+/** The run (or command) an entry belongs to, as its head names it. */
+export const runIdOf = (entry: ChainEntry): string =>
+  "run" in entry ? entry.run.run_id : "extract" in entry ? entry.extract.run_id : entry.event.recorded_by
 
 /** When a lineage event happens, from the clock service (replaceable in tests). */
 export const isoNow = Effect.map(Clock.currentTimeMillis, (now) => new Date(now).toISOString())
@@ -179,30 +240,33 @@ export const operatorAndHost = () => ({ operator: os.userInfo().username, host: 
 
 export const chainFile = (lineageDir: string): string => path.join(lineageDir, "chain.jsonl")
 
-export const readChain = (lineageDir: string): Array<ChainEntry> => {
-  const file = chainFile(lineageDir)
-  if (!fs.existsSync(file)) return []
-  return fs
-    .readFileSync(file, "utf8")
-    .split("\n")
-    .filter((line) => line.length > 0)
-    .map((line) => JSON.parse(line) as ChainEntry)
-}
+/** The chain's heads, one per entry appended (`transforms/chainHead.ts`), beside the chain. */
+export const headsFile = (lineageDir: string): string => path.join(lineageDir, "heads.jsonl")
+
+/** A JSON-lines log as found on disk, or undefined when there is no such file. */
+export const readJsonLines = <T>(file: string): JsonLines<T> | undefined =>
+  fs.existsSync(file) ? parseJsonLines<T>(fs.readFileSync(file, "utf8")) : undefined
+
+/**
+ * The entries of the chain in `lineageDir` (none when it has no chain), a
+ * last line torn mid-append left out: the next run or extract repairs it.
+ * A line damaged anywhere else fails, naming it.
+ */
+export const readChain = (lineageDir: string) =>
+  Effect.gen(function* () {
+    const file = chainFile(lineageDir)
+    const log = readJsonLines<ChainEntry>(file)
+    if (log?.corruptLine !== undefined) {
+      return yield* new DataFailure({
+        message: `lineage log ${file} line ${log.corruptLine} is not valid JSON: it was edited or damaged`,
+        nextAction: "run `wsd lineage verify --out` on the publication and tell information governance"
+      })
+    }
+    return [...(log?.values ?? [])]
+  })
 
 /** The entry that follows `last` (none: the chain is empty) for `record`. */
 export const chainEntry = (last: ChainEntry | undefined, record: ChainRecord): ChainEntry => {
   const previous = last?.sha256 ?? GENESIS
   return { previous_sha256: previous, sha256: entryHash(previous, record), ...record } as ChainEntry
 }
-
-/** Appends a run or an extract to the chain (durably: the log is the evidence) and returns the entry. */
-export const appendToChain = (lineageDir: string, record: ChainRecord) =>
-  Effect.try({
-    try: () => {
-      const entry = chainEntry(readChain(lineageDir).at(-1), record)
-      appendWhole(chainFile(lineageDir), `${JSON.stringify(entry)}\n`, { durable: true })
-      return entry
-    },
-    // The lineage folder is the state area's (`.<out>.wsd/lineage`).
-    catch: writeFailure(chainFile(lineageDir), path.dirname(lineageDir))
-  })

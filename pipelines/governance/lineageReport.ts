@@ -9,16 +9,24 @@ import * as path from "node:path"
 import { Effect } from "effect"
 import { shownSafely } from "../../transforms/freeText.js"
 import { UsageError } from "../errors.js"
-import { type ChainEntry, type ExtractLineage, extractsOf, readChain, type RunLineage, runsOf } from "./lineage.js"
+import {
+  type ChainEntry,
+  eventsOf,
+  type ExtractLineage,
+  extractsOf,
+  readChain,
+  type RunLineage,
+  runsOf
+} from "./lineage.js"
 import { publicationArea } from "../services/publication.js"
 
 /** Every run's entry: the state area's log (failed runs included), else the published copy. */
 export const lineageEntries = (out: string) =>
   Effect.gen(function* () {
     const stateLog = publicationArea(out).lineageDir
-    if (fs.existsSync(path.join(stateLog, "chain.jsonl"))) return readChain(stateLog)
+    if (fs.existsSync(path.join(stateLog, "chain.jsonl"))) return yield* readChain(stateLog)
     const published = path.join(out, "lineage")
-    if (fs.existsSync(path.join(published, "chain.jsonl"))) return readChain(published)
+    if (fs.existsSync(path.join(published, "chain.jsonl"))) return yield* readChain(published)
     return yield* new UsageError({
       message: `no lineage found for ${out}`,
       nextAction: "pass the --out folder of a run"
@@ -43,10 +51,18 @@ export const formatRunList = (entries: ReadonlyArray<ChainEntry>): string => {
     ].join(" ")
   )
   const extracts = extractsOf(entries)
+  const events = eventsOf(entries)
   return [
     `${"run".padEnd(26)} ${"status".padEnd(9)} ${"as of".padEnd(10)} ${"residents".padStart(9)} ${"rows read".padStart(10)} ${"quarantined".padStart(11)} outputs`,
     ...runs,
-    ...(extracts.length === 0 ? [] : ["", "Extracts taken from publications", ...extracts.map(formatExtract)])
+    ...(extracts.length === 0 ? [] : ["", "Extracts taken from publications", ...extracts.map(formatExtract)]),
+    ...(events.length === 0
+      ? []
+      : [
+          "",
+          "Events of the lineage log itself",
+          ...events.map((event) => `${event.at} ${event.kind} recorded by ${event.recorded_by}: ${event.finding}`)
+        ])
   ].join("\n")
 }
 

@@ -3,15 +3,27 @@
  * published file is the one the run recorded. A chain must link entry to
  * entry from the genesis hash and each entry's hash must match its content;
  * the release's copy of the chain must be the start of the state area's log
- * (which goes on with later extracts and failed runs); each output of the run
- * that made the current release must match its recorded SHA-256. The first
+ * (which goes on with later extracts and failed runs) and must still hold
+ * every head in `heads.jsonl`, each signature verifying; `--out` must point at
+ * the release of the last run the log records as published; each output of
+ * the run that made the current release must match its recorded SHA-256.
+ * Given a head IG kept (`--expect-head`), the chain must extend it. The first
  * failure is named.
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
 import { DataFailure, UsageError } from "../errors.js"
-import { type ChainEntry, describeEntry, entryHash, GENESIS, runsOf } from "./lineage.js"
+import {
+  type ChainHead,
+  chainBreaksHead,
+  describeHead,
+  headSignature,
+  lineageKeyFingerprint
+} from "../../transforms/chainHead.js"
+import { parseJsonLines } from "../../transforms/jsonLines.js"
+import { type ChainEntry, chainFile, describeEntry, entryHash, GENESIS, headsFile, runsOf } from "./lineage.js"
+import { type FoundLog, findLog, problemOf } from "./lineageLog.js"
 import { sha256OfFile } from "../services/fileDigest.js"
 import { publishedWarehouse } from "../warehouse/engines.js"
 import { publicationArea } from "../services/publication.js"
@@ -20,6 +32,8 @@ export interface Verification {
   readonly entries: number
   readonly files: number
   readonly runId: string
+  /** The kept head the chain was shown to extend, and its signing key's fingerprint (null: unsigned). */
+  readonly keptHead: { readonly head: ChainHead; readonly signer: string | null } | undefined
 }
 
 const altered = (message: string) =>
@@ -31,21 +45,20 @@ const altered = (message: string) =>
 /** Checks one chain file entry by entry; `label` says which copy in messages. */
 const verifyChain = (file: string, label: string) =>
   Effect.gen(function* () {
-    const lines = yield* Effect.try({
-      try: () =>
-        fs
-          .readFileSync(file, "utf8")
-          .split("\n")
-          .filter((line) => line.length > 0),
+    const log = yield* Effect.try({
+      try: () => parseJsonLines<ChainEntry>(fs.readFileSync(file, "utf8")),
       catch: () => new UsageError({ message: `${file} cannot be read`, nextAction: "pass the --out folder of a run" })
     })
-    let previous = GENESIS
-    const entries: Array<ChainEntry> = []
-    for (const [index, line] of lines.entries()) {
-      const entry = yield* Effect.try({
-        try: () => JSON.parse(line) as ChainEntry,
-        catch: () => altered(`${label} entry ${index + 1} is not valid JSON`)
+    if (log.corruptLine !== undefined) return yield* altered(`${label} entry ${log.corruptLine} is not valid JSON`)
+    if (log.tornBytes > 0) {
+      return yield* new DataFailure({
+        message: `${label} ends in a torn append: its last line (${log.tornBytes} bytes, after entry ${log.values.length}) was cut mid-write, as a process stopped while appending leaves it`,
+        nextAction:
+          "the next `wsd run` cuts the line off and records the repair in lineage; if no run or extract was stopped while writing, tell information governance"
       })
+    }
+    let previous = GENESIS
+    for (const [index, entry] of log.values.entries()) {
       if (entry.previous_sha256 !== previous) {
         return yield* altered(
           `${label} entry ${index + 1} (${describeEntry(entry)}) does not follow the entry before it: an entry was removed, added or reordered`
@@ -57,12 +70,76 @@ const verifyChain = (file: string, label: string) =>
         )
       }
       previous = entry.sha256
-      entries.push(entry)
     }
-    return entries
+    return log.values
   })
 
-export const verifyPublication = (out: string) =>
+/** A head as `wsd lineage head` printed it, kept by information governance. */
+const readKeptHead = (file: string) =>
+  Effect.try({
+    try: () => {
+      const head = JSON.parse(fs.readFileSync(file, "utf8")) as ChainHead
+      if (!Number.isInteger(head.index) || head.index < 1 || typeof head.sha256 !== "string") throw new Error()
+      return head
+    },
+    catch: () =>
+      new UsageError({
+        message: `${file} is not a head printed by \`wsd lineage head\``,
+        nextAction: "pass the file the head was kept in, as printed"
+      })
+  })
+
+/**
+ * Checks the state area's heads: each signature, and that the chain still
+ * holds every head's entry (the same check a run makes against the last).
+ */
+const verifyHeads = (found: FoundLog, file: string) =>
+  Effect.gen(function* () {
+    for (const [index, head] of (found.heads?.values ?? []).entries()) {
+      if (headSignature(head) === "invalid") {
+        return yield* altered(
+          `signed head ${index + 1} in ${file} (${describeHead(head)}) does not verify with its public key: the heads were edited`
+        )
+      }
+    }
+    const problem = problemOf(found)
+    if (problem !== undefined) return yield* altered(`the lineage log ${problem}`)
+  })
+
+/** Proves the chain (the state area's when readable, else the release's copy) extends the head IG kept. */
+const verifyKeptHead = (file: string, chain: ReadonlyArray<ChainEntry>, found: FoundLog | undefined) =>
+  Effect.gen(function* () {
+    const kept = yield* readKeptHead(file)
+    const signature = headSignature(kept)
+    if (signature === "invalid") {
+      return yield* altered(
+        `the kept head ${file} does not verify with its public key: it was edited after it was kept`
+      )
+    }
+    if (found === undefined && kept.index > chain.length) {
+      return yield* new UsageError({
+        message: `the kept head is ${describeHead(kept)}, beyond this release's copy of the chain (${chain.length} entries)`,
+        nextAction: "verify as the user who runs wsd, where the state area's lineage log can be read"
+      })
+    }
+    if (found !== undefined && found.chain === undefined) {
+      return yield* altered(
+        `the lineage log is missing, but the kept head is ${describeHead(kept)}: the chain was deleted`
+      )
+    }
+    const problem = chainBreaksHead(chain, kept, "the kept head")
+    if (problem !== undefined) return yield* altered(`the lineage log ${problem}`)
+    const signer = kept.public_key === null ? null : lineageKeyFingerprint(kept.public_key)
+    const lastSigner = found?.heads?.values.at(-1)?.public_key
+    if (signer !== null && lastSigner != null && lineageKeyFingerprint(lastSigner) !== signer) {
+      return yield* altered(
+        `the lineage log's last head is signed with lineage key ${lineageKeyFingerprint(lastSigner)}, not the kept head's key ${signer}: its heads were signed again with another key`
+      )
+    }
+    return { head: kept, signer }
+  })
+
+export const verifyPublication = (out: string, expectHead?: string) =>
   Effect.gen(function* () {
     const release = yield* Effect.try({
       try: () => fs.realpathSync(out),
@@ -72,18 +149,24 @@ export const verifyPublication = (out: string) =>
     const published = yield* verifyChain(path.join(release, "lineage", "chain.jsonl"), "published lineage")
 
     // The state area is owner-only: a reviewer without access verifies the published copy alone.
-    const stateChain = path.join(publicationArea(out).lineageDir, "chain.jsonl")
-    let entries = published.length
-    if (fs.existsSync(stateChain)) {
-      const state = yield* verifyChain(stateChain, "lineage log")
-      const diverging = published.findIndex((entry, index) => state[index]?.sha256 !== entry.sha256)
-      if (diverging >= 0) {
-        return yield* altered(
-          `published lineage entry ${diverging + 1} (${describeEntry(published[diverging]!)}) differs from the lineage log's`
-        )
+    const area = publicationArea(out)
+    const stateChain = chainFile(area.lineageDir)
+    const found = fs.existsSync(area.lineageDir) ? findLog(area) : undefined
+    let chain = published
+    if (found !== undefined) {
+      yield* verifyHeads(found, headsFile(area.lineageDir))
+      if (found.chain !== undefined) {
+        const state = yield* verifyChain(stateChain, "lineage log")
+        const diverging = published.findIndex((entry, index) => state[index]?.sha256 !== entry.sha256)
+        if (diverging >= 0) {
+          return yield* altered(
+            `published lineage entry ${diverging + 1} (${describeEntry(published[diverging]!)}) differs from the lineage log's`
+          )
+        }
+        chain = state
       }
-      entries = state.length
     }
+    const keptHead = expectHead === undefined ? undefined : yield* verifyKeptHead(expectHead, chain, found)
 
     // The release names the run that made it in lineage/runs/<run_id>.json.
     const runFiles = fs.existsSync(path.join(release, "lineage", "runs"))
@@ -93,6 +176,14 @@ export const verifyPublication = (out: string) =>
     const publishing = runsOf(published).find((run) => run.run_id === runId && run.status === "succeeded")
     if (publishing === undefined)
       return yield* altered(`the lineage has no record of run ${runId}, which made this publication`)
+    const lastPublished = runsOf(chain)
+      .filter((run) => run.status === "succeeded")
+      .at(-1)
+    if (lastPublished !== undefined && lastPublished.run_id !== runId) {
+      return yield* altered(
+        `${out} points at release ${runId}, older than run ${lastPublished.run_id}, the last run the lineage log records as published: the publication was rolled back`
+      )
+    }
     for (const output of publishing.outputs) {
       // A warehouse is checked by its engine's digest of its content: a PostgreSQL schema is not a file.
       const warehouse = publishedWarehouse(release, output.path)
@@ -115,5 +206,5 @@ export const verifyPublication = (out: string) =>
         return yield* altered(`published ${what} ${output.path} has changed since run ${runId} recorded it`)
       }
     }
-    return { entries, files: publishing.outputs.length, runId } satisfies Verification
+    return { entries: chain.length, files: publishing.outputs.length, runId, keptHead } satisfies Verification
   })

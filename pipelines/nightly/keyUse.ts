@@ -6,7 +6,7 @@
  */
 import { Effect, Redacted } from "effect"
 import { UsageError } from "../errors.js"
-import { runsOf } from "../governance/lineage.js"
+import { lastPublishedOf } from "../governance/lineage.js"
 import { LineageLog } from "../governance/lineageLog.js"
 import { PseudonymKey, type PseudonymKeyMaterial } from "../services/pseudonymKey.js"
 
@@ -22,9 +22,8 @@ export const checkKeyUse = Effect.fn("checkKeyUse")(function* (
   reidentificationKey: PseudonymKeyMaterial | undefined
 ) {
   const { fingerprint, key } = yield* PseudonymKey
-  const last = runsOf([...(yield* (yield* LineageLog).entries)])
-    .filter((run) => run.status === "succeeded")
-    .at(-1)
+  // From the chain, or from the re-initialisation that carried it over from the last head.
+  const last = lastPublishedOf(yield* (yield* LineageLog).entries)
   const changed = last?.key_fingerprint != null && last.key_fingerprint !== fingerprint
   if (changed && !rotationDeclared) {
     return yield* new UsageError({

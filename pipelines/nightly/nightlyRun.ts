@@ -65,15 +65,17 @@ export const nightlyRun = Effect.fn("nightlyRun")(
 
     const { lineage, release } = yield* Effect.gen(function* () {
       yield* (yield* RunLock).hold(options.runId)
+      // A log refused here is not appended to, not even with this run's failure: it is not
+      // known to be the log that the last head vouches for.
+      yield* (yield* LineageLog).open(options.runId, options.reinitialiseLineage ?? false)
       // The staging release has its own scope: a failed run's partial release is removed, and its
       // space freed, before the failure is recorded below (still under the lock).
-      return yield* Effect.scoped(publish(prepared, inputs, facts, lineageAt))
-    }).pipe(
-      Effect.onExit((exit) =>
-        Exit.isSuccess(exit) ? Effect.void : recordFailure(exit, options.runId, lineageAt, endpoint)
-      ),
-      Effect.scoped
-    )
+      return yield* Effect.scoped(publish(prepared, inputs, facts, lineageAt)).pipe(
+        Effect.onExit((exit) =>
+          Exit.isSuccess(exit) ? Effect.void : recordFailure(exit, options.runId, lineageAt, endpoint)
+        )
+      )
+    }).pipe(Effect.scoped)
     const ms = (yield* Clock.currentTimeMillis) - Date.parse(prepared.startedAt)
     yield* log.info("published", { run_id: options.runId, residents: lineage.spine["residents"] ?? 0, ms })
     yield* openLineage.deliver(endEvent(lineage, release), endpoint)

@@ -24,6 +24,8 @@ export interface RunOptions {
   readonly configFile?: string | undefined
   /** The key is meant to differ from the last published run's (a planned rotation). */
   readonly rotateKey?: boolean | undefined
+  /** Start the lineage log again, recorded, when it no longer extends its last head. */
+  readonly reinitialiseLineage?: boolean | undefined
   /** A key to seal the re-identification store with; no store is written without one. */
   readonly reidentificationKeyFile?: string | undefined
   /** Sources whose change in volume against the last published run is declared real. */

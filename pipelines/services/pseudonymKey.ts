@@ -41,18 +41,22 @@ const keyFromText = (text: string, path: string, label = "pseudonymisation key")
   })
 }
 
-/** A key file, checked as the identifier policy requires; `label` names the key if it is ever printed. */
-export const loadKeyFile = Effect.fn("loadKeyFile")(function* (path: string, label?: string) {
+/**
+ * A secret file's text, refused when it is not a regular file or is readable
+ * by anyone but its owner; `flag` names the option it was given with and
+ * `create` how to make one, for the message.
+ */
+export const readOwnerOnlyFile = Effect.fn("readOwnerOnlyFile")(function* (path: string, flag: string, create: string) {
   const stat = yield* Effect.tryPromise({
     try: () => fs.stat(path),
     catch: () =>
       new UsageError({
         message: `key file ${path} cannot be read`,
-        nextAction: "check --key-file, or generate a key with `wsd keygen --out FILE`"
+        nextAction: `check ${flag}, or generate a key with \`${create}\``
       })
   })
   if (!stat.isFile()) {
-    return yield* new UsageError({ message: `key file ${path} is not a regular file`, nextAction: "check --key-file" })
+    return yield* new UsageError({ message: `key file ${path} is not a regular file`, nextAction: `check ${flag}` })
   }
   if ((stat.mode & 0o077) !== 0) {
     return yield* new UsageError({
@@ -60,19 +64,23 @@ export const loadKeyFile = Effect.fn("loadKeyFile")(function* (path: string, lab
       nextAction: `restrict it with \`chmod 600 ${path}\``
     })
   }
-  const text = yield* Effect.tryPromise({
+  return yield* Effect.tryPromise({
     try: () => fs.readFile(path, "utf8"),
     catch: () =>
       new UsageError({ message: `key file ${path} cannot be read`, nextAction: "check its owner and permissions" })
   })
+})
+
+/** A key file, checked as the identifier policy requires; `label` names the key if it is ever printed. */
+export const loadKeyFile = Effect.fn("loadKeyFile")(function* (path: string, label?: string) {
+  const text = yield* readOwnerOnlyFile(path, "--key-file", "wsd keygen --out FILE")
   return yield* keyFromText(text, path, label)
 })
 
-/** Writes a new random key as hex, owner-readable only; never overwrites a key. */
-export const generateKeyFile = Effect.fn("generateKeyFile")(function* (path: string) {
-  const hex = randomBytes(MIN_KEY_BYTES).toString("hex")
+/** Creates `path` with `text` and `mode`, never over an existing file (a key is never overwritten). */
+export const writeNewKeyFile = Effect.fn("writeNewKeyFile")(function* (path: string, text: string, mode: number) {
   yield* Effect.tryPromise({
-    try: () => fs.writeFile(path, `${hex}\n`, { mode: 0o600, flag: "wx" }),
+    try: () => fs.writeFile(path, text, { mode, flag: "wx" }),
     catch: (error) =>
       new UsageError({
         message:
@@ -85,3 +93,7 @@ export const generateKeyFile = Effect.fn("generateKeyFile")(function* (path: str
   const stat = yield* Effect.promise(() => fs.stat(path))
   return { path, mode: stat.mode & 0o777 }
 })
+
+/** Writes a new random key as hex, owner-readable only; never overwrites a key. */
+export const generateKeyFile = (path: string) =>
+  writeNewKeyFile(path, `${randomBytes(MIN_KEY_BYTES).toString("hex")}\n`, 0o600)

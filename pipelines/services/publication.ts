@@ -13,6 +13,7 @@
  *   secure/quarantine/       quarantined rows, identifiers included
  *   secure/reidentification/ each kept release's sealed re-identification store
  *   lineage/chain.jsonl      the append-only, hash-chained lineage log
+ *   lineage/heads.jsonl      the chain's head after each entry, signed with the lineage key
  *   logs/<run_id>.jsonl      each run's structured log
  *   lock                     held by the run in progress
  */

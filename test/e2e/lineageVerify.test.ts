@@ -6,6 +6,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
+import { type ChainEntry, chainEntry, type ChainRecord } from "../../pipelines/governance/lineage.js"
 import { newKey, runFixtures, tempDir, wsd } from "./wsdCommand.js"
 
 describe("wsd lineage verify", () => {
@@ -95,5 +96,216 @@ describe("wsd lineage verify", () => {
     const result = wsd("lineage", "verify", "--out", out)
     expect(result.status).toBe(1)
     expect(result.lastLine).toContain("published file complex-cohort/all.csv has changed")
+  })
+})
+
+/**
+ * Lineage anchored by signed heads: tampering by someone with write access to
+ * the state area, as each kind looks to `verify` and to the next run.
+ */
+describe("wsd lineage, anchored by signed heads", () => {
+  let source: string
+  let runIds: Array<string>
+
+  beforeAll(() => {
+    source = tempDir("anchored")
+    expect(wsd("keygen", "--lineage", "--out", path.join(source, "lineage.key")).status).toBe(0)
+    const keyFile = newKey(source)
+    for (let i = 0; i < 2; i++) {
+      const run = signedRun(path.join(source, "out"), keyFile)
+      expect(run.status, run.lastLine).toBe(0)
+    }
+    const head = wsd("lineage", "head", "--out", path.join(source, "out"))
+    expect(head.status, head.lastLine).toBe(0)
+    fs.writeFileSync(path.join(source, "kept-head.json"), head.stdout)
+    runIds = fs.readdirSync(path.join(source, ".out.wsd", "releases")).sort()
+  })
+
+  const signedRun = (out: string, keyFile: string, ...extra: ReadonlyArray<string>) =>
+    runFixtures({ out, keyFile }, "--lineage-key-file", path.join(path.dirname(out), "lineage.key"), ...extra)
+
+  /** A copy of the whole area (publication link, state area, keys, kept head) to tamper with. */
+  const copy = () => {
+    const dir = path.join(tempDir("anchored-tamper"), "area")
+    fs.cpSync(source, dir, { recursive: true, verbatimSymlinks: true })
+    const state = path.join(dir, ".out.wsd", "lineage")
+    return {
+      out: path.join(dir, "out"),
+      keyFile: path.join(dir, "key"),
+      keptHead: path.join(dir, "kept-head.json"),
+      chain: path.join(state, "chain.jsonl"),
+      heads: path.join(state, "heads.jsonl"),
+      releases: path.join(dir, ".out.wsd", "releases")
+    }
+  }
+  const lines = (file: string) => fs.readFileSync(file, "utf8").trim().split("\n")
+  const verifyKept = (area: ReturnType<typeof copy>) =>
+    wsd("lineage", "verify", "--out", area.out, "--expect-head", area.keptHead)
+
+  it("keygen --lineage writes an owner-only signing key and its public half, and never overwrites them", () => {
+    const key = path.join(source, "lineage.key")
+    expect(fs.statSync(key).mode & 0o777).toBe(0o600)
+    expect(fs.readFileSync(key, "utf8")).toContain("BEGIN PRIVATE KEY")
+    expect(fs.readFileSync(`${key}.pub`, "utf8")).toContain("BEGIN PUBLIC KEY")
+    const again = wsd("keygen", "--lineage", "--out", key)
+    expect(again.status).toBe(2)
+    expect(again.lastLine).toContain("already exists")
+  })
+
+  it("prints a signed head IG can keep, which verify proves the chain still extends", () => {
+    const kept = JSON.parse(fs.readFileSync(path.join(source, "kept-head.json"), "utf8"))
+    expect(kept).toMatchObject({ index: 2, run_id: runIds[1], published_run: runIds[1] })
+    expect(kept.signature).toMatch(/^[A-Za-z0-9+/=]{88}$/)
+    const area = copy()
+    const result = verifyKept(area)
+    expect(result.status, result.lastLine).toBe(0)
+    expect(result.stdout).toMatch(
+      /the chain extends the kept head, entry 2 \(run \S+\), signed with lineage key [0-9a-f]{16}/
+    )
+    const unanchored = wsd("lineage", "verify", "--out", area.out)
+    expect(unanchored.status).toBe(0)
+    expect(unanchored.stdout).toContain(
+      "without a kept head (--expect-head) it cannot show that no entries were removed from its end or that it was not rewritten"
+    )
+  })
+
+  it("reports a chain cut back, and the next run refuses it", () => {
+    const area = copy()
+    fs.writeFileSync(area.chain, `${lines(area.chain).slice(0, -1).join("\n")}\n`)
+    const verified = verifyKept(area)
+    expect(verified.status).toBe(1)
+    expect(verified.lastLine).toContain("holds 1 entry but its last signed head is entry 2")
+    expect(verified.lastLine).toContain("entries were removed from its end")
+    const run = signedRun(area.out, area.keyFile)
+    expect(run.status).toBe(2)
+    expect(run.lastLine).toContain("entries were removed from its end")
+    expect(run.lastLine).toContain("--reinitialise-lineage")
+    expect(lines(area.chain)).toHaveLength(1)
+  })
+
+  it("shows a chain rewritten with recomputed hashes and its heads removed only against the kept head", () => {
+    const area = copy()
+    // The first run's entry removed, the rest chained again from the genesis hash, everywhere.
+    const [, ...rest] = lines(area.chain).map((line) => JSON.parse(line) as ChainEntry)
+    const rewritten = rest.reduce<Array<ChainEntry>>((chain, entry) => {
+      const { previous_sha256: _previous, sha256: _sha256, ...record } = entry
+      return [...chain, chainEntry(chain.at(-1), record as ChainRecord)]
+    }, [])
+    const text = rewritten.map((entry) => `${JSON.stringify(entry)}\n`).join("")
+    fs.writeFileSync(area.chain, text)
+    fs.writeFileSync(path.join(area.releases, runIds[1]!, "lineage", "chain.jsonl"), text)
+    fs.rmSync(area.heads)
+    expect(wsd("lineage", "verify", "--out", area.out).status).toBe(0)
+    const verified = verifyKept(area)
+    expect(verified.status).toBe(1)
+    expect(verified.lastLine).toContain("holds 1 entry but the kept head is entry 2")
+  })
+
+  it("refuses to run on a deleted chain until re-initialised, recorded, with the key guard still holding", () => {
+    const area = copy()
+    fs.rmSync(area.chain)
+    const verified = verifyKept(area)
+    expect(verified.status).toBe(1)
+    expect(verified.lastLine).toContain("is missing, but its last signed head is entry 2")
+    const refused = signedRun(area.out, area.keyFile)
+    expect(refused.status).toBe(2)
+    expect(refused.lastLine).toContain("the chain was deleted")
+    // Another key is refused as before: the last head carried the published run's key fingerprint.
+    const otherKey = newKey(path.dirname(area.out), "other-key")
+    const rotated = signedRun(area.out, otherKey, "--reinitialise-lineage")
+    expect(rotated.status).toBe(2)
+    expect(rotated.lastLine).toContain(`used by run ${runIds[1]}; every pseudonym would change`)
+    // The log was started again (recorded) before the key was refused; the next run goes on from it.
+    const restarted = signedRun(area.out, area.keyFile)
+    expect(restarted.status, restarted.lastLine).toBe(0)
+    const event = JSON.parse(lines(area.chain)[0]!).event
+    expect(event).toMatchObject({ kind: "reinitialised", previous_head: { index: 2 } })
+    expect(event.finding).toContain("the chain was deleted")
+    expect(fs.readdirSync(path.dirname(area.chain))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^heads\.before-/)])
+    )
+    expect(wsd("lineage", "verify", "--out", area.out).status).toBe(0)
+    expect(verifyKept(area).lastLine).toContain("another entry than the kept head recorded")
+    const again = signedRun(area.out, area.keyFile, "--reinitialise-lineage")
+    expect(again.status).toBe(2)
+    expect(again.lastLine).toContain("there is nothing to re-initialise")
+  })
+
+  it("refuses a chain deleted with its heads while a release still holds a copy of it", () => {
+    const area = copy()
+    fs.rmSync(area.chain)
+    fs.rmSync(area.heads)
+    const refused = signedRun(area.out, area.keyFile)
+    expect(refused.status).toBe(2)
+    expect(refused.lastLine).toContain(`is missing, but release ${runIds[1]}'s copy of it is entry 2`)
+  })
+
+  it("reports the publication link pointed back at an older release", () => {
+    const area = copy()
+    fs.rmSync(area.out)
+    fs.symlinkSync(path.join(".out.wsd", "releases", runIds[0]!), area.out)
+    const verified = wsd("lineage", "verify", "--out", area.out)
+    expect(verified.status).toBe(1)
+    expect(verified.lastLine).toContain(`points at release ${runIds[0]}, older than run ${runIds[1]}`)
+  })
+
+  it("reports heads signed again, an edited kept head, and a signed log written to without the key", () => {
+    const area = copy()
+    const [first, second] = lines(area.heads).map((line) => JSON.parse(line))
+    fs.writeFileSync(
+      area.heads,
+      [first, { ...second, published_run: runIds[0] }].map((h) => JSON.stringify(h)).join("\n") + "\n"
+    )
+    const edited = wsd("lineage", "verify", "--out", area.out)
+    expect(edited.status).toBe(1)
+    expect(edited.lastLine).toContain("signed head 2")
+    expect(edited.lastLine).toContain("does not verify with its public key")
+    const kept = copy()
+    const head = JSON.parse(fs.readFileSync(kept.keptHead, "utf8"))
+    fs.writeFileSync(kept.keptHead, JSON.stringify({ ...head, index: 1 }))
+    expect(verifyKept(kept).lastLine).toContain("does not verify with its public key: it was edited after it was kept")
+    const unsigned = runFixtures({ out: kept.out, keyFile: kept.keyFile })
+    expect(unsigned.status).toBe(2)
+    expect(unsigned.lastLine).toContain("pass the lineage signing key with --lineage-key-file")
+  })
+
+  it("reports a torn last line, which the next run cuts off and records; a damaged line elsewhere stays a failure", () => {
+    const area = copy()
+    fs.appendFileSync(area.chain, '{"previous_sha256":"4f20df65')
+    const verified = wsd("lineage", "verify", "--out", area.out)
+    expect(verified.status).toBe(1)
+    expect(verified.lastLine).toContain("lineage log ends in a torn append")
+    expect(wsd("lineage", "list", "--out", area.out).status).toBe(0)
+    const repaired = signedRun(area.out, area.keyFile)
+    expect(repaired.status, repaired.lastLine).toBe(0)
+    const event = JSON.parse(lines(area.chain)[2]!).event
+    expect(event).toMatchObject({ kind: "torn_append_repaired", file: "chain.jsonl", bytes_removed: 28 })
+    const after = verifyKept(area)
+    expect(after.status, after.lastLine).toBe(0)
+    expect(wsd("lineage", "list", "--out", area.out).stdout).toMatch(
+      /Events of the lineage log itself\n\S+ torn_append_repaired recorded by \S+: chain\.jsonl ended in a line cut mid-append \(28 bytes/
+    )
+
+    // A signed entry cut short is not a crash mid-append: its head says it was whole.
+    const cut = copy()
+    const text = fs.readFileSync(cut.chain, "utf8")
+    fs.writeFileSync(cut.chain, text.slice(0, text.length - 40))
+    const refused = signedRun(cut.out, cut.keyFile)
+    expect(refused.status).toBe(2)
+    expect(refused.lastLine).toContain("entries were removed from its end")
+
+    const damaged = copy()
+    fs.writeFileSync(
+      damaged.chain,
+      lines(damaged.chain)
+        .map((line, i) => (i === 0 ? line.slice(0, 50) : line))
+        .join("\n") + "\n"
+    )
+    const broken = wsd("lineage", "verify", "--out", damaged.out)
+    expect(broken.status).toBe(1)
+    expect(broken.lastLine).toContain("line 1 is not valid JSON")
+    const stopped = signedRun(damaged.out, damaged.keyFile)
+    expect(stopped.status).toBe(2)
+    expect(stopped.lastLine).toContain("line 1 is not valid JSON")
   })
 })

@@ -20,6 +20,7 @@ import { sha256OfFile } from "../../pipelines/services/fileDigest.js"
 import { FileSystem, type Write } from "../../pipelines/services/fileSystem.js"
 import { Progress } from "../../pipelines/services/progress.js"
 import { PseudonymKey } from "../../pipelines/services/pseudonymKey.js"
+import { publicationArea } from "../../pipelines/services/publication.js"
 import { RunLock } from "../../pipelines/services/runLock.js"
 import { RunLog } from "../../pipelines/services/runLog.js"
 import { Warehouse } from "../../pipelines/warehouse/engines.js"
@@ -120,7 +121,8 @@ describe("the nightly run with test layers", () => {
   it.effect("publishes what lineage verify passes, and verify names a published file edited afterwards", () => {
     const out = tempOut()
     return Effect.gen(function* () {
-      yield* runOn(out)
+      // The lineage log on disk, where verify reads it beside the release.
+      yield* runOn(out).pipe(Effect.provide(LineageLog.layer(publicationArea(out), undefined)))
       const verified = yield* verifyPublication(out)
       assert.strictEqual(verified.runId, RUN_ID)
       fs.appendFileSync(path.join(out, "cohort-summary.csv"), "PI,85+,female,North,1\n")
