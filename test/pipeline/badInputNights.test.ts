@@ -166,7 +166,8 @@ describe("the bad-input corpus, night by night", () => {
         }
         // The fixtures' own identifiers are the fixtures' scan's business; these are the cases' alone.
         const runId = `20261120T02${String(night).padStart(2, "0")}00000Z-0001`
-        const { lineageDir, lockFile, logsDir, stateDir } = publicationArea(out)
+        const area = publicationArea(out)
+        const { lineageDir, lockFile, logsDir, stateDir } = area
         const exit = yield* Effect.exit(
           nightlyRun({ runId, inbox, out, asOf: "2026-11-20", configFile: config }).pipe(
             Effect.provide(
@@ -178,7 +179,7 @@ describe("the bad-input corpus, night by night", () => {
                 Layer.provideMerge(
                   Layer.mergeAll(
                     OpenLineageLog.layer(lineageDir, runId),
-                    LineageLog.layer(lineageDir),
+                    LineageLog.layer(area, undefined),
                     RunLock.layer(lockFile, stateDir)
                   ),
                   Layer.merge(
