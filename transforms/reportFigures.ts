@@ -1,9 +1,9 @@
 /**
  * The figures of the run report, disclosure-controlled as `cohort-summary.csv`
  * is: every count is 0, suppressed (1–7, shown as null) or rounded to the
- * nearest 5. Rates are computed from the controlled counts, so a rate reveals
- * nothing its counts do not; the shadow budget and BCF metrics are exactly
- * those of their CSVs.
+ * nearest 5. Rates are computed from the controlled counts, to no more
+ * precision than they carry, so a rate reveals nothing its counts do not; the
+ * shadow budget and BCF metrics are exactly those of their CSVs.
  *
  * The figures are published beside the report (`report-figures.json`) so the
  * next run can show what changed since this one.
@@ -12,7 +12,7 @@ import { Schema } from "effect"
 import { controlBcf, controlBudget } from "./aggregateOutputs.js"
 import { SEGMENT_CODES, SEGMENT_NAMES } from "../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "./cohortDimensions.js"
-import { controlCount, type DisclosureRules } from "./disclosureControl.js"
+import { controlledRate, type DisclosureRules, publishedCount } from "./disclosureControl.js"
 
 /** A published count: the controlled number, or null where it is suppressed. */
 const Controlled = Schema.NullOr(Schema.Number)
@@ -139,17 +139,11 @@ const sumBy = <Row>(rows: ReadonlyArray<Row>, key: (row: Row) => string, value: 
   return sums
 }
 
-/** Rounds to one decimal place; null when a count is suppressed or the base is zero. */
-const ratio = (part: number | null, whole: number | null, per: number): number | null =>
-  part === null || whole === null || whole === 0 ? null : Math.round((part / whole) * per * 10) / 10
-
 const byNumberThenText = (a: string, b: string) => Number(a) - Number(b) || a.localeCompare(b)
 
 export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): ReportFigures => {
-  const control = (count: number): number | null => {
-    const controlled = controlCount(count, rules)
-    return controlled.suppressed ? null : controlled.count
-  }
+  const control = (count: number) => publishedCount(count, rules)
+  const ratio = (part: number | null, whole: number | null, per: number) => controlledRate(part, whole, per, rules)
   const key = (...parts: ReadonlyArray<string>) => parts.join("\u0000")
   const residentsOf = (row: ReportCounts["cohortCounts"][number]) => row.residents
 
