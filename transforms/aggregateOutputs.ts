@@ -3,7 +3,7 @@
  * queries' rows: one definition shared by the published CSVs and the run
  * report, so the two always show the same figures.
  */
-import { controlledRate, type DisclosureRules, publishedCount } from "./disclosureControl.js"
+import { controlCost, controlledRate, type DisclosureRules, publishedCount } from "./disclosureControl.js"
 
 type QueryRow = Readonly<Record<string, unknown>>
 
@@ -12,7 +12,7 @@ export interface BudgetLine {
   readonly service_line: string
   /** People costed, controlled; null when suppressed. */
   readonly people: number | null
-  /** Whole pounds; null when the people count is suppressed, so no individual's cost shows. */
+  /** Rounded as `controlCost` does; null when the people count is suppressed, so no individual's cost shows. */
   readonly cost_gbp: number | null
   readonly suppressed: boolean
 }
@@ -24,7 +24,7 @@ export const controlBudget = (rows: ReadonlyArray<QueryRow>, rules: DisclosureRu
       segment: String(row["segment"]),
       service_line: String(row["service_line"]),
       people,
-      cost_gbp: people === null ? null : Math.round(Number(row["cost_gbp"])),
+      cost_gbp: people === null ? null : controlCost(Number(row["cost_gbp"])),
       suppressed: people === null
     }
   })

@@ -66,6 +66,20 @@ export const controlledRate = (
   return Number((Math.round((part / whole) * (per / step)) * step).toFixed(Math.max(0, decimals)))
 }
 
+/** The finest a published cost is shown to: the nearest £1,000, or two significant figures where that is coarser. */
+export const COST_UNIT_GBP = 1000
+
+/**
+ * A cost as published. Exact costs let one night's total minus the last
+ * night's give back the cost of the person who joined or left; rounded to at
+ * least £1,000 (two significant figures on large totals), a difference
+ * between two nights is known only to within a unit either way.
+ */
+export const controlCost = (gbp: number): number => {
+  const unit = Math.max(COST_UNIT_GBP, 10 ** (Math.floor(Math.log10(Math.max(Math.abs(gbp), 1))) - 1))
+  return Math.round(gbp / unit) * unit
+}
+
 /** A published count and the published counts it is the sum of: a row, column or table total. */
 export interface Margin {
   readonly total: string

@@ -10,7 +10,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { testWarehouses } from "../warehouses.js"
-import { type PublishedCsv, publish } from "./publishedOutputs.js"
+import { type Publication, type PublishedCsv, publish } from "./publishedOutputs.js"
 import { CODES, type Resident, type SpecInput, times } from "./specWarehouse.js"
 
 const IN_WINDOW = "2026-06-01"
@@ -38,7 +38,7 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
     it.skip(warehouse.skipped, () => {})
     return
   }
-  const published = (input: SpecInput) => publish(input, warehouse.engine())
+  const published = (input: SpecInput, previous?: Publication) => publish(input, warehouse.engine(), previous)
 
   describe("cohort-summary.csv", () => {
     it.effect(
@@ -135,20 +135,49 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
       ]
     }
 
-    it.effect("counts people per segment and service line under control, costs in whole pounds", () =>
+    it.effect("counts people per segment and service line under control, costs to the nearest £1,000", () =>
       Effect.gen(function* () {
         const { csv } = yield* published(BUDGET)
         const budget = csv["shadow-budget.csv"]!
         expect(budget.columns).toEqual(BUDGET_LINE)
         expect(cells({ ...budget, rows: budget.rows.filter((row) => row["people"] !== "0") }, BUDGET_LINE)).toEqual(
           sorted([
-            ["BWGW", "acute", "10", "800", "N"], // 8 people
-            ["LW", "acute", "15", "1300", "N"], // 13 people
-            ["LW", "adult_social_care", "10", "34886", "N"], // 12 people: 6 × £5,214.29 + 6 × £600
+            ["BWGW", "acute", "10", "1000", "N"], // 8 people, £800
+            ["LW", "acute", "15", "1000", "N"], // 13 people, £1,300
+            ["LW", "adult_social_care", "10", "35000", "N"], // 12 people: 6 × £5,214.29 + 6 × £600 = £34,886
             // 7 people: no count, and no cost that could be one person's.
             ["PI", "acute", "", "", "Y"]
           ])
         )
+      })
+    )
+
+    it.effect("does not give back the cost of one person who joined, from one night's cost minus the last's", () =>
+      Effect.gen(function* () {
+        const before = yield* published(BUDGET)
+        // The next night one more Living Well resident has reablement all year: £5,214.29.
+        const after = yield* published(
+          {
+            ...BUDGET,
+            residents: [...BUDGET.residents, { id: "joiner", age: 30 }],
+            socialCare: [...BUDGET.socialCare!, ["joiner", "reablement", "2020-01-01"]]
+          },
+          before
+        )
+        const cost = (publication: typeof before) =>
+          Number(
+            publication.csv["shadow-budget.csv"]!.rows.find(
+              (row) => row["segment"] === "LW" && row["service_line"] === "adult_social_care"
+            )!["cost_gbp"]
+          )
+        // £34,886 then £40,100, shown to the nearest £1,000: the difference is the joiner's cost ± £1,000.
+        expect([cost(before), cost(after)]).toEqual([35000, 40000])
+        expect(cost(after) - cost(before)).not.toBe(5214)
+        for (const publication of [before, after]) {
+          for (const row of publication.csv["shadow-budget.csv"]!.rows) {
+            expect(Number(row["cost_gbp"]) % 1000, JSON.stringify(row)).toBe(0)
+          }
+        }
       })
     )
 
@@ -161,10 +190,10 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
         const { csv } = yield* published(BUDGET)
         expect(cells(csv["shadow-budget.csv"]!, BUDGET_LINE)).toEqual(
           sorted([
-            ["BWGW", "acute", "10", "800", "N"],
+            ["BWGW", "acute", "10", "1000", "N"],
             ["BWGW", "adult_social_care", "0", "0", "N"],
-            ["LW", "acute", "15", "1300", "N"],
-            ["LW", "adult_social_care", "10", "34886", "N"],
+            ["LW", "acute", "15", "1000", "N"],
+            ["LW", "adult_social_care", "10", "35000", "N"],
             ["PI", "acute", "", "", "Y"],
             ["PI", "adult_social_care", "0", "0", "N"]
           ])

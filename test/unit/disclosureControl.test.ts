@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { controlBcf } from "../../transforms/aggregateOutputs.js"
 import {
+  controlCost,
   controlCount,
   controlledRate,
   countRange,
@@ -70,4 +71,17 @@ describe("rates from controlled counts", () => {
       expect(rows.size, `${numerator} of ${denominator}`).toBe(1)
     }
   })
+})
+
+describe("costs", () => {
+  it.each([
+    [0, 0],
+    [400, 0],
+    [800, 1000],
+    [20450.6, 20000],
+    [34886, 35000],
+    [2345678, 2300000]
+  ])("£%d → £%d: the nearest £1,000, or two significant figures where that is coarser", (gbp, shown) =>
+    expect(controlCost(gbp)).toBe(shown)
+  )
 })

@@ -99,8 +99,8 @@ describe("the run report's sections", () => {
     })
     expect(changes.tables[0]!.rows).toContainEqual({
       figure: "Shadow budget: PI acute",
-      previous: "£20,451",
-      current: "£20,451",
+      previous: "£20,000",
+      current: "£20,000",
       change: "£0"
     })
   })

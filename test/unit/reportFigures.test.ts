@@ -130,7 +130,8 @@ describe("changes since the last run", () => {
       current: 40,
       change: 25
     })
-    expect(change("Shadow budget: PI acute")).toMatchObject({ kind: "money", previous: 20451, change: 0 })
+    // £20,450.60, to the nearest £1,000.
+    expect(change("Shadow budget: PI acute")).toMatchObject({ kind: "money", previous: 20000, change: 0 })
   })
 
   it("shows no change where either side is suppressed, or the figure is new", () => {
