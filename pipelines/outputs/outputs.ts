@@ -157,7 +157,22 @@ const readPreviousCohort = (previousRelease: string | undefined) => {
 /** The complex-cohort lists' recipient: the lead of the workstream whose members they list. */
 const COHORT_LEAD = `${segmentOf(COMPLEX_COHORT_SEGMENT).name} workstream lead`
 
-export const writeOutputs = (db: WarehouseDb, release: string, previousRelease: string | undefined) =>
+/**
+ * A run that rotated the key lists no one in `changes.csv`, only that the
+ * rotation happened: every pseudonym changed, so the previous list's people
+ * cannot be found among this one's by pseudonym, and listing them all as
+ * left and this list's all as joined would let their practices and reasons
+ * pair each old pseudonym with its new one. The next run compares with this
+ * run's list, under the new key.
+ */
+export const KEY_ROTATED_CHANGES: ReadonlyArray<Row> = [{ change: "key_rotated" }]
+
+export const writeOutputs = (
+  db: WarehouseDb,
+  release: string,
+  previousRelease: string | undefined,
+  keyRotated: boolean
+) =>
   Effect.gen(function* () {
     const outputs: Array<OutputLineage> = []
     const rules = DEFAULT_DISCLOSURE_RULES
@@ -192,7 +207,7 @@ export const writeOutputs = (db: WarehouseDb, release: string, previousRelease: 
           release,
           "complex-cohort/changes.csv",
           CHANGE_COLUMNS,
-          cohortChanges(previous, cohort),
+          keyRotated ? KEY_ROTATED_CHANGES : cohortChanges(previous, cohort),
           COHORT_LEAD
         )
       )
