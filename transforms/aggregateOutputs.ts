@@ -3,7 +3,7 @@
  * queries' rows: one definition shared by the published CSVs and the run
  * report, so the two always show the same figures.
  */
-import { controlCount, type DisclosureRules } from "./disclosureControl.js"
+import { controlCost, controlledRate, type DisclosureRules, publishedCount } from "./disclosureControl.js"
 
 type QueryRow = Readonly<Record<string, unknown>>
 
@@ -12,20 +12,20 @@ export interface BudgetLine {
   readonly service_line: string
   /** People costed, controlled; null when suppressed. */
   readonly people: number | null
-  /** Whole pounds; null when the people count is suppressed, so no individual's cost shows. */
+  /** Rounded as `controlCost` does; null when the people count is suppressed, so no individual's cost shows. */
   readonly cost_gbp: number | null
   readonly suppressed: boolean
 }
 
 export const controlBudget = (rows: ReadonlyArray<QueryRow>, rules: DisclosureRules): Array<BudgetLine> =>
   rows.map((row) => {
-    const people = controlCount(Number(row["people"]), rules)
+    const people = publishedCount(Number(row["people"]), rules)
     return {
       segment: String(row["segment"]),
       service_line: String(row["service_line"]),
-      people: people.suppressed ? null : people.count,
-      cost_gbp: people.suppressed ? null : Math.round(Number(row["cost_gbp"])),
-      suppressed: people.suppressed
+      people,
+      cost_gbp: people === null ? null : controlCost(Number(row["cost_gbp"])),
+      suppressed: people === null
     }
   })
 
@@ -34,10 +34,10 @@ export interface BcfMetric {
   readonly numerator: number | null
   readonly denominator: number | null
   /**
-   * Per 100,000 or per cent, one decimal, from the controlled numerator and
-   * denominator shown beside it: a rate from the exact counts would give them
-   * back (`1030, 19405, 5297.3` fits only 1028 of 19406). Null when either is
-   * suppressed or nobody is counted.
+   * Per 100,000 or per cent from the controlled numerator and denominator
+   * shown beside it, to no more precision than they carry: a rate from the
+   * exact counts would give them back (`1030, 19405, 5297.3` fits only 1028
+   * of 19406). Null when either is suppressed or nobody is counted.
    */
   readonly value: number | null
   readonly suppressed: boolean
@@ -45,17 +45,13 @@ export interface BcfMetric {
 
 export const controlBcf = (rows: ReadonlyArray<QueryRow>, rules: DisclosureRules): Array<BcfMetric> =>
   rows.map((row) => {
-    const numerator = controlCount(Number(row["numerator"]), rules)
-    const denominator = controlCount(Number(row["denominator"]), rules)
-    const value =
-      numerator.suppressed || denominator.suppressed || denominator.count === 0
-        ? null
-        : Math.round((numerator.count / denominator.count) * Number(row["per"]) * 10) / 10
+    const numerator = publishedCount(Number(row["numerator"]), rules)
+    const denominator = publishedCount(Number(row["denominator"]), rules)
     return {
       metric: String(row["metric"]),
-      numerator: numerator.suppressed ? null : numerator.count,
-      denominator: denominator.suppressed ? null : denominator.count,
-      value,
-      suppressed: numerator.suppressed || denominator.suppressed
+      numerator,
+      denominator,
+      value: controlledRate(numerator, denominator, Number(row["per"]), rules),
+      suppressed: numerator === null || denominator === null
     }
   })

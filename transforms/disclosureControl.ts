@@ -1,9 +1,12 @@
 /**
- * Statistical disclosure control for counts that leave the secure step.
+ * Statistical disclosure control for every aggregate that leaves the secure
+ * step: the CSV outputs, the run report and its figures.
  *
  * Small counts can identify people, so a count of 1–7 is suppressed (and
  * marked as such, never shown as a silent zero), and every other count is
- * rounded to the nearest 5. Zero stays zero: it discloses nothing.
+ * rounded to the nearest 5. Zero stays zero: it discloses nothing. A rate is
+ * worked out from the controlled counts it is shown with, to no more
+ * precision than they carry, so it gives back nothing they do not.
  */
 
 export interface DisclosureRules {
@@ -21,8 +24,176 @@ export const controlCount = (count: number, rules: DisclosureRules = DEFAULT_DIS
   return { suppressed: false, count: Math.round(count / rules.roundTo) * rules.roundTo }
 }
 
+/** The count as published data: the controlled number, or null where it is suppressed. */
+export const publishedCount = (count: number, rules: DisclosureRules): number | null => {
+  const controlled = controlCount(count, rules)
+  return controlled.suppressed ? null : controlled.count
+}
+
 /** The count as published text: the rounded number, or `[suppressed]`. */
 export const formatControlledCount = (count: number, rules: DisclosureRules = DEFAULT_DISCLOSURE_RULES): string => {
   const controlled = controlCount(count, rules)
   return controlled.suppressed ? "[suppressed]" : String(controlled.count)
+}
+
+/** The exact counts a published (not suppressed) count can stand for, lowest and highest. */
+export const countRange = (published: number, rules: DisclosureRules): readonly [number, number] =>
+  published === 0
+    ? [0, 0]
+    : [
+        Math.max(published - Math.floor(rules.roundTo / 2), rules.suppressBelow),
+        published + Math.ceil(rules.roundTo / 2) - 1
+      ]
+
+/**
+ * `part / whole × per` from published counts; null when either is suppressed
+ * or the whole is 0. The rate is rounded to the power of ten (one decimal at
+ * the finest) within which the counts' rounding leaves it: 15 of 35 per
+ * 100,000 is anything from 13/37 to 17/33, so it shows as 43000, not 42857.1.
+ */
+export const controlledRate = (
+  part: number | null,
+  whole: number | null,
+  per: number,
+  rules: DisclosureRules
+): number | null => {
+  if (part === null || whole === null || whole === 0) return null
+  const [partLow, partHigh] = countRange(part, rules)
+  const [wholeLow, wholeHigh] = countRange(whole, rules)
+  const halfSpread = ((partHigh / wholeLow - partLow / wholeHigh) * per) / 2
+  const decimals = halfSpread <= 0 ? 1 : Math.min(1, -Math.floor(Math.log10(halfSpread)))
+  const step = 10 ** -decimals
+  return Number((Math.round((part / whole) * (per / step)) * step).toFixed(Math.max(0, decimals)))
+}
+
+/** The finest a published cost is shown to: the nearest £1,000, or two significant figures where that is coarser. */
+export const COST_UNIT_GBP = 1000
+
+/**
+ * A cost as published. Exact costs let one night's total minus the last
+ * night's give back the cost of the person who joined or left; rounded to at
+ * least £1,000 (two significant figures on large totals), a difference
+ * between two nights is known only to within a unit either way.
+ */
+export const controlCost = (gbp: number): number => {
+  const unit = Math.max(COST_UNIT_GBP, 10 ** (Math.floor(Math.log10(Math.max(Math.abs(gbp), 1))) - 1))
+  return Math.round(gbp / unit) * unit
+}
+
+/** A published count and the published counts it is the sum of: a row, column or table total. */
+export interface Margin {
+  readonly total: string
+  readonly cells: ReadonlyArray<string>
+}
+
+/**
+ * The lowest and highest exact count of every figure, as someone holding only
+ * the published figures can narrow them: a shown count is any count that
+ * rounds to it, a suppressed one anything from 1 up, and each margin bounds
+ * its total by its cells and each cell by the total minus the others.
+ */
+const narrowedBounds = (
+  shown: ReadonlyMap<string, number | null>,
+  margins: ReadonlyArray<Margin>,
+  rules: DisclosureRules
+): Map<string, readonly [number, number]> => {
+  const bounds = new Map<string, readonly [number, number]>()
+  const of = (key: string): readonly [number, number] => {
+    const known = bounds.get(key)
+    if (known !== undefined) return known
+    const value = shown.get(key)
+    return value === null ? [1, Infinity] : countRange(value ?? 0, rules)
+  }
+  let changed = true
+  const tighten = (key: string, low: number, high: number) => {
+    const [wasLow, wasHigh] = of(key)
+    if (low > wasLow || high < wasHigh) {
+      bounds.set(key, [Math.max(low, wasLow), Math.min(high, wasHigh)])
+      changed = true
+    }
+  }
+  while (changed) {
+    changed = false
+    for (const margin of margins) {
+      const cells = margin.cells.map(of)
+      const lowSum = cells.reduce((sum, [low]) => sum + low, 0)
+      const unbounded = cells.filter(([, high]) => high === Infinity).length
+      const highSum = cells.reduce((sum, [, high]) => (high === Infinity ? sum : sum + high), 0)
+      tighten(margin.total, lowSum, unbounded > 0 ? Infinity : highSum)
+      const [totalLow, totalHigh] = of(margin.total)
+      margin.cells.forEach((key, i) => {
+        const [low, high] = cells[i]!
+        const othersHigh = unbounded - (high === Infinity ? 1 : 0) > 0 ? Infinity : highSum - high
+        tighten(key, totalLow - othersHigh, totalHigh - (lowSum - low))
+      })
+    }
+  }
+  return bounds
+}
+
+/**
+ * Controls counts published together with totals of them (`margins`), keyed
+ * by cell: each alone as `controlCount` does, then secondary (complementary)
+ * suppression, so that no suppressed count can be worked out from the
+ * totals and the counts shown beside it. Wherever a margin hides only one of
+ * its counts (total included), or shows its total and hides counts that add
+ * up to fewer than `suppressBelow` or to no more than one each (so the
+ * margin would show how few they are), the next-smallest count it still
+ * shows is suppressed too, never a 0; this repeats over every margin until
+ * none needs another. Then the published figures are attacked as
+ * `narrowedBounds` does, across every margin at once; a suppressed count it
+ * pins to one value has the next-smallest shown count of each of its
+ * margins suppressed, and all of it repeats until none is pinned. Ties go to
+ * the first key, so the same counts are always hidden.
+ */
+export const controlLinkedCounts = (
+  counts: ReadonlyMap<string, number>,
+  margins: ReadonlyArray<Margin>,
+  rules: DisclosureRules
+): Map<string, ControlledCount> => {
+  const countOf = (key: string) => counts.get(key) ?? 0
+  const hidden = new Set([...counts.keys()].filter((key) => controlCount(countOf(key), rules).suppressed))
+  const exposes = (margin: Margin) => {
+    const hiddenMembers = [margin.total, ...margin.cells].filter((key) => hidden.has(key))
+    if (hiddenMembers.length === 0) return false
+    if (hiddenMembers.length === 1) return true
+    if (hidden.has(margin.total)) return false
+    // With its total shown, a margin gives away about how many its hidden cells hold together.
+    const hiddenSum = hiddenMembers.reduce((sum, key) => sum + countOf(key), 0)
+    return hiddenSum < rules.suppressBelow || hiddenSum <= hiddenMembers.length
+  }
+  /** Suppresses the margin's smallest shown count that is not 0; false when it shows none. */
+  const hideNextSmallest = (margin: Margin) => {
+    const next = [margin.total, ...margin.cells]
+      .filter((key) => !hidden.has(key) && countOf(key) > 0)
+      .sort((a, b) => countOf(a) - countOf(b) || (a < b ? -1 : a > b ? 1 : 0))[0]
+    if (next !== undefined) hidden.add(next)
+    return next !== undefined
+  }
+  const marginsOf = new Map<string, Array<Margin>>()
+  for (const margin of margins) {
+    for (const key of [margin.total, ...margin.cells]) marginsOf.set(key, [...(marginsOf.get(key) ?? []), margin])
+  }
+  const controlled = () =>
+    new Map<string, ControlledCount>(
+      [...counts.keys()].map((key) => [key, hidden.has(key) ? { suppressed: true } : controlCount(countOf(key), rules)])
+    )
+  for (;;) {
+    for (let changed = true; changed;) {
+      changed = false
+      for (const margin of margins) if (exposes(margin) && hideNextSmallest(margin)) changed = true
+    }
+    const published = controlled()
+    const shown = new Map([...published].map(([key, cell]) => [key, cell.suppressed ? null : cell.count]))
+    const bounds = narrowedBounds(shown, margins, rules)
+    const pinned = [...hidden].filter((key) => {
+      const range = bounds.get(key)
+      return range !== undefined && range[0] === range[1]
+    })
+    let added = false
+    for (const key of pinned.sort()) {
+      for (const margin of marginsOf.get(key) ?? []) if (hideNextSmallest(margin)) added = true
+    }
+    if (!added) return published
+  }
 }

@@ -1,9 +1,9 @@
 /**
  * The figures of the run report, disclosure-controlled as `cohort-summary.csv`
  * is: every count is 0, suppressed (1–7, shown as null) or rounded to the
- * nearest 5. Rates are computed from the controlled counts, so a rate reveals
- * nothing its counts do not; the shadow budget and BCF metrics are exactly
- * those of their CSVs.
+ * nearest 5. Rates are computed from the controlled counts, to no more
+ * precision than they carry, so a rate reveals nothing its counts do not; the
+ * shadow budget and BCF metrics are exactly those of their CSVs.
  *
  * The figures are published beside the report (`report-figures.json`) so the
  * next run can show what changed since this one.
@@ -12,7 +12,8 @@ import { Schema } from "effect"
 import { controlBcf, controlBudget } from "./aggregateOutputs.js"
 import { SEGMENT_CODES, SEGMENT_NAMES } from "../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "./cohortDimensions.js"
-import { controlCount, type DisclosureRules } from "./disclosureControl.js"
+import { type ControlledCount, controlledRate, type DisclosureRules, publishedCount } from "./disclosureControl.js"
+import { controlResidents, type ResidentCount } from "./residentCounts.js"
 
 /** A published count: the controlled number, or null where it is suppressed. */
 const Controlled = Schema.NullOr(Schema.Number)
@@ -91,14 +92,8 @@ type QueryRow = Readonly<Record<string, unknown>>
 /** The uncontrolled counts the report is made from: the warehouse's, for one run. */
 export interface ReportCounts {
   readonly run: ReportRun
-  /** Residents per segment, age band, sex and locality (`cohort_counts.sql`, any deprivation decile). */
-  readonly cohortCounts: ReadonlyArray<{
-    readonly segment: string
-    readonly age_band: string
-    readonly sex: string
-    readonly locality: string
-    readonly residents: number
-  }>
+  /** Residents per segment, age band, sex, locality and deprivation decile (`cohort_counts.sql`). */
+  readonly cohortCounts: ReadonlyArray<ResidentCount>
   readonly localities: ReadonlyArray<string>
   /** Per segment, each of `UTILISATION_MEASURES` summed over its residents. */
   readonly utilisation: ReadonlyArray<QueryRow>
@@ -139,24 +134,16 @@ const sumBy = <Row>(rows: ReadonlyArray<Row>, key: (row: Row) => string, value: 
   return sums
 }
 
-/** Rounds to one decimal place; null when a count is suppressed or the base is zero. */
-const ratio = (part: number | null, whole: number | null, per: number): number | null =>
-  part === null || whole === null || whole === 0 ? null : Math.round((part / whole) * per * 10) / 10
-
 const byNumberThenText = (a: string, b: string) => Number(a) - Number(b) || a.localeCompare(b)
 
 export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): ReportFigures => {
-  const control = (count: number): number | null => {
-    const controlled = controlCount(count, rules)
-    return controlled.suppressed ? null : controlled.count
-  }
+  const control = (count: number) => publishedCount(count, rules)
+  const ratio = (part: number | null, whole: number | null, per: number) => controlledRate(part, whole, per, rules)
   const key = (...parts: ReadonlyArray<string>) => parts.join("\u0000")
-  const residentsOf = (row: ReportCounts["cohortCounts"][number]) => row.residents
-
-  const bySegment = sumBy(counts.cohortCounts, (row) => row.segment, residentsOf)
-  const segments = SEGMENT_CODES.map((segment) => ({ segment, residents: control(bySegment.get(segment) ?? 0) }))
-  const byLocality = sumBy(counts.cohortCounts, (row) => key(row.segment, row.locality), residentsOf)
-  const byAgeSex = sumBy(counts.cohortCounts, (row) => key(row.segment, row.age_band, row.sex), residentsOf)
+  const shown = (controlled: ControlledCount) => (controlled.suppressed ? null : controlled.count)
+  // The same cells as cohort-summary.csv hides, so neither gives back what the other hides.
+  const residents = controlResidents(counts.cohortCounts, counts.localities, rules)
+  const segments = SEGMENT_CODES.map((segment) => ({ segment, residents: shown(residents.segment(segment)) }))
   const controlledResidents = new Map(segments.map((row) => [row.segment, row.residents]))
 
   const utilisation = SEGMENT_CODES.flatMap((segment) => {
@@ -190,23 +177,18 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
 
   return {
     run: counts.run,
-    residents: control([...bySegment.values()].reduce((a, b) => a + b, 0)),
+    residents: shown(residents.all),
     segments,
     localities: SEGMENT_CODES.flatMap((segment) =>
       counts.localities.map((locality) => ({
         segment,
         locality,
-        residents: control(byLocality.get(key(segment, locality)) ?? 0)
+        residents: shown(residents.locality(segment, locality))
       }))
     ),
     pyramid: SEGMENT_CODES.flatMap((segment) =>
       AGE_BANDS.flatMap((band) =>
-        SEXES.map((sex) => ({
-          segment,
-          age_band: band,
-          sex,
-          residents: control(byAgeSex.get(key(segment, band, sex)) ?? 0)
-        }))
+        SEXES.map((sex) => ({ segment, age_band: band, sex, residents: shown(residents.ageSex(segment, band, sex)) }))
       )
     ),
     utilisation,

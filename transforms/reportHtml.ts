@@ -59,11 +59,11 @@ export const formatCell = (value: Cell, kind: ReportColumn["kind"]): string => {
     case "text":
       return grouped(value, 0)
     case "rate":
-      return grouped(value, 1)
-    case "money":
-      return `${value < 0 ? "-" : ""}£${grouped(Math.abs(value), 0)}`
+    // A rate carries the precision its controlled counts allow: a whole number is not padded with a false decimal.
     case "number":
       return grouped(value, Number.isInteger(value) ? 0 : 1)
+    case "money":
+      return `${value < 0 ? "-" : ""}£${grouped(Math.abs(value), 0)}`
   }
 }
 

@@ -74,8 +74,12 @@ export const buildWarehouse = Effect.fn("buildWarehouse")(function* (inputs: War
       yield* inputs.reader.failIfVolumeChanged(baseline, new Set(accepted))
       const reidentificationKey = prepared.reidentificationKey
       if (reidentificationKey !== undefined) yield* sealReidentificationStore(db, inputs, reidentificationKey)
-      yield* writeRunTables(db, yield* inputs.lineageSoFar, chain)
-      return yield* writePublishedFiles(db, inputs.staged, inputs.prepared, inputs.spineRead.spine.residents.length)
+      const lineage = yield* inputs.lineageSoFar
+      yield* writeRunTables(db, lineage, chain)
+      return yield* writePublishedFiles(db, inputs.staged, inputs.prepared, {
+        residents: inputs.spineRead.spine.residents.length,
+        keyRotated: lineage.key_rotated
+      })
     })
   ).pipe(
     // SQLite does not name its file when the disk fails it: name the warehouse being built.

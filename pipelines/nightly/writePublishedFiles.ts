@@ -2,7 +2,8 @@
  * The outputs step: the published files (complex-cohort lists, summaries,
  * shadow budget, BCF metrics) and the run report, written into the release
  * from the finished warehouse, compared with the current publication for
- * "changes since the last run". Returns each file's lineage.
+ * "changes since the last run" (unless the key was rotated: see
+ * `writeOutputs`). Returns each file's lineage.
  */
 import { Effect } from "effect"
 import { writeOutputs } from "../outputs/outputs.js"
@@ -16,20 +17,17 @@ export const writePublishedFiles = Effect.fn("writePublishedFiles")(function* (
   db: WarehouseDb,
   staged: string,
   { area, options }: PreparedRun,
-  residents: number
+  { residents, keyRotated }: { readonly residents: number; readonly keyRotated: boolean }
 ) {
   const stages = yield* RunStages
-  const written = yield* stages.timed("outputs", writeOutputs(db, staged, currentRelease(area)), (files) => ({
+  const previous = currentRelease(area)
+  const written = yield* stages.timed("outputs", writeOutputs(db, staged, previous, keyRotated), (files) => ({
     rowsIn: residents,
     rowsOut: files.reduce((n, output) => n + (output.rows ?? 0), 0)
   }))
-  const report = yield* stages.timed(
-    "report",
-    writeReport(db, staged, currentRelease(area), options.runId),
-    (files) => ({
-      rowsIn: residents,
-      rowsOut: files.length
-    })
-  )
+  const report = yield* stages.timed("report", writeReport(db, staged, previous, options.runId), (files) => ({
+    rowsIn: residents,
+    rowsOut: files.length
+  }))
   return [...written, ...report]
 })

@@ -13,7 +13,8 @@ import { Effect } from "effect"
 import { controlBcf, controlBudget } from "../../transforms/aggregateOutputs.js"
 import { COMPLEX_COHORT_SEGMENT, SEGMENT_CODES, segmentOf } from "../../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "../../transforms/cohortDimensions.js"
-import { type DisclosureRules, controlCount, DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
+import { type DisclosureRules, DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
+import { controlResidents, type ResidentCount, residentCount } from "../../transforms/residentCounts.js"
 import { type CsvValue, csvLine } from "../../transforms/spreadsheetSafety.js"
 import type { OutputLineage } from "../governance/lineage.js"
 import { outputQuery, writeOutputFile } from "./outputFiles.js"
@@ -110,28 +111,22 @@ export const cohortChanges = (
 /**
  * Every cell of segment × age band × sex × locality (× deprivation decile when
  * a lookup was supplied), so a zero is a published zero, with 1–7 suppressed and
- * marked and other counts rounded to 5.
+ * marked, other counts rounded to 5, and the cells the report's totals would
+ * otherwise give back suppressed with them (`controlResidents`).
  */
 export const cohortSummary = (
-  counts: ReadonlyArray<Row>,
+  counts: ReadonlyArray<ResidentCount>,
   localities: ReadonlyArray<string>,
   rules: DisclosureRules
 ): Array<Row> => {
-  const withDeprivation = counts.some((row) => row["imd_decile"] !== "unknown")
-  const deciles = withDeprivation ? [...Array.from({ length: 10 }, (_, i) => String(i + 1)), "unknown"] : ["all"]
-  const counted = new Map<string, number>()
-  for (const row of counts) {
-    const decile = withDeprivation ? String(row["imd_decile"]) : "all"
-    const key = [row["segment"], row["age_band"], row["sex"], row["locality"], decile].join("|")
-    counted.set(key, (counted.get(key) ?? 0) + Number(row["residents"]))
-  }
+  const residents = controlResidents(counts, localities, rules)
   const rows: Array<Row> = []
   for (const segment of SEGMENT_CODES) {
     for (const band of AGE_BANDS) {
       for (const sex of SEXES) {
         for (const locality of localities) {
-          for (const decile of deciles) {
-            const controlled = controlCount(counted.get([segment, band, sex, locality, decile].join("|")) ?? 0, rules)
+          for (const decile of residents.deciles) {
+            const controlled = residents.cell(segment, band, sex, locality, decile)
             rows.push({
               segment,
               age_band: band,
@@ -162,7 +157,22 @@ const readPreviousCohort = (previousRelease: string | undefined) => {
 /** The complex-cohort lists' recipient: the lead of the workstream whose members they list. */
 const COHORT_LEAD = `${segmentOf(COMPLEX_COHORT_SEGMENT).name} workstream lead`
 
-export const writeOutputs = (db: WarehouseDb, release: string, previousRelease: string | undefined) =>
+/**
+ * A run that rotated the key lists no one in `changes.csv`, only that the
+ * rotation happened: every pseudonym changed, so the previous list's people
+ * cannot be found among this one's by pseudonym, and listing them all as
+ * left and this list's all as joined would let their practices and reasons
+ * pair each old pseudonym with its new one. The next run compares with this
+ * run's list, under the new key.
+ */
+export const KEY_ROTATED_CHANGES: ReadonlyArray<Row> = [{ change: "key_rotated" }]
+
+export const writeOutputs = (
+  db: WarehouseDb,
+  release: string,
+  previousRelease: string | undefined,
+  keyRotated: boolean
+) =>
   Effect.gen(function* () {
     const outputs: Array<OutputLineage> = []
     const rules = DEFAULT_DISCLOSURE_RULES
@@ -197,7 +207,7 @@ export const writeOutputs = (db: WarehouseDb, release: string, previousRelease: 
           release,
           "complex-cohort/changes.csv",
           CHANGE_COLUMNS,
-          cohortChanges(previous, cohort),
+          keyRotated ? KEY_ROTATED_CHANGES : cohortChanges(previous, cohort),
           COHORT_LEAD
         )
       )
@@ -208,7 +218,7 @@ export const writeOutputs = (db: WarehouseDb, release: string, previousRelease: 
         (yield* Effect.promise(() => db.selectFrom("practice").select("locality").execute())).map((r) => r.locality)
       )
     ].sort()
-    const summary = cohortSummary(yield* query(db, "cohort_counts"), localities, rules)
+    const summary = cohortSummary((yield* query(db, "cohort_counts")).map(residentCount), localities, rules)
     outputs.push(
       yield* writeCsv(
         release,

@@ -14,6 +14,7 @@ import { DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
 import { reportPage } from "../../transforms/reportCharts.js"
 import { type ReportCounts, ReportFigures, reportFigures } from "../../transforms/reportFigures.js"
 import { reportHtml, type ReportSection } from "../../transforms/reportHtml.js"
+import { residentCount } from "../../transforms/residentCounts.js"
 import { chartSvg } from "./chartSvg.js"
 import type { OutputLineage } from "../governance/lineage.js"
 import { outputError, outputQuery, writeOutputFile } from "./outputFiles.js"
@@ -43,13 +44,7 @@ const reportCounts = (db: WarehouseDb, runId: string) =>
     )
     const counts: ReportCounts = {
       run: { ...run, rules_version: rulesVersion.value },
-      cohortCounts: (yield* outputQuery(db, "cohort_counts")).map((row) => ({
-        segment: String(row["segment"]),
-        age_band: String(row["age_band"]),
-        sex: String(row["sex"]),
-        locality: String(row["locality"]),
-        residents: Number(row["residents"])
-      })),
+      cohortCounts: (yield* outputQuery(db, "cohort_counts")).map(residentCount),
       localities: (yield* warehouseRead("the localities", () =>
         db.selectFrom("practice").select("locality").distinct().orderBy("locality").execute()
       )).map((row) => row.locality),

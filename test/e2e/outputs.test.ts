@@ -156,6 +156,34 @@ describe("published outputs", () => {
   })
 })
 
+describe("the changes after --rotate-key", () => {
+  it("say the key was rotated and list no one, and no file pairs an old pseudonym with its new one", () => {
+    const dir = tempDir("rotated-changes")
+    const out = path.join(dir, "out")
+    expect(runFixtures({ out, keyFile: newKey(dir) }).status).toBe(0)
+    const idsOf = () => readCsv(path.join(out, "complex-cohort", "all.csv")).map((row) => row["person_id"]!)
+    const oldIds = idsOf()
+    const rotated = runFixtures({ out, keyFile: newKey(dir, "new-key") }, "--rotate-key")
+    expect(rotated.status, rotated.stderr).toBe(0)
+    const newIds = idsOf()
+    expect(oldIds.length).toBeGreaterThan(0)
+    expect(newIds.filter((id) => oldIds.includes(id))).toEqual([])
+    expect(readCsv(path.join(out, "complex-cohort", "changes.csv"))).toEqual([
+      { person_id: "", change: "key_rotated", practice_code: "", previous_reasons: "", reasons: "" }
+    ])
+    // Every file either run left, published or in the state area, the warehouse as bytes.
+    const files = (fs.readdirSync(dir, { recursive: true, encoding: "utf8" }) as Array<string>)
+      .map((file) => path.join(dir, file))
+      .filter((file) => fs.lstatSync(file).isFile())
+    expect(files.some((file) => file.endsWith("changes.csv"))).toBe(true)
+    for (const file of files) {
+      const text = fs.readFileSync(file, "latin1")
+      const pairs = oldIds.some((id) => text.includes(id)) && newIds.some((id) => text.includes(id))
+      expect(pairs, file).toBe(false)
+    }
+  })
+})
+
 describe("wsd rules", () => {
   it("prints the rules as a table: segment, criterion, codelist or field, threshold", () => {
     const result = wsd("rules")

@@ -10,7 +10,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { testWarehouses } from "../warehouses.js"
-import { type PublishedCsv, publish } from "./publishedOutputs.js"
+import { type Publication, type PublishedCsv, publish } from "./publishedOutputs.js"
 import { CODES, type Resident, type SpecInput, times } from "./specWarehouse.js"
 
 const IN_WINDOW = "2026-06-01"
@@ -38,47 +38,50 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
     it.skip(warehouse.skipped, () => {})
     return
   }
-  const published = (input: SpecInput) => publish(input, warehouse.engine())
+  const published = (input: SpecInput, previous?: Publication) => publish(input, warehouse.engine(), previous)
 
   describe("cohort-summary.csv", () => {
-    it.effect("lists every segment × age band × sex × locality, 0 as 0, 1–7 suppressed, others rounded to 5", () =>
-      Effect.gen(function* () {
-        const { csv } = yield* published({
-          residents: [
-            ...residents(13, "lwf", { age: 40 }),
-            ...residents(12, "lwm", { age: 42, sex: "male" }),
-            ...residents(8, "bwf", { age: 10 }),
-            ...residents(7, "bwm", { age: 12, sex: "male" }),
-            { id: "pal", age: 61 },
-            { id: "south", age: 44, practice: "F84004" }
-          ],
-          practices: [
-            ["F84003", "PCN", "North"],
-            ["F84004", "PCN", "South"]
-          ],
-          gpEvents: [["pal", CODES.palliativeCare]]
+    it.effect(
+      "lists every segment × age band × sex × locality, 0 as 0, 1–7 suppressed, others rounded to 5, and hides what a total would give back",
+      () =>
+        Effect.gen(function* () {
+          const { csv } = yield* published({
+            residents: [
+              ...residents(13, "lwf", { age: 40 }),
+              ...residents(12, "lwm", { age: 42, sex: "male" }),
+              ...residents(8, "bwf", { age: 10 }),
+              ...residents(7, "bwm", { age: 12, sex: "male" }),
+              { id: "pal", age: 61 },
+              { id: "south", age: 44, practice: "F84004" }
+            ],
+            practices: [
+              ["F84003", "PCN", "North"],
+              ["F84004", "PCN", "South"]
+            ],
+            gpEvents: [["pal", CODES.palliativeCare]]
+          })
+          const summary = csv["cohort-summary.csv"]!
+          expect(summary.columns).toEqual(SUMMARY_CELL)
+          // 3 segments × 18 age bands × 4 sexes × 2 localities; no deprivation lookup, so one decile "all".
+          expect(summary.rows).toHaveLength(3 * 18 * 4 * 2)
+          expect(
+            cells({ ...summary, rows: summary.rows.filter((row) => row["residents"] !== "0") }, SUMMARY_CELL)
+          ).toEqual(
+            sorted([
+              // 13, suppressed with South's 1: the report's 15 women of 40–44 in Living Well minus 15 would give the 1 back.
+              ["LW", "40-44", "female", "North", "all", "", "Y"],
+              ["LW", "40-44", "male", "North", "all", "10", "N"], // 12
+              ["BWGW", "10-14", "female", "North", "all", "10", "N"], // 8
+              ["BWGW", "10-14", "male", "North", "all", "", "Y"], // 7
+              ["PI", "60-64", "female", "North", "all", "", "Y"], // 1
+              ["LW", "40-44", "female", "South", "all", "", "Y"] // 1
+            ])
+          )
+          // Every other cell is a real zero, shown and not suppressed.
+          expect(
+            new Set(summary.rows.filter((row) => row["residents"] === "0").map((row) => row["suppressed"]))
+          ).toEqual(new Set(["N"]))
         })
-        const summary = csv["cohort-summary.csv"]!
-        expect(summary.columns).toEqual(SUMMARY_CELL)
-        // 3 segments × 18 age bands × 4 sexes × 2 localities; no deprivation lookup, so one decile "all".
-        expect(summary.rows).toHaveLength(3 * 18 * 4 * 2)
-        expect(
-          cells({ ...summary, rows: summary.rows.filter((row) => row["residents"] !== "0") }, SUMMARY_CELL)
-        ).toEqual(
-          sorted([
-            ["LW", "40-44", "female", "North", "all", "15", "N"], // 13
-            ["LW", "40-44", "male", "North", "all", "10", "N"], // 12
-            ["BWGW", "10-14", "female", "North", "all", "10", "N"], // 8
-            ["BWGW", "10-14", "male", "North", "all", "", "Y"], // 7
-            ["PI", "60-64", "female", "North", "all", "", "Y"], // 1
-            ["LW", "40-44", "female", "South", "all", "", "Y"] // 1
-          ])
-        )
-        // Every other cell is a real zero, shown and not suppressed.
-        expect(new Set(summary.rows.filter((row) => row["residents"] === "0").map((row) => row["suppressed"]))).toEqual(
-          new Set(["N"])
-        )
-      })
     )
 
     it.effect("adds deprivation deciles 1–10 and unknown when a postcode lookup was supplied", () =>
@@ -132,20 +135,49 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
       ]
     }
 
-    it.effect("counts people per segment and service line under control, costs in whole pounds", () =>
+    it.effect("counts people per segment and service line under control, costs to the nearest £1,000", () =>
       Effect.gen(function* () {
         const { csv } = yield* published(BUDGET)
         const budget = csv["shadow-budget.csv"]!
         expect(budget.columns).toEqual(BUDGET_LINE)
         expect(cells({ ...budget, rows: budget.rows.filter((row) => row["people"] !== "0") }, BUDGET_LINE)).toEqual(
           sorted([
-            ["BWGW", "acute", "10", "800", "N"], // 8 people
-            ["LW", "acute", "15", "1300", "N"], // 13 people
-            ["LW", "adult_social_care", "10", "34886", "N"], // 12 people: 6 × £5,214.29 + 6 × £600
+            ["BWGW", "acute", "10", "1000", "N"], // 8 people, £800
+            ["LW", "acute", "15", "1000", "N"], // 13 people, £1,300
+            ["LW", "adult_social_care", "10", "35000", "N"], // 12 people: 6 × £5,214.29 + 6 × £600 = £34,886
             // 7 people: no count, and no cost that could be one person's.
             ["PI", "acute", "", "", "Y"]
           ])
         )
+      })
+    )
+
+    it.effect("does not give back the cost of one person who joined, from one night's cost minus the last's", () =>
+      Effect.gen(function* () {
+        const before = yield* published(BUDGET)
+        // The next night one more Living Well resident has reablement all year: £5,214.29.
+        const after = yield* published(
+          {
+            ...BUDGET,
+            residents: [...BUDGET.residents, { id: "joiner", age: 30 }],
+            socialCare: [...BUDGET.socialCare!, ["joiner", "reablement", "2020-01-01"]]
+          },
+          before
+        )
+        const cost = (publication: typeof before) =>
+          Number(
+            publication.csv["shadow-budget.csv"]!.rows.find(
+              (row) => row["segment"] === "LW" && row["service_line"] === "adult_social_care"
+            )!["cost_gbp"]
+          )
+        // £34,886 then £40,100, shown to the nearest £1,000: the difference is the joiner's cost ± £1,000.
+        expect([cost(before), cost(after)]).toEqual([35000, 40000])
+        expect(cost(after) - cost(before)).not.toBe(5214)
+        for (const publication of [before, after]) {
+          for (const row of publication.csv["shadow-budget.csv"]!.rows) {
+            expect(Number(row["cost_gbp"]) % 1000, JSON.stringify(row)).toBe(0)
+          }
+        }
       })
     )
 
@@ -158,10 +190,10 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
         const { csv } = yield* published(BUDGET)
         expect(cells(csv["shadow-budget.csv"]!, BUDGET_LINE)).toEqual(
           sorted([
-            ["BWGW", "acute", "10", "800", "N"],
+            ["BWGW", "acute", "10", "1000", "N"],
             ["BWGW", "adult_social_care", "0", "0", "N"],
-            ["LW", "acute", "15", "1300", "N"],
-            ["LW", "adult_social_care", "10", "34886", "N"],
+            ["LW", "acute", "15", "1000", "N"],
+            ["LW", "adult_social_care", "10", "35000", "N"],
             ["PI", "acute", "", "", "Y"],
             ["PI", "adult_social_care", "0", "0", "N"]
           ])
@@ -211,10 +243,10 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
         const metrics = csv["bcf-metrics.csv"]!
         expect(metrics.columns).toEqual(METRIC)
         // 35 residents, 21 of them aged 65+; values from the controlled counts shown beside them,
-        // since a rate from the exact counts would give those back.
+        // since a rate from the exact counts would give those back, and no more precise than they are.
         expect(cells(metrics, METRIC)).toEqual(
           sorted([
-            ["non_elective_admissions_per_100000", "15", "35", "42857.1", "N"], // 13 / 35, shown 15 / 35
+            ["non_elective_admissions_per_100000", "15", "35", "43000", "N"], // 13 / 35, shown 15 / 35: 13–17 of 33–37
             ["permanent_care_home_admissions_65_plus_per_100000", "", "20", "", "Y"], // 7 / 21
             ["still_at_home_91_days_after_reablement_65_plus_percent", "10", "10", "100", "N"] // 8 / 12, shown 10 / 10
           ])

@@ -52,7 +52,7 @@ describe.each(testWarehouses())("opt-outs on $name", (warehouse) => {
       const budgetLine = (segment: string) =>
         csv["shadow-budget.csv"]!.rows.find((row) => row["segment"] === segment && row["service_line"] === "acute")
       expect(budgetLine("PI")).toMatchObject({ people: "", cost_gbp: "", suppressed: "Y" }) // 7
-      expect(budgetLine("LW")).toMatchObject({ people: "10", cost_gbp: "1200", suppressed: "N" }) // 12
+      expect(budgetLine("LW")).toMatchObject({ people: "10", cost_gbp: "1000", suppressed: "N" }) // 12, £1,200
       expect(
         csv["bcf-metrics.csv"]!.rows.find((row) => row["metric"] === "non_elective_admissions_per_100000")
       ).toMatchObject({ numerator: "10", denominator: "20", value: "50000" }) // 12 of 19 residents, shown 10 of 20

@@ -50,7 +50,7 @@ export const publish = (input: SpecInput, engine: Engine, previous?: Publication
   Effect.gen(function* () {
     const { db, nhsNumbers } = yield* specWarehouse(input, engine)
     const release = yield* temporaryRelease
-    yield* writeOutputs(db, release, previous?.release).pipe(Effect.provide(FileSystem.layer(release)))
+    yield* writeOutputs(db, release, previous?.release, false).pipe(Effect.provide(FileSystem.layer(release)))
     const files = fs
       .readdirSync(release, { recursive: true, encoding: "utf8" })
       .filter((file) => fs.statSync(path.join(release, file)).isFile())

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest"
-import { controlCount, formatControlledCount } from "../../transforms/disclosureControl.js"
+import { controlBcf } from "../../transforms/aggregateOutputs.js"
+import {
+  controlCost,
+  controlCount,
+  controlledRate,
+  countRange,
+  DEFAULT_DISCLOSURE_RULES,
+  formatControlledCount
+} from "../../transforms/disclosureControl.js"
+
+const rules = DEFAULT_DISCLOSURE_RULES
 
 describe("disclosure control (suppress 1–7, round to 5)", () => {
   it.each([
@@ -15,4 +25,63 @@ describe("disclosure control (suppress 1–7, round to 5)", () => {
   it("marks suppression rather than showing zero", () => {
     expect(controlCount(3)).toEqual({ suppressed: true })
   })
+
+  it("says which exact counts a published count stands for", () => {
+    expect(countRange(0, rules)).toEqual([0, 0])
+    expect(countRange(10, rules)).toEqual([8, 12])
+    expect(countRange(15, rules)).toEqual([13, 17])
+    expect(countRange(40, { suppressBelow: 8, roundTo: 10 })).toEqual([35, 44])
+    expect(countRange(13, { suppressBelow: 8, roundTo: 1 })).toEqual([13, 13])
+  })
+})
+
+describe("rates from controlled counts", () => {
+  it("carry no more precision than their counts", () => {
+    // 15 is 13–17 and 35 is 33–37: anything from 35,135 to 51,515 per 100,000.
+    expect(controlledRate(15, 35, 100000, rules)).toBe(43000)
+    expect(controlledRate(1030, 19405, 100000, rules)).toBe(5310)
+    expect(controlledRate(100, 110, 100, rules)).toBe(91)
+    expect(controlledRate(10, 10, 100, rules)).toBe(100)
+    expect(controlledRate(0, 20, 100000, rules)).toBe(0)
+    // Unrounded counts carry a rate to one decimal.
+    expect(controlledRate(13, 35, 100, { suppressBelow: 8, roundTo: 1 })).toBe(37.1)
+  })
+
+  it("cannot be worked out where a count is suppressed or the base is 0", () => {
+    expect(controlledRate(null, 35, 100, rules)).toBeNull()
+    expect(controlledRate(15, null, 100, rules)).toBeNull()
+    expect(controlledRate(0, 0, 100, rules)).toBeNull()
+  })
+
+  it("give back nothing of the exact counts: every pair the published counts stand for publishes the same row", () => {
+    // The issue's BCF rows: 5297.3 gave back 1028 of 19406, 88.7 gave back 47 of 53.
+    for (const [numerator, denominator, per] of [
+      [1028, 19406, 100000],
+      [47, 53, 100]
+    ] as const) {
+      const published = controlBcf([{ metric: "m", numerator, denominator, per }], rules)[0]!
+      const [nLow, nHigh] = countRange(published.numerator!, rules)
+      const [dLow, dHigh] = countRange(published.denominator!, rules)
+      const rows = new Set<string>()
+      for (let n = nLow; n <= nHigh; n++) {
+        for (let d = dLow; d <= dHigh; d++) {
+          rows.add(JSON.stringify(controlBcf([{ metric: "m", numerator: n, denominator: d, per }], rules)))
+        }
+      }
+      expect(rows.size, `${numerator} of ${denominator}`).toBe(1)
+    }
+  })
+})
+
+describe("costs", () => {
+  it.each([
+    [0, 0],
+    [400, 0],
+    [800, 1000],
+    [20450.6, 20000],
+    [34886, 35000],
+    [2345678, 2300000]
+  ])("£%d → £%d: the nearest £1,000, or two significant figures where that is coarser", (gbp, shown) =>
+    expect(controlCost(gbp)).toBe(shown)
+  )
 })

@@ -31,7 +31,8 @@ describe("changes since the last publication", () => {
 describe("cohort summary", () => {
   const counts = [
     { segment: "LW", age_band: "30-34", sex: "female", locality: "North", imd_decile: "unknown", residents: 13 },
-    { segment: "PI", age_band: "70-74", sex: "female", locality: "North", imd_decile: "unknown", residents: 7 }
+    { segment: "PI", age_band: "70-74", sex: "female", locality: "North", imd_decile: "unknown", residents: 7 },
+    { segment: "PI", age_band: "85+", sex: "female", locality: "North", imd_decile: "unknown", residents: 20 }
   ]
 
   it("publishes every cell, zero as zero, 1-7 suppressed and marked, others rounded to 5", () => {
@@ -48,6 +49,8 @@ describe("cohort summary", () => {
     expect(cell("LW", "30-34", "North")).toMatchObject({ imd_decile: "all", residents: 15, suppressed: "N" })
     expect(cell("PI", "70-74", "North")).toMatchObject({ residents: null, suppressed: "Y" })
     expect(cell("PI", "70-74", "East")).toMatchObject({ residents: 0, suppressed: "N" })
+    // Shown, the report's Promoting Independence total (25) minus these 20 would give the 7 back.
+    expect(cell("PI", "85+", "North")).toMatchObject({ residents: null, suppressed: "Y" })
   })
 
   it("adds deprivation deciles when a lookup supplied them", () => {

@@ -8,23 +8,25 @@ import { sampleCounts } from "./reportSample.js"
 const figures = reportFigures(sampleCounts, DEFAULT_DISCLOSURE_RULES)
 
 describe("the run report's figures", () => {
-  it("controls residents per segment after adding them up: 3 suppressed, 13 + 26 = 39 → 40, 12 → 10", () => {
+  it("controls residents per segment after adding them up: 3 suppressed, 13 + 26 = 39 → 40, and 12 suppressed with the 3", () => {
+    // 55 in all minus Living Well's 40 and Promoting Independence's 10 would leave Born Well's 3 at 1 to 11.
     expect(figures.segments).toEqual([
       { segment: "BWGW", residents: null },
       { segment: "LW", residents: 40 },
-      { segment: "PI", residents: 10 }
+      { segment: "PI", residents: null }
     ])
     expect(figures.residents).toBe(55) // 54 residents in all
   })
 
-  it("lists every segment in every locality, a real zero as 0", () => {
+  it("lists every segment in every locality, a real zero as 0, hiding a locality its segment's total would give back", () => {
     expect(figures.localities).toEqual([
       { segment: "BWGW", locality: "North", residents: null },
       { segment: "BWGW", locality: "South", residents: 0 },
+      // North's 4 is suppressed, so South's 35 is too: Living Well's 40 minus 35 would give it back.
       { segment: "LW", locality: "North", residents: null },
-      { segment: "LW", locality: "South", residents: 35 },
+      { segment: "LW", locality: "South", residents: null },
       { segment: "PI", locality: "North", residents: 0 },
-      { segment: "PI", locality: "South", residents: 10 }
+      { segment: "PI", locality: "South", residents: null }
     ])
   })
 
@@ -35,24 +37,26 @@ describe("the run report's figures", () => {
     expect(cell("LW", "30-34", "female")).toBe(15) // 4 + 9 = 13 → 15
     expect(cell("LW", "40-44", "male")).toBe(25)
     expect(cell("BWGW", "05-09", "female")).toBeNull()
+    // The segment's only residents: shown, it would give back the suppressed segment total.
+    expect(cell("PI", "85+", "male")).toBeNull()
     expect(cell("PI", "00-04", "female")).toBe(0)
   })
 
   it("works out use of services per 1,000 residents from the controlled counts", () => {
     const use = (segment: string, measure: string) =>
       figures.utilisation.find((row) => row.segment === segment && row.measure === measure)
-    // 23 → 25 attendances over 39 → 40 residents.
+    // 23 → 25 attendances over 39 → 40 residents: 625, but 23–27 of 38–42 is anything from 548 to 711.
     expect(use("LW", "ae_attendances")).toEqual({
       segment: "LW",
       measure: "ae_attendances",
       total: 25,
-      per_1000: 625
+      per_1000: 630
     })
     expect(use("LW", "non_elective_admissions")).toMatchObject({ total: null, per_1000: null })
     expect(use("LW", "bed_days")).toMatchObject({ total: 0, per_1000: 0 })
     // A segment whose residents are suppressed has no rate, whatever its count.
     expect(use("BWGW", "ae_attendances")).toMatchObject({ total: 0, per_1000: null })
-    expect(use("PI", "bed_days")).toMatchObject({ total: 140, per_1000: 14000 })
+    expect(use("PI", "bed_days")).toMatchObject({ total: 140, per_1000: null })
   })
 
   it("publishes the shadow budget and BCF metrics exactly as their CSVs do", () => {
@@ -84,8 +88,8 @@ describe("the run report's figures", () => {
       "unmatched"
     ])
     expect(figures.linkage_rates).toEqual([
-      // 100 of 112 → 100 of 110 after rounding.
-      { source: "acute_activity", records: 110, linked: 100, rate_percent: 90.9 },
+      // 100 of 112 → 100 of 110 after rounding: 98–102 of 108–112 is 87.5% to 94.4%, so 91, not 90.9.
+      { source: "acute_activity", records: 110, linked: 100, rate_percent: 91 },
       { source: "benefits", records: 10, linked: 10, rate_percent: 100 }
     ])
   })
@@ -126,7 +130,8 @@ describe("changes since the last run", () => {
       current: 40,
       change: 25
     })
-    expect(change("Shadow budget: PI acute")).toMatchObject({ kind: "money", previous: 20451, change: 0 })
+    // £20,450.60, to the nearest £1,000.
+    expect(change("Shadow budget: PI acute")).toMatchObject({ kind: "money", previous: 20000, change: 0 })
   })
 
   it("shows no change where either side is suppressed, or the figure is new", () => {

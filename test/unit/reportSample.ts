@@ -15,11 +15,11 @@ export const sampleRun = {
 export const sampleCounts: ReportCounts = {
   run: sampleRun,
   cohortCounts: [
-    { segment: "BWGW", age_band: "05-09", sex: "female", locality: "North", residents: 3 },
-    { segment: "LW", age_band: "30-34", sex: "female", locality: "North", residents: 4 },
-    { segment: "LW", age_band: "30-34", sex: "female", locality: "South", residents: 9 },
-    { segment: "LW", age_band: "40-44", sex: "male", locality: "South", residents: 26 },
-    { segment: "PI", age_band: "85+", sex: "male", locality: "South", residents: 12 }
+    { segment: "BWGW", age_band: "05-09", sex: "female", locality: "North", imd_decile: "unknown", residents: 3 },
+    { segment: "LW", age_band: "30-34", sex: "female", locality: "North", imd_decile: "unknown", residents: 4 },
+    { segment: "LW", age_band: "30-34", sex: "female", locality: "South", imd_decile: "unknown", residents: 9 },
+    { segment: "LW", age_band: "40-44", sex: "male", locality: "South", imd_decile: "unknown", residents: 26 },
+    { segment: "PI", age_band: "85+", sex: "male", locality: "South", imd_decile: "unknown", residents: 12 }
   ],
   localities: ["North", "South"],
   utilisation: [

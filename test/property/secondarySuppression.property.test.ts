@@ -1,0 +1,240 @@
+/**
+ * Secondary suppression tried as an attacker would: random tables, published
+ * through the real control, then every relation the published files hold
+ * between their figures (a total is the sum of its cells) used to narrow
+ * each figure down, with a rounded figure taken as every count that rounds to
+ * it and a suppressed one as anything from 1 up. No suppressed count may be
+ * narrowed to a single value. The tables come from a seeded generator, so a
+ * failure names a seed that reproduces it.
+ */
+import { describe, expect, it } from "vitest"
+import { cohortSummary } from "../../pipelines/outputs/outputs.js"
+import { SEGMENT_CODES } from "../../schemas/segments.js"
+import { AGE_BANDS, SEXES } from "../../transforms/cohortDimensions.js"
+import { controlLinkedCounts, type DisclosureRules } from "../../transforms/disclosureControl.js"
+import { reportFigures } from "../../transforms/reportFigures.js"
+import type { ResidentCount } from "../../transforms/residentCounts.js"
+
+/** mulberry32: a small seeded generator of numbers in [0, 1). */
+const generator = (seed: number) => {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+type Random = ReturnType<typeof generator>
+const integer = (random: Random, low: number, high: number) => low + Math.floor(random() * (high - low + 1))
+/** Mostly zeros and small counts, where disclosure happens, with some large ones. */
+const count = (random: Random) => {
+  const draw = random()
+  return draw < 0.4
+    ? 0
+    : draw < 0.75
+      ? integer(random, 1, 7)
+      : draw < 0.9
+        ? integer(random, 8, 20)
+        : integer(random, 21, 90)
+}
+
+/** What the attacker knows of each figure: the lowest and highest exact count it can be. */
+type Bounds = Map<string, [number, number]>
+interface Relation {
+  readonly total: string
+  readonly cells: ReadonlyArray<string>
+}
+
+const knownFrom = (published: number | null, rules: DisclosureRules): [number, number] => {
+  if (published === null) return [1, Infinity]
+  if (published === 0) return [0, 0]
+  const below = Math.floor(rules.roundTo / 2)
+  return [Math.max(published - below, rules.suppressBelow), published + rules.roundTo - 1 - below]
+}
+
+/** Narrows every figure by every relation (a total minus the others), until nothing narrows further. */
+const narrow = (bounds: Bounds, relations: ReadonlyArray<Relation>) => {
+  const of = (key: string) => bounds.get(key) ?? [0, 0]
+  for (let pass = 0, changed = true; changed && pass < 200; pass++) {
+    changed = false
+    const tighten = (key: string, low: number, high: number) => {
+      const [was, wasHigh] = of(key)
+      const next: [number, number] = [Math.max(was, low), Math.min(wasHigh, high)]
+      if (next[0] !== was || next[1] !== wasHigh) {
+        bounds.set(key, next)
+        changed = true
+      }
+    }
+    for (const { total, cells } of relations) {
+      const lows = cells.map((cell) => of(cell)[0])
+      const highs = cells.map((cell) => of(cell)[1])
+      const lowSum = lows.reduce((a, b) => a + b, 0)
+      const unbounded = highs.filter((high) => high === Infinity).length
+      const finiteHighSum = highs.filter((high) => high !== Infinity).reduce((a, b) => a + b, 0)
+      tighten(total, lowSum, unbounded > 0 ? Infinity : finiteHighSum)
+      const [totalLow, totalHigh] = of(total)
+      cells.forEach((cell, i) => {
+        const othersHigh =
+          unbounded - (highs[i] === Infinity ? 1 : 0) > 0
+            ? Infinity
+            : finiteHighSum - (highs[i] === Infinity ? 0 : highs[i]!)
+        tighten(cell, totalLow - othersHigh, totalHigh - (lowSum - lows[i]!))
+      })
+    }
+  }
+}
+
+/** The suppressed figures the attacker pins to one value, with that value. */
+const recovered = (
+  exact: ReadonlyMap<string, number>,
+  published: ReadonlyMap<string, number | null>,
+  relations: ReadonlyArray<Relation>,
+  rules: DisclosureRules
+) => {
+  const bounds: Bounds = new Map([...published].map(([key, value]) => [key, knownFrom(value, rules)]))
+  narrow(bounds, relations)
+  for (const [key, [low, high]] of bounds) {
+    // The attacker reasons soundly: the truth is never ruled out.
+    const truth = exact.get(key) ?? 0
+    expect(truth >= low && truth <= high, `${key}: ${truth} outside ${low}–${high}`).toBe(true)
+  }
+  return [...published]
+    .filter(([key, value]) => value === null && bounds.get(key)![0] === bounds.get(key)![1])
+    .map(([key]) => `${key} = ${bounds.get(key)![0]}`)
+}
+
+const RULES: ReadonlyArray<readonly [string, DisclosureRules]> = [
+  ["1–7 suppressed, rounded to 5", { suppressBelow: 8, roundTo: 5 }],
+  ["1–7 suppressed, not rounded", { suppressBelow: 8, roundTo: 1 }]
+]
+
+describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
+  it("leaves no suppressed cell of a table with row, column and table totals recoverable", () => {
+    for (let seed = 1; seed <= 400; seed++) {
+      const random = generator(seed)
+      const rows = integer(random, 2, 6)
+      const columns = integer(random, 2, 6)
+      const exact = new Map<string, number>()
+      const relations: Array<Relation> = []
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < columns; c++) exact.set(`${r},${c}`, count(random))
+      }
+      const sum = (keys: ReadonlyArray<string>) => keys.reduce((total, key) => total + exact.get(key)!, 0)
+      const rowKeys = Array.from({ length: rows }, (_, r) => Array.from({ length: columns }, (_, c) => `${r},${c}`))
+      const columnKeys = Array.from({ length: columns }, (_, c) => Array.from({ length: rows }, (_, r) => `${r},${c}`))
+      rowKeys.forEach((cells, r) => {
+        exact.set(`row ${r}`, sum(cells))
+        relations.push({ total: `row ${r}`, cells })
+      })
+      columnKeys.forEach((cells, c) => {
+        exact.set(`column ${c}`, sum(cells))
+        relations.push({ total: `column ${c}`, cells })
+      })
+      exact.set("all", sum(rowKeys.flat()))
+      relations.push({ total: "all", cells: rowKeys.map((_, r) => `row ${r}`) })
+      relations.push({ total: "all", cells: columnKeys.map((_, c) => `column ${c}`) })
+
+      const controlled = controlLinkedCounts(exact, relations, rules)
+      const published = new Map([...controlled].map(([key, cell]) => [key, cell.suppressed ? null : cell.count]))
+      expect(recovered(exact, published, relations, rules), `seed ${seed}`).toEqual([])
+    }
+  })
+
+  it("leaves no suppressed cell of cohort-summary.csv or the report's residents recoverable from the other", () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const random = generator(seed)
+      const localities = ["North", "South", "East"].slice(0, integer(random, 1, 3))
+      const withDeprivation = random() < 0.5
+      const deciles = withDeprivation ? ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "unknown"] : ["unknown"]
+      // A few occupied age bands per segment, as a small borough's segments have.
+      const counts: Array<ResidentCount> = []
+      for (const segment of SEGMENT_CODES) {
+        for (const age_band of AGE_BANDS.filter(() => random() < 0.25)) {
+          for (const sex of SEXES.slice(0, integer(random, 1, 4))) {
+            for (const locality of localities) {
+              const imd_decile = deciles[integer(random, 0, deciles.length - 1)]!
+              const residents = count(random)
+              if (residents > 0) counts.push({ segment, age_band, sex, locality, imd_decile, residents })
+            }
+          }
+        }
+      }
+      const summary = cohortSummary(counts, localities, rules)
+      const figures = reportFigures(
+        {
+          run: { run_id: "r", as_of: "2026-11-20", started_at: "", rules_version: "", software_version: "" },
+          cohortCounts: counts,
+          localities,
+          utilisation: [],
+          shadowBudget: [],
+          bcf: [],
+          inputs: [],
+          quarantine: [],
+          linkage: [],
+          equity: []
+        },
+        rules
+      )
+
+      // Every published figure by a name of the attacker's own, and the sums the files' figures make.
+      const cell = (segment: string, band: string, sex: string, locality: string, d: string) =>
+        `summary ${segment} ${band} ${sex} ${locality} ${d}`
+      const published = new Map<string, number | null>()
+      for (const row of summary) {
+        published.set(
+          cell(
+            String(row["segment"]),
+            String(row["age_band"]),
+            String(row["sex"]),
+            String(row["locality"]),
+            String(row["imd_decile"])
+          ),
+          row["residents"] as number | null
+        )
+      }
+      for (const row of figures.pyramid)
+        published.set(`pyramid ${row.segment} ${row.age_band} ${row.sex}`, row.residents)
+      for (const row of figures.localities) published.set(`locality ${row.segment} ${row.locality}`, row.residents)
+      for (const row of figures.segments) published.set(`segment ${row.segment}`, row.residents)
+      published.set("all", figures.residents)
+      const publishedDeciles = [...new Set(summary.map((row) => String(row["imd_decile"])))]
+      const relations: Array<Relation> = [{ total: "all", cells: SEGMENT_CODES.map((s) => `segment ${s}`) }]
+      for (const segment of SEGMENT_CODES) {
+        const ageSex = AGE_BANDS.flatMap((band) => SEXES.map((sex) => [band, sex] as const))
+        relations.push({ total: `segment ${segment}`, cells: ageSex.map(([b, s]) => `pyramid ${segment} ${b} ${s}`) })
+        relations.push({ total: `segment ${segment}`, cells: localities.map((l) => `locality ${segment} ${l}`) })
+        relations.push({
+          total: `segment ${segment}`,
+          cells: ageSex.flatMap(([b, s]) =>
+            localities.flatMap((l) => publishedDeciles.map((d) => cell(segment, b, s, l, d)))
+          )
+        })
+        for (const [band, sex] of ageSex) {
+          relations.push({
+            total: `pyramid ${segment} ${band} ${sex}`,
+            cells: localities.flatMap((l) => publishedDeciles.map((d) => cell(segment, band, sex, l, d)))
+          })
+        }
+        for (const locality of localities) {
+          relations.push({
+            total: `locality ${segment} ${locality}`,
+            cells: ageSex.flatMap(([b, s]) => publishedDeciles.map((d) => cell(segment, b, s, locality, d)))
+          })
+        }
+      }
+      const exact = new Map<string, number>()
+      const add = (key: string, n: number) => exact.set(key, (exact.get(key) ?? 0) + n)
+      for (const row of counts) {
+        const d = publishedDeciles.includes("all") ? "all" : row.imd_decile
+        add(cell(row.segment, row.age_band, row.sex, row.locality, d), row.residents)
+        add(`pyramid ${row.segment} ${row.age_band} ${row.sex}`, row.residents)
+        add(`locality ${row.segment} ${row.locality}`, row.residents)
+        add(`segment ${row.segment}`, row.residents)
+        add("all", row.residents)
+      }
+      expect(recovered(exact, published, relations, rules), `seed ${seed}`).toEqual([])
+    }
+  })
+})

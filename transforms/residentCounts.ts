@@ -1,0 +1,100 @@
+/**
+ * Residents as every output publishes them, controlled as one set of linked
+ * tables: the cohort summary's cells (segment × age band × sex × locality ×
+ * deprivation decile) and the report's pyramid (segment × age band × sex),
+ * residents per segment and locality, per segment and in all, which are each
+ * a total of those cells. Controlling them together, with secondary
+ * suppression across all of them, is what stops a report total minus the
+ * summary's cells (or a pyramid's row minus its neighbours) giving back a
+ * suppressed count; the summary and the report take their figures from here,
+ * so they always hide the same cells.
+ */
+import { SEGMENT_CODES } from "../schemas/segments.js"
+import { AGE_BANDS, SEXES } from "./cohortDimensions.js"
+import { type ControlledCount, controlLinkedCounts, type DisclosureRules, type Margin } from "./disclosureControl.js"
+
+/** One row of `cohort_counts.sql`: residents of one cell, before control. */
+export interface ResidentCount {
+  readonly segment: string
+  readonly age_band: string
+  readonly sex: string
+  readonly locality: string
+  readonly imd_decile: string
+  readonly residents: number
+}
+
+export interface ControlledResidents {
+  /** `1`–`10` and `unknown` when a deprivation lookup placed anyone, else `all`. */
+  readonly deciles: ReadonlyArray<string>
+  readonly cell: (segment: string, ageBand: string, sex: string, locality: string, decile: string) => ControlledCount
+  readonly ageSex: (segment: string, ageBand: string, sex: string) => ControlledCount
+  readonly locality: (segment: string, locality: string) => ControlledCount
+  readonly segment: (segment: string) => ControlledCount
+  readonly all: ControlledCount
+}
+
+const key = (...parts: ReadonlyArray<string>) => parts.join("\u0000")
+
+export const controlResidents = (
+  counts: ReadonlyArray<ResidentCount>,
+  localities: ReadonlyArray<string>,
+  rules: DisclosureRules
+): ControlledResidents => {
+  const withDeprivation = counts.some((row) => row.imd_decile !== "unknown")
+  const deciles = withDeprivation ? [...Array.from({ length: 10 }, (_, i) => String(i + 1)), "unknown"] : ["all"]
+  const cellKey = (segment: string, band: string, sex: string, locality: string, decile: string) =>
+    key("cell", segment, band, sex, locality, decile)
+  const ageSexKey = (segment: string, band: string, sex: string) => key("age-sex", segment, band, sex)
+  const localityKey = (segment: string, locality: string) => key("locality", segment, locality)
+  const segmentKey = (segment: string) => key("segment", segment)
+  const allKey = key("all")
+
+  const exact = new Map<string, number>()
+  const add = (cell: string, residents: number) => exact.set(cell, (exact.get(cell) ?? 0) + residents)
+  for (const row of counts) {
+    const decile = withDeprivation ? row.imd_decile : "all"
+    add(cellKey(row.segment, row.age_band, row.sex, row.locality, decile), row.residents)
+    add(ageSexKey(row.segment, row.age_band, row.sex), row.residents)
+    add(localityKey(row.segment, row.locality), row.residents)
+    add(segmentKey(row.segment), row.residents)
+    add(allKey, row.residents)
+  }
+  const margins: Array<Margin> = [{ total: allKey, cells: SEGMENT_CODES.map(segmentKey) }]
+  for (const segment of SEGMENT_CODES) {
+    const ageSex = AGE_BANDS.flatMap((band) => SEXES.map((sex) => [band, sex] as const))
+    margins.push({ total: segmentKey(segment), cells: ageSex.map(([band, sex]) => ageSexKey(segment, band, sex)) })
+    margins.push({ total: segmentKey(segment), cells: localities.map((locality) => localityKey(segment, locality)) })
+    for (const [band, sex] of ageSex) {
+      margins.push({
+        total: ageSexKey(segment, band, sex),
+        cells: localities.flatMap((locality) => deciles.map((decile) => cellKey(segment, band, sex, locality, decile)))
+      })
+    }
+    for (const locality of localities) {
+      margins.push({
+        total: localityKey(segment, locality),
+        cells: ageSex.flatMap(([band, sex]) => deciles.map((decile) => cellKey(segment, band, sex, locality, decile)))
+      })
+    }
+  }
+  const controlled = controlLinkedCounts(exact, margins, rules)
+  const of = (cell: string): ControlledCount => controlled.get(cell) ?? { suppressed: false, count: 0 }
+  return {
+    deciles,
+    cell: (segment, band, sex, locality, decile) => of(cellKey(segment, band, sex, locality, decile)),
+    ageSex: (segment, band, sex) => of(ageSexKey(segment, band, sex)),
+    locality: (segment, locality) => of(localityKey(segment, locality)),
+    segment: (segment) => of(segmentKey(segment)),
+    all: of(allKey)
+  }
+}
+
+/** A row of `cohort_counts.sql` as the query returns it. */
+export const residentCount = (row: Readonly<Record<string, unknown>>): ResidentCount => ({
+  segment: String(row["segment"]),
+  age_band: String(row["age_band"]),
+  sex: String(row["sex"]),
+  locality: String(row["locality"]),
+  imd_decile: String(row["imd_decile"]),
+  residents: Number(row["residents"])
+})
