@@ -16,13 +16,23 @@
  *  - `julianday(text)`, SQLite's day number, for date differences in the SQL;
  *  - `bigint` and `numeric` results (counts, sums) come back as numbers;
  *  - the content digest lineage records is computed by the server, table by
- *    table, since the warehouse is not a file whose bytes could be hashed.
+ *    table, since the warehouse is not a file whose bytes could be hashed;
+ *  - the migrations look for their own tables in the run's schema only (see
+ *    `OwnSchemaIntrospector`), since other runs share the server.
  * The SQL files are otherwise written in what both databases accept.
  */
 import { createHash } from "node:crypto"
 import { Readable } from "node:stream"
 import { pipeline } from "node:stream/promises"
-import { Kysely, PostgresDialect } from "kysely"
+import {
+  type DatabaseIntrospector,
+  type DatabaseMetadata,
+  Kysely,
+  PostgresDialect,
+  type SchemaMetadata,
+  sql,
+  type TableMetadata
+} from "kysely"
 import pg from "pg"
 import { from as copyFrom } from "pg-copy-streams"
 import type { WarehouseSchema } from "../../schemas/warehouse.js"
@@ -122,6 +132,49 @@ function* copyChunks(columns: ReadonlyArray<string>, rows: ReadonlyArray<Row>): 
 const byteOrderText = (statement: string): string =>
   /^\s*create table/i.test(statement) ? statement.replace(/\btext\b/gi, 'text collate "C"') : statement
 
+/**
+ * Tables of one schema, for the migrator's "does my table exist" question.
+ * Kysely's own introspector lists every schema on the server and asks
+ * `has_schema_privilege` of each by name: a schema another run drops between
+ * the two (its build discarded or published) fails the query with "schema
+ * does not exist", and with it a run that had nothing to do with that schema.
+ */
+class OwnSchemaIntrospector implements DatabaseIntrospector {
+  constructor(
+    private readonly db: Kysely<unknown>,
+    private readonly schema: string
+  ) {}
+
+  async getSchemas(): Promise<Array<SchemaMetadata>> {
+    return [{ name: this.schema }]
+  }
+
+  async getTables(): Promise<Array<TableMetadata>> {
+    const { rows } = await sql<{ name: string; isView: boolean }>`
+      select table_name as name, table_type = 'VIEW' as "isView"
+      from information_schema.tables where table_schema = ${this.schema}`.execute(this.db)
+    return rows.map((row) => ({ ...row, schema: this.schema, columns: [] }))
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables() }
+  }
+}
+
+/** Kysely's PostgreSQL dialect, introspecting only the schema a connection works in. */
+class OwnSchemaDialect extends PostgresDialect {
+  constructor(
+    config: ConstructorParameters<typeof PostgresDialect>[0],
+    private readonly schema: string
+  ) {
+    super(config)
+  }
+
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new OwnSchemaIntrospector(db, this.schema)
+  }
+}
+
 /** Opens `schema` on the server; `pool.end()` (through `db.destroy()`) closes it. */
 const openSchema = (
   warehouse: PostgresWarehouse,
@@ -139,7 +192,7 @@ const openSchema = (
     }
   }
   return {
-    db: new Kysely<WarehouseSchema>({ dialect: new PostgresDialect({ pool }) }),
+    db: new Kysely<WarehouseSchema>({ dialect: new OwnSchemaDialect({ pool }, schema) }),
     insert,
     query: async (text) => {
       const result = await pool.query(text)
