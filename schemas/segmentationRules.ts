@@ -4,6 +4,7 @@
  * version. Analysts change these numbers here, not in code.
  */
 import { Schema } from "effect"
+import { SEGMENTS_BY_PRIORITY } from "./segments.js"
 
 const Count = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 
@@ -28,6 +29,15 @@ export const SegmentationRules = Schema.Struct({
     discretionaryMinAge: Count,
     discretionarySharePercent: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 100 }))
   }),
+  /**
+   * The complex-care reasons that count as mandatory: the practice's members
+   * aged `discretionaryMinAge`+ with one of them, plus the discretionary
+   * members, make up `discretionarySharePercent` of its residents of that age.
+   * Members in PI for other reasons do not shrink the discretionary group.
+   */
+  discretionaryMandatoryReasons: Schema.Array(
+    Schema.Literals(SEGMENTS_BY_PRIORITY.flatMap((segment) => segment.reasons))
+  ),
   riskPoints: Schema.Struct({
     age65to74: Count,
     age75to84: Count,

@@ -61,9 +61,9 @@ const REASONS: Record<SegmentReason, Criterion> = {
       threshold: `${t.complexLtcMinLtcs}+ LTCs and (${t.complexLtcMinNonElectiveAdmissions}+ non-elective admissions or ${t.complexLtcMinAeAttendances}+ A&E attendances) in ${rules.windowDays} days`
     }
   },
-  discretionary: ({ thresholds: t }) => ({
+  discretionary: ({ thresholds: t, discretionaryMandatoryReasons: mandatory }) => ({
     source: "risk_score.total per practice",
-    threshold: `highest risk aged ${t.discretionaryMinAge}+, up to ${t.discretionarySharePercent}% of the practice's ${t.discretionaryMinAge}+ minus those already in ${COMPLEX_COHORT_SEGMENT}; ties by person_id`
+    threshold: `highest risk aged ${t.discretionaryMinAge}+ not in ${COMPLEX_COHORT_SEGMENT}, up to ${t.discretionarySharePercent}% of the practice's ${t.discretionaryMinAge}+ minus its ${t.discretionaryMinAge}+ with ${mandatory.join("/") || "(no mandatory reason)"}; ties by person_id`
   }),
   adult: ({ thresholds }) => ({
     source: "person.age_years",

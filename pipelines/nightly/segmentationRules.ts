@@ -80,5 +80,10 @@ export const ruleParameters = (rules: SegmentationRules, asOf: string, windowSta
   { name: "as_of", value: asOf },
   { name: "window_start", value: windowStart },
   ...Object.entries(rules.thresholds).map(([name, value]) => ({ name, value: String(value) })),
-  ...Object.entries(rules.riskPoints).map(([name, value]) => ({ name, value: String(value) }))
+  ...Object.entries(rules.riskPoints).map(([name, value]) => ({ name, value: String(value) })),
+  // A row per reason, so that the SQL reads the list as a set.
+  ...rules.discretionaryMandatoryReasons.map((reason) => ({ name: `${MANDATORY_REASON}${reason}`, value: "1" }))
 ]
+
+/** The prefix of the rule parameters naming the mandatory complex-care reasons (`segment_reason.sql` reads them). */
+export const MANDATORY_REASON = "mandatory_reason."

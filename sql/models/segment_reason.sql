@@ -40,13 +40,22 @@ complex as materialized (
       or ae_attendances >= complex_min_ae_attendances
     )
 ),
--- Discretionary: per practice, up to its share of its older residents, minus
--- its older residents already in PI, filled by risk score, ties by person_id.
+-- The complex-care reasons the rules count as mandatory (one rule parameter each).
+mandatory_reasons as (
+  select substr(name, length('mandatory_reason.') + 1) as reason from rule_parameter
+  where substr(name, 1, length('mandatory_reason.')) = 'mandatory_reason.'
+),
+-- Discretionary: per practice, its older residents with a mandatory reason and
+-- the discretionary members together make up its share of its older residents
+-- (rounded down); filled by risk score, ties by person_id, from those not
+-- already in PI. Members in PI for other reasons do not shrink the group.
 practice_slots as (
   select
     adults.practice_code,
     count(*) * (select discretionary_share_percent from thresholds) / 100
-      - sum(case when adults.person_id in (select person_id from complex) then 1 else 0 end) as slots
+      - sum(case when adults.person_id in (
+          select person_id from complex where reason in (select reason from mandatory_reasons)
+        ) then 1 else 0 end) as slots
   from adults
   where adults.age_years >= (select discretionary_min_age_years from thresholds)
   group by adults.practice_code

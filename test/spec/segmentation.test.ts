@@ -136,7 +136,7 @@ describe.each(testWarehouses())("segmentation rules v1 on $name", (warehouse) =>
     expect(membership["child"]).toMatchObject({ segment: "BWGW" })
   })
 
-  it("fills each practice's discretionary places: 12% of its 65+ residents, minus those already in PI, by risk then person_id", async () => {
+  it("fills each practice's discretionary places: 12% of its 65+ residents, minus its mandatory members, by risk then person_id", async () => {
     // Practice A: 25 residents aged 65+ → exactly 12% = 3 places; one is already in PI (dementia), so 2 are discretionary.
     // Practice B: 24 residents aged 65+ → 2.88, so 2 places; nobody in PI yet.
     const practiceA = times(25, (i) => ({ id: `a${String(i).padStart(2, "0")}`, age: 66, practice: "F84003" }))
@@ -169,6 +169,38 @@ describe.each(testWarehouses())("segmentation rules v1 on $name", (warehouse) =>
     expect(discretionary("b")).toEqual(["b10", "b11"])
     expect(membership["a09"]).toMatchObject({ segment: "LW" })
     expect(membership["a-young"]).toMatchObject({ segment: "LW" })
+  })
+
+  it("counts only the mandatory reasons against the 12%: members in PI for frailty or complex LTCs do not shrink it", async () => {
+    // 25 residents aged 65+: 3 places. One has dementia (mandatory), one severe frailty, one
+    // complex LTCs (neither mandatory): 2 discretionary places remain, for the highest risk of the rest.
+    const practice = times(25, (i) => ({ id: `p${String(i).padStart(2, "0")}`, age: 66, practice: "F84003" }))
+    const { membership } = await segment({
+      residents: practice,
+      gpEvents: [
+        ["p00", CODES.dementia],
+        ["p01", CODES.severeFrailty],
+        ["p02", CODES.copd],
+        ["p02", CODES.depression],
+        ["p10", CODES.copd],
+        ["p10", CODES.depression], // risk 1 + 2 = 3
+        ["p11", CODES.copd], // risk 2
+        ["p12", CODES.copd] // risk 2: ties with p11, broken by person_id
+      ],
+      acute: [
+        ["p02", "APC", IN_WINDOW, "21"],
+        ["p02", "APC", IN_WINDOW, "22"]
+      ]
+    })
+    expect(membership["p00"]).toMatchObject({ segment: "PI", reasons: "dementia" })
+    expect(membership["p01"]).toMatchObject({ segment: "PI", reasons: "severe_frailty" })
+    expect(membership["p02"]).toMatchObject({ segment: "PI", reasons: "complex_ltc" })
+    const discretionary = Object.entries(membership)
+      .filter(([, m]) => m.reasons === "discretionary")
+      .map(([id]) => id)
+      .sort()
+    expect(discretionary).toEqual(["p10", "p11"])
+    expect(membership["p12"]).toMatchObject({ segment: "LW" })
   })
 
   it("gives a registration without a UPRN the address of the latest housing record, and keeps a registration's own", async () => {
