@@ -91,6 +91,11 @@ export interface RunLineage {
   readonly config_version: string
   readonly config: unknown
   readonly rules_version: string
+  /**
+   * The rules file's SHA-256: its thresholds and mandatory reasons, not only
+   * the version it declares of itself. Absent in runs before it was recorded.
+   */
+  readonly rules_sha256?: string
   /** Every codelist file used, with its SHA-256. */
   readonly codelists: ReadonlyArray<CodelistFingerprint>
   readonly key_fingerprint: string | null

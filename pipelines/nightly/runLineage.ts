@@ -46,6 +46,7 @@ export const runLineage = (
     config_version: configVersion(config),
     config,
     rules_version: rules.rules.version,
+    rules_sha256: rules.sha256,
     codelists: rules.codelists,
     key_fingerprint: facts.keyFingerprint,
     key_rotated: facts.keyRotated,

@@ -1,6 +1,6 @@
 /**
  * Loading the segmentation rules and the codelists they name, with the
- * fingerprint of every codelist file for lineage.
+ * fingerprint of the rules file and of every codelist file for lineage.
  */
 import { createHash } from "node:crypto"
 import { readFileSync } from "node:fs"
@@ -23,6 +23,8 @@ export interface CodelistFingerprint {
 
 export interface LoadedRules {
   readonly rules: SegmentationRules
+  /** The rules file's SHA-256, as read. */
+  readonly sha256: string
   readonly codes: ReadonlyArray<{ readonly condition: string; readonly kind: string; readonly code: string }>
   readonly codelists: ReadonlyArray<CodelistFingerprint>
 }
@@ -31,8 +33,16 @@ const decodeRules = Schema.decodeUnknownEffect(SegmentationRules, { errors: "all
 
 export const loadRules = (file: string = DEFAULT_RULES_FILE) =>
   Effect.gen(function* () {
+    const rulesBytes = yield* Effect.try({
+      try: () => readFileSync(file),
+      catch: () =>
+        new UsageError({
+          message: `rules file ${file} cannot be read`,
+          nextAction: "check rulesFile in the configuration"
+        })
+    })
     const rules = yield* Effect.try({
-      try: () => JSON.parse(readFileSync(file, "utf8")) as unknown,
+      try: () => JSON.parse(rulesBytes.toString("utf8")) as unknown,
       catch: () =>
         new UsageError({
           message: `rules file ${file} cannot be read as JSON`,
@@ -71,7 +81,12 @@ export const loadRules = (file: string = DEFAULT_RULES_FILE) =>
         })
       }
     }
-    return { rules, codes, codelists } satisfies LoadedRules
+    return {
+      rules,
+      sha256: createHash("sha256").update(rulesBytes).digest("hex"),
+      codes,
+      codelists
+    } satisfies LoadedRules
   })
 
 /** The rule parameters the SQL models read, for one as-of date. */

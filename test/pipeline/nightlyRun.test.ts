@@ -16,6 +16,7 @@ import { verifyPublication } from "../../pipelines/governance/lineageVerify.js"
 import { type OpenLineageEvent, OpenLineageLog } from "../../pipelines/governance/openLineageLog.js"
 import { ExtractReaders } from "../../pipelines/ingest/extractReaders.js"
 import { nightlyRun } from "../../pipelines/nightly/nightlyRun.js"
+import { DEFAULT_RULES_FILE } from "../../pipelines/nightly/segmentationRules.js"
 import { sha256OfFile } from "../../pipelines/services/fileDigest.js"
 import { FileSystem, type Write } from "../../pipelines/services/fileSystem.js"
 import { Progress } from "../../pipelines/services/progress.js"
@@ -106,6 +107,8 @@ describe("the nightly run with test layers", () => {
       const warehouse = lineage.outputs[0]!
       assert.strictEqual(warehouse.path, SQLITE_FILE)
       assert.strictEqual(warehouse.sha256, yield* Effect.promise(() => sha256OfFile(path.join(out, SQLITE_FILE))))
+      // The rules are fingerprinted by their bytes, not only by the version they declare.
+      assert.strictEqual(lineage.rules_sha256, yield* Effect.promise(() => sha256OfFile(DEFAULT_RULES_FILE)))
       const chain = yield* (yield* LineageLog).entries
       assert.strictEqual(chain.length, 1)
       assert.deepStrictEqual((chain[0] as { run: RunLineage }).run, lineage)
