@@ -1,7 +1,9 @@
 /**
  * Workstream extract profiles (`rules/extract-profiles-v1.json`): for each
- * workstream, who receives its extract and the only fields they may receive.
- * Information governance changes these lists here, not in code.
+ * workstream, who receives its extract, the only fields they may receive,
+ * and which of those are quasi-identifiers, generalised until every
+ * combination of them is shared by at least k rows. Information governance
+ * changes these lists here, not in code.
  */
 import { Schema } from "effect"
 import { SEGMENTS, type SegmentCode, type Workstream } from "./segments.js"
@@ -18,7 +20,16 @@ export const ExtractProfile = Schema.Struct({
   /** Who receives the extract; their pseudonyms are derived from this name. */
   recipient: Schema.NonEmptyString,
   /** Columns of `sql/extracts/workstream_members.sql`, in the order the file carries them. */
-  fields: Schema.Array(Schema.String)
+  fields: Schema.Array(Schema.String),
+  /**
+   * The fields that, together, could single someone out (age, sex, practice,
+   * deprivation, ethnic category, risk, counts of conditions and of
+   * contacts, costs, …): the extract generalises them until each of their
+   * combinations it carries is shared by at least `k` rows.
+   */
+  quasi_identifiers: Schema.Array(Schema.String),
+  /** The least number of rows that share each combination (default 5); `wsd extract --k` can only raise it. */
+  k: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(2)))
 })
 export type ExtractProfile = typeof ExtractProfile.Type
 

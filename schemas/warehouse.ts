@@ -191,6 +191,8 @@ export interface LineageExtractTable {
   rows: number
   path: string
   sha256: string
+  /** JSON: a workstream extract's k and re-identification figures; null for a re-identified list. */
+  k_anonymity: string | null
 }
 
 export interface RuleParameterTable {

@@ -8,6 +8,8 @@
 import type { TopLevelSpec } from "vega-lite"
 import { SEGMENT_CODES, SEGMENT_NAMES } from "../schemas/segments.js"
 import { AGE_BANDS } from "./cohortDimensions.js"
+import { controlledInterval, DEFAULT_DISCLOSURE_RULES } from "./disclosureControl.js"
+import { ethnicCategoryName } from "./ethnicCategory.js"
 import { formatCell, type ReportPage, type ReportSection, type ReportTable } from "./reportHtml.js"
 import { changesSinceLastRun, MEASURE_NAMES, type ReportFigures, UTILISATION_MEASURES } from "./reportFigures.js"
 
@@ -61,6 +63,8 @@ interface BarChart {
   readonly group?: { readonly field: string; readonly title: string; readonly order: ReadonlyArray<string> }
   /** One small chart per value of this field, one under another, each with its own scale. */
   readonly panels?: { readonly field: string; readonly order: ReadonlyArray<string> }
+  /** A line across each bar from one field to the other: the value's interval. */
+  readonly interval?: { readonly low: string; readonly high: string }
 }
 
 /**
@@ -110,7 +114,20 @@ const barChart = (chart: BarChart): TopLevelSpec => {
       mark: { type: "text" as const, align: "left" as const, dx: 3, fontSize: 10, fontStyle: "italic", fill: "#555" },
       transform: [{ filter: "isValid(datum.note)" }],
       encoding: { y, ...offset, x: { datum: 0, type: "quantitative" as const }, text: { field: "note" } }
-    }
+    },
+    ...(chart.interval === undefined
+      ? []
+      : [
+          {
+            mark: { type: "rule" as const, stroke: "#1a1a1a", strokeWidth: 1.5 },
+            transform: [{ filter: `isValid(datum['${chart.interval.low}'])` }],
+            encoding: {
+              y,
+              x: { field: chart.interval.low, type: "quantitative" as const },
+              x2: { field: chart.interval.high }
+            }
+          }
+        ])
   ]
   const base = {
     description: chart.description,
@@ -473,8 +490,10 @@ const linkageTierSection = (figures: ReportFigures): ReportSection<TopLevelSpec>
   }
 }
 
+const TOO_FEW = "too few to compare"
+
 const EQUITY_LABEL: Readonly<Record<string, (category: string) => string>> = {
-  ethnic_category: (category) => category,
+  ethnic_category: ethnicCategoryName,
   imd_decile: (category) => `IMD decile ${category}${category === "1" ? " (most deprived)" : ""}`,
   postcode_district: (category) => `district ${category} (no deprivation lookup)`
 }
@@ -486,16 +505,31 @@ const equitySection = (
   dimensions: ReadonlyArray<string>,
   intro: string
 ): ReportSection<TopLevelSpec> => {
+  // Each group with its published denominator and an interval that holds
+  // for chance and for the counts' rounding, or "too few to compare" where
+  // a count is suppressed: a bare rate from counts rounded to 5 could show
+  // a gap that is not there (20 of 25 is 80%; the truth may be 22 of 23).
   const rows = figures.linkage_equity
     .filter((row) => dimensions.includes(row.dimension))
-    .map((row) => ({ ...row, group: (EQUITY_LABEL[row.dimension] ?? String)(row.category) }))
+    .map((row) => {
+      const interval = controlledInterval(row.linked, row.records, DEFAULT_DISCLOSURE_RULES)
+      const name = (EQUITY_LABEL[row.dimension] ?? String)(row.category)
+      return {
+        ...row,
+        group: row.records === null ? `${name} (records suppressed)` : `${name} (${row.records} records)`,
+        interval_percent: interval === null ? TOO_FEW : `${interval[0]}–${interval[1]}%`,
+        low_percent: interval?.[0] ?? null,
+        high_percent: interval?.[1] ?? null
+      }
+    })
   const table: ReportTable = {
     caption: title,
     columns: [
       { key: "group", label: "Group", kind: "text" },
       { key: "records", label: "Records", kind: "count" },
       { key: "linked", label: "Linked", kind: "count" },
-      { key: "rate_percent", label: "Linked (%)", kind: "rate" }
+      { key: "rate_percent", label: "Linked (%)", kind: "rate" },
+      { key: "interval_percent", label: "95% interval, rounding included", kind: "text" }
     ],
     rows
   }
@@ -503,18 +537,21 @@ const equitySection = (
   return {
     id,
     title,
-    intro,
+    intro: `${intro} Each group shows its records (rounded to 5) and a 95% Wilson interval wide enough for that rounding too; two groups differ only where their intervals do not overlap. Where a count is suppressed the group is marked "${TOO_FEW}".`,
     chart: {
-      caption: "Percentage of records linked, per group.",
+      caption: "Percentage of records linked, per group, with its 95% interval.",
       drawing: barChart({
         description: `Bar chart: ${title}`,
         values: rows.map((row) => ({
           group: row.group,
           rate_percent: row.rate_percent,
-          note: noteOf(row.rate_percent, row.records, row.linked)
+          low_percent: row.low_percent,
+          high_percent: row.high_percent,
+          note: row.low_percent === null ? TOO_FEW : null
         })),
         category: { field: "group", title: null, order: rows.map((row) => row.group) },
-        value: { field: "rate_percent", title: "Records linked (%)", format: ".0f", percent: true }
+        value: { field: "rate_percent", title: "Records linked (%)", format: ".0f", percent: true },
+        interval: { low: "low_percent", high: "high_percent" }
       })
     },
     tables: [table]

@@ -6,6 +6,7 @@
  * files could be lined up row by row without any shared identifier.
  */
 import type { ExtractProfile } from "../schemas/extractProfiles.js"
+import { joinableOn } from "./kAnonymity.js"
 import type { CsvValue } from "./spreadsheetSafety.js"
 
 /** The extract's first column: the recipient's pseudonym for the person. */
@@ -17,8 +18,24 @@ export const PSEUDONYM_COLUMN = "pseudonym"
  */
 export const NEVER_EXTRACTED: ReadonlyArray<string> = ["person_id", "household_id", PSEUDONYM_COLUMN]
 
-/** Why a profile cannot be used with the fields on offer; empty when it can. */
-export const profileProblems = (profile: ExtractProfile, available: ReadonlyArray<string>): Array<string> => {
+/** Another published file about the same people, by what it is called and the columns it carries. */
+export interface OtherFile {
+  readonly name: string
+  readonly columns: ReadonlyArray<string>
+}
+
+/**
+ * Why a profile cannot be used with the fields on offer; empty when it can.
+ * A field that `others` (published files about the same people) also carry,
+ * or can work out, must be a quasi-identifier: only those are generalised
+ * to k, and a field left exact in both files would let their rows be
+ * matched one to one.
+ */
+export const profileProblems = (
+  profile: ExtractProfile,
+  available: ReadonlyArray<string>,
+  others: ReadonlyArray<OtherFile> = []
+): Array<string> => {
   const problems: Array<string> = []
   const seen = new Set<string>()
   for (const field of profile.fields) {
@@ -28,6 +45,17 @@ export const profileProblems = (profile: ExtractProfile, available: ReadonlyArra
     seen.add(field)
   }
   if (profile.fields.length === 0) problems.push("it lists no fields")
+  const quasi = new Set<string>()
+  for (const field of profile.quasi_identifiers) {
+    if (!profile.fields.includes(field)) problems.push(`quasi-identifier ${field} is not one of its fields`)
+    else if (quasi.has(field)) problems.push(`quasi-identifier ${field} is listed twice`)
+    quasi.add(field)
+  }
+  for (const field of profile.fields) {
+    const joinable = others.filter((other) => joinableOn(other.columns, field)).map((other) => other.name)
+    if (joinable.length > 0 && !quasi.has(field))
+      problems.push(`${field} is also in ${joinable.join(" and ")}, so it must be a quasi-identifier`)
+  }
   return problems
 }
 

@@ -28,6 +28,12 @@ export const extract = Command.make(
     profiles: Flag.String("profiles").pipe(
       Flag.withDescription("Extract profiles (default: rules/extract-profiles-v1.json)"),
       Flag.optional
+    ),
+    k: Flag.Int("k").pipe(
+      Flag.withDescription(
+        "At least this many rows share each combination of quasi-identifiers (default: the profile's k, or 5); can only raise it"
+      ),
+      Flag.optional
     )
   },
   (flags) =>
@@ -41,11 +47,12 @@ export const extract = Command.make(
         recipient: Option.getOrUndefined(flags.recipient),
         purpose: flags.purpose,
         out: flags.out,
-        profilesFile: Option.getOrUndefined(flags.profiles)
+        profilesFile: Option.getOrUndefined(flags.profiles),
+        k: Option.getOrUndefined(flags.k)
       }).pipe(Effect.provide(PseudonymKey.fromFile(flags.keyFile)))
     ).pipe(Effect.flatMap((taken) => Console.log(describeExtract(taken))))
 ).pipe(
   Command.withDescription(
-    "A workstream's members with only the fields its profile allows, under the recipient's own pseudonym; recorded in lineage"
+    "A workstream's members with only the fields its profile allows, under the recipient's own pseudonym, k-anonymous on its quasi-identifiers; recorded in lineage"
   )
 )

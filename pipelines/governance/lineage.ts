@@ -17,6 +17,7 @@ import * as path from "node:path"
 import { Clock, Effect } from "effect"
 import type { ChainHead } from "../../transforms/chainHead.js"
 import { type JsonLines, parseJsonLines } from "../../transforms/jsonLines.js"
+import type { KAnonymityReport } from "../../transforms/kAnonymity.js"
 import type { EquityRow } from "../../transforms/linkageEquity.js"
 import { DataFailure } from "../errors.js"
 import type { CodelistFingerprint } from "../nightly/segmentationRules.js"
@@ -146,6 +147,8 @@ export interface ExtractLineage {
   readonly rows: number
   readonly path: string
   readonly sha256: string
+  /** A workstream extract's k and re-identification figures before and after generalising. */
+  readonly k_anonymity?: KAnonymityReport
 }
 
 /**

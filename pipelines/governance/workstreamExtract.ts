@@ -1,15 +1,19 @@
 /**
  * `wsd extract`: a workstream's members with only the fields its profile
- * allows, under a pseudonym specific to the recipient, recorded in lineage
- * (who, when, workstream, purpose, fields, rows, SHA-256).
+ * allows, under a pseudonym specific to the recipient, its quasi-identifiers
+ * generalised to k, recorded in lineage (who, when, workstream, purpose,
+ * fields, rows, SHA-256, and k with the re-identification figures).
  */
 import { readFileSync } from "node:fs"
 import { Effect, Redacted, Schema } from "effect"
 import { ExtractProfiles, type Workstream, WORKSTREAMS } from "../../schemas/extractProfiles.js"
+import { COMPLEX_COHORT_SEGMENT } from "../../schemas/segments.js"
 import { freeTextProblem, MAX_FREE_TEXT } from "../../transforms/freeText.js"
+import { DEFAULT_K, kAnonymise } from "../../transforms/kAnonymity.js"
 import { recipientKey, recipientPseudonym } from "../../transforms/pseudonym.js"
 import { csvLine } from "../../transforms/spreadsheetSafety.js"
-import { extractTable, type MemberRow, profileProblems } from "../../transforms/workstreamExtract.js"
+import { extractTable, type MemberRow, type OtherFile, profileProblems } from "../../transforms/workstreamExtract.js"
+import { COHORT_COLUMNS } from "../outputs/outputs.js"
 import { UsageError } from "../errors.js"
 import { deliverExtract, publishedRun } from "./extractDelivery.js"
 import { projectFile } from "../services/projectFiles.js"
@@ -30,6 +34,8 @@ export interface WorkstreamExtractOptions {
   /** The extract file to create. */
   readonly out: string
   readonly profilesFile?: string | undefined
+  /** At least k rows share each combination of quasi-identifiers: raises the profile's k, never lowers it. */
+  readonly k?: number | undefined
 }
 
 const decodeProfiles = Schema.decodeUnknownEffect(ExtractProfiles, { errors: "all" })
@@ -99,20 +105,38 @@ export const workstreamExtract = Effect.fn("workstreamExtract")(function* (optio
       return yield* queryFile<MemberRow>(db, projectFile("sql", "extracts", "workstream_members.sql"))
     })
   )
-  const problems = profileProblems(profile, columns)
+  // Files about the same people that could be joined to this one: the other
+  // recipients' extracts of the workstream, and the complex-cohort lists.
+  const others: Array<OtherFile> = [
+    ...profiles.profiles
+      .filter((other) => other.workstream === profile.workstream && other.recipient !== profile.recipient)
+      .map((other) => ({ name: `the extract for ${other.recipient}`, columns: other.fields })),
+    ...(WORKSTREAMS[options.workstream] === COMPLEX_COHORT_SEGMENT
+      ? [{ name: "the complex-cohort lists", columns: COHORT_COLUMNS }]
+      : [])
+  ]
+  const problems = profileProblems(profile, columns, others)
   if (problems.length > 0) {
     return yield* new UsageError({
       message: `the ${options.workstream} profile for ${profile.recipient} in ${profilesFile} cannot be used: ${problems.join("; ")}`,
       nextAction: "fix the profile"
     })
   }
+  const k = options.k ?? profile.k ?? DEFAULT_K
+  if (k < (profile.k ?? DEFAULT_K)) {
+    return yield* new UsageError({
+      message: `--k ${k} is below the ${profile.k ?? DEFAULT_K} the ${options.workstream} profile for ${profile.recipient} requires`,
+      nextAction: `pass --k of at least ${profile.k ?? DEFAULT_K}, or leave it out`
+    })
+  }
   const keyOfRecipient = recipientKey(Redacted.value(key), profile.recipient)
   const segment = WORKSTREAMS[options.workstream]
-  const table = extractTable(
+  const anonymous = kAnonymise(
     rows.filter((row) => row["segment"] === segment),
-    profile,
-    (personId) => recipientPseudonym(keyOfRecipient, personId)
+    profile.quasi_identifiers,
+    k
   )
+  const table = extractTable(anonymous.rows, profile, (personId) => recipientPseudonym(keyOfRecipient, personId))
   const content = csvLine(table.columns) + table.rows.map((row) => csvLine(row)).join("")
   // Pseudonymised: readable by the owner and the analysts' group.
   return yield* deliverExtract(options.from, options.out, content, 0o640, {
@@ -124,7 +148,8 @@ export const workstreamExtract = Effect.fn("workstreamExtract")(function* (optio
     recipient: profile.recipient,
     profile_version: profiles.version,
     fields: table.columns,
-    rows: table.rows.length
+    rows: table.rows.length,
+    k_anonymity: anonymous.report
   })
 })
 

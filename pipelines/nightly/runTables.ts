@@ -76,7 +76,11 @@ export const writeRunTables = Effect.fn("writeRunTables")(function* (
   yield* insertRows(
     db,
     "lineage_extract",
-    extractsOf(chain).map((extract) => ({ ...extract, fields: extract.fields.join(",") }))
+    extractsOf(chain).map(({ k_anonymity, ...extract }) => ({
+      ...extract,
+      fields: extract.fields.join(","),
+      k_anonymity: k_anonymity === undefined ? null : JSON.stringify(k_anonymity)
+    }))
   )
   yield* insertRows(
     db,

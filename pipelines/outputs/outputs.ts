@@ -40,7 +40,8 @@ const writeCsv = (
     recipient
   )
 
-const COHORT_COLUMNS = [
+/** The complex-cohort lists' columns: what a multidisciplinary team reviews about each member. */
+export const COHORT_COLUMNS = [
   "person_id",
   "rank",
   "practice_code",

@@ -25,6 +25,28 @@ const stateChain = (dir: string) =>
     .split("\n")
     .map((line) => JSON.parse(line) as Record<string, Record<string, unknown>>)
 
+const QUASI = ["age_band", "ltc_count"]
+
+/** The shares of a workstream's members an extract's lineage entry says it generalised and left out. */
+const kAnonymityOf = (dir: string, file: string) =>
+  stateChain(dir)
+    .map((entry) => entry["extract"])
+    .find((extract) => extract?.["path"] === file)!["k_anonymity"] as {
+    k: number
+    members: number
+    share_suppressed: number
+  }
+
+/** How many rows share each combination of `fields`. */
+const combinations = (rows: ReadonlyArray<Record<string, string>>, fields: ReadonlyArray<string>) => {
+  const sizes = new Map<string, number>()
+  for (const row of rows) {
+    const key = JSON.stringify(fields.map((field) => row[field]))
+    sizes.set(key, (sizes.get(key) ?? 0) + 1)
+  }
+  return [...sizes.values()]
+}
+
 describe("after a run has published", () => {
   let dir: string
   let out: string
@@ -48,10 +70,10 @@ describe("after a run has published", () => {
       JSON.stringify({
         version: "test-profiles",
         profiles: [
-          { workstream: "living-well", recipient: "team A", fields: ["age_band", "ltc_count"] },
-          { workstream: "living-well", recipient: "team B", fields: ["age_band", "ltc_count"] },
-          { workstream: "born-well", recipient: "bad", fields: ["age_years", "person_id"] },
-          { workstream: "promoting-independence", recipient: "bad", fields: ["nhs_number"] }
+          { workstream: "living-well", recipient: "team A", fields: QUASI, quasi_identifiers: QUASI },
+          { workstream: "living-well", recipient: "team B", fields: QUASI, quasi_identifiers: QUASI },
+          { workstream: "born-well", recipient: "bad", fields: ["age_years", "person_id"], quasi_identifiers: [] },
+          { workstream: "promoting-independence", recipient: "bad", fields: ["nhs_number"], quasi_identifiers: [] }
         ]
       })
     )
@@ -79,13 +101,11 @@ describe("after a run has published", () => {
       expect(headerOf(file)).toEqual(["pseudonym", ...profile.fields])
       const db = openWarehouse(out)
       const members = db.prepare("select person_id from segment_membership where segment = 'PI'").all()
-      const personIds = new Set(
-        (db.prepare("select person_id from person").all() as Array<{ person_id: string }>).map((r) => r.person_id)
-      )
       db.close()
-      const rows = readCsv(file)
-      expect(rows).toHaveLength(members.length)
-      for (const row of rows) expect(personIds.has(row["pseudonym"]!)).toBe(false)
+      // The fixtures' few PI members are fewer than k = 5: no combination can reach it, so none is sent.
+      expect(members.length).toBeLessThan(5)
+      expect(readCsv(file)).toEqual([])
+      expect(kAnonymityOf(dir, file)).toMatchObject({ k: 5, members: members.length, share_suppressed: 1 })
       expect(fs.statSync(file).mode & 0o777).toBe(0o640)
     })
 
@@ -101,7 +121,16 @@ describe("after a run has published", () => {
       const pseudonyms = (file: string) => new Set(readCsv(file).map((row) => row["pseudonym"]))
       const [first, second] = afterRun.map(pseudonyms)
       const ofTeamB = pseudonyms(path.join(dir, "team-b.csv"))
-      expect(first!.size).toBe(17)
+      const db = openWarehouse(out)
+      const personIds = new Set(
+        (db.prepare("select person_id from person").all() as Array<{ person_id: string }>).map((r) => r.person_id)
+      )
+      db.close()
+      for (const pseudonym of ofTeamB) expect(personIds.has(pseudonym!)).toBe(false)
+      const { members, share_suppressed } = kAnonymityOf(dir, afterRun[0]!)
+      expect(first!.size).toBe(Math.round(members * (1 - share_suppressed)))
+      expect(first!.size).toBeGreaterThan(0)
+      for (const size of combinations(readCsv(afterRun[0]!), QUASI)) expect(size).toBeGreaterThanOrEqual(5)
       expect(second).toEqual(first)
       expect(ofTeamB.size).toBe(first!.size)
       expect([...ofTeamB].filter((p) => first!.has(p))).toEqual([])
@@ -137,6 +166,33 @@ describe("after a run has published", () => {
       expect(otherKey.status).toBe(2)
       expect(otherKey.lastLine).toContain("pass the --key-file the nightly run uses")
       expect(fs.existsSync(path.join(dir, "x.csv"))).toBe(false)
+    })
+
+    it("lets --k raise the profile's k, never lower it", () => {
+      const lower = extract("x.csv", "--workstream", "living-well", "--purpose", "audit", "--k", "3")
+      expect(lower.status).toBe(2)
+      expect(lower.lastLine).toContain(
+        "--k 3 is below the 5 the living-well profile for Living Well workstream lead requires"
+      )
+      const raised = extract(
+        "team-a-k8.csv",
+        ...[
+          "--workstream",
+          "living-well",
+          "--recipient",
+          "team A",
+          "--purpose",
+          "audit",
+          "--profiles",
+          profiles,
+          "--k",
+          "8"
+        ]
+      )
+      expect(raised.status, raised.stderr).toBe(0)
+      const file = path.join(dir, "team-a-k8.csv")
+      expect(kAnonymityOf(dir, file).k).toBe(8)
+      for (const size of combinations(readCsv(file), QUASI)) expect(size).toBeGreaterThanOrEqual(8)
     })
 
     it("never overwrites a file lineage has recorded", () => {

@@ -33,6 +33,18 @@ describe("no identifier leaves the secure step", () => {
     const reidKeyFile = newKey(dir, "reid-key")
     keys = [keyFile, reidKeyFile].map((file) => fs.readFileSync(file, "utf8").trim())
     result = runFixtures({ out, keyFile }, "--reid-key-file", reidKeyFile)
+    // The fixtures' few PI members cannot reach k = 5: at k = 2 their extract has rows to scan.
+    const profiles = path.join(dir, "profiles.json")
+    const shipped = JSON.parse(fs.readFileSync("rules/extract-profiles-v1.json", "utf8")) as {
+      profiles: Array<{ workstream: string }>
+    }
+    fs.writeFileSync(
+      profiles,
+      JSON.stringify({
+        ...shipped,
+        profiles: shipped.profiles.map((p) => (p.workstream === "promoting-independence" ? { ...p, k: 2 } : p))
+      })
+    )
     extracts = ["born-well", "living-well", "promoting-independence"].map((workstream) => {
       const file = path.join(dir, `${workstream}.csv`)
       printed.push(
@@ -47,7 +59,9 @@ describe("no identifier leaves the secure step", () => {
           "--out",
           file,
           "--key-file",
-          keyFile
+          keyFile,
+          "--profiles",
+          profiles
         )
       )
       return file

@@ -3,6 +3,7 @@ import { controlBcf } from "../../transforms/aggregateOutputs.js"
 import {
   controlCost,
   controlCount,
+  controlledInterval,
   controlledRate,
   countRange,
   DEFAULT_DISCLOSURE_RULES,
@@ -84,4 +85,32 @@ describe("costs", () => {
   ])("£%d → £%d: the nearest £1,000, or two significant figures where that is coarser", (gbp, shown) =>
     expect(controlCost(gbp)).toBe(shown)
   )
+})
+
+describe("intervals from controlled counts", () => {
+  it("holds every exact pair of counts the published ones can stand for, by the Wilson bound", () => {
+    const wilsonHolds = (linked: number, records: number, [low, high]: readonly [number, number]) => {
+      const rate = (100 * linked) / records
+      return low <= rate && rate <= high
+    }
+    for (const [linked, records] of [
+      [20, 25],
+      [95, 100],
+      [0, 10],
+      [10, 10]
+    ] as const) {
+      const interval = controlledInterval(linked, records, rules)!
+      const [linkedLow, linkedHigh] = countRange(linked, rules)
+      const [recordsLow, recordsHigh] = countRange(records, rules)
+      for (let l = linkedLow; l <= linkedHigh; l++)
+        for (let r = Math.max(recordsLow, l); r <= recordsHigh; r++) expect(wilsonHolds(l, r, interval)).toBe(true)
+    }
+    expect(controlledInterval(20, 25, rules)).toEqual([47, 100])
+  })
+
+  it("is too few to compare where a count is suppressed or nothing was counted", () => {
+    expect(controlledInterval(null, 25, rules)).toBeNull()
+    expect(controlledInterval(5, null, rules)).toBeNull()
+    expect(controlledInterval(0, 0, rules)).toBeNull()
+  })
 })

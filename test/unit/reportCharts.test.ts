@@ -118,4 +118,36 @@ describe("the run report's sections", () => {
     expect(byId.get("quarantine")?.chart).toBeUndefined()
     expect(byId.get("quarantine")?.intro).toContain("No row was quarantined")
   })
+
+  it("shows each equity group by name with its records and an honest interval, or too few to compare", () => {
+    const equity = reportPage(
+      reportFigures(
+        {
+          ...sampleCounts,
+          equity: [
+            // The group S: 22 of 23 is published as 20 of 25, which alone reads as 80%.
+            { source: "housing", dimension: "ethnic_category", category: "S", records: 23, linked: 22 },
+            { source: "housing", dimension: "ethnic_category", category: "A", records: 400, linked: 384 },
+            { source: "housing", dimension: "ethnic_category", category: "N", records: 6, linked: 5 }
+          ]
+        },
+        DEFAULT_DISCLOSURE_RULES
+      ),
+      undefined
+    ).sections.find((s) => s.id === "linkage-ethnicity")!
+    const rows = equity.tables[0]!.rows
+    expect(rows.map((row) => [row["group"], row["rate_percent"], row["interval_percent"]])).toEqual([
+      ["White: British (400 records)", 96.3, "92–99%"],
+      ["Black or Black British: African (records suppressed)", null, "too few to compare"],
+      ["Other ethnic groups: any other ethnic group (25 records)", 80, "47–100%"]
+    ])
+    // S's interval holds its true 95.7% and overlaps A's: no gap is shown that the counts cannot support.
+    const values = valuesOf(equity.chart!.drawing)
+    expect(values.find((v) => String(v["group"]).startsWith("Other"))).toMatchObject({
+      low_percent: 47,
+      high_percent: 100
+    })
+    expect(values.find((v) => String(v["group"]).startsWith("Black"))).toMatchObject({ note: "too few to compare" })
+    expect(JSON.stringify(equity.chart!.drawing)).toContain('"type":"rule"')
+  })
 })
