@@ -167,10 +167,11 @@ describe.skipIf(postgresUrl() === undefined)(
           "extract",
           "--from",
           from,
+          // Living Well: the fixtures' 4 Promoting Independence members are fewer than its k of 5.
           "--workstream",
-          "promoting-independence",
+          "living-well",
           "--purpose",
-          "MDT caseload planning",
+          "service planning",
           "--out",
           path.join(dir, file),
           "--key-file",
