@@ -117,6 +117,13 @@ export interface RunLineage {
   /** Residents per segment. */
   readonly segments: Readonly<Record<string, number>>
   readonly outputs: ReadonlyArray<OutputLineage>
+  /**
+   * The release's copies of the evidence taken before this entry was appended
+   * (the OpenLineage events, the run's log), by path in the release, with
+   * their SHA-256: with `outputs`, what vouches for the release's manifest.
+   * Absent from failed runs and from runs before releases had a manifest.
+   */
+  readonly evidence?: ReadonlyArray<{ readonly path: string; readonly sha256: string }>
 }
 
 /**
@@ -239,6 +246,13 @@ export const isoNow = Effect.map(Clock.currentTimeMillis, (now) => new Date(now)
 export const operatorAndHost = () => ({ operator: os.userInfo().username, host: os.hostname() })
 
 export const chainFile = (lineageDir: string): string => path.join(lineageDir, "chain.jsonl")
+
+/** Where a release keeps its copy of the chain, and of the entry of the run that made it. */
+export const RELEASE_CHAIN = "lineage/chain.jsonl"
+export const releaseRunFile = (runId: string): string => `lineage/runs/${runId}.json`
+
+/** The text of a release's copy of its run's entry: `verify` expects exactly this. */
+export const releaseRunText = (entry: ChainEntry): string => `${JSON.stringify(entry, null, 2)}\n`
 
 /** The chain's heads, one per entry appended (`transforms/chainHead.ts`), beside the chain. */
 export const headsFile = (lineageDir: string): string => path.join(lineageDir, "heads.jsonl")
