@@ -27,14 +27,17 @@ import {
   chainFile,
   describeEntry,
   entryHash,
+  extractsOf,
   GENESIS,
   headsFile,
   type OutputLineage,
+  partialFileOf,
   RELEASE_CHAIN,
   releaseRunFile,
   releaseRunText,
   type RunLineage,
-  runsOf
+  runsOf,
+  undelivered
 } from "./lineage.js"
 import { type FoundLog, findLog, problemOf } from "./lineageLog.js"
 import { sha256OfFile } from "../services/fileDigest.js"
@@ -284,6 +287,15 @@ export const verifyPublication = (out: string, expectHead?: string) =>
       }
     }
     const keptHead = expectHead === undefined ? undefined : yield* verifyKeptHead(expectHead, chain, found)
+    // Its partial file is there only while a recorded extract's delivery is unfinished.
+    const unfinished = extractsOf(chain).find((extract) => fs.existsSync(partialFileOf(extract)))
+    if (unfinished !== undefined) {
+      return yield* new DataFailure({
+        message: `${undelivered(unfinished)}: the command writing it was stopped, and its partial file ${partialFileOf(unfinished)} is still there`,
+        nextAction:
+          "the next `wsd run`, `extract` or `reidentify` removes the partial file and records it in lineage; take the extract again if it is still needed"
+      })
+    }
 
     // The release names the run that made it in lineage/runs/<run_id>.json; a file planted beside
     // it names no published run, and the manifest names it below.

@@ -132,10 +132,7 @@ export const publishRelease = (area: PublicationArea, staged: string, runId: str
     return release
   })
 
-/**
- * Writes a file that leaves the pipeline (an extract, a listing): never over
- * an existing file, since lineage records each such file by its hash.
- */
+/** Writes a listing the operator asked for (`quarantine list --csv`): never over an existing file. */
 export const writeNewFile = (file: string, content: string, mode: number) =>
   Effect.try({
     try: () => fs.writeFileSync(file, content, { mode, flag: "wx" }),
