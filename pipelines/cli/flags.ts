@@ -14,6 +14,7 @@ import { LineageLog } from "../governance/lineageLog.js"
 import { FileSystem } from "../services/fileSystem.js"
 import { RunLock } from "../services/runLock.js"
 import { RunLog } from "../services/runLog.js"
+import { stderrConsole } from "../services/stderrConsole.js"
 
 /** The lineage signing key (`wsd keygen --lineage`), for every command that appends to the lineage log. */
 export const lineageKeyFile = Flag.String("lineage-key-file").pipe(
@@ -56,7 +57,8 @@ export const withExtractLog = <A, E extends { readonly message: string }, R>(
               LineageLog.layer(area, Option.getOrUndefined(signingKeyFile))
             ),
             Layer.merge(
-              RunLog.toFile(path.join(area.logsDir, `${command}-${id}.jsonl`), undefined),
+              // Its warnings (a refusal, what opening the lineage log found) reach the terminal too.
+              RunLog.toFile(path.join(area.logsDir, `${command}-${id}.jsonl`), stderrConsole()),
               FileSystem.layer(area.stateDir)
             )
           )

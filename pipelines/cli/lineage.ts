@@ -25,10 +25,12 @@ const verify = Command.make(
   },
   ({ expectHead, out }) =>
     verifyPublication(out, Option.getOrUndefined(expectHead)).pipe(
-      Effect.flatMap(({ entries, files, keptHead, runId }) =>
+      Effect.flatMap(({ entries, files, keptHead, manifest, runId }) =>
         Console.log(
           [
-            `lineage intact: ${entries} entries chained; ${files} published files of run ${runId} match their recorded SHA-256`,
+            manifest
+              ? `lineage intact: ${entries} entries chained; ${files} files of run ${runId}'s release match its manifest, and the manifest matches the run's lineage entry`
+              : `lineage intact: ${entries} entries chained; ${files} published files of run ${runId} match their recorded SHA-256 (the run is from before releases had a manifest: other files of the release are not checked)`,
             keptHead === undefined
               ? "the chain is internally consistent; without a kept head (--expect-head) it cannot show that no entries were removed from its end or that it was not rewritten"
               : `the chain extends the kept head, ${describeHead(keptHead.head)}, ${keptHead.signer === null ? "unsigned: it shows the chain was not cut back or rewritten since, not who made the head" : `signed with lineage key ${keptHead.signer}`}`

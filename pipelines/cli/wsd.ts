@@ -67,14 +67,15 @@ const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const
 
 export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   // A signal interrupts the command, so its finalizers run: a run records itself as failed and
-  // removes its partial release, and no command leaves temporary files behind.
+  // removes its partial release, and no command leaves temporary files behind. A second signal
+  // (Ctrl-C pressed again) is absorbed rather than killing the process half-way through that.
   const stop = new AbortController()
   let stoppedBy: keyof typeof STOP_SIGNALS | undefined
   const onSignal = (signal: keyof typeof STOP_SIGNALS) => {
-    stoppedBy = signal
+    stoppedBy ??= signal
     stop.abort()
   }
-  for (const signal of Object.keys(STOP_SIGNALS) as Array<keyof typeof STOP_SIGNALS>) process.once(signal, onSignal)
+  for (const signal of Object.keys(STOP_SIGNALS) as Array<keyof typeof STOP_SIGNALS>) process.on(signal, onSignal)
   const exit = await Effect.runPromiseExit(
     Command.runWith(wsd, { version: softwareVersion })(argv).pipe(Effect.provide(platform)),
     { signal: stop.signal }

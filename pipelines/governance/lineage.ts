@@ -123,6 +123,13 @@ export interface RunLineage {
   /** Residents per segment. */
   readonly segments: Readonly<Record<string, number>>
   readonly outputs: ReadonlyArray<OutputLineage>
+  /**
+   * The release's copies of the evidence taken before this entry was appended
+   * (the OpenLineage events, the run's log), by path in the release, with
+   * their SHA-256: with `outputs`, what vouches for the release's manifest.
+   * Absent from failed runs and from runs before releases had a manifest.
+   */
+  readonly evidence?: ReadonlyArray<{ readonly path: string; readonly sha256: string }>
 }
 
 /**
@@ -154,11 +161,12 @@ export interface ExtractLineage {
 /**
  * Something that happened to the lineage log itself, recorded in it by the
  * next run or command that holds the lock: a last line cut off after a crash
- * mid-append, or the log started again with `--reinitialise-lineage` after it
- * was found missing, cut back, rewritten or damaged.
+ * mid-append, the log started again with `--reinitialise-lineage` after it
+ * was found missing, cut back, rewritten or damaged, or an extract recorded
+ * but never put in place (its command stopped, or its disk refused it).
  */
 export interface LineageEvent {
-  readonly kind: "torn_append_repaired" | "reinitialised"
+  readonly kind: "torn_append_repaired" | "reinitialised" | "delivery_interrupted"
   readonly at: string
   readonly operator: string
   readonly host: string
@@ -166,7 +174,7 @@ export interface LineageEvent {
   readonly recorded_by: string
   /** What was found, in words (`verify` and the refusal give the same). */
   readonly finding: string
-  /** torn_append_repaired: the file repaired and the bytes cut off its end. */
+  /** torn_append_repaired: the file repaired and the bytes cut off its end; delivery_interrupted: the file the extract's entry records. */
   readonly file?: string
   readonly bytes_removed?: number
   /** reinitialised: the last head before (null: none was kept) and where the old log and heads were set aside. */
@@ -240,6 +248,25 @@ export const describeEntry = (entry: Partial<ChainEntry>): string => {
 export const runIdOf = (entry: ChainEntry): string =>
   "run" in entry ? entry.run.run_id : "extract" in entry ? entry.extract.run_id : entry.event.recorded_by
 
+const PARTIAL = ".wsd-partial"
+
+/**
+ * Where an extract is written until it is put in place: beside it, so the
+ * rename is atomic, and named after the file and when it was taken, so the
+ * next command finds it from the extract's entry and no other entry for the
+ * same path claims it. It exists only while its delivery is unfinished.
+ */
+export const partialFileOf = (extract: Pick<ExtractLineage, "path" | "at">): string =>
+  path.join(path.dirname(extract.path), `.${path.basename(extract.path)}.${extract.at.replace(/[-:.]/g, "")}${PARTIAL}`)
+
+/** Whether `name`, in the folder of `file`, is the partial file of a delivery of `file`. */
+export const isPartialFileOf = (file: string, name: string): boolean =>
+  name.startsWith(`.${path.basename(file)}.`) && name.endsWith(PARTIAL)
+
+/** An extract recorded but not put in place, in the words of `verify` and of the event recording it. */
+export const undelivered = (extract: ExtractLineage): string =>
+  `${extract.kind} taken at ${extract.at} is recorded as ${extract.path} (SHA-256 ${extract.sha256}), but it was never put in place`
+
 /** When a lineage event happens, from the clock service (replaceable in tests). */
 export const isoNow = Effect.map(Clock.currentTimeMillis, (now) => new Date(now).toISOString())
 
@@ -247,6 +274,13 @@ export const isoNow = Effect.map(Clock.currentTimeMillis, (now) => new Date(now)
 export const operatorAndHost = () => ({ operator: os.userInfo().username, host: os.hostname() })
 
 export const chainFile = (lineageDir: string): string => path.join(lineageDir, "chain.jsonl")
+
+/** Where a release keeps its copy of the chain, and of the entry of the run that made it. */
+export const RELEASE_CHAIN = "lineage/chain.jsonl"
+export const releaseRunFile = (runId: string): string => `lineage/runs/${runId}.json`
+
+/** The text of a release's copy of its run's entry: `verify` expects exactly this. */
+export const releaseRunText = (entry: ChainEntry): string => `${JSON.stringify(entry, null, 2)}\n`
 
 /** The chain's heads, one per entry appended (`transforms/chainHead.ts`), beside the chain. */
 export const headsFile = (lineageDir: string): string => path.join(lineageDir, "heads.jsonl")

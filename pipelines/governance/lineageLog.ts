@@ -9,7 +9,8 @@
  * the current release's copy), so a chain deleted, cut back or rewritten is
  * refused rather than carried on from; `--reinitialise-lineage` starts it
  * again instead, recorded. A last line torn by a crash mid-append, beyond the
- * last head, is cut off and the repair recorded. The test layer keeps the
+ * last head, is cut off and the repair recorded, and so is an extract whose
+ * command was killed after recording it and before putting it in place. The test layer keeps the
  * chain and its heads in memory, hashed, signed and checked the same way.
  */
 import * as fs from "node:fs"
@@ -29,19 +30,23 @@ import { appendWhole, writeFailure } from "../services/diskWrites.js"
 import { FileSystem } from "../services/fileSystem.js"
 import { loadLineageSigningKey } from "../services/lineageKey.js"
 import { currentRelease, type PublicationArea } from "../services/publication.js"
+import { RunLog } from "../services/runLog.js"
 import {
   type ChainEntry,
   type ChainRecord,
   chainEntry,
   chainFile,
+  extractsOf,
   headsFile,
   isoNow,
   lastPublishedOf,
   type LineageEvent,
   operatorAndHost,
+  partialFileOf,
   readChain,
   readJsonLines,
-  runIdOf
+  runIdOf,
+  undelivered
 } from "./lineage.js"
 
 export interface LineageLogService {
@@ -54,7 +59,8 @@ export interface LineageLogService {
   /**
    * Checks the log before `by` (a run id, or a command) appends to it, under
    * the lock: refuses a log deleted, cut back, rewritten or damaged unless
-   * `reinitialise`, repairs a torn last line, records either.
+   * `reinitialise`, repairs a torn last line, removes what an extract recorded
+   * but never put in place left under its partial name, records each.
    */
   readonly open: (by: string, reinitialise: boolean) => Effect.Effect<void, UsageError | PublicationError>
 }
@@ -191,7 +197,8 @@ const openingOf = (
   return Effect.succeed({ kind: "repair", torn })
 }
 
-const lineageEvent = (
+/** An event `by` records in the log, stamped with when, who and where. */
+export const lineageEvent = (
   by: string,
   fields: Omit<LineageEvent, "at" | "operator" | "host" | "recorded_by">
 ): Effect.Effect<{ readonly event: LineageEvent }> =>
@@ -209,6 +216,7 @@ export class LineageLog extends Context.Service<LineageLog, LineageLogService>()
       LineageLog,
       Effect.gen(function* () {
         const files = yield* FileSystem
+        const log = yield* RunLog
         const key = signingKeyFile === undefined ? undefined : yield* loadLineageSigningKey(signingKeyFile)
         const dir = area.lineageDir
         const chain = chainFile(dir)
@@ -229,6 +237,12 @@ export class LineageLog extends Context.Service<LineageLog, LineageLogService>()
             )
             return entry
           })
+        // What opening the log finds is said to the person at the terminal as well as recorded.
+        const record = (found: { readonly event: LineageEvent }) =>
+          Effect.andThen(
+            append(found),
+            log.warn("lineage event recorded", { kind: found.event.kind, finding: found.event.finding })
+          )
         return LineageLog.of({
           entries: readChain(dir),
           append,
@@ -242,7 +256,7 @@ export class LineageLog extends Context.Service<LineageLog, LineageLogService>()
                   .filter((file) => fs.existsSync(file))
                   .map((file) => ({ file, to: file.replace(/\.jsonl$/, `.before-${by}.jsonl`) }))
                 for (const { file, to } of setAside) yield* files.rename(file, to)
-                yield* append(
+                yield* record(
                   yield* lineageEvent(by, {
                     kind: "reinitialised",
                     finding: opening.finding,
@@ -255,7 +269,7 @@ export class LineageLog extends Context.Service<LineageLog, LineageLogService>()
               }
               for (const { bytes, file, keep } of opening.torn) {
                 yield* Effect.try({ try: () => fs.truncateSync(file, keep), catch: writeFailure(file, area.stateDir) })
-                yield* append(
+                yield* record(
                   yield* lineageEvent(by, {
                     kind: "torn_append_repaired",
                     finding: tornFinding(file, bytes),
@@ -263,6 +277,21 @@ export class LineageLog extends Context.Service<LineageLog, LineageLogService>()
                     bytes_removed: bytes
                   })
                 )
+              }
+              // An extract recorded whose command stopped before putting it in place: what it left
+              // under its partial name may hold identifiers, so it goes, and the entry is known unfulfilled.
+              for (const extract of extractsOf(readJsonLines<ChainEntry>(chain)?.values ?? [])) {
+                const partial = partialFileOf(extract)
+                if (!fs.existsSync(partial)) continue
+                // Recorded first: stopped in between, the next command finds the file and records it again.
+                yield* record(
+                  yield* lineageEvent(by, {
+                    kind: "delivery_interrupted",
+                    finding: `${undelivered(extract)}: the command writing it was stopped; its partial file ${partial} was removed`,
+                    file: extract.path
+                  })
+                )
+                yield* files.remove(partial)
               }
             })
         })

@@ -12,7 +12,7 @@
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import { DataFailure, UsageError } from "../errors.js"
 import {
   type ChainHead,
@@ -22,15 +22,40 @@ import {
   lineageKeyFingerprint
 } from "../../transforms/chainHead.js"
 import { parseJsonLines } from "../../transforms/jsonLines.js"
-import { type ChainEntry, chainFile, describeEntry, entryHash, GENESIS, headsFile, runsOf } from "./lineage.js"
+import {
+  type ChainEntry,
+  chainFile,
+  describeEntry,
+  entryHash,
+  extractsOf,
+  GENESIS,
+  headsFile,
+  type OutputLineage,
+  partialFileOf,
+  RELEASE_CHAIN,
+  releaseRunFile,
+  releaseRunText,
+  type RunLineage,
+  runsOf,
+  undelivered
+} from "./lineage.js"
 import { type FoundLog, findLog, problemOf } from "./lineageLog.js"
 import { sha256OfFile } from "../services/fileDigest.js"
-import { publishedWarehouse } from "../warehouse/engines.js"
-import { publicationArea } from "../services/publication.js"
+import { isReleaseFile, publishedWarehouse } from "../warehouse/engines.js"
+import { filesOfRelease, publicationArea } from "../services/publication.js"
+import {
+  MANIFEST_FILE,
+  manifestBreaksLineage,
+  ReleaseManifest,
+  releaseBreaksManifest,
+  type Vouched
+} from "../../transforms/releaseManifest.js"
 
 export interface Verification {
   readonly entries: number
   readonly files: number
+  /** Whether the release has a manifest (runs before manifests have their recorded outputs checked only). */
+  readonly manifest: boolean
   readonly runId: string
   /** The kept head the chain was shown to extend, and its signing key's fingerprint (null: unsigned). */
   readonly keptHead: { readonly head: ChainHead; readonly signer: string | null } | undefined
@@ -139,6 +164,101 @@ const verifyKeptHead = (file: string, chain: ReadonlyArray<ChainEntry>, found: F
     return { head: kept, signer }
   })
 
+/** The SHA-256 of a file of the release. */
+const digestOf = (release: string, file: string) =>
+  Effect.tryPromise({
+    try: () => sha256OfFile(path.join(release, file)),
+    catch: () => new UsageError({ message: `cannot read published file ${file}`, nextAction: "check its permissions" })
+  })
+
+/** Each output against the digest the run recorded: a warehouse by its engine's digest of its content. */
+const verifyOutputs = (release: string, runId: string, outputs: ReadonlyArray<OutputLineage>) =>
+  Effect.forEach(outputs, (output) =>
+    Effect.gen(function* () {
+      const warehouse = publishedWarehouse(release, output.path)
+      if (warehouse === undefined && !fs.existsSync(path.join(release, output.path))) {
+        return yield* altered(`published file ${output.path} is missing`)
+      }
+      const digest =
+        warehouse === undefined
+          ? yield* digestOf(release, output.path)
+          : yield* Effect.tryPromise({
+              try: () => warehouse.contentDigest(undefined),
+              catch: (cause) => new UsageError(warehouse.failure("read the published warehouse", cause))
+            })
+      if (digest !== output.sha256) {
+        const what = warehouse === undefined ? "file" : "warehouse"
+        return yield* altered(`published ${what} ${output.path} has changed since run ${runId} recorded it`)
+      }
+    })
+  )
+
+/**
+ * The release against its manifest (no file added, missing or changed), the
+ * manifest against the run's lineage entry, and the release's copy of that
+ * entry against the chain; a warehouse that is not a file of the release (on
+ * PostgreSQL) by its digest. A release of a run from before manifests has its
+ * recorded outputs checked only. Returns how many files were checked.
+ */
+const verifyRelease = (release: string, entry: ChainEntry & { readonly run: RunLineage }) =>
+  Effect.gen(function* () {
+    const { run } = entry
+    const runId = run.run_id
+    if (run.evidence === undefined) {
+      yield* verifyOutputs(release, runId, run.outputs)
+      return { files: run.outputs.length, manifest: false }
+    }
+    const manifest = yield* readManifest(release, runId)
+    const found = new Map<string, string>()
+    for (const file of filesOfRelease(release).filter((file) => file !== MANIFEST_FILE)) {
+      found.set(file, yield* digestOf(release, file))
+    }
+    const vouched: Vouched = new Map<string, string | "chain">([
+      ...run.outputs.flatMap((output) =>
+        isReleaseFile(output.path) && output.sha256 !== null ? [[output.path, output.sha256] as const] : []
+      ),
+      ...run.evidence.map((file) => [file.path, file.sha256] as const),
+      [releaseRunFile(runId), "chain"],
+      [RELEASE_CHAIN, "chain"]
+    ])
+    const problem = releaseBreaksManifest(manifest, found, runId) ?? manifestBreaksLineage(manifest, vouched, runId)
+    if (problem !== undefined) return yield* altered(problem)
+    if (fs.readFileSync(path.join(release, releaseRunFile(runId)), "utf8") !== releaseRunText(entry)) {
+      return yield* altered(
+        `${releaseRunFile(runId)} is not run ${runId}'s entry in the published lineage: it was edited`
+      )
+    }
+    yield* verifyOutputs(
+      release,
+      runId,
+      run.outputs.filter((output) => !isReleaseFile(output.path))
+    )
+    return { files: found.size + 1, manifest: true }
+  })
+
+const readManifest = (release: string, runId: string) =>
+  Effect.gen(function* () {
+    const file = path.join(release, MANIFEST_FILE)
+    if (!fs.existsSync(file)) {
+      return yield* altered(
+        `the release's ${MANIFEST_FILE} is missing, though run ${runId} sealed the release with one`
+      )
+    }
+    return yield* Effect.try({
+      try: () => JSON.parse(fs.readFileSync(file, "utf8")) as unknown,
+      catch: () => altered(`the release's ${MANIFEST_FILE} is not valid JSON: it was edited or damaged`)
+    }).pipe(
+      Effect.flatMap(decodeManifest),
+      Effect.mapError((error) =>
+        error instanceof DataFailure
+          ? error
+          : altered(`the release's ${MANIFEST_FILE} is not a manifest: it was edited`)
+      )
+    )
+  })
+
+const decodeManifest = Schema.decodeUnknownEffect(ReleaseManifest)
+
 export const verifyPublication = (out: string, expectHead?: string) =>
   Effect.gen(function* () {
     const release = yield* Effect.try({
@@ -146,7 +266,7 @@ export const verifyPublication = (out: string, expectHead?: string) =>
       catch: () =>
         new UsageError({ message: `${out} is not a publication`, nextAction: "pass the --out folder of a run" })
     })
-    const published = yield* verifyChain(path.join(release, "lineage", "chain.jsonl"), "published lineage")
+    const published = yield* verifyChain(path.join(release, RELEASE_CHAIN), "published lineage")
 
     // The state area is owner-only: a reviewer without access verifies the published copy alone.
     const area = publicationArea(out)
@@ -167,13 +287,34 @@ export const verifyPublication = (out: string, expectHead?: string) =>
       }
     }
     const keptHead = expectHead === undefined ? undefined : yield* verifyKeptHead(expectHead, chain, found)
+    // Its partial file is there only while a recorded extract's delivery is unfinished.
+    const unfinished = extractsOf(chain).find((extract) => fs.existsSync(partialFileOf(extract)))
+    if (unfinished !== undefined) {
+      return yield* new DataFailure({
+        message: `${undelivered(unfinished)}: the command writing it was stopped, and its partial file ${partialFileOf(unfinished)} is still there`,
+        nextAction:
+          "the next `wsd run`, `extract` or `reidentify` removes the partial file and records it in lineage; take the extract again if it is still needed"
+      })
+    }
 
-    // The release names the run that made it in lineage/runs/<run_id>.json.
+    // The release names the run that made it in lineage/runs/<run_id>.json; a file planted beside
+    // it names no published run, and the manifest names it below.
+    const publishedRuns = new Set(
+      runsOf(published)
+        .filter((run) => run.status === "succeeded")
+        .map((run) => run.run_id)
+    )
     const runFiles = fs.existsSync(path.join(release, "lineage", "runs"))
-      ? fs.readdirSync(path.join(release, "lineage", "runs"))
+      ? fs
+          .readdirSync(path.join(release, "lineage", "runs"))
+          .map((file) => file.replace(/\.json$/, ""))
+          .filter((id) => publishedRuns.has(id))
       : []
-    const runId = runFiles.length === 1 ? runFiles[0]!.replace(/\.json$/, "") : path.basename(release)
-    const publishing = runsOf(published).find((run) => run.run_id === runId && run.status === "succeeded")
+    const runId = runFiles.length === 1 ? runFiles[0]! : path.basename(release)
+    const publishing = published.find(
+      (entry): entry is ChainEntry & { readonly run: RunLineage } =>
+        "run" in entry && entry.run.run_id === runId && entry.run.status === "succeeded"
+    )
     if (publishing === undefined)
       return yield* altered(`the lineage has no record of run ${runId}, which made this publication`)
     const lastPublished = runsOf(chain)
@@ -184,27 +325,6 @@ export const verifyPublication = (out: string, expectHead?: string) =>
         `${out} points at release ${runId}, older than run ${lastPublished.run_id}, the last run the lineage log records as published: the publication was rolled back`
       )
     }
-    for (const output of publishing.outputs) {
-      // A warehouse is checked by its engine's digest of its content: a PostgreSQL schema is not a file.
-      const warehouse = publishedWarehouse(release, output.path)
-      const file = path.join(release, output.path)
-      if (warehouse === undefined && !fs.existsSync(file)) {
-        return yield* altered(`published file ${output.path} is missing`)
-      }
-      const digest = yield* Effect.tryPromise({
-        try: () => (warehouse === undefined ? sha256OfFile(file) : warehouse.contentDigest(undefined)),
-        catch: (cause) =>
-          warehouse === undefined
-            ? new UsageError({
-                message: `cannot read published file ${output.path}`,
-                nextAction: "check its permissions"
-              })
-            : new UsageError(warehouse.failure("read the published warehouse", cause))
-      })
-      if (digest !== output.sha256) {
-        const what = warehouse === undefined ? "file" : "warehouse"
-        return yield* altered(`published ${what} ${output.path} has changed since run ${runId} recorded it`)
-      }
-    }
-    return { entries: chain.length, files: publishing.outputs.length, runId, keptHead } satisfies Verification
+    const { files, manifest } = yield* verifyRelease(release, publishing)
+    return { entries: chain.length, files, manifest, runId, keptHead } satisfies Verification
   })

@@ -98,10 +98,18 @@ export const reidentify = Effect.fn("reidentify")(function* (options: Reidentify
         nextAction: "give the nightly run --reid-key-file, then re-identify from its publication"
       })
   })
+  // The run id is sealed with the contents, so a store copied over this run's cannot pass as it.
+  if (sealed.run_id !== run.run_id) {
+    return yield* new UsageError({
+      message: `${storeFile(area, run.run_id)} is run ${shownSafely(String(sealed.run_id).slice(0, MAX_FREE_TEXT))}'s re-identification store, not that of run ${run.run_id} which made the publication: it was copied or renamed`,
+      nextAction:
+        "tell information governance; re-identify only from the store the run wrote (the next run with --reid-key-file writes a new one)"
+    })
+  }
   const nhsNumberOf = openStore(Redacted.value(key.key), sealed)
   if (nhsNumberOf === undefined) {
     return yield* new UsageError({
-      message: `the key in ${options.keyFile} (fingerprint ${key.fingerprint}) does not open run ${run.run_id}'s re-identification store (sealed with ${sealed.key_fingerprint})`,
+      message: `the key in ${options.keyFile} (fingerprint ${key.fingerprint}) does not open run ${run.run_id}'s re-identification store (sealed with ${sealed.key_fingerprint}), or the store was altered`,
       nextAction: "pass the re-identification key the run was given, not the pseudonymisation key"
     })
   }

@@ -68,7 +68,6 @@ const readKey = (source: string, file: string, asOf: string | undefined) => JSON
 
 const startThread = (): ReaderThread => {
   const worker = new Worker(workerFile)
-  worker.unref()
   const thread: ReaderThread = { worker, reads: new Map(), takenUp: 0, queuedBytes: 0 }
   const failAll = (message: string) => {
     // A thread that failed is replaced on the next read; its reads hear of it here.
@@ -81,6 +80,9 @@ const startThread = (): ReaderThread => {
   })
   worker.on("error", (error) => failAll(`cannot be read: ${error.message}`))
   worker.on("exit", () => failAll("cannot be read: the reader thread stopped"))
+  // Only after its listeners: listening for messages holds the process open again. A thread none
+  // of whose reads the run took up (it was stopped first) would otherwise keep it from exiting.
+  worker.unref()
   return thread
 }
 

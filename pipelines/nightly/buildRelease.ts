@@ -62,9 +62,8 @@ export const buildRelease = Effect.fn("buildRelease")(function* (inputs: Release
     lineageSoFar: inputs.lineageAt("succeeded")
   })
   yield* inputs.learnt({ outputs })
-  const lineage = yield* inputs.lineageAt("succeeded")
-  yield* sealRelease(lineage, inputs.staged, area)
-  return lineage
+  // The lineage as sealed: with the SHA-256 of the release's copies of the evidence.
+  return yield* sealRelease(yield* inputs.lineageAt("succeeded"), inputs.staged, area)
 })
 
 const memoise = (f: (key: string) => string) => {

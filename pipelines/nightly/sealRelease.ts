@@ -1,18 +1,23 @@
 /**
- * The last step before publishing: the run's lineage entry appended to the
- * lineage log, and the release given its own copy of the evidence (the run's
- * entry, the whole chain, the OpenLineage events and the run's log so far),
- * so a reviewer without access to the state area can verify it.
+ * The last step before publishing: the release given its own copy of the
+ * evidence (the OpenLineage events and the run's log so far), the run's
+ * lineage entry appended to the lineage log with those copies' SHA-256, the
+ * entry and the whole chain copied in, and last the manifest listing every
+ * file of the release with its SHA-256, so a reviewer without access to the
+ * state area can verify it and `wsd lineage verify` names any file added,
+ * missing or changed.
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
-import type { RunLineage } from "../governance/lineage.js"
+import { MANIFEST_FILE, type ReleaseManifest } from "../../transforms/releaseManifest.js"
+import { RELEASE_CHAIN, releaseRunFile, releaseRunText, type RunLineage } from "../governance/lineage.js"
 import { LineageLog } from "../governance/lineageLog.js"
 import { endEvent } from "../governance/openLineage.js"
 import { OpenLineageLog } from "../governance/openLineageLog.js"
+import { sha256OfFile } from "../services/fileDigest.js"
 import { FileSystem } from "../services/fileSystem.js"
-import type { PublicationArea } from "../services/publication.js"
+import { filesOfRelease, type PublicationArea } from "../services/publication.js"
 
 export const sealRelease = Effect.fn("sealRelease")(function* (
   lineage: RunLineage,
@@ -22,20 +27,55 @@ export const sealRelease = Effect.fn("sealRelease")(function* (
   const runId = lineage.run_id
   const files = yield* FileSystem
   const lineageLog = yield* LineageLog
-  const entry = yield* lineageLog.append({ run: lineage })
-  const lineageOut = path.join(staged, "lineage")
-  const runFile = path.join(lineageOut, "runs", `${runId}.json`)
-  yield* files.makeDirectory(path.dirname(runFile), 0o750)
-  yield* files.writeFile(runFile, `${JSON.stringify(entry, null, 2)}\n`, 0o640)
-  yield* lineageLog.copyTo(path.join(lineageOut, "chain.jsonl"))
+  yield* files.makeDirectory(path.join(staged, path.dirname(releaseRunFile(runId))), 0o750)
+  // The copies are taken before the entry is appended, so the entry can record their SHA-256.
   const openLineage = yield* OpenLineageLog
   yield* openLineage.record(endEvent(lineage, path.join(area.releasesDir, runId)))
-  yield* openLineage.copyTo(path.join(lineageOut, "openlineage.jsonl"))
+  const events = "lineage/openlineage.jsonl"
+  yield* openLineage.copyTo(path.join(staged, events))
+  const evidence = [events]
   // The run's structured log (counts only) travels with its release, up to this point.
   const log = path.join(area.logsDir, `${runId}.jsonl`)
   if (fs.existsSync(log)) {
-    const logCopy = path.join(staged, "logs", `${runId}.jsonl`)
-    yield* files.makeDirectory(path.dirname(logCopy), 0o750)
-    yield* files.copyFile(log, logCopy)
+    const logCopy = `logs/${runId}.jsonl`
+    yield* files.makeDirectory(path.join(staged, "logs"), 0o750)
+    yield* files.copyFile(log, path.join(staged, logCopy))
+    evidence.push(logCopy)
   }
+  const sealed: RunLineage = {
+    ...lineage,
+    evidence: yield* Effect.forEach(evidence, (file) =>
+      Effect.map(digestOf(path.join(staged, file)), (sha256) => ({ path: file, sha256 }))
+    )
+  }
+  const entry = yield* lineageLog.append({ run: sealed })
+  yield* files.writeFile(path.join(staged, releaseRunFile(runId)), releaseRunText(entry), 0o640)
+  yield* lineageLog.copyTo(path.join(staged, RELEASE_CHAIN))
+  yield* writeManifest(staged, sealed)
+  return sealed
+})
+
+const digestOf = (file: string) => Effect.promise(() => sha256OfFile(file))
+
+/** Lists every file of the release but itself; the outputs' SHA-256 are the lineage's, the rest are hashed now. */
+const writeManifest = Effect.fnUntraced(function* (staged: string, lineage: RunLineage) {
+  const recorded = new Map(
+    [...lineage.outputs, ...(lineage.evidence ?? [])].flatMap((file) =>
+      file.sha256 === null ? [] : [[file.path, file.sha256] as const]
+    )
+  )
+  const manifest: ReleaseManifest = {
+    run_id: lineage.run_id,
+    files: yield* Effect.forEach(filesOfRelease(staged), (file) =>
+      Effect.map(
+        recorded.has(file) ? Effect.succeed(recorded.get(file)!) : digestOf(path.join(staged, file)),
+        (sha256) => ({ path: file, bytes: fs.statSync(path.join(staged, file)).size, sha256 })
+      )
+    )
+  }
+  yield* (yield* FileSystem).writeFile(
+    path.join(staged, MANIFEST_FILE),
+    `${JSON.stringify(manifest, null, 2)}\n`,
+    0o640
+  )
 })

@@ -102,6 +102,14 @@ export const currentRelease = (area: PublicationArea): string | undefined => {
   }
 }
 
+/** Every file of a release (folders aside) by its path in the release, `/` between folders, in order. */
+export const filesOfRelease = (release: string): Array<string> =>
+  fs
+    .readdirSync(release, { recursive: true, withFileTypes: true })
+    .filter((entry) => !entry.isDirectory())
+    .map((entry) => path.relative(release, path.join(entry.parentPath, entry.name)).split(path.sep).join("/"))
+    .sort()
+
 /**
  * Makes a built release the publication: move it among the releases, point a
  * new link at it, and rename that link over `--out` in one atomic step. Then
@@ -124,10 +132,7 @@ export const publishRelease = (area: PublicationArea, staged: string, runId: str
     return release
   })
 
-/**
- * Writes a file that leaves the pipeline (an extract, a listing): never over
- * an existing file, since lineage records each such file by its hash.
- */
+/** Writes a listing the operator asked for (`quarantine list --csv`): never over an existing file. */
 export const writeNewFile = (file: string, content: string, mode: number) =>
   Effect.try({
     try: () => fs.writeFileSync(file, content, { mode, flag: "wx" }),

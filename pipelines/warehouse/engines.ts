@@ -56,3 +56,6 @@ export const publishedWarehouse = (release: string, name: string): Engine | unde
   const server = parsePostgresUrl(name)
   return server === undefined ? undefined : postgresEngine(server)
 }
+
+/** Whether a published output that lineage names `name` is a file of the release (a PostgreSQL schema is not). */
+export const isReleaseFile = (name: string): boolean => parsePostgresUrl(name) === undefined

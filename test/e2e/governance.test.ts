@@ -267,6 +267,30 @@ describe("after a run has published", () => {
       expect(refusals.match(/"event":"refused"/g)?.length).toBeGreaterThanOrEqual(3)
     })
 
+    it("refuses another run's re-identification store put in the place of the run's own", () => {
+      const stores = path.join(dir, ".out.wsd", "secure", "reidentification")
+      const [older, newer] = fs
+        .readdirSync(stores)
+        .sort()
+        .map((file) => file.replace(/\.json$/, ""))
+      const own = path.join(stores, `${newer}.json`)
+      const original = fs.readFileSync(own)
+      try {
+        fs.copyFileSync(path.join(stores, `${older}.json`), own)
+        const result = reidentify(
+          "other-store.csv",
+          ...["--practice", "F84003", "--purpose", "direct-care", "--reid-key-file", reidKeyFile]
+        )
+        expect(result.status).toBe(2)
+        expect(result.lastLine).toContain(
+          `${own} is run ${older}'s re-identification store, not that of run ${newer} which made the publication`
+        )
+        expect(fs.existsSync(path.join(dir, "other-store.csv"))).toBe(false)
+      } finally {
+        fs.writeFileSync(own, original)
+      }
+    })
+
     it("is impossible without a store, and a run refuses the pseudonymisation key as the re-identification key", () => {
       const other = tempDir("no-store")
       const otherOut = path.join(other, "out")

@@ -3,11 +3,28 @@
  * published file matches its recorded hash; otherwise exit 1 naming the first
  * entry or file that fails.
  */
+import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
-import { type ChainEntry, chainEntry, type ChainRecord } from "../../pipelines/governance/lineage.js"
+import { type ChainEntry, chainEntry, type ChainRecord, releaseRunText } from "../../pipelines/governance/lineage.js"
 import { newKey, runFixtures, tempDir, wsd } from "./wsdCommand.js"
+
+type ManifestFiles = Array<{ path: string; bytes: number; sha256: string }>
+
+/** Rewrites a release's manifest, as someone covering a change to the release would. */
+const rewriteManifest = (release: string, change: (files: ManifestFiles) => ManifestFiles) => {
+  const file = path.join(release, "manifest.json")
+  const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as { run_id: string; files: ManifestFiles }
+  fs.writeFileSync(file, JSON.stringify({ ...manifest, files: change(manifest.files) }))
+}
+
+/** Gives the manifest line of `file` (added if absent) the file's size and SHA-256 as it is now. */
+const listInManifest = (release: string, file: string) => {
+  const bytes = fs.readFileSync(path.join(release, file))
+  const line = { path: file, bytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex") }
+  rewriteManifest(release, (files) => [...files.filter((listed) => listed.path !== file), line])
+}
 
 describe("wsd lineage verify", () => {
   let source: string
@@ -59,7 +76,9 @@ describe("wsd lineage verify", () => {
   it("passes an untouched publication", () => {
     const result = wsd("lineage", "verify", "--out", source)
     expect(result.status, result.stderr).toBe(0)
-    expect(result.stdout).toMatch(/lineage intact: 3 entries chained; \d+ published files of run \S+ match/)
+    expect(result.stdout).toMatch(
+      /lineage intact: 3 entries chained; \d+ files of run \S+'s release match its manifest, and the manifest matches the run's lineage entry/
+    )
   })
 
   it("detects an edited entry", () => {
@@ -96,6 +115,72 @@ describe("wsd lineage verify", () => {
     const result = wsd("lineage", "verify", "--out", out)
     expect(result.status).toBe(1)
     expect(result.lastLine).toContain("published file complex-cohort/all.csv has changed")
+  })
+
+  /** The release's run id, and verify's last line on it (exit 1 expected). */
+  const runIdOf = (out: string) => fs.readdirSync(path.join(out, "lineage", "runs"))[0]!.replace(/\.json$/, "")
+  const refusal = (out: string) => {
+    const result = wsd("lineage", "verify", "--out", out)
+    expect(result.status, result.lastLine).toBe(1)
+    return result.lastLine
+  }
+
+  it("names a file planted in the release, an NHS-number list among them, even when its manifest lists it", () => {
+    const out = copy()
+    const runId = runIdOf(out)
+    // What `reidentify --out` into the release would have written: NHS numbers beside the pseudonyms.
+    const list = path.join(out, "complex-cohort", "F84003-nhs.csv")
+    fs.writeFileSync(list, "nhs_number,person_id\r\n9434765919,0123456789abcdef0123456789abcdef\r\n")
+    expect(refusal(out)).toContain(
+      `complex-cohort/F84003-nhs.csv was added to the release after run ${runId} sealed it (its manifest.json does not list it)`
+    )
+    listInManifest(out, "complex-cohort/F84003-nhs.csv")
+    expect(refusal(out)).toContain(
+      `manifest.json lists complex-cohort/F84003-nhs.csv, which run ${runId}'s lineage entry does not record`
+    )
+    fs.rmSync(list)
+    fs.writeFileSync(path.join(out, "notes.txt"), "")
+    fs.mkdirSync(path.join(out, "extra"))
+    fs.writeFileSync(path.join(out, "extra", "a.csv"), "")
+    fs.writeFileSync(path.join(out, "lineage", "runs", "other.json"), "{}")
+    expect(refusal(out)).toContain("extra/a.csv, lineage/runs/other.json, notes.txt were added to the release")
+  })
+
+  it("names a file deleted from the release, and from its manifest too", () => {
+    const out = copy()
+    fs.rmSync(path.join(out, "report.html"))
+    expect(refusal(out)).toContain("published file report.html is missing")
+    rewriteManifest(out, (files) => files.filter((file) => file.path !== "report.html"))
+    expect(refusal(out)).toContain(
+      `manifest.json does not list report.html, which run ${runIdOf(out)}'s lineage entry records: the manifest was edited`
+    )
+    fs.rmSync(path.join(out, "manifest.json"))
+    expect(refusal(out)).toContain("the release's manifest.json is missing")
+  })
+
+  it("names the release's runs JSON, OpenLineage events or log edited, even with the manifest edited to match", () => {
+    for (const file of ["runs JSON", "lineage/openlineage.jsonl", "logs"]) {
+      const out = copy()
+      const runId = runIdOf(out)
+      const edited =
+        file === "runs JSON"
+          ? `lineage/runs/${runId}.json`
+          : file === "logs"
+            ? `logs/${runId}.jsonl`
+            : "lineage/openlineage.jsonl"
+      const target = path.join(out, edited)
+      fs.writeFileSync(
+        target,
+        fs.readFileSync(target, "utf8").replace(/"rows_quarantined":1\b|\d{4}-/, (m) => `${m}0`)
+      )
+      expect(refusal(out)).toContain(`published file ${edited} has changed since run ${runId} sealed its release`)
+      listInManifest(out, edited)
+      expect(refusal(out)).toContain(
+        edited.startsWith("lineage/runs/")
+          ? `${edited} is not run ${runId}'s entry in the published lineage: it was edited`
+          : `manifest.json gives ${edited} another SHA-256 than run ${runId}'s lineage entry records`
+      )
+    }
   })
 })
 
@@ -193,7 +278,11 @@ describe("wsd lineage, anchored by signed heads", () => {
     }, [])
     const text = rewritten.map((entry) => `${JSON.stringify(entry)}\n`).join("")
     fs.writeFileSync(area.chain, text)
-    fs.writeFileSync(path.join(area.releases, runIds[1]!, "lineage", "chain.jsonl"), text)
+    // The release's copies of the chain and of its run's entry are vouched for by the chain itself.
+    const release = path.join(area.releases, runIds[1]!)
+    fs.writeFileSync(path.join(release, "lineage", "chain.jsonl"), text)
+    fs.writeFileSync(path.join(release, "lineage", "runs", `${runIds[1]}.json`), releaseRunText(rewritten.at(-1)!))
+    for (const file of ["lineage/chain.jsonl", `lineage/runs/${runIds[1]}.json`]) listInManifest(release, file)
     fs.rmSync(area.heads)
     expect(wsd("lineage", "verify", "--out", area.out).status).toBe(0)
     const verified = verifyKept(area)

@@ -131,7 +131,10 @@ describe("the nightly run with test layers", () => {
       fs.appendFileSync(path.join(out, "cohort-summary.csv"), "PI,85+,female,North,1\n")
       const failure = yield* Effect.flip(verifyPublication(out))
       assert.strictEqual(failure._tag, "DataFailure")
-      assert.include(failure.message, `published file cohort-summary.csv has changed since run ${RUN_ID} recorded it`)
+      assert.include(
+        failure.message,
+        `published file cohort-summary.csv has changed since run ${RUN_ID} sealed its release`
+      )
     }).pipe(Effect.provide(testLayers([])))
   })
 
