@@ -17,10 +17,12 @@ import { canonicalGivenName, normaliseName, phoneticCode } from "./personName.js
 export interface Demographics {
   readonly givenName: string
   readonly familyName: string
-  /** ISO date. */
-  readonly dateOfBirth: string
+  /** ISO date, when known. */
+  readonly dateOfBirth: string | undefined
   /** Normalised postcode, when known. */
   readonly postcode: string | undefined
+  /** `male`, `female`, `indeterminate` or `not_known`, when recorded. */
+  readonly sex?: string | undefined
 }
 
 export const demographicsOf = (raw: {
@@ -28,15 +30,17 @@ export const demographicsOf = (raw: {
   readonly family_name?: string | undefined
   readonly date_of_birth: string
   readonly postcode?: string | undefined
+  readonly sex?: string | undefined
 }): Demographics | undefined => {
   const givenName = normaliseName(raw.given_name ?? "")
   const familyName = normaliseName(raw.family_name ?? "")
   if (givenName === "" || familyName === "") return undefined
-  return { givenName, familyName, dateOfBirth: raw.date_of_birth, postcode: raw.postcode }
+  return { givenName, familyName, dateOfBirth: raw.date_of_birth, postcode: raw.postcode, sex: raw.sex }
 }
 
 /** `YYYY-MM-DD` with day and month swapped, when that is another real-looking date. */
-const transposedDate = (iso: string): string | undefined => {
+const transposedDate = (iso: string | undefined): string | undefined => {
+  if (iso === undefined) return undefined
   const [year, month, day] = iso.split("-")
   if (day === month || Number(day) > 12) return undefined
   return `${year}-${day}-${month}`
