@@ -121,7 +121,12 @@ const loadAndModel = Effect.fnUntraced(function* (db: WarehouseDb, inputs: Wareh
     index,
     equityContext: equityContext(spine, inputs.spineRead.areaOfPostcode, index),
     householdIdOf: inputs.householdIdOf,
-    people: residents + spine.optedOutResidents.length
+    people: residents + spine.optedOutResidents.length,
+    probabilistic: {
+      threshold: inputs.prepared.config.linkageThreshold,
+      margin: inputs.prepared.config.linkageMargin,
+      reviewFloor: inputs.prepared.config.linkageReviewFloor
+    }
   })
   yield* inputs.learnt({ records })
   const { asOf, rules } = inputs.prepared
