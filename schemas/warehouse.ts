@@ -144,6 +144,7 @@ export interface LineageInputTable {
   rows_accepted: number
   rows_quarantined: number
   invalid_nhs_numbers: number
+  partial_demographics: number
   unknown_columns: string | null
 }
 

@@ -25,18 +25,28 @@ export interface Demographics {
   readonly sex?: string | undefined
 }
 
+/**
+ * A record's demographics, or undefined when it has no family name. A record
+ * missing its given name or date of birth is still matched, on what it has
+ * (`givenName` empty, `dateOfBirth` undefined): only the probabilistic tier
+ * can link it, and only if the rest is evidence enough.
+ */
 export const demographicsOf = (raw: {
   readonly given_name?: string | undefined
   readonly family_name?: string | undefined
-  readonly date_of_birth: string
+  readonly date_of_birth?: string | undefined
   readonly postcode?: string | undefined
   readonly sex?: string | undefined
 }): Demographics | undefined => {
   const givenName = normaliseName(raw.given_name ?? "")
   const familyName = normaliseName(raw.family_name ?? "")
-  if (givenName === "" || familyName === "") return undefined
+  if (familyName === "") return undefined
   return { givenName, familyName, dateOfBirth: raw.date_of_birth, postcode: raw.postcode, sex: raw.sex }
 }
+
+/** Demographics lacking a given name or a date of birth, counted per source in lineage. */
+export const isPartial = (demographics: Demographics): boolean =>
+  demographics.givenName === "" || demographics.dateOfBirth === undefined
 
 /** `YYYY-MM-DD` with day and month swapped, when that is another real-looking date. */
 const transposedDate = (iso: string | undefined): string | undefined => {

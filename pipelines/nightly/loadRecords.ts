@@ -10,7 +10,7 @@
 import { Effect } from "effect"
 import type { RecordTables, WarehouseSchema } from "../../schemas/warehouse.js"
 import { SeededRandom } from "../../synth/random.js"
-import type { Demographics } from "../../transforms/demographicMatch.js"
+import { type Demographics, isPartial } from "../../transforms/demographicMatch.js"
 import { type EquityContext, type EquityRow, LinkageEquity, observeLinkage } from "../../transforms/linkageEquity.js"
 import type { ProbabilisticIndex, ProbabilisticSettings } from "../../transforms/probabilisticMatch.js"
 import {
@@ -29,6 +29,8 @@ export interface RecordsLinked {
   /** Records per source by `status` or `status:method` (`linked:nhs_number`, `ambiguous:given_name_initial`, `opted_out`). */
   readonly linkage: Record<string, Record<string, number>>
   readonly invalidNhsNumbers: Readonly<Record<string, number>>
+  /** Records matched on demographics lacking a given name or a date of birth, per source. */
+  readonly partialDemographics: Readonly<Record<string, number>>
   readonly equity: ReadonlyArray<EquityRow>
 }
 
@@ -58,6 +60,7 @@ interface HeldRecord {
 interface Tallies {
   readonly linkage: Record<string, Record<string, number>>
   readonly invalidNhsNumbers: Record<string, number>
+  readonly partialDemographics: Record<string, number>
   readonly equity: LinkageEquity
   readonly held: Array<HeldRecord>
   /** A seeded sample of records the ladder linked, so the model is also fitted on true pairs it found. */
@@ -81,6 +84,7 @@ export const loadRecords = Effect.fn("loadRecords")(function* (inputs: RecordsIn
   const tallies: Tallies = {
     linkage: {},
     invalidNhsNumbers: {},
+    partialDemographics: {},
     equity: new LinkageEquity(),
     held: [],
     ladderLinked: [],
@@ -107,6 +111,7 @@ export const loadRecords = Effect.fn("loadRecords")(function* (inputs: RecordsIn
   return {
     linkage: tallies.linkage,
     invalidNhsNumbers: tallies.invalidNhsNumbers,
+    partialDemographics: tallies.partialDemographics,
     equity: tallies.equity.rows()
   } satisfies RecordsLinked
 })
@@ -145,6 +150,12 @@ const loadRecordSource = <Row, Table extends keyof RecordTables>(
       }
       const demographics = recordSource.demographicsOf(value)
       const link = linkRecord(index, nhsNumber, demographics)
+      if (
+        demographics !== undefined &&
+        isPartial(demographics) &&
+        (link === "opted_out" || link.link_method !== "nhs_number")
+      )
+        tallies.partialDemographics[name] = (tallies.partialDemographics[name] ?? 0) + 1
       if (demographics !== undefined && link !== "opted_out") {
         if (link.link_status === "unmatched") {
           tallies.held.push({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import type { Demographics } from "../../transforms/demographicMatch.js"
+import { type Demographics, demographicsOf, isPartial } from "../../transforms/demographicMatch.js"
 import {
   agreements,
   compare,
@@ -30,6 +30,28 @@ describe("Jaro-Winkler similarity", () => {
     ["OKONKWO", "OKONKWO", 1],
     ["ABC", "XYZ", 0]
   ])("%s and %s: %d", (a, b, expected) => expect(jaroWinkler(a, b)).toBeCloseTo(expected, 3))
+})
+
+describe("a council record's demographics", () => {
+  it("are kept without a given name or a date of birth, and marked partial", () => {
+    const noGivenName = demographicsOf({ family_name: "Hussain", date_of_birth: "2019-01-15", postcode: "E1 4NS" })
+    expect(noGivenName).toEqual({
+      givenName: "",
+      familyName: "HUSSAIN",
+      dateOfBirth: "2019-01-15",
+      postcode: "E1 4NS",
+      sex: undefined
+    })
+    expect(isPartial(noGivenName!)).toBe(true)
+    expect(isPartial(demographicsOf({ given_name: "Amir", family_name: "Hussain" })!)).toBe(true)
+    expect(
+      isPartial(demographicsOf({ given_name: "Amir", family_name: "Hussain", date_of_birth: "2019-01-15" })!)
+    ).toBe(false)
+  })
+
+  it("are none without a family name", () => {
+    expect(demographicsOf({ given_name: "Amir", date_of_birth: "2019-01-15" })).toBeUndefined()
+  })
 })
 
 describe("comparison levels", () => {
@@ -137,6 +159,8 @@ describe("probabilistic linkage", () => {
     { ...target, familyName: `X${target.familyName.slice(1)}`, postcode: "N1 1AA" },
     // No given name, no date of birth: the rest is too little to be sure.
     { ...target, givenName: "", dateOfBirth: undefined, postcode: undefined },
+    // No given name: the rest is clear.
+    { ...target, givenName: "" },
     // Names the other way round, and a move.
     { ...target, givenName: target.familyName, familyName: target.givenName, postcode: "N1 1AA" },
     // Nobody.
@@ -148,7 +172,8 @@ describe("probabilistic linkage", () => {
     expect(matches[0]).toMatchObject({ outcome: "linked", personId: "p42" })
     expect(matches[1]!.outcome).toBe("unmatched")
     expect(matches[2]).toMatchObject({ outcome: "linked", personId: "p42" })
-    expect(matches[3]).toEqual({ outcome: "unmatched", review: [] })
+    expect(matches[3]).toMatchObject({ outcome: "linked", personId: "p42" })
+    expect(matches[4]).toEqual({ outcome: "unmatched", review: [] })
   })
 
   it("never picks between two residents who fit equally well", () => {
