@@ -138,6 +138,40 @@ export type ProbabilisticMatch =
       readonly review: ReadonlyArray<ReviewCandidate>
     }
 
+/**
+ * A grey-zone record as the clerical review queue holds it: where it is in
+ * the partner's extract, what became of it, and its likely residents by
+ * pseudonym. Never a name, date of birth or postcode.
+ */
+export interface ReviewEntry {
+  readonly source: string
+  /** The record's row in the partner's file (header = row 1). */
+  readonly row: number
+  readonly link_status: "ambiguous" | "unmatched"
+  readonly candidates: ReadonlyArray<{
+    readonly person_id: string
+    readonly match_weight: number
+    readonly match_probability: number
+    readonly agreed: ReadonlyArray<string>
+  }>
+}
+
+/** The review entry of a record the tier did not link, or undefined when no candidate was likely. */
+export const reviewEntry = (source: string, row: number, match: ProbabilisticMatch): ReviewEntry | undefined =>
+  match.outcome === "linked" || match.review.length === 0
+    ? undefined
+    : {
+        source,
+        row,
+        link_status: match.outcome,
+        candidates: match.review.map(({ agreed, personId, weight }) => ({
+          person_id: personId,
+          match_weight: Math.round(weight * 100) / 100,
+          match_probability: Math.round(matchProbability(weight) * 10_000) / 10_000,
+          agreed
+        }))
+      }
+
 export interface ProbabilisticLinkage {
   readonly model: FittedModel
   /** One per record, in order. */

@@ -7,12 +7,18 @@
  * loaded. Returns how each source's records linked, for lineage. Opted-out
  * people's records are counted and never loaded.
  */
+import * as path from "node:path"
 import { Effect } from "effect"
 import type { RecordTables, WarehouseSchema } from "../../schemas/warehouse.js"
 import { SeededRandom } from "../../synth/random.js"
 import { type Demographics, isPartial } from "../../transforms/demographicMatch.js"
 import { type EquityContext, type EquityRow, LinkageEquity, observeLinkage } from "../../transforms/linkageEquity.js"
-import type { ProbabilisticIndex, ProbabilisticSettings } from "../../transforms/probabilisticMatch.js"
+import {
+  type ProbabilisticIndex,
+  type ProbabilisticSettings,
+  type ReviewEntry,
+  reviewEntry
+} from "../../transforms/probabilisticMatch.js"
 import {
   type LinkageIndex,
   type LinkOutcome,
@@ -22,6 +28,7 @@ import {
 import type { NumberedRow } from "../ingest/readExtract.js"
 import { matchesOnDemographics, RECORD_SOURCES, type RecordSource } from "../ingest/recordSources.js"
 import type { SourceReader } from "../ingest/sourceReader.js"
+import { FileSystem } from "../services/fileSystem.js"
 import { insertRows, type WarehouseDb } from "../warehouse/warehouse.js"
 import { RunStages } from "./runStages.js"
 
@@ -42,6 +49,8 @@ export interface RecordsInputs {
     readonly probabilistic: () => ProbabilisticIndex
   }
   readonly probabilistic: ProbabilisticSettings
+  /** This run's folder of the secure area's clerical review queue. */
+  readonly reviewDir: string
   readonly equityContext: EquityContext
   readonly householdIdOf: (uprn: string) => string
   /** People the spine holds (residents and opted-out), for the linkage index stage's counts. */
@@ -104,9 +113,13 @@ export const loadRecords = Effect.fn("loadRecords")(function* (inputs: RecordsIn
       sampler.next()
     )
   }
-  yield* stages.timed("probabilistic linkage", linkHeldRecords(inputs, tallies), (loaded) => ({
+  const { review } = yield* stages.timed("probabilistic linkage", linkHeldRecords(inputs, tallies), ({ loaded }) => ({
     rowsIn: tallies.held.length,
     rowsOut: loaded
+  }))
+  yield* stages.timed("clerical review queue", writeReviewQueue(inputs.reviewDir, review), () => ({
+    rowsIn: tallies.held.length,
+    rowsOut: review.length
   }))
   return {
     linkage: tallies.linkage,
@@ -186,11 +199,12 @@ const loadRecordSource = <Row, Table extends keyof RecordTables>(
   )
 }
 
-/** Links the held records by the probabilistic tier and loads them; returns how many were loaded. */
+/** Links the held records by the probabilistic tier and loads them; returns how many were loaded and the grey zone. */
 const linkHeldRecords = ({ db, equityContext, householdIdOf, index, probabilistic }: RecordsInputs, tallies: Tallies) =>
   Effect.gen(function* () {
     const { held } = tallies
-    if (held.length === 0) return 0
+    const review: Array<ReviewEntry> = []
+    if (held.length === 0) return { loaded: 0, review }
     const { matches } = index.probabilistic().link(
       held.map((record) => record.demographics),
       tallies.ladderLinked,
@@ -202,6 +216,8 @@ const linkHeldRecords = ({ db, equityContext, householdIdOf, index, probabilisti
       const link = linkProbabilistically(index, matches[i]!)
       count(tallies, name, link)
       if (link === "opted_out") return
+      const entry = reviewEntry(name, row, matches[i]!)
+      if (entry !== undefined) review.push(entry)
       observeLinkage(tallies.equity, equityContext, name, link, demographics)
       const rows = byTable.get(recordSource.table) ?? []
       rows.push(recordSource.curate(value, { sourceRow: row, link, householdIdOf }))
@@ -212,5 +228,17 @@ const linkHeldRecords = ({ db, equityContext, householdIdOf, index, probabilisti
       yield* insertRows(db, table, rows as ReadonlyArray<WarehouseSchema[typeof table]>)
       loaded += rows.length
     }
-    return loaded
+    return { loaded, review }
+  })
+
+/**
+ * The grey zone, one JSON line per record, in the secure area: the partner's
+ * row, and its candidates by pseudonym with weights and the fields that agreed.
+ */
+const writeReviewQueue = (dir: string, review: ReadonlyArray<ReviewEntry>) =>
+  Effect.gen(function* () {
+    const files = yield* FileSystem
+    yield* files.makeDirectory(dir, 0o700)
+    const lines = review.map((entry) => `${JSON.stringify(entry)}\n`).join("")
+    yield* files.writeFile(path.join(dir, "linkage.jsonl"), lines, 0o600)
   })

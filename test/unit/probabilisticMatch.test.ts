@@ -11,7 +11,7 @@ import {
   weigher
 } from "../../transforms/fellegiSunter.js"
 import { jaroWinkler } from "../../transforms/personName.js"
-import { indexForProbabilisticMatch } from "../../transforms/probabilisticMatch.js"
+import { indexForProbabilisticMatch, reviewEntry } from "../../transforms/probabilisticMatch.js"
 import { SeededRandom } from "../../synth/random.js"
 
 const person = (
@@ -181,6 +181,26 @@ describe("probabilistic linkage", () => {
     const { matches } = indexForProbabilisticMatch([...residents, twin]).link(records.slice(0, 1), [], settings)
     expect(matches[0]!.outcome).toBe("ambiguous")
     expect(matches[0]).toMatchObject({ review: [{ personId: "p42" }, { personId: "twin" }] })
+    const entry = reviewEntry("housing", 17, matches[0]!)
+    expect(entry).toMatchObject({
+      source: "housing",
+      row: 17,
+      link_status: "ambiguous",
+      candidates: [
+        {
+          person_id: "p42",
+          agreed: ["given_name:exact", "family_name:jaro_winkler_92", "date_of_birth:exact", "sex:same"]
+        },
+        { person_id: "twin" }
+      ]
+    })
+    expect(entry!.candidates[0]!.match_probability).toBeGreaterThanOrEqual(0.999)
+    expect(JSON.stringify(entry)).not.toContain(target.familyName.slice(1))
+  })
+
+  it("puts in the review queue only records it did not link that had a likely candidate", () => {
+    const { matches } = index.link(records, [], settings)
+    expect(matches.map((match) => reviewEntry("housing", 2, match))).toEqual(matches.map(() => undefined))
   })
 
   it("gives the same links for the same inputs", () => {
