@@ -5,9 +5,10 @@
  * sounds alike, initial, …); the first that holds is the pair's level for
  * that field, or *missing* when either side has no value. A level carries
  * two probabilities: m, that a true pair agrees at it, and u, that two
- * different people do. The pair's match weight is the sum over fields of
- * log2(m/u), plus the prior odds; its match probability follows from the
- * weight. Fields are assumed independent given match status, as the model does.
+ * different people do. The pair's evidence is the sum over fields of
+ * log2(m/u); its match weight adds the prior log-odds, and its match
+ * probability follows from the weight. Fields are assumed independent given
+ * match status, as the model does.
  *
  * u comes from random pairs of residents (almost all different people); m is
  * estimated by expectation-maximisation on the night's own candidate pairs,
@@ -149,45 +150,84 @@ export const estimateU = (
 }
 
 export interface FittedModel {
-  /** The share of candidate pairs that are the same person. */
-  readonly lambda: number
   readonly m: LevelProbabilities
   readonly u: LevelProbabilities
 }
 
 /**
- * m and the prior by expectation-maximisation on candidate pairs (as pattern
- * counts), u held fixed. Deterministic: the same counts give the same model.
+ * The pairs one blocking rule found, as pattern counts. Its pairs agree on
+ * the rule's fields by construction, far more often than u (random pairs)
+ * says: counted, that agreement would make every candidate look like a match
+ * and EM would put them all in the match class. So a session estimates m for
+ * the other fields only, as splink does.
  */
-export const fitModel = (patterns: ReadonlyMap<Pattern, number>, u: LevelProbabilities): FittedModel => {
-  const entries = [...patterns].sort(([a], [b]) => a - b).map(([p, n]) => [levelsOf(p), n] as const)
+export interface EmSession {
+  readonly patterns: ReadonlyMap<Pattern, number>
+  readonly blockedOn: ReadonlyArray<Field>
+}
+
+const entriesOf = (patterns: ReadonlyMap<Pattern, number>, ignored: ReadonlySet<number>) =>
+  [...patterns]
+    .sort(([a], [b]) => a - b)
+    .map(([p, n]) => [levelsOf(p).map((level, f) => (ignored.has(f) ? MISSING : level)), n] as const)
+
+/** One E-step: each pattern's expected share of matches, given m, u and the prior. */
+const matchShares = (
+  entries: ReadonlyArray<readonly [ReadonlyArray<number>, number]>,
+  m: LevelProbabilities,
+  u: LevelProbabilities,
+  lambda: number
+) =>
+  entries.map(([levels, n]) => {
+    let pm = lambda
+    let pu = 1 - lambda
+    levels.forEach((level, f) => {
+      if (level === MISSING) return
+      pm *= m[f]![level]!
+      pu *= u[f]![level]!
+    })
+    return (n * pm) / (pm + pu)
+  })
+
+const clampShare = (share: number) => Math.min(Math.max(share, 1e-6), 1 - 1e-6)
+
+/** m for the fields a session's rule did not block on, by EM from the prior. */
+const emSession = (session: EmSession, u: LevelProbabilities): LevelProbabilities => {
+  const blocked = new Set(session.blockedOn.map((field) => FIELDS.indexOf(field)))
+  const entries = entriesOf(session.patterns, blocked)
   const total = entries.reduce((sum, [, n]) => sum + n, 0)
   let m = PRIOR_M
   let lambda = 0.1
   for (let iteration = 0; iteration < EM_ITERATIONS && total > 0; iteration++) {
     const agreed = PRIOR_M.map((field) => field.map((p) => p * PRIOR_PAIRS))
     const compared = PRIOR_M.map(() => PRIOR_PAIRS)
-    let matches = 0
-    for (const [levels, n] of entries) {
-      let pm = lambda
-      let pu = 1 - lambda
+    const shares = matchShares(entries, m, u, lambda)
+    entries.forEach(([levels], i) =>
       levels.forEach((level, f) => {
         if (level === MISSING) return
-        pm *= m[f]![level]!
-        pu *= u[f]![level]!
+        agreed[f]![level]! += shares[i]!
+        compared[f]! += shares[i]!
       })
-      const share = (n * pm) / (pm + pu)
-      matches += share
-      levels.forEach((level, f) => {
-        if (level === MISSING) return
-        agreed[f]![level]! += share
-        compared[f]! += share
-      })
-    }
+    )
     m = agreed.map((field, f) => field.map((count) => count / compared[f]!))
-    lambda = Math.min(Math.max(matches / total, 1e-6), 1 - 1e-6)
+    lambda = clampShare(shares.reduce((sum, share) => sum + share, 0) / total)
   }
-  return { lambda, m, u }
+  return m
+}
+
+/**
+ * m by expectation-maximisation, one session per blocking rule, u held fixed:
+ * each field's m is the mean of the sessions that estimated it (the prior's
+ * when none did). Deterministic: the same counts give the same model.
+ */
+export const fitModel = (sessions: ReadonlyArray<EmSession>, u: LevelProbabilities): FittedModel => {
+  const estimates = sessions.map((session) => ({ session, m: emSession(session, u) }))
+  const m = PRIOR_M.map((prior, f) => {
+    const from = estimates.filter(({ session }) => !session.blockedOn.includes(FIELDS[f]!))
+    if (from.length === 0) return prior
+    return prior.map((_, level) => from.reduce((sum, estimate) => sum + estimate.m[f]![level]!, 0) / from.length)
+  })
+  return { m, u }
 }
 
 /** How common each name is among residents, for the term-frequency adjustment. */
@@ -207,16 +247,25 @@ export const nameFrequencies = (people: ReadonlyArray<Demographics>): NameFreque
   return { given, family, people: people.length }
 }
 
-/** A scorer of compared pairs: weights per pattern computed once, names' frequencies applied per pair. */
+/**
+ * A scorer of compared pairs: the evidence, in bits (the sum of log2(m/u)
+ * over fields), computed once per pattern, names' frequencies applied per pair.
+ */
 export const weigher = (model: FittedModel, frequencies: NameFrequencies) => {
-  const prior = Math.log2(model.lambda / (1 - model.lambda))
+  // A looser level never weighs more than a stricter one: random pairs almost
+  // never have names a letter apart, so u alone would make a near miss
+  // stronger evidence than an exact agreement.
+  const levelWeights = model.m.map((m, f) => {
+    let cap = Infinity
+    return m.map((p, level) => (cap = Math.min(cap, Math.log2(p / model.u[f]![level]!))))
+  })
   const cache = new Map<Pattern, number>()
   const patternWeight = (packed: Pattern) => {
     let weight = cache.get(packed)
     if (weight === undefined) {
-      weight = prior
+      weight = 0
       levelsOf(packed).forEach((level, f) => {
-        if (level !== MISSING) weight! += Math.log2(model.m[f]![level]! / model.u[f]![level]!)
+        if (level !== MISSING) weight! += levelWeights[f]![level]!
       })
       cache.set(packed, weight)
     }

@@ -20,6 +20,7 @@ import {
   COMPARISONS,
   compare,
   estimateU,
+  type Field,
   type FittedModel,
   fitModel,
   type LevelProbabilities,
@@ -35,6 +36,8 @@ import { SeededRandom } from "../synth/random.js"
 export interface BlockingRule {
   readonly name: string
   readonly description: string
+  /** The fields its key is made of, which EM must not learn from the pairs it finds. */
+  readonly fields: ReadonlyArray<Field>
   /** The same key is built for residents and records. */
   readonly key: (person: Demographics) => string | undefined
 }
@@ -52,21 +55,25 @@ export const BLOCKING_RULES: ReadonlyArray<BlockingRule> = [
   {
     name: "date_of_birth",
     description: "date of birth, day and month in either order",
+    fields: ["date_of_birth"],
     key: (p) => (p.dateOfBirth === undefined ? undefined : unorderedDate(p.dateOfBirth))
   },
   {
     name: "names",
     description: "given and family name, either way round",
+    fields: ["given_name", "family_name"],
     key: (p) => (p.givenName === "" || p.familyName === "" ? undefined : [p.givenName, p.familyName].sort().join("|"))
   },
   {
     name: "postcode_family_name",
     description: "postcode, and a family name that sounds the same",
+    fields: ["postcode", "family_name"],
     key: (p) => (p.postcode === undefined ? undefined : `${p.postcode}|${phoneticCode(p.familyName)}`)
   },
   {
     name: "postcode_given_name",
     description: "postcode, and a given name with the same initial",
+    fields: ["postcode", "given_name"],
     key: (p) => (p.postcode === undefined || p.givenName === "" ? undefined : `${p.postcode}|${p.givenName[0]}`)
   }
 ]
@@ -221,8 +228,9 @@ export const indexForProbabilisticMatch = (
   const frequencies = nameFrequencies(people)
   const random = new SeededRandom(U_SEED)
   let u: LevelProbabilities | undefined
-  // Which record last found each resident, so a resident in two of a record's blocks is compared once.
+  // Which record last found each resident, so a resident in two of a record's blocks is compared once, and by which rules.
   const seen = new Int32Array(people.length).fill(-1)
+  const foundBy = new Uint8Array(people.length)
   let stamp = 0
 
   /** A record's candidates (resident numbers, ascending) and the pattern of each pair. */
@@ -236,37 +244,51 @@ export const indexForProbabilisticMatch = (
       const { hashes, people: residentsAt } = blocks[r]!
       for (let at = firstAtOrAfter(hashes, target); at < hashes.length && hashes[at] === target; at++) {
         const person = residentsAt[at]!
-        if (seen[person] === stamp) continue
+        if (seen[person] === stamp) {
+          foundBy[person]! |= 1 << r
+          continue
+        }
         seen[person] = stamp
+        foundBy[person] = 1 << r
         found.push(person)
       }
     })
     found.sort((a, b) => a - b)
-    return { people: found, patterns: found.map((person) => compare(record, people[person]!)) }
+    return {
+      people: found,
+      patterns: found.map((person) => compare(record, people[person]!)),
+      rules: found.map((person) => foundBy[person]!)
+    }
   }
 
   return {
     link: (records, alsoFitOn, settings) => {
       u ??= estimateU(people, U_PAIRS, () => random.next())
       const compared = records.map(candidatesOf)
-      const counts = new Map<Pattern, number>()
-      const tally = (patterns: ReadonlyArray<Pattern>) => {
-        for (const p of patterns) counts.set(p, (counts.get(p) ?? 0) + 1)
-      }
-      compared.forEach(({ patterns }) => tally(patterns))
-      alsoFitOn.forEach((record) => tally(candidatesOf(record).patterns))
-      const model = fitModel(counts, u)
+      const byRule = BLOCKING_RULES.map(() => new Map<Pattern, number>())
+      const tally = ({ patterns, rules }: ReturnType<typeof candidatesOf>) =>
+        patterns.forEach((p, c) => {
+          byRule.forEach((counts, r) => {
+            if (rules[c]! & (1 << r)) counts.set(p, (counts.get(p) ?? 0) + 1)
+          })
+        })
+      compared.forEach(tally)
+      alsoFitOn.forEach((record) => tally(candidatesOf(record)))
+      const sessions = BLOCKING_RULES.map((rule, r) => ({ patterns: byRule[r]!, blockedOn: rule.fields }))
+      const model = fitModel(sessions, u)
       const weigh = weigher(model, frequencies)
       const matches = records.map((record, i): ProbabilisticMatch => {
         const { patterns, people: candidates } = compared[i]!
         const swapped = { ...record, givenName: record.familyName, familyName: record.givenName }
+        // The prior odds that a given candidate is the record's resident: one in the number of candidates.
+        const prior = -Math.log2(Math.max(candidates.length, 1))
         const scored = candidates
           .map((person, c) => {
-            const straight = { person, pattern: patterns[c]!, weight: weigh(patterns[c]!, record) }
+            const straight = { person, pattern: patterns[c]!, weight: prior + weigh(patterns[c]!, record) }
             if (!namesDisagree(straight.pattern)) return straight
             // Given and family names recorded the other way round, perhaps with something else wrong too.
             const other = compare(swapped, people[person]!)
-            const weight = weigh(other, swapped)
+            const weight = prior + weigh(other, swapped)
             return weight > straight.weight ? { person, pattern: other, weight } : straight
           })
           .sort((a, b) => b.weight - a.weight || a.person - b.person)
