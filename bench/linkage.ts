@@ -91,8 +91,13 @@ const wrong = new Map<string, number>()
 
 for (const record of truth) {
   if (optedOut.has(record.nhs_number)) continue
-  const result = linked.get(record.source)?.get(Number(record.row))
-  if (result === undefined || result.link_method === "nhs_number") continue
+  // A row of the truth is always valid: missing from its table, it was quarantined for what it lacked.
+  const result = linked.get(record.source)?.get(Number(record.row)) ?? {
+    person_id: null,
+    link_status: "quarantined",
+    link_method: null
+  }
+  if (result.link_method === "nhs_number") continue
   const expected = personId(record.nhs_number)
   const source = bySource.get(record.source) ?? blank()
   bySource.set(record.source, source)
@@ -147,6 +152,17 @@ for (const [tier, tally] of [...byTier].sort()) line(`  tier ${tier}`, tally)
 line("overall", overall)
 console.log("recall by the resident's ethnic category and deprivation decile:")
 for (const [group, tally] of [...byGroup].sort()) line(`  ${group}`, tally)
+// The grey zone: the clerical review queue of the run, in the secure area beside the release.
+const reviewRuns = path.join(dataDir, `.out-${options.residents}.wsd`, "secure", "review")
+const latestReview = fs.existsSync(reviewRuns) ? fs.readdirSync(reviewRuns).sort().at(-1) : undefined
+const greyZone =
+  latestReview === undefined
+    ? 0
+    : fs
+        .readFileSync(path.join(reviewRuns, latestReview, "linkage.jsonl"), "utf8")
+        .split("\n")
+        .filter((entry) => entry !== "").length
+console.log(`grey zone (clerical review queue): ${greyZone} records`)
 const linkageMs = linkageStages.reduce((sum, { duration_ms }) => sum + duration_ms, 0)
 console.log(
   `linkage stages: ${(linkageMs / 1000).toFixed(2)} s (${linkageStages.map((s) => `${s.stage} ${(s.duration_ms / 1000).toFixed(2)} s`).join(", ")})`
@@ -165,6 +181,7 @@ const figures = {
   tiers: Object.fromEntries(byTier),
   groups: Object.fromEntries(byGroup),
   linkageSeconds: linkageMs / 1000,
+  greyZone,
   missed: Object.fromEntries(missed),
   wrong: Object.fromEntries(wrong)
 }
