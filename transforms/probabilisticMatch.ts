@@ -21,7 +21,6 @@ import {
   compare,
   estimateU,
   type Field,
-  type FittedModel,
   fitModel,
   type LevelProbabilities,
   levelsOf,
@@ -179,23 +178,17 @@ export const reviewEntry = (source: string, row: number, match: ProbabilisticMat
         }))
       }
 
-export interface ProbabilisticLinkage {
-  readonly model: FittedModel
-  /** One per record, in order. */
-  readonly matches: ReadonlyArray<ProbabilisticMatch>
-}
-
 export interface ProbabilisticIndex {
   /**
    * Fits the model on the candidate pairs of `records` and of `alsoFitOn`
    * (records the ladder linked, so the model sees true pairs of every kind)
-   * and links `records`.
+   * and links `records`: one match per record, in order.
    */
   readonly link: (
     records: ReadonlyArray<Demographics>,
     alsoFitOn: ReadonlyArray<Demographics>,
     settings: ProbabilisticSettings
-  ) => ProbabilisticLinkage
+  ) => ReadonlyArray<ProbabilisticMatch>
 }
 
 /** Random resident pairs u is estimated from; fixed seed, so u is the same for the same spine. */
@@ -304,7 +297,7 @@ export const indexForProbabilisticMatch = (
         const clearlyLikely = best !== undefined && matchProbability(best.weight) >= settings.threshold
         return { outcome: clearlyLikely ? "ambiguous" : "unmatched", review }
       })
-      return { model, matches }
+      return matches
     }
   }
 }

@@ -205,7 +205,7 @@ const linkHeldRecords = ({ db, equityContext, householdIdOf, index, probabilisti
     const { held } = tallies
     const review: Array<ReviewEntry> = []
     if (held.length === 0) return { loaded: 0, review }
-    const { matches } = index.probabilistic().link(
+    const matches = index.probabilistic().link(
       held.map((record) => record.demographics),
       tallies.ladderLinked,
       probabilistic

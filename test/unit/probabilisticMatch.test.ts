@@ -121,6 +121,25 @@ describe("the model", () => {
     expect(fitModel([{ patterns, blockedOn: [] }], u)).toEqual(model)
   })
 
+  it("learns nothing from a session about the fields its blocking rule is made of", () => {
+    const onDate = (dateLevel: number) =>
+      fitModel([{ patterns: new Map([[pattern([0, 0, dateLevel, 0, 0]), 500]]), blockedOn: ["date_of_birth"] }], u)
+    expect(onDate(4).m[2]).toEqual(onDate(0).m[2])
+    expect(onDate(4).m[0]).toEqual(onDate(0).m[0])
+  })
+
+  it("never weighs a near miss above an exact agreement", () => {
+    // Random pairs almost never have family names a letter apart: u at Jaro-Winkler ≥ 0.92 is tiny.
+    const tinyU = u.map((field, f) => (f === 1 ? [0.002, 1e-7, 0.005, 0.01, 0.05, 0.93] : field))
+    const weigh = weigher(fitModel([], tinyU), nameFrequencies([]))
+    const record = person("JOAN", "WHITFIELD", "1953-03-14", "E1 6AN")
+    const exact = Math.log2(0.9 / 0.002)
+    const close = weigh(pattern([-1, 1, -1, -1, -1]), record)
+    expect(Math.log2(0.03 / 1e-7)).toBeGreaterThan(exact)
+    expect(close).toBeCloseTo(exact, 6)
+    expect(weigh(pattern([-1, 2, -1, -1, -1]), record)).toBeLessThanOrEqual(close)
+  })
+
   it("weighs agreement on a rare family name above agreement on a common one", () => {
     const people = [
       ...Array.from({ length: 50 }, (_, i) => person(`A${i}`, "KHAN", "1980-01-01", "E1 1AA")),
@@ -167,7 +186,7 @@ describe("probabilistic linkage", () => {
   ]
 
   it("links a record with two fields wrong to its resident, and leaves weak or absent evidence unlinked", () => {
-    const { matches } = index.link(records, [], settings)
+    const matches = index.link(records, [], settings)
     expect(matches[0]).toMatchObject({ outcome: "linked", personId: "p42" })
     expect(matches[1]!.outcome).toBe("unmatched")
     expect(matches[2]).toMatchObject({ outcome: "linked", personId: "p42" })
@@ -177,7 +196,7 @@ describe("probabilistic linkage", () => {
 
   it("never picks between two residents who fit equally well", () => {
     const twin = { personId: "twin", demographics: { ...target } }
-    const { matches } = indexForProbabilisticMatch([...residents, twin]).link(records.slice(0, 1), [], settings)
+    const matches = indexForProbabilisticMatch([...residents, twin]).link(records.slice(0, 1), [], settings)
     expect(matches[0]!.outcome).toBe("ambiguous")
     expect(matches[0]).toMatchObject({ review: [{ personId: "p42" }, { personId: "twin" }] })
     const entry = reviewEntry("housing", 17, matches[0]!)
@@ -198,7 +217,7 @@ describe("probabilistic linkage", () => {
   })
 
   it("puts in the review queue only records it did not link that had a likely candidate", () => {
-    const { matches } = index.link(records, [], settings)
+    const matches = index.link(records, [], settings)
     expect(matches.map((match) => reviewEntry("housing", 2, match))).toEqual(matches.map(() => undefined))
   })
 
