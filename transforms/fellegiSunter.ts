@@ -18,7 +18,6 @@
  * weaker evidence than agreeing on "Okonkwo".
  */
 import type { Demographics } from "./demographicMatch.js"
-import { postcodeDistrict, postcodeSector } from "../schemas/fields/postcode.js"
 import { canonicalGivenName, jaroWinkler, phoneticCode } from "./personName.js"
 
 /** Comparison levels per field, strongest agreement first; the last is disagreement. */
@@ -45,11 +44,11 @@ export const MISSING = -1
 export type Pattern = number
 
 const RADIX = LEVEL_COUNTS.map((count) => count + 1)
+const digit = (level: number) => (level === MISSING ? 0 : level + 1)
 
 export const pattern = (levels: ReadonlyArray<number>): Pattern => {
   let packed = 0
-  for (let f = FIELDS.length - 1; f >= 0; f--)
-    packed = packed * RADIX[f]! + (levels[f]! === MISSING ? 0 : levels[f]! + 1)
+  for (let f = FIELDS.length - 1; f >= 0; f--) packed = packed * RADIX[f]! + digit(levels[f]!)
   return packed
 }
 
@@ -73,22 +72,32 @@ const nameLevel = (a: string, b: string, withVariant: boolean): number => {
   return offset + 5
 }
 
+/** Whether `a` and `b` have the same characters from `from` up to `to` (no substring is built: this runs per pair). */
+const sameSpan = (a: string, aFrom: number, b: string, bFrom: number, length: number) => {
+  for (let i = 0; i < length; i++) if (a.charCodeAt(aFrom + i) !== b.charCodeAt(bFrom + i)) return false
+  return true
+}
+
+/** ISO dates: year at 0–3, month at 5–6, day at 8–9. */
 const dateLevel = (a: string | undefined, b: string | undefined): number => {
   if (a === undefined || b === undefined) return MISSING
   if (a === b) return 0
-  const [ay, am, ad] = a.split("-")
-  const [by, bm, bd] = b.split("-")
-  if (ay === by && am === bd && ad === bm) return 1
-  if (am === bm && ad === bd && Math.abs(Number(ay) - Number(by)) === 1) return 2
-  if ((ay === by ? 1 : 0) + (am === bm ? 1 : 0) + (ad === bd ? 1 : 0) === 2) return 3
+  const year = sameSpan(a, 0, b, 0, 4)
+  const month = sameSpan(a, 5, b, 5, 2)
+  const day = sameSpan(a, 8, b, 8, 2)
+  if (year && sameSpan(a, 5, b, 8, 2) && sameSpan(a, 8, b, 5, 2)) return 1
+  if (month && day && Math.abs(Number(a.slice(0, 4)) - Number(b.slice(0, 4))) === 1) return 2
+  if ((year ? 1 : 0) + (month ? 1 : 0) + (day ? 1 : 0) === 2) return 3
   return 4
 }
 
+/** Normalised postcodes (`E1 6AN`): the sector is all but the last two characters, the district up to the space. */
 const postcodeLevel = (a: string | undefined, b: string | undefined): number => {
   if (a === undefined || b === undefined) return MISSING
   if (a === b) return 0
-  if (postcodeSector(a) === postcodeSector(b)) return 1
-  if (postcodeDistrict(a) === postcodeDistrict(b)) return 2
+  if (a.length === b.length && sameSpan(a, 0, b, 0, a.length - 2)) return 1
+  const space = a.indexOf(" ")
+  if (space > 0 && space === b.indexOf(" ") && sameSpan(a, 0, b, 0, space)) return 2
   return 3
 }
 
@@ -98,15 +107,16 @@ const sexLevel = (a: string | undefined, b: string | undefined): number => {
   return a === b ? 0 : 1
 }
 
-/** The levels of a record against a resident, packed. */
+/** The levels of a record against a resident, packed as `pattern` packs them (inline: this runs per pair). */
 export const compare = (record: Demographics, person: Demographics): Pattern =>
-  pattern([
-    nameLevel(record.givenName, person.givenName, true),
-    nameLevel(record.familyName, person.familyName, false),
-    dateLevel(record.dateOfBirth, person.dateOfBirth),
-    postcodeLevel(record.postcode, person.postcode),
-    sexLevel(record.sex, person.sex)
-  ])
+  digit(nameLevel(record.givenName, person.givenName, true)) +
+  RADIX[0]! *
+    (digit(nameLevel(record.familyName, person.familyName, false)) +
+      RADIX[1]! *
+        (digit(dateLevel(record.dateOfBirth, person.dateOfBirth)) +
+          RADIX[2]! *
+            (digit(postcodeLevel(record.postcode, person.postcode)) +
+              RADIX[3]! * digit(sexLevel(record.sex, person.sex)))))
 
 /** Per field, per level: a probability. */
 export type LevelProbabilities = ReadonlyArray<ReadonlyArray<number>>

@@ -272,7 +272,7 @@ export const indexForProbabilisticMatch = (
       const weigh = weigher(model, frequencies)
       const matches = records.map((record, i): ProbabilisticMatch => {
         const { patterns, people: candidates } = compared[i]!
-        const swapped = { ...record, givenName: record.familyName, familyName: record.givenName }
+        let swapped: Demographics | undefined
         // The prior odds that a given candidate is the record's resident: one in the number of candidates.
         const prior = -Math.log2(Math.max(candidates.length, 1))
         const scored = candidates
@@ -280,6 +280,7 @@ export const indexForProbabilisticMatch = (
             const straight = { person, pattern: patterns[c]!, weight: prior + weigh(patterns[c]!, record) }
             if (!namesDisagree(straight.pattern)) return straight
             // Given and family names recorded the other way round, perhaps with something else wrong too.
+            swapped ??= { ...record, givenName: record.familyName, familyName: record.givenName }
             const other = compare(swapped, people[person]!)
             const weight = prior + weigh(other, swapped)
             return weight > straight.weight ? { person, pattern: other, weight } : straight
