@@ -6,7 +6,9 @@
  *
  * Precision: of the links a tier made, the share to the right resident.
  * Recall: of the records (without a usable NHS number) whose person is a
- * resident, the share linked to that resident.
+ * resident, the share linked to that resident; also by that resident's ethnic
+ * category and deprivation decile, since missed links must not fall harder on
+ * some groups. Also the linkage stages' time and the clerical-review grey zone.
  */
 import { createHmac } from "node:crypto"
 import * as fs from "node:fs"
@@ -52,9 +54,18 @@ const optedOut = new Set(
 const truth = parse(fs.readFileSync(path.join(inbox, "truth", "council_links.csv")), { columns: true }) as Array<Truth>
 
 const db = new Database(path.join(out, "warehouse.sqlite"), { readonly: true })
-const residents = new Set(
-  (db.prepare("select person_id from person").all() as Array<{ person_id: string }>).map((r) => r.person_id)
+const residents = new Map(
+  (
+    db.prepare("select person_id, ethnic_category, imd_decile from person").all() as Array<{
+      person_id: string
+      ethnic_category: string | null
+      imd_decile: number | null
+    }>
+  ).map((r) => [r.person_id, r])
 )
+const linkageStages = db
+  .prepare("select stage, duration_ms from lineage_stage where stage in ('linkage index', 'probabilistic linkage')")
+  .all() as Array<{ stage: string; duration_ms: number }>
 const linked = new Map<
   string,
   Map<number, { person_id: string | null; link_status: string; link_method: string | null }>
@@ -75,12 +86,18 @@ const bySource = new Map<string, Tally>()
 const byTier = new Map<string, Tally>()
 const overall = blank()
 const missed = new Map<string, number>()
+const byGroup = new Map<string, Tally>()
 const wrong = new Map<string, number>()
 
 for (const record of truth) {
   if (optedOut.has(record.nhs_number)) continue
-  const result = linked.get(record.source)?.get(Number(record.row))
-  if (result === undefined || result.link_method === "nhs_number") continue
+  // A row of the truth is always valid: missing from its table, it was quarantined for what it lacked.
+  const result = linked.get(record.source)?.get(Number(record.row)) ?? {
+    person_id: null,
+    link_status: "quarantined",
+    link_method: null
+  }
+  if (result.link_method === "nhs_number") continue
   const expected = personId(record.nhs_number)
   const source = bySource.get(record.source) ?? blank()
   bySource.set(record.source, source)
@@ -99,8 +116,15 @@ for (const record of truth) {
         (wrong.get(`${result.link_method}: ${record.corruption || "none"}`) ?? 0) + 1
       )
   }
-  if (residents.has(expected)) {
-    for (const tally of [source, overall]) {
+  const resident = residents.get(expected)
+  if (resident !== undefined) {
+    const groups = [
+      `ethnic category ${resident.ethnic_category ?? "unknown"}`,
+      `IMD decile ${resident.imd_decile ?? "?"}`
+    ]
+    const groupTallies = groups.map((group) => byGroup.get(group) ?? blank())
+    groups.forEach((group, i) => byGroup.set(group, groupTallies[i]!))
+    for (const tally of [source, overall, ...groupTallies]) {
       tally.relevant++
       if (correct) tally.found++
     }
@@ -126,6 +150,23 @@ console.log(
 for (const [source, tally] of [...bySource].sort()) line(source, tally)
 for (const [tier, tally] of [...byTier].sort()) line(`  tier ${tier}`, tally)
 line("overall", overall)
+console.log("recall by the resident's ethnic category and deprivation decile:")
+for (const [group, tally] of [...byGroup].sort()) line(`  ${group}`, tally)
+// The grey zone: the clerical review queue of the run, in the secure area beside the release.
+const reviewRuns = path.join(dataDir, `.out-${options.residents}.wsd`, "secure", "review")
+const latestReview = fs.existsSync(reviewRuns) ? fs.readdirSync(reviewRuns).sort().at(-1) : undefined
+const greyZone =
+  latestReview === undefined
+    ? 0
+    : fs
+        .readFileSync(path.join(reviewRuns, latestReview, "linkage.jsonl"), "utf8")
+        .split("\n")
+        .filter((entry) => entry !== "").length
+console.log(`grey zone (clerical review queue): ${greyZone} records`)
+const linkageMs = linkageStages.reduce((sum, { duration_ms }) => sum + duration_ms, 0)
+console.log(
+  `linkage stages: ${(linkageMs / 1000).toFixed(2)} s (${linkageStages.map((s) => `${s.stage} ${(s.duration_ms / 1000).toFixed(2)} s`).join(", ")})`
+)
 console.log("missed links (records of residents not linked to them), by injected corruption:")
 for (const [why, n] of [...missed].sort((a, b) => b[1] - a[1]).slice(0, 15))
   console.log(`  ${String(n).padStart(6)}  ${why}`)
@@ -138,6 +179,9 @@ const figures = {
   overall: { precision: overall.correct / overall.links, recall: overall.found / overall.relevant, ...overall },
   sources: Object.fromEntries(bySource),
   tiers: Object.fromEntries(byTier),
+  groups: Object.fromEntries(byGroup),
+  linkageSeconds: linkageMs / 1000,
+  greyZone,
   missed: Object.fromEntries(missed),
   wrong: Object.fromEntries(wrong)
 }

@@ -16,6 +16,11 @@ export interface LinkedRecord {
   link_method: string | null
 }
 
+/** Council records, which may link by demographics: the probabilistic tier's match weight (bits), else null. */
+export interface CouncilLinkedRecord extends LinkedRecord {
+  match_weight: number | null
+}
+
 export interface PracticeTable {
   practice_code: string
   practice_name: string
@@ -69,7 +74,7 @@ export interface CommunityContactTable extends LinkedRecord {
   contact_date: string
 }
 
-export interface AdultSocialCareEventTable extends LinkedRecord {
+export interface AdultSocialCareEventTable extends CouncilLinkedRecord {
   event_type: string
   service_type: string | null
   service_term: string | null
@@ -80,13 +85,13 @@ export interface AdultSocialCareEventTable extends LinkedRecord {
   reablement_outcome_91d: string | null
 }
 
-export interface ChildrensSocialCareEpisodeTable extends LinkedRecord {
+export interface ChildrensSocialCareEpisodeTable extends CouncilLinkedRecord {
   status: string
   start_date: string
   end_date: string | null
 }
 
-export interface HousingRecordTable extends LinkedRecord {
+export interface HousingRecordTable extends CouncilLinkedRecord {
   household_id: string | null
   tenure: string
   overcrowded: number | null
@@ -95,7 +100,7 @@ export interface HousingRecordTable extends LinkedRecord {
   end_date: string | null
 }
 
-export interface BenefitClaimTable extends LinkedRecord {
+export interface BenefitClaimTable extends CouncilLinkedRecord {
   household_id: string | null
   role: string
   benefit_type: string
@@ -105,7 +110,7 @@ export interface BenefitClaimTable extends LinkedRecord {
   end_date: string | null
 }
 
-export interface EducationRecordTable extends LinkedRecord {
+export interface EducationRecordTable extends CouncilLinkedRecord {
   school_urn: string
   census_date: string
   sen_provision: string | null
@@ -139,6 +144,7 @@ export interface LineageInputTable {
   rows_accepted: number
   rows_quarantined: number
   invalid_nhs_numbers: number
+  partial_demographics: number
   unknown_columns: string | null
 }
 

@@ -16,7 +16,7 @@ import { parse } from "csv-parse/sync"
 import type { SourceName } from "../schemas/sourceCatalogue.js"
 import { addDays } from "../schemas/fields/extractDate.js"
 import { modulus11CheckDigit } from "../schemas/fields/nhsNumber.js"
-import { ETHNIC_GROUPS, KNOWN_VARIANTS, type NamePool, typo } from "./names.js"
+import { ETHNIC_GROUPS, KNOWN_VARIANTS, type NamePool, ocrError, typo } from "./names.js"
 import { SeededRandom } from "./random.js"
 
 export type { SourceName }
@@ -41,6 +41,9 @@ export interface BoroughOptions {
  * Documented error rates. Council demographic copies are corrupted
  * independently at these rates; each source also gets `invalidRow` extra rows
  * that break the contract (so quarantine rates can be checked exactly).
+ * The last group are the cases a ladder of one-relaxation tiers cannot link:
+ * an OCR-like confusion in one name, a field holding another person's value,
+ * two fields corrupted at once, and a given name or date of birth left blank.
  */
 export const ERROR_RATES = {
   givenNameVariant: 0.04,
@@ -50,6 +53,11 @@ export const ERROR_RATES = {
   transposedDayMonth: 0.007,
   initialOnly: 0.005,
   movedPostcode: 0.04,
+  ocrError: 0.01,
+  valueOfAnotherPerson: 0.005,
+  twoFieldsCorrupted: 0.01,
+  missingGivenName: 0.01,
+  missingDateOfBirth: 0.01,
   ascNhsNumberMissing: 0.28,
   ascNhsNumberInvalid: 0.02,
   cscNhsNumberMissing: 0.5,
@@ -353,7 +361,7 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
   ): Person => {
     const s = sex ?? (random.chance(0.5) ? "F" : "M")
     const birth = dob ?? dobForAge(age)
-    return {
+    const created: Person = {
       nhs: newNhsNumber(),
       given: random.pick(s === "F" ? pool.female : pool.male),
       family,
@@ -365,6 +373,26 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
       practice: household.practice,
       conditions: new Set()
     }
+    recentPeople[createdCount++ % recentPeople.length] = created
+    return created
+  }
+
+  /** People created lately, whose values council copies sometimes hold instead of their own person's. */
+  const recentPeople = new Array<Person>(1000)
+  let createdCount = 0
+  const anotherPerson = () => recentPeople[random.int(0, Math.min(createdCount, recentPeople.length) - 1)]!
+
+  /**
+   * A date of birth with one of year, month or day wrong. A new year or month
+   * keeps a day every month has; otherwise the day changes, to one of 1–28.
+   */
+  const dateOfBirthTypo = (iso: string) => {
+    const [y, m, d] = iso.split("-").map(Number) as [number, number, number]
+    const component = random.int(0, 2)
+    if (component === 0 && d <= 28) return `${y + (random.chance(0.5) ? 1 : -1)}-${iso.slice(5)}`
+    if (component === 1 && d <= 28)
+      return iso.slice(0, 5) + String(((m + random.int(0, 10)) % 12) + 1).padStart(2, "0") + iso.slice(7)
+    return iso.slice(0, 8) + String(((Math.min(d, 28) + random.int(0, 26)) % 28) + 1).padStart(2, "0")
   }
 
   const counters: Record<string, number> = {}
@@ -407,6 +435,40 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     if (random.chance(ERROR_RATES.movedPostcode)) {
       postcode = random.pick(postcodes)
       applied.push("moved_postcode")
+    }
+    if (random.chance(ERROR_RATES.ocrError)) {
+      if (random.chance(0.6)) family = ocrError(family, (n) => random.int(0, n - 1))
+      else given = ocrError(given, (n) => random.int(0, n - 1))
+      applied.push("ocr_error")
+    }
+    if (random.chance(ERROR_RATES.valueOfAnotherPerson)) {
+      const other = anotherPerson()
+      const field = random.pick(["given_name", "family_name", "date_of_birth", "postcode"] as const)
+      if (field === "given_name") given = other.given
+      else if (field === "family_name") family = other.family
+      else if (field === "date_of_birth") dob = other.dob
+      else postcode = other.address.postcode
+      applied.push(`${field}_of_another_person`)
+    }
+    if (random.chance(ERROR_RATES.twoFieldsCorrupted)) {
+      const corruptions = {
+        given_name_typo: () => (given = typo(given, (n) => random.int(0, n - 1))),
+        family_name_typo: () => (family = typo(family, (n) => random.int(0, n - 1))),
+        date_of_birth_typo: () => (dob = dateOfBirthTypo(dob)),
+        moved_postcode: () => (postcode = random.pick(postcodes))
+      }
+      const names = Object.keys(corruptions) as Array<keyof typeof corruptions>
+      const first = random.pick(names)
+      const second = random.pick(names.filter((name) => name !== first))
+      for (const name of [first, second]) corruptions[name]()
+      applied.push(`two_fields(${first}+${second})`)
+    }
+    if (random.chance(ERROR_RATES.missingGivenName)) {
+      given = ""
+      applied.push("missing_given_name")
+    } else if (random.chance(ERROR_RATES.missingDateOfBirth)) {
+      dob = ""
+      applied.push("missing_date_of_birth")
     }
     return { given, family, dob, postcode, corruption: applied.join(";") }
   }
@@ -657,7 +719,8 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
   let residents = 0
   let householdId = 0
 
-  const writeHousehold = (household: Household) => {
+  /** `personas`: the planted personas, who never opt out (the spec follows them into every output). */
+  const writeHousehold = (household: Household, personas = false) => {
     for (const member of household.members) {
       writeRegistration(member)
       const ltcs = writeHealth(member)
@@ -704,7 +767,7 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
         }
         writeCouncilPerson("education", member, cells)
       }
-      if (random.chance(ERROR_RATES.optOut)) {
+      if (random.chance(ERROR_RATES.optOut) && !personas) {
         const cells = {
           nhs_number: member.nhs,
           opt_out_type: random.chance(0.8) ? "ndoo" : "type1",
@@ -780,7 +843,7 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     const joan = person(joanHome, white, "A", "Whitfield", 73, "F")
     joan.given = "Joan"
     joanHome.members.push(joan)
-    writeHousehold(joanHome)
+    writeHousehold(joanHome, true)
     // Six A&E attendances in the window, never admitted.
     for (const date of [-320, -282, -245, -202, -128, -42].map((offset) => addDays(asOf, offset))) {
       sink.row("acute_activity", {
@@ -888,7 +951,7 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
       event_date: addDays(asOf, -700),
       value: ""
     })
-    writeHousehold(family)
+    writeHousehold(family, true)
     personas.push(["zainab", zainab], ["amir", children[0]!], ["layla", children[1]!], ["yusuf", children[2]!])
 
     const black = ETHNIC_GROUPS[5]![1]
@@ -898,7 +961,7 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     const david = person(twinsHome, black, "N", "Mensah", 14, "M", daniel.dob)
     david.given = "David"
     twinsHome.members.push(daniel, david)
-    writeHousehold(twinsHome)
+    writeHousehold(twinsHome, true)
     const ambiguous = sink.row("childrens_social_care", {
       child_id: nextRef("CH"),
       nhs_number: "",

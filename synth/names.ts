@@ -272,3 +272,42 @@ export const typo = (name: string, pick: (n: number) => number): string => {
       return name.slice(0, at) + (name[at + 1] ?? "") + name[at] + name.slice(at + 2)
   }
 }
+
+/**
+ * Characters a scanner or a tired keyboard confuses (`rn` read as `m`, `cl`
+ * as `d`, `O` as `0`), as OCR of paper forms produces them: unlike a typo,
+ * the result rarely sounds like the name.
+ */
+const OCR_CONFUSIONS: ReadonlyArray<readonly [string, string]> = [
+  ["rn", "m"],
+  ["m", "rn"],
+  ["cl", "d"],
+  ["d", "cl"],
+  ["h", "li"],
+  ["li", "h"],
+  ["e", "c"],
+  ["c", "e"],
+  ["a", "o"],
+  ["o", "a"],
+  ["u", "v"],
+  ["n", "h"],
+  ["l", "i"],
+  ["i", "l"],
+  ["w", "vv"],
+  ["S", "5"],
+  ["O", "0"],
+  ["I", "1"],
+  ["B", "8"]
+]
+
+/** One OCR-like confusion somewhere in `name`; a typo when none of its characters is confusable. */
+export const ocrError = (name: string, pick: (n: number) => number): string => {
+  const places = OCR_CONFUSIONS.flatMap(([from, to]) => {
+    const found: Array<readonly [number, string, string]> = []
+    for (let at = name.indexOf(from); at >= 0; at = name.indexOf(from, at + 1)) found.push([at, from, to])
+    return found
+  })
+  if (places.length === 0) return typo(name, pick)
+  const [at, from, to] = places[pick(places.length)]!
+  return name.slice(0, at) + to + name.slice(at + from.length)
+}

@@ -17,26 +17,40 @@ import { canonicalGivenName, normaliseName, phoneticCode } from "./personName.js
 export interface Demographics {
   readonly givenName: string
   readonly familyName: string
-  /** ISO date. */
-  readonly dateOfBirth: string
+  /** ISO date, when known. */
+  readonly dateOfBirth: string | undefined
   /** Normalised postcode, when known. */
   readonly postcode: string | undefined
+  /** `male`, `female`, `indeterminate` or `not_known`, when recorded. */
+  readonly sex?: string | undefined
 }
 
+/**
+ * A record's demographics, or undefined when it has no family name. A record
+ * missing its given name or date of birth is still matched, on what it has
+ * (`givenName` empty, `dateOfBirth` undefined): only the probabilistic tier
+ * can link it, and only if the rest is evidence enough.
+ */
 export const demographicsOf = (raw: {
   readonly given_name?: string | undefined
   readonly family_name?: string | undefined
-  readonly date_of_birth: string
+  readonly date_of_birth?: string | undefined
   readonly postcode?: string | undefined
+  readonly sex?: string | undefined
 }): Demographics | undefined => {
   const givenName = normaliseName(raw.given_name ?? "")
   const familyName = normaliseName(raw.family_name ?? "")
-  if (givenName === "" || familyName === "") return undefined
-  return { givenName, familyName, dateOfBirth: raw.date_of_birth, postcode: raw.postcode }
+  if (familyName === "") return undefined
+  return { givenName, familyName, dateOfBirth: raw.date_of_birth, postcode: raw.postcode, sex: raw.sex }
 }
 
+/** Demographics lacking a given name or a date of birth, counted per source in lineage. */
+export const isPartial = (demographics: Demographics): boolean =>
+  demographics.givenName === "" || demographics.dateOfBirth === undefined
+
 /** `YYYY-MM-DD` with day and month swapped, when that is another real-looking date. */
-const transposedDate = (iso: string): string | undefined => {
+const transposedDate = (iso: string | undefined): string | undefined => {
+  if (iso === undefined) return undefined
   const [year, month, day] = iso.split("-")
   if (day === month || Number(day) > 12) return undefined
   return `${year}-${day}-${month}`

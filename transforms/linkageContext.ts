@@ -7,19 +7,21 @@
 import { postcodeDistrict } from "../schemas/fields/postcode.js"
 import { type DemographicIndex, demographicsOf, indexSpine } from "./demographicMatch.js"
 import type { EquityContext } from "./linkageEquity.js"
+import { indexForProbabilisticMatch, type ProbabilisticIndex } from "./probabilisticMatch.js"
 import type { LinkageIndex } from "./recordLinkage.js"
 import type { AreaOfPostcode, Spine } from "./spine.js"
 
 /**
- * The spine's linkage index. The demographic index is built when first
- * needed, or by `indexDemographics`: it is a large share of the run's memory,
- * and the sources that load before the council's never use it.
+ * The spine's linkage index. The demographic indexes (the ladder's and the
+ * probabilistic tier's) are built when first needed, or by
+ * `indexDemographics`: they are a large share of the run's memory, and the
+ * sources that load before the council's never use them.
  */
 export const linkageIndex = (
   spine: Spine,
   personIdOf: (nhsNumber: string) => string,
   optedOut: ReadonlySet<string>
-): LinkageIndex & { readonly indexDemographics: () => void } => {
+): LinkageIndex & { readonly indexDemographics: () => void; readonly probabilistic: () => ProbabilisticIndex } => {
   const optedOutPersonIds = new Set(spine.optedOutResidents.map(({ nhsNumber }) => personIdOf(nhsNumber)))
   /** Residents and opted-out people, with the demographics they are matched on. */
   function* matchable() {
@@ -37,12 +39,15 @@ export const linkageIndex = (
   }
   let demographic: DemographicIndex | undefined
   const demographicIndex = () => (demographic ??= indexSpine(matchable()))
+  let probabilistic: ProbabilisticIndex | undefined
+  const probabilisticIndex = () => (probabilistic ??= indexForProbabilisticMatch(matchable()))
   return {
     residentPersonId: (nhsNumber) => spine.residentByNhsNumber.get(nhsNumber)?.person.person_id,
     personIdOf,
     isOptedOut: (nhsNumber) => optedOut.has(nhsNumber),
     demographic: { match: (record) => demographicIndex().match(record) },
-    indexDemographics: () => void demographicIndex(),
+    indexDemographics: () => void [demographicIndex(), probabilisticIndex()],
+    probabilistic: probabilisticIndex,
     isOptedOutPerson: (personId) => optedOutPersonIds.has(personId)
   }
 }

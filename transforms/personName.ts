@@ -73,5 +73,63 @@ const CANONICAL_GIVEN_NAME: ReadonlyMap<string, string> = new Map(
 /** The canonical form of a normalised given name (`PETE` → `PETER`); itself when it has no variants. */
 export const canonicalGivenName = (normalised: string): string => CANONICAL_GIVEN_NAME.get(normalised) ?? normalised
 
-/** The primary Double Metaphone code of a normalised name. */
-export const phoneticCode = (normalised: string): string => doubleMetaphone(normalised)[0]
+const PHONETIC_CODES = new Map<string, string>()
+
+/**
+ * The primary Double Metaphone code of a normalised name. Remembered by name:
+ * a borough has far fewer distinct names than residents, and the encoding is
+ * the costliest step of indexing the spine.
+ */
+export const phoneticCode = (normalised: string): string => {
+  let code = PHONETIC_CODES.get(normalised)
+  if (code === undefined) {
+    code = doubleMetaphone(normalised)[0]
+    PHONETIC_CODES.set(normalised, code)
+  }
+  return code
+}
+
+let aMatched = new Uint8Array(64)
+let bMatched = new Uint8Array(64)
+
+/**
+ * Jaro-Winkler similarity of two normalised names, 0 (nothing in common) to 1
+ * (equal): the share of characters in common within a window, less
+ * transpositions, raised for a common prefix of up to four letters, since
+ * partners' typos fall more often late in a name than at its start.
+ */
+export const jaroWinkler = (a: string, b: string): number => {
+  if (a === b) return 1
+  if (a.length === 0 || b.length === 0) return 0
+  const window = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1)
+  // Scratch reused across calls: linkage compares millions of pairs a night.
+  if (aMatched.length < a.length || bMatched.length < b.length) {
+    aMatched = new Uint8Array(Math.max(a.length, b.length) * 2)
+    bMatched = new Uint8Array(aMatched.length)
+  }
+  aMatched.fill(0, 0, a.length)
+  bMatched.fill(0, 0, b.length)
+  let matches = 0
+  for (let i = 0; i < a.length; i++) {
+    const to = Math.min(b.length - 1, i + window)
+    for (let j = Math.max(0, i - window); j <= to; j++) {
+      if (bMatched[j] === 1 || a.charCodeAt(i) !== b.charCodeAt(j)) continue
+      aMatched[i] = 1
+      bMatched[j] = 1
+      matches++
+      break
+    }
+  }
+  if (matches === 0) return 0
+  let transposed = 0
+  for (let i = 0, j = 0; i < a.length; i++) {
+    if (aMatched[i] === 0) continue
+    while (bMatched[j] === 0) j++
+    if (a.charCodeAt(i) !== b.charCodeAt(j)) transposed++
+    j++
+  }
+  const jaro = (matches / a.length + matches / b.length + (matches - transposed / 2) / matches) / 3
+  let prefix = 0
+  while (prefix < 4 && prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++
+  return jaro + prefix * 0.1 * (1 - jaro)
+}

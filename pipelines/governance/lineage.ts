@@ -36,6 +36,11 @@ export interface InputLineage {
   /** NHS numbers present but invalid in a column where they are optional (rows kept). */
   readonly invalid_nhs_numbers?: number
   /**
+   * Rows matched on demographics that lacked a given name or a date of birth
+   * (kept, linked only on clear evidence). Absent in runs before it was counted.
+   */
+  readonly partial_demographics?: number
+  /**
    * Accepted rows equal in every cell to an earlier row of the file: quarantined
    * as `row/duplicate_record`, or loaded where identical rows recur. Absent in
    * runs before it was counted.

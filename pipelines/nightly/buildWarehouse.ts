@@ -5,6 +5,7 @@
  * and the published files (`writePublishedFiles.ts`) written from it. Returns the
  * lineage of every output, the warehouse's content digest first.
  */
+import * as path from "node:path"
 import { Effect } from "effect"
 import { equityContext, linkageIndex } from "../../transforms/linkageContext.js"
 import { diskFaultOf, writeFailure } from "../services/diskWrites.js"
@@ -121,7 +122,13 @@ const loadAndModel = Effect.fnUntraced(function* (db: WarehouseDb, inputs: Wareh
     index,
     equityContext: equityContext(spine, inputs.spineRead.areaOfPostcode, index),
     householdIdOf: inputs.householdIdOf,
-    people: residents + spine.optedOutResidents.length
+    people: residents + spine.optedOutResidents.length,
+    reviewDir: path.join(inputs.prepared.area.reviewDir, inputs.prepared.options.runId),
+    probabilistic: {
+      threshold: inputs.prepared.config.linkageThreshold,
+      margin: inputs.prepared.config.linkageMargin,
+      reviewFloor: inputs.prepared.config.linkageReviewFloor
+    }
   })
   yield* inputs.learnt({ records })
   const { asOf, rules } = inputs.prepared

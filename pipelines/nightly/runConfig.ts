@@ -43,6 +43,15 @@ export const RunConfig = Schema.Struct({
    * they are loaded: indexes analysts want, or Citus's distribution of the tables.
    */
   warehouseBuildSql: Schema.optionalKey(Schema.String),
+  /**
+   * The probabilistic linkage tier (docs/linkage.md): a record links when its
+   * best candidate's match probability reaches `linkageThreshold` and its
+   * match weight beats the second best's by `linkageMargin` bits; unlinked
+   * records whose best candidate reaches `linkageReviewFloor` go to clerical review.
+   */
+  linkageThreshold: Schema.Number.check(Schema.isBetween({ minimum: 0.5, maximum: 1 })),
+  linkageMargin: Schema.Number.check(Schema.isGreaterThanOrEqualTo(0)),
+  linkageReviewFloor: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
   /** PostgreSQL roles granted read access to each newly published warehouse schema (`--warehouse postgres://…`). */
   warehouseReaders: Schema.Array(Schema.String.check(Schema.isPattern(/^[a-z_][a-z0-9_]*$/)))
 })
@@ -59,6 +68,9 @@ export const DEFAULT_CONFIG: RunConfig = {
   extractDates: {},
   freshnessWarnDays: 3,
   freshnessFailDays: 10,
+  linkageThreshold: 0.999,
+  linkageMargin: 6,
+  linkageReviewFloor: 0.5,
   warehouseReaders: []
 }
 

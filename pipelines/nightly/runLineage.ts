@@ -52,7 +52,8 @@ export const runLineage = (
     key_rotated: facts.keyRotated,
     inputs: facts.inputs.map((input) => ({
       ...input,
-      invalid_nhs_numbers: facts.records?.invalidNhsNumbers[input.source] ?? 0
+      invalid_nhs_numbers: facts.records?.invalidNhsNumbers[input.source] ?? 0,
+      partial_demographics: facts.records?.partialDemographics[input.source] ?? 0
     })),
     ...(facts.volume === undefined ? {} : { volume: facts.volume }),
     stages: facts.stages,

@@ -45,6 +45,7 @@ export const writeRunTables = Effect.fn("writeRunTables")(function* (
       rows_accepted: input.rows_accepted,
       rows_quarantined: input.rows_quarantined,
       invalid_nhs_numbers: input.invalid_nhs_numbers ?? 0,
+      partial_demographics: input.partial_demographics ?? 0,
       unknown_columns: input.unknown_columns.length === 0 ? null : input.unknown_columns.join(",")
     }))
   )

@@ -29,6 +29,8 @@ export interface PublicationArea {
   readonly releasesDir: string
   readonly stagingDir: string
   readonly quarantineDir: string
+  /** Council records the probabilistic tier could not link clearly, per run, for clerical review. */
+  readonly reviewDir: string
   readonly reidentificationDir: string
   readonly lineageDir: string
   readonly logsDir: string
@@ -44,6 +46,7 @@ export const publicationArea = (out: string): PublicationArea => {
     releasesDir: path.join(stateDir, "releases"),
     stagingDir: path.join(stateDir, "staging"),
     quarantineDir: path.join(stateDir, "secure", "quarantine"),
+    reviewDir: path.join(stateDir, "secure", "review"),
     reidentificationDir: path.join(stateDir, "secure", "reidentification"),
     lineageDir: path.join(stateDir, "lineage"),
     logsDir: path.join(stateDir, "logs"),
@@ -73,6 +76,7 @@ export const prepareArea = (area: PublicationArea) =>
       area.releasesDir,
       area.stagingDir,
       area.quarantineDir,
+      area.reviewDir,
       area.reidentificationDir,
       area.lineageDir,
       area.logsDir

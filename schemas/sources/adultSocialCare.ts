@@ -26,7 +26,7 @@ export const adultSocialCare = defineSource(
     nhs_number: Schema.optionalKey(NhsNumberIfValid),
     family_name: Schema.optionalKey(Text),
     given_name: Schema.optionalKey(Text),
-    date_of_birth: ExtractDate,
+    date_of_birth: Schema.optionalKey(ExtractDate),
     sex: Schema.optionalKey(SexCode),
     postcode: Schema.optionalKey(Postcode),
     event_type: Code(["request", "assessment", "service", "review"]),

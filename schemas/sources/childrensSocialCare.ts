@@ -10,7 +10,7 @@ export const childrensSocialCare = defineSource(
     nhs_number: Schema.optionalKey(NhsNumberIfValid),
     family_name: Schema.optionalKey(Text),
     given_name: Schema.optionalKey(Text),
-    date_of_birth: ExtractDate,
+    date_of_birth: Schema.optionalKey(ExtractDate),
     sex: Schema.optionalKey(SexCode),
     postcode: Schema.optionalKey(Postcode),
     status: Code(["CIN", "CP", "CLA", "CARE_LEAVER"]),

@@ -7,8 +7,8 @@ export const education = defineSource("education", {
   /** Unique pupil number: a letter, 11 digits and a final digit or letter. */
   upn: PatternCode(/^[A-Za-z]\d{11}[0-9A-Za-z]$/),
   family_name: Text,
-  given_name: Text,
-  date_of_birth: ExtractDate,
+  given_name: Schema.optionalKey(Text),
+  date_of_birth: Schema.optionalKey(ExtractDate),
   sex: Schema.optionalKey(SexCode),
   postcode: Postcode,
   school_urn: PatternCode(/^\d{6,7}$/),

@@ -152,4 +152,10 @@ describe("no identifier leaves the secure step", () => {
     for (const file of filesUnder(secure)) expect(fs.statSync(file).mode & 0o077).toBe(0)
     expect(findIdentifiers(fs.readFileSync(store!, "latin1"), identifiers)).toEqual([])
   })
+
+  it("keeps the clerical review queue in the secure area, with pseudonyms and no identifier", () => {
+    const queue = filesUnder(path.join(dir, ".out.wsd", "secure", "review"))
+    expect(queue).toHaveLength(1)
+    expect(findIdentifiers(fs.readFileSync(queue[0]!, "latin1"), identifiers)).toEqual([])
+  })
 })

@@ -1,6 +1,8 @@
 /**
  * The synthetic borough: deterministic for a seed, within the extract contract
- * except for the rows broken on purpose, and with the personas planted.
+ * except for the rows broken on purpose, with the personas planted, and with
+ * every true council link findable by the probabilistic tier's blocking rules
+ * unless too much of it is wrong.
  */
 import { createHash, createHmac } from "node:crypto"
 import * as fs from "node:fs"
@@ -9,6 +11,11 @@ import { parse } from "csv-parse/sync"
 import { beforeAll, describe, expect, it } from "vitest"
 import Database from "better-sqlite3"
 import { newKey, tempDir, wsd } from "../e2e/wsdCommand.js"
+import { parseSex } from "../../schemas/fields/codedValues.js"
+import { parseExtractDate } from "../../schemas/fields/extractDate.js"
+import { normalisePostcode } from "../../schemas/fields/postcode.js"
+import { demographicsOf } from "../../transforms/demographicMatch.js"
+import { BLOCKING_RULES } from "../../transforms/probabilisticMatch.js"
 
 const AS_OF = "2026-11-20"
 const digest = (dir: string) =>
@@ -115,5 +122,41 @@ describe("wsd synth", () => {
       .get() as { n: number }
     expect(ambiguous.n).toBeGreaterThanOrEqual(1)
     db.close()
+  })
+
+  it("gives every true council link a blocking key in common with its resident, unless its date of birth, postcode and a name are all wrong", () => {
+    const read = (file: string) =>
+      parse(fs.readFileSync(path.join(borough, `${file}.csv`)), { columns: true }) as Array<Record<string, string>>
+    const demographics = (row: Record<string, string>) =>
+      demographicsOf({
+        given_name: row["given_name"],
+        family_name: row["family_name"],
+        date_of_birth: row["date_of_birth"] ? parseExtractDate(row["date_of_birth"]) : undefined,
+        postcode: row["postcode"] ? normalisePostcode(row["postcode"]) : undefined,
+        sex: row["sex"] ? parseSex(row["sex"]) : undefined
+      })
+    const residents = new Map(read("gp_registrations").map((row) => [row["nhs_number"]!.replace(/ /g, ""), row]))
+    const rows = new Map<string, Array<Record<string, string>>>()
+    let compared = 0
+    const unblocked: Array<string> = []
+    for (const truth of read("truth/council_links")) {
+      const source = rows.get(truth["source"]!) ?? read(truth["source"]!)
+      rows.set(truth["source"]!, source)
+      const record = demographics(source[Number(truth["row"]) - 2]!)
+      const resident = demographics(residents.get(truth["nhs_number"]!)!)!
+      if (record === undefined) continue
+      compared++
+      const shares = BLOCKING_RULES.some((rule) => {
+        const key = rule.key(record)
+        return key !== undefined && key === rule.key(resident)
+      })
+      if (!shares) unblocked.push(truth["corruption"]!)
+    }
+    expect(compared).toBeGreaterThan(2000)
+    for (const corruption of unblocked) {
+      expect(corruption).toMatch(/date_of_birth/)
+      expect(corruption).toMatch(/postcode/)
+      expect(corruption).toMatch(/name|ocr/)
+    }
   })
 })

@@ -162,7 +162,9 @@ export const loadedWarehouse = (input: SpecInput, engine: Engine) =>
     ): Array<Table> =>
       (rows ?? []).flatMap((row, i) => {
         const link = linkByNhsNumber(index, nhsNumberOf(row[0]))
-        return link === "opted_out" ? [] : [curate(row, { source_row: i, ...link })]
+        if (link === "opted_out") return []
+        const { link_method, link_status, person_id } = link
+        return [curate(row, { source_row: i, person_id, link_status, link_method })]
       })
 
     // A PostgreSQL build schema is dropped when the spec is done with it.
@@ -216,6 +218,7 @@ export const loadedWarehouse = (input: SpecInput, engine: Engine) =>
       "adult_social_care_event",
       records(input.socialCare, ([, service, start, end, outcome], link): AdultSocialCareEventTable => ({
         ...link,
+        match_weight: null,
         event_type: "service",
         service_type: service,
         service_term: ["residential_care", "nursing_care", "home_care", "direct_payment", "day_care"].includes(service)
@@ -233,6 +236,7 @@ export const loadedWarehouse = (input: SpecInput, engine: Engine) =>
       "childrens_social_care_episode",
       records(input.childrensSocialCare, ([, status], link): ChildrensSocialCareEpisodeTable => ({
         ...link,
+        match_weight: null,
         status,
         start_date: "2026-01-01",
         end_date: null
@@ -243,6 +247,7 @@ export const loadedWarehouse = (input: SpecInput, engine: Engine) =>
       "education_record",
       records(input.education, ([, sen], link): EducationRecordTable => ({
         ...link,
+        match_weight: null,
         school_urn: "100945",
         census_date: "2026-10-01",
         sen_provision: sen,
@@ -257,6 +262,7 @@ export const loadedWarehouse = (input: SpecInput, engine: Engine) =>
       "housing_record",
       records(input.housing, ([, tenure, notice, household, start], link): HousingRecordTable => ({
         ...link,
+        match_weight: null,
         household_id: household ?? null,
         tenure,
         overcrowded: 0,

@@ -8,7 +8,7 @@ import {
 } from "../../transforms/curation.js"
 import type { Link } from "../../transforms/recordLinkage.js"
 
-const link: Link = { person_id: "p1", link_status: "linked", link_method: "exact" }
+const link: Link = { person_id: "p1", link_status: "linked", link_method: "exact", match_weight: null }
 const context = { sourceRow: 7, link, householdIdOf: (uprn: string) => `h-${uprn}` }
 
 describe("curation", () => {

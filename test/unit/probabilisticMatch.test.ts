@@ -1,0 +1,228 @@
+import { describe, expect, it } from "vitest"
+import { type Demographics, demographicsOf, isPartial } from "../../transforms/demographicMatch.js"
+import {
+  agreements,
+  compare,
+  fitModel,
+  levelsOf,
+  matchProbability,
+  nameFrequencies,
+  pattern,
+  weigher
+} from "../../transforms/fellegiSunter.js"
+import { jaroWinkler } from "../../transforms/personName.js"
+import { indexForProbabilisticMatch, reviewEntry } from "../../transforms/probabilisticMatch.js"
+import { SeededRandom } from "../../synth/random.js"
+
+const person = (
+  givenName: string,
+  familyName: string,
+  dateOfBirth: string | undefined,
+  postcode: string | undefined,
+  sex?: string
+): Demographics => ({ givenName, familyName, dateOfBirth, postcode, sex })
+
+describe("Jaro-Winkler similarity", () => {
+  it.each([
+    ["MARTHA", "MARHTA", 0.961],
+    ["DWAYNE", "DUANE", 0.84],
+    ["DIXON", "DICKSONX", 0.813],
+    ["OKONKWO", "OKONKWO", 1],
+    ["ABC", "XYZ", 0]
+  ])("%s and %s: %d", (a, b, expected) => expect(jaroWinkler(a, b)).toBeCloseTo(expected, 3))
+})
+
+describe("a council record's demographics", () => {
+  it("are kept without a given name or a date of birth, and marked partial", () => {
+    const noGivenName = demographicsOf({ family_name: "Hussain", date_of_birth: "2019-01-15", postcode: "E1 4NS" })
+    expect(noGivenName).toEqual({
+      givenName: "",
+      familyName: "HUSSAIN",
+      dateOfBirth: "2019-01-15",
+      postcode: "E1 4NS",
+      sex: undefined
+    })
+    expect(isPartial(noGivenName!)).toBe(true)
+    expect(isPartial(demographicsOf({ given_name: "Amir", family_name: "Hussain" })!)).toBe(true)
+    expect(
+      isPartial(demographicsOf({ given_name: "Amir", family_name: "Hussain", date_of_birth: "2019-01-15" })!)
+    ).toBe(false)
+  })
+
+  it("are none without a family name", () => {
+    expect(demographicsOf({ given_name: "Amir", date_of_birth: "2019-01-15" })).toBeUndefined()
+  })
+})
+
+describe("comparison levels", () => {
+  const resident = person("JOAN", "WHITFIELD", "1953-03-14", "E1 6AN", "female")
+  const levels = (record: Demographics) => agreements(compare(record, resident))
+
+  it("grades names, date of birth, postcode and sex", () => {
+    expect(levels(resident)).toEqual([
+      "given_name:exact",
+      "family_name:exact",
+      "date_of_birth:exact",
+      "postcode:full",
+      "sex:same"
+    ])
+    expect(levels(person("J", "WHITFEILD", "1953-14-03", "E1 6BX", "male"))).toEqual([
+      "given_name:initial",
+      "family_name:jaro_winkler_92",
+      "date_of_birth:day_month_transposed",
+      "postcode:sector"
+    ])
+    expect(levels(person("JOANNE", "WITFIELD", "1954-03-14", "E1 4NS"))).toEqual([
+      "given_name:jaro_winkler_92",
+      "family_name:jaro_winkler_92",
+      "date_of_birth:year_within_one",
+      "postcode:district"
+    ])
+  })
+
+  it("knows transposed dates, given-name variants and phonetic spellings", () => {
+    const peter = person("PETER", "HUSSAIN", "1971-06-02", "E3 2AB")
+    expect(agreements(compare(person("PETE", "HUSAYN", "1971-02-06", "E3 2AB"), peter))).toEqual([
+      "given_name:variant",
+      "family_name:jaro_winkler_88",
+      "date_of_birth:day_month_transposed",
+      "postcode:full"
+    ])
+  })
+
+  it("counts a field either side lacks as missing, not as disagreement", () => {
+    const packed = compare(person("", "WHITFIELD", undefined, undefined), resident)
+    expect(levelsOf(packed)).toEqual([-1, 0, -1, -1, -1])
+    expect(pattern(levelsOf(packed))).toBe(packed)
+  })
+})
+
+describe("the model", () => {
+  const u = [
+    [0.01, 0.005, 0.005, 0.01, 0.02, 0.05, 0.9],
+    [0.002, 0.003, 0.005, 0.01, 0.05, 0.93],
+    [0.0001, 0.0001, 0.0002, 0.005, 0.9946],
+    [0.002, 0.01, 0.1, 0.888],
+    [0.5, 0.5]
+  ]
+  const matchPattern = pattern([0, 0, 0, 0, 0])
+  const typoPattern = pattern([0, 1, 0, 3, 0])
+  const randomPattern = pattern([6, 5, 4, 3, 1])
+
+  it("estimates m and the share of matches by EM on the night's pairs, the same every time", () => {
+    const patterns = new Map([
+      [matchPattern, 900],
+      [typoPattern, 100],
+      [randomPattern, 9000]
+    ])
+    const model = fitModel([{ patterns, blockedOn: [] }], u)
+    expect(model.m[1]![1]).toBeGreaterThan(0.05)
+    expect(model.m[2]![0]).toBeGreaterThan(0.95)
+    expect(fitModel([{ patterns, blockedOn: [] }], u)).toEqual(model)
+  })
+
+  it("learns nothing from a session about the fields its blocking rule is made of", () => {
+    const onDate = (dateLevel: number) =>
+      fitModel([{ patterns: new Map([[pattern([0, 0, dateLevel, 0, 0]), 500]]), blockedOn: ["date_of_birth"] }], u)
+    expect(onDate(4).m[2]).toEqual(onDate(0).m[2])
+    expect(onDate(4).m[0]).toEqual(onDate(0).m[0])
+  })
+
+  it("never weighs a near miss above an exact agreement", () => {
+    // Random pairs almost never have family names a letter apart: u at Jaro-Winkler ≥ 0.92 is tiny.
+    const tinyU = u.map((field, f) => (f === 1 ? [0.002, 1e-7, 0.005, 0.01, 0.05, 0.93] : field))
+    const weigh = weigher(fitModel([], tinyU), nameFrequencies([]))
+    const record = person("JOAN", "WHITFIELD", "1953-03-14", "E1 6AN")
+    const exact = Math.log2(0.9 / 0.002)
+    const close = weigh(pattern([-1, 1, -1, -1, -1]), record)
+    expect(Math.log2(0.03 / 1e-7)).toBeGreaterThan(exact)
+    expect(close).toBeCloseTo(exact, 6)
+    expect(weigh(pattern([-1, 2, -1, -1, -1]), record)).toBeLessThanOrEqual(close)
+  })
+
+  it("weighs agreement on a rare family name above agreement on a common one", () => {
+    const people = [
+      ...Array.from({ length: 50 }, (_, i) => person(`A${i}`, "KHAN", "1980-01-01", "E1 1AA")),
+      person("AMAKA", "OKONKWO", "1980-01-01", "E1 1AA")
+    ]
+    const weigh = weigher(fitModel([], u), nameFrequencies(people))
+    const khan = weigh(pattern([6, 0, 0, 0, -1]), person("ZED", "KHAN", "1980-01-01", "E1 1AA"))
+    const okonkwo = weigh(pattern([6, 0, 0, 0, -1]), person("ZED", "OKONKWO", "1980-01-01", "E1 1AA"))
+    expect(okonkwo - khan).toBeCloseTo(Math.log2(50), 6)
+    expect(matchProbability(0)).toBe(0.5)
+  })
+})
+
+describe("probabilistic linkage", () => {
+  // A borough of 3,000 residents with names and birthdays drawn at random.
+  const random = new SeededRandom(7)
+  const given = ["AMIR", "LAYLA", "OLIVIA", "GEORGE", "FATIMA", "KWAME", "SIOBHAN", "TOMASZ", "MEI", "PRIYA"]
+  const family = ["KHAN", "SMITH", "OKONKWO", "NOWAK", "CHEN", "MURPHY", "BEGUM", "ADEYEMI", "SILVA", "PATEL"]
+  const iso = (y: number, m: number, d: number) => `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`
+  const residents = Array.from({ length: 3000 }, (_, i) => ({
+    personId: `p${i}`,
+    demographics: person(
+      random.pick(given),
+      `${random.pick(family)}${random.pick(["", "WOOD", "FIELD", "TON", "LEY"])}`,
+      iso(random.int(1940, 2020), random.int(1, 12), random.int(1, 28)),
+      `E${random.int(1, 3)} ${random.int(0, 9)}${random.pick(["AB", "CD", "EF", "GH"])}`,
+      random.pick(["female", "male"])
+    )
+  }))
+  const settings = { threshold: 0.999, margin: 6, reviewFloor: 0.5 }
+  const index = indexForProbabilisticMatch(residents)
+  const target = residents[42]!.demographics
+  const records = [
+    // A family-name typo that does not sound alike, and a move out of the district.
+    { ...target, familyName: `X${target.familyName.slice(1)}`, postcode: "N1 1AA" },
+    // No given name, no date of birth: the rest is too little to be sure.
+    { ...target, givenName: "", dateOfBirth: undefined, postcode: undefined },
+    // No given name: the rest is clear.
+    { ...target, givenName: "" },
+    // Names the other way round, and a move.
+    { ...target, givenName: target.familyName, familyName: target.givenName, postcode: "N1 1AA" },
+    // Nobody.
+    person("ZEBEDEE", "QUUX", "1901-01-01", "W1 1AA")
+  ]
+
+  it("links a record with two fields wrong to its resident, and leaves weak or absent evidence unlinked", () => {
+    const matches = index.link(records, [], settings)
+    expect(matches[0]).toMatchObject({ outcome: "linked", personId: "p42" })
+    expect(matches[1]!.outcome).toBe("unmatched")
+    expect(matches[2]).toMatchObject({ outcome: "linked", personId: "p42" })
+    expect(matches[3]).toMatchObject({ outcome: "linked", personId: "p42" })
+    expect(matches[4]).toEqual({ outcome: "unmatched", review: [] })
+  })
+
+  it("never picks between two residents who fit equally well", () => {
+    const twin = { personId: "twin", demographics: { ...target } }
+    const matches = indexForProbabilisticMatch([...residents, twin]).link(records.slice(0, 1), [], settings)
+    expect(matches[0]!.outcome).toBe("ambiguous")
+    expect(matches[0]).toMatchObject({ review: [{ personId: "p42" }, { personId: "twin" }] })
+    const entry = reviewEntry("housing", 17, matches[0]!)
+    expect(entry).toMatchObject({
+      source: "housing",
+      row: 17,
+      link_status: "ambiguous",
+      candidates: [
+        {
+          person_id: "p42",
+          agreed: ["given_name:exact", "family_name:jaro_winkler_92", "date_of_birth:exact", "sex:same"]
+        },
+        { person_id: "twin" }
+      ]
+    })
+    expect(entry!.candidates[0]!.match_probability).toBeGreaterThanOrEqual(0.999)
+    expect(JSON.stringify(entry)).not.toContain(target.familyName.slice(1))
+  })
+
+  it("puts in the review queue only records it did not link that had a likely candidate", () => {
+    const matches = index.link(records, [], settings)
+    expect(matches.map((match) => reviewEntry("housing", 2, match))).toEqual(matches.map(() => undefined))
+  })
+
+  it("gives the same links for the same inputs", () => {
+    const again = indexForProbabilisticMatch(residents).link(records, [], settings)
+    expect(again).toEqual(index.link(records, [], settings))
+  })
+})

@@ -1,0 +1,303 @@
+/**
+ * The Fellegi–Sunter model of a record and a resident being the same person.
+ *
+ * Each field is compared at a ladder of levels (exact, close spelling,
+ * sounds alike, initial, …); the first that holds is the pair's level for
+ * that field, or *missing* when either side has no value. A level carries
+ * two probabilities: m, that a true pair agrees at it, and u, that two
+ * different people do. The pair's evidence is the sum over fields of
+ * log2(m/u); its match weight adds the prior log-odds, and its match
+ * probability follows from the weight. Fields are assumed independent given
+ * match status, as the model does.
+ *
+ * u comes from random pairs of residents (almost all different people); m is
+ * estimated by expectation-maximisation on the night's own candidate pairs,
+ * starting from, and held near, the prior below, so a night with few records
+ * to link keeps sensible weights. A name agreeing exactly is weighed by how
+ * common the name is (term-frequency adjustment): agreeing on "Khan" is
+ * weaker evidence than agreeing on "Okonkwo".
+ */
+import type { Demographics } from "./demographicMatch.js"
+import { canonicalGivenName, jaroWinkler, phoneticCode } from "./personName.js"
+
+/** Comparison levels per field, strongest agreement first; the last is disagreement. */
+export const COMPARISONS = {
+  given_name: ["exact", "variant", "jaro_winkler_92", "jaro_winkler_88", "phonetic", "initial", "different"],
+  family_name: ["exact", "jaro_winkler_92", "jaro_winkler_88", "phonetic", "initial", "different"],
+  date_of_birth: ["exact", "day_month_transposed", "year_within_one", "one_component", "different"],
+  postcode: ["full", "sector", "district", "different"],
+  sex: ["same", "different"]
+} as const
+
+export type Field = keyof typeof COMPARISONS
+export const FIELDS = Object.keys(COMPARISONS) as ReadonlyArray<Field>
+const LEVEL_COUNTS = FIELDS.map((field) => COMPARISONS[field].length)
+
+/** A field's level index, or `MISSING` when either side has no value. */
+export const MISSING = -1
+
+/**
+ * A pair's levels packed in one integer (one digit per field, in a base one
+ * more than its level count, the extra digit for missing), so the night's
+ * pairs reduce to counts of a few thousand possible patterns.
+ */
+export type Pattern = number
+
+const RADIX = LEVEL_COUNTS.map((count) => count + 1)
+const digit = (level: number) => (level === MISSING ? 0 : level + 1)
+
+export const pattern = (levels: ReadonlyArray<number>): Pattern => {
+  let packed = 0
+  for (let f = FIELDS.length - 1; f >= 0; f--) packed = packed * RADIX[f]! + digit(levels[f]!)
+  return packed
+}
+
+export const levelsOf = (packed: Pattern): Array<number> =>
+  RADIX.map((radix) => {
+    const digit = packed % radix
+    packed = (packed - digit) / radix
+    return digit - 1
+  })
+
+const nameLevel = (a: string, b: string, withVariant: boolean): number => {
+  if (a === "" || b === "") return MISSING
+  if (a === b) return 0
+  const offset = withVariant ? 1 : 0
+  if (withVariant && canonicalGivenName(a) === canonicalGivenName(b)) return 1
+  const similarity = jaroWinkler(a, b)
+  if (similarity >= 0.92) return offset + 1
+  if (similarity >= 0.88) return offset + 2
+  if (a.length > 1 && b.length > 1 && phoneticCode(a) === phoneticCode(b)) return offset + 3
+  if (a[0] === b[0]) return offset + 4
+  return offset + 5
+}
+
+/** Whether `a` and `b` have the same characters from `from` up to `to` (no substring is built: this runs per pair). */
+const sameSpan = (a: string, aFrom: number, b: string, bFrom: number, length: number) => {
+  for (let i = 0; i < length; i++) if (a.charCodeAt(aFrom + i) !== b.charCodeAt(bFrom + i)) return false
+  return true
+}
+
+/** ISO dates: year at 0–3, month at 5–6, day at 8–9. */
+const dateLevel = (a: string | undefined, b: string | undefined): number => {
+  if (a === undefined || b === undefined) return MISSING
+  if (a === b) return 0
+  const year = sameSpan(a, 0, b, 0, 4)
+  const month = sameSpan(a, 5, b, 5, 2)
+  const day = sameSpan(a, 8, b, 8, 2)
+  if (year && sameSpan(a, 5, b, 8, 2) && sameSpan(a, 8, b, 5, 2)) return 1
+  if (month && day && Math.abs(Number(a.slice(0, 4)) - Number(b.slice(0, 4))) === 1) return 2
+  if ((year ? 1 : 0) + (month ? 1 : 0) + (day ? 1 : 0) === 2) return 3
+  return 4
+}
+
+/** Normalised postcodes (`E1 6AN`): the sector is all but the last two characters, the district up to the space. */
+const postcodeLevel = (a: string | undefined, b: string | undefined): number => {
+  if (a === undefined || b === undefined) return MISSING
+  if (a === b) return 0
+  if (a.length === b.length && sameSpan(a, 0, b, 0, a.length - 2)) return 1
+  const space = a.indexOf(" ")
+  if (space > 0 && space === b.indexOf(" ") && sameSpan(a, 0, b, 0, space)) return 2
+  return 3
+}
+
+const sexLevel = (a: string | undefined, b: string | undefined): number => {
+  const known = (sex: string | undefined) => sex === "male" || sex === "female"
+  if (!known(a) || !known(b)) return MISSING
+  return a === b ? 0 : 1
+}
+
+/** The levels of a record against a resident, packed as `pattern` packs them (inline: this runs per pair). */
+export const compare = (record: Demographics, person: Demographics): Pattern =>
+  digit(nameLevel(record.givenName, person.givenName, true)) +
+  RADIX[0]! *
+    (digit(nameLevel(record.familyName, person.familyName, false)) +
+      RADIX[1]! *
+        (digit(dateLevel(record.dateOfBirth, person.dateOfBirth)) +
+          RADIX[2]! *
+            (digit(postcodeLevel(record.postcode, person.postcode)) +
+              RADIX[3]! * digit(sexLevel(record.sex, person.sex)))))
+
+/** Per field, per level: a probability. */
+export type LevelProbabilities = ReadonlyArray<ReadonlyArray<number>>
+
+/**
+ * Where EM starts and what it is held near: what a true pair looks like in
+ * partners' records (most fields agree exactly; typos, variants, moves and
+ * transpositions account for a few per cent each).
+ */
+const PRIOR_M: LevelProbabilities = [
+  [0.86, 0.04, 0.03, 0.02, 0.01, 0.02, 0.02],
+  [0.9, 0.03, 0.02, 0.02, 0.01, 0.02],
+  [0.9, 0.02, 0.02, 0.04, 0.02],
+  [0.85, 0.03, 0.04, 0.08],
+  [0.98, 0.02]
+]
+
+/** EM's prior counts per field: its estimates move away from `PRIOR_M` only as the night's evidence outweighs them. */
+const PRIOR_PAIRS = 50
+const EM_ITERATIONS = 40
+
+/** How often two different people agree at each level, from pairs of residents drawn at random. */
+export const estimateU = (
+  people: ReadonlyArray<Demographics>,
+  pairs: number,
+  next: () => number
+): LevelProbabilities => {
+  const counts = LEVEL_COUNTS.map((count) => new Array<number>(count).fill(1))
+  for (let drawn = 0; drawn < pairs && people.length > 1; drawn++) {
+    const i = Math.floor(next() * people.length)
+    const j = Math.floor(next() * people.length)
+    if (i === j) continue
+    levelsOf(compare(people[i]!, people[j]!)).forEach((level, f) => {
+      if (level !== MISSING) counts[f]![level]!++
+    })
+  }
+  return counts.map((field) => {
+    const total = field.reduce((sum, n) => sum + n, 0)
+    return field.map((n) => n / total)
+  })
+}
+
+export interface FittedModel {
+  readonly m: LevelProbabilities
+  readonly u: LevelProbabilities
+}
+
+/**
+ * The pairs one blocking rule found, as pattern counts. Its pairs agree on
+ * the rule's fields by construction, far more often than u (random pairs)
+ * says: counted, that agreement would make every candidate look like a match
+ * and EM would put them all in the match class. So a session estimates m for
+ * the other fields only, as splink does.
+ */
+export interface EmSession {
+  readonly patterns: ReadonlyMap<Pattern, number>
+  readonly blockedOn: ReadonlyArray<Field>
+}
+
+const entriesOf = (patterns: ReadonlyMap<Pattern, number>, ignored: ReadonlySet<number>) =>
+  [...patterns]
+    .sort(([a], [b]) => a - b)
+    .map(([p, n]) => [levelsOf(p).map((level, f) => (ignored.has(f) ? MISSING : level)), n] as const)
+
+/** One E-step: each pattern's expected share of matches, given m, u and the prior. */
+const matchShares = (
+  entries: ReadonlyArray<readonly [ReadonlyArray<number>, number]>,
+  m: LevelProbabilities,
+  u: LevelProbabilities,
+  lambda: number
+) =>
+  entries.map(([levels, n]) => {
+    let pm = lambda
+    let pu = 1 - lambda
+    levels.forEach((level, f) => {
+      if (level === MISSING) return
+      pm *= m[f]![level]!
+      pu *= u[f]![level]!
+    })
+    return (n * pm) / (pm + pu)
+  })
+
+const clampShare = (share: number) => Math.min(Math.max(share, 1e-6), 1 - 1e-6)
+
+/** m for the fields a session's rule did not block on, by EM from the prior. */
+const emSession = (session: EmSession, u: LevelProbabilities): LevelProbabilities => {
+  const blocked = new Set(session.blockedOn.map((field) => FIELDS.indexOf(field)))
+  const entries = entriesOf(session.patterns, blocked)
+  const total = entries.reduce((sum, [, n]) => sum + n, 0)
+  let m = PRIOR_M
+  let lambda = 0.1
+  for (let iteration = 0; iteration < EM_ITERATIONS && total > 0; iteration++) {
+    const agreed = PRIOR_M.map((field) => field.map((p) => p * PRIOR_PAIRS))
+    const compared = PRIOR_M.map(() => PRIOR_PAIRS)
+    const shares = matchShares(entries, m, u, lambda)
+    entries.forEach(([levels], i) =>
+      levels.forEach((level, f) => {
+        if (level === MISSING) return
+        agreed[f]![level]! += shares[i]!
+        compared[f]! += shares[i]!
+      })
+    )
+    m = agreed.map((field, f) => field.map((count) => count / compared[f]!))
+    lambda = clampShare(shares.reduce((sum, share) => sum + share, 0) / total)
+  }
+  return m
+}
+
+/**
+ * m by expectation-maximisation, one session per blocking rule, u held fixed:
+ * each field's m is the mean of the sessions that estimated it (the prior's
+ * when none did). Deterministic: the same counts give the same model.
+ */
+export const fitModel = (sessions: ReadonlyArray<EmSession>, u: LevelProbabilities): FittedModel => {
+  const estimates = sessions.map((session) => ({ session, m: emSession(session, u) }))
+  const m = PRIOR_M.map((prior, f) => {
+    const from = estimates.filter(({ session }) => !session.blockedOn.includes(FIELDS[f]!))
+    if (from.length === 0) return prior
+    return prior.map((_, level) => from.reduce((sum, estimate) => sum + estimate.m[f]![level]!, 0) / from.length)
+  })
+  return { m, u }
+}
+
+/** How common each name is among residents, for the term-frequency adjustment. */
+export interface NameFrequencies {
+  readonly given: ReadonlyMap<string, number>
+  readonly family: ReadonlyMap<string, number>
+  readonly people: number
+}
+
+export const nameFrequencies = (people: ReadonlyArray<Demographics>): NameFrequencies => {
+  const given = new Map<string, number>()
+  const family = new Map<string, number>()
+  for (const person of people) {
+    given.set(person.givenName, (given.get(person.givenName) ?? 0) + 1)
+    family.set(person.familyName, (family.get(person.familyName) ?? 0) + 1)
+  }
+  return { given, family, people: people.length }
+}
+
+/**
+ * A scorer of compared pairs: the evidence, in bits (the sum of log2(m/u)
+ * over fields), computed once per pattern, names' frequencies applied per pair.
+ */
+export const weigher = (model: FittedModel, frequencies: NameFrequencies) => {
+  // A looser level never weighs more than a stricter one: random pairs almost
+  // never have names a letter apart, so u alone would make a near miss
+  // stronger evidence than an exact agreement.
+  const levelWeights = model.m.map((m, f) => {
+    let cap = Infinity
+    return m.map((p, level) => (cap = Math.min(cap, Math.log2(p / model.u[f]![level]!))))
+  })
+  const cache = new Map<Pattern, number>()
+  const patternWeight = (packed: Pattern) => {
+    let weight = cache.get(packed)
+    if (weight === undefined) {
+      weight = 0
+      levelsOf(packed).forEach((level, f) => {
+        if (level !== MISSING) weight! += levelWeights[f]![level]!
+      })
+      cache.set(packed, weight)
+    }
+    return weight
+  }
+  /** log2(u/tf) for a name agreeing exactly: the average name's u replaced by this name's own frequency. */
+  const frequencyAdjustment = (u: number, counts: ReadonlyMap<string, number>, name: string) =>
+    Math.log2((u * frequencies.people) / Math.max(counts.get(name) ?? 1, 1))
+  return (packed: Pattern, record: Demographics): number => {
+    let weight = patternWeight(packed)
+    const levels = levelsOf(packed)
+    if (levels[0] === 0) weight += frequencyAdjustment(model.u[0]![0]!, frequencies.given, record.givenName)
+    if (levels[1] === 0) weight += frequencyAdjustment(model.u[1]![0]!, frequencies.family, record.familyName)
+    return weight
+  }
+}
+
+export const matchProbability = (weight: number): number => 1 / (1 + 2 ** -weight)
+
+/** The fields that agreed, with their level (`date_of_birth:exact`), for clerical review. */
+export const agreements = (packed: Pattern): Array<string> =>
+  levelsOf(packed).flatMap((level, f) => {
+    const levels: ReadonlyArray<string> = COMPARISONS[FIELDS[f]!]
+    return level === MISSING || level === levels.length - 1 ? [] : [`${FIELDS[f]}:${levels[level]}`]
+  })
