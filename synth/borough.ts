@@ -17,7 +17,7 @@ import type { SourceName } from "../schemas/sourceCatalogue.js"
 import { addDays } from "../schemas/fields/extractDate.js"
 import { modulus11CheckDigit } from "../schemas/fields/nhsNumber.js"
 import { ETHNIC_GROUPS, KNOWN_VARIANTS, type NamePool, ocrError, typo } from "./names.js"
-import { SeededRandom } from "./random.js"
+import { SeededRandom } from "../transforms/seededRandom.js"
 
 export type { SourceName }
 

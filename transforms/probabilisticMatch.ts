@@ -30,7 +30,7 @@ import {
   weigher
 } from "./fellegiSunter.js"
 import { phoneticCode } from "./personName.js"
-import { SeededRandom } from "../synth/random.js"
+import { SeededRandom } from "./seededRandom.js"
 
 export interface BlockingRule {
   readonly name: string

@@ -10,7 +10,7 @@
 import * as path from "node:path"
 import { Effect } from "effect"
 import type { RecordTables, WarehouseSchema } from "../../schemas/warehouse.js"
-import { SeededRandom } from "../../synth/random.js"
+import { SeededRandom } from "../../transforms/seededRandom.js"
 import { type Demographics, isPartial } from "../../transforms/demographicMatch.js"
 import { type EquityContext, type EquityRow, LinkageEquity, observeLinkage } from "../../transforms/linkageEquity.js"
 import {

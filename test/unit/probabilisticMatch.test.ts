@@ -12,7 +12,7 @@ import {
 } from "../../transforms/fellegiSunter.js"
 import { jaroWinkler } from "../../transforms/personName.js"
 import { indexForProbabilisticMatch, reviewEntry } from "../../transforms/probabilisticMatch.js"
-import { SeededRandom } from "../../synth/random.js"
+import { SeededRandom } from "../../transforms/seededRandom.js"
 
 const person = (
   givenName: string,

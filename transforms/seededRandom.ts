@@ -1,6 +1,8 @@
 /**
- * A small seeded pseudo-random generator (sfc32, seeded through splitmix32):
- * the same seed gives the same borough, byte for byte, on every machine.
+ * A small seeded pseudo-random generator (sfc32, seeded through splitmix32),
+ * shared by the synthetic borough and the linkage model's sampling:
+ * the same seed gives the same numbers, so the same borough and the same
+ * linkage model, byte for byte, on every machine.
  */
 
 const splitmix32 = (seed: number) => () => {
