@@ -15,7 +15,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Clock, Effect } from "effect"
-import type { ChainHead } from "../../transforms/chainHead.js"
+import { type ChainHead, GENESIS } from "../../transforms/chainHead.js"
 import { type JsonLines, parseJsonLines } from "../../transforms/jsonLines.js"
 import type { KAnonymityReport } from "../../transforms/kAnonymity.js"
 import type { EquityRow } from "../../transforms/linkageEquity.js"
@@ -200,7 +200,7 @@ export type ChainEntry = ChainRecord & {
 }
 
 /** What the first entry of a chain follows. */
-export const GENESIS = "0".repeat(64)
+export { GENESIS }
 
 const payloadOf = (record: ChainRecord): RunLineage | ExtractLineage | LineageEvent =>
   "run" in record ? record.run : "extract" in record ? record.extract : record.event
