@@ -19,6 +19,7 @@ import { type ChainHead, GENESIS } from "../../transforms/chainHead.js"
 import { type JsonLines, parseJsonLines } from "../../transforms/jsonLines.js"
 import type { KAnonymityReport } from "../../transforms/kAnonymity.js"
 import type { EquityRow } from "../../transforms/linkageEquity.js"
+import type { PublishedEntry } from "../../transforms/publishedLineage.js"
 import { DataFailure } from "../errors.js"
 import type { CodelistFingerprint } from "../nightly/segmentationRules.js"
 
@@ -210,23 +211,33 @@ export const entryHash = (previous: string, record: ChainRecord): string =>
     .update(`${previous}\n${JSON.stringify(payloadOf(record))}`)
     .digest("hex")
 
-/** The runs of a chain, in order. */
-export const runsOf = (entries: ReadonlyArray<ChainEntry>): Array<RunLineage> =>
-  entries.flatMap((entry) => ("run" in entry ? [entry.run] : []))
+/**
+ * An entry of the state area's chain or of a release's copy of it (its
+ * published view, `transforms/publishedLineage.ts`): what reads either
+ * reads only what both hold.
+ */
+export type AnyEntry = ChainEntry | PublishedEntry
+
+type RunOf<E> = E extends { readonly run: infer R } ? R : never
+type ExtractOf<E> = E extends { readonly extract: infer X } ? X : never
+
+/** The runs of a chain, in order: exact from the state area's, controlled from a release's copy. */
+export const runsOf = <E extends AnyEntry>(entries: ReadonlyArray<E>): Array<RunOf<E>> =>
+  entries.flatMap((entry) => ("run" in entry ? [entry.run as RunOf<E>] : []))
 
 /** The extracts of a chain, in order. */
-export const extractsOf = (entries: ReadonlyArray<ChainEntry>): Array<ExtractLineage> =>
-  entries.flatMap((entry) => ("extract" in entry ? [entry.extract] : []))
+export const extractsOf = <E extends AnyEntry>(entries: ReadonlyArray<E>): Array<ExtractOf<E>> =>
+  entries.flatMap((entry) => ("extract" in entry ? [entry.extract as ExtractOf<E>] : []))
 
 /** The events of the log itself, in order. */
-export const eventsOf = (entries: ReadonlyArray<ChainEntry>): Array<LineageEvent> =>
+export const eventsOf = (entries: ReadonlyArray<AnyEntry>): Array<LineageEvent> =>
   entries.flatMap((entry) => ("event" in entry ? [entry.event] : []))
 
 /**
  * The last run published, from the chain, or from the re-initialisation that
  * carried it over when the chain it was in was set aside.
  */
-export const lastPublishedOf = (entries: ReadonlyArray<ChainEntry>): PublishedKey | null => {
+export const lastPublishedOf = (entries: ReadonlyArray<AnyEntry>): PublishedKey | null => {
   for (const entry of [...entries].reverse()) {
     if ("run" in entry && entry.run.status === "succeeded") {
       return { run_id: entry.run.run_id, key_fingerprint: entry.run.key_fingerprint }
@@ -237,7 +248,7 @@ export const lastPublishedOf = (entries: ReadonlyArray<ChainEntry>): PublishedKe
 }
 
 /** How an entry names itself in a message: `run X`, `extract taken at T` or `lineage event … at T`. */
-export const describeEntry = (entry: Partial<ChainEntry>): string => {
+export const describeEntry = (entry: Partial<AnyEntry>): string => {
   if (entry === null || typeof entry !== "object") return "an entry that is not an object"
   if ("extract" in entry && entry.extract) return `${entry.extract.kind} taken at ${entry.extract.at}`
   if ("event" in entry && entry.event) return `lineage event ${entry.event.kind} at ${entry.event.at}`
@@ -245,7 +256,7 @@ export const describeEntry = (entry: Partial<ChainEntry>): string => {
 }
 
 /** The run (or command) an entry belongs to, as its head names it. */
-export const runIdOf = (entry: ChainEntry): string =>
+export const runIdOf = (entry: AnyEntry): string =>
   "run" in entry ? entry.run.run_id : "extract" in entry ? entry.extract.run_id : entry.event.recorded_by
 
 const PARTIAL = ".wsd-partial"
@@ -264,7 +275,7 @@ export const isPartialFileOf = (file: string, name: string): boolean =>
   name.startsWith(`.${path.basename(file)}.`) && name.endsWith(PARTIAL)
 
 /** An extract recorded but not put in place, in the words of `verify` and of the event recording it. */
-export const undelivered = (extract: ExtractLineage): string =>
+export const undelivered = (extract: Pick<ExtractLineage, "kind" | "at" | "path" | "sha256">): string =>
   `${extract.kind} taken at ${extract.at} is recorded as ${extract.path} (SHA-256 ${extract.sha256}), but it was never put in place`
 
 /** When a lineage event happens, from the clock service (replaceable in tests). */
@@ -275,12 +286,12 @@ export const operatorAndHost = () => ({ operator: os.userInfo().username, host: 
 
 export const chainFile = (lineageDir: string): string => path.join(lineageDir, "chain.jsonl")
 
-/** Where a release keeps its copy of the chain, and of the entry of the run that made it. */
+/** Where a release keeps its copy of the chain, and of the entry of the run that made it: both the published view. */
 export const RELEASE_CHAIN = "lineage/chain.jsonl"
 export const releaseRunFile = (runId: string): string => `lineage/runs/${runId}.json`
 
-/** The text of a release's copy of its run's entry: `verify` expects exactly this. */
-export const releaseRunText = (entry: ChainEntry): string => `${JSON.stringify(entry, null, 2)}\n`
+/** The text of a release's copy of its run's entry (as its copy of the chain has it): `verify` expects exactly this. */
+export const releaseRunText = (entry: PublishedEntry): string => `${JSON.stringify(entry, null, 2)}\n`
 
 /** The chain's heads, one per entry appended (`transforms/chainHead.ts`), beside the chain. */
 export const headsFile = (lineageDir: string): string => path.join(lineageDir, "heads.jsonl")
@@ -294,10 +305,10 @@ export const readJsonLines = <T>(file: string): JsonLines<T> | undefined =>
  * last line torn mid-append left out: the next run or extract repairs it.
  * A line damaged anywhere else fails, naming it.
  */
-export const readChain = (lineageDir: string) =>
+export const readChain = <E extends AnyEntry = ChainEntry>(lineageDir: string) =>
   Effect.gen(function* () {
     const file = chainFile(lineageDir)
-    const log = readJsonLines<ChainEntry>(file)
+    const log = readJsonLines<E>(file)
     if (log?.corruptLine !== undefined) {
       return yield* new DataFailure({
         message: `lineage log ${file} line ${log.corruptLine} is not valid JSON: it was edited or damaged`,
