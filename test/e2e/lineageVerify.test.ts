@@ -8,7 +8,9 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
 import { type ChainEntry, chainEntry, type ChainRecord, releaseRunText } from "../../pipelines/governance/lineage.js"
-import { publishedChain } from "../../transforms/publishedLineage.js"
+import { GENESIS } from "../../transforms/chainHead.js"
+import { publishedChain, type PublishedEntry, viewHash } from "../../transforms/publishedLineage.js"
+import { jsonLinesIn, smallCountsIn } from "./smallCounts.js"
 import { newKey, runFixtures, tempDir, wsd } from "./wsdCommand.js"
 
 type ManifestFiles = Array<{ path: string; bytes: number; sha256: string }>
@@ -18,6 +20,21 @@ const rewriteManifest = (release: string, change: (files: ManifestFiles) => Mani
   const file = path.join(release, "manifest.json")
   const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as { run_id: string; files: ManifestFiles }
   fs.writeFileSync(file, JSON.stringify({ ...manifest, files: change(manifest.files) }))
+}
+
+/**
+ * Rewrites a release's copy of the chain with `edit` applied to its entries
+ * and their view hashes recomputed, as someone covering an edit would; its
+ * signature is left as it was.
+ */
+const editPublishedCopy = (release: string, edit: (entries: Array<PublishedEntry>) => Array<PublishedEntry>) => {
+  const file = path.join(release, "lineage", "chain.jsonl")
+  const entries = edit(jsonLinesIn(fs.readFileSync(file, "utf8")) as Array<PublishedEntry>)
+  const rechained = entries.reduce<Array<PublishedEntry>>(
+    (chain, entry) => [...chain, { ...entry, view_sha256: viewHash(chain.at(-1)?.view_sha256 ?? GENESIS, entry) }],
+    []
+  )
+  fs.writeFileSync(file, rechained.map((entry) => `${JSON.stringify(entry)}\n`).join(""))
 }
 
 /** Gives the manifest line of `file` (added if absent) the file's size and SHA-256 as it is now. */
@@ -79,6 +96,61 @@ describe("wsd lineage verify", () => {
     expect(result.status, result.stderr).toBe(0)
     expect(result.stdout).toMatch(
       /lineage intact: 3 entries chained; \d+ files of run \S+'s release match its manifest, and the manifest matches the run's lineage entry/
+    )
+  })
+
+  it("publishes only controlled figures in the release's lineage and OpenLineage events, which verify checks", () => {
+    const release = fs.realpathSync(source)
+    const state = path.join(path.dirname(source), ".out.wsd", "lineage")
+    // The fixtures' exact figures hold many counts of 1-7 (equity rows, segments, quarantine reasons, rows read).
+    const exact = jsonLinesIn(fs.readFileSync(path.join(state, "chain.jsonl"), "utf8"))
+    expect(smallCountsIn(exact).length).toBeGreaterThan(30)
+    const published = [
+      "lineage/chain.jsonl",
+      "lineage/openlineage.jsonl",
+      ...fs.readdirSync(path.join(release, "lineage", "runs")).map((file) => `lineage/runs/${file}`)
+    ]
+    expect(published).toHaveLength(3)
+    for (const file of published) {
+      const text = fs.readFileSync(path.join(release, file), "utf8")
+      // The run's entry is one JSON value over many lines; the rest are one value per line.
+      const values = file.startsWith("lineage/runs/") ? [JSON.parse(text)] : jsonLinesIn(text)
+      expect(smallCountsIn(values), file).toEqual([])
+    }
+    expect(smallCountsIn(jsonLinesIn(fs.readFileSync(path.join(state, "openlineage.jsonl"), "utf8")))).toEqual([])
+    // Where the exact figure was small the copy marks it, and shows no silent zero.
+    const [first] = jsonLinesIn(fs.readFileSync(path.join(release, "lineage", "chain.jsonl"), "utf8")) as Array<{
+      run: { segments: Record<string, unknown>; sha256: string }
+      sha256: string
+    }>
+    expect((exact[0] as { run: { segments: Record<string, number> } }).run.segments["PI"]).toBe(4)
+    expect(first!.run.segments["PI"]).toBe("[suppressed]")
+    expect(first!.sha256).toBe((exact[0] as { sha256: string }).sha256)
+
+    const beside = wsd("lineage", "verify", "--out", source)
+    expect(beside.status, beside.lastLine).toBe(0)
+    expect(beside.stdout).toContain(
+      "the release's copy of the lineage (disclosure-controlled) links entry to entry and each entry matches its hash, unsigned; each entry is the published view of the lineage log's entry"
+    )
+    const alone = copy()
+    const releaseOnly = wsd("lineage", "verify", "--out", alone)
+    expect(releaseOnly.status, releaseOnly.lastLine).toBe(0)
+    expect(releaseOnly.stdout).toContain("without the state area its figures cannot be compared with the exact entries")
+
+    // A suppressed figure filled in, its view hashes recomputed: the state area's exact entry shows it.
+    const area = path.join(tempDir("published-edit"), "area")
+    fs.cpSync(path.dirname(source), area, { recursive: true, verbatimSymlinks: true })
+    editPublishedCopy(fs.realpathSync(path.join(area, "out")), (entries) =>
+      entries.map((entry, i) =>
+        i === 1 && "run" in entry
+          ? { ...entry, run: { ...entry.run, segments: { ...entry.run.segments, PI: 4 } } }
+          : entry
+      )
+    )
+    const edited = wsd("lineage", "verify", "--out", path.join(area, "out"))
+    expect(edited.status).toBe(1)
+    expect(edited.lastLine).toMatch(
+      /published lineage entry 2 \(run \S+\) is not the published view of the lineage log's entry 2: it was edited/
     )
   })
 
@@ -258,6 +330,43 @@ describe("wsd lineage, anchored by signed heads", () => {
     expect(unanchored.status).toBe(0)
     expect(unanchored.stdout).toContain(
       "without a kept head (--expect-head) it cannot show that no entries were removed from its end or that it was not rewritten"
+    )
+  })
+
+  it("signs the release's copy of the lineage, so an edit covered by recomputed view hashes shows without the state area", () => {
+    const signer = /signed with lineage key ([0-9a-f]{16})/
+    const area = copy()
+    const verified = wsd("lineage", "verify", "--out", area.out)
+    expect(verified.status, verified.lastLine).toBe(0)
+    expect(verified.stdout).toMatch(
+      /the release's copy of the lineage \(disclosure-controlled\) links entry to entry and each entry matches its hash, signed with lineage key [0-9a-f]{16}; each entry is the published view/
+    )
+    const release = path.join(tempDir("signed-release"), "release")
+    fs.cpSync(fs.realpathSync(area.out), release, { recursive: true })
+    const alone = wsd("lineage", "verify", "--out", release)
+    expect(alone.status, alone.lastLine).toBe(0)
+    expect(alone.stdout.match(signer)?.[1]).toBe(verified.stdout.match(signer)?.[1])
+
+    editPublishedCopy(release, (entries) =>
+      entries.map((entry, i) =>
+        i === 0 && "run" in entry
+          ? { ...entry, run: { ...entry.run, segments: { ...entry.run.segments, PI: 0 } } }
+          : entry
+      )
+    )
+    const edited = wsd("lineage", "verify", "--out", release)
+    expect(edited.status).toBe(1)
+    expect(edited.lastLine).toContain(
+      "published lineage entry 2 (run " + runIds[1] + ") carries a signature that does not verify with its public key"
+    )
+    // Its signature dropped instead: the state area's signed head for the entry shows it.
+    editPublishedCopy(fs.realpathSync(area.out), (entries) =>
+      entries.map((entry, i) => (i === entries.length - 1 ? { ...entry, public_key: null, signature: null } : entry))
+    )
+    const unsigned = wsd("lineage", "verify", "--out", area.out)
+    expect(unsigned.status).toBe(1)
+    expect(unsigned.lastLine).toMatch(
+      /published lineage entry 2 is not signed with lineage key [0-9a-f]{16}, as the lineage log's head for it is: its signature was removed or replaced/
     )
   })
 

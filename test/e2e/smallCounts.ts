@@ -23,8 +23,8 @@ const NOT_COUNTS_OF_PEOPLE = new Set([
   "risk_after"
 ])
 
-/** Configuration is the operator's settings (thresholds, days to keep), not figures about anyone. */
-const SETTINGS = new Set(["config"])
+/** Configuration (thresholds, days to keep, the codes in each codelist) is no figure about anyone. */
+const SETTINGS = new Set(["config", "codelists"])
 
 export const smallCountsIn = (value: unknown, at = "$"): Array<string> => {
   if (Array.isArray(value)) return value.flatMap((item, i) => smallCountsIn(item, `${at}[${i}]`))
