@@ -74,7 +74,8 @@ export interface OutputLineage {
  * Opt-outs applied. How many residents were excluded is disclosure-controlled
  * (`[suppressed]` for 1–7, else rounded to 5): lineage travels further than
  * the secure area. Records excluded per source stay exact in `linkage`
- * (`opted_out`), since row accounting needs them and they count records, not people.
+ * (`opted_out`) in the state area's chain, since row accounting needs them;
+ * the release's copy controls them with every other count.
  */
 export interface OptOutLineage {
   readonly residents_excluded: string
