@@ -10,7 +10,7 @@
  * what happened to the log itself. Counts only: no value from any
  * resident's record is ever written here.
  */
-import { createHash } from "node:crypto"
+import { createHash, randomBytes } from "node:crypto"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -199,6 +199,14 @@ export type ChainRecord =
 export type ChainEntry = ChainRecord & {
   readonly previous_sha256: string
   readonly sha256: string
+  /**
+   * Random, hashed with the entry and kept in the state area only: the
+   * release publishes `sha256` beside the entry's controlled view, and
+   * without a secret in it an entry with few figures could be found again
+   * by hashing every exact value its view allows. Absent from entries
+   * written before it was added.
+   */
+  readonly salt?: string
 }
 
 /** What the first entry of a chain follows. */
@@ -207,10 +215,13 @@ export { GENESIS }
 const payloadOf = (record: ChainRecord): RunLineage | ExtractLineage | LineageEvent =>
   "run" in record ? record.run : "extract" in record ? record.extract : record.event
 
-export const entryHash = (previous: string, record: ChainRecord): string =>
+export const entryHash = (previous: string, record: ChainRecord & { readonly salt?: string }): string =>
   createHash("sha256")
-    .update(`${previous}\n${JSON.stringify(payloadOf(record))}`)
+    .update(`${previous}\n${record.salt === undefined ? "" : `${record.salt}\n`}${JSON.stringify(payloadOf(record))}`)
     .digest("hex")
+
+/** A new entry's salt: 256 random bits. */
+export const newSalt = (): string => randomBytes(32).toString("hex")
 
 /**
  * An entry of the state area's chain or of a release's copy of it (its
@@ -319,8 +330,9 @@ export const readChain = <E extends AnyEntry = ChainEntry>(lineageDir: string) =
     return [...(log?.values ?? [])]
   })
 
-/** The entry that follows `last` (none: the chain is empty) for `record`. */
-export const chainEntry = (last: ChainEntry | undefined, record: ChainRecord): ChainEntry => {
+/** The entry that follows `last` (none: the chain is empty) for `record`, hashed with `salt`. */
+export const chainEntry = (last: ChainEntry | undefined, record: ChainRecord, salt: string): ChainEntry => {
   const previous = last?.sha256 ?? GENESIS
-  return { previous_sha256: previous, sha256: entryHash(previous, record), ...record } as ChainEntry
+  const salted = { ...record, salt }
+  return { previous_sha256: previous, sha256: entryHash(previous, salted), ...salted } as ChainEntry
 }

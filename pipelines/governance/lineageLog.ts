@@ -43,6 +43,7 @@ import {
   isoNow,
   lastPublishedOf,
   type LineageEvent,
+  newSalt,
   operatorAndHost,
   partialFileOf,
   readChain,
@@ -234,7 +235,7 @@ export class LineageLog extends Context.Service<LineageLog, LineageLogService>()
           Effect.gen(function* () {
             // Opened first, so the chain holds whole lines only.
             const entries = readJsonLines<ChainEntry>(chain)?.values ?? []
-            const entry = chainEntry(entries.at(-1), record)
+            const entry = chainEntry(entries.at(-1), record, newSalt())
             yield* Effect.try({
               try: () => appendWhole(chain, `${JSON.stringify(entry)}\n`, { durable: true }),
               catch: writeFailure(chain, area.stateDir)
@@ -323,7 +324,7 @@ export class LineageLog extends Context.Service<LineageLog, LineageLogService>()
         const log = yield* Ref.make({ entries, heads: options.heads ?? [] })
         const append = (record: ChainRecord) =>
           Ref.modify(log, (current) => {
-            const entry = chainEntry(current.entries.at(-1), record)
+            const entry = chainEntry(current.entries.at(-1), record, newSalt())
             const chain = [...current.entries, entry]
             return [entry, { entries: chain, heads: [...current.heads, headOf(chain, options.key)] }]
           })

@@ -389,8 +389,8 @@ describe("wsd lineage, anchored by signed heads", () => {
     // The first run's entry removed, the rest chained again from the genesis hash, everywhere.
     const [, ...rest] = lines(area.chain).map((line) => JSON.parse(line) as ChainEntry)
     const rewritten = rest.reduce<Array<ChainEntry>>((chain, entry) => {
-      const { previous_sha256: _previous, sha256: _sha256, ...record } = entry
-      return [...chain, chainEntry(chain.at(-1), record as ChainRecord)]
+      const { previous_sha256: _previous, sha256: _sha256, salt, ...record } = entry
+      return [...chain, chainEntry(chain.at(-1), record as ChainRecord, salt!)]
     }, [])
     const text = rewritten.map((entry) => `${JSON.stringify(entry)}\n`).join("")
     fs.writeFileSync(area.chain, text)

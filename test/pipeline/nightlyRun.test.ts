@@ -10,7 +10,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Layer, Option } from "effect"
-import { chainEntry, type RunLineage, runsOf } from "../../pipelines/governance/lineage.js"
+import { chainEntry, newSalt, type RunLineage, runsOf } from "../../pipelines/governance/lineage.js"
 import { LineageLog } from "../../pipelines/governance/lineageLog.js"
 import { verifyPublication } from "../../pipelines/governance/lineageVerify.js"
 import { type OpenLineageEvent, OpenLineageLog } from "../../pipelines/governance/openLineageLog.js"
@@ -245,9 +245,13 @@ describe("the nightly run with test layers", () => {
   it.effect("refuses a key the last run did not use, recording the failed run with the fingerprint it tried", () => {
     const events: Array<OpenLineageEvent> = []
     const out = tempOut()
-    const earlier = chainEntry(undefined, {
-      run: { run_id: "20261119T020000000Z-0001", status: "succeeded", key_fingerprint: "0".repeat(16) } as RunLineage
-    })
+    const earlier = chainEntry(
+      undefined,
+      {
+        run: { run_id: "20261119T020000000Z-0001", status: "succeeded", key_fingerprint: "0".repeat(16) } as RunLineage
+      },
+      newSalt()
+    )
     return Effect.gen(function* () {
       const exit = yield* Effect.exit(runOn(out))
       assert.isTrue(Exit.isFailure(exit))

@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest"
 import {
   chainEntry,
   type ChainEntry,
+  entryHash,
+  GENESIS,
+  newSalt,
   type ExtractLineage,
   type RunLineage
 } from "../../pipelines/governance/lineage.js"
@@ -154,7 +157,7 @@ describe("the published view of a run's lineage", () => {
 describe("the release's copy of the chain", () => {
   const chain = [{ run }, { extract }, { run: { ...run, run_id: "20261121T020000000Z-0002" } }].reduce<
     Array<ChainEntry>
-  >((entries, record) => [...entries, chainEntry(entries.at(-1), record)], [])
+  >((entries, record) => [...entries, chainEntry(entries.at(-1), record, newSalt())], [])
 
   it("carries the exact entries' hashes beside their views, and checks as a whole", () => {
     const copy = publishedChain(chain, key)
@@ -162,6 +165,9 @@ describe("the release's copy of the chain", () => {
       chain.map((entry) => [entry.previous_sha256, entry.sha256])
     )
     expect(JSON.stringify(copy)).not.toMatch(/"rows_read":3\b/)
+    // The salt that makes the exact hashes unsearchable stays in the state area.
+    expect(chain.every((entry) => entry.salt?.length === 64)).toBe(true)
+    expect(JSON.stringify(copy)).not.toContain("salt")
     expect(copy.slice(0, -1).every((entry) => entry.signature === undefined)).toBe(true)
     expect(copy.at(-1)!.public_key).toBe(key.publicKey)
     expect(publishedChainBreaks(copy)).toBeUndefined()
@@ -182,5 +188,16 @@ describe("the release's copy of the chain", () => {
       index: 3,
       problem: "signature"
     })
+  })
+})
+
+describe("the exact entries' hashes the release publishes", () => {
+  it("cannot be matched by hashing the exact values a view allows, without the state area's salt", () => {
+    // All an outsider can try for a suppressed count: every value of 1-7, with the hashes the copy publishes.
+    const entry = chainEntry(undefined, { extract: { ...extract, rows: 4, k_anonymity: undefined } }, newSalt())
+    const candidates = [1, 2, 3, 4, 5, 6, 7].map((rows) => ({ extract: { ...extract, rows, k_anonymity: undefined } }))
+    expect(candidates.map((record) => entryHash(GENESIS, record))).not.toContain(entry.sha256)
+    // With its salt, the exact entry is its hash.
+    expect(entryHash(GENESIS, entry)).toBe(entry.sha256)
   })
 })
