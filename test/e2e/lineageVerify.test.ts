@@ -136,6 +136,14 @@ describe("wsd lineage verify", () => {
     const releaseOnly = wsd("lineage", "verify", "--out", alone)
     expect(releaseOnly.status, releaseOnly.lastLine).toBe(0)
     expect(releaseOnly.stdout).toContain("without the state area its figures cannot be compared with the exact entries")
+    // Read from the release alone, list and show print the copy's figures as it holds them.
+    const list = wsd("lineage", "list", "--out", alone)
+    expect(list.status, list.stderr).toBe(0)
+    expect(list.stdout).toMatch(/^\d{8}T\d{9}Z-[0-9a-f]{4} +succeeded +\S+ +\d+ +\d+\+ +\d+\+ +\d+$/m)
+    const show = wsd("lineage", "show", "--out", alone, list.stdout.match(/^(\d{8}T\d{9}Z-[0-9a-f]{4})/m)![1]!)
+    expect(show.status, show.stderr).toBe(0)
+    expect(show.stdout).toContain("quarantined [suppressed] for nhs_number/nhs_number_check_digit")
+    expect(show.stdout).toMatch(/complex-cohort\/all\.csv \(\[suppressed\] rows\) for Promoting Independence/)
 
     // A suppressed figure filled in, its view hashes recomputed: the state area's exact entry shows it.
     const area = path.join(tempDir("published-edit"), "area")
