@@ -116,13 +116,11 @@ export type PublishedEntry = PublishedRecord & {
   readonly signature?: string | null
 }
 
-const marked = (rules: DisclosureRules) => (count: number) => markedCount(count, rules)
-
 const markedRecord = (counts: Readonly<Record<string, number>>, rules: DisclosureRules): Counts =>
   Object.fromEntries(Object.entries(counts).map(([key, count]) => [key, markedCount(count, rules)]))
 
 export const publishedRun = (run: RunLineage, rules: DisclosureRules = DEFAULT_DISCLOSURE_RULES): PublishedRun => {
-  const count = marked(rules)
+  const count = (n: number) => markedCount(n, rules)
   return {
     ...run,
     inputs: run.inputs.map((input) => ({
