@@ -39,11 +39,41 @@ export interface LineageSigningKey {
   readonly publicKey: string
 }
 
-/** The bytes signed: the fields in a fixed order after a domain label, so no other message can be taken for a head. */
-const headStatement = (head: HeadFields): Buffer =>
-  Buffer.from(
-    `wsd lineage head v1\n${JSON.stringify([head.index, head.sha256, head.run_id, head.published_run, head.key_fingerprint])}`
-  )
+/** What the first entry of a chain follows. */
+export const GENESIS = "0".repeat(64)
+
+/**
+ * The bytes signed: a domain label, then the fields in a fixed order, so no
+ * other message can be taken for a head (or a published copy's statement for one).
+ */
+const statementBytes = ([label, ...fields]: readonly [string, ...ReadonlyArray<unknown>]): Buffer =>
+  Buffer.from(`${label}\n${JSON.stringify(fields)}`)
+
+const headStatement = (head: HeadFields) =>
+  ["wsd lineage head v1", head.index, head.sha256, head.run_id, head.published_run, head.key_fingerprint] as const
+
+/** A statement's signature with `key`, and the key's public half (both null without a key). */
+export const signedStatement = (
+  statement: readonly [string, ...ReadonlyArray<unknown>],
+  key: LineageSigningKey | undefined
+): { readonly public_key: string | null; readonly signature: string | null } => ({
+  public_key: key?.publicKey ?? null,
+  signature: key === undefined ? null : sign(null, statementBytes(statement), key.privateKey).toString("base64")
+})
+
+/** Whether a statement's signature verifies with the public key beside it. */
+export const statementSignature = (
+  statement: readonly [string, ...ReadonlyArray<unknown>],
+  signed: { readonly public_key?: string | null; readonly signature?: string | null }
+): "valid" | "unsigned" | "invalid" => {
+  if (signed.signature == null || signed.public_key == null) return "unsigned"
+  try {
+    const key = createPublicKey({ key: Buffer.from(signed.public_key, "base64"), format: "der", type: "spki" })
+    return verify(null, statementBytes(statement), key, Buffer.from(signed.signature, "base64")) ? "valid" : "invalid"
+  } catch {
+    return "invalid"
+  }
+}
 
 export const publicKeyOf = (privateKey: KeyObject): string =>
   createPublicKey(privateKey).export({ type: "spki", format: "der" }).toString("base64")
@@ -54,20 +84,12 @@ export const lineageKeyFingerprint = (publicKey: string): string =>
 
 export const signedHead = (fields: HeadFields, key: LineageSigningKey | undefined): ChainHead => ({
   ...fields,
-  public_key: key?.publicKey ?? null,
-  signature: key === undefined ? null : sign(null, headStatement(fields), key.privateKey).toString("base64")
+  ...signedStatement(headStatement(fields), key)
 })
 
 /** Whether the head's signature verifies with the public key it names. */
-export const headSignature = (head: ChainHead): "valid" | "unsigned" | "invalid" => {
-  if (head.signature === null || head.public_key === null) return "unsigned"
-  try {
-    const key = createPublicKey({ key: Buffer.from(head.public_key, "base64"), format: "der", type: "spki" })
-    return verify(null, headStatement(head), key, Buffer.from(head.signature, "base64")) ? "valid" : "invalid"
-  } catch {
-    return "invalid"
-  }
-}
+export const headSignature = (head: ChainHead): "valid" | "unsigned" | "invalid" =>
+  statementSignature(headStatement(head), head)
 
 /** `entry 7 (run …)`: how a head names the entry it vouches for. */
 export const describeHead = (head: ChainHead): string =>

@@ -1,6 +1,7 @@
 /**
  * Statistical disclosure control for every aggregate that leaves the secure
- * step: the CSV outputs, the run report and its figures.
+ * step: the CSV outputs, the run report and its figures, the release's copy
+ * of the lineage and the OpenLineage events.
  *
  * Small counts can identify people, so a count of 1–7 is suppressed (and
  * marked as such, never shown as a silent zero), and every other count is
@@ -30,11 +31,20 @@ export const publishedCount = (count: number, rules: DisclosureRules): number | 
   return controlled.suppressed ? null : controlled.count
 }
 
-/** The count as published text: the rounded number, or `[suppressed]`. */
-export const formatControlledCount = (count: number, rules: DisclosureRules = DEFAULT_DISCLOSURE_RULES): string => {
+/** How a suppressed count is marked where it is published as a value of its own. */
+export const SUPPRESSED = "[suppressed]"
+
+/** A count as published in a record: the controlled number, or the mark where it is suppressed. */
+export type MarkedCount = number | typeof SUPPRESSED
+
+export const markedCount = (count: number, rules: DisclosureRules = DEFAULT_DISCLOSURE_RULES): MarkedCount => {
   const controlled = controlCount(count, rules)
-  return controlled.suppressed ? "[suppressed]" : String(controlled.count)
+  return controlled.suppressed ? SUPPRESSED : controlled.count
 }
+
+/** The count as published text: the rounded number, or `[suppressed]`. */
+export const formatControlledCount = (count: number, rules: DisclosureRules = DEFAULT_DISCLOSURE_RULES): string =>
+  String(markedCount(count, rules))
 
 /** The exact counts a published (not suppressed) count can stand for, lowest and highest. */
 export const countRange = (published: number, rules: DisclosureRules): readonly [number, number] =>

@@ -9,7 +9,8 @@
  * run's entry in the lineage chain: the published files and the release's
  * copies of the evidence (OpenLineage events, the run's log) by the SHA-256
  * the entry records, and the release's copy of the chain and of the run's
- * entry by their content, which must be the chain's. The entry cannot hold
+ * entry by their content, which must be the chain's published view
+ * (`publishedLineage.ts`). The entry cannot hold
  * the manifest's own digest, since the manifest lists the copy of the chain
  * that holds the entry.
  */

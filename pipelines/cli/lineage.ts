@@ -25,7 +25,7 @@ const verify = Command.make(
   },
   ({ expectHead, out }) =>
     verifyPublication(out, Option.getOrUndefined(expectHead)).pipe(
-      Effect.flatMap(({ entries, files, keptHead, manifest, runId }) =>
+      Effect.flatMap(({ entries, files, keptHead, manifest, publishedCopy, runId }) =>
         Console.log(
           [
             manifest
@@ -33,7 +33,8 @@ const verify = Command.make(
               : `lineage intact: ${entries} entries chained; ${files} published files of run ${runId} match their recorded SHA-256 (the run is from before releases had a manifest: other files of the release are not checked)`,
             keptHead === undefined
               ? "the chain is internally consistent; without a kept head (--expect-head) it cannot show that no entries were removed from its end or that it was not rewritten"
-              : `the chain extends the kept head, ${describeHead(keptHead.head)}, ${keptHead.signer === null ? "unsigned: it shows the chain was not cut back or rewritten since, not who made the head" : `signed with lineage key ${keptHead.signer}`}`
+              : `the chain extends the kept head, ${describeHead(keptHead.head)}, ${keptHead.signer === null ? "unsigned: it shows the chain was not cut back or rewritten since, not who made the head" : `signed with lineage key ${keptHead.signer}`}`,
+            `the release's copy of the lineage (disclosure-controlled) links entry to entry and each entry matches its hash, ${publishedCopy.signer === null ? "unsigned" : `signed with lineage key ${publishedCopy.signer}`}; ${publishedCopy.compared ? "each entry is the published view of the lineage log's entry" : "without the state area its figures cannot be compared with the exact entries"}`
           ].join("\n")
         )
       )

@@ -10,15 +10,16 @@
  * what happened to the log itself. Counts only: no value from any
  * resident's record is ever written here.
  */
-import { createHash } from "node:crypto"
+import { createHash, randomBytes } from "node:crypto"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Clock, Effect } from "effect"
-import type { ChainHead } from "../../transforms/chainHead.js"
+import { type ChainHead, GENESIS } from "../../transforms/chainHead.js"
 import { type JsonLines, parseJsonLines } from "../../transforms/jsonLines.js"
 import type { KAnonymityReport } from "../../transforms/kAnonymity.js"
 import type { EquityRow } from "../../transforms/linkageEquity.js"
+import type { PublishedEntry } from "../../transforms/publishedLineage.js"
 import { DataFailure } from "../errors.js"
 import type { CodelistFingerprint } from "../nightly/segmentationRules.js"
 
@@ -78,7 +79,8 @@ export interface OutputLineage {
  * Opt-outs applied. How many residents were excluded is disclosure-controlled
  * (`[suppressed]` for 1–7, else rounded to 5): lineage travels further than
  * the secure area. Records excluded per source stay exact in `linkage`
- * (`opted_out`), since row accounting needs them and they count records, not people.
+ * (`opted_out`) in the state area's chain, since row accounting needs them;
+ * the release's copy controls them with every other count.
  */
 export interface OptOutLineage {
   readonly residents_excluded: string
@@ -202,36 +204,57 @@ export type ChainRecord =
 export type ChainEntry = ChainRecord & {
   readonly previous_sha256: string
   readonly sha256: string
+  /**
+   * Random, hashed with the entry and kept in the state area only: the
+   * release publishes `sha256` beside the entry's controlled view, and
+   * without a secret in it an entry with few figures could be found again
+   * by hashing every exact value its view allows. Absent from entries
+   * written before it was added.
+   */
+  readonly salt?: string
 }
 
 /** What the first entry of a chain follows. */
-export const GENESIS = "0".repeat(64)
+export { GENESIS }
 
 const payloadOf = (record: ChainRecord): RunLineage | ExtractLineage | LineageEvent =>
   "run" in record ? record.run : "extract" in record ? record.extract : record.event
 
-export const entryHash = (previous: string, record: ChainRecord): string =>
+export const entryHash = (previous: string, record: ChainRecord & { readonly salt?: string }): string =>
   createHash("sha256")
-    .update(`${previous}\n${JSON.stringify(payloadOf(record))}`)
+    .update(`${previous}\n${record.salt === undefined ? "" : `${record.salt}\n`}${JSON.stringify(payloadOf(record))}`)
     .digest("hex")
 
-/** The runs of a chain, in order. */
-export const runsOf = (entries: ReadonlyArray<ChainEntry>): Array<RunLineage> =>
-  entries.flatMap((entry) => ("run" in entry ? [entry.run] : []))
+/** A new entry's salt: 256 random bits. */
+export const newSalt = (): string => randomBytes(32).toString("hex")
+
+/**
+ * An entry of the state area's chain or of a release's copy of it (its
+ * published view, `transforms/publishedLineage.ts`): what reads either
+ * reads only what both hold.
+ */
+export type AnyEntry = ChainEntry | PublishedEntry
+
+type RunOf<E> = E extends { readonly run: infer R } ? R : never
+type ExtractOf<E> = E extends { readonly extract: infer X } ? X : never
+
+/** The runs of a chain, in order: exact from the state area's, controlled from a release's copy. */
+export const runsOf = <E extends AnyEntry>(entries: ReadonlyArray<E>): Array<RunOf<E>> =>
+  entries.flatMap((entry) => ("run" in entry ? [entry.run as RunOf<E>] : []))
 
 /** The extracts of a chain, in order. */
-export const extractsOf = (entries: ReadonlyArray<ChainEntry>): Array<ExtractLineage> =>
-  entries.flatMap((entry) => ("extract" in entry ? [entry.extract] : []))
+export const extractsOf = <E extends AnyEntry>(entries: ReadonlyArray<E>): Array<ExtractOf<E>> =>
+  entries.flatMap((entry) => ("extract" in entry ? [entry.extract as ExtractOf<E>] : []))
 
 /** The events of the log itself, in order. */
-export const eventsOf = (entries: ReadonlyArray<ChainEntry>): Array<LineageEvent> =>
+export const eventsOf = (entries: ReadonlyArray<AnyEntry>): Array<LineageEvent> =>
   entries.flatMap((entry) => ("event" in entry ? [entry.event] : []))
 
 /**
  * The last run published, from the chain, or from the re-initialisation that
  * carried it over when the chain it was in was set aside.
  */
-export const lastPublishedOf = (entries: ReadonlyArray<ChainEntry>): PublishedKey | null => {
+export const lastPublishedOf = (entries: ReadonlyArray<AnyEntry>): PublishedKey | null => {
   for (const entry of [...entries].reverse()) {
     if ("run" in entry && entry.run.status === "succeeded") {
       return { run_id: entry.run.run_id, key_fingerprint: entry.run.key_fingerprint }
@@ -242,7 +265,7 @@ export const lastPublishedOf = (entries: ReadonlyArray<ChainEntry>): PublishedKe
 }
 
 /** How an entry names itself in a message: `run X`, `extract taken at T` or `lineage event … at T`. */
-export const describeEntry = (entry: Partial<ChainEntry>): string => {
+export const describeEntry = (entry: Partial<AnyEntry>): string => {
   if (entry === null || typeof entry !== "object") return "an entry that is not an object"
   if ("extract" in entry && entry.extract) return `${entry.extract.kind} taken at ${entry.extract.at}`
   if ("event" in entry && entry.event) return `lineage event ${entry.event.kind} at ${entry.event.at}`
@@ -250,7 +273,7 @@ export const describeEntry = (entry: Partial<ChainEntry>): string => {
 }
 
 /** The run (or command) an entry belongs to, as its head names it. */
-export const runIdOf = (entry: ChainEntry): string =>
+export const runIdOf = (entry: AnyEntry): string =>
   "run" in entry ? entry.run.run_id : "extract" in entry ? entry.extract.run_id : entry.event.recorded_by
 
 const PARTIAL = ".wsd-partial"
@@ -269,7 +292,7 @@ export const isPartialFileOf = (file: string, name: string): boolean =>
   name.startsWith(`.${path.basename(file)}.`) && name.endsWith(PARTIAL)
 
 /** An extract recorded but not put in place, in the words of `verify` and of the event recording it. */
-export const undelivered = (extract: ExtractLineage): string =>
+export const undelivered = (extract: Pick<ExtractLineage, "kind" | "at" | "path" | "sha256">): string =>
   `${extract.kind} taken at ${extract.at} is recorded as ${extract.path} (SHA-256 ${extract.sha256}), but it was never put in place`
 
 /** When a lineage event happens, from the clock service (replaceable in tests). */
@@ -280,12 +303,12 @@ export const operatorAndHost = () => ({ operator: os.userInfo().username, host: 
 
 export const chainFile = (lineageDir: string): string => path.join(lineageDir, "chain.jsonl")
 
-/** Where a release keeps its copy of the chain, and of the entry of the run that made it. */
+/** Where a release keeps its copy of the chain, and of the entry of the run that made it: both the published view. */
 export const RELEASE_CHAIN = "lineage/chain.jsonl"
 export const releaseRunFile = (runId: string): string => `lineage/runs/${runId}.json`
 
-/** The text of a release's copy of its run's entry: `verify` expects exactly this. */
-export const releaseRunText = (entry: ChainEntry): string => `${JSON.stringify(entry, null, 2)}\n`
+/** The text of a release's copy of its run's entry (as its copy of the chain has it): `verify` expects exactly this. */
+export const releaseRunText = (entry: PublishedEntry): string => `${JSON.stringify(entry, null, 2)}\n`
 
 /** The chain's heads, one per entry appended (`transforms/chainHead.ts`), beside the chain. */
 export const headsFile = (lineageDir: string): string => path.join(lineageDir, "heads.jsonl")
@@ -299,10 +322,10 @@ export const readJsonLines = <T>(file: string): JsonLines<T> | undefined =>
  * last line torn mid-append left out: the next run or extract repairs it.
  * A line damaged anywhere else fails, naming it.
  */
-export const readChain = (lineageDir: string) =>
+export const readChain = <E extends AnyEntry = ChainEntry>(lineageDir: string) =>
   Effect.gen(function* () {
     const file = chainFile(lineageDir)
-    const log = readJsonLines<ChainEntry>(file)
+    const log = readJsonLines<E>(file)
     if (log?.corruptLine !== undefined) {
       return yield* new DataFailure({
         message: `lineage log ${file} line ${log.corruptLine} is not valid JSON: it was edited or damaged`,
@@ -312,8 +335,9 @@ export const readChain = (lineageDir: string) =>
     return [...(log?.values ?? [])]
   })
 
-/** The entry that follows `last` (none: the chain is empty) for `record`. */
-export const chainEntry = (last: ChainEntry | undefined, record: ChainRecord): ChainEntry => {
+/** The entry that follows `last` (none: the chain is empty) for `record`, hashed with `salt`. */
+export const chainEntry = (last: ChainEntry | undefined, record: ChainRecord, salt: string): ChainEntry => {
   const previous = last?.sha256 ?? GENESIS
-  return { previous_sha256: previous, sha256: entryHash(previous, record), ...record } as ChainEntry
+  const salted = { ...record, salt }
+  return { previous_sha256: previous, sha256: entryHash(previous, salted), ...salted } as ChainEntry
 }

@@ -25,6 +25,7 @@ import {
   signedHead
 } from "../../transforms/chainHead.js"
 import type { JsonLines } from "../../transforms/jsonLines.js"
+import { type PublishedEntry, publishedChain } from "../../transforms/publishedLineage.js"
 import { type DataFailure, type PublicationError, UsageError } from "../errors.js"
 import { appendWhole, writeFailure } from "../services/diskWrites.js"
 import { FileSystem } from "../services/fileSystem.js"
@@ -32,6 +33,7 @@ import { loadLineageSigningKey } from "../services/lineageKey.js"
 import { currentRelease, type PublicationArea } from "../services/publication.js"
 import { RunLog } from "../services/runLog.js"
 import {
+  type AnyEntry,
   type ChainEntry,
   type ChainRecord,
   chainEntry,
@@ -41,10 +43,12 @@ import {
   isoNow,
   lastPublishedOf,
   type LineageEvent,
+  newSalt,
   operatorAndHost,
   partialFileOf,
   readChain,
   readJsonLines,
+  RELEASE_CHAIN,
   runIdOf,
   undelivered
 } from "./lineage.js"
@@ -54,8 +58,11 @@ export interface LineageLogService {
   readonly entries: Effect.Effect<ReadonlyArray<ChainEntry>, DataFailure>
   /** Appends a run or an extract, durably, then its head; returns the entry. */
   readonly append: (record: ChainRecord) => Effect.Effect<ChainEntry, PublicationError>
-  /** Writes the whole chain to `file`, for a release. */
-  readonly copyTo: (file: string) => Effect.Effect<void, PublicationError>
+  /**
+   * Writes the whole chain's published view to `file`, for a release, its
+   * last entry signed when the log's heads are; returns the entries written.
+   */
+  readonly publishTo: (file: string) => Effect.Effect<ReadonlyArray<PublishedEntry>, PublicationError | DataFailure>
   /**
    * Checks the log before `by` (a run id, or a command) appends to it, under
    * the lock: refuses a log deleted, cut back, rewritten or damaged unless
@@ -70,11 +77,11 @@ export interface FoundLog {
   readonly chain: JsonLines<ChainEntry> | undefined
   readonly heads: JsonLines<ChainHead> | undefined
   /** With no heads yet, the current release's copy of the chain, which the chain must still begin with. */
-  readonly release: { readonly runId: string; readonly entries: ReadonlyArray<ChainEntry> } | undefined
+  readonly release: { readonly runId: string; readonly entries: ReadonlyArray<PublishedEntry> } | undefined
 }
 
 /** The head after the last of `entries`, signed with `key` when there is one. */
-export const headOf = (entries: ReadonlyArray<ChainEntry>, key: LineageSigningKey | undefined): ChainHead => {
+export const headOf = (entries: ReadonlyArray<AnyEntry>, key: LineageSigningKey | undefined): ChainHead => {
   const last = entries.at(-1)!
   const published = lastPublishedOf(entries)
   return signedHead(
@@ -100,7 +107,7 @@ export const findLog = (area: PublicationArea): FoundLog => {
         ? undefined
         : {
             runId: path.basename(release),
-            entries: readJsonLines<ChainEntry>(path.join(release, "lineage", "chain.jsonl"))?.values ?? []
+            entries: readJsonLines<PublishedEntry>(path.join(release, RELEASE_CHAIN))?.values ?? []
           }
   }
 }
@@ -204,6 +211,9 @@ export const lineageEvent = (
 ): Effect.Effect<{ readonly event: LineageEvent }> =>
   Effect.map(isoNow, (at) => ({ event: { ...fields, at, ...operatorAndHost(), recorded_by: by } }))
 
+const jsonLinesOf = (entries: ReadonlyArray<PublishedEntry>) =>
+  entries.map((entry) => `${JSON.stringify(entry)}\n`).join("")
+
 const tornFinding = (file: string, bytes: number) =>
   `${path.basename(file)} ended in a line cut mid-append (${bytes} bytes, a crash while appending); the line was cut off`
 
@@ -225,7 +235,7 @@ export class LineageLog extends Context.Service<LineageLog, LineageLogService>()
           Effect.gen(function* () {
             // Opened first, so the chain holds whole lines only.
             const entries = readJsonLines<ChainEntry>(chain)?.values ?? []
-            const entry = chainEntry(entries.at(-1), record)
+            const entry = chainEntry(entries.at(-1), record, newSalt())
             yield* Effect.try({
               try: () => appendWhole(chain, `${JSON.stringify(entry)}\n`, { durable: true }),
               catch: writeFailure(chain, area.stateDir)
@@ -246,7 +256,12 @@ export class LineageLog extends Context.Service<LineageLog, LineageLogService>()
         return LineageLog.of({
           entries: readChain(dir),
           append,
-          copyTo: (file) => files.copyFile(chain, file),
+          publishTo: (file) =>
+            Effect.gen(function* () {
+              const published = publishedChain(yield* readChain(dir), key)
+              yield* files.writeFile(file, jsonLinesOf(published), 0o640)
+              return published
+            }),
           open: (by, reinitialise) =>
             Effect.gen(function* () {
               const opening = yield* openingOf(findLog(area), { chain, heads }, reinitialise, key)
@@ -309,7 +324,7 @@ export class LineageLog extends Context.Service<LineageLog, LineageLogService>()
         const log = yield* Ref.make({ entries, heads: options.heads ?? [] })
         const append = (record: ChainRecord) =>
           Ref.modify(log, (current) => {
-            const entry = chainEntry(current.entries.at(-1), record)
+            const entry = chainEntry(current.entries.at(-1), record, newSalt())
             const chain = [...current.entries, entry]
             return [entry, { entries: chain, heads: [...current.heads, headOf(chain, options.key)] }]
           })
@@ -322,11 +337,13 @@ export class LineageLog extends Context.Service<LineageLog, LineageLogService>()
         return LineageLog.of({
           entries: Effect.map(Ref.get(log), (current) => current.entries),
           append,
-          copyTo: (file) =>
+          publishTo: (file) =>
             Effect.flatMap(Ref.get(log), (current) =>
-              Effect.sync(() =>
-                fs.writeFileSync(file, current.entries.map((entry) => `${JSON.stringify(entry)}\n`).join(""))
-              )
+              Effect.sync(() => {
+                const published = publishedChain(current.entries, options.key)
+                fs.writeFileSync(file, jsonLinesOf(published))
+                return published
+              })
             ),
           open: (by, reinitialise) =>
             Effect.gen(function* () {

@@ -7,46 +7,47 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
+import type { MarkedCount } from "../../transforms/disclosureControl.js"
 import { shownSafely } from "../../transforms/freeText.js"
+import type { PublishedEntry, PublishedExtract, PublishedRun } from "../../transforms/publishedLineage.js"
 import { UsageError } from "../errors.js"
-import {
-  type ChainEntry,
-  eventsOf,
-  type ExtractLineage,
-  extractsOf,
-  readChain,
-  type RunLineage,
-  runsOf
-} from "./lineage.js"
+import { type AnyEntry, eventsOf, extractsOf, readChain, runsOf } from "./lineage.js"
 import { publicationArea } from "../services/publication.js"
 
-/** Every run's entry: the state area's log (failed runs included), else the published copy. */
+/**
+ * Every run's entry: the state area's log (failed runs included, figures
+ * exact), else the published copy (figures disclosure-controlled).
+ */
 export const lineageEntries = (out: string) =>
   Effect.gen(function* () {
     const stateLog = publicationArea(out).lineageDir
-    if (fs.existsSync(path.join(stateLog, "chain.jsonl"))) return yield* readChain(stateLog)
+    if (fs.existsSync(path.join(stateLog, "chain.jsonl"))) return yield* readChain<AnyEntry>(stateLog)
     const published = path.join(out, "lineage")
-    if (fs.existsSync(path.join(published, "chain.jsonl"))) return yield* readChain(published)
+    if (fs.existsSync(path.join(published, "chain.jsonl"))) return yield* readChain<PublishedEntry>(published)
     return yield* new UsageError({
       message: `no lineage found for ${out}`,
       nextAction: "pass the --out folder of a run"
     })
   })
 
-/** `1 row`, `2 rows`. */
-const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`
+/** `1 row`, `2 rows`, `[suppressed] rows`. */
+const counted = (n: MarkedCount, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`
 
-const sum = (values: ReadonlyArray<number>) => values.reduce((a, b) => a + b, 0)
+/** A total of counts; from the published copy, of those shown, marked `+` when some were suppressed. */
+const sum = (values: ReadonlyArray<MarkedCount>) => {
+  const shown = values.filter((value) => typeof value === "number")
+  return `${shown.reduce((a, b) => a + b, 0)}${shown.length < values.length ? "+" : ""}`
+}
 
-export const formatRunList = (entries: ReadonlyArray<ChainEntry>): string => {
+export const formatRunList = (entries: ReadonlyArray<AnyEntry>): string => {
   const runs = runsOf(entries).map((run) =>
     [
       run.run_id.padEnd(26),
       run.status.padEnd(9),
       run.as_of.padEnd(10),
       String(run.spine["residents"] ?? "-").padStart(9),
-      String(sum(run.inputs.map((i) => i.rows_read))).padStart(10),
-      String(sum(run.inputs.map((i) => i.rows_quarantined))).padStart(11),
+      sum(run.inputs.map((i) => i.rows_read)).padStart(10),
+      sum(run.inputs.map((i) => i.rows_quarantined)).padStart(11),
       String(run.outputs.length)
     ].join(" ")
   )
@@ -67,14 +68,14 @@ export const formatRunList = (entries: ReadonlyArray<ChainEntry>): string => {
 }
 
 /** One line per extract: when, what, from which run, for whom and why, and its hash. */
-const formatExtract = (extract: ExtractLineage): string =>
+const formatExtract = (extract: PublishedExtract): string =>
   `${extract.at} ${extract.kind === "reidentification" ? `re-identified list of practice ${extract.practice}` : `${extract.workstream} extract`}` +
   ` from run ${extract.run_id} by ${extract.operator} on ${extract.host} for ${shownSafely(extract.recipient)}, purpose "${shownSafely(extract.purpose)}":` +
   ` ${counted(extract.rows, "row")}, fields ${extract.fields.join(", ")}; ${extract.path}, SHA-256 ${extract.sha256}`
 
 const section = (title: string, lines: ReadonlyArray<string>) => [``, title, ...lines.map((line) => `  ${line}`)]
 
-export const formatRun = (run: RunLineage, extracts: ReadonlyArray<ExtractLineage>): string => {
+export const formatRun = (run: PublishedRun, extracts: ReadonlyArray<PublishedExtract>): string => {
   const lines = [
     `Run ${run.run_id}: ${run.status}${run.failure_reason ? ` (${run.failure_reason})` : ""}`,
     `  as of ${run.as_of}; started ${run.started_at}, finished ${run.finished_at}`,

@@ -1,10 +1,15 @@
 /**
  * `wsd lineage verify`: proves the lineage has not been altered and that every
  * published file is the one the run recorded. A chain must link entry to
- * entry from the genesis hash and each entry's hash must match its content;
- * the release's copy of the chain must be the start of the state area's log
- * (which goes on with later extracts and failed runs) and must still hold
- * every head in `heads.jsonl`, each signature verifying; `--out` must point at
+ * entry from the genesis hash and each entry's hash must match its content.
+ * The release's copy holds the published view of each entry
+ * (`transforms/publishedLineage.ts`) with the exact entry's hashes: it must
+ * link the same way, each view must match its view hash, and its last
+ * entry's signature must verify; where the state area can be read, its
+ * entries must be the start of the state area's log (which goes on with later
+ * extracts and failed runs), each view the view of the exact entry at its
+ * place, and the log must still hold every head in `heads.jsonl`, each
+ * signature verifying; `--out` must point at
  * the release of the last run the log records as published; each output of
  * the run that made the current release must match its recorded SHA-256.
  * Given a head IG kept (`--expect-head`), the chain must extend it. The first
@@ -23,6 +28,13 @@ import {
 } from "../../transforms/chainHead.js"
 import { parseJsonLines } from "../../transforms/jsonLines.js"
 import {
+  type PublishedEntry,
+  publishedChain,
+  publishedChainBreaks,
+  type PublishedRun
+} from "../../transforms/publishedLineage.js"
+import {
+  type AnyEntry,
   type ChainEntry,
   chainFile,
   describeEntry,
@@ -35,7 +47,6 @@ import {
   RELEASE_CHAIN,
   releaseRunFile,
   releaseRunText,
-  type RunLineage,
   runsOf,
   undelivered
 } from "./lineage.js"
@@ -59,6 +70,12 @@ export interface Verification {
   readonly runId: string
   /** The kept head the chain was shown to extend, and its signing key's fingerprint (null: unsigned). */
   readonly keptHead: { readonly head: ChainHead; readonly signer: string | null } | undefined
+  /**
+   * The release's copy: whether its views were compared with the state
+   * area's exact entries (false: the state area could not be read), and the
+   * fingerprint of the key its signature verifies with (null: unsigned).
+   */
+  readonly publishedCopy: { readonly compared: boolean; readonly signer: string | null }
 }
 
 const altered = (message: string) =>
@@ -67,11 +84,11 @@ const altered = (message: string) =>
     nextAction: "treat this publication as altered: restore it from a trusted copy and tell information governance"
   })
 
-/** Checks one chain file entry by entry; `label` says which copy in messages. */
-const verifyChain = (file: string, label: string) =>
+/** A chain file's entries, failing on a damaged line or a torn append; `label` says which copy in messages. */
+const readLog = <E extends AnyEntry>(file: string, label: string) =>
   Effect.gen(function* () {
     const log = yield* Effect.try({
-      try: () => parseJsonLines<ChainEntry>(fs.readFileSync(file, "utf8")),
+      try: () => parseJsonLines<E>(fs.readFileSync(file, "utf8")),
       catch: () => new UsageError({ message: `${file} cannot be read`, nextAction: "pass the --out folder of a run" })
     })
     if (log.corruptLine !== undefined) return yield* altered(`${label} entry ${log.corruptLine} is not valid JSON`)
@@ -82,21 +99,80 @@ const verifyChain = (file: string, label: string) =>
           "the next `wsd run` cuts the line off and records the repair in lineage; if no run or extract was stopped while writing, tell information governance"
       })
     }
+    return log.values
+  })
+
+const unlinked = (label: string, index: number, entry: AnyEntry) =>
+  altered(
+    `${label} entry ${index} (${describeEntry(entry)}) does not follow the entry before it: an entry was removed, added or reordered`
+  )
+const changed = (label: string, index: number, entry: AnyEntry) =>
+  altered(`${label} entry ${index} (${describeEntry(entry)}) has been altered: its content no longer matches its hash`)
+
+/** Checks the state area's chain entry by entry. */
+const verifyChain = (file: string, label: string) =>
+  Effect.gen(function* () {
+    const entries = yield* readLog<ChainEntry>(file, label)
     let previous = GENESIS
-    for (const [index, entry] of log.values.entries()) {
-      if (entry.previous_sha256 !== previous) {
-        return yield* altered(
-          `${label} entry ${index + 1} (${describeEntry(entry)}) does not follow the entry before it: an entry was removed, added or reordered`
-        )
-      }
-      if (entryHash(previous, entry) !== entry.sha256) {
-        return yield* altered(
-          `${label} entry ${index + 1} (${describeEntry(entry)}) has been altered: its content no longer matches its hash`
-        )
-      }
+    for (const [index, entry] of entries.entries()) {
+      if (entry.previous_sha256 !== previous) return yield* unlinked(label, index + 1, entry)
+      if (entryHash(previous, entry) !== entry.sha256) return yield* changed(label, index + 1, entry)
       previous = entry.sha256
     }
-    return log.values
+    return entries
+  })
+
+/**
+ * Checks a release's copy on its own: its entries link by the exact entries'
+ * hashes, each view matches its view hash, and its last entry's signature
+ * verifies. Returns the entries and the signing key's fingerprint (null: unsigned).
+ */
+const verifyPublishedCopy = (file: string, label: string) =>
+  Effect.gen(function* () {
+    const entries = yield* readLog<PublishedEntry>(file, label)
+    const broken = publishedChainBreaks(entries)
+    if (broken !== undefined) {
+      const entry = entries[broken.index - 1]!
+      if (broken.problem === "unlinked") return yield* unlinked(label, broken.index, entry)
+      if (broken.problem === "altered") return yield* changed(label, broken.index, entry)
+      return yield* altered(
+        `${label} entry ${broken.index} (${describeEntry(entry)}) carries a signature that does not verify with its public key: the copy was edited or cut back and signed again`
+      )
+    }
+    const publicKey = entries.at(-1)?.public_key
+    return { entries, signer: publicKey == null ? null : lineageKeyFingerprint(publicKey) }
+  })
+
+/**
+ * The release's copy against the state area's chain: the same entries, by
+ * their exact hashes, each view the published view of the exact entry at its
+ * place, and signed with the key of the state area's head for its last entry.
+ */
+const verifyAgainstState = (
+  published: ReadonlyArray<PublishedEntry>,
+  state: ReadonlyArray<ChainEntry>,
+  found: FoundLog
+) =>
+  Effect.gen(function* () {
+    const diverging = published.findIndex((entry, index) => state[index]?.sha256 !== entry.sha256)
+    if (diverging >= 0) {
+      return yield* altered(
+        `published lineage entry ${diverging + 1} (${describeEntry(published[diverging]!)}) differs from the lineage log's`
+      )
+    }
+    const views = publishedChain(state.slice(0, published.length), undefined)
+    const edited = published.findIndex((entry, index) => entry.view_sha256 !== views[index]!.view_sha256)
+    if (edited >= 0) {
+      return yield* altered(
+        `published lineage entry ${edited + 1} (${describeEntry(published[edited]!)}) is not the published view of the lineage log's entry ${edited + 1}: it was edited`
+      )
+    }
+    const head = found.heads?.values.find((head) => head.index === published.length)
+    if (head?.public_key != null && published.at(-1)!.public_key !== head.public_key) {
+      return yield* altered(
+        `published lineage entry ${published.length} is not signed with lineage key ${lineageKeyFingerprint(head.public_key)}, as the lineage log's head for it is: its signature was removed or replaced`
+      )
+    }
   })
 
 /** A head as `wsd lineage head` printed it, kept by information governance. */
@@ -132,7 +208,7 @@ const verifyHeads = (found: FoundLog, file: string) =>
   })
 
 /** Proves the chain (the state area's when readable, else the release's copy) extends the head IG kept. */
-const verifyKeptHead = (file: string, chain: ReadonlyArray<ChainEntry>, found: FoundLog | undefined) =>
+const verifyKeptHead = (file: string, chain: ReadonlyArray<AnyEntry>, found: FoundLog | undefined) =>
   Effect.gen(function* () {
     const kept = yield* readKeptHead(file)
     const signature = headSignature(kept)
@@ -172,7 +248,11 @@ const digestOf = (release: string, file: string) =>
   })
 
 /** Each output against the digest the run recorded: a warehouse by its engine's digest of its content. */
-const verifyOutputs = (release: string, runId: string, outputs: ReadonlyArray<OutputLineage>) =>
+const verifyOutputs = (
+  release: string,
+  runId: string,
+  outputs: ReadonlyArray<Pick<OutputLineage, "path" | "sha256">>
+) =>
   Effect.forEach(outputs, (output) =>
     Effect.gen(function* () {
       const warehouse = publishedWarehouse(release, output.path)
@@ -200,7 +280,7 @@ const verifyOutputs = (release: string, runId: string, outputs: ReadonlyArray<Ou
  * PostgreSQL) by its digest. A release of a run from before manifests has its
  * recorded outputs checked only. Returns how many files were checked.
  */
-const verifyRelease = (release: string, entry: ChainEntry & { readonly run: RunLineage }) =>
+const verifyRelease = (release: string, entry: PublishedEntry & { readonly run: PublishedRun }) =>
   Effect.gen(function* () {
     const { run } = entry
     const runId = run.run_id
@@ -266,23 +346,19 @@ export const verifyPublication = (out: string, expectHead?: string) =>
       catch: () =>
         new UsageError({ message: `${out} is not a publication`, nextAction: "pass the --out folder of a run" })
     })
-    const published = yield* verifyChain(path.join(release, RELEASE_CHAIN), "published lineage")
+    const copy = yield* verifyPublishedCopy(path.join(release, RELEASE_CHAIN), "published lineage")
+    const published = copy.entries
 
     // The state area is owner-only: a reviewer without access verifies the published copy alone.
     const area = publicationArea(out)
     const stateChain = chainFile(area.lineageDir)
     const found = fs.existsSync(area.lineageDir) ? findLog(area) : undefined
-    let chain = published
+    let chain: ReadonlyArray<AnyEntry> = published
     if (found !== undefined) {
       yield* verifyHeads(found, headsFile(area.lineageDir))
       if (found.chain !== undefined) {
         const state = yield* verifyChain(stateChain, "lineage log")
-        const diverging = published.findIndex((entry, index) => state[index]?.sha256 !== entry.sha256)
-        if (diverging >= 0) {
-          return yield* altered(
-            `published lineage entry ${diverging + 1} (${describeEntry(published[diverging]!)}) differs from the lineage log's`
-          )
-        }
+        yield* verifyAgainstState(published, state, found)
         chain = state
       }
     }
@@ -312,7 +388,7 @@ export const verifyPublication = (out: string, expectHead?: string) =>
       : []
     const runId = runFiles.length === 1 ? runFiles[0]! : path.basename(release)
     const publishing = published.find(
-      (entry): entry is ChainEntry & { readonly run: RunLineage } =>
+      (entry): entry is PublishedEntry & { readonly run: PublishedRun } =>
         "run" in entry && entry.run.run_id === runId && entry.run.status === "succeeded"
     )
     if (publishing === undefined)
@@ -326,5 +402,12 @@ export const verifyPublication = (out: string, expectHead?: string) =>
       )
     }
     const { files, manifest } = yield* verifyRelease(release, publishing)
-    return { entries: chain.length, files, manifest, runId, keptHead } satisfies Verification
+    return {
+      entries: chain.length,
+      files,
+      manifest,
+      runId,
+      keptHead,
+      publishedCopy: { compared: chain !== published, signer: copy.signer }
+    } satisfies Verification
   })

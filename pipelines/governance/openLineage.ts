@@ -4,12 +4,16 @@
  * `lineage/openlineage.jsonl`. Inputs carry their schema, data source, input
  * statistics and data-quality counts; outputs their statistics; the warehouse
  * its column lineage, marking pseudonymised columns as masked. Counts only,
- * never a value.
+ * never a value, and those disclosure-controlled as the release's copy of the
+ * lineage is (`transforms/publishedLineage.ts`): the events travel with every
+ * release and to whatever endpoint is configured.
  */
 import { createHash } from "node:crypto"
 import * as path from "node:path"
 import { Effect, Schedule } from "effect"
 import { SOURCES, type SourceName } from "../../schemas/sourceCatalogue.js"
+import { type MarkedCount, markedCount } from "../../transforms/disclosureControl.js"
+import { publishedRun } from "../../transforms/publishedLineage.js"
 import type { OutputLineage, RunLineage } from "./lineage.js"
 import { softwareVersion } from "../services/projectFiles.js"
 import { publishedWarehouse } from "../warehouse/engines.js"
@@ -47,14 +51,14 @@ export const startEvent = (run: Pick<RunLineage, "run_id" | "started_at" | "as_o
 })
 
 /** An output's dataset name: a file of the release, or the warehouse as its engine names it. */
-const outputDataset = (output: OutputLineage, release: string | undefined) =>
+const outputDataset = (output: Pick<OutputLineage, "path">, release: string | undefined) =>
   warehouseOf(output, release)?.openLineageDataset ?? {
     namespace: "file",
     name: release === undefined ? output.path : path.join(release, output.path)
   }
 
 /** The engine of an output that is the warehouse (the release only locates a SQLite file, not needed here). */
-const warehouseOf = (output: OutputLineage, release: string | undefined) =>
+const warehouseOf = (output: Pick<OutputLineage, "path">, release: string | undefined) =>
   publishedWarehouse(release ?? ".", output.path)
 
 /** The pseudonymised warehouse columns and the identifiers they were derived from. */
@@ -73,8 +77,20 @@ const MASKED_COLUMNS = [
   }
 ] as const
 
+/** A controlled count as a facet's field: left out where it is suppressed, since a facet's counts are numbers. */
+const countField = (name: string, count: MarkedCount) => (typeof count === "number" ? { [name]: count } : {})
+
+/** Rows quarantined per column (the field of each `field/reason`), exact: controlled as each is published. */
+const quarantinedPerColumn = (reasons: Readonly<Record<string, number>>) =>
+  Object.entries(reasons).reduce<Record<string, number>>((byField, [reason, rows]) => {
+    const field = reason.split("/")[0] ?? "row"
+    byField[field] = (byField[field] ?? 0) + rows
+    return byField
+  }, {})
+
 export const endEvent = (run: RunLineage, release: string | undefined) => {
   const inputPath = (source: string) => run.inputs.find((input) => input.source === source)?.path ?? source
+  const shown = publishedRun(run)
   return {
     eventType: run.status === "succeeded" ? "COMPLETE" : "FAIL",
     eventTime: run.finished_at,
@@ -92,7 +108,7 @@ export const endEvent = (run: RunLineage, release: string | undefined) => {
         : {}
     },
     job: JOB,
-    inputs: run.inputs.map((input) => ({
+    inputs: run.inputs.map((input, i) => ({
       namespace: "file",
       name: input.path,
       facets: {
@@ -108,7 +124,7 @@ export const endEvent = (run: RunLineage, release: string | undefined) => {
         inputStatistics: facet(
           facetUrl("InputStatisticsInputDatasetFacet.json", "1-0-0", "InputStatisticsInputDatasetFacet"),
           {
-            rowCount: input.rows_read,
+            ...countField("rowCount", shown.inputs[i]!.rows_read),
             size: input.bytes ?? 0,
             fileCount: input.status === "missing" ? 0 : 1
           }
@@ -116,23 +132,20 @@ export const endEvent = (run: RunLineage, release: string | undefined) => {
         dataQualityMetrics: facet(
           facetUrl("DataQualityMetricsInputDatasetFacet.json", "1-0-3", "DataQualityMetricsInputDatasetFacet"),
           {
-            rowCount: input.rows_read,
+            ...countField("rowCount", shown.inputs[i]!.rows_read),
             bytes: input.bytes ?? 0,
-            // Per column, how many rows were quarantined for it: counts only.
+            // Per column, how many rows were quarantined for it: counts only, and none where suppressed.
             columnMetrics: Object.fromEntries(
-              Object.entries(
-                Object.entries(input.quarantine_reasons).reduce<Record<string, number>>((byField, [reason, rows]) => {
-                  const field = reason.split("/")[0] ?? "row"
-                  byField[field] = (byField[field] ?? 0) + rows
-                  return byField
-                }, {})
-              ).map(([field, rows]) => [field, { count: rows }])
+              Object.entries(quarantinedPerColumn(input.quarantine_reasons)).map(([field, rows]) => [
+                field,
+                countField("count", markedCount(rows))
+              ])
             )
           }
         )
       }
     })),
-    outputs: run.outputs.map((output) => ({
+    outputs: shown.outputs.map((output) => ({
       ...outputDataset(output, release),
       facets:
         warehouseOf(output, release) !== undefined
@@ -160,7 +173,7 @@ export const endEvent = (run: RunLineage, release: string | undefined) => {
         outputStatistics: facet(
           facetUrl("OutputStatisticsOutputDatasetFacet.json", "1-0-2", "OutputStatisticsOutputDatasetFacet"),
           {
-            ...(output.rows === null ? {} : { rowCount: output.rows }),
+            ...(output.rows === null ? {} : countField("rowCount", output.rows)),
             ...(warehouseOf(output, release)?.openLineageDataset === undefined ? { fileCount: 1 } : {})
           }
         )

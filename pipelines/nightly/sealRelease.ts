@@ -2,10 +2,11 @@
  * The last step before publishing: the release given its own copy of the
  * evidence (the OpenLineage events and the run's log so far), the run's
  * lineage entry appended to the lineage log with those copies' SHA-256, the
- * entry and the whole chain copied in, and last the manifest listing every
- * file of the release with its SHA-256, so a reviewer without access to the
- * state area can verify it and `wsd lineage verify` names any file added,
- * missing or changed.
+ * whole chain and the run's entry copied in as their published view (counts
+ * disclosure-controlled: the release is read more widely than the state
+ * area), and last the manifest listing every file of the release with its
+ * SHA-256, so a reviewer without access to the state area can verify it and
+ * `wsd lineage verify` names any file added, missing or changed.
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -48,9 +49,10 @@ export const sealRelease = Effect.fn("sealRelease")(function* (
       Effect.map(digestOf(path.join(staged, file)), (sha256) => ({ path: file, sha256 }))
     )
   }
-  const entry = yield* lineageLog.append({ run: sealed })
-  yield* files.writeFile(path.join(staged, releaseRunFile(runId)), releaseRunText(entry), 0o640)
-  yield* lineageLog.copyTo(path.join(staged, RELEASE_CHAIN))
+  yield* lineageLog.append({ run: sealed })
+  // The chain's last entry is the run's own: the lock keeps any other writer out until it publishes.
+  const published = yield* lineageLog.publishTo(path.join(staged, RELEASE_CHAIN))
+  yield* files.writeFile(path.join(staged, releaseRunFile(runId)), releaseRunText(published.at(-1)!), 0o640)
   yield* writeManifest(staged, sealed)
   return sealed
 })

@@ -8,6 +8,9 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
 import { type ChainEntry, chainEntry, type ChainRecord, releaseRunText } from "../../pipelines/governance/lineage.js"
+import { GENESIS } from "../../transforms/chainHead.js"
+import { publishedChain, type PublishedEntry, viewHash } from "../../transforms/publishedLineage.js"
+import { jsonLinesIn, smallCountsIn } from "./smallCounts.js"
 import { newKey, runFixtures, tempDir, wsd } from "./wsdCommand.js"
 
 type ManifestFiles = Array<{ path: string; bytes: number; sha256: string }>
@@ -17,6 +20,21 @@ const rewriteManifest = (release: string, change: (files: ManifestFiles) => Mani
   const file = path.join(release, "manifest.json")
   const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as { run_id: string; files: ManifestFiles }
   fs.writeFileSync(file, JSON.stringify({ ...manifest, files: change(manifest.files) }))
+}
+
+/**
+ * Rewrites a release's copy of the chain with `edit` applied to its entries
+ * and their view hashes recomputed, as someone covering an edit would; its
+ * signature is left as it was.
+ */
+const editPublishedCopy = (release: string, edit: (entries: Array<PublishedEntry>) => Array<PublishedEntry>) => {
+  const file = path.join(release, "lineage", "chain.jsonl")
+  const entries = edit(jsonLinesIn(fs.readFileSync(file, "utf8")) as Array<PublishedEntry>)
+  const rechained = entries.reduce<Array<PublishedEntry>>(
+    (chain, entry) => [...chain, { ...entry, view_sha256: viewHash(chain.at(-1)?.view_sha256 ?? GENESIS, entry) }],
+    []
+  )
+  fs.writeFileSync(file, rechained.map((entry) => `${JSON.stringify(entry)}\n`).join(""))
 }
 
 /** Gives the manifest line of `file` (added if absent) the file's size and SHA-256 as it is now. */
@@ -81,10 +99,79 @@ describe("wsd lineage verify", () => {
     )
   })
 
+  it("publishes only controlled figures in the release's lineage and OpenLineage events, which verify checks", () => {
+    const release = fs.realpathSync(source)
+    const state = path.join(path.dirname(source), ".out.wsd", "lineage")
+    // The fixtures' exact figures hold many counts of 1-7 (equity rows, segments, quarantine reasons, rows read).
+    const exact = jsonLinesIn(fs.readFileSync(path.join(state, "chain.jsonl"), "utf8"))
+    expect(smallCountsIn(exact).length).toBeGreaterThan(30)
+    const published = [
+      "lineage/chain.jsonl",
+      "lineage/openlineage.jsonl",
+      ...fs.readdirSync(path.join(release, "lineage", "runs")).map((file) => `lineage/runs/${file}`)
+    ]
+    expect(published).toHaveLength(3)
+    for (const file of published) {
+      const text = fs.readFileSync(path.join(release, file), "utf8")
+      // The run's entry is one JSON value over many lines; the rest are one value per line.
+      const values = file.startsWith("lineage/runs/") ? [JSON.parse(text)] : jsonLinesIn(text)
+      expect(smallCountsIn(values), file).toEqual([])
+    }
+    expect(smallCountsIn(jsonLinesIn(fs.readFileSync(path.join(state, "openlineage.jsonl"), "utf8")))).toEqual([])
+    // Where the exact figure was small the copy marks it, and shows no silent zero.
+    const [first] = jsonLinesIn(fs.readFileSync(path.join(release, "lineage", "chain.jsonl"), "utf8")) as Array<{
+      run: { segments: Record<string, unknown>; sha256: string }
+      sha256: string
+    }>
+    expect((exact[0] as { run: { segments: Record<string, number> } }).run.segments["PI"]).toBe(4)
+    expect(first!.run.segments["PI"]).toBe("[suppressed]")
+    expect(first!.sha256).toBe((exact[0] as { sha256: string }).sha256)
+
+    const beside = wsd("lineage", "verify", "--out", source)
+    expect(beside.status, beside.lastLine).toBe(0)
+    expect(beside.stdout).toContain(
+      "the release's copy of the lineage (disclosure-controlled) links entry to entry and each entry matches its hash, unsigned; each entry is the published view of the lineage log's entry"
+    )
+    const alone = copy()
+    const releaseOnly = wsd("lineage", "verify", "--out", alone)
+    expect(releaseOnly.status, releaseOnly.lastLine).toBe(0)
+    expect(releaseOnly.stdout).toContain("without the state area its figures cannot be compared with the exact entries")
+    // Read from the release alone, list and show print the copy's figures as it holds them.
+    const list = wsd("lineage", "list", "--out", alone)
+    expect(list.status, list.stderr).toBe(0)
+    expect(list.stdout).toMatch(/^\d{8}T\d{9}Z-[0-9a-f]{4} +succeeded +\S+ +\d+ +\d+\+ +\d+\+ +\d+$/m)
+    const show = wsd("lineage", "show", "--out", alone, list.stdout.match(/^(\d{8}T\d{9}Z-[0-9a-f]{4})/m)![1]!)
+    expect(show.status, show.stderr).toBe(0)
+    expect(show.stdout).toContain("quarantined [suppressed] for nhs_number/nhs_number_check_digit")
+    expect(show.stdout).toMatch(/complex-cohort\/all\.csv \(\[suppressed\] rows\) for Promoting Independence/)
+
+    // A suppressed figure filled in, its view hashes recomputed: the state area's exact entry shows it.
+    const area = path.join(tempDir("published-edit"), "area")
+    fs.cpSync(path.dirname(source), area, { recursive: true, verbatimSymlinks: true })
+    editPublishedCopy(fs.realpathSync(path.join(area, "out")), (entries) =>
+      entries.map((entry, i) =>
+        i === 1 && "run" in entry
+          ? { ...entry, run: { ...entry.run, segments: { ...entry.run.segments, PI: 4 } } }
+          : entry
+      )
+    )
+    const edited = wsd("lineage", "verify", "--out", path.join(area, "out"))
+    expect(edited.status).toBe(1)
+    expect(edited.lastLine).toMatch(
+      /published lineage entry 2 \(run \S+\) is not the published view of the lineage log's entry 2: it was edited/
+    )
+  })
+
   it("detects an edited entry", () => {
     const out = copy()
     editChain(out, (lines) =>
-      lines.map((line, i) => (i === 1 ? line.replace(/"rows_quarantined":1/, '"rows_quarantined":0') : line))
+      lines.map((line, i) => {
+        if (i !== 1) return line
+        // The release's copy holds the suppressed mark where the state area has the one quarantined row.
+        const edited = line.replace('"rows_quarantined":"[suppressed]"', '"rows_quarantined":0')
+        expect(edited).not.toBe(line)
+        return edited
+      })
     )
     const result = wsd("lineage", "verify", "--out", out)
     expect(result.status).toBe(1)
@@ -254,6 +341,43 @@ describe("wsd lineage, anchored by signed heads", () => {
     )
   })
 
+  it("signs the release's copy of the lineage, so an edit covered by recomputed view hashes shows without the state area", () => {
+    const signer = /signed with lineage key ([0-9a-f]{16})/
+    const area = copy()
+    const verified = wsd("lineage", "verify", "--out", area.out)
+    expect(verified.status, verified.lastLine).toBe(0)
+    expect(verified.stdout).toMatch(
+      /the release's copy of the lineage \(disclosure-controlled\) links entry to entry and each entry matches its hash, signed with lineage key [0-9a-f]{16}; each entry is the published view/
+    )
+    const release = path.join(tempDir("signed-release"), "release")
+    fs.cpSync(fs.realpathSync(area.out), release, { recursive: true })
+    const alone = wsd("lineage", "verify", "--out", release)
+    expect(alone.status, alone.lastLine).toBe(0)
+    expect(alone.stdout.match(signer)?.[1]).toBe(verified.stdout.match(signer)?.[1])
+
+    editPublishedCopy(release, (entries) =>
+      entries.map((entry, i) =>
+        i === 0 && "run" in entry
+          ? { ...entry, run: { ...entry.run, segments: { ...entry.run.segments, PI: 0 } } }
+          : entry
+      )
+    )
+    const edited = wsd("lineage", "verify", "--out", release)
+    expect(edited.status).toBe(1)
+    expect(edited.lastLine).toContain(
+      "published lineage entry 2 (run " + runIds[1] + ") carries a signature that does not verify with its public key"
+    )
+    // Its signature dropped instead: the state area's signed head for the entry shows it.
+    editPublishedCopy(fs.realpathSync(area.out), (entries) =>
+      entries.map((entry, i) => (i === entries.length - 1 ? { ...entry, public_key: null, signature: null } : entry))
+    )
+    const unsigned = wsd("lineage", "verify", "--out", area.out)
+    expect(unsigned.status).toBe(1)
+    expect(unsigned.lastLine).toMatch(
+      /published lineage entry 2 is not signed with lineage key [0-9a-f]{16}, as the lineage log's head for it is: its signature was removed or replaced/
+    )
+  })
+
   it("reports a chain cut back, and the next run refuses it", () => {
     const area = copy()
     fs.writeFileSync(area.chain, `${lines(area.chain).slice(0, -1).join("\n")}\n`)
@@ -273,15 +397,19 @@ describe("wsd lineage, anchored by signed heads", () => {
     // The first run's entry removed, the rest chained again from the genesis hash, everywhere.
     const [, ...rest] = lines(area.chain).map((line) => JSON.parse(line) as ChainEntry)
     const rewritten = rest.reduce<Array<ChainEntry>>((chain, entry) => {
-      const { previous_sha256: _previous, sha256: _sha256, ...record } = entry
-      return [...chain, chainEntry(chain.at(-1), record as ChainRecord)]
+      const { previous_sha256: _previous, sha256: _sha256, salt, ...record } = entry
+      return [...chain, chainEntry(chain.at(-1), record as ChainRecord, salt!)]
     }, [])
     const text = rewritten.map((entry) => `${JSON.stringify(entry)}\n`).join("")
     fs.writeFileSync(area.chain, text)
     // The release's copies of the chain and of its run's entry are vouched for by the chain itself.
     const release = path.join(area.releases, runIds[1]!)
-    fs.writeFileSync(path.join(release, "lineage", "chain.jsonl"), text)
-    fs.writeFileSync(path.join(release, "lineage", "runs", `${runIds[1]}.json`), releaseRunText(rewritten.at(-1)!))
+    const published = publishedChain(rewritten, undefined)
+    fs.writeFileSync(
+      path.join(release, "lineage", "chain.jsonl"),
+      published.map((entry) => `${JSON.stringify(entry)}\n`).join("")
+    )
+    fs.writeFileSync(path.join(release, "lineage", "runs", `${runIds[1]}.json`), releaseRunText(published.at(-1)!))
     for (const file of ["lineage/chain.jsonl", `lineage/runs/${runIds[1]}.json`]) listInManifest(release, file)
     fs.rmSync(area.heads)
     expect(wsd("lineage", "verify", "--out", area.out).status).toBe(0)

@@ -11,6 +11,7 @@ import * as path from "node:path"
 import Ajv2020 from "ajv/dist/2020.js"
 import addFormats from "ajv-formats"
 import { beforeAll, describe, expect, it } from "vitest"
+import { smallCountsIn } from "./smallCounts.js"
 import { copyOfFixtures, FIXTURE_AS_OF, fixturesInbox, newKey, repoRoot, runFixtures, tempDir } from "./wsdCommand.js"
 
 // The OpenLineage 2-0-2 JSON Schemas, shipped with their Apache-2.0 licence.
@@ -102,7 +103,7 @@ describe("OpenLineage events", () => {
     expect(validate(badFacet).join()).toContain("nominalTime")
   })
 
-  it("marks the pseudonymised warehouse columns as masked, and reports quality as counts", () => {
+  it("marks the pseudonymised warehouse columns as masked, and reports quality as controlled counts", () => {
     const complete = eventsIn(path.join(out, "lineage", "openlineage.jsonl"))[1]!
     const warehouse = (complete["outputs"] as Array<{ name: string; facets: Record<string, any> }>).find((o) =>
       o.name.endsWith("warehouse.sqlite")
@@ -112,8 +113,23 @@ describe("OpenLineage events", () => {
     const registrations = (complete["inputs"] as Array<{ name: string; inputFacets: Record<string, any> }>).find((i) =>
       i.name.endsWith("gp_registrations.csv")
     )!
-    expect(registrations.inputFacets["dataQualityMetrics"].columnMetrics).toEqual({ nhs_number: { count: 1 } })
+    // One row was quarantined for its NHS number: suppressed, so the column is named without a count.
+    expect(registrations.inputFacets["dataQualityMetrics"].columnMetrics).toEqual({ nhs_number: {} })
     expect(registrations.inputFacets["inputStatistics"].rowCount).toBe(35)
+    const optOuts = (complete["inputs"] as Array<{ name: string; inputFacets: Record<string, any> }>).find((i) =>
+      i.name.endsWith("opt_outs.csv")
+    )!
+    expect(optOuts.inputFacets["inputStatistics"]).not.toHaveProperty("rowCount")
+    expect(optOuts.inputFacets["inputStatistics"].size).toBeGreaterThan(0)
+  })
+
+  it("carries no exact count of 1-7, in a run that publishes and in one that fails", () => {
+    for (const file of [
+      path.join(out, "lineage", "openlineage.jsonl"),
+      path.join(failedDir, ".out.wsd", "lineage", "openlineage.jsonl")
+    ]) {
+      expect(smallCountsIn(eventsIn(file)), file).toEqual([])
+    }
   })
 
   it("records a START and a FAIL event with the reason for a run that fails", () => {
@@ -182,6 +198,7 @@ describe("posting OpenLineage events to an HTTP endpoint", () => {
       const { deliveries, result } = await runWith(server.url)
       expect(result.status, result.stderr).toBe(0)
       expect(server.received.map((event) => event["eventType"])).toEqual(["START", "COMPLETE"])
+      expect(smallCountsIn(server.received)).toEqual([])
       expect(deliveries.map((d) => [d["eventType"], d["delivered"], d["attempts"]])).toEqual([
         ["START", true, 1],
         ["COMPLETE", true, 1]

@@ -23,8 +23,15 @@ const logOf = (file: string): Array<LogLine> =>
     .trim()
     .split("\n")
     .map((line) => JSON.parse(line) as LogLine)
+/** The run's entry in the state area's chain, whose figures are exact as the log's are. */
 const lineageOf = (out: string) =>
-  JSON.parse(fs.readFileSync(path.join(out, "lineage", "runs", `${runIdOf(out)}.json`), "utf8")).run as {
+  JSON.parse(
+    fs
+      .readFileSync(path.join(path.dirname(out), `.${path.basename(out)}.wsd`, "lineage", "chain.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .at(-1)!
+  ).run as {
     inputs: Array<{ source: string; rows_read: number; bytes: number }>
     stages: Array<{ stage: string; rows_in: number; rows_out: number; duration_ms: number }>
   }

@@ -10,10 +10,11 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Layer, Option } from "effect"
-import { chainEntry, type RunLineage, runsOf } from "../../pipelines/governance/lineage.js"
+import { chainEntry, newSalt, type RunLineage, runsOf } from "../../pipelines/governance/lineage.js"
 import { LineageLog } from "../../pipelines/governance/lineageLog.js"
 import { verifyPublication } from "../../pipelines/governance/lineageVerify.js"
 import { type OpenLineageEvent, OpenLineageLog } from "../../pipelines/governance/openLineageLog.js"
+import { publishedChain } from "../../transforms/publishedLineage.js"
 import { ExtractReaders } from "../../pipelines/ingest/extractReaders.js"
 import { nightlyRun } from "../../pipelines/nightly/nightlyRun.js"
 import { DEFAULT_RULES_FILE } from "../../pipelines/nightly/segmentationRules.js"
@@ -116,8 +117,11 @@ describe("the nightly run with test layers", () => {
         events.map((event) => event.eventType),
         ["START", "COMPLETE"]
       )
+      // The release holds the chain's published view: the exact entry's hashes, its figures controlled.
       const published = fs.readFileSync(path.join(out, "lineage", "chain.jsonl"), "utf8")
-      assert.strictEqual(published, `${JSON.stringify(chain[0])}\n`)
+      assert.strictEqual(published, `${JSON.stringify(publishedChain(chain, undefined)[0])}\n`)
+      assert.strictEqual(JSON.parse(published).sha256, chain[0]!.sha256)
+      assert.strictEqual(JSON.parse(published).run.segments["PI"], "[suppressed]")
     }).pipe(Effect.provide(testLayers(events)))
   })
 
@@ -241,9 +245,13 @@ describe("the nightly run with test layers", () => {
   it.effect("refuses a key the last run did not use, recording the failed run with the fingerprint it tried", () => {
     const events: Array<OpenLineageEvent> = []
     const out = tempOut()
-    const earlier = chainEntry(undefined, {
-      run: { run_id: "20261119T020000000Z-0001", status: "succeeded", key_fingerprint: "0".repeat(16) } as RunLineage
-    })
+    const earlier = chainEntry(
+      undefined,
+      {
+        run: { run_id: "20261119T020000000Z-0001", status: "succeeded", key_fingerprint: "0".repeat(16) } as RunLineage
+      },
+      newSalt()
+    )
     return Effect.gen(function* () {
       const exit = yield* Effect.exit(runOn(out))
       assert.isTrue(Exit.isFailure(exit))

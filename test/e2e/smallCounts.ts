@@ -1,0 +1,44 @@
+/**
+ * A search of published lineage for exact small counts: every integer of 1–7
+ * in a JSON value, by its path, except in the fields that count no one
+ * (sizes in bytes, durations, ages in days, k, files, the log's own bytes and
+ * entries) and in shares and risks, which are proportions. Disclosure
+ * control publishes a count as 0, a multiple of 5 of at least 10, or the
+ * suppressed mark, so any other small integer is an exact count that leaked.
+ */
+const NOT_COUNTS_OF_PEOPLE = new Set([
+  "bytes",
+  "size",
+  "duration_ms",
+  "age_days",
+  "k",
+  "fileCount",
+  "bytes_removed",
+  "index",
+  "share_generalised",
+  "share_suppressed",
+  "share_unique_before",
+  "share_unique_after",
+  "risk_before",
+  "risk_after"
+])
+
+/** Configuration (thresholds, days to keep, the codes in each codelist) is no figure about anyone. */
+const SETTINGS = new Set(["config", "codelists"])
+
+export const smallCountsIn = (value: unknown, at = "$"): Array<string> => {
+  if (Array.isArray(value)) return value.flatMap((item, i) => smallCountsIn(item, `${at}[${i}]`))
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).flatMap(([key, item]) =>
+      NOT_COUNTS_OF_PEOPLE.has(key) || SETTINGS.has(key) ? [] : smallCountsIn(item, `${at}.${key}`)
+    )
+  }
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 7 ? [`${at} = ${value}`] : []
+}
+
+/** One JSON value per line. */
+export const jsonLinesIn = (text: string): Array<unknown> =>
+  text
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as unknown)
