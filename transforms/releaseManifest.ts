@@ -10,7 +10,7 @@
  * copies of the evidence (OpenLineage events, the run's log) by the SHA-256
  * the entry records, and the release's copy of the chain and of the run's
  * entry by their content, which must be the chain's published view
- * (`publishedLineage.ts`). The entry cannot hold
+ * (`pipelines/governance/publishedLineage.ts`). The entry cannot hold
  * the manifest's own digest, since the manifest lists the copy of the chain
  * that holds the entry.
  */

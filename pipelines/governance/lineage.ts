@@ -19,7 +19,7 @@ import { type ChainHead, GENESIS } from "../../transforms/chainHead.js"
 import { type JsonLines, parseJsonLines } from "../../transforms/jsonLines.js"
 import type { KAnonymityReport } from "../../transforms/kAnonymity.js"
 import type { EquityRow } from "../../transforms/linkageEquity.js"
-import type { PublishedEntry } from "../../transforms/publishedLineage.js"
+import type { PublishedEntry } from "./publishedLineage.js"
 import { DataFailure } from "../errors.js"
 import type { CodelistFingerprint } from "../nightly/segmentationRules.js"
 
@@ -230,7 +230,7 @@ export const newSalt = (): string => randomBytes(32).toString("hex")
 
 /**
  * An entry of the state area's chain or of a release's copy of it (its
- * published view, `transforms/publishedLineage.ts`): what reads either
+ * published view, `pipelines/governance/publishedLineage.ts`): what reads either
  * reads only what both hold.
  */
 export type AnyEntry = ChainEntry | PublishedEntry

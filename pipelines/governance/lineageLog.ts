@@ -25,7 +25,7 @@ import {
   signedHead
 } from "../../transforms/chainHead.js"
 import type { JsonLines } from "../../transforms/jsonLines.js"
-import { type PublishedEntry, publishedChain } from "../../transforms/publishedLineage.js"
+import { type PublishedEntry, publishedChain } from "./publishedLineage.js"
 import { type DataFailure, type PublicationError, UsageError } from "../errors.js"
 import { appendWhole, writeFailure } from "../services/diskWrites.js"
 import { FileSystem } from "../services/fileSystem.js"

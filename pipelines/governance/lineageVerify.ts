@@ -3,7 +3,7 @@
  * published file is the one the run recorded. A chain must link entry to
  * entry from the genesis hash and each entry's hash must match its content.
  * The release's copy holds the published view of each entry
- * (`transforms/publishedLineage.ts`) with the exact entry's hashes: it must
+ * (`pipelines/governance/publishedLineage.ts`) with the exact entry's hashes: it must
  * link the same way, each view must match its view hash, and its last
  * entry's signature must verify; where the state area can be read, its
  * entries must be the start of the state area's log (which goes on with later
@@ -27,12 +27,7 @@ import {
   lineageKeyFingerprint
 } from "../../transforms/chainHead.js"
 import { parseJsonLines } from "../../transforms/jsonLines.js"
-import {
-  type PublishedEntry,
-  publishedChain,
-  publishedChainBreaks,
-  type PublishedRun
-} from "../../transforms/publishedLineage.js"
+import { type PublishedEntry, publishedChain, publishedChainBreaks, type PublishedRun } from "./publishedLineage.js"
 import {
   type AnyEntry,
   type ChainEntry,

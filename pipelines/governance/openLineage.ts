@@ -5,7 +5,7 @@
  * statistics and data-quality counts; outputs their statistics; the warehouse
  * its column lineage, marking pseudonymised columns as masked. Counts only,
  * never a value, and those disclosure-controlled as the release's copy of the
- * lineage is (`transforms/publishedLineage.ts`): the events travel with every
+ * lineage is (`pipelines/governance/publishedLineage.ts`): the events travel with every
  * release and to whatever endpoint is configured.
  */
 import { createHash } from "node:crypto"
@@ -13,7 +13,7 @@ import * as path from "node:path"
 import { Effect, Schedule } from "effect"
 import { SOURCES, type SourceName } from "../../schemas/sourceCatalogue.js"
 import { type MarkedCount, markedCount } from "../../transforms/disclosureControl.js"
-import { publishedRun } from "../../transforms/publishedLineage.js"
+import { publishedRun } from "./publishedLineage.js"
 import type { OutputLineage, RunLineage } from "./lineage.js"
 import { softwareVersion } from "../services/projectFiles.js"
 import { publishedWarehouse } from "../warehouse/engines.js"

@@ -9,7 +9,7 @@ import * as path from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
 import { type ChainEntry, chainEntry, type ChainRecord, releaseRunText } from "../../pipelines/governance/lineage.js"
 import { GENESIS } from "../../transforms/chainHead.js"
-import { publishedChain, type PublishedEntry, viewHash } from "../../transforms/publishedLineage.js"
+import { publishedChain, type PublishedEntry, viewHash } from "../../pipelines/governance/publishedLineage.js"
 import { jsonLinesIn, smallCountsIn } from "./smallCounts.js"
 import { newKey, runFixtures, tempDir, wsd } from "./wsdCommand.js"
 

@@ -14,7 +14,7 @@ import { chainEntry, newSalt, type RunLineage, runsOf } from "../../pipelines/go
 import { LineageLog } from "../../pipelines/governance/lineageLog.js"
 import { verifyPublication } from "../../pipelines/governance/lineageVerify.js"
 import { type OpenLineageEvent, OpenLineageLog } from "../../pipelines/governance/openLineageLog.js"
-import { publishedChain } from "../../transforms/publishedLineage.js"
+import { publishedChain } from "../../pipelines/governance/publishedLineage.js"
 import { ExtractReaders } from "../../pipelines/ingest/extractReaders.js"
 import { nightlyRun } from "../../pipelines/nightly/nightlyRun.js"
 import { DEFAULT_RULES_FILE } from "../../pipelines/nightly/segmentationRules.js"

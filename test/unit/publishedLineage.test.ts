@@ -16,7 +16,7 @@ import {
   publishedExtract,
   type PublishedRun,
   publishedRun
-} from "../../transforms/publishedLineage.js"
+} from "../../pipelines/governance/publishedLineage.js"
 
 const { privateKey } = generateKeyPairSync("ed25519")
 const key = { privateKey, publicKey: publicKeyOf(privateKey) }

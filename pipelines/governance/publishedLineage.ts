@@ -6,7 +6,7 @@
  * governance and row accounting; a release is read by more people, so in its
  * copy every count of people or of records (rows read, accepted and
  * quarantined, stage rows, the spine, linkage outcomes and equity rows,
- * segments, published rows, extract rows) goes through `disclosureControl.ts`:
+ * segments, published rows, extract rows) goes through `transforms/disclosureControl.ts`:
  * 0 stays 0, 1–7 are marked `[suppressed]`, the rest are rounded to 5, and a
  * share is worked out again from the controlled counts. What counts no one
  * (hashes, sizes in bytes, times, durations, run ids, paths, configuration)
@@ -31,8 +31,8 @@ import type {
   OutputLineage,
   RunLineage,
   StageLineage
-} from "../pipelines/governance/lineage.js"
-import { GENESIS, type LineageSigningKey, signedStatement, statementSignature } from "./chainHead.js"
+} from "./lineage.js"
+import { GENESIS, type LineageSigningKey, signedStatement, statementSignature } from "../../transforms/chainHead.js"
 import {
   controlledRate,
   DEFAULT_DISCLOSURE_RULES,
@@ -40,9 +40,9 @@ import {
   type MarkedCount,
   markedCount,
   publishedCount
-} from "./disclosureControl.js"
-import type { KAnonymityReport } from "./kAnonymity.js"
-import type { EquityRow } from "./linkageEquity.js"
+} from "../../transforms/disclosureControl.js"
+import type { KAnonymityReport } from "../../transforms/kAnonymity.js"
+import type { EquityRow } from "../../transforms/linkageEquity.js"
 
 /** `T` with the counts `K` as published: controlled numbers, or the suppressed mark. */
 type Controlled<T, K extends keyof T> = Omit<T, K> & { readonly [P in K]: Marked<T[P]> }
