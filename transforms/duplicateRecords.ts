@@ -4,10 +4,10 @@
  * otherwise count the same A&E attendance twice.
  *
  * A read can hold millions of records, so the records seen are kept as 64-bit
- * fingerprints in an open-addressing table of typed arrays: 8 bytes a record
- * at most 70% full, about 40 MB for the 3 million events of a 330,000-resident
- * borough, freed when the read ends, where a set of the records themselves
- * would hold the file. Two different records share a fingerprint with a
+ * fingerprints in an open-addressing table of typed arrays: 8 bytes a slot,
+ * doubled whenever it is 70% full, so 64 MB for the 3 million events of a
+ * 330,000-resident borough (96 MB while it doubles), freed when the read ends,
+ * where a set of the records themselves would hold the file. Two different records share a fingerprint with a
  * chance of about n²/2⁶⁵ (under one in a million for 4 million records); the
  * later one is then quarantined as a duplicate, with its cells, never dropped
  * unseen.
