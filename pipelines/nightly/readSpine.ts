@@ -28,11 +28,18 @@ export interface SpineRead {
 export interface SpineInputs {
   readonly reader: SourceReader
   readonly asOf: string
+  readonly windowStart: string
   readonly personIdOf: (nhsNumber: string) => string
   readonly householdIdOf: (uprn: string) => string
 }
 
-export const readSpine = Effect.fn("readSpine")(function* ({ asOf, householdIdOf, personIdOf, reader }: SpineInputs) {
+export const readSpine = Effect.fn("readSpine")(function* ({
+  asOf,
+  householdIdOf,
+  personIdOf,
+  reader,
+  windowStart
+}: SpineInputs) {
   const read = yield* (yield* RunStages).timed(
     "spine",
     Effect.gen(function* () {
@@ -64,6 +71,7 @@ export const readSpine = Effect.fn("readSpine")(function* ({ asOf, householdIdOf
         optedOut,
         areaOfPostcode,
         asOf,
+        windowStart,
         personIdOf,
         householdIdOf
       })

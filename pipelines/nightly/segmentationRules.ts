@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs"
 import * as path from "node:path"
 import { parse } from "csv-parse/sync"
 import { Effect, Schema } from "effect"
+import { addDays } from "../../schemas/fields/extractDate.js"
 import { SegmentationRules } from "../../schemas/segmentationRules.js"
 import { UsageError } from "../errors.js"
 import { projectFile } from "../services/projectFiles.js"
@@ -88,6 +89,9 @@ export const loadRules = (file: string = DEFAULT_RULES_FILE) =>
       codelists
     } satisfies LoadedRules
   })
+
+/** The first day of the window of `windowDays` days that ends on the as-of date. */
+export const windowStartOf = (rules: SegmentationRules, asOf: string) => addDays(asOf, -(rules.windowDays - 1))
 
 /** The rule parameters the SQL models read, for one as-of date. */
 export const ruleParameters = (rules: SegmentationRules, asOf: string, windowStart: string) => [

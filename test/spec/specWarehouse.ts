@@ -32,6 +32,8 @@ import { linkByNhsNumber } from "../../transforms/recordLinkage.js"
 import { type AreaOfPostcode, buildSpine } from "../../transforms/spine.js"
 
 export const AS_OF = "2026-11-20"
+/** The first day of the rules' 365-day window ending on the as-of date. */
+export const WINDOW_START = "2025-11-21"
 
 export const CODES = {
   copd: "13645005",
@@ -58,6 +60,10 @@ export interface Resident {
   readonly household?: string | null
   /** The deprivation decile of the resident's postcode; any resident having one means a lookup was supplied. */
   readonly imdDecile?: number
+  /** The date of death on their registration: from then on no longer a resident. */
+  readonly died?: string
+  /** The date their registration ended, with no other one after it. */
+  readonly deregistered?: string
 }
 
 export interface SpecInput {
@@ -112,7 +118,9 @@ const registration = (resident: Resident, nhsNumber: string): GpRegistration => 
   postcode: postcodeOf(resident),
   ...(resident.household === null ? {} : { uprn: resident.household ?? `h-${resident.id}` }),
   practice_code: resident.practice ?? DEFAULT_PRACTICE,
-  registration_date: "2000-01-01"
+  registration_date: "2000-01-01",
+  ...(resident.died === undefined ? {} : { date_of_death: resident.died }),
+  ...(resident.deregistered === undefined ? {} : { deregistration_date: resident.deregistered })
 })
 
 /**
@@ -151,6 +159,7 @@ export const loadedWarehouse = (input: SpecInput, engine: Engine) =>
       optedOut,
       areaOfPostcode,
       asOf: AS_OF,
+      windowStart: WINDOW_START,
       personIdOf,
       householdIdOf: (uprn) => uprn
     })
@@ -185,6 +194,7 @@ export const loadedWarehouse = (input: SpecInput, engine: Engine) =>
       "registered_person",
       spine.residents.map((resident) => resident.person)
     )
+    yield* insertRows(db, "window_leaver", spine.windowLeavers)
     yield* insertRows(
       db,
       "gp_event",
