@@ -7,12 +7,25 @@ with params as (
 residents as (
   select count(*) as all_ages, sum(case when age_years >= 65 then 1 else 0 end) as aged_65_plus from person
 ),
+-- Whose activity the window's figures count: residents, through their linked
+-- records; and who died or left during the window, through their records
+-- (linked as not resident under the same pseudonym) up to the day they left.
+-- What someone did after leaving is another borough's activity, or nobody's.
+counted_person as (
+  select person_id, age_years, 'linked' as link_status, cast(null as text) as left_on, cast(null as text) as left_reason
+  from person
+  union all
+  select person_id, age_years, 'not_resident', left_on, reason from window_leaver
+),
+-- Per 100,000 residents: the denominator is the population on the as-of date,
+-- as the national one is a population estimate, not everyone seen in the year.
 non_elective as (
   select count(*) as admissions
   from acute_activity a
-  join person p on p.person_id = a.person_id
-  where a.link_status = 'linked' and a.admission_category = 'non_elective'
+  join counted_person p on p.person_id = a.person_id and p.link_status = a.link_status
+  where a.admission_category = 'non_elective'
     and a.start_date between (select window_start from params) and (select as_of from params)
+    and (p.left_on is null or a.start_date <= p.left_on)
 ),
 -- Permanent admissions: people 65+ whose first residential or nursing placement began in the window.
 care_home_admissions as (

@@ -254,6 +254,48 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
       })
     )
 
+    /** The named metric's published cells. */
+    const metric = (publication: Publication, name: string) =>
+      cells(
+        {
+          ...publication.csv["bcf-metrics.csv"]!,
+          rows: publication.csv["bcf-metrics.csv"]!.rows.filter((row) => row["metric"] === name)
+        },
+        METRIC
+      )[0]
+
+    it.effect(
+      "counts the non-elective admissions of people who died or left during the window, up to the day they left, per 100,000 residents",
+      () =>
+        Effect.gen(function* () {
+          const publication = yield* published({
+            residents: [
+              ...residents(20, "adult", { age: 40 }),
+              // Three deaths two days before the as-of date, each after an emergency admission.
+              ...residents(3, "died", { age: 88, died: "2026-11-18" }),
+              { id: "moved", age: 30, deregistered: "2026-06-01" },
+              { id: "longGone", age: 30, deregistered: "2025-06-01" }
+            ],
+            acute: [
+              ...ids(5, "adult").map((id) => [id, "APC", IN_WINDOW, "21"] as const),
+              ...ids(3, "died").map((id) => [id, "APC", "2026-11-10", "21"] as const),
+              ["moved", "APC", "2026-05-01", "21"],
+              // Neither counts: after the person left, or by someone not resident during the window.
+              ["moved", "APC", "2026-07-01", "21"],
+              ["longGone", "APC", IN_WINDOW, "21"]
+            ]
+          })
+          // 9 admissions (5 residents', 3 by the dead, 1 by who moved away) of 20 residents on the as-of date.
+          expect(metric(publication, "non_elective_admissions_per_100000")).toEqual([
+            "non_elective_admissions_per_100000",
+            "10",
+            "20",
+            "50000",
+            "N"
+          ])
+        })
+    )
+
     it.effect("shows a metric nobody counts towards as 0, not suppressed", () =>
       Effect.gen(function* () {
         const { csv } = yield* published({
