@@ -38,6 +38,11 @@ export const SegmentationRules = Schema.Struct({
   discretionaryMandatoryReasons: Schema.Array(
     Schema.Literals(SEGMENTS_BY_PRIORITY.flatMap((segment) => segment.reasons))
   ),
+  /** The numbers the Better Care Fund metrics' national definitions leave to local choice (`sql/outputs/bcf_metrics.sql`). */
+  bcf: Schema.Struct({
+    /** A residential or nursing placement that ended within this many days is respite or a short stay, not a permanent admission. */
+    shortStayMaxDays: Count
+  }),
   riskPoints: Schema.Struct({
     age65to74: Count,
     age75to84: Count,

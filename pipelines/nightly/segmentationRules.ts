@@ -100,6 +100,7 @@ export const ruleParameters = (rules: SegmentationRules, asOf: string, windowSta
   { name: "window_start", value: windowStart },
   ...Object.entries(rules.thresholds).map(([name, value]) => ({ name, value: String(value) })),
   ...Object.entries(rules.riskPoints).map(([name, value]) => ({ name, value: String(value) })),
+  ...Object.entries(rules.bcf).map(([name, value]) => ({ name, value: String(value) })),
   // A row per reason, so that the SQL reads the list as a set.
   ...rules.discretionaryMandatoryReasons.map((reason) => ({ name: `${MANDATORY_REASON}${reason}`, value: "1" }))
 ]

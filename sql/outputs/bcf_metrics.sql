@@ -2,7 +2,8 @@
 with params as (
   select
     (select value from rule_parameter where name = 'as_of') as as_of,
-    (select value from rule_parameter where name = 'window_start') as window_start
+    (select value from rule_parameter where name = 'window_start') as window_start,
+    (select cast(value as integer) from rule_parameter where name = 'shortStayMaxDays') as short_stay_max_days
 ),
 residents as (
   select count(*) as all_ages, sum(case when age_years >= 65 then 1 else 0 end) as aged_65_plus from person
@@ -27,16 +28,34 @@ non_elective as (
     and a.start_date between (select window_start from params) and (select as_of from params)
     and (p.left_on is null or a.start_date <= p.left_on)
 ),
--- Permanent admissions: people 65+ whose first residential or nursing placement began in the window.
+-- Residential and nursing placements of people 65+, and whether each was
+-- permanent: one that ended within shortStayMaxDays days (both ends counted)
+-- was respite or a short stay, unless it ended because the person died.
+-- One still running on the as-of date is permanent, as the national count
+-- takes admissions as they happen.
+care_home_placement as (
+  select e.person_id, e.event_start,
+    case
+      when e.event_end is null then 1
+      when julianday(e.event_end) - julianday(e.event_start) + 1 > params.short_stay_max_days then 1
+      when p.left_reason = 'died' and julianday(p.left_on) <= julianday(e.event_end) + 1 then 1
+      else 0
+    end as permanent
+  from adult_social_care_event e
+  join counted_person p on p.person_id = e.person_id and p.link_status = e.link_status
+  cross join params
+  where e.event_type = 'service' and e.service_type in ('residential_care', 'nursing_care') and p.age_years >= 65
+    and (p.left_on is null or e.event_start <= p.left_on)
+),
+-- Permanent admissions: people 65+ whose first permanent placement began in
+-- the window; someone already placed for good before it is no new admission.
 care_home_admissions as (
   select count(*) as people
   from (
-    select e.person_id, min(e.event_start) as first_start
-    from adult_social_care_event e
-    join person p on p.person_id = e.person_id
-    where e.link_status = 'linked' and e.event_type = 'service' and p.age_years >= 65
-      and e.service_type in ('residential_care', 'nursing_care')
-    group by e.person_id
+    select person_id, min(event_start) as first_start
+    from care_home_placement
+    where permanent = 1
+    group by person_id
   ) as placements
   where first_start between (select window_start from params) and (select as_of from params)
 ),

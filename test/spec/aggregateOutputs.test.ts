@@ -296,6 +296,52 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
         })
     )
 
+    it.effect(
+      "counts people 65+ newly placed for good in residential or nursing care, not respite or a short stay, per 100,000 residents 65+",
+      () =>
+        Effect.gen(function* () {
+          const publication = yield* published({
+            residents: [
+              ...residents(5, "placed", { age: 70 }),
+              ...residents(6, "respite", { age: 70 }),
+              { id: "sixWeeks", age: 70 },
+              { id: "longer", age: 70 },
+              { id: "respiteFirst", age: 70 },
+              { id: "placedBefore", age: 70 },
+              { id: "died", age: 90, died: "2026-11-18" },
+              { id: "young", age: 50 }
+            ],
+            socialCare: [
+              // Still placed on the as-of date.
+              ...ids(5, "placed").map((id) => [id, "residential_care", "2026-03-01"] as const),
+              // Respite: two weeks, and six weeks to the day (the default's longest short stay).
+              ...ids(6, "respite").map((id) => [id, "residential_care", "2026-03-01", "2026-03-14"] as const),
+              ["sixWeeks", "nursing_care", "2026-03-01", "2026-04-11"],
+              // Six weeks and a day: permanent, though it ended.
+              ["longer", "nursing_care", "2026-03-01", "2026-04-12"],
+              // Respite before the window, then a permanent placement in it.
+              ["respiteFirst", "residential_care", "2025-06-01", "2025-06-10"],
+              ["respiteFirst", "nursing_care", "2026-02-01"],
+              // Placed for good before the window: moving home in it is no new admission.
+              ["placedBefore", "nursing_care", "2024-01-01", "2026-04-30"],
+              ["placedBefore", "nursing_care", "2026-05-01"],
+              // A short stay ended by death was a permanent admission.
+              ["died", "nursing_care", "2026-11-01", "2026-11-17"],
+              ["young", "residential_care", "2026-03-01"]
+            ]
+          })
+          // 8 admissions (5 placed, longer, respiteFirst, died) of 15 residents 65+; counting
+          // every first placement in the window as before would give 13, shown 15.
+          expect(metric(publication, "permanent_care_home_admissions_65_plus_per_100000")).toEqual([
+            "permanent_care_home_admissions_65_plus_per_100000",
+            "10",
+            "15",
+            "70000",
+            "N"
+          ])
+        })
+    )
+
     it.effect("shows a metric nobody counts towards as 0, not suppressed", () =>
       Effect.gen(function* () {
         const { csv } = yield* published({
