@@ -25,8 +25,8 @@ const BCF_METRICS: Readonly<Record<string, { readonly name: string; readonly uni
     unit: "per 100,000 residents 65+"
   },
   still_at_home_91_days_after_reablement_65_plus_percent: {
-    name: "Still at home 91 days after reablement, 65+",
-    unit: "% of those with a known outcome"
+    name: "Still at home 91 days after discharge into reablement, 65+",
+    unit: "% of discharges into reablement"
   }
 }
 const bcfName = (metric: string) => BCF_METRICS[metric]?.name ?? metric

@@ -9,9 +9,10 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { outputQuery } from "../../pipelines/outputs/outputFiles.js"
 import { testWarehouses } from "../warehouses.js"
 import { type Publication, type PublishedCsv, publish } from "./publishedOutputs.js"
-import { CODES, type Resident, type SpecInput, times } from "./specWarehouse.js"
+import { CODES, type Resident, type SpecInput, specWarehouse, times } from "./specWarehouse.js"
 
 const IN_WINDOW = "2026-06-01"
 const BEFORE_WINDOW = "2025-11-20" // 366 days before the as-of date
@@ -212,13 +213,18 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
             { id: "since2024", age: 70 },
             { id: "young", age: 50 },
             ...residents(12, "reab", { age: 75 }),
-            { id: "noOutcome", age: 75 }
+            { id: "noDischarge", age: 75 }
           ],
           acute: [
             ...ids(13, "nel").map((id) => [id, "APC", IN_WINDOW, "21"] as const),
             // Neither counts: one before the window, one elective.
             ["nel0", "APC", BEFORE_WINDOW, "21"],
-            ["nel1", "APC", IN_WINDOW, "11"]
+            ["nel1", "APC", IN_WINDOW, "11"],
+            // Discharged into reablement; 4 of the 12 back in hospital on day 91 (31 July).
+            ...ids(12, "reab").map((id) => [id, "APC", "2026-04-25", undefined, "2026-05-01"] as const),
+            ...ids(12, "reab")
+              .slice(8)
+              .map((id) => [id, "APC", "2026-07-25", undefined, "2026-08-05"] as const)
           ],
           socialCare: [
             // First placements in the window, aged 65+: 7.
@@ -226,18 +232,10 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
             // Neither counts: placed before the window, or under 65.
             ["since2024", "nursing_care", "2024-01-01"],
             ["young", "residential_care", "2026-03-01"],
-            // Reablement in the window with a known outcome: 8 of 12 at home.
-            ...ids(12, "reab").map(
-              (id, i) =>
-                [
-                  id,
-                  "reablement",
-                  "2026-05-01",
-                  "2026-06-01",
-                  i < 8 ? "at_home" : i < 11 ? "not_at_home" : "deceased"
-                ] as const
-            ),
-            ["noOutcome", "reablement", "2026-05-01", "2026-06-01"]
+            // Reablement from the day after discharge: 8 of 12 at home on day 91.
+            ...ids(12, "reab").map((id) => [id, "reablement", "2026-05-02", "2026-06-01"] as const),
+            // Reablement with no discharge before it, whatever the council's outcome field says.
+            ["noDischarge", "reablement", "2026-05-01", "2026-06-01", "at_home"]
           ]
         })
         const metrics = csv["bcf-metrics.csv"]!
@@ -254,21 +252,21 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
       })
     )
 
-    /** The named metric's published cells. */
-    const metric = (publication: Publication, name: string) =>
-      cells(
-        {
-          ...publication.csv["bcf-metrics.csv"]!,
-          rows: publication.csv["bcf-metrics.csv"]!.rows.filter((row) => row["metric"] === name)
-        },
-        METRIC
-      )[0]
+    /** The BCF query's exact numerator and denominator per metric, before disclosure control: what each definition counts. */
+    const bcfCounts = (input: SpecInput) =>
+      Effect.gen(function* () {
+        const { db } = yield* specWarehouse(input, warehouse.engine())
+        const rows = yield* outputQuery(db, "bcf_metrics")
+        return Object.fromEntries(
+          rows.map((row) => [String(row["metric"]), [Number(row["numerator"]), Number(row["denominator"])]])
+        )
+      })
 
     it.effect(
       "counts the non-elective admissions of people who died or left during the window, up to the day they left, per 100,000 residents",
       () =>
         Effect.gen(function* () {
-          const publication = yield* published({
+          const counts = yield* bcfCounts({
             residents: [
               ...residents(20, "adult", { age: 40 }),
               // Three deaths two days before the as-of date, each after an emergency admission.
@@ -286,13 +284,7 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
             ]
           })
           // 9 admissions (5 residents', 3 by the dead, 1 by who moved away) of 20 residents on the as-of date.
-          expect(metric(publication, "non_elective_admissions_per_100000")).toEqual([
-            "non_elective_admissions_per_100000",
-            "10",
-            "20",
-            "50000",
-            "N"
-          ])
+          expect(counts["non_elective_admissions_per_100000"]).toEqual([9, 20])
         })
     )
 
@@ -300,7 +292,7 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
       "counts people 65+ newly placed for good in residential or nursing care, not respite or a short stay, per 100,000 residents 65+",
       () =>
         Effect.gen(function* () {
-          const publication = yield* published({
+          const counts = yield* bcfCounts({
             residents: [
               ...residents(5, "placed", { age: 70 }),
               ...residents(6, "respite", { age: 70 }),
@@ -330,15 +322,70 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
               ["young", "residential_care", "2026-03-01"]
             ]
           })
-          // 8 admissions (5 placed, longer, respiteFirst, died) of 15 residents 65+; counting
-          // every first placement in the window as before would give 13, shown 15.
-          expect(metric(publication, "permanent_care_home_admissions_65_plus_per_100000")).toEqual([
-            "permanent_care_home_admissions_65_plus_per_100000",
-            "10",
-            "15",
-            "70000",
-            "N"
-          ])
+          // 8 admissions (5 placed, longer, respiteFirst, died) of 15 residents 65+.
+          expect(counts["permanent_care_home_admissions_65_plus_per_100000"]).toEqual([8, 15])
+        })
+    )
+
+    it.effect(
+      "counts discharges of people 65+ into reablement at least 91 days ago, and which of them were at home on day 91 (ASCOF 2B)",
+      () =>
+        Effect.gen(function* () {
+          const discharged = (id: string, on = "2026-05-01") => [id, "APC", "2026-04-20", "21", on] as const
+          const reablement = (id: string, start: string) => [id, "reablement", start, "2026-06-15"] as const
+          const people = [
+            ...ids(5, "home"),
+            "sameDay",
+            "day7",
+            "day8",
+            "during",
+            "readmitted",
+            "backOnDay91",
+            "careHome",
+            "respite",
+            "twice",
+            "recent",
+            "outcomeOnly"
+          ]
+          const counts = yield* bcfCounts({
+            residents: [
+              ...people.map((id) => ({ id, age: 75 })),
+              { id: "died", age: 80, died: "2026-07-01" },
+              { id: "moved", age: 80, deregistered: "2026-07-01" },
+              { id: "young", age: 60 }
+            ],
+            acute: [
+              ...[...people.filter((id) => id !== "recent" && id !== "outcomeOnly"), "died", "moved", "young"].map(
+                (id) => discharged(id)
+              ),
+              discharged("twice", "2026-01-10"),
+              discharged("recent", "2026-09-01"),
+              // Day 91 after 1 May is 31 July: in hospital over it, or discharged that day.
+              ["readmitted", "APC", "2026-07-30", "21", "2026-08-02"],
+              ["backOnDay91", "APC", "2026-07-20", "21", "2026-07-31"]
+            ],
+            socialCare: [
+              ...[...ids(5, "home"), "readmitted", "backOnDay91", "careHome", "respite", "twice", "recent"].map((id) =>
+                reablement(id, "2026-05-03")
+              ),
+              ...[...["died", "moved", "young"]].map((id) => reablement(id, "2026-05-03")),
+              reablement("twice", "2026-01-12"),
+              // Reablement from the day of discharge, or up to 7 days after it (the default).
+              reablement("sameDay", "2026-05-01"),
+              reablement("day7", "2026-05-08"),
+              // Not discharged into reablement: 8 days after, or begun while in hospital.
+              reablement("day8", "2026-05-09"),
+              reablement("during", "2026-04-25"),
+              // Placed for good from June; a two-week respite stay over day 91 is no move.
+              ["careHome", "nursing_care", "2026-06-01"],
+              ["respite", "residential_care", "2026-07-25", "2026-08-07"],
+              // The council's 91-day outcome, with no discharge before the reablement: not counted.
+              ["outcomeOnly", "reablement", "2026-05-03", "2026-06-15", "at_home"]
+            ]
+          })
+          // 15 discharges: home ×5, sameDay, day7, readmitted, backOnDay91, careHome, respite, twice ×2, died, moved
+          // (recent's day 91 has not come, young is under 65). At home on day 91: all but readmitted, careHome, died, moved.
+          expect(counts["still_at_home_91_days_after_reablement_65_plus_percent"]).toEqual([11, 15])
         })
     )
 

@@ -73,8 +73,10 @@ export interface SpecInput {
   /** [practice code, PCN, locality]; a practice not listed is in PCN `PCN`, locality `North`. */
   readonly practices?: ReadonlyArray<readonly [code: string, pcn: string, locality: string]>
   readonly gpEvents?: ReadonlyArray<readonly [id: string, code: string, date?: string]>
-  /** [id, activity type, start date, admission method]; each costs £100. */
-  readonly acute?: ReadonlyArray<readonly [id: string, type: "AE" | "APC" | "OP", start: string, method?: string]>
+  /** [id, activity type, start date, admission method, end date (the start unless given; null: not yet discharged)]; each costs £100. */
+  readonly acute?: ReadonlyArray<
+    readonly [id: string, type: "AE" | "APC" | "OP", start: string, method?: string, end?: string | null]
+  >
   /** [id, service type, start, end, 91-day reablement outcome]; each costs £100 a week. */
   readonly socialCare?: ReadonlyArray<
     readonly [id: string, service: string, start: string, end?: string, reablementOutcome?: string]
@@ -209,14 +211,14 @@ export const loadedWarehouse = (input: SpecInput, engine: Engine) =>
     yield* insertRows(
       db,
       "acute_activity",
-      records(input.acute, ([, type, start, method], link): AcuteActivityTable => ({
+      records(input.acute, ([, type, start, method, end], link): AcuteActivityTable => ({
         ...link,
         provider_code: null,
         activity_type: type,
         admission_method: method ?? null,
         admission_category: method === undefined ? null : method.startsWith("2") ? "non_elective" : "elective",
         start_date: start,
-        end_date: start,
+        end_date: end === undefined ? start : end,
         bed_days: type === "APC" ? 1 : null,
         primary_diagnosis: null,
         discharge_destination: null,
