@@ -1,5 +1,6 @@
 -- bcf_metrics: the Better Care Fund metrics from linked data by their national
--- definitions, over the window (docs/outputs.md).
+-- definitions, over the window (docs/outputs.md), counting the activity of
+-- residents and of who died or left during it (`window_person`).
 with params as (
   select
     (select value from rule_parameter where name = 'as_of') as as_of,
@@ -10,22 +11,12 @@ with params as (
 residents as (
   select count(*) as all_ages, sum(case when age_years >= 65 then 1 else 0 end) as aged_65_plus from person
 ),
--- Whose activity the window's figures count: residents, through their linked
--- records; and who died or left during the window, through their records
--- (linked as not resident under the same pseudonym) up to the day they left.
--- What someone did after leaving is another borough's activity, or nobody's.
-counted_person as (
-  select person_id, age_years, 'linked' as link_status, cast(null as text) as left_on, cast(null as text) as left_reason
-  from person
-  union all
-  select person_id, age_years, 'not_resident', left_on, reason from window_leaver
-),
 -- Per 100,000 residents: the denominator is the population on the as-of date,
 -- as the national one is a population estimate, not everyone seen in the year.
 non_elective as (
   select count(*) as admissions
   from acute_activity a
-  join counted_person p on p.person_id = a.person_id and p.link_status = a.link_status
+  join window_person p on p.person_id = a.person_id and p.link_status = a.link_status
   where a.admission_category = 'non_elective'
     and a.start_date between (select window_start from params) and (select as_of from params)
     and (p.left_on is null or a.start_date <= p.left_on)
@@ -44,7 +35,7 @@ care_home_placement as (
       else 0
     end as permanent
   from adult_social_care_event e
-  join counted_person p on p.person_id = e.person_id and p.link_status = e.link_status
+  join window_person p on p.person_id = e.person_id and p.link_status = e.link_status
   cross join params
   where e.event_type = 'service' and e.service_type in ('residential_care', 'nursing_care') and p.age_years >= 65
     and (p.left_on is null or e.event_start <= p.left_on)
@@ -69,7 +60,7 @@ care_home_admissions as (
 reablement_discharge as (
   select distinct a.person_id, a.end_date as discharged_on, julianday(a.end_date) + 91 as day_91, p.left_on
   from acute_activity a
-  join counted_person p on p.person_id = a.person_id and p.link_status = a.link_status
+  join window_person p on p.person_id = a.person_id and p.link_status = a.link_status
   cross join params
   where a.activity_type = 'APC' and a.end_date is not null and p.age_years >= 65
     and a.end_date >= params.window_start

@@ -40,6 +40,9 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
     return
   }
   const published = (input: SpecInput, previous?: Publication) => publish(input, warehouse.engine(), previous)
+  /** An output query's rows over the spec's warehouse, before disclosure control. */
+  const exactRows = (input: SpecInput, query: string) =>
+    Effect.flatMap(specWarehouse(input, warehouse.engine()), ({ db }) => outputQuery(db, query))
 
   describe("cohort-summary.csv", () => {
     it.effect(
@@ -182,6 +185,50 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
       })
     )
 
+    it.effect(
+      "costs what people who died or left during the window used up to the day they left, as died_or_left",
+      () =>
+        Effect.gen(function* () {
+          const rows = yield* exactRows(
+            {
+              residents: [
+                ...residents(8, "kid", { age: 10 }),
+                // Three deaths two days before the as-of date.
+                ...residents(3, "died", { age: 88, died: "2026-11-18" }),
+                { id: "moved", age: 30, deregistered: "2026-06-01" }
+              ],
+              acute: [
+                ...ids(8, "kid").map((id) => [id, "AE", IN_WINDOW] as const),
+                ["died0", "APC", "2026-11-10", "21"],
+                ["died1", "APC", "2026-11-10", "21"],
+                ["moved", "AE", "2026-05-01"],
+                // After leaving: someone else's cost.
+                ["moved", "AE", "2026-07-01"]
+              ],
+              socialCare: [
+                // Still open in the council's records: costed until the death, 322 days, £4,600.
+                ["died2", "nursing_care", "2026-01-01"],
+                // Until the deregistration: 8 days, £114.29.
+                ["moved", "home_care", "2026-05-25"]
+              ]
+            },
+            "shadow_budget"
+          )
+          expect(
+            rows.map((row) => [
+              row["segment"],
+              row["service_line"],
+              Number(row["people"]),
+              Math.round(Number(row["cost_gbp"]) * 100) / 100
+            ])
+          ).toEqual([
+            ["BWGW", "acute", 8, 800],
+            ["died_or_left", "acute", 3, 300],
+            ["died_or_left", "adult_social_care", 2, 4714.29]
+          ])
+        })
+    )
+
     // docs/outputs.md: "Per `segment` and `service_line`" and "0 stays 0" — a
     // segment's line that nobody used is published as 0 people, £0. The
     // shadow_budget query groups only the costs it finds, so such lines are
@@ -254,13 +301,11 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
 
     /** The BCF query's exact numerator and denominator per metric, before disclosure control: what each definition counts. */
     const bcfCounts = (input: SpecInput) =>
-      Effect.gen(function* () {
-        const { db } = yield* specWarehouse(input, warehouse.engine())
-        const rows = yield* outputQuery(db, "bcf_metrics")
-        return Object.fromEntries(
+      Effect.map(exactRows(input, "bcf_metrics"), (rows) =>
+        Object.fromEntries(
           rows.map((row) => [String(row["metric"]), [Number(row["numerator"]), Number(row["denominator"])]])
         )
-      })
+      )
 
     it.effect(
       "counts the non-elective admissions of people who died or left during the window, up to the day they left, per 100,000 residents",
