@@ -99,6 +99,8 @@ export const readSpine = Effect.fn("readSpine")(function* ({
         people: Object.values(spine.peopleByStatus).reduce((a, b) => a + b, 0),
         ...Object.fromEntries(Object.entries(spine.peopleByStatus).map(([status, n]) => [`people_${status}`, n])),
         residents: spine.residents.length,
+        // Held in the warehouse though not residents (`window_leaver`): IG is told how many.
+        window_leavers: spine.windowLeavers.length,
         conflicting_date_of_birth: spine.conflictingDateOfBirth
       },
       optOuts: { residents_excluded: formatControlledCount(spine.optedOutResidents.length) }
