@@ -4,8 +4,10 @@
  * and records as inline rows, chosen so that counts of exactly 7, 8, 12 and 13
  * arise, and the cells expected in `cohort-summary.csv`, `shadow-budget.csv`
  * and `bcf-metrics.csv`: 0 shown as 0, 1–7 suppressed (blank, marked `Y`),
- * every other count rounded to the nearest 5. Run through the real SQL and
- * output code on SQLite and on PostgreSQL.
+ * every other count rounded to the nearest 5. Each BCF metric's definition,
+ * and who the shadow budget counts, are checked on the output query's exact
+ * rows, which disclosure control would otherwise blur. Run through the real
+ * SQL and output code on SQLite and on PostgreSQL.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
