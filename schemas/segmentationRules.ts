@@ -38,6 +38,13 @@ export const SegmentationRules = Schema.Struct({
   discretionaryMandatoryReasons: Schema.Array(
     Schema.Literals(SEGMENTS_BY_PRIORITY.flatMap((segment) => segment.reasons))
   ),
+  /** The numbers the Better Care Fund metrics' national definitions leave to local choice (`sql/outputs/bcf_metrics.sql`). */
+  bcf: Schema.Struct({
+    /** A residential or nursing placement that ended within this many days is respite or a short stay, not a permanent admission. */
+    shortStayMaxDays: Count,
+    /** A reablement service starting this many days after a hospital discharge, or fewer, is reablement the person was discharged into. */
+    reablementStartWithinDays: Count
+  }),
   riskPoints: Schema.Struct({
     age65to74: Count,
     age75to84: Count,

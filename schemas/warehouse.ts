@@ -43,6 +43,17 @@ export interface PersonTable {
   household_id: string | null
 }
 
+/** A resident during the window who died or deregistered before the as-of date (`transforms/spine.ts`). */
+export interface WindowLeaverTable {
+  person_id: string
+  /** Age on the day they left. */
+  age_years: number
+  practice_code: string
+  /** The first day they were not a resident: the date of death or of deregistration. */
+  left_on: string
+  reason: "died" | "deregistered"
+}
+
 export interface HouseholdTable {
   household_id: string
   residents: number
@@ -251,6 +262,7 @@ export interface WarehouseSchema extends RecordTables {
   /** The spine as loaded, until the person model has built `person` from it (then dropped). */
   registered_person: PersonTable
   person: PersonTable
+  window_leaver: WindowLeaverTable
   household: HouseholdTable
   run: RunTable
   lineage_input: LineageInputTable

@@ -25,8 +25,8 @@ const BCF_METRICS: Readonly<Record<string, { readonly name: string; readonly uni
     unit: "per 100,000 residents 65+"
   },
   still_at_home_91_days_after_reablement_65_plus_percent: {
-    name: "Still at home 91 days after reablement, 65+",
-    unit: "% of those with a known outcome"
+    name: "Still at home 91 days after discharge into reablement, 65+",
+    unit: "% of discharges into reablement"
   }
 }
 const bcfName = (metric: string) => BCF_METRICS[metric]?.name ?? metric
@@ -326,7 +326,7 @@ const budgetSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => {
     id: "shadow-budget",
     title: "Cost per segment: the shadow budget",
     intro:
-      "What each segment's residents cost over the 365 days up to the as-of date, per service line: acute activity as costed by the trust, and adult social care as weekly cost times the weeks each service ran. A cost is shown only where the number of people costed is not suppressed.",
+      "What each segment's residents cost over the 365 days up to the as-of date, per service line: acute activity as costed by the trust, and adult social care as weekly cost times the weeks each service ran. People who died or left the borough during that time are in no segment: what they used until then is shown as died_or_left. A cost is shown only where the number of people costed is not suppressed.",
     chart: {
       caption: "Cost in pounds per segment, one bar per service line.",
       drawing: barChart({

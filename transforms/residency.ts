@@ -54,3 +54,45 @@ export const decideResidency = <R extends Registration>(
         : "practice_not_covered"
   return { status, registration: chosen, conflictingDateOfBirth }
 }
+
+export type LeavingReason = "died" | "deregistered"
+
+export interface WindowLeaving<R extends Registration> {
+  /** The first day the person was no longer a resident: the date of death, or of deregistration. */
+  readonly leftOn: string
+  readonly reason: LeavingReason
+  /** The borough registration they left from. */
+  readonly registration: R
+}
+
+/**
+ * Whether a person who is not a resident on the as-of date was one at some
+ * point in the window (`windowStart` to `asOf`, both included) and stopped
+ * being one by dying or leaving the borough's practices. Their activity
+ * before they left belongs to the window's figures, though they are no longer
+ * anyone's patient to list. A person who moved between the borough's
+ * practices left only when the last of those registrations ended.
+ */
+export const leftDuringWindow = <R extends Registration>(
+  registrations: ReadonlyArray<R>,
+  windowStart: string,
+  asOf: string,
+  coveredPractices: ReadonlySet<string>
+): WindowLeaving<R> | undefined => {
+  const deaths = registrations.flatMap((r) => (r.dateOfDeath === undefined ? [] : [r.dateOfDeath]))
+  const died = deaths.length > 0 ? deaths.reduce((a, b) => (b < a ? b : a)) : undefined
+  let leaving: WindowLeaving<R> | undefined
+  for (const registration of registrations) {
+    if (!coveredPractices.has(registration.practiceCode) || registration.registrationDate > asOf) continue
+    const ended = registration.deregistrationDate
+    // Resident up to the day before whichever came first, deregistration or death.
+    const leftOn = died !== undefined && (ended === undefined || died <= ended) ? died : ended
+    // Still registered on the as-of date: a resident, or someone who never left.
+    if (leftOn === undefined || leftOn > asOf) return undefined
+    if (leftOn <= registration.registrationDate) continue
+    if (leaving === undefined || leftOn > leaving.leftOn) {
+      leaving = { leftOn, reason: leftOn === died ? "died" : "deregistered", registration }
+    }
+  }
+  return leaving !== undefined && leaving.leftOn > windowStart ? leaving : undefined
+}

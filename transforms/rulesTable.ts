@@ -138,6 +138,19 @@ export const rulesTable = (rules: SegmentationRules): Array<RuleRow> => {
       criterion: "aged_65_plus_living_alone",
       source: "household.residents = 1",
       threshold: String(r.aged65PlusLivingAlone)
+    },
+    // Not segmentation, but the same file's numbers: the BCF metrics' local choices (docs/outputs.md).
+    {
+      segment: "BCF",
+      criterion: "permanent_admission",
+      source: "adult_social_care residential_care, nursing_care",
+      threshold: `placement not ended within ${rules.bcf.shortStayMaxDays} days, or ended by death`
+    },
+    {
+      segment: "BCF",
+      criterion: "discharged_into_reablement",
+      source: "acute_activity APC end_date; adult_social_care reablement",
+      threshold: `reablement starting 0-${rules.bcf.reablementStartWithinDays} days after discharge`
     }
   ]
 }

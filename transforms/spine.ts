@@ -9,10 +9,10 @@
  * deprivation decile (or the postcode district), practice, and `household_id`.
  */
 import type { GpRegistration } from "../schemas/sources/gpRegistrations.js"
-import type { PersonTable } from "../schemas/warehouse.js"
+import type { PersonTable, WindowLeaverTable } from "../schemas/warehouse.js"
 import { ageBand, ageInYears } from "../schemas/fields/extractDate.js"
 import { postcodeDistrict } from "../schemas/fields/postcode.js"
-import { decideResidency, type ResidencyStatus } from "./residency.js"
+import { decideResidency, leftDuringWindow, type ResidencyStatus } from "./residency.js"
 
 export interface AreaOfPostcode {
   readonly lsoa: string
@@ -25,6 +25,8 @@ export interface SpineInputs {
   readonly optedOut: ReadonlySet<string>
   readonly areaOfPostcode: ReadonlyMap<string, AreaOfPostcode>
   readonly asOf: string
+  /** The first day of the window the figures cover: who left after it is still counted in them. */
+  readonly windowStart: string
   readonly personIdOf: (nhsNumber: string) => string
   readonly householdIdOf: (uprn: string) => string
 }
@@ -43,6 +45,13 @@ export interface Spine {
   /** People on the spine by residency status; residents who opted out are not counted anywhere. */
   readonly peopleByStatus: Readonly<Record<ResidencyStatus, number>>
   readonly conflictingDateOfBirth: number
+  /**
+   * People who were residents during the window but died or left before the
+   * as-of date, in `person_id` order: their records link as `not_resident`
+   * under the same pseudonym, and count in the window's activity up to the day
+   * they left. Never residents: no list, segment or summary has them.
+   */
+  readonly windowLeavers: ReadonlyArray<WindowLeaverTable>
   /**
    * Residents excluded because they opted out of secondary use: kept in memory
    * only so that their council records, which carry no NHS number, can be
@@ -90,9 +99,28 @@ export const buildSpine = (inputs: SpineInputs): Spine => {
   let conflictingDateOfBirth = 0
   const optedOutResidents: Array<{ nhsNumber: string; registration: GpRegistration }> = []
   const residents: Array<SpineResident> = []
+  const windowLeavers: Array<WindowLeaverTable> = []
   for (const [nhsNumber, rows] of inputs.registrations) {
     const decision = decideResidency(rows.map(registrationFacts), inputs.asOf, inputs.coveredPractices)
     const registration = decision.registration.row
+    // Opted-out people are in no secondary-use figure, whether they stayed or left.
+    if (decision.status !== "resident" && !inputs.optedOut.has(nhsNumber)) {
+      const leaving = leftDuringWindow(
+        rows.map(registrationFacts),
+        inputs.windowStart,
+        inputs.asOf,
+        inputs.coveredPractices
+      )
+      if (leaving !== undefined) {
+        windowLeavers.push({
+          person_id: inputs.personIdOf(nhsNumber),
+          age_years: ageInYears(leaving.registration.dateOfBirth, leaving.leftOn),
+          practice_code: leaving.registration.practiceCode,
+          left_on: leaving.leftOn,
+          reason: leaving.reason
+        })
+      }
+    }
     // Opted-out residents stay out of the spine's figures too: the difference
     // between two counts would otherwise publish exactly how many opted out.
     if (decision.status === "resident" && inputs.optedOut.has(nhsNumber)) {
@@ -105,11 +133,13 @@ export const buildSpine = (inputs: SpineInputs): Spine => {
     residents.push({ nhsNumber, registration, person: toPerson(registration, inputs) })
   }
   residents.sort((a, b) => (a.person.person_id < b.person.person_id ? -1 : 1))
+  windowLeavers.sort((a, b) => (a.person_id < b.person_id ? -1 : 1))
   return {
     residents,
     residentByNhsNumber: new Map(residents.map((resident) => [resident.nhsNumber, resident])),
     peopleByStatus,
     conflictingDateOfBirth,
+    windowLeavers,
     optedOutResidents
   }
 }

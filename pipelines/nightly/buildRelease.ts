@@ -17,6 +17,7 @@ import { buildWarehouse } from "./buildWarehouse.js"
 import { checkKeyUse } from "./keyUse.js"
 import type { PreparedRun } from "./prepareRun.js"
 import { readSpine } from "./readSpine.js"
+import { windowStartOf } from "./segmentationRules.js"
 import type { RunFacts } from "./runLineage.js"
 import { sealRelease } from "./sealRelease.js"
 
@@ -47,7 +48,9 @@ export const buildRelease = Effect.fn("buildRelease")(function* (inputs: Release
   // Pseudonyms are computed once per distinct identifier: records repeat them.
   const personIdOf = memoise((nhsNumber: string) => personId(key.keyBytes, nhsNumber))
   const householdIdOf = memoise((uprn: string) => householdId(key.keyBytes, uprn))
-  const spineRead = yield* readSpine({ reader, asOf: inputs.prepared.asOf, personIdOf, householdIdOf })
+  const { asOf, rules } = inputs.prepared
+  const windowStart = windowStartOf(rules.rules, asOf)
+  const spineRead = yield* readSpine({ reader, asOf, windowStart, personIdOf, householdIdOf })
   yield* inputs.learnt({ spine: spineRead.lineage })
 
   const outputs = yield* buildWarehouse({

@@ -107,10 +107,13 @@ const loadAndModel = Effect.fnUntraced(function* (db: WarehouseDb, inputs: Wareh
     "load person",
     Effect.andThen(
       insertRows(db, "practice", inputs.spineRead.practices),
-      insertRows(
-        db,
-        "registered_person",
-        spine.residents.map((resident) => resident.person)
+      Effect.andThen(
+        insertRows(
+          db,
+          "registered_person",
+          spine.residents.map((resident) => resident.person)
+        ),
+        insertRows(db, "window_leaver", spine.windowLeavers)
       )
     ),
     () => ({ rowsIn: residents, rowsOut: residents })

@@ -28,11 +28,18 @@ export interface SpineRead {
 export interface SpineInputs {
   readonly reader: SourceReader
   readonly asOf: string
+  readonly windowStart: string
   readonly personIdOf: (nhsNumber: string) => string
   readonly householdIdOf: (uprn: string) => string
 }
 
-export const readSpine = Effect.fn("readSpine")(function* ({ asOf, householdIdOf, personIdOf, reader }: SpineInputs) {
+export const readSpine = Effect.fn("readSpine")(function* ({
+  asOf,
+  householdIdOf,
+  personIdOf,
+  reader,
+  windowStart
+}: SpineInputs) {
   const read = yield* (yield* RunStages).timed(
     "spine",
     Effect.gen(function* () {
@@ -64,6 +71,7 @@ export const readSpine = Effect.fn("readSpine")(function* ({ asOf, householdIdOf
         optedOut,
         areaOfPostcode,
         asOf,
+        windowStart,
         personIdOf,
         householdIdOf
       })
@@ -91,6 +99,8 @@ export const readSpine = Effect.fn("readSpine")(function* ({ asOf, householdIdOf
         people: Object.values(spine.peopleByStatus).reduce((a, b) => a + b, 0),
         ...Object.fromEntries(Object.entries(spine.peopleByStatus).map(([status, n]) => [`people_${status}`, n])),
         residents: spine.residents.length,
+        // Held in the warehouse though not residents (`window_leaver`): IG is told how many.
+        window_leavers: spine.windowLeavers.length,
         conflicting_date_of_birth: spine.conflictingDateOfBirth
       },
       optOuts: { residents_excluded: formatControlledCount(spine.optedOutResidents.length) }

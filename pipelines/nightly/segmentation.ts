@@ -4,8 +4,7 @@
  * warehouse with the rules version's parameters and codelists.
  */
 import { Effect } from "effect"
-import { addDays } from "../../schemas/fields/extractDate.js"
-import { type LoadedRules, ruleParameters } from "./segmentationRules.js"
+import { type LoadedRules, ruleParameters, windowStartOf } from "./segmentationRules.js"
 import { dropTable, insertRows, runModel, type WarehouseDb } from "../warehouse/warehouse.js"
 
 /**
@@ -23,8 +22,7 @@ export const buildHouseholds = (db: WarehouseDb) =>
 /** Loads the rules and codelists into the warehouse and derives every resident's features. */
 export const buildFeatures = (db: WarehouseDb, { codes, rules }: LoadedRules, asOf: string) =>
   Effect.gen(function* () {
-    const windowStart = addDays(asOf, -(rules.windowDays - 1))
-    yield* insertRows(db, "rule_parameter", ruleParameters(rules, asOf, windowStart))
+    yield* insertRows(db, "rule_parameter", ruleParameters(rules, asOf, windowStartOf(rules, asOf)))
     const uniqueCodes = [...new Map(codes.map((code) => [`${code.condition}|${code.code}`, code])).values()]
     yield* insertRows(db, "codelist_code", uniqueCodes)
     for (const model of ["person_condition", "person_features", "risk_score"]) yield* runModel(db, model)

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs"
 import * as path from "node:path"
 import { parse } from "csv-parse/sync"
 import { Effect, Schema } from "effect"
+import { addDays } from "../../schemas/fields/extractDate.js"
 import { SegmentationRules } from "../../schemas/segmentationRules.js"
 import { UsageError } from "../errors.js"
 import { projectFile } from "../services/projectFiles.js"
@@ -89,6 +90,9 @@ export const loadRules = (file: string = DEFAULT_RULES_FILE) =>
     } satisfies LoadedRules
   })
 
+/** The first day of the window of `windowDays` days that ends on the as-of date. */
+export const windowStartOf = (rules: SegmentationRules, asOf: string) => addDays(asOf, -(rules.windowDays - 1))
+
 /** The rule parameters the SQL models read, for one as-of date. */
 export const ruleParameters = (rules: SegmentationRules, asOf: string, windowStart: string) => [
   { name: "rules_version", value: rules.version },
@@ -96,6 +100,7 @@ export const ruleParameters = (rules: SegmentationRules, asOf: string, windowSta
   { name: "window_start", value: windowStart },
   ...Object.entries(rules.thresholds).map(([name, value]) => ({ name, value: String(value) })),
   ...Object.entries(rules.riskPoints).map(([name, value]) => ({ name, value: String(value) })),
+  ...Object.entries(rules.bcf).map(([name, value]) => ({ name, value: String(value) })),
   // A row per reason, so that the SQL reads the list as a set.
   ...rules.discretionaryMandatoryReasons.map((reason) => ({ name: `${MANDATORY_REASON}${reason}`, value: "1" }))
 ]

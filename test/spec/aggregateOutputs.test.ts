@@ -4,14 +4,17 @@
  * and records as inline rows, chosen so that counts of exactly 7, 8, 12 and 13
  * arise, and the cells expected in `cohort-summary.csv`, `shadow-budget.csv`
  * and `bcf-metrics.csv`: 0 shown as 0, 1–7 suppressed (blank, marked `Y`),
- * every other count rounded to the nearest 5. Run through the real SQL and
- * output code on SQLite and on PostgreSQL.
+ * every other count rounded to the nearest 5. Each BCF metric's definition,
+ * and who the shadow budget counts, are checked on the output query's exact
+ * rows, which disclosure control would otherwise blur. Run through the real
+ * SQL and output code on SQLite and on PostgreSQL.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { outputQuery } from "../../pipelines/outputs/outputFiles.js"
 import { testWarehouses } from "../warehouses.js"
 import { type Publication, type PublishedCsv, publish } from "./publishedOutputs.js"
-import { CODES, type Resident, type SpecInput, times } from "./specWarehouse.js"
+import { CODES, type Resident, type SpecInput, specWarehouse, times } from "./specWarehouse.js"
 
 const IN_WINDOW = "2026-06-01"
 const BEFORE_WINDOW = "2025-11-20" // 366 days before the as-of date
@@ -39,6 +42,9 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
     return
   }
   const published = (input: SpecInput, previous?: Publication) => publish(input, warehouse.engine(), previous)
+  /** An output query's rows over the spec's warehouse, before disclosure control. */
+  const exactRows = (input: SpecInput, query: string) =>
+    Effect.flatMap(specWarehouse(input, warehouse.engine()), ({ db }) => outputQuery(db, query))
 
   describe("cohort-summary.csv", () => {
     it.effect(
@@ -181,6 +187,50 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
       })
     )
 
+    it.effect(
+      "costs what people who died or left during the window used up to the day they left, as died_or_left",
+      () =>
+        Effect.gen(function* () {
+          const rows = yield* exactRows(
+            {
+              residents: [
+                ...residents(8, "kid", { age: 10 }),
+                // Three deaths two days before the as-of date.
+                ...residents(3, "died", { age: 88, died: "2026-11-18" }),
+                { id: "moved", age: 30, deregistered: "2026-06-01" }
+              ],
+              acute: [
+                ...ids(8, "kid").map((id) => [id, "AE", IN_WINDOW] as const),
+                ["died0", "APC", "2026-11-10", "21"],
+                ["died1", "APC", "2026-11-10", "21"],
+                ["moved", "AE", "2026-05-01"],
+                // After leaving: someone else's cost.
+                ["moved", "AE", "2026-07-01"]
+              ],
+              socialCare: [
+                // Still open in the council's records: costed until the death, 322 days, £4,600.
+                ["died2", "nursing_care", "2026-01-01"],
+                // Until the deregistration: 8 days, £114.29.
+                ["moved", "home_care", "2026-05-25"]
+              ]
+            },
+            "shadow_budget"
+          )
+          expect(
+            rows.map((row) => [
+              row["segment"],
+              row["service_line"],
+              Number(row["people"]),
+              Math.round(Number(row["cost_gbp"]) * 100) / 100
+            ])
+          ).toEqual([
+            ["BWGW", "acute", 8, 800],
+            ["died_or_left", "acute", 3, 300],
+            ["died_or_left", "adult_social_care", 2, 4714.29]
+          ])
+        })
+    )
+
     // docs/outputs.md: "Per `segment` and `service_line`" and "0 stays 0" — a
     // segment's line that nobody used is published as 0 people, £0. The
     // shadow_budget query groups only the costs it finds, so such lines are
@@ -212,13 +262,18 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
             { id: "since2024", age: 70 },
             { id: "young", age: 50 },
             ...residents(12, "reab", { age: 75 }),
-            { id: "noOutcome", age: 75 }
+            { id: "noDischarge", age: 75 }
           ],
           acute: [
             ...ids(13, "nel").map((id) => [id, "APC", IN_WINDOW, "21"] as const),
             // Neither counts: one before the window, one elective.
             ["nel0", "APC", BEFORE_WINDOW, "21"],
-            ["nel1", "APC", IN_WINDOW, "11"]
+            ["nel1", "APC", IN_WINDOW, "11"],
+            // Discharged into reablement; 4 of the 12 back in hospital on day 91 (31 July).
+            ...ids(12, "reab").map((id) => [id, "APC", "2026-04-25", undefined, "2026-05-01"] as const),
+            ...ids(12, "reab")
+              .slice(8)
+              .map((id) => [id, "APC", "2026-07-25", undefined, "2026-08-05"] as const)
           ],
           socialCare: [
             // First placements in the window, aged 65+: 7.
@@ -226,18 +281,10 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
             // Neither counts: placed before the window, or under 65.
             ["since2024", "nursing_care", "2024-01-01"],
             ["young", "residential_care", "2026-03-01"],
-            // Reablement in the window with a known outcome: 8 of 12 at home.
-            ...ids(12, "reab").map(
-              (id, i) =>
-                [
-                  id,
-                  "reablement",
-                  "2026-05-01",
-                  "2026-06-01",
-                  i < 8 ? "at_home" : i < 11 ? "not_at_home" : "deceased"
-                ] as const
-            ),
-            ["noOutcome", "reablement", "2026-05-01", "2026-06-01"]
+            // Reablement from the day after discharge: 8 of 12 at home on day 91.
+            ...ids(12, "reab").map((id) => [id, "reablement", "2026-05-02", "2026-06-01"] as const),
+            // Reablement with no discharge before it, whatever the council's outcome field says.
+            ["noDischarge", "reablement", "2026-05-01", "2026-06-01", "at_home"]
           ]
         })
         const metrics = csv["bcf-metrics.csv"]!
@@ -252,6 +299,141 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
           ])
         )
       })
+    )
+
+    /** The BCF query's exact numerator and denominator per metric, before disclosure control: what each definition counts. */
+    const bcfCounts = (input: SpecInput) =>
+      Effect.map(exactRows(input, "bcf_metrics"), (rows) =>
+        Object.fromEntries(
+          rows.map((row) => [String(row["metric"]), [Number(row["numerator"]), Number(row["denominator"])]])
+        )
+      )
+
+    it.effect(
+      "counts the non-elective admissions of people who died or left during the window, up to the day they left, per 100,000 residents",
+      () =>
+        Effect.gen(function* () {
+          const counts = yield* bcfCounts({
+            residents: [
+              ...residents(20, "adult", { age: 40 }),
+              // Three deaths two days before the as-of date, each after an emergency admission.
+              ...residents(3, "died", { age: 88, died: "2026-11-18" }),
+              { id: "moved", age: 30, deregistered: "2026-06-01" },
+              { id: "longGone", age: 30, deregistered: "2025-06-01" }
+            ],
+            acute: [
+              ...ids(5, "adult").map((id) => [id, "APC", IN_WINDOW, "21"] as const),
+              ...ids(3, "died").map((id) => [id, "APC", "2026-11-10", "21"] as const),
+              ["moved", "APC", "2026-05-01", "21"],
+              // Neither counts: after the person left, or by someone not resident during the window.
+              ["moved", "APC", "2026-07-01", "21"],
+              ["longGone", "APC", IN_WINDOW, "21"]
+            ]
+          })
+          // 9 admissions (5 residents', 3 by the dead, 1 by who moved away) of 20 residents on the as-of date.
+          expect(counts["non_elective_admissions_per_100000"]).toEqual([9, 20])
+        })
+    )
+
+    it.effect(
+      "counts people 65+ newly placed for good in residential or nursing care, not respite or a short stay, per 100,000 residents 65+",
+      () =>
+        Effect.gen(function* () {
+          const counts = yield* bcfCounts({
+            residents: [
+              ...residents(5, "placed", { age: 70 }),
+              ...residents(6, "respite", { age: 70 }),
+              { id: "sixWeeks", age: 70 },
+              { id: "longer", age: 70 },
+              { id: "respiteFirst", age: 70 },
+              { id: "placedBefore", age: 70 },
+              { id: "died", age: 90, died: "2026-11-18" },
+              { id: "young", age: 50 }
+            ],
+            socialCare: [
+              // Still placed on the as-of date.
+              ...ids(5, "placed").map((id) => [id, "residential_care", "2026-03-01"] as const),
+              // Respite: two weeks, and six weeks to the day (the default's longest short stay).
+              ...ids(6, "respite").map((id) => [id, "residential_care", "2026-03-01", "2026-03-14"] as const),
+              ["sixWeeks", "nursing_care", "2026-03-01", "2026-04-11"],
+              // Six weeks and a day: permanent, though it ended.
+              ["longer", "nursing_care", "2026-03-01", "2026-04-12"],
+              // Respite before the window, then a permanent placement in it.
+              ["respiteFirst", "residential_care", "2025-06-01", "2025-06-10"],
+              ["respiteFirst", "nursing_care", "2026-02-01"],
+              // Placed for good before the window: moving home in it is no new admission.
+              ["placedBefore", "nursing_care", "2024-01-01", "2026-04-30"],
+              ["placedBefore", "nursing_care", "2026-05-01"],
+              // A short stay ended by death was a permanent admission.
+              ["died", "nursing_care", "2026-11-01", "2026-11-17"],
+              ["young", "residential_care", "2026-03-01"]
+            ]
+          })
+          // 8 admissions (5 placed, longer, respiteFirst, died) of 15 residents 65+.
+          expect(counts["permanent_care_home_admissions_65_plus_per_100000"]).toEqual([8, 15])
+        })
+    )
+
+    it.effect(
+      "counts discharges of people 65+ into reablement at least 91 days ago, and which of them were at home on day 91 (ASCOF 2B)",
+      () =>
+        Effect.gen(function* () {
+          const discharged = (id: string, on = "2026-05-01") => [id, "APC", "2026-04-20", "21", on] as const
+          const reablement = (id: string, start: string) => [id, "reablement", start, "2026-06-15"] as const
+          const people = [
+            ...ids(5, "home"),
+            "sameDay",
+            "day7",
+            "day8",
+            "during",
+            "readmitted",
+            "backOnDay91",
+            "careHome",
+            "respite",
+            "twice",
+            "recent",
+            "outcomeOnly"
+          ]
+          const counts = yield* bcfCounts({
+            residents: [
+              ...people.map((id) => ({ id, age: 75 })),
+              { id: "died", age: 80, died: "2026-07-01" },
+              { id: "moved", age: 80, deregistered: "2026-07-01" },
+              { id: "young", age: 60 }
+            ],
+            acute: [
+              ...[...people.filter((id) => id !== "recent" && id !== "outcomeOnly"), "died", "moved", "young"].map(
+                (id) => discharged(id)
+              ),
+              discharged("twice", "2026-01-10"),
+              discharged("recent", "2026-09-01"),
+              // Day 91 after 1 May is 31 July: in hospital over it, or discharged that day.
+              ["readmitted", "APC", "2026-07-30", "21", "2026-08-02"],
+              ["backOnDay91", "APC", "2026-07-20", "21", "2026-07-31"]
+            ],
+            socialCare: [
+              ...[...ids(5, "home"), "readmitted", "backOnDay91", "careHome", "respite", "twice", "recent"].map((id) =>
+                reablement(id, "2026-05-03")
+              ),
+              ...[...["died", "moved", "young"]].map((id) => reablement(id, "2026-05-03")),
+              reablement("twice", "2026-01-12"),
+              // Reablement from the day of discharge, or up to 7 days after it (the default).
+              reablement("sameDay", "2026-05-01"),
+              reablement("day7", "2026-05-08"),
+              // Not discharged into reablement: 8 days after, or begun while in hospital.
+              reablement("day8", "2026-05-09"),
+              reablement("during", "2026-04-25"),
+              // Placed for good from June; a two-week respite stay over day 91 is no move.
+              ["careHome", "nursing_care", "2026-06-01"],
+              ["respite", "residential_care", "2026-07-25", "2026-08-07"],
+              // The council's 91-day outcome, with no discharge before the reablement: not counted.
+              ["outcomeOnly", "reablement", "2026-05-03", "2026-06-15", "at_home"]
+            ]
+          })
+          // 15 discharges: home ×5, sameDay, day7, readmitted, backOnDay91, careHome, respite, twice ×2, died, moved
+          // (recent's day 91 has not come, young is under 65). At home on day 91: all but readmitted, careHome, died, moved.
+          expect(counts["still_at_home_91_days_after_reablement_65_plus_percent"]).toEqual([11, 15])
+        })
     )
 
     it.effect("shows a metric nobody counts towards as 0, not suppressed", () =>

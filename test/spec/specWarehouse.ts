@@ -32,6 +32,8 @@ import { linkByNhsNumber } from "../../transforms/recordLinkage.js"
 import { type AreaOfPostcode, buildSpine } from "../../transforms/spine.js"
 
 export const AS_OF = "2026-11-20"
+/** The first day of the rules' 365-day window ending on the as-of date. */
+export const WINDOW_START = "2025-11-21"
 
 export const CODES = {
   copd: "13645005",
@@ -58,6 +60,10 @@ export interface Resident {
   readonly household?: string | null
   /** The deprivation decile of the resident's postcode; any resident having one means a lookup was supplied. */
   readonly imdDecile?: number
+  /** The date of death on their registration: from then on no longer a resident. */
+  readonly died?: string
+  /** The date their registration ended, with no other one after it. */
+  readonly deregistered?: string
 }
 
 export interface SpecInput {
@@ -67,8 +73,10 @@ export interface SpecInput {
   /** [practice code, PCN, locality]; a practice not listed is in PCN `PCN`, locality `North`. */
   readonly practices?: ReadonlyArray<readonly [code: string, pcn: string, locality: string]>
   readonly gpEvents?: ReadonlyArray<readonly [id: string, code: string, date?: string]>
-  /** [id, activity type, start date, admission method]; each costs £100. */
-  readonly acute?: ReadonlyArray<readonly [id: string, type: "AE" | "APC" | "OP", start: string, method?: string]>
+  /** [id, activity type, start date, admission method, end date (the start unless given; null: not yet discharged)]; each costs £100. */
+  readonly acute?: ReadonlyArray<
+    readonly [id: string, type: "AE" | "APC" | "OP", start: string, method?: string, end?: string | null]
+  >
   /** [id, service type, start, end, 91-day reablement outcome]; each costs £100 a week. */
   readonly socialCare?: ReadonlyArray<
     readonly [id: string, service: string, start: string, end?: string, reablementOutcome?: string]
@@ -112,7 +120,9 @@ const registration = (resident: Resident, nhsNumber: string): GpRegistration => 
   postcode: postcodeOf(resident),
   ...(resident.household === null ? {} : { uprn: resident.household ?? `h-${resident.id}` }),
   practice_code: resident.practice ?? DEFAULT_PRACTICE,
-  registration_date: "2000-01-01"
+  registration_date: "2000-01-01",
+  ...(resident.died === undefined ? {} : { date_of_death: resident.died }),
+  ...(resident.deregistered === undefined ? {} : { deregistration_date: resident.deregistered })
 })
 
 /**
@@ -151,6 +161,7 @@ export const loadedWarehouse = (input: SpecInput, engine: Engine) =>
       optedOut,
       areaOfPostcode,
       asOf: AS_OF,
+      windowStart: WINDOW_START,
       personIdOf,
       householdIdOf: (uprn) => uprn
     })
@@ -185,6 +196,7 @@ export const loadedWarehouse = (input: SpecInput, engine: Engine) =>
       "registered_person",
       spine.residents.map((resident) => resident.person)
     )
+    yield* insertRows(db, "window_leaver", spine.windowLeavers)
     yield* insertRows(
       db,
       "gp_event",
@@ -199,14 +211,14 @@ export const loadedWarehouse = (input: SpecInput, engine: Engine) =>
     yield* insertRows(
       db,
       "acute_activity",
-      records(input.acute, ([, type, start, method], link): AcuteActivityTable => ({
+      records(input.acute, ([, type, start, method, end], link): AcuteActivityTable => ({
         ...link,
         provider_code: null,
         activity_type: type,
         admission_method: method ?? null,
         admission_category: method === undefined ? null : method.startsWith("2") ? "non_elective" : "elective",
         start_date: start,
-        end_date: start,
+        end_date: end === undefined ? start : end,
         bed_days: type === "APC" ? 1 : null,
         primary_diagnosis: null,
         discharge_destination: null,

@@ -11,10 +11,11 @@ const shipped = Schema.decodeUnknownSync(SegmentationRules)(JSON.parse(readFileS
 const printed = (rules: SegmentationRules) => formatRulesTable(rules.version, rulesTable(rules))
 
 describe("the rules table", () => {
-  it("changes with every threshold, risk point and the window of the rules file", () => {
+  it("changes with every threshold, risk point, BCF setting and the window of the rules file", () => {
     const settings = [
       ...Object.keys(shipped.thresholds).map((name) => ["thresholds", name] as const),
-      ...Object.keys(shipped.riskPoints).map((name) => ["riskPoints", name] as const)
+      ...Object.keys(shipped.riskPoints).map((name) => ["riskPoints", name] as const),
+      ...Object.keys(shipped.bcf).map((name) => ["bcf", name] as const)
     ]
     for (const [group, name] of settings) {
       const values = shipped[group] as Record<string, number>
