@@ -2,7 +2,8 @@
  * The files a run publishes for the workstreams, from the warehouse through the
  * analyst-readable queries in `sql/outputs/`: the complex-cohort lists (one per
  * practice and one borough-wide), the changes since the last publication, the
- * disclosure-controlled cohort summary, the shadow budget and the BCF metrics.
+ * transitions list, the disclosure-controlled cohort summary, the shadow
+ * budget and the BCF metrics.
  *
  * Every CSV is written through `csvLine`, which neutralises formula-like text.
  */
@@ -11,7 +12,7 @@ import * as path from "node:path"
 import { parse } from "csv-parse/sync"
 import { Effect } from "effect"
 import { controlBcf, controlBudget } from "../../transforms/aggregateOutputs.js"
-import { COMPLEX_COHORT_SEGMENT, SEGMENT_CODES, segmentOf } from "../../schemas/segments.js"
+import { COMPLEX_COHORT_SEGMENT, SEGMENT_CODES, segmentOf, TRANSITIONS_SEGMENTS } from "../../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "../../transforms/cohortDimensions.js"
 import { type DisclosureRules, DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
 import { controlResidents, type ResidentCount, residentCount } from "../../transforms/residentCounts.js"
@@ -73,6 +74,20 @@ export const COHORT_COLUMNS = [
   "household_size",
   "lives_alone"
 ]
+
+/**
+ * The transitions list's columns: who is in the transitions cohort, where they
+ * are registered, and why (`transition_reasons`, `;`-separated codes of
+ * `TRANSITION_REASONS`).
+ */
+export const TRANSITIONS_COLUMNS = ["person_id", "practice_code", "age_band", "segment", "transition_reasons"]
+
+/**
+ * The transitions list's recipients: one borough-wide list for the leads of
+ * `TRANSITIONS_SEGMENTS`, who plan the move from children's to adult
+ * services; no practice receives it, as no practice team was named for it.
+ */
+const TRANSITIONS_LEADS = `${TRANSITIONS_SEGMENTS.map((code) => segmentOf(code).name).join(" and ")} workstream leads`
 
 const CHANGE_COLUMNS = ["person_id", "change", "practice_code", "previous_reasons", "reasons"]
 
@@ -213,6 +228,16 @@ export const writeOutputs = (
         )
       )
     }
+
+    outputs.push(
+      yield* writeCsv(
+        release,
+        "transitions/all.csv",
+        TRANSITIONS_COLUMNS,
+        yield* query(db, "transitions"),
+        TRANSITIONS_LEADS
+      )
+    )
 
     const localities = [
       ...new Set(
