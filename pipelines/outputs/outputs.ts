@@ -2,8 +2,8 @@
  * The files a run publishes for the workstreams, from the warehouse through the
  * analyst-readable queries in `sql/outputs/`: the complex-cohort lists (one per
  * practice and one borough-wide), the changes since the last publication, the
- * transitions list, the disclosure-controlled cohort summary, the shadow
- * budget and the BCF metrics.
+ * transitions list, the disclosure-controlled cohort and transitions
+ * summaries, the shadow budget and the BCF metrics.
  *
  * Every CSV is written through `csvLine`, which neutralises formula-like text.
  */
@@ -17,6 +17,7 @@ import { AGE_BANDS, SEXES } from "../../transforms/cohortDimensions.js"
 import { type DisclosureRules, DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
 import { controlResidents, type ResidentCount, residentCount } from "../../transforms/residentCounts.js"
 import { type CsvValue, csvLine } from "../../transforms/spreadsheetSafety.js"
+import { controlTransitions, type TransitionCount, transitionCount } from "../../transforms/transitionCounts.js"
 import type { OutputLineage } from "../governance/lineage.js"
 import { outputQuery, writeOutputFile } from "./outputFiles.js"
 import type { WarehouseDb } from "../warehouse/warehouse.js"
@@ -160,6 +161,22 @@ export const cohortSummary = (
   return rows
 }
 
+/** Who receives the cohort and transitions summaries. */
+const AGGREGATE_SUMMARIES = "workstream leads and the partnership (aggregate)"
+
+/** The transitions cohort per segment, then in all (`segment = all`), controlled as `controlTransitions` does. */
+export const transitionsSummary = (counts: ReadonlyArray<TransitionCount>, rules: DisclosureRules): Array<Row> => {
+  const transitions = controlTransitions(counts, rules)
+  return [
+    ...SEGMENT_CODES.map((segment) => [segment, transitions.segment(segment)] as const),
+    ["all", transitions.all] as const
+  ].map(([segment, controlled]) => ({
+    segment,
+    residents: controlled.suppressed ? null : controlled.count,
+    suppressed: controlled.suppressed ? "Y" : "N"
+  }))
+}
+
 const readPreviousCohort = (previousRelease: string | undefined) => {
   const file = previousRelease && path.join(previousRelease, "complex-cohort", "all.csv")
   if (!file || !fs.existsSync(file)) return undefined
@@ -251,7 +268,16 @@ export const writeOutputs = (
         "cohort-summary.csv",
         ["segment", "age_band", "sex", "locality", "imd_decile", "residents", "suppressed"],
         summary,
-        "workstream leads and the partnership (aggregate)"
+        AGGREGATE_SUMMARIES
+      )
+    )
+    outputs.push(
+      yield* writeCsv(
+        release,
+        "transitions-summary.csv",
+        ["segment", "residents", "suppressed"],
+        transitionsSummary((yield* query(db, "transition_counts")).map(transitionCount), rules),
+        AGGREGATE_SUMMARIES
       )
     )
 

@@ -2,7 +2,8 @@
  * The transitions list as a spec (`docs/outputs.md`): young people and their
  * records as inline rows, and the list expected from them: who is on it (the
  * `transition` flag, 16–25), with which practice, age band, segment and
- * reason codes, in what order, for whom. Run through the real SQL and output
+ * reason codes, in what order, for whom; and the disclosure-controlled count
+ * of them in `transitions-summary.csv`. Run through the real SQL and output
  * code on SQLite and on PostgreSQL.
  */
 import * as fs from "node:fs"
@@ -12,7 +13,7 @@ import { Effect } from "effect"
 import { TRANSITION_REASONS } from "../../schemas/segments.js"
 import { testWarehouses } from "../warehouses.js"
 import { publish } from "./publishedOutputs.js"
-import { CODES, type SpecInput } from "./specWarehouse.js"
+import { CODES, type SpecInput, times } from "./specWarehouse.js"
 
 /**
  * On the list: a 16-year-old with an EHC plan, a 17-year-old in need who also
@@ -96,6 +97,35 @@ describe.each(testWarehouses())("the transitions list on $name", (warehouse) => 
           rows: 0,
           recipient: "Born Well & Growing Well and Promoting Independence workstream leads"
         })
+      })
+  )
+
+  it.effect(
+    "counts them per segment and in all, 1–7 suppressed, others rounded to 5, and hides what the total would give back",
+    () =>
+      Effect.gen(function* () {
+        const { csv } = yield* publish(
+          {
+            // 8 flagged in Born Well (16, EHC plan), 3 in Living Well (20, an LTC), none in Promoting Independence.
+            residents: [
+              ...times(8, (i) => ({ id: `ehc${i}`, age: 16 })),
+              ...times(3, (i) => ({ id: `ltc${i}`, age: 20 })),
+              { id: "pal", age: 60 }
+            ],
+            education: times(8, (i) => [`ehc${i}`, "E"] as const),
+            gpEvents: [...times(3, (i) => [`ltc${i}`, CODES.copd] as const), ["pal", CODES.palliativeCare]]
+          },
+          warehouse.engine()
+        )
+        const summary = csv["transitions-summary.csv"]!
+        expect(summary.columns).toEqual(["segment", "residents", "suppressed"])
+        // Living Well's 3 is suppressed; the total (11, shown as 10) minus the 8 would give it back, so the 8 goes too.
+        expect(summary.rows).toEqual([
+          { segment: "BWGW", residents: "", suppressed: "Y" },
+          { segment: "LW", residents: "", suppressed: "Y" },
+          { segment: "PI", residents: "0", suppressed: "N" },
+          { segment: "all", residents: "10", suppressed: "N" }
+        ])
       })
   )
 })
