@@ -84,9 +84,10 @@ export const COHORT_COLUMNS = [
 export const TRANSITIONS_COLUMNS = ["person_id", "practice_code", "age_band", "segment", "transition_reasons"]
 
 /**
- * The transitions list's recipients: one borough-wide list for the leads of
- * `TRANSITIONS_SEGMENTS`, who plan the move from children's to adult
- * services; no practice receives it, as no practice team was named for it.
+ * The transitions list's recipients: the leads of `TRANSITIONS_SEGMENTS`, who
+ * plan the move from children's to adult services across the borough, so
+ * one borough-wide list and none per practice (the practices' teams receive
+ * the complex-cohort lists, for direct care, not this one).
  */
 const TRANSITIONS_LEADS = `${TRANSITIONS_SEGMENTS.map((code) => segmentOf(code).name).join(" and ")} workstream leads`
 
