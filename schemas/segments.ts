@@ -63,6 +63,21 @@ export const SEGMENT_NAMES: Readonly<Record<string, string>> = Object.fromEntrie
 /** The segments in the order the rules apply them. */
 export const SEGMENTS_BY_PRIORITY: ReadonlyArray<Segment> = [...SEGMENTS].sort((a, b) => a.priority - b.priority)
 
+/**
+ * Why a resident carries the `transition` flag, as the transitions list
+ * names it (as many as apply): an EHC plan, a children's social care
+ * status, a long-term condition.
+ */
+export const TRANSITION_REASONS = ["ehc_plan", "childrens_social_care", "ltc"] as const
+export type TransitionReason = (typeof TRANSITION_REASONS)[number]
+
+/**
+ * The segments whose leads receive the transitions list: Born Well & Growing
+ * Well, whose flag it is, and Promoting Independence, the adult services the
+ * young people may move on to.
+ */
+export const TRANSITIONS_SEGMENTS: ReadonlyArray<SegmentCode> = ["BWGW", "PI"]
+
 /** The segment whose members make up the complex-cohort lists and the direct-care re-identification store. */
 export const COMPLEX_COHORT_SEGMENT: SegmentCode = "PI"
 

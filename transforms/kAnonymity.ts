@@ -162,15 +162,20 @@ export const generalise = (row: Row, field: string, level: number): CsvValue =>
 
 /**
  * Fields that can be worked out from others: an age band from an age, a PCN
- * or locality from a practice, a count of conditions from their list. Two
- * files can be joined on such a pair as well as on one field both carry.
+ * or locality from a practice, a count of conditions from their list, the
+ * transitions list's reason codes from an EHC plan, a children's social care
+ * status or a condition, and the transition flag from being on that list at
+ * all. Two files can be joined on such a pair as well as on one field both
+ * carry.
  */
 const DERIVED_FROM: Readonly<Record<string, ReadonlyArray<string>>> = {
   age_band: ["age_years"],
   pcn: ["practice_code"],
   locality: ["practice_code", "pcn"],
   ltc_count: ["ltcs"],
-  ltc: ["ltc_count", "ltcs"]
+  ltc: ["ltc_count", "ltcs"],
+  transition_reasons: ["sen_provision", "csc_status", "ltc_count", "ltcs"],
+  transition: ["transition_reasons"]
 }
 
 /** Whether a file carrying `others` carries `field`, something worked out from it, or something it is worked out from. */

@@ -279,6 +279,39 @@ const pyramidSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => 
   }
 }
 
+const transitionsSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => ({
+  id: "transitions",
+  title: "The transitions cohort",
+  intro:
+    "Young people aged 16 to 25 with an EHC plan, a children's social care status or a long-term condition, moving from children's to adult services, per segment; the Born Well & Growing Well and Promoting Independence leads receive the list of them. The segments and their total are controlled together, so the total minus the segments shown gives back none that is suppressed.",
+  chart: {
+    caption: "Residents in the transitions cohort, per segment.",
+    drawing: barChart({
+      description: "Bar chart of residents in the transitions cohort per segment",
+      values: figures.transitions.segments.map((row) => ({
+        segment: segmentName(row.segment),
+        residents: row.residents,
+        note: noteOf(row.residents)
+      })),
+      category: { field: "segment", title: null, order: SEGMENT_ORDER },
+      value: { field: "residents", title: "Residents", format: ",d" }
+    })
+  },
+  tables: [
+    {
+      caption: "Residents in the transitions cohort, per segment and in all",
+      columns: [
+        { key: "segment", label: "Segment", kind: "text" },
+        { key: "residents", label: "Residents", kind: "count" }
+      ],
+      rows: [
+        ...figures.transitions.segments.map((row) => ({ segment: segmentName(row.segment), residents: row.residents })),
+        { segment: "All in the transitions cohort", residents: figures.transitions.residents }
+      ]
+    }
+  ]
+})
+
 const utilisationSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => {
   const residents = new Map(figures.segments.map((row) => [row.segment, row.residents]))
   return {
@@ -680,6 +713,7 @@ export const reportPage = (figures: ReportFigures, previous: ReportFigures | und
   sections: [
     residentsSection(figures),
     pyramidSection(figures),
+    transitionsSection(figures),
     utilisationSection(figures),
     budgetSection(figures),
     bcfSection(figures),

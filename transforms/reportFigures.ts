@@ -14,6 +14,7 @@ import { SEGMENT_CODES, SEGMENT_NAMES } from "../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "./cohortDimensions.js"
 import { type ControlledCount, controlledRate, type DisclosureRules, publishedCount } from "./disclosureControl.js"
 import { controlResidents, type ResidentCount } from "./residentCounts.js"
+import { controlTransitions, type TransitionCount } from "./transitionCounts.js"
 
 /** A published count: the controlled number, or null where it is suppressed. */
 const Controlled = Schema.NullOr(Schema.Number)
@@ -37,6 +38,11 @@ export const ReportFigures = Schema.Struct({
   pyramid: Schema.Array(
     Schema.Struct({ segment: Schema.String, age_band: Schema.String, sex: Schema.String, residents: Controlled })
   ),
+  /** The transitions cohort, in all and per segment, as `transitions-summary.csv` publishes it. */
+  transitions: Schema.Struct({
+    residents: Controlled,
+    segments: Schema.Array(Schema.Struct({ segment: Schema.String, residents: Controlled }))
+  }),
   utilisation: Schema.Array(
     Schema.Struct({ segment: Schema.String, measure: Schema.String, total: Controlled, per_1000: Derived })
   ),
@@ -95,6 +101,8 @@ export interface ReportCounts {
   /** Residents per segment, age band, sex, locality and deprivation decile (`cohort_counts.sql`). */
   readonly cohortCounts: ReadonlyArray<ResidentCount>
   readonly localities: ReadonlyArray<string>
+  /** Residents with the transition flag per segment (`transition_counts.sql`). */
+  readonly transitionCounts: ReadonlyArray<TransitionCount>
   /** Per segment, each of `UTILISATION_MEASURES` summed over its residents. */
   readonly utilisation: ReadonlyArray<QueryRow>
   /** `shadow_budget.sql` and `bcf_metrics.sql` rows, before control. */
@@ -145,6 +153,8 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
   const residents = controlResidents(counts.cohortCounts, counts.localities, rules)
   const segments = SEGMENT_CODES.map((segment) => ({ segment, residents: shown(residents.segment(segment)) }))
   const controlledResidents = new Map(segments.map((row) => [row.segment, row.residents]))
+  // The same counts as transitions-summary.csv shows and hides.
+  const transitions = controlTransitions(counts.transitionCounts, rules)
 
   const utilisation = SEGMENT_CODES.flatMap((segment) => {
     const row = counts.utilisation.find((candidate) => candidate["segment"] === segment)
@@ -191,6 +201,10 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
         SEXES.map((sex) => ({ segment, age_band: band, sex, residents: shown(residents.ageSex(segment, band, sex)) }))
       )
     ),
+    transitions: {
+      residents: shown(transitions.all),
+      segments: SEGMENT_CODES.map((segment) => ({ segment, residents: shown(transitions.segment(segment)) }))
+    },
     utilisation,
     shadow_budget: controlBudget(counts.shadowBudget, rules).map(({ suppressed: _, ...line }) => line),
     bcf: controlBcf(counts.bcf, rules).map(({ suppressed: _, ...metric }) => metric),
@@ -259,6 +273,7 @@ const headlineFigures = (figures: ReportFigures): Array<Headline> => [
     "count",
     row.residents
   ]),
+  ["Transitions cohort (16–25)", "count", figures.transitions.residents],
   ...figures.linkage_rates.map((row): Headline => [`Records linked (%): ${row.source}`, "rate", row.rate_percent]),
   ...figures.inputs.map((row): Headline => [`Rows quarantined: ${row.source}`, "count", row.rows_quarantined]),
   ...figures.shadow_budget.map((row): Headline => [

@@ -13,7 +13,9 @@ import {
   COMPLEX_COHORT_SEGMENT,
   type SegmentFlag,
   type SegmentReason,
-  SEGMENTS_BY_PRIORITY
+  SEGMENTS_BY_PRIORITY,
+  TRANSITION_REASONS,
+  type TransitionReason
 } from "../schemas/segments.js"
 
 export interface RuleRow {
@@ -71,11 +73,18 @@ const REASONS: Record<SegmentReason, Criterion> = {
   })
 }
 
+/** What each transition reason code stands for, so the table shows the codes the transitions list carries. */
+const TRANSITION_CRITERIA: Record<TransitionReason, string> = {
+  ehc_plan: "EHC plan 'E'",
+  childrens_social_care: "a CSC status",
+  ltc: "1+ LTC"
+}
+
 /** What sets each flag of `segment_membership`. */
 const FLAGS: Record<SegmentFlag, Criterion> = {
   transition: ({ thresholds: t }) => ({
     source: "age; education.sen_provision; childrens_social_care.status; LTCs",
-    threshold: `age ${t.transitionMinAge}-${t.transitionMaxAge} and (EHC plan 'E', a CSC status, or 1+ LTC)`
+    threshold: `age ${t.transitionMinAge}-${t.transitionMaxAge} and any of ${TRANSITION_REASONS.map((reason) => `${reason} (${TRANSITION_CRITERIA[reason]})`).join(", ")}`
   }),
   ltc: () => ({ source: "LTCs", threshold: "1+ LTC" })
 }

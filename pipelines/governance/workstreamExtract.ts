@@ -7,13 +7,13 @@
 import { readFileSync } from "node:fs"
 import { Effect, Redacted, Schema } from "effect"
 import { ExtractProfiles, type Workstream, WORKSTREAMS } from "../../schemas/extractProfiles.js"
-import { COMPLEX_COHORT_SEGMENT } from "../../schemas/segments.js"
+import { COMPLEX_COHORT_SEGMENT, TRANSITIONS_SEGMENTS } from "../../schemas/segments.js"
 import { freeTextProblem, MAX_FREE_TEXT } from "../../transforms/freeText.js"
 import { DEFAULT_K, kAnonymise } from "../../transforms/kAnonymity.js"
 import { recipientKey, recipientPseudonym } from "../../transforms/pseudonym.js"
 import { csvLine } from "../../transforms/spreadsheetSafety.js"
 import { extractTable, type MemberRow, type OtherFile, profileProblems } from "../../transforms/workstreamExtract.js"
-import { COHORT_COLUMNS } from "../outputs/outputs.js"
+import { COHORT_COLUMNS, TRANSITIONS_COLUMNS } from "../outputs/outputs.js"
 import { UsageError } from "../errors.js"
 import { deliverExtract, publishedRun } from "./extractDelivery.js"
 import { projectFile } from "../services/projectFiles.js"
@@ -106,14 +106,14 @@ export const workstreamExtract = Effect.fn("workstreamExtract")(function* (optio
     })
   )
   // Files about the same people that could be joined to this one: the other
-  // recipients' extracts of the workstream, and the complex-cohort lists.
+  // recipients' extracts of the workstream, and the lists its lead receives.
+  const segment = WORKSTREAMS[options.workstream]
   const others: Array<OtherFile> = [
     ...profiles.profiles
       .filter((other) => other.workstream === profile.workstream && other.recipient !== profile.recipient)
       .map((other) => ({ name: `the extract for ${other.recipient}`, columns: other.fields })),
-    ...(WORKSTREAMS[options.workstream] === COMPLEX_COHORT_SEGMENT
-      ? [{ name: "the complex-cohort lists", columns: COHORT_COLUMNS }]
-      : [])
+    ...(segment === COMPLEX_COHORT_SEGMENT ? [{ name: "the complex-cohort lists", columns: COHORT_COLUMNS }] : []),
+    ...(TRANSITIONS_SEGMENTS.includes(segment) ? [{ name: "the transitions list", columns: TRANSITIONS_COLUMNS }] : [])
   ]
   const problems = profileProblems(profile, columns, others)
   if (problems.length > 0) {
@@ -130,7 +130,6 @@ export const workstreamExtract = Effect.fn("workstreamExtract")(function* (optio
     })
   }
   const keyOfRecipient = recipientKey(Redacted.value(key), profile.recipient)
-  const segment = WORKSTREAMS[options.workstream]
   const anonymous = kAnonymise(
     rows.filter((row) => row["segment"] === segment),
     profile.quasi_identifiers,

@@ -2,7 +2,8 @@
  * The files a run publishes for the workstreams, from the warehouse through the
  * analyst-readable queries in `sql/outputs/`: the complex-cohort lists (one per
  * practice and one borough-wide), the changes since the last publication, the
- * disclosure-controlled cohort summary, the shadow budget and the BCF metrics.
+ * transitions list, the disclosure-controlled cohort and transitions
+ * summaries, the shadow budget and the BCF metrics.
  *
  * Every CSV is written through `csvLine`, which neutralises formula-like text.
  */
@@ -11,11 +12,12 @@ import * as path from "node:path"
 import { parse } from "csv-parse/sync"
 import { Effect } from "effect"
 import { controlBcf, controlBudget } from "../../transforms/aggregateOutputs.js"
-import { COMPLEX_COHORT_SEGMENT, SEGMENT_CODES, segmentOf } from "../../schemas/segments.js"
+import { COMPLEX_COHORT_SEGMENT, SEGMENT_CODES, segmentOf, TRANSITIONS_SEGMENTS } from "../../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "../../transforms/cohortDimensions.js"
 import { type DisclosureRules, DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
 import { controlResidents, type ResidentCount, residentCount } from "../../transforms/residentCounts.js"
 import { type CsvValue, csvLine } from "../../transforms/spreadsheetSafety.js"
+import { controlTransitions, type TransitionCount, transitionCount } from "../../transforms/transitionCounts.js"
 import type { OutputLineage } from "../governance/lineage.js"
 import { outputQuery, writeOutputFile } from "./outputFiles.js"
 import type { WarehouseDb } from "../warehouse/warehouse.js"
@@ -73,6 +75,21 @@ export const COHORT_COLUMNS = [
   "household_size",
   "lives_alone"
 ]
+
+/**
+ * The transitions list's columns: who is in the transitions cohort, where they
+ * are registered, and why (`transition_reasons`, `;`-separated codes of
+ * `TRANSITION_REASONS`).
+ */
+export const TRANSITIONS_COLUMNS = ["person_id", "practice_code", "age_band", "segment", "transition_reasons"]
+
+/**
+ * The transitions list's recipients: the leads of `TRANSITIONS_SEGMENTS`, who
+ * plan the move from children's to adult services across the borough, so
+ * one borough-wide list and none per practice (the practices' teams receive
+ * the complex-cohort lists, for direct care, not this one).
+ */
+const TRANSITIONS_LEADS = `${TRANSITIONS_SEGMENTS.map((code) => segmentOf(code).name).join(" and ")} workstream leads`
 
 const CHANGE_COLUMNS = ["person_id", "change", "practice_code", "previous_reasons", "reasons"]
 
@@ -145,6 +162,22 @@ export const cohortSummary = (
   return rows
 }
 
+/** Who receives the cohort and transitions summaries. */
+const AGGREGATE_SUMMARIES = "workstream leads and the partnership (aggregate)"
+
+/** The transitions cohort per segment, then in all (`segment = all`), controlled as `controlTransitions` does. */
+export const transitionsSummary = (counts: ReadonlyArray<TransitionCount>, rules: DisclosureRules): Array<Row> => {
+  const transitions = controlTransitions(counts, rules)
+  return [
+    ...SEGMENT_CODES.map((segment) => [segment, transitions.segment(segment)] as const),
+    ["all", transitions.all] as const
+  ].map(([segment, controlled]) => ({
+    segment,
+    residents: controlled.suppressed ? null : controlled.count,
+    suppressed: controlled.suppressed ? "Y" : "N"
+  }))
+}
+
 const readPreviousCohort = (previousRelease: string | undefined) => {
   const file = previousRelease && path.join(previousRelease, "complex-cohort", "all.csv")
   if (!file || !fs.existsSync(file)) return undefined
@@ -214,6 +247,16 @@ export const writeOutputs = (
       )
     }
 
+    outputs.push(
+      yield* writeCsv(
+        release,
+        "transitions/all.csv",
+        TRANSITIONS_COLUMNS,
+        yield* query(db, "transitions"),
+        TRANSITIONS_LEADS
+      )
+    )
+
     const localities = [
       ...new Set(
         (yield* Effect.promise(() => db.selectFrom("practice").select("locality").execute())).map((r) => r.locality)
@@ -226,7 +269,16 @@ export const writeOutputs = (
         "cohort-summary.csv",
         ["segment", "age_band", "sex", "locality", "imd_decile", "residents", "suppressed"],
         summary,
-        "workstream leads and the partnership (aggregate)"
+        AGGREGATE_SUMMARIES
+      )
+    )
+    outputs.push(
+      yield* writeCsv(
+        release,
+        "transitions-summary.csv",
+        ["segment", "residents", "suppressed"],
+        transitionsSummary((yield* query(db, "transition_counts")).map(transitionCount), rules),
+        AGGREGATE_SUMMARIES
       )
     )
 

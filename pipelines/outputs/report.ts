@@ -15,6 +15,7 @@ import { reportPage } from "../../transforms/reportCharts.js"
 import { type ReportCounts, ReportFigures, reportFigures } from "../../transforms/reportFigures.js"
 import { reportHtml, type ReportSection } from "../../transforms/reportHtml.js"
 import { residentCount } from "../../transforms/residentCounts.js"
+import { transitionCount } from "../../transforms/transitionCounts.js"
 import { chartSvg } from "./chartSvg.js"
 import type { OutputLineage } from "../governance/lineage.js"
 import { outputError, outputQuery, writeOutputFile } from "./outputFiles.js"
@@ -48,6 +49,7 @@ const reportCounts = (db: WarehouseDb, runId: string) =>
       localities: (yield* warehouseRead("the localities", () =>
         db.selectFrom("practice").select("locality").distinct().orderBy("locality").execute()
       )).map((row) => row.locality),
+      transitionCounts: (yield* outputQuery(db, "transition_counts")).map(transitionCount),
       utilisation: yield* outputQuery(db, "segment_utilisation"),
       shadowBudget: yield* outputQuery(db, "shadow_budget"),
       bcf: yield* outputQuery(db, "bcf_metrics"),

@@ -21,6 +21,7 @@ final as (
     reasons.segment,
     reasons.reasons,
     -- Children-to-adult transitions: young people with an EHC plan, a children's social care status, or an LTC.
+    -- sql/outputs/transitions.sql names which of the three each meets: a change here is a change there.
     case
       when features.age_years between thresholds.transition_min_age_years and thresholds.transition_max_age_years
         and (features.sen_provision = 'E' or features.csc_status is not null or features.ltc_count >= 1) then 1

@@ -1,7 +1,9 @@
 /**
  * Joining what one recipient receives, as they could: two recipients'
- * extracts of the same workstream, and the Promoting Independence extract
- * and every complex-cohort list, matched on all the columns they share. A
+ * extracts of the same workstream, the Promoting Independence extract and
+ * every complex-cohort list, and the Born Well and Promoting Independence
+ * extracts and the transitions list, matched on all the columns they share
+ * and on the transition flag every row of that list implies. A
  * value matches another when they can be the same person's: equal, either
  * withheld, or bands (or a band and an exact value) that overlap, so
  * coarsening the finer file to the coarser one's bands finds every match.
@@ -108,20 +110,47 @@ describe("a recipient's files, joined on every column they share", () => {
     }
   )
 
-  it("finds no one-to-one match between the Promoting Independence extract and any complex-cohort list", () => {
+  /** The transitions list's people, by `person_id`. */
+  const transitions = () => new Set(readCsv(path.join(out, "transitions", "all.csv")).map((row) => row["person_id"]!))
+
+  it("finds no one-to-one match between the Promoting Independence extract and any complex-cohort list, each member's transition flag added from the transitions list", () => {
     const profile = shipped.profiles.find((p) => p.workstream === "promoting-independence")!
     const extract = extractOf(profile.workstream, profile.recipient)
+    const onTransitionsList = transitions()
     const lists = fs.readdirSync(path.join(out, "complex-cohort")).filter((file) => file.endsWith(".csv"))
     expect(lists).toContain("all.csv")
     expect(lists.length).toBeGreaterThan(2)
     for (const list of lists) {
-      const rows = readCsv(path.join(out, "complex-cohort", list))
+      // The lead receives both lists, under the same person_id: anyone on both is flagged, anyone else not.
+      const rows = readCsv(path.join(out, "complex-cohort", list)).map((row) => ({
+        ...row,
+        transition: onTransitionsList.has(row["person_id"]!) ? "1" : "0"
+      }))
       if (rows.length === 0) continue
       const joined = oneToOne(rows, extract)
       expect(joined.columns.length, list).toBeGreaterThan(5)
       expect(joined.pairs, list).toBe(0)
     }
   })
+
+  it.each([
+    ["born-well", "BWGW"],
+    ["promoting-independence", "PI"]
+  ])(
+    "finds no one-to-one match between the %s extract and the transitions list, every row of it flagged",
+    (workstream, segment) => {
+      const profile = shipped.profiles.find((p) => p.workstream === workstream)!
+      const extract = extractOf(workstream, profile.recipient)
+      const list = readCsv(path.join(out, "transitions", "all.csv"))
+        .filter((row) => row["segment"] === segment)
+        .map((row) => ({ ...row, age_years: row["age_band"]!, transition: "1" }))
+      expect(list.length).toBeGreaterThan(0)
+      const joined = oneToOne(list, extract)
+      expect(joined.columns).toContain("transition")
+      expect(joined.pairs).toBe(0)
+      expect(oneToOne(extract, list).pairs).toBe(0)
+    }
+  )
 
   it("would find the members one to one on their exact values", () => {
     const profile = shipped.profiles.find((p) => p.workstream === "promoting-independence")!

@@ -91,6 +91,7 @@ describe.skipIf(CHROMIUM === undefined)(`report.html in headless Chromium${CHROM
     expect(figures.map((figure) => figure.section)).toEqual([
       "residents",
       "age-sex",
+      "transitions",
       "utilisation",
       "shadow-budget",
       "bcf",

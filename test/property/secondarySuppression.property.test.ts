@@ -167,6 +167,7 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
           run: { run_id: "r", as_of: "2026-11-20", started_at: "", rules_version: "", software_version: "" },
           cohortCounts: counts,
           localities,
+          transitionCounts: [],
           utilisation: [],
           shadowBudget: [],
           bcf: [],

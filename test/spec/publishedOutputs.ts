@@ -8,6 +8,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { parse } from "csv-parse/sync"
 import { Effect } from "effect"
+import type { OutputLineage } from "../../pipelines/governance/lineage.js"
 import { writeOutputs } from "../../pipelines/outputs/outputs.js"
 import { FileSystem } from "../../pipelines/services/fileSystem.js"
 import type { Engine } from "../../pipelines/warehouse/engines.js"
@@ -23,6 +24,8 @@ export interface Publication {
   readonly release: string
   /** Every published CSV by its path in the release, e.g. `complex-cohort/F84003.csv`. */
   readonly csv: Readonly<Record<string, PublishedCsv>>
+  /** What lineage records of each file: its path, rows, SHA-256 and recipient. */
+  readonly outputs: ReadonlyArray<OutputLineage>
   /** Everything published, as one text, to look for what must never be in it. */
   readonly text: string
   /** The NHS number of each person the spec names, by person id. */
@@ -50,7 +53,9 @@ export const publish = (input: SpecInput, engine: Engine, previous?: Publication
   Effect.gen(function* () {
     const { db, nhsNumbers } = yield* specWarehouse(input, engine)
     const release = yield* temporaryRelease
-    yield* writeOutputs(db, release, previous?.release, false).pipe(Effect.provide(FileSystem.layer(release)))
+    const outputs = yield* writeOutputs(db, release, previous?.release, false).pipe(
+      Effect.provide(FileSystem.layer(release))
+    )
     const files = fs
       .readdirSync(release, { recursive: true, encoding: "utf8" })
       .filter((file) => fs.statSync(path.join(release, file)).isFile())
@@ -61,6 +66,7 @@ export const publish = (input: SpecInput, engine: Engine, previous?: Publication
       csv: Object.fromEntries(
         files.filter(([file]) => file.endsWith(".csv")).map(([file, text]) => [file, readCsv(text)])
       ),
+      outputs,
       text: files.map(([, text]) => text).join("\n"),
       nhsNumbers
     } satisfies Publication

@@ -25,6 +25,7 @@ describe("the run report's sections", () => {
     expect(page.sections.map((s) => s.id)).toEqual([
       "residents",
       "age-sex",
+      "transitions",
       "utilisation",
       "shadow-budget",
       "bcf",

@@ -42,6 +42,17 @@ describe("the run report's figures", () => {
     expect(cell("PI", "00-04", "female")).toBe(0)
   })
 
+  it("counts the transitions cohort as transitions-summary.csv does: 2 suppressed, and the 13 with it, which 15 in all would give it back from", () => {
+    expect(figures.transitions).toEqual({
+      residents: 15,
+      segments: [
+        { segment: "BWGW", residents: null },
+        { segment: "LW", residents: null },
+        { segment: "PI", residents: 0 }
+      ]
+    })
+  })
+
   it("works out use of services per 1,000 residents from the controlled counts", () => {
     const use = (segment: string, measure: string) =>
       figures.utilisation.find((row) => row.segment === segment && row.measure === measure)
@@ -115,6 +126,7 @@ describe("changes since the last run", () => {
       ...sampleCounts,
       run: { ...sampleCounts.run, run_id: "earlier", as_of: "2026-11-19" },
       cohortCounts: sampleCounts.cohortCounts.filter((row) => row.age_band !== "40-44"),
+      transitionCounts: [{ segment: "BWGW", residents: 9 }],
       linkage: sampleCounts.linkage.filter((row) => row.source !== "benefits")
     },
     DEFAULT_DISCLOSURE_RULES
@@ -129,6 +141,13 @@ describe("changes since the last run", () => {
       previous: 15,
       current: 40,
       change: 25
+    })
+    expect(change("Transitions cohort (16–25)")).toEqual({
+      figure: "Transitions cohort (16–25)",
+      kind: "count",
+      previous: 10,
+      current: 15,
+      change: 5
     })
     // £20,450.60, to the nearest £1,000.
     expect(change("Shadow budget: PI acute")).toMatchObject({ kind: "money", previous: 20000, change: 0 })

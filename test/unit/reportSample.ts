@@ -22,6 +22,11 @@ export const sampleCounts: ReportCounts = {
     { segment: "PI", age_band: "85+", sex: "male", locality: "South", imd_decile: "unknown", residents: 12 }
   ],
   localities: ["North", "South"],
+  // Counted apart from the cells above, either side of the threshold.
+  transitionCounts: [
+    { segment: "BWGW", residents: 13 },
+    { segment: "LW", residents: 2 }
+  ],
   utilisation: [
     { segment: "LW", ae_attendances: 23, non_elective_admissions: 2, bed_days: 0, adult_social_care_clients: 0 },
     { segment: "PI", ae_attendances: 31, non_elective_admissions: 18, bed_days: 140, adult_social_care_clients: 9 }

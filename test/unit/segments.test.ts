@@ -1,13 +1,13 @@
 /**
- * `schemas/segments.ts` is the one definition of the segment codes and reason
- * codes: the SQL and the models' checks, which cannot import it, must write
+ * `schemas/segments.ts` is the one definition of the segment codes, reason
+ * codes and transition reason codes: the SQL and the models' checks, which cannot import it, must write
  * the same ones.
  */
 import { readdirSync, readFileSync } from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
 import { WORKSTREAMS } from "../../schemas/extractProfiles.js"
-import { SEGMENT_CODES, SEGMENTS } from "../../schemas/segments.js"
+import { SEGMENT_CODES, SEGMENTS, TRANSITION_REASONS } from "../../schemas/segments.js"
 
 const sqlDir = path.join(import.meta.dirname, "..", "..", "sql")
 const sqlFiles = readdirSync(sqlDir, { recursive: true, encoding: "utf8" }).filter(
@@ -50,6 +50,10 @@ describe("segment codes", () => {
     expect([...literals(/('\w+') as reason\b/g)].sort()).toEqual([...reasons].sort())
     expect(acceptedValues("reason").length).toBeGreaterThan(0)
     for (const values of acceptedValues("reason")) expect([...values].sort()).toEqual([...reasons].sort())
+  })
+
+  it("come with the schema's transition reason codes, each given by the transitions list", () => {
+    expect([...literals(/('\w+') as transition_reason\b/g)].sort()).toEqual([...TRANSITION_REASONS].sort())
   })
 
   it("name the workstreams extracts are taken for", () => {

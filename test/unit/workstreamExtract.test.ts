@@ -52,6 +52,28 @@ describe("workstream extracts", () => {
     ).toEqual([])
   })
 
+  it("refuse, left exact, the flag the transitions list implies and the fields its reason codes are worked out from", () => {
+    const transitions = {
+      name: "the transitions list",
+      columns: ["person_id", "practice_code", "age_band", "segment", "transition_reasons"]
+    }
+    const youngPeople: ExtractProfile = {
+      workstream: "born-well",
+      recipient: "Born Well & Growing Well workstream lead",
+      fields: ["age_band", "transition", "sen_provision", "csc_status", "ltcs", "attendance_pct"],
+      quasi_identifiers: ["age_band"]
+    }
+    const offered = ["person_id", ...youngPeople.fields]
+    expect(profileProblems(youngPeople, offered, [transitions])).toEqual([
+      "transition is also in the transitions list, so it must be a quasi-identifier",
+      "sen_provision is also in the transitions list, so it must be a quasi-identifier",
+      "csc_status is also in the transitions list, so it must be a quasi-identifier",
+      "ltcs is also in the transitions list, so it must be a quasi-identifier"
+    ])
+    const generalised = { ...youngPeople, quasi_identifiers: youngPeople.fields.slice(0, 5) }
+    expect(profileProblems(generalised, offered, [transitions])).toEqual([])
+  })
+
   it("carry the profile's fields only, under the recipient's pseudonym, in pseudonym order", () => {
     const members = [
       { person_id: "p1", segment: "LW", age_band: "30-34", ltc_count: 1, sex: "F" },
