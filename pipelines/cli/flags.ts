@@ -67,6 +67,9 @@ export const withExtractLog = <A, E extends { readonly message: string }, R>(
     )
   )
 
+/** `--out` of the commands that read a publication a run made. */
+export const publicationFlag = Flag.String("out").pipe(Flag.withDescription("The publication (a run's --out)"))
+
 export const fromFlag = Flag.String("from").pipe(
   Flag.withDescription("The publication to take it from (a run's --out)")
 )

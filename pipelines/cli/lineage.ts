@@ -13,6 +13,7 @@ import { findLog, problemOf } from "../governance/lineageLog.js"
 import { publicationArea } from "../services/publication.js"
 import { formatRun, formatRunList, lineageEntries } from "../governance/lineageReport.js"
 import { verifyPublication } from "../governance/lineageVerify.js"
+import { publicationFlag } from "./flags.js"
 
 const verify = Command.make(
   "verify",
@@ -45,46 +46,41 @@ const verify = Command.make(
   )
 )
 
-const head = Command.make(
-  "head",
-  { out: Flag.String("out").pipe(Flag.withDescription("The publication (a run's --out)")) },
-  ({ out }) =>
-    Effect.gen(function* () {
-      const area = publicationArea(out)
-      const found = findLog(area)
-      const last = found.heads?.values.at(-1)
-      if (last === undefined) {
-        return yield* new UsageError({
-          message: `the lineage log of ${out} has no heads yet (${headsFile(area.lineageDir)})`,
-          nextAction: "run wsd once, as the user who runs it: every entry appended from then on gets a head"
-        })
-      }
-      // A head the chain no longer extends would be kept as if it vouched for the chain.
-      const problem = problemOf(found)
-      if (problem !== undefined) {
-        return yield* new DataFailure({
-          message: `the lineage log ${chainFile(area.lineageDir)} ${problem}`,
-          nextAction: "run `wsd lineage verify --out` on the publication and tell information governance"
-        })
-      }
-      yield* Console.log(JSON.stringify(last))
-    })
+const head = Command.make("head", { out: publicationFlag }, ({ out }) =>
+  Effect.gen(function* () {
+    const area = publicationArea(out)
+    const found = findLog(area)
+    const last = found.heads?.values.at(-1)
+    if (last === undefined) {
+      return yield* new UsageError({
+        message: `the lineage log of ${out} has no heads yet (${headsFile(area.lineageDir)})`,
+        nextAction: "run wsd once, as the user who runs it: every entry appended from then on gets a head"
+      })
+    }
+    // A head the chain no longer extends would be kept as if it vouched for the chain.
+    const problem = problemOf(found)
+    if (problem !== undefined) {
+      return yield* new DataFailure({
+        message: `the lineage log ${chainFile(area.lineageDir)} ${problem}`,
+        nextAction: "run `wsd lineage verify --out` on the publication and tell information governance"
+      })
+    }
+    yield* Console.log(JSON.stringify(last))
+  })
 ).pipe(
   Command.withDescription(
     "Print the chain's latest head (run, index, hash, signature) as JSON, for information governance to keep"
   )
 )
 
-const list = Command.make(
-  "list",
-  { out: Flag.String("out").pipe(Flag.withDescription("The publication (a run's --out)")) },
-  ({ out }) => lineageEntries(out).pipe(Effect.flatMap((entries) => Console.log(formatRunList(entries))))
+const list = Command.make("list", { out: publicationFlag }, ({ out }) =>
+  lineageEntries(out).pipe(Effect.flatMap((entries) => Console.log(formatRunList(entries))))
 ).pipe(Command.withDescription("One line per run: status, as-of date, residents, rows read and quarantined, outputs"))
 
 const show = Command.make(
   "show",
   {
-    out: Flag.String("out").pipe(Flag.withDescription("The publication (a run's --out)")),
+    out: publicationFlag,
     run: Argument.String("run").pipe(Argument.withDescription("The run id, as `wsd lineage list` prints it"))
   },
   ({ out, run }) =>

@@ -7,11 +7,12 @@ import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { formatQuarantineHistory, quarantineCsv, quarantineHistory } from "../governance/quarantineHistory.js"
 import { writeNewFile } from "../services/publication.js"
+import { publicationFlag } from "./flags.js"
 
 const quarantineList = Command.make(
   "list",
   {
-    out: Flag.String("out").pipe(Flag.withDescription("The publication (a run's --out)")),
+    out: publicationFlag,
     source: Flag.String("source").pipe(Flag.withDescription("The source, e.g. gp_events")),
     run: Flag.String("run").pipe(Flag.withDescription("Only this run (default: every run kept)"), Flag.optional),
     csv: Flag.String("csv").pipe(

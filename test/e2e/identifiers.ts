@@ -10,7 +10,8 @@ import { checkNhsNumber } from "../../schemas/fields/nhsNumber.js"
 import { normalisePostcode } from "../../schemas/fields/postcode.js"
 import { fixturesInbox } from "./wsdCommand.js"
 
-const IDENTIFIER_COLUMNS = new Set([
+/** Columns whose values are a resident's identifiers. */
+export const IDENTIFIER_COLUMNS: ReadonlySet<string> = new Set([
   "nhs_number",
   "family_name",
   "given_name",

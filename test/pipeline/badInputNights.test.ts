@@ -27,29 +27,13 @@ import { Warehouse } from "../../pipelines/warehouse/engines.js"
 import { checkNhsNumber } from "../../schemas/fields/nhsNumber.js"
 import { normalisePostcode } from "../../schemas/fields/postcode.js"
 import { canonicalColumnName } from "../../transforms/csvHeader.js"
-import { findIdentifiers } from "../e2e/identifiers.js"
+import { findIdentifiers, IDENTIFIER_COLUMNS } from "../e2e/identifiers.js"
 import { filesUnder, sqliteTables } from "../e2e/wsdCommand.js"
 import { GENERATED_CASES } from "./generatedCorpus.js"
 
 const fixtures = path.join(import.meta.dirname, "..", "..", "fixtures", "inbox")
 const corpus = path.join(import.meta.dirname, "..", "..", "fixtures", "bad-input")
 const expected = Object.keys(JSON.parse(fs.readFileSync(path.join(corpus, "expected.json"), "utf8")) as object)
-
-/** Columns whose values are a resident's identifiers. */
-const IDENTIFIER_COLUMNS = new Set([
-  "nhs_number",
-  "family_name",
-  "given_name",
-  "date_of_birth",
-  "postcode",
-  "uprn",
-  "client_id",
-  "child_id",
-  "household_ref",
-  "person_ref",
-  "claim_ref",
-  "upn"
-])
 
 /**
  * A case file's identifiers: the cells under identifier columns, and every
