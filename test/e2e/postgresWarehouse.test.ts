@@ -56,7 +56,8 @@ const withPostgres = async <A>(url: string, work: (client: pg.Client) => Promise
 const postgresTables = (url: string, schema: string) =>
   withPostgres(url, async (client) => {
     const names = await client.query<{ table_name: string }>(
-      "select table_name from information_schema.tables where table_schema = $1",
+      // Tables, as the SQLite side lists them: a view (window_person) is read through its tables.
+      "select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE'",
       [schema]
     )
     const tables = new Map<string, Rows>()
