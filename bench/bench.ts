@@ -9,6 +9,8 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { chainFile } from "../pipelines/governance/lineage.js"
+import { publicationArea } from "../pipelines/services/publication.js"
 import { postgresBinaries, startPostgres } from "../test/postgresServer.js"
 import { benchOptions, borough, dataDir, runBatch } from "./borough.js"
 
@@ -34,17 +36,22 @@ const { peakRssMb, seconds } = (() => {
   }
 })()
 
-// The run's lineage entry has every figure, whichever warehouse it published to.
+// The run's entry in the state area's chain has every figure exact, whichever warehouse it
+// published to (the release's copy is disclosure-controlled, rounded to 5).
 const runId = path.basename(fs.realpathSync(out))
-const run = (
-  JSON.parse(fs.readFileSync(path.join(out, "lineage", "runs", `${runId}.json`), "utf8")) as {
-    run: {
-      stages: Array<{ stage: string; rows_in: number; rows_out: number; duration_ms: number }>
-      inputs: Array<{ rows_read: number }>
-      spine: { residents: number }
-    }
-  }
-).run
+interface RunFigures {
+  readonly run_id: string
+  readonly stages: Array<{ stage: string; rows_in: number; rows_out: number; duration_ms: number }>
+  readonly inputs: Array<{ rows_read: number }>
+  readonly spine: { residents: number }
+}
+const run = fs
+  .readFileSync(chainFile(publicationArea(out).lineageDir), "utf8")
+  .split("\n")
+  .filter((line) => line.trim() !== "")
+  .map((line) => JSON.parse(line) as { readonly run?: RunFigures })
+  .find((entry) => entry.run?.run_id === runId)?.run
+if (run === undefined) throw new Error(`run ${runId} is not in the lineage chain of ${out}`)
 const stages = run.stages
 const rowsRead = run.inputs.reduce((n, input) => n + input.rows_read, 0)
 const residents = run.spine.residents
