@@ -17,6 +17,10 @@ export interface BenchOptions {
   readonly asOf: string
   /** `sqlite` (the default), `postgres` for a throwaway local cluster, or a `postgres://` URL. */
   readonly warehouse: string
+  /** Rounds of wsd (each interleaved with a round of the peer when `peer`). */
+  readonly rounds: number
+  /** Whether to measure the DuckDB peer too: on unless `--no-peer`, or in CI unless `--peer`. */
+  readonly peer: boolean
 }
 
 export const benchOptions = (argv: ReadonlyArray<string>): BenchOptions => {
@@ -28,7 +32,9 @@ export const benchOptions = (argv: ReadonlyArray<string>): BenchOptions => {
     residents: Number(value("--residents", "330000")),
     seed: Number(value("--seed", "1")),
     asOf: value("--as-of", "2026-11-20"),
-    warehouse: value("--warehouse", "sqlite")
+    warehouse: value("--warehouse", "sqlite"),
+    rounds: Math.max(1, Number(value("--rounds", "2"))),
+    peer: argv.includes("--peer") || (!argv.includes("--no-peer") && process.env.CI === undefined)
   }
 }
 
