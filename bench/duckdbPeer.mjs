@@ -46,6 +46,12 @@ for (const s of stmts) {
   stage[s.match(/create table (\w+)/)[1]] = +((performance.now() - t) / 1000).toFixed(2)
 }
 await c.run("checkpoint")
-const rows = (await c.runAndReadAll("select (select count(*) from gp_event)+(select count(*) from person)+(select count(*) from acute) as n")).getRows()[0][0]
+const rows = (
+  await c.runAndReadAll(
+    "select (select count(*) from gp_event)+(select count(*) from person)+(select count(*) from acute) as n"
+  )
+).getRows()[0][0]
 const wall = (performance.now() - t0) / 1000
-console.log(JSON.stringify({ peer: "duckdb", threads: +threads, wall_s: +wall.toFixed(2), rows_loaded: Number(rows), stage }))
+console.log(
+  JSON.stringify({ peer: "duckdb", threads: +threads, wall_s: +wall.toFixed(2), rows_loaded: Number(rows), stage })
+)
