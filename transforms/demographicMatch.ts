@@ -11,6 +11,7 @@
  * same doubt, and a guess is worse than no link.
  */
 import { postcodeSector } from "../schemas/fields/postcode.js"
+import { indexByKey } from "./keyIndex.js"
 import { canonicalGivenName, normaliseName, phoneticCode } from "./personName.js"
 
 /** Demographics as matching needs them; names already normalised. */
@@ -127,38 +128,35 @@ export interface DemographicIndex {
   readonly match: (record: Demographics) => DemographicMatch
 }
 
-/** Marks a key held by more than one resident. */
-const SHARED = ""
-
 /**
- * Indexes residents by every tier's key; one pass over the spine. Tiers with
- * the same spine key (they differ in the record's) share one map.
+ * Indexes residents by every tier's key; one pass over the spine per
+ * distinct key (tiers with the same spine key differ only in the record's,
+ * and share one index). The indexes hold key hashes (`keyIndex.ts`), so a
+ * look-up compares the key of each resident it finds with the record's.
  */
 export const indexSpine = (
-  residents: Iterable<{ readonly personId: string; readonly demographics: Demographics }>,
+  residents: ReadonlyArray<{ readonly personId: string; readonly demographics: Demographics }>,
   tiers: ReadonlyArray<MatchTier> = MATCH_TIERS
 ): DemographicIndex => {
   const spineKeys = [...new Set(tiers.map((tier) => tier.spineKey))]
-  const maps = spineKeys.map(() => new Map<string, string>())
-  for (const { demographics, personId } of residents) {
-    for (let i = 0; i < spineKeys.length; i++) {
-      const k = spineKeys[i]!(demographics)
-      if (k === undefined) continue
-      const index = maps[i]!
-      const existing = index.get(k)
-      index.set(k, existing === undefined || existing === personId ? personId : SHARED)
-    }
-  }
-  const byTier = tiers.map((tier) => maps[spineKeys.indexOf(tier.spineKey)]!)
+  const indexes = spineKeys.map((spineKey) => indexByKey(residents, (resident) => spineKey(resident.demographics)))
+  const byTier = tiers.map((tier) => indexes[spineKeys.indexOf(tier.spineKey)]!)
   return {
     match: (record) => {
       for (let i = 0; i < tiers.length; i++) {
         const tier = tiers[i]!
         const k = (tier.recordKey ?? tier.spineKey)(record)
         if (k === undefined) continue
-        const found = byTier[i]!.get(k)
+        let found: string | undefined
+        let shared = false
+        byTier[i]!.forEachCandidate(k, (resident) => {
+          const { demographics, personId } = residents[resident]!
+          if (personId === found || tier.spineKey(demographics) !== k) return
+          if (found === undefined) found = personId
+          else shared = true
+        })
         if (found === undefined) continue
-        if (found === SHARED) return { outcome: "ambiguous", tier: tier.name }
+        if (shared) return { outcome: "ambiguous", tier: tier.name }
         return { outcome: "linked", personId: found, tier: tier.name }
       }
       return { outcome: "unmatched" }

@@ -5,7 +5,7 @@
  * excluded too), and the categories linkage equity is measured by.
  */
 import { postcodeDistrict } from "../schemas/fields/postcode.js"
-import { type DemographicIndex, demographicsOf, indexSpine } from "./demographicMatch.js"
+import { type DemographicIndex, type Demographics, demographicsOf, indexSpine } from "./demographicMatch.js"
 import type { EquityContext } from "./linkageEquity.js"
 import { indexForProbabilisticMatch, type ProbabilisticIndex } from "./probabilisticMatch.js"
 import type { LinkageIndex } from "./recordLinkage.js"
@@ -23,24 +23,23 @@ export const linkageIndex = (
   optedOut: ReadonlySet<string>
 ): LinkageIndex & { readonly indexDemographics: () => void; readonly probabilistic: () => ProbabilisticIndex } => {
   const optedOutPersonIds = new Set(spine.optedOutResidents.map(({ nhsNumber }) => personIdOf(nhsNumber)))
-  /** Residents and opted-out people, with the demographics they are matched on. */
-  function* matchable() {
-    const people = [
+  /** Residents and opted-out people, with the demographics they are matched on: built once, for both indexes. */
+  let matchable: Array<{ readonly personId: string; readonly demographics: Demographics }> | undefined
+  const matchablePeople = () =>
+    (matchable ??= [
       ...spine.residents.map(({ person, registration }) => ({ personId: person.person_id, registration })),
       ...spine.optedOutResidents.map(({ nhsNumber, registration }) => ({
         personId: personIdOf(nhsNumber),
         registration
       }))
-    ]
-    for (const { personId, registration } of people) {
+    ].flatMap(({ personId, registration }) => {
       const demographics = demographicsOf(registration)
-      if (demographics !== undefined) yield { personId, demographics }
-    }
-  }
+      return demographics === undefined ? [] : [{ personId, demographics }]
+    }))
   let demographic: DemographicIndex | undefined
-  const demographicIndex = () => (demographic ??= indexSpine(matchable()))
+  const demographicIndex = () => (demographic ??= indexSpine(matchablePeople()))
   let probabilistic: ProbabilisticIndex | undefined
-  const probabilisticIndex = () => (probabilistic ??= indexForProbabilisticMatch(matchable()))
+  const probabilisticIndex = () => (probabilistic ??= indexForProbabilisticMatch(matchablePeople()))
   return {
     residentPersonId: (nhsNumber) => spine.residentByNhsNumber.get(nhsNumber)?.person.person_id,
     personIdOf,

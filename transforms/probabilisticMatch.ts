@@ -4,10 +4,10 @@
  * clearly most likely, if any.
  *
  * Candidates come from blocking: residents sharing at least one blocking key
- * with the record, looked up in compact indexes (a sorted array of 32-bit key
- * hashes and resident numbers per rule, a few megabytes at 330,000 residents);
- * no record is compared with every resident. A hash collision only adds a
- * candidate, which the model then scores like any other.
+ * with the record, looked up in compact indexes (`keyIndex.ts`, a few
+ * megabytes at 330,000 residents); no record is compared with every
+ * resident. A hash collision only adds a candidate, which the model then
+ * scores like any other.
  *
  * A record links only when its best candidate's match probability reaches
  * the threshold *and* beats the second best by the margin (in bits of match
@@ -29,6 +29,7 @@ import {
   type Pattern,
   weigher
 } from "./fellegiSunter.js"
+import { indexByKey } from "./keyIndex.js"
 import { phoneticCode } from "./personName.js"
 import { SeededRandom } from "./seededRandom.js"
 
@@ -76,49 +77,6 @@ export const BLOCKING_RULES: ReadonlyArray<BlockingRule> = [
     key: (p) => (p.postcode === undefined || p.givenName === "" ? undefined : `${p.postcode}|${p.givenName[0]}`)
   }
 ]
-
-/** FNV-1a: a fast, stable 32-bit hash of a blocking key. */
-const hash = (key: string): number => {
-  let h = 0x811c9dc5
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193)
-  return h >>> 0
-}
-
-/** Residents by the hash of one rule's key: sorted hashes, and the resident at each. */
-interface Block {
-  readonly hashes: Uint32Array
-  readonly people: Int32Array
-}
-
-/** Above 2^21 residents the hash and resident number no longer pack exactly into one float. */
-const MAX_PEOPLE = 2 ** 21
-
-const block = (people: ReadonlyArray<Demographics>, rule: BlockingRule): Block => {
-  const packed: Array<number> = []
-  people.forEach((person, i) => {
-    const key = rule.key(person)
-    if (key !== undefined) packed.push(hash(key) * MAX_PEOPLE + i)
-  })
-  const sorted = Float64Array.from(packed).sort()
-  const hashes = new Uint32Array(sorted.length)
-  const residents = new Int32Array(sorted.length)
-  sorted.forEach((value, i) => {
-    residents[i] = value % MAX_PEOPLE
-    hashes[i] = (value - residents[i]!) / MAX_PEOPLE
-  })
-  return { hashes, people: residents }
-}
-
-const firstAtOrAfter = (hashes: Uint32Array, target: number): number => {
-  let low = 0
-  let high = hashes.length
-  while (low < high) {
-    const mid = (low + high) >>> 1
-    if (hashes[mid]! < target) low = mid + 1
-    else high = mid
-  }
-  return low
-}
 
 export interface ProbabilisticSettings {
   /** The match probability a record's best candidate must reach to link. */
@@ -208,16 +166,11 @@ const namesDisagree = (packed: Pattern) => {
 }
 
 export const indexForProbabilisticMatch = (
-  residents: Iterable<{ readonly personId: string; readonly demographics: Demographics }>
+  residents: ReadonlyArray<{ readonly personId: string; readonly demographics: Demographics }>
 ): ProbabilisticIndex => {
-  const personIds: Array<string> = []
-  const people: Array<Demographics> = []
-  for (const { demographics, personId } of residents) {
-    personIds.push(personId)
-    people.push(demographics)
-  }
-  if (people.length >= MAX_PEOPLE) throw new RangeError(`probabilistic matching indexes at most ${MAX_PEOPLE} people`)
-  const blocks = BLOCKING_RULES.map((rule) => block(people, rule))
+  const personIds = residents.map(({ personId }) => personId)
+  const people = residents.map(({ demographics }) => demographics)
+  const blocks = BLOCKING_RULES.map((rule) => indexByKey(people, rule.key))
   const frequencies = nameFrequencies(people)
   const random = new SeededRandom(U_SEED)
   let u: LevelProbabilities | undefined
@@ -233,18 +186,15 @@ export const indexForProbabilisticMatch = (
     BLOCKING_RULES.forEach((rule, r) => {
       const key = rule.key(record)
       if (key === undefined) return
-      const target = hash(key)
-      const { hashes, people: residentsAt } = blocks[r]!
-      for (let at = firstAtOrAfter(hashes, target); at < hashes.length && hashes[at] === target; at++) {
-        const person = residentsAt[at]!
+      blocks[r]!.forEachCandidate(key, (person) => {
         if (seen[person] === stamp) {
           foundBy[person]! |= 1 << r
-          continue
+          return
         }
         seen[person] = stamp
         foundBy[person] = 1 << r
         found.push(person)
-      }
+      })
     })
     found.sort((a, b) => a - b)
     return {
