@@ -295,6 +295,18 @@ export const weigher = (model: FittedModel, frequencies: NameFrequencies) => {
 
 export const matchProbability = (weight: number): number => 1 / (1 + 2 ** -weight)
 
+/** A fitted model as lineage records it: per field, its levels with m and u (to six decimal places). */
+export type ModelSummary = Readonly<
+  Record<Field, ReadonlyArray<{ readonly level: string; readonly m: number; readonly u: number }>>
+>
+
+export const modelSummary = (model: FittedModel): ModelSummary => {
+  const rounded = (p: number) => Math.round(p * 1e6) / 1e6
+  const field = (f: number) =>
+    COMPARISONS[FIELDS[f]!].map((level, l) => ({ level, m: rounded(model.m[f]![l]!), u: rounded(model.u[f]![l]!) }))
+  return { given_name: field(0), family_name: field(1), date_of_birth: field(2), postcode: field(3), sex: field(4) }
+}
+
 /** The fields that agreed, with their level (`date_of_birth:exact`), for clerical review. */
 export const agreements = (packed: Pattern): Array<string> =>
   levelsOf(packed).flatMap((level, f) => {

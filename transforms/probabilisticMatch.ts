@@ -21,6 +21,7 @@ import {
   compare,
   estimateU,
   type Field,
+  type FittedModel,
   fitModel,
   type LevelProbabilities,
   levelsOf,
@@ -140,13 +141,14 @@ export interface ProbabilisticIndex {
   /**
    * Fits the model on the candidate pairs of `records` and of `alsoFitOn`
    * (records the ladder linked, so the model sees true pairs of every kind)
-   * and links `records`: one match per record, in order.
+   * and links `records`: one match per record, in order, and the fitted
+   * model, which lineage records.
    */
   readonly link: (
     records: ReadonlyArray<Demographics>,
     alsoFitOn: ReadonlyArray<Demographics>,
     settings: ProbabilisticSettings
-  ) => ReadonlyArray<ProbabilisticMatch>
+  ) => { readonly matches: ReadonlyArray<ProbabilisticMatch>; readonly model: FittedModel }
 }
 
 /** Random resident pairs u is estimated from; fixed seed, so u is the same for the same spine. */
@@ -248,7 +250,7 @@ export const indexForProbabilisticMatch = (
         const clearlyLikely = best !== undefined && matchProbability(best.weight) >= settings.threshold
         return { outcome: clearlyLikely ? "ambiguous" : "unmatched", review }
       })
-      return matches
+      return { matches, model }
     }
   }
 }

@@ -18,6 +18,7 @@ import { Clock, Effect } from "effect"
 import { type ChainHead, GENESIS } from "../../transforms/chainHead.js"
 import { type JsonLines, parseJsonLines } from "../../transforms/jsonLines.js"
 import type { KAnonymityReport } from "../../transforms/kAnonymity.js"
+import type { ModelSummary } from "../../transforms/fellegiSunter.js"
 import type { EquityRow } from "../../transforms/linkageEquity.js"
 import type { PublishedEntry } from "./publishedLineage.js"
 import { DataFailure } from "../errors.js"
@@ -127,6 +128,12 @@ export interface RunLineage {
   readonly linkage: Readonly<Record<string, Readonly<Record<string, number>>>>
   /** Demographic linkage rate by deprivation and by ethnic category (see transforms/linkageEquity.ts). */
   readonly linkage_equity: ReadonlyArray<EquityRow>
+  /**
+   * The probabilistic tier as it ran: its settings and the model it fitted
+   * on the night's records. Null when the ladder left it nothing to link;
+   * absent from runs before it was recorded.
+   */
+  readonly linkage_model?: LinkageModelLineage | null
   /** Residents per segment. */
   readonly segments: Readonly<Record<string, number>>
   readonly outputs: ReadonlyArray<OutputLineage>
@@ -137,6 +144,21 @@ export interface RunLineage {
    * Absent from failed runs and from runs before releases had a manifest.
    */
   readonly evidence?: ReadonlyArray<{ readonly path: string; readonly sha256: string }>
+}
+
+/**
+ * The probabilistic linkage tier's settings and fitted Fellegi–Sunter model
+ * (docs/linkage.md): per field and comparison level, m (how often a true
+ * pair agrees at that level, by EM on the night's candidate pairs) and u
+ * (how often two different residents do, from random pairs). Probabilities
+ * of a model, not counts of people: both lineage copies carry them as they are.
+ */
+export interface LinkageModelLineage {
+  readonly threshold: number
+  readonly margin_bits: number
+  readonly review_floor: number
+  readonly blocking_rules: ReadonlyArray<string>
+  readonly fields: ModelSummary
 }
 
 /**

@@ -13,7 +13,9 @@ import type { RecordTables, WarehouseSchema } from "../../schemas/warehouse.js"
 import { SeededRandom } from "../../transforms/seededRandom.js"
 import { type Demographics, isPartial } from "../../transforms/demographicMatch.js"
 import { type EquityContext, type EquityRow, LinkageEquity, observeLinkage } from "../../transforms/linkageEquity.js"
+import { modelSummary } from "../../transforms/fellegiSunter.js"
 import {
+  BLOCKING_RULES,
   type ProbabilisticIndex,
   type ProbabilisticSettings,
   type ReviewEntry,
@@ -28,6 +30,7 @@ import {
 import type { NumberedRow } from "../ingest/readExtract.js"
 import { matchesOnDemographics, RECORD_SOURCES, type RecordSource } from "../ingest/recordSources.js"
 import type { SourceReader } from "../ingest/sourceReader.js"
+import type { LinkageModelLineage } from "../governance/lineage.js"
 import { FileSystem } from "../services/fileSystem.js"
 import { insertRows, type WarehouseDb } from "../warehouse/warehouse.js"
 import { RunStages } from "./runStages.js"
@@ -39,6 +42,8 @@ export interface RecordsLinked {
   /** Records matched on demographics lacking a given name or a date of birth, per source. */
   readonly partialDemographics: Readonly<Record<string, number>>
   readonly equity: ReadonlyArray<EquityRow>
+  /** The probabilistic tier's settings and fitted model; null when the ladder left no record to it. */
+  readonly linkageModel: LinkageModelLineage | null
 }
 
 export interface RecordsInputs {
@@ -113,10 +118,14 @@ export const loadRecords = Effect.fn("loadRecords")(function* (inputs: RecordsIn
       sampler.next()
     )
   }
-  const { review } = yield* stages.timed("probabilistic linkage", linkHeldRecords(inputs, tallies), ({ loaded }) => ({
-    rowsIn: tallies.held.length,
-    rowsOut: loaded
-  }))
+  const { model, review } = yield* stages.timed(
+    "probabilistic linkage",
+    linkHeldRecords(inputs, tallies),
+    ({ loaded }) => ({
+      rowsIn: tallies.held.length,
+      rowsOut: loaded
+    })
+  )
   yield* stages.timed("clerical review queue", writeReviewQueue(inputs.reviewDir, review), () => ({
     rowsIn: tallies.held.length,
     rowsOut: review.length
@@ -125,7 +134,8 @@ export const loadRecords = Effect.fn("loadRecords")(function* (inputs: RecordsIn
     linkage: tallies.linkage,
     invalidNhsNumbers: tallies.invalidNhsNumbers,
     partialDemographics: tallies.partialDemographics,
-    equity: tallies.equity.rows()
+    equity: tallies.equity.rows(),
+    linkageModel: model
   } satisfies RecordsLinked
 })
 
@@ -204,8 +214,8 @@ const linkHeldRecords = ({ db, equityContext, householdIdOf, index, probabilisti
   Effect.gen(function* () {
     const { held } = tallies
     const review: Array<ReviewEntry> = []
-    if (held.length === 0) return { loaded: 0, review }
-    const matches = index.probabilistic().link(
+    if (held.length === 0) return { loaded: 0, review, model: null }
+    const { matches, model } = index.probabilistic().link(
       held.map((record) => record.demographics),
       tallies.ladderLinked,
       probabilistic
@@ -228,7 +238,14 @@ const linkHeldRecords = ({ db, equityContext, householdIdOf, index, probabilisti
       yield* insertRows(db, table, rows as ReadonlyArray<WarehouseSchema[typeof table]>)
       loaded += rows.length
     }
-    return { loaded, review }
+    const linkageModel: LinkageModelLineage = {
+      threshold: probabilistic.threshold,
+      margin_bits: probabilistic.margin,
+      review_floor: probabilistic.reviewFloor,
+      blocking_rules: BLOCKING_RULES.map(({ name }) => name),
+      fields: modelSummary(model)
+    }
+    return { loaded, review, model: linkageModel }
   })
 
 /**

@@ -63,6 +63,7 @@ export const runLineage = (
     warehouse_build_sql: facts.warehouseBuildSql ?? null,
     linkage: facts.records?.linkage ?? {},
     linkage_equity: facts.records?.equity ?? [],
+    linkage_model: facts.records?.linkageModel ?? null,
     segments: facts.segments ?? {},
     outputs: facts.outputs ?? []
   }

@@ -297,8 +297,11 @@ describe("wsd run on the bundled fixtures", () => {
       codelists: Array<{ sha256: string }>
       segments: Record<string, number>
       opt_outs: Record<string, string>
+      linkage_model: unknown
     }
     expect(lineage.spine.conflicting_date_of_birth).toBe(1)
+    // The ladder links every council record of the fixtures: the probabilistic tier fitted no model.
+    expect(lineage.linkage_model).toBeNull()
     expect(lineage.rules_version).toBe("segmentation-v1")
     expect(lineage.codelists).toHaveLength(24)
     for (const codelist of lineage.codelists) expect(codelist.sha256).toMatch(/^[0-9a-f]{64}$/)

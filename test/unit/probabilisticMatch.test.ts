@@ -186,7 +186,7 @@ describe("probabilistic linkage", () => {
   ]
 
   it("links a record with two fields wrong to its resident, and leaves weak or absent evidence unlinked", () => {
-    const matches = index.link(records, [], settings)
+    const { matches } = index.link(records, [], settings)
     expect(matches[0]).toMatchObject({ outcome: "linked", personId: "p42" })
     expect(matches[1]!.outcome).toBe("unmatched")
     expect(matches[2]).toMatchObject({ outcome: "linked", personId: "p42" })
@@ -196,7 +196,7 @@ describe("probabilistic linkage", () => {
 
   it("never picks between two residents who fit equally well", () => {
     const twin = { personId: "twin", demographics: { ...target } }
-    const matches = indexForProbabilisticMatch([...residents, twin]).link(records.slice(0, 1), [], settings)
+    const { matches } = indexForProbabilisticMatch([...residents, twin]).link(records.slice(0, 1), [], settings)
     expect(matches[0]!.outcome).toBe("ambiguous")
     expect(matches[0]).toMatchObject({ review: [{ personId: "p42" }, { personId: "twin" }] })
     const entry = reviewEntry("housing", 17, matches[0]!)
@@ -217,7 +217,7 @@ describe("probabilistic linkage", () => {
   })
 
   it("puts in the review queue only records it did not link that had a likely candidate", () => {
-    const matches = index.link(records, [], settings)
+    const { matches } = index.link(records, [], settings)
     expect(matches.map((match) => reviewEntry("housing", 2, match))).toEqual(matches.map(() => undefined))
   })
 
