@@ -23,8 +23,11 @@ const NOT_COUNTS_OF_PEOPLE = new Set([
   "risk_after"
 ])
 
-/** Configuration (thresholds, days to keep, the codes in each codelist) is no figure about anyone. */
-const SETTINGS = new Set(["config", "codelists"])
+/**
+ * Configuration (thresholds, days to keep, the codes in each codelist) and the linkage
+ * tier's settings and fitted probabilities are no figure about anyone.
+ */
+const SETTINGS = new Set(["config", "codelists", "linkage_model"])
 
 export const smallCountsIn = (value: unknown, at = "$"): Array<string> => {
   if (Array.isArray(value)) return value.flatMap((item, i) => smallCountsIn(item, `${at}[${i}]`))
