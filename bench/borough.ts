@@ -3,6 +3,7 @@
  * date under `bench-data/`, a key, and a run of the nightly batch on it.
  */
 import { spawnSync } from "node:child_process"
+import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -44,11 +45,38 @@ const wsd = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = process.env) 
   return result
 }
 
-/** The borough for these options, generated once and reused. */
+/**
+ * The generator's sources: a borough cached by an older generator is not the
+ * borough this checkout would write, so the cache is keyed by their digest.
+ */
+const GENERATOR_SOURCES = [
+  "synth/borough.ts",
+  "synth/names.ts",
+  "pipelines/cli/synthesise.ts",
+  "transforms/seededRandom.ts",
+  "transforms/spreadsheetSafety.ts",
+  "schemas/fields/extractDate.ts",
+  "schemas/fields/nhsNumber.ts"
+]
+
+const generatorDigest = (): string => {
+  const hash = createHash("sha256")
+  for (const file of GENERATOR_SOURCES) hash.update(fs.readFileSync(path.join(root, file)))
+  return hash.digest("hex").slice(0, 8)
+}
+
+/** The borough for these options and this checkout's generator, generated once and reused. */
 export const borough = (
   options: BenchOptions
 ): { readonly inbox: string; readonly generatedSeconds: number | undefined } => {
-  const inbox = path.join(dataDir, `borough-${options.residents}-seed${options.seed}-${options.asOf}`)
+  const name = `borough-${options.residents}-seed${options.seed}-${options.asOf}-${generatorDigest()}`
+  const inbox = path.join(dataDir, name)
+  const prefix = name.slice(0, name.lastIndexOf("-") + 1)
+  // The same borough written by another generator is stale: it goes, as it would only fill the disk.
+  for (const entry of fs.existsSync(dataDir) ? fs.readdirSync(dataDir) : []) {
+    if (entry.startsWith(prefix) && entry !== name)
+      fs.rmSync(path.join(dataDir, entry), { recursive: true, force: true })
+  }
   if (fs.existsSync(path.join(inbox, "truth", "personas.csv"))) return { inbox, generatedSeconds: undefined }
   fs.rmSync(inbox, { recursive: true, force: true })
   const started = performance.now()
