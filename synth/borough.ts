@@ -357,13 +357,18 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     family: string,
     age: number,
     sex?: "F" | "M",
-    dob?: string
+    dob?: string,
+    twinOf?: Person
   ): Person => {
     const s = sex ?? (random.chance(0.5) ? "F" : "M")
     const birth = dob ?? dobForAge(age)
+    const names = s === "F" ? pool.female : pool.male
+    let given = random.pick(names)
+    // Parents do not give twins one name: a twin drawn with their sibling's is drawn again.
+    while (twinOf !== undefined && given === twinOf.given && names.length > 1) given = random.pick(names)
     const created: Person = {
       nhs: newNhsNumber(),
-      given: random.pick(s === "F" ? pool.female : pool.male),
+      given,
       family,
       dob: birth,
       age: ageOn(birth),
@@ -1039,7 +1044,7 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
         const child = person(household, pool, ethnic, family, age)
         household.members.push(child)
         if (random.chance(ERROR_RATES.twins) && residents + household.members.length < options.residents) {
-          household.members.push(person(household, pool, ethnic, family, age, undefined, child.dob))
+          household.members.push(person(household, pool, ethnic, family, age, undefined, child.dob, child))
         }
       }
     }
