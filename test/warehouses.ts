@@ -1,7 +1,7 @@
 /**
- * The warehouses a test runs against: SQLite always, and PostgreSQL when the
- * suite has a server (see `postgresServer.ts`); otherwise the PostgreSQL
- * cases are skipped with the reason.
+ * The warehouses a test runs against: SQLite always, PostgreSQL when the
+ * suite has a server (see `postgresServer.ts`) and Citus when it has a
+ * cluster (`citusServer.ts`); otherwise those cases are skipped with the reason.
  */
 import { randomBytes } from "node:crypto"
 import { inject } from "vitest"
@@ -20,7 +20,23 @@ export const postgresUrl = (): string | undefined => inject("postgresUrl") || un
 export const freshPostgres = (): PostgresWarehouse => {
   const url = postgresUrl()
   if (url === undefined) throw new Error(`no PostgreSQL server: ${POSTGRES_SKIPPED}`)
-  return parsePostgresUrl(`${url}${url.includes("?") ? "&" : "?"}schema=t_${randomBytes(6).toString("hex")}`)!
+  return freshSchema(url)
+}
+
+const freshSchema = (url: string): PostgresWarehouse =>
+  parsePostgresUrl(`${url}${url.includes("?") ? "&" : "?"}schema=t_${randomBytes(6).toString("hex")}`)!
+
+/** The test cluster's coordinator, or undefined when the suite has none (`citusServer.ts`). */
+export const citusUrl = (): string | undefined => inject("citusUrl") || undefined
+
+/** Why the suite has no Citus cluster, when it has none. */
+export const citusSkipped = (): string => inject("citusSkipped")
+
+/** A schema of its own on the Citus cluster for one test. */
+export const freshCitus = (): PostgresWarehouse => {
+  const url = citusUrl()
+  if (url === undefined) throw new Error(`no Citus cluster: ${citusSkipped()}`)
+  return freshSchema(url)
 }
 
 export interface TestWarehouse {

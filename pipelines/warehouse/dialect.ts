@@ -28,6 +28,10 @@ export interface Connection<Db> {
   readonly adaptDdl: (statement: string) => string
   /** The schema the migrator records itself in, where the engine has schemas. */
   readonly migrationSchema?: string
+  /** Lays out the tables the migrations created, before anything is loaded (Citus distributes them). */
+  readonly layOutTables?: () => Promise<void>
+  /** A model's select as this engine should run it, where it differs. */
+  readonly adaptModel?: (select: string) => string
 }
 
 /** A failure of the engine, in the words a person needs to act on it. */
