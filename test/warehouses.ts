@@ -40,18 +40,33 @@ export const freshCitus = (): PostgresWarehouse => {
 }
 
 export interface TestWarehouse {
-  readonly name: "sqlite" | "postgres"
+  readonly name: "sqlite" | "postgres" | "citus"
   /** Why the warehouse's tests are skipped, if they are. */
   readonly skipped: string | undefined
   /** A new, empty place for a test's warehouse. */
   readonly engine: () => Engine
 }
 
-export const testWarehouses = (): ReadonlyArray<TestWarehouse> => [
+/**
+ * SQLite and PostgreSQL; with `citus`, the Citus cluster too. A build on
+ * Citus distributes some thirty tables (seconds, not the tenth of a second
+ * PostgreSQL takes), so only the files that check what distribution could
+ * change ask for it; the end-to-end Citus test compares whole runs.
+ */
+export const testWarehouses = (options: { readonly citus?: boolean } = {}): ReadonlyArray<TestWarehouse> => [
   { name: "sqlite", skipped: undefined, engine: () => sqliteEngine(":memory:") },
   {
     name: "postgres",
     skipped: postgresUrl() === undefined ? POSTGRES_SKIPPED : undefined,
     engine: () => postgresEngine(freshPostgres())
-  }
+  },
+  ...(options.citus === true
+    ? [
+        {
+          name: "citus" as const,
+          skipped: citusUrl() === undefined ? citusSkipped() : undefined,
+          engine: () => postgresEngine(freshCitus())
+        }
+      ]
+    : [])
 ]
