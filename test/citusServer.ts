@@ -13,9 +13,9 @@
  */
 import { spawnSync } from "node:child_process"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 import pg from "pg"
 import type { TestProject } from "vitest/node"
+import { projectFile } from "../pipelines/services/projectFiles.js"
 import { postgresBinaries, startPostgres } from "./postgresServer.js"
 
 declare module "vitest" {
@@ -27,10 +27,11 @@ declare module "vitest" {
   }
 }
 
-const ENSURE_CITUS = fileURLToPath(new URL("citus/ensureCitus.sh", import.meta.url))
+// From the package root, so that the benchmark (run from dist/) finds it too.
+const ENSURE_CITUS = projectFile("test", "citus", "ensureCitus.sh")
 
 /** Small shard counts keep the fixtures' tables quick to create; the placement is the same in kind. */
-const CLUSTER_SETTINGS = ["shared_preload_libraries = 'citus'", "citus.shard_count = 4", "max_connections = 200"]
+const TEST_SHARDS = 4
 
 /** Installs Citus if it is not installed (the script returns at once if it is); the reason when it cannot be. */
 export const ensureCitus = (): string | undefined => {
@@ -50,13 +51,15 @@ const onServer = async (url: string, statements: ReadonlyArray<string>) => {
   }
 }
 
-/** Starts a coordinator and two workers; returns the coordinator's URL and how to stop them all. */
-export const startCitus = async (binaries: string) => {
+/**
+ * Starts a coordinator and two workers, a distributed table in `shards`
+ * shards; returns the coordinator's URL and how to stop them all.
+ */
+export const startCitus = async (binaries: string, shards = TEST_SHARDS) => {
   // Three ports per process, away from the ones `startPostgres` takes by default.
   const base = 40_000 + (process.pid % 8_000) * 3
-  const nodes = [0, 1, 2].map((n) =>
-    startPostgres(binaries, { port: base + n, settings: CLUSTER_SETTINGS, prefix: `wsd-citus-${n}-` })
-  )
+  const settings = ["shared_preload_libraries = 'citus'", `citus.shard_count = ${shards}`, "max_connections = 200"]
+  const nodes = [0, 1, 2].map((n) => startPostgres(binaries, { port: base + n, settings, prefix: `wsd-citus-${n}-` }))
   const stop = () => nodes.forEach((node) => node.stop())
   try {
     for (const node of nodes) await onServer(node.url, ["create extension citus"])
