@@ -12,7 +12,8 @@ import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { distributedModel, unlinkedTable } from "../../pipelines/warehouse/citus.js"
 import { modelSelect } from "../../pipelines/warehouse/warehouse.js"
-import { citusSkipped, citusUrl, freshCitus } from "../warehouses.js"
+import { POSTGRES_SKIPPED } from "../postgresServer.js"
+import { citusSkipped, citusUrl, freshCitus, freshPostgres, postgresUrl } from "../warehouses.js"
 import { findIdentifiers, fixtureIdentifiers } from "./identifiers.js"
 import {
   canonical,
@@ -22,7 +23,16 @@ import {
   schemasLike,
   withPostgres
 } from "./warehouseTables.js"
-import { filesUnder, newKey, runFixtures, sqliteTables, tempDir, wsd, type WsdResult } from "./wsdCommand.js"
+import {
+  FIXTURE_AS_OF,
+  filesUnder,
+  newKey,
+  runFixtures,
+  sqliteTables,
+  tempDir,
+  wsd,
+  type WsdResult
+} from "./wsdCommand.js"
 
 /** The record tables: a row per partner record, linked to a person or not. */
 const RECORD_TABLES = [
@@ -38,6 +48,9 @@ const RECORD_TABLES = [
 /** The models keyed by person, whose joins Citus should run on the workers. */
 const PERSON_MODELS = ["person_condition", "person_features", "risk_score", "segment_membership"]
 
+/** For the hooks and tests that run wsd several times: a shared machine may take minutes, never failing for it. */
+const RUNS_TIMEOUT = 300_000
+
 interface Placement {
   readonly table: string
   /** `h` hash-distributed, `n` reference. */
@@ -45,6 +58,19 @@ interface Placement {
   readonly column: string | null
   readonly colocation: number
   readonly nodes: number
+}
+
+/** What a run publishes besides its lineage, logs and warehouse file, by path in the release. */
+const publishedFiles = (out: string) =>
+  filesUnder(out)
+    .map((file) => path.relative(out, file))
+    .filter((file) => !/^(lineage|logs)\//.test(file) && file !== "warehouse.sqlite")
+    .sort()
+
+/** The report's figures without the run they belong to. */
+const reportFigures = (out: string) => {
+  const { run: _run, ...rest } = JSON.parse(fs.readFileSync(path.join(out, "report-figures.json"), "utf8"))
+  return rest
 }
 
 describe.skipIf(citusUrl() === undefined)(
@@ -70,7 +96,7 @@ describe.skipIf(citusUrl() === undefined)(
       citusOut = path.join(dir, "citus")
       sqliteRun = runFixtures({ out: sqliteOut, keyFile })
       citusRun = runFixtures({ out: citusOut, keyFile }, "--warehouse", warehouseUrl)
-    })
+    }, RUNS_TIMEOUT)
 
     afterAll(() =>
       withPostgres(server.url, async (client) => {
@@ -141,24 +167,15 @@ describe.skipIf(citusUrl() === undefined)(
     })
 
     it("writes the same lists, summaries, shadow budget, BCF metrics, transitions and report figures, byte for byte", () => {
-      const published = (out: string) =>
-        filesUnder(out)
-          .map((file) => path.relative(out, file))
-          .filter((file) => !/^(lineage|logs)\//.test(file) && file !== "warehouse.sqlite")
-          .sort()
-      const csvs = published(sqliteOut).filter((name) => name.endsWith(".csv"))
-      expect(published(citusOut)).toEqual(published(sqliteOut))
+      const csvs = publishedFiles(sqliteOut).filter((name) => name.endsWith(".csv"))
+      expect(publishedFiles(citusOut)).toEqual(publishedFiles(sqliteOut))
       expect(csvs).toEqual(expect.arrayContaining(["bcf-metrics.csv", "cohort-summary.csv", "shadow-budget.csv"]))
       for (const file of csvs) {
         expect(fs.readFileSync(path.join(citusOut, file), "utf8"), file).toBe(
           fs.readFileSync(path.join(sqliteOut, file), "utf8")
         )
       }
-      const figures = (out: string) => {
-        const { run: _run, ...rest } = JSON.parse(fs.readFileSync(path.join(out, "report-figures.json"), "utf8"))
-        return rest
-      }
-      expect(figures(citusOut)).toEqual(figures(sqliteOut))
+      expect(reportFigures(citusOut)).toEqual(reportFigures(sqliteOut))
     })
 
     it("runs the person models' joins on the workers and moves their rows worker to worker, not through the coordinator", async () => {
@@ -183,20 +200,24 @@ describe.skipIf(citusUrl() === undefined)(
       )
     })
 
-    it("verifies the published schema's digest, and swaps the next run in keeping this one as <schema>_previous", async () => {
-      const verified = wsd("lineage", "verify", "--out", citusOut)
-      expect(verified.status, verified.stderr).toBe(0)
-      const before = await publishedRunOf(server.url, server.schema)
-      const again = runFixtures({ out: citusOut, keyFile }, "--warehouse", warehouseUrl)
-      expect(again.status, again.stderr).toBe(0)
-      const published = await publishedRunOf(server.url, server.schema)
-      expect(published).not.toBe(before)
-      expect(await publishedRunOf(server.url, `${server.schema}_previous`)).toBe(before)
-      expect(await schemasLike(server.url, server.schema)).toEqual([server.schema, `${server.schema}_previous`])
-      const tables = await placement(server.schema)
-      expect(tables.get("gp_event")).toMatchObject({ method: "h", column: "person_id", nodes: 2 })
-      expect(wsd("lineage", "verify", "--out", citusOut).status).toBe(0)
-    })
+    it(
+      "verifies the published schema's digest, and swaps the next run in keeping this one as <schema>_previous",
+      async () => {
+        const verified = wsd("lineage", "verify", "--out", citusOut)
+        expect(verified.status, verified.stderr).toBe(0)
+        const before = await publishedRunOf(server.url, server.schema)
+        const again = runFixtures({ out: citusOut, keyFile }, "--warehouse", warehouseUrl)
+        expect(again.status, again.stderr).toBe(0)
+        const published = await publishedRunOf(server.url, server.schema)
+        expect(published).not.toBe(before)
+        expect(await publishedRunOf(server.url, `${server.schema}_previous`)).toBe(before)
+        expect(await schemasLike(server.url, server.schema)).toEqual([server.schema, `${server.schema}_previous`])
+        const tables = await placement(server.schema)
+        expect(tables.get("gp_event")).toMatchObject({ method: "h", column: "person_id", nodes: 2 })
+        expect(wsd("lineage", "verify", "--out", citusOut).status).toBe(0)
+      },
+      RUNS_TIMEOUT
+    )
 
     it("finds no identifier in any table of the distributed warehouse", async () => {
       const identifiers = fixtureIdentifiers()
@@ -205,5 +226,66 @@ describe.skipIf(citusUrl() === undefined)(
       expect(text).toContain(tables.get("person")![0]!["person_id"])
       expect(findIdentifiers(text, identifiers)).toEqual([])
     })
+  }
+)
+
+const noServers = citusUrl() === undefined ? citusSkipped() : postgresUrl() === undefined ? POSTGRES_SKIPPED : undefined
+
+describe.skipIf(noServers !== undefined)(
+  `a synthetic borough on SQLite, PostgreSQL and Citus${noServers === undefined ? "" : ` (${noServers})`}`,
+  () => {
+    const servers = noServers === undefined ? [freshPostgres(), freshCitus()] : []
+
+    afterAll(async () => {
+      for (const server of servers) {
+        await withPostgres(server.url, async (client) => {
+          for (const schema of await schemasLike(server.url, server.schema)) {
+            await client.query(`drop schema "${schema}" cascade`)
+          }
+        })
+      }
+    })
+
+    it(
+      "gives the same lists, summaries, shadow budget, BCF metrics, transitions and report figures on all three",
+      () => {
+        const dir = tempDir("citus-borough")
+        const keyFile = newKey(dir)
+        const inbox = path.join(dir, "borough")
+        const made = wsd("synth", "--residents", "2000", "--seed", "3", "--out", inbox, "--as-of", FIXTURE_AS_OF)
+        expect(made.status, made.stderr).toBe(0)
+        const urlOf = (server: ReturnType<typeof freshCitus>) => {
+          const url = new URL(server.url)
+          url.searchParams.set("schema", server.schema)
+          return url.toString()
+        }
+        const outs = {
+          sqlite: [],
+          postgres: ["--warehouse", urlOf(servers[0]!)],
+          citus: ["--warehouse", urlOf(servers[1]!)]
+        }
+        for (const [engine, extra] of Object.entries(outs)) {
+          const result = runFixtures({ out: path.join(dir, engine), keyFile, inbox }, ...extra)
+          expect(result.status, `${engine}: ${result.stderr}`).toBe(0)
+        }
+        const sqliteOut = path.join(dir, "sqlite")
+        const csvs = publishedFiles(sqliteOut).filter((name) => name.endsWith(".csv"))
+        expect(csvs).toEqual(expect.arrayContaining(["bcf-metrics.csv", "cohort-summary.csv", "shadow-budget.csv"]))
+        expect(fs.readFileSync(path.join(sqliteOut, "cohort-summary.csv"), "utf8").split("\n").length).toBeGreaterThan(
+          20
+        )
+        for (const engine of ["postgres", "citus"]) {
+          const out = path.join(dir, engine)
+          expect(publishedFiles(out), engine).toEqual(publishedFiles(sqliteOut))
+          for (const file of csvs) {
+            expect(fs.readFileSync(path.join(out, file), "utf8"), `${engine} ${file}`).toBe(
+              fs.readFileSync(path.join(sqliteOut, file), "utf8")
+            )
+          }
+          expect(reportFigures(out), engine).toEqual(reportFigures(sqliteOut))
+        }
+      },
+      RUNS_TIMEOUT
+    )
   }
 )
