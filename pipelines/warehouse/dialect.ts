@@ -2,8 +2,9 @@
  * What a warehouse engine must provide, beside the queries Kysely writes for
  * it: where a run builds its warehouse, how the build is bulk-loaded,
  * published or discarded, how a published one is read, and a digest of its
- * content for lineage. SQLite (`sqlite.ts`) and PostgreSQL (`postgres.ts`)
- * implement it; every difference between them lives in those two files and
+ * content for lineage. SQLite (`sqlite.ts`) and PostgreSQL (`postgres.ts`,
+ * laying tables out for Citus with `citus.ts` where the server has it)
+ * implement it; every difference between them lives in those files and
  * `engines.ts`, which chooses between them.
  *
  * This module imports nothing: `Db` is the query builder an engine opens

@@ -219,6 +219,30 @@ describe.skipIf(citusUrl() === undefined)(
       RUNS_TIMEOUT
     )
 
+    it("extracts the same workstream file from the distributed warehouse as from SQLite's", () => {
+      const extract = (from: string, file: string) =>
+        wsd(
+          "extract",
+          "--from",
+          from,
+          "--workstream",
+          "living-well",
+          "--purpose",
+          "service planning",
+          "--out",
+          path.join(dir, file),
+          "--key-file",
+          keyFile
+        )
+      const fromSqlite = extract(sqliteOut, "from-sqlite.csv")
+      const fromCitus = extract(citusOut, "from-citus.csv")
+      expect(fromCitus.status, fromCitus.stderr).toBe(0)
+      expect(fromSqlite.status, fromSqlite.stderr).toBe(0)
+      const rows = fs.readFileSync(path.join(dir, "from-citus.csv"), "utf8")
+      expect(rows.trim().split("\n").length).toBeGreaterThan(1)
+      expect(rows).toBe(fs.readFileSync(path.join(dir, "from-sqlite.csv"), "utf8"))
+    })
+
     it("finds no identifier in any table of the distributed warehouse", async () => {
       const identifiers = fixtureIdentifiers()
       const tables = await postgresTables(server.url, server.schema)
