@@ -6,13 +6,16 @@
  * measured in the same invocation, its rounds interleaved with wsd's, and
  * the ratio of the two; printed and written as JSON to `bench-data/` for
  * comparison run to run. `--warehouse postgres` publishes into a throwaway
- * local PostgreSQL cluster (started and removed here) instead of SQLite.
+ * local PostgreSQL cluster (started and removed here) instead of SQLite, and
+ * `--warehouse citus` into a throwaway Citus cluster of a coordinator and two
+ * workers on this machine.
  */
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { chainFile } from "../pipelines/governance/lineage.js"
 import { publicationArea } from "../pipelines/services/publication.js"
+import { ensureCitus, startCitus } from "../test/citusServer.js"
 import { postgresBinaries, startPostgres } from "../test/postgresServer.js"
 import { benchOptions, borough, dataDir, runBatch } from "./borough.js"
 import { type PeerRound, runPeer } from "./peer.js"
@@ -20,15 +23,23 @@ import { type PeerRound, runPeer } from "./peer.js"
 const options = benchOptions(process.argv.slice(2))
 const { generatedSeconds, inbox } = borough(options)
 const onPostgres = options.warehouse !== "sqlite"
-const label = `${options.residents}${onPostgres ? "-postgres" : ""}`
+/** `postgres` or `citus` for the throwaway servers, `postgres` for a URL. */
+const engine = options.warehouse === "sqlite" ? "sqlite" : options.warehouse === "citus" ? "citus" : "postgres"
+const label = `${options.residents}${engine === "sqlite" ? "" : `-${engine}`}`
 const out = path.join(dataDir, `out-${label}`)
 
-/** The server to publish to: the URL given, or a throwaway cluster for `postgres`. */
-const server = (() => {
-  if (options.warehouse !== "postgres") return undefined
+/** Shards per distributed table on the benchmark's cluster: two per core of each worker on this kind of machine. */
+const BENCH_SHARDS = 8
+
+/** The server to publish to: the URL given, or a throwaway cluster for `postgres` or `citus`. */
+const server = await (async () => {
+  if (options.warehouse !== "postgres" && options.warehouse !== "citus") return undefined
   const binaries = postgresBinaries()
-  if (binaries === undefined) throw new Error("--warehouse postgres needs PostgreSQL's initdb and pg_ctl")
-  return startPostgres(binaries)
+  if (binaries === undefined) throw new Error(`--warehouse ${options.warehouse} needs PostgreSQL's initdb and pg_ctl`)
+  if (options.warehouse === "postgres") return startPostgres(binaries)
+  const missing = ensureCitus()
+  if (missing !== undefined) throw new Error(`--warehouse citus: ${missing}`)
+  return startCitus(binaries, BENCH_SHARDS)
 })()
 const warehouseUrl = server?.url ?? (onPostgres ? options.warehouse : undefined)
 
@@ -99,7 +110,7 @@ const residents = run.spine.residents
 const figures = {
   date: new Date().toISOString(),
   machine: { cpus: os.cpus().length, memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-  warehouse: onPostgres ? "postgres" : "sqlite",
+  warehouse: engine,
   residents_requested: options.residents,
   residents,
   seed: options.seed,

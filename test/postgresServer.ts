@@ -44,9 +44,18 @@ const run = (asUser: string | undefined, command: string, args: ReadonlyArray<st
   }
 }
 
+export interface ServerOptions {
+  /** The server's port (on its socket); by default one per process, so that two suites on one machine do not collide. */
+  readonly port?: number
+  /** Lines for `postgresql.conf` (libraries to preload, say). */
+  readonly settings?: ReadonlyArray<string>
+  /** How the cluster's directory is named under the temporary directory. */
+  readonly prefix?: string
+}
+
 /** Starts a cluster in a fresh directory; returns its URL and how to stop and remove it. */
-export const startPostgres = (binaries: string) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wsd-postgres-"))
+export const startPostgres = (binaries: string, options: ServerOptions = {}) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), options.prefix ?? "wsd-postgres-"))
   const asUser = process.getuid?.() === 0 ? "nobody" : undefined
   if (asUser !== undefined) {
     fs.chmodSync(dir, 0o755)
@@ -54,9 +63,11 @@ export const startPostgres = (binaries: string) => {
     fs.chownSync(dir, uid, gid)
   }
   const data = path.join(dir, "data")
-  // A port per process, so that two suites on one machine do not collide.
-  const port = 20_000 + (process.pid % 20_000)
+  const port = options.port ?? 20_000 + (process.pid % 20_000)
   run(asUser, path.join(binaries, "initdb"), ["-D", data, "-A", "trust", "-U", "wsd", "--no-sync", "-E", "UTF8"])
+  if (options.settings !== undefined) {
+    fs.appendFileSync(path.join(data, "postgresql.conf"), options.settings.map((line) => `${line}\n`).join(""))
+  }
   run(asUser, path.join(binaries, "pg_ctl"), [
     "-D",
     data,
@@ -69,6 +80,8 @@ export const startPostgres = (binaries: string) => {
   ])
   return {
     url: `postgresql://wsd@localhost:${port}/postgres?host=${encodeURIComponent(dir)}`,
+    socketDir: dir,
+    port,
     stop: () => {
       run(asUser, path.join(binaries, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"])
       fs.rmSync(dir, { recursive: true, force: true })

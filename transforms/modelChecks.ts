@@ -51,12 +51,16 @@ const columnCheck = (model: string, column: string, check: ColumnCheck): CheckQu
     const [table, key] = check.one_row_per.split(".") as [string, string]
     return {
       check: `${column} one_row_per ${check.one_row_per}`,
+      // The model's total is a table of its own beside the join, not a subquery in the select list,
+      // which Citus cannot run on distributed tables.
       sql:
-        "select coalesce(sum(case when here.model_rows is null or here.model_rows <> 1 then 1 else 0 end), 0)" +
-        ` + (select count(*) from ${model}) - coalesce(sum(here.model_rows), 0) as offending_rows` +
+        "select matched.offending + total.model_rows - matched.model_rows as offending_rows from" +
+        " (select coalesce(sum(case when here.model_rows is null or here.model_rows <> 1 then 1 else 0 end), 0)" +
+        " as offending, coalesce(sum(here.model_rows), 0) as model_rows" +
         ` from ${table} as parent left join` +
         ` (select ${column} as value, count(*) as model_rows from ${model} group by ${column}) as here` +
-        ` on here.value = parent.${key}`
+        ` on here.value = parent.${key}) as matched,` +
+        ` (select count(*) as model_rows from ${model}) as total`
     }
   }
   return {

@@ -2,8 +2,9 @@
  * What a warehouse engine must provide, beside the queries Kysely writes for
  * it: where a run builds its warehouse, how the build is bulk-loaded,
  * published or discarded, how a published one is read, and a digest of its
- * content for lineage. SQLite (`sqlite.ts`) and PostgreSQL (`postgres.ts`)
- * implement it; every difference between them lives in those two files and
+ * content for lineage. SQLite (`sqlite.ts`) and PostgreSQL (`postgres.ts`,
+ * laying tables out for Citus with `citus.ts` where the server has it)
+ * implement it; every difference between them lives in those files and
  * `engines.ts`, which chooses between them.
  *
  * This module imports nothing: `Db` is the query builder an engine opens
@@ -28,6 +29,10 @@ export interface Connection<Db> {
   readonly adaptDdl: (statement: string) => string
   /** The schema the migrator records itself in, where the engine has schemas. */
   readonly migrationSchema?: string
+  /** Lays out the tables the migrations created, before anything is loaded (Citus distributes them). */
+  readonly layOutTables?: () => Promise<void>
+  /** A model's select as this engine should run it, where it differs. */
+  readonly adaptModel?: (select: string) => string
 }
 
 /** A failure of the engine, in the words a person needs to act on it. */

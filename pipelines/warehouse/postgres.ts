@@ -18,7 +18,9 @@
  *  - the content digest lineage records is computed by the server, table by
  *    table, since the warehouse is not a file whose bytes could be hashed;
  *  - the migrations look for their own tables in the run's schema only (see
- *    `OwnSchemaIntrospector`), since other runs share the server.
+ *    `OwnSchemaIntrospector`), since other runs share the server;
+ *  - on a server with the Citus extension, the build's tables are distributed
+ *    before the load (`citus.ts`).
  * The SQL files are otherwise written in what both databases accept.
  */
 import { createHash } from "node:crypto"
@@ -36,6 +38,7 @@ import {
 import pg from "pg"
 import { from as copyFrom } from "pg-copy-streams"
 import type { WarehouseSchema } from "../../schemas/warehouse.js"
+import { distributeTables, hasCitus, distributedModel, loadTargets } from "./citus.js"
 import type { Connection, Row, WarehouseEngine } from "./dialect.js"
 
 /** A PostgreSQL server and the schema the warehouse is published as. */
@@ -179,14 +182,28 @@ class OwnSchemaDialect extends PostgresDialect {
 const openSchema = (
   warehouse: PostgresWarehouse,
   schema: string,
-  readonly: boolean
+  readonly: boolean,
+  citus = false
 ): Connection<Kysely<WarehouseSchema>> => {
   const pool = poolFor(warehouse, schema, readonly)
-  const insert = async (table: string, columns: ReadonlyArray<string>, rows: ReadonlyArray<Row>) => {
+  /** Record tables whose rows without a person load into a table of their own (on Citus). */
+  let recordTables: ReadonlySet<string> = new Set()
+  const copy = async (table: string, columns: ReadonlyArray<string>, rows: ReadonlyArray<Row>) => {
     const client = await pool.connect()
     try {
-      const copy = client.query(copyFrom(`copy "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) from stdin`))
-      await pipeline(Readable.from(copyChunks(columns, rows)), copy)
+      const stream = client.query(copyFrom(`copy "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) from stdin`))
+      await pipeline(Readable.from(copyChunks(columns, rows)), stream)
+    } finally {
+      client.release()
+    }
+  }
+  const insert = async (table: string, columns: ReadonlyArray<string>, rows: ReadonlyArray<Row>) => {
+    for (const [target, part] of loadTargets(table, rows, recordTables)) await copy(target, columns, part)
+  }
+  const layOutTables = async () => {
+    const client = await pool.connect()
+    try {
+      recordTables = await distributeTables(client, schema)
     } finally {
       client.release()
     }
@@ -199,7 +216,8 @@ const openSchema = (
       return { columns: result.fields.map((field) => field.name), rows: result.rows as Array<Row> }
     },
     adaptDdl: byteOrderText,
-    migrationSchema: schema
+    migrationSchema: schema,
+    ...(citus ? { layOutTables, adaptModel: distributedModel } : {})
   }
 }
 
@@ -221,7 +239,7 @@ const withClient = async <A>(warehouse: PostgresWarehouse, work: (client: pg.Cli
  */
 const openBuild = async (warehouse: PostgresWarehouse, runId: string): Promise<Connection<Kysely<WarehouseSchema>>> => {
   const schema = buildSchema(warehouse, runId)
-  await withClient(warehouse, async (client) => {
+  const citus = await withClient(warehouse, async (client) => {
     const stale = await client.query<{ nspname: string }>(
       "select nspname from pg_namespace where nspname like $1 escape '!'",
       [`${warehouse.schema.replace(/_/g, "!_")}!_build!_%`]
@@ -233,8 +251,9 @@ const openBuild = async (warehouse: PostgresWarehouse, runId: string): Promise<C
       `create function "${schema}".julianday(day text) returns double precision language sql immutable strict
        as $$ select extract(julian from day::date)::double precision - 0.5 $$`
     )
+    return hasCitus(client)
   })
-  return openSchema(warehouse, schema, false)
+  return openSchema(warehouse, schema, false, citus)
 }
 
 /** Drops a run's build schema (a failed run). */

@@ -81,9 +81,12 @@ export const openWarehouse = (engine: Engine, runId: string) =>
           provider: sqlMigrations(connection),
           ...(connection.migrationSchema === undefined ? {} : { migrationTableSchema: connection.migrationSchema })
         }).migrateToLatest()
-        if (error !== undefined) {
+        try {
+          if (error !== undefined) throw error
+          await connection.layOutTables?.()
+        } catch (failure) {
           await db.destroy()
-          throw error
+          throw failure
         }
         return db
       },
@@ -156,7 +159,7 @@ export const runBuildSql = (db: WarehouseDb, file: string) =>
   })
 
 /** A model file is one `select` (a derived table an analyst can read). */
-const modelSelect = (model: string): string => {
+export const modelSelect = (model: string): string => {
   const file = projectFile("sql", "models", `${model}.sql`)
   const [select, ...more] = statementsOf(readFileSync(file, "utf8"))
   if (select === undefined || more.length > 0 || !/^(with|select)\b/i.test(select)) {
@@ -176,8 +179,9 @@ export const runModel = (db: WarehouseDb, model: string) =>
   Effect.andThen(
     Effect.tryPromise({
       try: async () => {
-        const select = modelSelect(model)
-        const { columns } = await connectionOf(db).query(`select * from (\n${select}\n) as model limit 0`)
+        const connection = connectionOf(db)
+        const select = connection.adaptModel?.(modelSelect(model)) ?? modelSelect(model)
+        const { columns } = await connection.query(`select * from (\n${select}\n) as model limit 0`)
         await sql.raw(`insert into ${model} (${columns.map((c) => `"${c}"`).join(", ")})\n${select}`).execute(db)
       },
       catch: warehouseError(`model ${model} failed`)

@@ -9,81 +9,20 @@
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { numberTypes } from "../../pipelines/warehouse/postgres.js"
 import type { RunLineage } from "../../pipelines/governance/lineage.js"
 import { freshPostgres, postgresUrl } from "../warehouses.js"
 import { findIdentifiers, fixtureIdentifiers } from "./identifiers.js"
 import { POSTGRES_SKIPPED } from "../postgresServer.js"
+import {
+  canonical,
+  NOT_COMPARED,
+  postgresTables,
+  publishedRunOf,
+  schemasLike,
+  withPostgres
+} from "./warehouseTables.js"
 import { filesUnder, newKey, runFixtures, sqliteTables, tempDir, wsd, type WsdResult } from "./wsdCommand.js"
-
-type Rows = Array<Record<string, unknown>>
-
-/** Tables whose rows depend on when and as which run they were made, compared without those columns. */
-const RUN_COLUMNS = ["run_id", "duration_ms"]
-/** The runs themselves and the migrator's bookkeeping differ by nature. */
-const NOT_COMPARED = new Set(["run", "kysely_migration", "kysely_migration_lock"])
-
-/** Rows in a canonical order, run columns left out, floats to 12 significant digits (sums may add in another order). */
-const canonical = (rows: Rows): Array<string> =>
-  rows
-    .map((row) =>
-      JSON.stringify(
-        Object.fromEntries(
-          Object.entries(row)
-            .filter(([column]) => !RUN_COLUMNS.includes(column))
-            .sort(([a], [b]) => (a < b ? -1 : 1))
-            .map(([column, value]) => [
-              column,
-              typeof value === "number" && !Number.isInteger(value) ? Number(value.toPrecision(12)) : value
-            ])
-        )
-      )
-    )
-    .sort()
-
-const withPostgres = async <A>(url: string, work: (client: pg.Client) => Promise<A>): Promise<A> => {
-  const client = new pg.Client({ connectionString: url, types: numberTypes })
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
-}
-
-const postgresTables = (url: string, schema: string) =>
-  withPostgres(url, async (client) => {
-    const names = await client.query<{ table_name: string }>(
-      // Tables, as the SQLite side lists them: a view (window_person) is read through its tables.
-      "select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE'",
-      [schema]
-    )
-    const tables = new Map<string, Rows>()
-    for (const { table_name } of names.rows) {
-      tables.set(table_name, (await client.query(`select * from "${schema}"."${table_name}"`)).rows)
-    }
-    return tables
-  })
-
-const schemasLike = (url: string, prefix: string) =>
-  withPostgres(url, async (client) =>
-    (
-      await client.query<{ nspname: string }>(
-        "select nspname from pg_namespace where starts_with(nspname, $1) order by nspname",
-        [prefix]
-      )
-    ).rows.map((row) => row.nspname)
-  )
-
-const publishedRunOf = (url: string, schema: string) =>
-  withPostgres(
-    url,
-    async (client) =>
-      (await client.query(`select max(run_id) as run_id from "${schema}".run where status = 'succeeded'`)).rows[0]
-        ?.run_id as string
-  )
 
 describe.skipIf(postgresUrl() === undefined)(
   `wsd run --warehouse postgres://…${postgresUrl() === undefined ? ` (${POSTGRES_SKIPPED})` : ""}`,

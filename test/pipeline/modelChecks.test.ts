@@ -53,7 +53,7 @@ describe("model files", () => {
   })
 })
 
-describe.each(testWarehouses())("model checks on $name", (warehouse) => {
+describe.each(testWarehouses({ citus: true }))("model checks on $name", (warehouse) => {
   if (warehouse.skipped !== undefined) {
     it.skip(warehouse.skipped, () => {})
     return

@@ -18,7 +18,7 @@ const practices: Array<PracticeTable> = Array.from({ length: 1_000 }, (_, i) => 
   locality: ""
 }))
 
-describe.each(testWarehouses())("bulk loads on $name", (warehouse) => {
+describe.each(testWarehouses({ citus: true }))("bulk loads on $name", (warehouse) => {
   if (warehouse.skipped !== undefined) {
     it.skip(warehouse.skipped, () => {})
     return
