@@ -6,15 +6,15 @@
 #
 #   test/citus/ensureCitus.sh [vendor-dir]
 #
-# vendor-dir holds citus-<version>.tar.gz and its patches (default
-# ../shared/vendor/citus beside the checkout, or $WSD_CITUS_VENDOR). The build
+# vendor-dir holds citus-<version>.tar.gz and its patches (default the
+# checkout's vendor/citus, or $WSD_CITUS_VENDOR). The build
 # is cached in ${XDG_CACHE_HOME:-~/.cache}/wsd-citus/<citus>-pg<server version>,
 # outside the checkout, so a fresh clone reinstalls without rebuilding.
 set -euo pipefail
 
 CITUS_VERSION=13.2.2
 here="$(cd "$(dirname "$0")" && pwd)"
-vendor="${1:-${WSD_CITUS_VENDOR:-$here/../../../shared/vendor/citus}}"
+vendor="${1:-${WSD_CITUS_VENDOR:-$here/../../vendor/citus}}"
 
 pg_config="$(ls /usr/lib/postgresql/*/bin/pg_config 2>/dev/null | sort -V | tail -1 || true)"
 pg_config="${pg_config:-$(command -v pg_config || true)}"
