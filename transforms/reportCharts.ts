@@ -601,11 +601,17 @@ const linkageRates = (figures: ReportFigures, from: number): ReportSection<TopLe
   ]
 })
 
+/** A linkage outcome in words: `linked: nhs_number` reads "Linked: NHS number", `not_resident` "Not resident". */
+export const outcomeName = (outcome: string): string => {
+  const words = outcome.replaceAll("_", " ").replace(/\bnhs\b/g, "NHS")
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}`
+}
+
 const linkageTierSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => {
-  const sources = [...new Set(figures.linkage.map((row) => row.source))].sort()
-  const outcomes = [...new Set(figures.linkage.map((row) => row.outcome))].sort()
+  const sources = [...new Set(figures.linkage.map((row) => row.source))].sort().map(sourceName)
+  const outcomes = [...new Set(figures.linkage.map((row) => row.outcome))].sort().map(outcomeName)
   const encoding = {
-    y: { field: "source", type: "nominal" as const, title: null, sort: sources },
+    y: { field: "source", type: "nominal" as const, title: "Source", sort: sources },
     x: {
       field: "outcome",
       type: "nominal" as const,
@@ -625,7 +631,13 @@ const linkageTierSection = (figures: ReportFigures): ReportSection<TopLevelSpec>
         description: "Table chart of records per source and linkage outcome",
         background: "white",
         config: CONFIG,
-        data: { values: [...figures.linkage] },
+        data: {
+          values: figures.linkage.map((row) => ({
+            ...row,
+            source: sourceName(row.source),
+            outcome: outcomeName(row.outcome)
+          }))
+        },
         transform: [{ calculate: "isValid(datum.records) ? format(datum.records, ',d') : 'suppressed'", as: "label" }],
         width: Math.max(WIDTH, outcomes.length * 70),
         layer: [
@@ -733,7 +745,7 @@ const equitySection = (
 
 const quarantineSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => {
   const values = figures.quarantine.map((row) => ({
-    reason: `${row.source}: ${row.reason}`,
+    reason: `${sourceName(row.source)}: ${row.reason}`,
     rows: row.rows,
     note: noteOf(row.rows)
   }))
@@ -885,7 +897,7 @@ const monthPanel = (source: string, values: ReadonlyArray<Datum>) => {
             type: "quantitative" as const,
             title: "Records",
             scale: { domain: { unionWith: [0, 1] } },
-            axis: { format: "~s", tickCount: 3, tickMinStep: 1 }
+            axis: { format: ",d", tickCount: 3, tickMinStep: 1 }
           }
         }
       },
@@ -908,7 +920,7 @@ const sourcesSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => 
       "Each partner extract as the run read it: rows read, accepted and quarantined; for each record source, how complete each field the warehouse keeps is (its share of rows not empty), and its records per month over the window by the record's own date (admission, contact, event or census), so a month an extract lost shows as a dip.",
     chart: {
       caption:
-        "Records per month over the window, one small chart per source, each on its own scale; × marks a suppressed month.",
+        "Records per month over the window, one small chart per source, each on its own scale; the first and last months are the window's part months; × marks a suppressed month.",
       drawing: {
         description: "Small multiple of records per month, one chart per source",
         background: "white",

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest"
 import { DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
-import { costPerHead, linkageAxisFrom, reportPage } from "../../transforms/reportCharts.js"
+import { costPerHead, linkageAxisFrom, outcomeName, reportPage } from "../../transforms/reportCharts.js"
 import { reportFigures } from "../../transforms/reportFigures.js"
 import { monthsOfWindow } from "../../transforms/reportSources.js"
 import { historyAfter } from "../../transforms/reportTrend.js"
@@ -212,5 +212,20 @@ describe("a panel whose every count is suppressed", () => {
     const pyramids = specOf("age-sex")["hconcat"] as Array<Spec>
     expect(json(pyramids[0])).toContain(`"message":["Every count 0 or below 8:","suppressed"]`)
     expect(json(pyramids[1])).not.toContain("All counts below 8")
+  })
+})
+
+describe("readable labels", () => {
+  it("name each linkage outcome and source in words in the tier grid", () => {
+    expect(outcomeName("linked: nhs_number")).toBe("Linked: NHS number")
+    expect(outcomeName("no_nhs_number")).toBe("No NHS number")
+    expect(outcomeName("ambiguous: given_name_variant")).toBe("Ambiguous: given name variant")
+    const drawing = json(section("linkage-tiers").chart!.drawing)
+    expect(drawing).toContain('"source":"Acute hospital activity","outcome":"Linked: NHS number"')
+    expect(drawing).not.toContain('"source":"acute_activity"')
+  })
+
+  it("name each source in the linkage rates", () => {
+    expect(json(section("linkage-rates").chart!.drawing)).toContain('"sort":["Acute hospital activity","Benefits"]')
   })
 })
