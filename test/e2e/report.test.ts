@@ -7,7 +7,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
-import { newKey, openWarehouse, runFixtures, tempDir, wsd } from "./wsdCommand.js"
+import { copyOfFixtures, newKey, openWarehouse, runFixtures, tempDir, wsd } from "./wsdCommand.js"
 
 const runIdOf = (out: string) => fs.readdirSync(path.join(out, "lineage", "runs"))[0]!.replace(/\.json$/, "")
 const lineageOf = (out: string) =>
@@ -114,6 +114,37 @@ describe("the run report", () => {
       next_action: "ask the partner to drop them, or to rename them as the contract names them",
       doc: "docs/extracts.md#file-rules"
     })
+  })
+
+  it("warns of a missing optional source and a stale extract, each with its next action", () => {
+    const night = tempDir("report-warnings")
+    const inbox = copyOfFixtures(night)
+    fs.rmSync(path.join(inbox, "education.csv"))
+    const config = path.join(night, "wsd.json")
+    fs.writeFileSync(config, JSON.stringify({ extractDates: { gp_events: "2026-11-15" } }))
+    const warnedOut = path.join(night, "out")
+    expect(runFixtures({ out: warnedOut, keyFile, inbox }, "--config", config).status).toBe(0)
+    const warnings = (
+      JSON.parse(fs.readFileSync(path.join(warnedOut, "report-figures.json"), "utf8")) as {
+        warnings: Array<{ source: string | null; warning: string; next_action: string }>
+      }
+    ).warnings
+    expect(warnings).toContainEqual(
+      expect.objectContaining({
+        source: "education",
+        warning: "education.csv was not in the inbox; its figures are missing from this publication"
+      })
+    )
+    expect(warnings).toContainEqual(
+      expect.objectContaining({
+        source: "gp_events",
+        warning: "extract taken 2026-11-15, 5 days before the as-of date (warning after 3)",
+        next_action: "ask the partner for a current gp_events.csv, or correct extractDates in the configuration"
+      })
+    )
+    expect(reportOf(warnedOut)).toContain(
+      "<td>education.csv was not in the inbox; its figures are missing from this publication</td>"
+    )
   })
 
   it("gives each source's completeness and records per month, controlled, and the run's stage timings", () => {
