@@ -323,7 +323,13 @@ const pyramidSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => 
               scale: { domain: [-widest, widest] },
               axis: { labelExpr: "format(abs(datum.value), ',d')", tickCount: 4, tickMinStep: 1 }
             },
-            color: { field: "sex", type: "nominal" as const, title: "Sex", sort: ["male", "female"] }
+            color: {
+              field: "sex",
+              type: "nominal" as const,
+              title: "Sex",
+              sort: ["male", "female"],
+              legend: { labelExpr: "datum.label === 'male' ? 'Men' : 'Women'" }
+            }
           }
         },
         suppressedMark("male", "right"),
@@ -518,7 +524,7 @@ const bcfSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => ({
         note: noteOf(row.value, row.numerator, row.denominator)
       })),
       category: { field: "unit", title: null, order: Object.values(BCF_METRICS).map((metric) => metric.unit) },
-      value: { field: "value", title: "Value", format: ",.1~f" },
+      value: { field: "value", title: "Value, in the unit named beside its bar", format: ",.1~f" },
       panels: { field: "metric", order: figures.bcf.map((row) => bcfName(row.metric)) }
     })
   },

@@ -180,6 +180,14 @@ describe.skipIf(CHROMIUM === undefined)(`report.html in headless Chromium${CHROM
     expect(await page.locator("#quarantine figure svg g.role-axis").count()).toBe(0)
   })
 
+  it("draws the linkage rates on an axis starting near the lowest, saying where it starts", async () => {
+    const text = await page.locator("#linkage-rates figure svg").textContent()
+    // Every fixture source that shows a rate links 100%: the axis runs from 99%.
+    expect(text).toContain("Records linked (%), axis from 99%")
+    expect(text).toContain("GP events")
+    expect(text).not.toContain("gp_events")
+  })
+
   it("saves a screenshot of the whole report", async () => {
     const screenshot = path.join(dir, "report.png")
     await page.screenshot({ path: screenshot, fullPage: true })

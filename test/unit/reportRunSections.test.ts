@@ -225,6 +225,13 @@ describe("readable labels", () => {
     expect(drawing).not.toContain('"source":"acute_activity"')
   })
 
+  it("give every value axis its unit, and the pyramids' legend in words", () => {
+    expect(json(section("bcf").chart!.drawing)).toContain('"title":"Value, in the unit named beside its bar"')
+    expect(json(section("bcf").chart!.drawing)).toContain('"unit":"per 100,000 residents"')
+    expect(json(section("age-sex").chart!.drawing)).toContain("'Men' : 'Women'")
+    expect(json(section("sources").chart!.drawing)).toContain('"title":"Records"')
+  })
+
   it("name each source in the linkage rates", () => {
     expect(json(section("linkage-rates").chart!.drawing)).toContain('"sort":["Acute hospital activity","Benefits"]')
   })
