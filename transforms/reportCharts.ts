@@ -9,6 +9,7 @@ import type { TopLevelSpec } from "vega-lite"
 import { SEGMENT_CODES, SEGMENT_NAMES } from "../schemas/segments.js"
 import { AGE_BANDS } from "./cohortDimensions.js"
 import { controlledInterval, DEFAULT_DISCLOSURE_RULES } from "./disclosureControl.js"
+import type { TrendPoint } from "./reportTrend.js"
 import { ethnicCategoryName } from "./ethnicCategory.js"
 import { formatCell, type ReportPage, type ReportSection, type ReportTable } from "./reportHtml.js"
 import { changesSinceLastRun, MEASURE_NAMES, type ReportFigures, UTILISATION_MEASURES } from "./reportFigures.js"
@@ -29,6 +30,23 @@ const BCF_METRICS: Readonly<Record<string, { readonly name: string; readonly uni
     unit: "% of discharges into reablement"
   }
 }
+/** Each partner source by name; its file name in the tables beside. */
+const SOURCE_NAMES: Readonly<Record<string, string>> = {
+  gp_registrations: "GP registrations",
+  gp_events: "GP events",
+  acute_activity: "Acute hospital activity",
+  community_contacts: "Community contacts",
+  adult_social_care: "Adult social care",
+  childrens_social_care: "Children's social care",
+  housing: "Housing",
+  benefits: "Benefits",
+  education: "Education",
+  opt_outs: "Opt-outs",
+  practices: "Practices",
+  postcode_lsoa: "Postcode to LSOA lookup"
+}
+const sourceName = (source: string) => SOURCE_NAMES[source] ?? source
+
 const bcfName = (metric: string) => BCF_METRICS[metric]?.name ?? metric
 
 /** The label where a bar cannot be drawn: its count is suppressed, or the rate has nothing to divide by. */
@@ -52,17 +70,24 @@ interface BarChart {
   readonly values: ReadonlyArray<Datum>
   /** The bars' labels, in order. */
   readonly category: { readonly field: string; readonly title: string | null; readonly order: ReadonlyArray<string> }
-  /** `percent` fixes the scale at 0–100; other scales start at 0 and fit the values. */
+  /**
+   * `percent` fixes the scale at 0–100, or from `from` to 100 where small
+   * differences near 100 matter (stated in the axis title); other scales
+   * start at 0 and fit the values.
+   */
   readonly value: {
     readonly field: string
     readonly title: string
     readonly format: string
     readonly percent?: boolean
+    readonly from?: number
   }
   /** Bars side by side within a category, coloured by this field. */
   readonly group?: { readonly field: string; readonly title: string; readonly order: ReadonlyArray<string> }
   /** One small chart per value of this field, one under another, each with its own scale. */
   readonly panels?: { readonly field: string; readonly order: ReadonlyArray<string> }
+  /** Each bar's value written at its end. */
+  readonly labelled?: boolean
   /** A line across each bar from one field to the other: the value's interval. */
   readonly interval?: { readonly low: string; readonly high: string }
 }
@@ -95,7 +120,10 @@ const barChart = (chart: BarChart): TopLevelSpec => {
           field: "bar",
           type: "quantitative" as const,
           title: chart.value.title,
-          scale: chart.value.percent === true ? { domain: [0, 100] } : { domain: { unionWith: [0, 1] } },
+          scale:
+            chart.value.percent === true
+              ? { domain: [chart.value.from ?? 0, 100], clamp: true }
+              : { domain: { unionWith: [0, 1] } },
           axis: { format: chart.value.format, ...(wholeNumbers ? { tickMinStep: 1 } : {}) }
         },
         ...(chart.group === undefined
@@ -115,6 +143,20 @@ const barChart = (chart: BarChart): TopLevelSpec => {
       transform: [{ filter: "isValid(datum.note)" }],
       encoding: { y, ...offset, x: { datum: 0, type: "quantitative" as const }, text: { field: "note" } }
     },
+    ...(chart.labelled === true
+      ? [
+          {
+            mark: { type: "text" as const, align: "left" as const, dx: 3, fontSize: 10, fill: "#1a1a1a" },
+            transform: [{ filter: `isValid(datum['${chart.value.field}'])` }],
+            encoding: {
+              y,
+              ...offset,
+              x: { field: "bar", type: "quantitative" as const },
+              text: { field: chart.value.field, type: "quantitative" as const, format: chart.value.format }
+            }
+          }
+        ]
+      : []),
     ...(chart.interval === undefined
       ? []
       : [
@@ -137,15 +179,67 @@ const barChart = (chart: BarChart): TopLevelSpec => {
     transform: [{ calculate: `isValid(datum['${chart.value.field}']) ? datum['${chart.value.field}'] : 0`, as: "bar" }]
   }
   const panels = chart.panels
-  if (panels === undefined) return { ...base, width: WIDTH, layer }
+  if (panels === undefined) {
+    const empty = nothingToDraw(chart.values, chart.value.field)
+    if (empty === undefined) return { ...base, width: WIDTH, layer }
+    // The figures stay in the spec; only the sentence is drawn.
+    const { data, mark, encoding, ...size } = messagePanel(undefined, empty)
+    return { ...base, ...size, layer: [{ data, mark, encoding }] }
+  }
   return {
     ...base,
-    vconcat: panels.order.map((panel) => ({
-      title: { text: panel, anchor: "start" as const, fontSize: 12 },
-      transform: [{ filter: { field: panels.field, equal: panel } }],
-      width: WIDTH,
-      layer
-    }))
+    vconcat: panels.order.map((panel) => {
+      const title = { text: panel, anchor: "start" as const, fontSize: 12 }
+      const empty = nothingToDraw(
+        chart.values.filter((value) => value[panels.field] === panel),
+        chart.value.field
+      )
+      if (empty !== undefined) return messagePanel(title, empty)
+      return { title, transform: [{ filter: { field: panels.field, equal: panel } }], width: WIDTH, layer }
+    })
+  }
+}
+
+/**
+ * What a panel says in place of its axes when none of its values can be
+ * drawn, as lines (a small panel shows one under another); undefined when
+ * some can.
+ */
+const nothingToDraw = (values: ReadonlyArray<Datum>, field: string): ReadonlyArray<string> | undefined => {
+  const shown = values.filter((value) => value[field] !== null && value[field] !== undefined)
+  // An equity group is too few to compare exactly when a count of it is suppressed.
+  const suppressed = values.some((value) => value["note"] === "suppressed" || value["note"] === TOO_FEW)
+  const below = `below ${DEFAULT_DISCLOSURE_RULES.suppressBelow}:`
+  // A bar of some length to draw, or only zeros, which are figures in their own right.
+  if (shown.some((value) => value[field] !== 0) || (shown.length > 0 && !suppressed)) return undefined
+  if (shown.length > 0) return [`Every count 0 or ${below}`, "suppressed"]
+  return suppressed ? [`All counts ${below}`, "suppressed"] : ["Nothing to show:", "no count to divide by"]
+}
+
+/**
+ * A panel holding only a sentence, with its own data so that no axis is
+ * drawn; as wide as a chart on one line, or narrower on as many as it has.
+ */
+const messagePanel = (
+  title: { readonly text: string } | undefined,
+  lines: ReadonlyArray<string>,
+  width: number = WIDTH
+) => {
+  const message = width < WIDTH ? [...lines] : lines.join(" ")
+  const height = width < WIDTH ? 14 * lines.length : 14
+  return {
+    ...(title === undefined ? {} : { title }),
+    width,
+    height,
+    data: { values: [{ message }] },
+    mark: {
+      type: "text" as const,
+      align: "left" as const,
+      baseline: "top" as const,
+      fontSize: width < WIDTH ? 10 : 12,
+      fontStyle: "italic"
+    },
+    encoding: { text: { field: "message" }, x: { value: 0 }, y: { value: 0 } }
   }
 }
 
@@ -203,6 +297,11 @@ const pyramidSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => 
   })
   /** Each pyramid on its own scale, the same both sides of the axis so men and women compare. */
   const pyramid = (segment: string) => {
+    const empty = nothingToDraw(
+      values.filter((row) => row.segment === segment).map((row) => ({ ...row, note: "suppressed" })),
+      "residents"
+    )
+    if (empty !== undefined) return messagePanel({ text: segment }, empty, 220)
     const widest = Math.max(
       1,
       ...values.filter((row) => row.segment === segment).map((row) => Math.abs(row.residents ?? 0))
@@ -224,7 +323,13 @@ const pyramidSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => 
               scale: { domain: [-widest, widest] },
               axis: { labelExpr: "format(abs(datum.value), ',d')", tickCount: 4, tickMinStep: 1 }
             },
-            color: { field: "sex", type: "nominal" as const, title: "Sex", sort: ["male", "female"] }
+            color: {
+              field: "sex",
+              type: "nominal" as const,
+              title: "Sex",
+              sort: ["male", "female"],
+              legend: { labelExpr: "datum.label === 'male' ? 'Men' : 'Women'" }
+            }
           }
         },
         suppressedMark("male", "right"),
@@ -353,6 +458,14 @@ const utilisationSection = (figures: ReportFigures): ReportSection<TopLevelSpec>
   }
 }
 
+/**
+ * A controlled cost over its controlled people, to two significant figures:
+ * the cost is rounded to £1,000 and the people to 5, so more would be false
+ * precision. Null where either is suppressed or no one was costed.
+ */
+export const costPerHead = (cost: number | null, people: number | null): number | null =>
+  cost === null || people === null || people === 0 ? null : Number((cost / people).toPrecision(2))
+
 const budgetSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => {
   const lines = [...new Set(figures.shadow_budget.map((row) => row.service_line))]
   return {
@@ -382,9 +495,14 @@ const budgetSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => {
           { key: "segment", label: "Segment", kind: "text" },
           { key: "service_line", label: "Service line", kind: "text" },
           { key: "people", label: "People", kind: "count" },
-          { key: "cost_gbp", label: "Cost", kind: "money" }
+          { key: "cost_gbp", label: "Cost", kind: "money" },
+          { key: "per_head", label: "Cost per head", kind: "money" }
         ],
-        rows: figures.shadow_budget.map((row) => ({ ...row, segment: segmentName(row.segment) }))
+        rows: figures.shadow_budget.map((row) => ({
+          ...row,
+          segment: segmentName(row.segment),
+          per_head: costPerHead(row.cost_gbp, row.people)
+        }))
       }
     ]
   }
@@ -406,7 +524,7 @@ const bcfSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => ({
         note: noteOf(row.value, row.numerator, row.denominator)
       })),
       category: { field: "unit", title: null, order: Object.values(BCF_METRICS).map((metric) => metric.unit) },
-      value: { field: "value", title: "Value", format: ",.1~f" },
+      value: { field: "value", title: "Value, in the unit named beside its bar", format: ",.1~f" },
       panels: { field: "metric", order: figures.bcf.map((row) => bcfName(row.metric)) }
     })
   },
@@ -429,22 +547,50 @@ const bcfSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => ({
   ]
 })
 
-const linkageRateSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => ({
+/**
+ * Where the linkage rates' axis starts: a whole percent below the lowest
+ * rate shown, so that 99% and 100% are bars of visibly different length.
+ */
+export const linkageAxisFrom = (rates: ReadonlyArray<number | null>): number => {
+  const shown = rates.filter((rate): rate is number => rate !== null)
+  return shown.length === 0 ? 0 : Math.max(0, Math.floor(Math.min(...shown)) - 1)
+}
+
+const linkageRateSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => {
+  const from = linkageAxisFrom(figures.linkage_rates.map((row) => row.rate_percent))
+  return linkageRates(figures, from)
+}
+
+const linkageRates = (figures: ReportFigures, from: number): ReportSection<TopLevelSpec> => ({
   id: "linkage-rates",
   title: "Linkage rate per source",
   intro:
     "The share of each partner's records linked to a resident, by NHS number or by demographics. Records of people who opted out are excluded before linkage and from these rates; unlinked records are kept and counted, never guessed.",
   chart: {
-    caption: "Percentage of each source's records linked to a resident.",
+    caption:
+      from === 0
+        ? "Percentage of each source's records linked to a resident."
+        : `Percentage of each source's records linked to a resident; the axis starts at ${from}%, not 0, so that small differences near 100% show.`,
     drawing: barChart({
       description: "Bar chart of the percentage of records linked per source",
       values: figures.linkage_rates.map((row) => ({
-        source: row.source,
+        source: sourceName(row.source),
         rate_percent: row.rate_percent,
         note: noteOf(row.rate_percent, row.records, row.linked)
       })),
-      category: { field: "source", title: null, order: figures.linkage_rates.map((row) => row.source) },
-      value: { field: "rate_percent", title: "Records linked (%)", format: ".0f", percent: true }
+      category: {
+        field: "source",
+        title: "Source",
+        order: figures.linkage_rates.map((row) => sourceName(row.source))
+      },
+      value: {
+        field: "rate_percent",
+        title: from === 0 ? "Records linked (%)" : `Records linked (%), axis from ${from}%`,
+        format: ".1~f",
+        percent: true,
+        from
+      },
+      labelled: true
     })
   },
   tables: [
@@ -461,11 +607,17 @@ const linkageRateSection = (figures: ReportFigures): ReportSection<TopLevelSpec>
   ]
 })
 
+/** A linkage outcome in words: `linked: nhs_number` reads "Linked: NHS number", `not_resident` "Not resident". */
+export const outcomeName = (outcome: string): string => {
+  const words = outcome.replaceAll("_", " ").replace(/\bnhs\b/g, "NHS")
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}`
+}
+
 const linkageTierSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => {
-  const sources = [...new Set(figures.linkage.map((row) => row.source))].sort()
-  const outcomes = [...new Set(figures.linkage.map((row) => row.outcome))].sort()
+  const sources = [...new Set(figures.linkage.map((row) => row.source))].sort().map(sourceName)
+  const outcomes = [...new Set(figures.linkage.map((row) => row.outcome))].sort().map(outcomeName)
   const encoding = {
-    y: { field: "source", type: "nominal" as const, title: null, sort: sources },
+    y: { field: "source", type: "nominal" as const, title: "Source", sort: sources },
     x: {
       field: "outcome",
       type: "nominal" as const,
@@ -485,7 +637,13 @@ const linkageTierSection = (figures: ReportFigures): ReportSection<TopLevelSpec>
         description: "Table chart of records per source and linkage outcome",
         background: "white",
         config: CONFIG,
-        data: { values: [...figures.linkage] },
+        data: {
+          values: figures.linkage.map((row) => ({
+            ...row,
+            source: sourceName(row.source),
+            outcome: outcomeName(row.outcome)
+          }))
+        },
         transform: [{ calculate: "isValid(datum.records) ? format(datum.records, ',d') : 'suppressed'", as: "label" }],
         width: Math.max(WIDTH, outcomes.length * 70),
         layer: [
@@ -593,7 +751,7 @@ const equitySection = (
 
 const quarantineSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => {
   const values = figures.quarantine.map((row) => ({
-    reason: `${row.source}: ${row.reason}`,
+    reason: `${sourceName(row.source)}: ${row.reason}`,
     rows: row.rows,
     note: noteOf(row.rows)
   }))
@@ -696,8 +854,269 @@ const changesSection = (figures: ReportFigures, previous: ReportFigures | undefi
   }
 }
 
+// The run's own health, as a run report shows it: warnings, each source's
+// rows, completeness and months, how long each stage took, and the trend.
+
+const warningsSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => ({
+  id: "warnings",
+  title: "Warnings",
+  intro:
+    figures.warnings.length === 0
+      ? "The run noticed nothing to act on: every source was there, fresh and read whole, nothing was quarantined and every source linked above the configured rate."
+      : `The run published, but noticed ${figures.warnings.length === 1 ? "one thing" : `${figures.warnings.length} things`} to act on: each with what to do and the page that explains it. Counts are controlled like every figure here.`,
+  tables: [
+    {
+      caption: "Warnings of this run",
+      open: true,
+      columns: [
+        { key: "source", label: "Source", kind: "text" },
+        { key: "warning", label: "Warning", kind: "text" },
+        { key: "next_action", label: "Next action", kind: "text" },
+        { key: "doc", label: "See", kind: "text" }
+      ],
+      rows: figures.warnings.map((row) => ({
+        ...row,
+        source: row.source === null ? "the run" : sourceName(row.source)
+      }))
+    }
+  ]
+})
+
+/** A tiny chart of records per month for one source, or the sentence saying why there is none. */
+const monthPanel = (source: string, values: ReadonlyArray<Datum>) => {
+  const title = { text: sourceName(source), anchor: "start" as const, fontSize: 11 }
+  if (values.every((value) => value["records"] === 0)) return messagePanel(title, ["No records in the window"], 200)
+  const empty = nothingToDraw(values, "records")
+  if (empty !== undefined) return messagePanel(title, empty, 200)
+  return {
+    title,
+    width: 200,
+    height: 70,
+    transform: [{ filter: { field: "source", equal: source } }],
+    layer: [
+      {
+        mark: { type: "bar" as const, color: "#4c78a8" },
+        encoding: {
+          x: { field: "month", type: "ordinal" as const, title: "Month", axis: { labelAngle: -90, labelFontSize: 8 } },
+          y: {
+            field: "bar",
+            type: "quantitative" as const,
+            title: "Records",
+            scale: { domain: { unionWith: [0, 1] } },
+            axis: { format: ",d", tickCount: 3, tickMinStep: 1 }
+          }
+        }
+      },
+      {
+        mark: { type: "text" as const, text: "×", fontSize: 9, fill: "#555", baseline: "bottom" as const },
+        transform: [{ filter: "!isValid(datum.records)" }],
+        encoding: { x: { field: "month", type: "ordinal" as const }, y: { datum: 0, type: "quantitative" as const } }
+      }
+    ]
+  }
+}
+
+const sourcesSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => {
+  const sources = [...new Set(figures.records_per_month.map((row) => row.source))]
+  const values = figures.records_per_month.map((row) => ({ ...row, bar: row.records ?? 0, note: noteOf(row.records) }))
+  return {
+    id: "sources",
+    title: "Per source: rows, completeness and records per month",
+    intro:
+      "Each partner extract as the run read it: rows read, accepted and quarantined; for each record source, how complete each field the warehouse keeps is (its share of rows not empty), and its records per month over the window by the record's own date (admission, contact, event or census), so a month an extract lost shows as a dip.",
+    chart: {
+      caption:
+        "Records per month over the window, one small chart per source, each on its own scale; the first and last months are the window's part months; × marks a suppressed month.",
+      drawing: {
+        description: "Small multiple of records per month, one chart per source",
+        background: "white",
+        config: CONFIG,
+        data: { values },
+        concat: sources.map((source) =>
+          monthPanel(
+            source,
+            values.filter((value) => value.source === source)
+          )
+        ),
+        columns: 4,
+        resolve: { scale: { y: "independent" as const } }
+      }
+    },
+    tables: [
+      {
+        caption: "Rows read, accepted and quarantined per source",
+        columns: [
+          { key: "name", label: "Source", kind: "text" },
+          { key: "source", label: "File", kind: "text" },
+          { key: "status", label: "Status", kind: "text" },
+          { key: "rows_read", label: "Read", kind: "count" },
+          { key: "rows_accepted", label: "Accepted", kind: "count" },
+          { key: "rows_quarantined", label: "Quarantined", kind: "count" }
+        ],
+        rows: figures.inputs.map((row) => ({ name: sourceName(row.source), ...row, source: `${row.source}.csv` }))
+      },
+      {
+        caption: "Completeness per source and field",
+        columns: [
+          { key: "source", label: "Source", kind: "text" },
+          { key: "field", label: "Field", kind: "text" },
+          { key: "rows", label: "Rows", kind: "count" },
+          { key: "non_null", label: "Not empty", kind: "count" },
+          { key: "percent", label: "Complete (%)", kind: "rate" }
+        ],
+        rows: figures.completeness.map((row) => ({ ...row, source: sourceName(row.source) }))
+      },
+      {
+        caption: "Records per source and month",
+        columns: [
+          { key: "source", label: "Source", kind: "text" },
+          { key: "month", label: "Month", kind: "text" },
+          { key: "records", label: "Records", kind: "count" }
+        ],
+        rows: figures.records_per_month.map((row) => ({ ...row, source: sourceName(row.source) }))
+      }
+    ]
+  }
+}
+
+/** How long a stage took, as the run's lineage records it. */
+export interface StageTiming {
+  readonly stage: string
+  readonly duration_ms: number
+}
+
+const stageTimingsSection = (stages: ReadonlyArray<StageTiming>): ReportSection<TopLevelSpec> => ({
+  id: "stage-timings",
+  title: "Stage timings",
+  intro:
+    "How long each stage of the run took, up to the building of the warehouse's lineage tables (the outputs and this report come after). Times vary from night to night with the machine's load; the run's lineage keeps them for every run.",
+  tables: [
+    {
+      caption: "Seconds per stage",
+      columns: [
+        { key: "stage", label: "Stage", kind: "text" },
+        { key: "seconds", label: "Seconds", kind: "number" }
+      ],
+      rows: stages.map((stage) => ({ stage: stage.stage, seconds: Math.round(stage.duration_ms / 100) / 10 }))
+    }
+  ]
+})
+
+const TREND_MEASURES = ["Residents per segment", "Records linked (%)", "Rows quarantined (%)"] as const
+
+const trendSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => {
+  const points: ReadonlyArray<TrendPoint> = [
+    ...figures.history,
+    {
+      run_id: figures.run.run_id,
+      as_of: figures.run.as_of,
+      segments: figures.segments,
+      linkage_rate_percent: figures.totals.linkage_rate_percent,
+      quarantine_rate_percent: figures.totals.quarantine_rate_percent
+    }
+  ]
+  // Runs by as-of date, each run its own label so that two runs of one night stay apart.
+  const runLabel = (point: TrendPoint, index: number) => `${index + 1}: ${point.as_of}`
+  const runs = points.map(runLabel)
+  const values = points.flatMap((point, index) => [
+    ...point.segments.map((row) => ({
+      run: runLabel(point, index),
+      measure: TREND_MEASURES[0],
+      series: segmentName(row.segment),
+      value: row.residents
+    })),
+    {
+      run: runLabel(point, index),
+      measure: TREND_MEASURES[1],
+      series: "All sources",
+      value: point.linkage_rate_percent
+    },
+    {
+      run: runLabel(point, index),
+      measure: TREND_MEASURES[2],
+      series: "All extracts",
+      value: point.quarantine_rate_percent
+    }
+  ])
+  const panel = (measure: (typeof TREND_MEASURES)[number]) => {
+    const title = { text: measure, anchor: "start" as const, fontSize: 12 }
+    const empty = nothingToDraw(
+      values.filter((value) => value.measure === measure).map((value) => ({ ...value, note: "suppressed" })),
+      "value"
+    )
+    if (empty !== undefined) return messagePanel(title, empty)
+    return {
+      title,
+      width: WIDTH,
+      height: 120,
+      transform: [{ filter: { field: "measure", equal: measure } }, { filter: "isValid(datum.value)" }],
+      mark: { type: "line" as const, point: true },
+      encoding: {
+        x: {
+          field: "run",
+          type: "ordinal" as const,
+          title: "Run (number: as-of date)",
+          sort: runs,
+          axis: { labelAngle: 0 }
+        },
+        y: {
+          field: "value",
+          type: "quantitative" as const,
+          title: measure === TREND_MEASURES[0] ? "Residents" : "Percent",
+          scale: { zero: false },
+          axis: {
+            format: measure === TREND_MEASURES[0] ? ",d" : ".1~f",
+            tickMinStep: measure === TREND_MEASURES[0] ? 1 : 0.1
+          }
+        },
+        color: { field: "series", type: "nominal" as const, title: null, sort: [...SEGMENT_ORDER] }
+      }
+    }
+  }
+  return {
+    id: "trend",
+    title: `Trend over the last ${points.length === 1 ? "run" : `${points.length} runs`}`,
+    intro: `The headline figures of this run and of up to ${figures.history.length === 0 ? "the" : figures.history.length} runs before it, as each published them (controlled: a change under 5 may be rounding alone). ${figures.history.length === 0 ? "There is no earlier run with figures yet, so the trend starts here." : "Each run's figures carry the ones before it."} Points whose count is suppressed are left out of the lines and shown as "suppressed" in the table.`,
+    chart: {
+      caption:
+        "Residents per segment, records linked and rows quarantined, run by run; each panel on its own scale, not from zero.",
+      drawing: {
+        description: "Line charts of the headline figures over the last runs",
+        background: "white",
+        config: CONFIG,
+        data: { values },
+        vconcat: TREND_MEASURES.map(panel),
+        resolve: { scale: { color: "independent" as const } }
+      }
+    },
+    tables: [
+      {
+        caption: "Headline figures, run by run",
+        columns: [
+          { key: "run", label: "Run", kind: "text" },
+          { key: "as_of", label: "As of", kind: "text" },
+          ...SEGMENT_CODES.map((segment) => ({ key: segment, label: segmentName(segment), kind: "count" as const })),
+          { key: "linkage_rate_percent", label: "Records linked (%)", kind: "rate" },
+          { key: "quarantine_rate_percent", label: "Rows quarantined (%)", kind: "rate" }
+        ],
+        rows: points.map((point) => ({
+          run: point.run_id,
+          as_of: point.as_of,
+          ...Object.fromEntries(point.segments.map((row) => [row.segment, row.residents])),
+          linkage_rate_percent: point.linkage_rate_percent,
+          quarantine_rate_percent: point.quarantine_rate_percent
+        }))
+      }
+    ]
+  }
+}
+
 /** The whole report, charts still as Vega-Lite specs. */
-export const reportPage = (figures: ReportFigures, previous: ReportFigures | undefined): ReportPage<TopLevelSpec> => ({
+export const reportPage = (
+  figures: ReportFigures,
+  previous: ReportFigures | undefined,
+  stages: ReadonlyArray<StageTiming>
+): ReportPage<TopLevelSpec> => ({
   run: figures.run,
   headline: {
     caption: "Residents per segment",
@@ -711,6 +1130,7 @@ export const reportPage = (figures: ReportFigures, previous: ReportFigures | und
     ]
   },
   sections: [
+    warningsSection(figures),
     residentsSection(figures),
     pyramidSection(figures),
     transitionsSection(figures),
@@ -734,6 +1154,9 @@ export const reportPage = (figures: ReportFigures, previous: ReportFigures | und
       "Records that needed demographic matching, by the deprivation decile of their postcode (or its district where no LSOA lookup covers it): missed links fall hardest on deprived residents."
     ),
     quarantineSection(figures),
+    sourcesSection(figures),
+    stageTimingsSection(stages),
+    trendSection(figures),
     changesSection(figures, previous)
   ]
 })

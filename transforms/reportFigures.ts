@@ -15,6 +15,9 @@ import { AGE_BANDS, SEXES } from "./cohortDimensions.js"
 import { type ControlledCount, controlledRate, type DisclosureRules, publishedCount } from "./disclosureControl.js"
 import { controlResidents, type ResidentCount } from "./residentCounts.js"
 import { controlTransitions, type TransitionCount } from "./transitionCounts.js"
+import { fieldCompleteness, monthsOfWindow, recordsPerMonth, type SourceProfileCounts } from "./reportSources.js"
+import { TrendPoint } from "./reportTrend.js"
+import { runWarnings, type WarningFacts } from "./reportWarnings.js"
 
 /** A published count: the controlled number, or null where it is suppressed. */
 const Controlled = Schema.NullOr(Schema.Number)
@@ -74,7 +77,37 @@ export const ReportFigures = Schema.Struct({
       linked: Controlled,
       rate_percent: Derived
     })
-  )
+  ),
+  /** Every warning of the run with what to do about it (`transforms/reportWarnings.ts`). */
+  warnings: Schema.Array(
+    Schema.Struct({
+      source: Schema.NullOr(Schema.String),
+      warning: Schema.String,
+      next_action: Schema.String,
+      doc: Schema.String
+    })
+  ),
+  /** Records linked over every source, and rows quarantined over every extract. */
+  totals: Schema.Struct({
+    records: Controlled,
+    linked: Controlled,
+    linkage_rate_percent: Derived,
+    rows_read: Controlled,
+    rows_quarantined: Controlled,
+    quarantine_rate_percent: Derived
+  }),
+  completeness: Schema.Array(
+    Schema.Struct({
+      source: Schema.String,
+      field: Schema.String,
+      rows: Controlled,
+      non_null: Controlled,
+      percent: Derived
+    })
+  ),
+  records_per_month: Schema.Array(Schema.Struct({ source: Schema.String, month: Schema.String, records: Controlled })),
+  /** The runs before this one, oldest first, as they published their headline (`transforms/reportTrend.ts`). */
+  history: Schema.Array(TrendPoint)
 })
 export type ReportFigures = typeof ReportFigures.Type
 
@@ -134,6 +167,12 @@ export interface ReportCounts {
     readonly records: number
     readonly linked: number
   }>
+  /** What the run's lineage says that the warnings list needs (the linkage rates come from the figures). */
+  readonly warnings: Omit<WarningFacts, "linkageRates">
+  /** Per record source: completeness per field and records per month (`transforms/reportSources.ts`). */
+  readonly sourceProfiles: ReadonlyArray<SourceProfileCounts>
+  /** The window's first and last day (the as-of date). */
+  readonly window: { readonly start: string; readonly end: string }
 }
 
 const sumBy = <Row>(rows: ReadonlyArray<Row>, key: (row: Row) => string, value: (row: Row) => number) => {
@@ -185,6 +224,20 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
     (row) => row.linked
   )
 
+  const linkageRates = [...linkageBySource.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([source, totals]) => {
+      const records = control(totals.records)
+      const linked = control(totals.linked)
+      return { source, records, linked, rate_percent: ratio(linked, records, 100) }
+    })
+  const sum = (values: Iterable<number>) => [...values].reduce((total, value) => total + value, 0)
+  // Added up before they are controlled, as every total is.
+  const allRecords = control(sum([...linkageBySource.values()].map((totals) => totals.records)))
+  const allLinked = control(sum([...linkageBySource.values()].map((totals) => totals.linked)))
+  const rowsRead = control(sum(counts.inputs.map((input) => input.rows_read)))
+  const rowsQuarantined = control(sum(counts.inputs.map((input) => input.rows_quarantined)))
+
   return {
     run: counts.run,
     residents: shown(residents.all),
@@ -225,13 +278,7 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
       outcome: row.link_method === "" ? row.link_status : `${row.link_status}: ${row.link_method}`,
       records: control(row.rows)
     })),
-    linkage_rates: [...linkageBySource.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([source, totals]) => {
-        const records = control(totals.records)
-        const linked = control(totals.linked)
-        return { source, records, linked, rate_percent: ratio(linked, records, 100) }
-      }),
+    linkage_rates: linkageRates,
     linkage_equity: [...equityRecords.entries()]
       .map(([dimensionCategory, records]) => {
         const [dimension = "", category = ""] = dimensionCategory.split("\u0000")
@@ -248,7 +295,24 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
           linked,
           rate_percent: ratio(linked, records, 100)
         }
-      })
+      }),
+    warnings: runWarnings({ ...counts.warnings, linkageRates }, rules),
+    totals: {
+      records: allRecords,
+      linked: allLinked,
+      linkage_rate_percent: ratio(allLinked, allRecords, 100),
+      rows_read: rowsRead,
+      rows_quarantined: rowsQuarantined,
+      quarantine_rate_percent: ratio(rowsQuarantined, rowsRead, 100)
+    },
+    completeness: fieldCompleteness(counts.sourceProfiles, rules),
+    records_per_month: recordsPerMonth(
+      counts.sourceProfiles,
+      monthsOfWindow(counts.window.start, counts.window.end),
+      rules
+    ),
+    // The previous runs are the previous publication's to give: see `historyAfter`.
+    history: []
   }
 }
 

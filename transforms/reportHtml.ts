@@ -23,6 +23,8 @@ export interface ReportColumn {
 
 export interface ReportTable {
   readonly caption: string
+  /** Shown open rather than behind its summary: a list to act on, not a chart's numbers. */
+  readonly open?: boolean
   readonly columns: ReadonlyArray<ReportColumn>
   readonly rows: ReadonlyArray<Readonly<Record<string, Cell>>>
 }
@@ -96,7 +98,8 @@ const sectionHtml = (section: ReportSection<string>): string => {
       : `<figure>\n${section.chart.drawing}\n<figcaption>${escapeHtml(section.chart.caption)}</figcaption>\n</figure>\n`
   const tables = section.tables
     .map(
-      (table) => `<details>\n<summary>Table: ${escapeHtml(table.caption)}</summary>\n${tableHtml(table)}\n</details>\n`
+      (table) =>
+        `<details${table.open === true ? " open" : ""}>\n<summary>Table: ${escapeHtml(table.caption)}</summary>\n${tableHtml(table)}\n</details>\n`
     )
     .join("")
   return `<section id="${section.id}" aria-labelledby="${heading}">\n<h2 id="${heading}">${escapeHtml(section.title)}</h2>\n<p>${escapeHtml(section.intro)}</p>\n${chart}${tables}</section>`

@@ -52,6 +52,10 @@ export const RunConfig = Schema.Struct({
   linkageThreshold: Schema.Number.check(Schema.isBetween({ minimum: 0.5, maximum: 1 })),
   linkageMargin: Schema.Number.check(Schema.isGreaterThanOrEqualTo(0)),
   linkageReviewFloor: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
+  /** The runs the report's trend shows, this one included. */
+  reportTrendRuns: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)),
+  /** A source linking less than this percentage of its records shows as a warning in the report. */
+  linkageWarnPercent: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 100 })),
   /** PostgreSQL roles granted read access to each newly published warehouse schema (`--warehouse postgres://…`). */
   warehouseReaders: Schema.Array(Schema.String.check(Schema.isPattern(/^[a-z_][a-z0-9_]*$/)))
 })
@@ -71,6 +75,8 @@ export const DEFAULT_CONFIG: RunConfig = {
   linkageThreshold: 0.999,
   linkageMargin: 6,
   linkageReviewFloor: 0.5,
+  reportTrendRuns: 7,
+  linkageWarnPercent: 95,
   warehouseReaders: []
 }
 

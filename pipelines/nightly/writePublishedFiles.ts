@@ -16,7 +16,7 @@ import { RunStages } from "./runStages.js"
 export const writePublishedFiles = Effect.fn("writePublishedFiles")(function* (
   db: WarehouseDb,
   staged: string,
-  { area, options }: PreparedRun,
+  { area, config, options }: PreparedRun,
   { residents, keyRotated }: { readonly residents: number; readonly keyRotated: boolean }
 ) {
   const stages = yield* RunStages
@@ -25,7 +25,7 @@ export const writePublishedFiles = Effect.fn("writePublishedFiles")(function* (
     rowsIn: residents,
     rowsOut: files.reduce((n, output) => n + (output.rows ?? 0), 0)
   }))
-  const report = yield* stages.timed("report", writeReport(db, staged, previous, options.runId), (files) => ({
+  const report = yield* stages.timed("report", writeReport(db, staged, previous, options.runId, config), (files) => ({
     rowsIn: residents,
     rowsOut: files.length
   }))

@@ -13,11 +13,14 @@ import type { TopLevelSpec } from "vega-lite"
 import { DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
 import { reportPage } from "../../transforms/reportCharts.js"
 import { type ReportCounts, ReportFigures, reportFigures } from "../../transforms/reportFigures.js"
+import { historyAfter } from "../../transforms/reportTrend.js"
 import { reportHtml, type ReportSection } from "../../transforms/reportHtml.js"
 import { residentCount } from "../../transforms/residentCounts.js"
 import { transitionCount } from "../../transforms/transitionCounts.js"
 import { chartSvg } from "./chartSvg.js"
-import type { OutputLineage } from "../governance/lineage.js"
+import type { OutputLineage, RunLineage } from "../governance/lineage.js"
+import type { RunConfig } from "../nightly/runConfig.js"
+import { sourceProfiles } from "./sourceProfiles.js"
 import { outputError, outputQuery, writeOutputFile } from "./outputFiles.js"
 import { RunLog } from "../services/runLog.js"
 import type { WarehouseDb } from "../warehouse/warehouse.js"
@@ -30,21 +33,50 @@ const RECIPIENT = "analysts, workstream leads and the partnership (aggregate, di
 const warehouseRead = <A>(what: string, read: () => Promise<A>) =>
   Effect.tryPromise({ try: read, catch: outputError(`cannot read ${what} for the report`) })
 
+const ruleParameter = (db: WarehouseDb, name: string) =>
+  warehouseRead(`the rule parameter ${name}`, () =>
+    db.selectFrom("rule_parameter").select("value").where("name", "=", name).executeTakeFirstOrThrow()
+  ).pipe(Effect.map((row) => row.value))
+
+/** What the warnings list needs from the run's lineage entry, as the run recorded it before its outputs. */
+const warningFacts = (lineage: RunLineage, config: RunConfig): ReportCounts["warnings"] => ({
+  inputs: lineage.inputs.map((input) => ({
+    source: input.source,
+    required: input.required,
+    status: input.status,
+    rows_read: input.rows_read,
+    rows_quarantined: input.rows_quarantined,
+    duplicate_rows: input.duplicate_rows ?? 0,
+    unknown_columns: input.unknown_columns,
+    extract_date: input.extract_date,
+    age_days: input.age_days
+  })),
+  freshnessWarnDays: config.freshnessWarnDays,
+  linkageWarnPercent: config.linkageWarnPercent,
+  conflictingDatesOfBirth: Number(lineage.spine["conflicting_date_of_birth"] ?? 0),
+  keyRotated: lineage.key_rotated,
+  acceptedVolumeChanges: lineage.volume?.accepted_changes ?? []
+})
+
 /** Everything the report counts, for one run, from the warehouse. */
-const reportCounts = (db: WarehouseDb, runId: string) =>
+const reportCounts = (db: WarehouseDb, runId: string, config: RunConfig) =>
   Effect.gen(function* () {
     const run = yield* warehouseRead("the run", () =>
       db
         .selectFrom("run")
-        .select(["run_id", "as_of", "started_at", "software_version"])
+        .select(["run_id", "as_of", "started_at", "software_version", "lineage_json"])
         .where("run_id", "=", runId)
         .executeTakeFirstOrThrow()
     )
-    const rulesVersion = yield* warehouseRead("the rules version", () =>
-      db.selectFrom("rule_parameter").select("value").where("name", "=", "rules_version").executeTakeFirstOrThrow()
-    )
+    const window = { start: yield* ruleParameter(db, "window_start"), end: run.as_of }
     const counts: ReportCounts = {
-      run: { ...run, rules_version: rulesVersion.value },
+      run: {
+        run_id: run.run_id,
+        as_of: run.as_of,
+        started_at: run.started_at,
+        rules_version: yield* ruleParameter(db, "rules_version"),
+        software_version: run.software_version
+      },
       cohortCounts: (yield* outputQuery(db, "cohort_counts")).map(residentCount),
       localities: (yield* warehouseRead("the localities", () =>
         db.selectFrom("practice").select("locality").distinct().orderBy("locality").execute()
@@ -85,10 +117,27 @@ const reportCounts = (db: WarehouseDb, runId: string) =>
           .orderBy("category")
           .orderBy("source")
           .execute()
-      )
+      ),
+      warnings: warningFacts(JSON.parse(run.lineage_json) as RunLineage, config),
+      sourceProfiles: yield* sourceProfiles(db, window),
+      window
     }
     return counts
   })
+
+/**
+ * How long each stage took, in order, as the run's lineage entry recorded
+ * them before the outputs: times, not figures of the data, so in the page
+ * and not in its figures.
+ */
+const stageTimings = (db: WarehouseDb, runId: string) =>
+  warehouseRead("the stage timings", () =>
+    db.selectFrom("run").select("lineage_json").where("run_id", "=", runId).executeTakeFirstOrThrow()
+  ).pipe(
+    Effect.map((run) =>
+      (JSON.parse(run.lineage_json) as RunLineage).stages.map(({ stage, duration_ms }) => ({ stage, duration_ms }))
+    )
+  )
 
 const decodeFigures = Schema.decodeUnknownOption(Schema.fromJsonString(ReportFigures))
 
@@ -113,10 +162,15 @@ export const writeReport = Effect.fn("writeReport")(function* (
   db: WarehouseDb,
   release: string,
   previousRelease: string | undefined,
-  runId: string
+  runId: string,
+  config: RunConfig
 ) {
-  const figures = reportFigures(yield* reportCounts(db, runId), DEFAULT_DISCLOSURE_RULES)
-  const page = reportPage(figures, previousFigures(previousRelease))
+  const previous = previousFigures(previousRelease)
+  const figures: ReportFigures = {
+    ...reportFigures(yield* reportCounts(db, runId, config), DEFAULT_DISCLOSURE_RULES),
+    history: historyAfter(previous, config.reportTrendRuns)
+  }
+  const page = reportPage(figures, previous, yield* stageTimings(db, runId))
   const sections = yield* Effect.forEach(page.sections, drawSection)
   const outputs: Array<OutputLineage> = [
     yield* writeOutputFile(release, REPORT_FILE, reportHtml({ ...page, sections }), null, RECIPIENT),

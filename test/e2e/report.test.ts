@@ -7,7 +7,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
-import { newKey, openWarehouse, runFixtures, tempDir, wsd } from "./wsdCommand.js"
+import { copyOfFixtures, newKey, openWarehouse, runFixtures, tempDir, wsd } from "./wsdCommand.js"
 
 const runIdOf = (out: string) => fs.readdirSync(path.join(out, "lineage", "runs"))[0]!.replace(/\.json$/, "")
 const lineageOf = (out: string) =>
@@ -18,8 +18,12 @@ interface RunIdentity {
   readonly run_id: string
   readonly started_at: string
 }
+/** The report but for the run's id, start time and stage timings, which differ from run to run. */
 const withoutRunIdentity = (report: string, run: RunIdentity) =>
-  report.replaceAll(run.run_id, "RUN").replaceAll(run.started_at, "STARTED")
+  report
+    .replaceAll(run.run_id, "RUN")
+    .replaceAll(run.started_at, "STARTED")
+    .replace(/<section id="stage-timings".*?<\/section>/s, "TIMINGS")
 const reportOf = (out: string) => fs.readFileSync(path.join(out, "report.html"), "utf8")
 const figuresOf = (out: string) =>
   JSON.parse(fs.readFileSync(path.join(out, "report-figures.json"), "utf8")) as {
@@ -92,6 +96,93 @@ describe("the run report", () => {
     expect(log).not.toContain("report chart warning")
   })
 
+  it("lists the run's warnings first, with the command to see the quarantined rows", () => {
+    const warnings = firstReport.slice(
+      firstReport.indexOf('<section id="warnings"'),
+      firstReport.indexOf("</section>", firstReport.indexOf('<section id="warnings"'))
+    )
+    expect(firstReport.indexOf('<section id="warnings"')).toBeLessThan(firstReport.indexOf('<section id="residents"'))
+    expect(warnings).toContain("<details open>")
+    // gp_events loses one row to quarantine in the fixtures: the count suppressed, the next action a command.
+    expect(warnings).toContain(
+      "<td>1–7 (suppressed) of 40 rows quarantined</td><td>wsd quarantine list --out OUT --source gp_events --csv FILE"
+    )
+    expect(warnings).toContain("people have registrations giving two dates of birth")
+    expect(JSON.parse(fs.readFileSync(path.join(out, "report-figures.json"), "utf8")).warnings).toContainEqual({
+      source: "gp_events",
+      warning: "columns the contract does not name were ignored: entered_by",
+      next_action: "ask the partner to drop them, or to rename them as the contract names them",
+      doc: "docs/extracts.md#file-rules"
+    })
+  })
+
+  it("warns of a missing optional source and a stale extract, each with its next action", () => {
+    const night = tempDir("report-warnings")
+    const inbox = copyOfFixtures(night)
+    fs.rmSync(path.join(inbox, "education.csv"))
+    const config = path.join(night, "wsd.json")
+    fs.writeFileSync(config, JSON.stringify({ extractDates: { gp_events: "2026-11-15" } }))
+    const warnedOut = path.join(night, "out")
+    expect(runFixtures({ out: warnedOut, keyFile, inbox }, "--config", config).status).toBe(0)
+    const warnings = (
+      JSON.parse(fs.readFileSync(path.join(warnedOut, "report-figures.json"), "utf8")) as {
+        warnings: Array<{ source: string | null; warning: string; next_action: string }>
+      }
+    ).warnings
+    expect(warnings).toContainEqual(
+      expect.objectContaining({
+        source: "education",
+        warning: "education.csv was not in the inbox; its figures are missing from this publication"
+      })
+    )
+    expect(warnings).toContainEqual(
+      expect.objectContaining({
+        source: "gp_events",
+        warning: "extract taken 2026-11-15, 5 days before the as-of date (warning after 3)",
+        next_action: "ask the partner for a current gp_events.csv, or correct extractDates in the configuration"
+      })
+    )
+    expect(reportOf(warnedOut)).toContain(
+      "<td>education.csv was not in the inbox; its figures are missing from this publication</td>"
+    )
+  })
+
+  it("gives each source's completeness and records per month, controlled, and the run's stage timings", () => {
+    const figures = JSON.parse(fs.readFileSync(path.join(out, "report-figures.json"), "utf8")) as {
+      completeness: Array<{ source: string; field: string; rows: number | null; non_null: number | null }>
+      records_per_month: Array<{ source: string; month: string; records: number | null }>
+    }
+    const db = openWarehouse(out)
+    const events = db.prepare("select count(*) as n, count(value) as v from gp_event").get() as { n: number; v: number }
+    const september = db
+      .prepare("select count(*) as n from gp_event where substr(event_date, 1, 7) = '2026-09'")
+      .get() as { n: number }
+    db.close()
+    expect(events).toEqual({ n: 39, v: 2 })
+    expect(figures.completeness).toContainEqual({
+      source: "gp_events",
+      field: "snomed_code",
+      rows: 40,
+      non_null: 40,
+      percent: 100
+    })
+    expect(figures.completeness).toContainEqual({
+      source: "gp_events",
+      field: "value",
+      rows: 40,
+      non_null: null,
+      percent: null
+    })
+    expect(september.n).toBe(9)
+    expect(figures.records_per_month).toContainEqual({ source: "gp_events", month: "2026-09", records: 10 })
+    // Every month of the 365-day window, for each of the eight record sources.
+    expect(figures.records_per_month).toHaveLength(8 * 13)
+    const lineageStages = lineageOf(out).run as unknown as { stages: Array<{ stage: string }> }
+    const timings = firstReport.slice(firstReport.indexOf('<section id="stage-timings"'))
+    for (const { stage } of lineageStages.stages.filter((row) => !["outputs", "report"].includes(row.stage)))
+      expect(timings).toContain(`<th scope="row">${stage}</th>`)
+  })
+
   it("compares the next run's figures with this one's", () => {
     expect(firstReport).toContain("this is the first run here")
     expect(runFixtures({ out, keyFile }).status).toBe(0)
@@ -101,6 +192,24 @@ describe("the run report", () => {
     expect(second).toMatch(
       /<th scope="row">Residents: Living Well<\/th><td class="number">15<\/td><td class="number">15<\/td><td class="number">0<\/td>/
     )
+  })
+
+  it("carries the trend forward run by run, up to the configured number of runs", () => {
+    // The second run's figures hold the first; a third run with reportTrendRuns 2 keeps only the second.
+    const history = () =>
+      JSON.parse(fs.readFileSync(path.join(out, "report-figures.json"), "utf8")) as {
+        run: { run_id: string }
+        history: Array<{ run_id: string; segments: Array<{ segment: string; residents: number | null }> }>
+      }
+    expect(history().history.map((point) => point.run_id)).toEqual([firstRunId])
+    expect(history().history[0]!.segments).toContainEqual({ segment: "LW", residents: 15 })
+    expect(reportOf(out)).toContain("Trend over the last 2 runs")
+    const secondRunId = history().run.run_id
+    const config = path.join(dir, "trend.json")
+    fs.writeFileSync(config, JSON.stringify({ reportTrendRuns: 2 }))
+    expect(runFixtures({ out, keyFile }, "--config", config).status).toBe(0)
+    expect(history().history.map((point) => point.run_id)).toEqual([secondRunId])
+    expect(reportOf(out)).toContain("Trend over the last 2 runs")
   })
 
   it("gives the same report for the same night, but for the run's own id and start time", () => {

@@ -84,7 +84,9 @@ describe.skipIf(CHROMIUM === undefined)(`report.html in headless Chromium${CHROM
           width: Math.round(box?.width ?? 0),
           height: Math.round(box?.height ?? 0),
           // Vega draws each mark as a group of role-mark holding one element per item.
-          items: await figure.locator("svg g.role-mark > *").count()
+          items: await figure.locator("svg g.role-mark > *").count(),
+          // A chart whose every count is suppressed is a sentence saying so, without axes.
+          sentence: (await figure.locator("svg g.role-axis").count()) === 0
         }
       })
     )
@@ -100,11 +102,13 @@ describe.skipIf(CHROMIUM === undefined)(`report.html in headless Chromium${CHROM
       "linkage-ethnicity",
       "linkage-deprivation",
       "quarantine",
+      "sources",
+      "trend",
       "changes"
     ])
     for (const figure of figures) {
       expect(figure.width, figure.section).toBeGreaterThan(100)
-      expect(figure.height, figure.section).toBeGreaterThan(50)
+      expect(figure.height, figure.section).toBeGreaterThan(figure.sentence ? 10 : 50)
       expect(figure.items, figure.section).toBeGreaterThan(0)
     }
   })
@@ -143,6 +147,45 @@ describe.skipIf(CHROMIUM === undefined)(`report.html in headless Chromium${CHROM
     expect((await tableRows(page, "Records linked per source"))?.map((cells) => cells.slice(0, 3))).toEqual(
       rows.map((row) => [row.source, shown(row.records), shown(row.linked)])
     )
+  })
+
+  it("opens with the run's warnings, each with its next action, in view without opening anything", async () => {
+    const rows = await tableRows(page, "Warnings of this run")
+    expect(rows.length).toBeGreaterThan(0)
+    expect(await page.getByRole("table", { name: "Warnings of this run" }).isVisible()).toBe(true)
+    // The fixtures quarantine a row of gp_events and carry a column the contract does not name.
+    expect(rows).toContainEqual([
+      "GP events",
+      "columns the contract does not name were ignored: entered_by",
+      "ask the partner to drop them, or to rename them as the contract names them",
+      "docs/extracts.md#file-rules"
+    ])
+    expect(rows.find((cells) => cells[0] === "GP events" && cells[1]!.endsWith("rows quarantined"))?.[2]).toContain(
+      "wsd quarantine list --out OUT --source gp_events"
+    )
+  })
+
+  it("draws records per month as one small chart per record source, titled by the source's name", async () => {
+    const panels = page.locator("#sources figure svg g.role-title text")
+    expect(await panels.allTextContents()).toEqual(
+      expect.arrayContaining(["GP events", "Acute hospital activity", "Housing", "Education"])
+    )
+    const completeness = await tableRows(page, "Completeness per source and field")
+    expect(completeness).toContainEqual(["GP events", "snomed_code", "40", "40", "100"])
+  })
+
+  it("says of a panel whose counts are all suppressed that they are, rather than drawing empty axes", async () => {
+    // The fixtures' quarantined rows are 1 per source: every count suppressed.
+    expect(await page.locator("#quarantine figure svg").textContent()).toContain("All counts below 8: suppressed")
+    expect(await page.locator("#quarantine figure svg g.role-axis").count()).toBe(0)
+  })
+
+  it("draws the linkage rates on an axis starting near the lowest, saying where it starts", async () => {
+    const text = await page.locator("#linkage-rates figure svg").textContent()
+    // Every fixture source that shows a rate links 100%: the axis runs from 99%.
+    expect(text).toContain("Records linked (%), axis from 99%")
+    expect(text).toContain("GP events")
+    expect(text).not.toContain("gp_events")
   })
 
   it("saves a screenshot of the whole report", async () => {

@@ -174,7 +174,17 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
           inputs: [],
           quarantine: [],
           linkage: [],
-          equity: []
+          equity: [],
+          warnings: {
+            inputs: [],
+            freshnessWarnDays: 3,
+            linkageWarnPercent: 95,
+            conflictingDatesOfBirth: 0,
+            keyRotated: false,
+            acceptedVolumeChanges: []
+          },
+          sourceProfiles: [],
+          window: { start: "2025-11-21", end: "2026-11-20" }
         },
         rules
       )

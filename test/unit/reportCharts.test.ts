@@ -14,7 +14,7 @@ type Spec = { data?: { values?: Array<Record<string, unknown>> } }
 const valuesOf = (spec: unknown) => (spec as Spec).data?.values ?? []
 
 describe("the run report's sections", () => {
-  const page = reportPage(figures, previous)
+  const page = reportPage(figures, previous, [])
   const section = (id: string) => {
     const found = page.sections.find((candidate) => candidate.id === id)
     if (found === undefined) throw new Error(`no section ${id}`)
@@ -23,6 +23,7 @@ describe("the run report's sections", () => {
 
   it("has a section for every part of the report, each with a heading and a table of its numbers", () => {
     expect(page.sections.map((s) => s.id)).toEqual([
+      "warnings",
       "residents",
       "age-sex",
       "transitions",
@@ -34,12 +35,16 @@ describe("the run report's sections", () => {
       "linkage-ethnicity",
       "linkage-deprivation",
       "quarantine",
+      "sources",
+      "stage-timings",
+      "trend",
       "changes"
     ])
     for (const s of page.sections) {
       expect(s.title.length).toBeGreaterThan(0)
       expect(s.tables.length, s.id).toBeGreaterThan(0)
-      expect(s.chart?.drawing, s.id).toBeDefined()
+      // The warnings and stage timings are lists: tables only.
+      if (s.id !== "warnings" && s.id !== "stage-timings") expect(s.chart?.drawing, s.id).toBeDefined()
     }
   })
 
@@ -109,7 +114,8 @@ describe("the run report's sections", () => {
   it("says so, with no chart, on a first run and where nothing was measured", () => {
     const first = reportPage(
       reportFigures({ ...sampleCounts, equity: [], quarantine: [] }, DEFAULT_DISCLOSURE_RULES),
-      undefined
+      undefined,
+      []
     )
     const byId = new Map(first.sections.map((s) => [s.id, s]))
     expect(byId.get("changes")?.chart).toBeUndefined()
@@ -134,7 +140,8 @@ describe("the run report's sections", () => {
         },
         DEFAULT_DISCLOSURE_RULES
       ),
-      undefined
+      undefined,
+      []
     ).sections.find((s) => s.id === "linkage-ethnicity")!
     const rows = equity.tables[0]!.rows
     expect(rows.map((row) => [row["group"], row["rate_percent"], row["interval_percent"]])).toEqual([

@@ -56,5 +56,52 @@ export const sampleCounts: ReportCounts = {
     { source: "housing", dimension: "imd_decile", category: "10", records: 5, linked: 4 },
     { source: "benefits", dimension: "imd_decile", category: "2", records: 20, linked: 18 },
     { source: "benefits", dimension: "ethnic_category", category: "A", records: 3, linked: 3 }
-  ]
+  ],
+  warnings: {
+    inputs: [
+      {
+        source: "acute_activity",
+        required: true,
+        status: "loaded",
+        rows_read: 121,
+        rows_quarantined: 3,
+        duplicate_rows: 12,
+        unknown_columns: ["ward"],
+        extract_date: "2026-11-15",
+        age_days: 5
+      },
+      {
+        source: "housing",
+        required: false,
+        status: "missing",
+        rows_read: 0,
+        rows_quarantined: 0,
+        duplicate_rows: 0,
+        unknown_columns: [],
+        extract_date: null,
+        age_days: null
+      }
+    ],
+    freshnessWarnDays: 3,
+    linkageWarnPercent: 95,
+    conflictingDatesOfBirth: 2,
+    keyRotated: false,
+    acceptedVolumeChanges: []
+  },
+  sourceProfiles: [
+    {
+      source: "acute_activity",
+      rows: 118,
+      fields: [
+        { field: "activity_type", non_null: 118 },
+        { field: "discharge_destination", non_null: 59 },
+        { field: "cost_gbp", non_null: 3 }
+      ],
+      months: [
+        { month: "2026-10", records: 61 },
+        { month: "2026-11", records: 4 }
+      ]
+    }
+  ],
+  window: { start: "2026-09-21", end: "2026-11-20" }
 }
