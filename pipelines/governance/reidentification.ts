@@ -89,7 +89,7 @@ export const reidentify = Effect.fn("reidentify")(function* (options: Reidentify
       nextAction: "run `wsd lineage verify --out` and tell information governance"
     })
   }
-  const key = yield* loadKeyFile(options.keyFile, "re-identification key")
+  const key = yield* loadKeyFile(options.keyFile, "--reid-key-file", "re-identification key")
   const sealed = yield* Effect.try({
     try: () => JSON.parse(fs.readFileSync(storeFile(area, run.run_id), "utf8")) as SealedStore,
     catch: () =>

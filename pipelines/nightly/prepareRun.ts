@@ -63,7 +63,7 @@ export const prepareRun = Effect.fn("prepareRun")(function* (options: RunOptions
   const reidentificationKey =
     options.reidentificationKeyFile === undefined
       ? undefined
-      : yield* loadKeyFile(options.reidentificationKeyFile, "re-identification key")
+      : yield* loadKeyFile(options.reidentificationKeyFile, "--reid-key-file", "re-identification key")
   const area = publicationArea(options.out)
   yield* prepareArea(area)
   const startedAt = new Date(yield* Clock.currentTimeMillis).toISOString()

@@ -1,0 +1,82 @@
+/**
+ * How `wsd` meets a mistake on its command line: the problem first, naming
+ * the flag, value or command; then the command's usage line and its own
+ * `--help` (never the whole help dumped before the error); exit 2. Help marks
+ * the flags a command cannot run without.
+ */
+import * as path from "node:path"
+import { describe, expect, it } from "vitest"
+import { newKey, runFixtures, tempDir, wsd } from "./wsdCommand.js"
+
+const NOT_VALID = "wsd: the command line is not valid. Next: see"
+
+describe("the command line", () => {
+  it("names a missing flag first, then the command's usage line and its --help, without the whole help", () => {
+    const result = wsd("run", "--inbox", "somewhere")
+    expect(result.status).toBe(2)
+    expect(result.stderr.split("\n").slice(0, 3)).toEqual([
+      "wsd run: Missing required flag: --out",
+      "usage: wsd run --inbox <string> --out <string> --key-file <string> [flags]",
+      `${NOT_VALID} \`wsd run --help\`.`
+    ])
+    expect(result.stdout).toBe("")
+    expect(result.stderr).not.toContain("FLAGS")
+  })
+
+  it("names an unknown flag and a bad value, pointing to the subcommand's own help", () => {
+    const unknown = wsd("lineage", "list", "--ot", "x")
+    expect(unknown.status).toBe(2)
+    expect(unknown.stderr).toMatch(/^wsd lineage list: unknown flag --ot; did you mean --out\?\n/)
+    expect(unknown.lastLine).toBe(`${NOT_VALID} \`wsd lineage list --help\`.`)
+    const badValue = wsd("synth", "--residents", "many", "--seed", "1", "--out", "x")
+    expect(badValue.status).toBe(2)
+    expect(badValue.stderr).toMatch(/^wsd synth: Invalid value for flag --residents: "many"/)
+    expect(badValue.lastLine).toBe(`${NOT_VALID} \`wsd synth --help\`.`)
+    expect(badValue.stdout).toBe("")
+  })
+
+  it("calls a mistyped command unknown and suggests the closest, without blaming the flags given with it", () => {
+    const result = wsd("runn", "--inbox", "x", "--out", "y")
+    expect(result.status).toBe(2)
+    expect(result.stderr).toMatch(/^wsd: unknown command runn; did you mean `wsd run`\?\n/)
+    expect(result.stderr).not.toMatch(/unrecognized|unknown flag/i)
+    expect(result.lastLine).toBe(`${NOT_VALID} \`wsd --help\`.`)
+    const nested = wsd("lineage", "verfy", "--out", "x")
+    expect(nested.stderr).toMatch(/^wsd lineage: unknown command verfy; did you mean `wsd lineage verify`\?\n/)
+    const unlike = wsd("xyzzy")
+    expect(unlike.stderr).toMatch(/^wsd: unknown command xyzzy; the commands are run, validate, keygen/)
+  })
+
+  it("marks the required flags in each command's help, and only those", () => {
+    const help = wsd("run", "--help")
+    expect(help.status).toBe(0)
+    const flagLine = (flag: string) => help.stdout.split("\n").find((line) => line.trim().startsWith(`${flag} `))
+    for (const flag of ["--inbox", "--out", "--key-file"]) expect(flagLine(flag)).toContain("(required)")
+    for (const flag of ["--as-of", "--config", "--reid-key-file", "--accept-volume-change", "--quiet"]) {
+      expect(flagLine(flag)).not.toContain("(required)")
+    }
+    const extract = wsd("extract", "--help").stdout
+    expect(extract).toMatch(/--workstream choice +\(required\)/)
+    expect(extract).toMatch(/--recipient string +The recipient/)
+  })
+
+  it("names the flag a missing key file was given with", () => {
+    const dir = tempDir("key-flags")
+    const keyFile = newKey(dir)
+    const out = path.join(dir, "out")
+    const reid = runFixtures({ out, keyFile }, "--reid-key-file", path.join(dir, "absent-reid"))
+    expect(reid.status).toBe(2)
+    expect(reid.lastLine).toMatch(/^wsd: key file .*absent-reid cannot be read\. Next: check --reid-key-file,/)
+    const pseudonym = runFixtures({ out, keyFile: path.join(dir, "absent") })
+    expect(pseudonym.lastLine).toMatch(/Next: check --key-file,/)
+    // Re-identifying from a run sealed with a re-identification key, given a key file that is not there.
+    expect(runFixtures({ out, keyFile }, "--reid-key-file", newKey(dir, "reid-key")).status).toBe(0)
+    const reidentify = wsd(
+      ...["reidentify", "--from", out, "--practice", "F84003", "--purpose", "direct-care"],
+      ...["--reid-key-file", path.join(dir, "absent-reid"), "--out", path.join(dir, "list.csv")]
+    )
+    expect(reidentify.status).toBe(2)
+    expect(reidentify.lastLine).toMatch(/^wsd: key file .*absent-reid cannot be read\. Next: check --reid-key-file,/)
+    expect(reidentify.lastLine).not.toContain("--key-file,")
+  })
+})
