@@ -47,8 +47,14 @@ describe("the pseudonymisation key file", () => {
 
   it.effect("refuses a short key and text that is not hex", () =>
     Effect.gen(function* () {
-      assert.include((yield* Effect.flip(loadKeyFile(writeKey("ab".repeat(31), 0o600), "--key-file"))).message, "fewer than 32 bytes")
-      assert.include((yield* Effect.flip(loadKeyFile(writeKey("not a key", 0o600), "--key-file"))).message, "not hexadecimal")
+      assert.include(
+        (yield* Effect.flip(loadKeyFile(writeKey("ab".repeat(31), 0o600), "--key-file"))).message,
+        "fewer than 32 bytes"
+      )
+      assert.include(
+        (yield* Effect.flip(loadKeyFile(writeKey("not a key", 0o600), "--key-file"))).message,
+        "not hexadecimal"
+      )
     })
   )
 
