@@ -53,7 +53,10 @@ const conclude = (exit: Exit.Exit<void, unknown>): { readonly code: number; read
   const error = Cause.findErrorOption(exit.cause)
   if (Option.isSome(error)) {
     if (isRunError(error.value)) {
-      return { code: exitCodeOf(error.value), line: `wsd: ${error.value.message}. Next: ${error.value.nextAction}.` }
+      const { message, nextAction } = error.value
+      // A next action may itself be a question ("did you mean …?"): no full stop after it.
+      const end = /[.?!]$/.test(nextAction) ? "" : "."
+      return { code: exitCodeOf(error.value), line: `wsd: ${message}. Next: ${nextAction}${end}` }
     }
     // The parser's refusals carry the command they were for; its own help is the next step.
     const commandPath =

@@ -4,9 +4,10 @@
  * `--help` (never the whole help dumped before the error); exit 2. Help marks
  * the flags a command cannot run without.
  */
+import * as fs from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
-import { newKey, runFixtures, tempDir, wsd } from "./wsdCommand.js"
+import { FIXTURE_AS_OF, fixturesInbox, newKey, runFixtures, tempDir, wsd } from "./wsdCommand.js"
 
 const NOT_VALID = "wsd: the command line is not valid. Next: see"
 
@@ -78,5 +79,53 @@ describe("the command line", () => {
     expect(reidentify.status).toBe(2)
     expect(reidentify.lastLine).toMatch(/^wsd: key file .*absent-reid cannot be read\. Next: check --reid-key-file,/)
     expect(reidentify.lastLine).not.toContain("--key-file,")
+  })
+
+  it("refuses a configuration key that is not a setting, and a source name that is not a source, suggesting the closest", () => {
+    const dir = tempDir("config-names")
+    const keyFile = newKey(dir)
+    const out = path.join(dir, "out")
+    const configWith = (name: string, settings: object) => {
+      const file = path.join(dir, name)
+      fs.writeFileSync(file, JSON.stringify(settings))
+      return file
+    }
+    const cases = [
+      [
+        { quarantineThreshhold: 0.5 },
+        "names no setting called quarantineThreshhold. Next: did you mean quarantineThreshold?"
+      ],
+      [
+        { requiredSources: ["gp_registrations", "gp_evnts"] },
+        "names no source called gp_evnts. Next: did you mean gp_events?"
+      ],
+      [{ extractDates: { houssing: "2026-11-19" } }, "names no source called houssing. Next: did you mean housing?"],
+      [{ colour: "blue" }, "names no setting called colour. Next: name one of requiredSources, quarantineThreshold"]
+    ] as const
+    for (const [index, [settings, refusal]] of cases.entries()) {
+      const config = configWith(`wsd-${index}.json`, settings)
+      const run = runFixtures({ out, keyFile }, "--config", config)
+      expect(run.status, run.stderr).toBe(2)
+      expect(run.lastLine).toContain(`wsd: configuration ${config} ${refusal}`)
+      const validate = wsd("validate", "--inbox", fixturesInbox, "--as-of", FIXTURE_AS_OF, "--config", config)
+      expect(validate.status).toBe(2)
+      expect(validate.lastLine).toContain(refusal)
+    }
+    expect(fs.existsSync(out)).toBe(false)
+  })
+
+  it("refuses a misspelt source on the command line, suggesting the closest", () => {
+    const dir = tempDir("source-names")
+    const keyFile = newKey(dir)
+    const out = path.join(dir, "out")
+    const volume = runFixtures({ out, keyFile }, "--accept-volume-change", "acute_activty")
+    expect(volume.status).toBe(2)
+    expect(volume.lastLine).toBe(
+      "wsd: --accept-volume-change names no source called acute_activty. Next: did you mean acute_activity?"
+    )
+    expect(runFixtures({ out, keyFile }).status).toBe(0)
+    const history = wsd("quarantine", "list", "--out", out, "--source", "gp_event")
+    expect(history.status).toBe(2)
+    expect(history.lastLine).toBe("wsd: gp_event is not a source. Next: did you mean gp_events?")
   })
 })
