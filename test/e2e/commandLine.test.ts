@@ -128,4 +128,35 @@ describe("the command line", () => {
     expect(history.status).toBe(2)
     expect(history.lastLine).toBe("wsd: gp_event is not a source. Next: did you mean gp_events?")
   })
+
+  it("names a workstream by its segment code, accepting the old names with a deprecation message", () => {
+    const dir = tempDir("workstream-codes")
+    const keyFile = newKey(dir)
+    const out = path.join(dir, "out")
+    expect(runFixtures({ out, keyFile }).status).toBe(0)
+    const extract = (file: string, workstream: string) =>
+      wsd(
+        ...["extract", "--from", out, "--workstream", workstream, "--purpose", "audit"],
+        ...["--out", path.join(dir, file), "--key-file", keyFile]
+      )
+    const byCode = extract("lw.csv", "LW")
+    expect(byCode.status, byCode.stderr).toBe(0)
+    expect(byCode.stderr).not.toContain("deprecated")
+    const byOldName = extract("lw-again.csv", "living-well")
+    expect(byOldName.status, byOldName.stderr).toBe(0)
+    expect(byOldName.stderr).toContain(
+      "wsd extract: --workstream living-well is deprecated; use --workstream LW (Living Well)"
+    )
+    const mistyped = extract("x.csv", "LWW")
+    expect(mistyped.status).toBe(2)
+    expect(mistyped.lastLine).toBe("wsd: --workstream LWW is not a workstream. Next: did you mean LW?")
+    // Lineage records the code, whichever spelling was given.
+    const runId = fs.readdirSync(path.join(out, "lineage", "runs"))[0]!.replace(/\.json$/, "")
+    const show = wsd("lineage", "show", "--out", out, runId)
+    expect(show.stdout.match(/LW extract from run/g)).toHaveLength(2)
+    expect(show.stdout).not.toContain("living-well")
+    expect(wsd("extract", "--help").stdout).toContain(
+      "by its segment code: BWGW (Born Well & Growing Well), LW (Living Well), PI (Promoting Independence)"
+    )
+  })
 })
