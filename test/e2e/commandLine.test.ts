@@ -57,7 +57,7 @@ describe("the command line", () => {
       expect(flagLine(flag)).not.toContain("(required)")
     }
     const extract = wsd("extract", "--help").stdout
-    expect(extract).toMatch(/--workstream choice +\(required\)/)
+    expect(extract).toMatch(/--workstream string +\(required\)/)
     expect(extract).toMatch(/--recipient string +The recipient/)
   })
 
