@@ -6,17 +6,11 @@
  * changes these lists here, not in code.
  */
 import { Schema } from "effect"
-import { SEGMENTS, type SegmentCode, type Workstream } from "./segments.js"
-
-export type { Workstream }
-
-/** The segment each workstream's extract draws its members from. */
-export const WORKSTREAMS = Object.fromEntries(
-  SEGMENTS.map((segment) => [segment.workstream, segment.code])
-) as Readonly<Record<Workstream, SegmentCode>>
+import { SEGMENT_CODES } from "./segments.js"
 
 export const ExtractProfile = Schema.Struct({
-  workstream: Schema.Literals(SEGMENTS.map((segment) => segment.workstream)),
+  /** The segment code of the workstream whose members the extract carries. */
+  workstream: Schema.Literals(SEGMENT_CODES),
   /** Who receives the extract; their pseudonyms are derived from this name. */
   recipient: Schema.NonEmptyString,
   /** Columns of `sql/extracts/workstream_members.sql`, in the order the file carries them. */

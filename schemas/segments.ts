@@ -1,8 +1,8 @@
 /**
  * The three life-course workstreams every resident belongs to, defined once:
- * each segment's code (as the warehouse stores it), name (as the report and
- * the lists' recipients show it), workstream (as `wsd extract` and the
- * extract profiles name it), its place in the rules' priority order, the
+ * each segment's code (as the warehouse, the outputs, lineage, `wsd extract
+ * --workstream` and the extract profiles write it), name (as the report and
+ * the lists' recipients show it), its place in the rules' priority order, the
  * reason codes the segment models give its members and the flags of
  * `segment_membership` that describe its members.
  *
@@ -14,7 +14,6 @@ export const SEGMENTS = [
   {
     code: "BWGW",
     name: "Born Well & Growing Well",
-    workstream: "born-well",
     priority: 1,
     reasons: ["age_under_18"],
     flags: ["transition"]
@@ -22,7 +21,6 @@ export const SEGMENTS = [
   {
     code: "LW",
     name: "Living Well",
-    workstream: "living-well",
     priority: 3,
     reasons: ["adult"],
     flags: ["ltc"]
@@ -30,7 +28,6 @@ export const SEGMENTS = [
   {
     code: "PI",
     name: "Promoting Independence",
-    workstream: "promoting-independence",
     priority: 2,
     reasons: [
       "palliative_care",
@@ -48,7 +45,6 @@ export const SEGMENTS = [
 
 export type Segment = (typeof SEGMENTS)[number]
 export type SegmentCode = Segment["code"]
-export type Workstream = Segment["workstream"]
 export type SegmentReason = Segment["reasons"][number]
 export type SegmentFlag = Segment["flags"][number]
 
@@ -59,6 +55,16 @@ export const SEGMENT_CODES: ReadonlyArray<SegmentCode> = SEGMENTS.map((segment) 
 export const SEGMENT_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
   SEGMENTS.map((segment) => [segment.code, segment.name])
 )
+
+/**
+ * The workstream names `wsd extract --workstream` took before it took the
+ * segment codes: still accepted there, with a message naming the code.
+ */
+export const DEPRECATED_WORKSTREAM_NAMES: Readonly<Record<string, SegmentCode>> = {
+  "born-well": "BWGW",
+  "living-well": "LW",
+  "promoting-independence": "PI"
+}
 
 /** The segments in the order the rules apply them. */
 export const SEGMENTS_BY_PRIORITY: ReadonlyArray<Segment> = [...SEGMENTS].sort((a, b) => a.priority - b.priority)

@@ -7,15 +7,40 @@ import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { workstreamExtract } from "../governance/workstreamExtract.js"
 import { PseudonymKey } from "../services/pseudonymKey.js"
-import { type Workstream, WORKSTREAMS } from "../../schemas/extractProfiles.js"
+import { DEPRECATED_WORKSTREAM_NAMES, SEGMENT_CODES, SEGMENT_NAMES, type SegmentCode } from "../../schemas/segments.js"
+import { suggestName } from "../../transforms/closestName.js"
+import { UsageError } from "../errors.js"
 import { describeExtract, fromFlag, lineageKeyFile, withExtractLog } from "./flags.js"
+
+/**
+ * The segment code `--workstream` names (in any case). The names it took
+ * before (`born-well`, …) still work, with a message naming the code to use.
+ */
+const workstreamCode = (given: string) =>
+  Effect.gen(function* () {
+    const code = SEGMENT_CODES.find((candidate) => candidate === given.toUpperCase())
+    if (code !== undefined) return code
+    const deprecated = DEPRECATED_WORKSTREAM_NAMES[given]
+    if (deprecated !== undefined) {
+      yield* Console.error(
+        `wsd extract: --workstream ${given} is deprecated; use --workstream ${deprecated} (${SEGMENT_NAMES[deprecated]})`
+      )
+      return deprecated
+    }
+    return yield* new UsageError({
+      message: `--workstream ${given} is not a workstream`,
+      nextAction: suggestName(given, SEGMENT_CODES)
+    })
+  })
 
 export const extract = Command.make(
   "extract",
   {
     from: fromFlag,
-    workstream: Flag.Literals("workstream", Object.keys(WORKSTREAMS) as ReadonlyArray<Workstream>).pipe(
-      Flag.withDescription("The workstream whose members are extracted")
+    workstream: Flag.String("workstream").pipe(
+      Flag.withDescription(
+        `The workstream whose members are extracted, by its segment code: ${SEGMENT_CODES.map((code) => `${code} (${SEGMENT_NAMES[code]})`).join(", ")}`
+      )
     ),
     recipient: Flag.String("recipient").pipe(
       Flag.withDescription("The recipient, when the workstream has profiles for several"),
@@ -41,15 +66,17 @@ export const extract = Command.make(
       "extract",
       flags.from,
       flags.lineageKeyFile,
-      workstreamExtract({
-        from: flags.from,
-        workstream: flags.workstream,
-        recipient: Option.getOrUndefined(flags.recipient),
-        purpose: flags.purpose,
-        out: flags.out,
-        profilesFile: Option.getOrUndefined(flags.profiles),
-        k: Option.getOrUndefined(flags.k)
-      }).pipe(Effect.provide(PseudonymKey.fromFile(flags.keyFile)))
+      Effect.flatMap(workstreamCode(flags.workstream), (workstream: SegmentCode) =>
+        workstreamExtract({
+          from: flags.from,
+          workstream,
+          recipient: Option.getOrUndefined(flags.recipient),
+          purpose: flags.purpose,
+          out: flags.out,
+          profilesFile: Option.getOrUndefined(flags.profiles),
+          k: Option.getOrUndefined(flags.k)
+        })
+      ).pipe(Effect.provide(PseudonymKey.fromFile(flags.keyFile)))
     ).pipe(Effect.flatMap((taken) => Console.log(describeExtract(taken))))
 ).pipe(
   Command.withDescription(

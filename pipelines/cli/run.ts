@@ -126,7 +126,9 @@ export const run = Command.make(
       Flag.withDescription(
         "A source whose rows may fall or rise tonight beyond the limits against the last published run (repeat for several; recorded in lineage)"
       ),
-      Flag.atLeast(0)
+      Flag.atLeast(0),
+      // Marks it optional in the help: a flag that may repeat zero times is not required.
+      Flag.withDefault([])
     ),
     quiet,
     progressEvery

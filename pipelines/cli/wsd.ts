@@ -11,7 +11,7 @@ import * as NodePath from "@effect/platform-node-shared/NodePath"
 import * as NodeStdio from "@effect/platform-node-shared/NodeStdio"
 import * as NodeTerminal from "@effect/platform-node-shared/NodeTerminal"
 import { Cause, Effect, Exit, Layer, Option } from "effect"
-import { Command } from "effect/cli"
+import { CliError, CliOutput, Command } from "effect/cli"
 import { exitCodeOf, type RunError, RUN_ERROR_TAGS } from "../errors.js"
 import { softwareVersion } from "../services/projectFiles.js"
 import { demo } from "./demo.js"
@@ -23,6 +23,7 @@ import { reidentifyCommand } from "./reidentify.js"
 import { rules } from "./rules.js"
 import { run } from "./run.js"
 import { synth } from "./synth.js"
+import { helpCommandFor, presenter } from "./usage.js"
 import { validate } from "./validate.js"
 
 const wsd = Command.make("wsd").pipe(
@@ -52,9 +53,15 @@ const conclude = (exit: Exit.Exit<void, unknown>): { readonly code: number; read
   const error = Cause.findErrorOption(exit.cause)
   if (Option.isSome(error)) {
     if (isRunError(error.value)) {
-      return { code: exitCodeOf(error.value), line: `wsd: ${error.value.message}. Next: ${error.value.nextAction}.` }
+      const { message, nextAction } = error.value
+      // A next action may itself be a question ("did you mean …?"): no full stop after it.
+      const end = /[.?!]$/.test(nextAction) ? "" : "."
+      return { code: exitCodeOf(error.value), line: `wsd: ${message}. Next: ${nextAction}${end}` }
     }
-    return { code: 2, line: "wsd: the command line is not valid. Next: see `wsd --help`." }
+    // The parser's refusals carry the command they were for; its own help is the next step.
+    const commandPath =
+      CliError.isCliError(error.value) && error.value._tag === "ShowHelp" ? error.value.commandPath : ["wsd"]
+    return { code: 2, line: `wsd: the command line is not valid. Next: see \`${helpCommandFor(commandPath)}\`.` }
   }
   return {
     code: 3,
@@ -77,7 +84,9 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   }
   for (const signal of Object.keys(STOP_SIGNALS) as Array<keyof typeof STOP_SIGNALS>) process.on(signal, onSignal)
   const exit = await Effect.runPromiseExit(
-    Command.runWith(wsd, { version: softwareVersion })(argv).pipe(Effect.provide(platform)),
+    Command.runWith(wsd, { version: softwareVersion })(argv).pipe(
+      Effect.provide(Layer.merge(platform, CliOutput.layerPresenter(presenter)))
+    ),
     { signal: stop.signal }
   )
   for (const signal of Object.keys(STOP_SIGNALS)) process.removeListener(signal, onSignal)

@@ -9,6 +9,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
 import { SOURCES } from "../../schemas/sourceCatalogue.js"
+import { suggestName } from "../../transforms/closestName.js"
 import { csvLine } from "../../transforms/spreadsheetSafety.js"
 import { UsageError } from "../errors.js"
 import { publicationArea } from "../services/publication.js"
@@ -30,7 +31,7 @@ export const quarantineHistory = (out: string, source: string, runId?: string) =
     if (!(source in SOURCES)) {
       return yield* new UsageError({
         message: `${source} is not a source`,
-        nextAction: `name one of ${Object.keys(SOURCES).join(", ")}`
+        nextAction: suggestName(source, Object.keys(SOURCES))
       })
     }
     const dir = publicationArea(out).quarantineDir

@@ -12,7 +12,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { parse } from "csv-parse/sync"
 import { Effect, Redacted } from "effect"
-import { COMPLEX_COHORT_SEGMENT, segmentOf } from "../../schemas/segments.js"
+import { COMPLEX_COHORT_SEGMENT } from "../../schemas/segments.js"
 import { MAX_FREE_TEXT, shownSafely } from "../../transforms/freeText.js"
 import { openStore, sealStore, type SealedStore } from "../../transforms/reidentificationStore.js"
 import { csvLine } from "../../transforms/spreadsheetSafety.js"
@@ -89,7 +89,7 @@ export const reidentify = Effect.fn("reidentify")(function* (options: Reidentify
       nextAction: "run `wsd lineage verify --out` and tell information governance"
     })
   }
-  const key = yield* loadKeyFile(options.keyFile, "re-identification key")
+  const key = yield* loadKeyFile(options.keyFile, "--reid-key-file", "re-identification key")
   const sealed = yield* Effect.try({
     try: () => JSON.parse(fs.readFileSync(storeFile(area, run.run_id), "utf8")) as SealedStore,
     catch: () =>
@@ -128,7 +128,7 @@ export const reidentify = Effect.fn("reidentify")(function* (options: Reidentify
   return yield* deliverExtract(options.from, options.out, content, 0o600, {
     kind: "reidentification",
     run_id: run.run_id,
-    workstream: segmentOf(COMPLEX_COHORT_SEGMENT).workstream,
+    workstream: COMPLEX_COHORT_SEGMENT,
     practice: options.practice,
     purpose: DIRECT_CARE,
     recipient: `practice ${options.practice} multidisciplinary team (direct care)`,

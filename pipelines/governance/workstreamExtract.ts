@@ -6,8 +6,8 @@
  */
 import { readFileSync } from "node:fs"
 import { Effect, Redacted, Schema } from "effect"
-import { ExtractProfiles, type Workstream, WORKSTREAMS } from "../../schemas/extractProfiles.js"
-import { COMPLEX_COHORT_SEGMENT, TRANSITIONS_SEGMENTS } from "../../schemas/segments.js"
+import { ExtractProfiles } from "../../schemas/extractProfiles.js"
+import { COMPLEX_COHORT_SEGMENT, type SegmentCode, TRANSITIONS_SEGMENTS } from "../../schemas/segments.js"
 import { freeTextProblem, MAX_FREE_TEXT } from "../../transforms/freeText.js"
 import { DEFAULT_K, kAnonymise } from "../../transforms/kAnonymity.js"
 import { recipientKey, recipientPseudonym } from "../../transforms/pseudonym.js"
@@ -27,7 +27,8 @@ export const DEFAULT_PROFILES_FILE = projectFile("rules", "extract-profiles-v1.j
 export interface WorkstreamExtractOptions {
   /** The publication (a run's --out). */
   readonly from: string
-  readonly workstream: Workstream
+  /** The segment code of the workstream. */
+  readonly workstream: SegmentCode
   /** Needed only when the workstream has profiles for several recipients. */
   readonly recipient?: string | undefined
   readonly purpose: string
@@ -107,7 +108,7 @@ export const workstreamExtract = Effect.fn("workstreamExtract")(function* (optio
   )
   // Files about the same people that could be joined to this one: the other
   // recipients' extracts of the workstream, and the lists its lead receives.
-  const segment = WORKSTREAMS[options.workstream]
+  const segment = options.workstream
   const others: Array<OtherFile> = [
     ...profiles.profiles
       .filter((other) => other.workstream === profile.workstream && other.recipient !== profile.recipient)

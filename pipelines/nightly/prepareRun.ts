@@ -7,6 +7,7 @@
 import { Clock, Effect } from "effect"
 import { parseExtractDate } from "../../schemas/fields/extractDate.js"
 import { SOURCES, sourceNamed } from "../../schemas/sourceCatalogue.js"
+import { suggestName } from "../../transforms/closestName.js"
 import { UsageError } from "../errors.js"
 import { isoNow } from "../governance/lineage.js"
 import { requireInbox } from "../ingest/sourceReader.js"
@@ -56,14 +57,14 @@ export const prepareRun = Effect.fn("prepareRun")(function* (options: RunOptions
   if (unknown.length > 0) {
     return yield* new UsageError({
       message: `--accept-volume-change names no source called ${unknown.join(", ")}`,
-      nextAction: `name one of ${Object.keys(SOURCES).join(", ")}`
+      nextAction: suggestName(unknown[0]!, Object.keys(SOURCES))
     })
   }
   const rules = yield* loadRules(config.rulesFile)
   const reidentificationKey =
     options.reidentificationKeyFile === undefined
       ? undefined
-      : yield* loadKeyFile(options.reidentificationKeyFile, "re-identification key")
+      : yield* loadKeyFile(options.reidentificationKeyFile, "--reid-key-file", "re-identification key")
   const area = publicationArea(options.out)
   yield* prepareArea(area)
   const startedAt = new Date(yield* Clock.currentTimeMillis).toISOString()

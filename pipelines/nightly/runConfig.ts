@@ -6,6 +6,8 @@
 import { createHash } from "node:crypto"
 import { accessSync, constants, readFileSync, statSync } from "node:fs"
 import { Effect, Schema } from "effect"
+import { SOURCES } from "../../schemas/sourceCatalogue.js"
+import { suggestName } from "../../transforms/closestName.js"
 import { UsageError } from "../errors.js"
 
 export const RunConfig = Schema.Struct({
@@ -82,18 +84,56 @@ export const DEFAULT_CONFIG: RunConfig = {
 
 const decodeConfig = Schema.decodeUnknownEffect(RunConfig, { errors: "all" })
 
+const SETTINGS = Object.keys(RunConfig.fields)
+const SOURCE_NAMES = Object.keys(SOURCES)
+
+/**
+ * The first name in the overrides that is not a setting, or a setting's
+ * source that is not a source: a misspelt key would otherwise be ignored
+ * and its default silently used (a threshold never applied, a required
+ * source never required), so it is refused with the name it most likely meant.
+ */
+const misnamed = (
+  overrides: object
+): { readonly what: string; readonly name: string; readonly suggestion: string } | undefined => {
+  const setting = Object.keys(overrides).find((key) => !SETTINGS.includes(key))
+  if (setting !== undefined) return { what: "setting", name: setting, suggestion: suggestName(setting, SETTINGS) }
+  const { extractDates, requiredSources } = overrides as Partial<Record<string, unknown>>
+  const sources = [
+    ...(Array.isArray(requiredSources) ? requiredSources.filter((name) => typeof name === "string") : []),
+    ...(typeof extractDates === "object" && extractDates !== null ? Object.keys(extractDates) : [])
+  ]
+  const source = sources.find((name) => !SOURCE_NAMES.includes(name))
+  return source === undefined
+    ? undefined
+    : { what: "source", name: source, suggestion: suggestName(source, SOURCE_NAMES) }
+}
+
 /** The defaults, overridden by the JSON object in `file` when one is given. */
 export const loadRunConfig = (file: string | undefined) =>
   Effect.gen(function* () {
     if (file === undefined) return DEFAULT_CONFIG
     const overrides = yield* Effect.try({
-      try: () => JSON.parse(readFileSync(file, "utf8")) as object,
+      try: () => JSON.parse(readFileSync(file, "utf8")) as unknown,
       catch: () =>
         new UsageError({
           message: `configuration ${file} cannot be read as JSON`,
           nextAction: "fix or remove --config"
         })
     })
+    if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) {
+      return yield* new UsageError({
+        message: `configuration ${file} is not a JSON object of settings`,
+        nextAction: 'write it as { "setting": value, … } (docs/publication.md lists the settings)'
+      })
+    }
+    const wrong = misnamed(overrides)
+    if (wrong !== undefined) {
+      return yield* new UsageError({
+        message: `configuration ${file} names no ${wrong.what} called ${wrong.name}`,
+        nextAction: wrong.suggestion
+      })
+    }
     const config = yield* decodeConfig({ ...DEFAULT_CONFIG, ...overrides }).pipe(
       Effect.mapError(
         (error) =>

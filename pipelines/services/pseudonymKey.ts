@@ -16,13 +16,14 @@ export interface PseudonymKeyMaterial {
 
 export class PseudonymKey extends Context.Service<PseudonymKey, PseudonymKeyMaterial>()("wsd/pipelines/PseudonymKey") {
   /** The key in `path`, checked as the identifier policy requires. */
-  static readonly fromFile = (path: string) => Layer.effect(PseudonymKey, loadKeyFile(path))
+  static readonly fromFile = (path: string) => Layer.effect(PseudonymKey, loadKeyFile(path, "--key-file"))
 
   /** A fixed key for tests. */
-  static readonly fromHex = (hex: string) => Layer.effect(PseudonymKey, keyFromText(hex, "test key"))
+  static readonly fromHex = (hex: string) => Layer.effect(PseudonymKey, keyFromText(hex, "test key", "--key-file"))
 }
 
-const keyFromText = (text: string, path: string, label = "pseudonymisation key") => {
+/** `flag` names the option the key was given with, so the message points at the right one. */
+const keyFromText = (text: string, path: string, flag: string, label = "pseudonymisation key") => {
   const parsed = parseKeyText(text)
   if (!parsed.ok) {
     return Effect.fail(
@@ -31,7 +32,7 @@ const keyFromText = (text: string, path: string, label = "pseudonymisation key")
           parsed.problem === "too_short"
             ? `key file ${path} holds fewer than ${MIN_KEY_BYTES} bytes`
             : `key file ${path} is not hexadecimal text`,
-        nextAction: "generate a key with `wsd keygen --out FILE` and pass it with --key-file"
+        nextAction: `generate a key with \`wsd keygen --out FILE\` and pass it with ${flag}`
       })
     )
   }
@@ -71,10 +72,13 @@ export const readOwnerOnlyFile = Effect.fn("readOwnerOnlyFile")(function* (path:
   })
 })
 
-/** A key file, checked as the identifier policy requires; `label` names the key if it is ever printed. */
-export const loadKeyFile = Effect.fn("loadKeyFile")(function* (path: string, label?: string) {
-  const text = yield* readOwnerOnlyFile(path, "--key-file", "wsd keygen --out FILE")
-  return yield* keyFromText(text, path, label)
+/**
+ * A key file, checked as the identifier policy requires; `flag` names the option it was given
+ * with (`--key-file`, `--reid-key-file`) and `label` the key if it is ever printed.
+ */
+export const loadKeyFile = Effect.fn("loadKeyFile")(function* (path: string, flag: string, label?: string) {
+  const text = yield* readOwnerOnlyFile(path, flag, "wsd keygen --out FILE")
+  return yield* keyFromText(text, path, flag, label)
 })
 
 /** Creates `path` with `text` and `mode`, never over an existing file (a key is never overwritten). */

@@ -14,6 +14,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { parse } from "csv-parse/sync"
 import { beforeAll, describe, expect, it } from "vitest"
+import { TRANSITIONS_SEGMENTS } from "../../schemas/segments.js"
 import { WITHHELD } from "../../transforms/kAnonymity.js"
 import { FIXTURE_AS_OF, newKey, openWarehouse, tempDir, wsd } from "./wsdCommand.js"
 
@@ -96,25 +97,22 @@ describe("a recipient's files, joined on every column they share", () => {
     fs.writeFileSync(profilesFile, JSON.stringify({ ...shipped, profiles: [...shipped.profiles, ...analysts] }))
   }, 120_000)
 
-  it.each(["born-well", "living-well", "promoting-independence"])(
-    "finds no one-to-one match between two recipients' %s extracts",
-    (workstream) => {
-      const lead = extractOf(workstream, shipped.profiles.find((p) => p.workstream === workstream)!.recipient)
-      const analyst = extractOf(workstream, `${workstream} analyst`)
-      expect(lead.length).toBeGreaterThan(0)
-      expect(analyst.length).toBeGreaterThan(0)
-      const joined = oneToOne(lead, analyst)
-      expect(joined.columns.length).toBeGreaterThan(3)
-      expect(joined.pairs).toBe(0)
-      expect(oneToOne(analyst, lead).pairs).toBe(0)
-    }
-  )
+  it.each(["BWGW", "LW", "PI"])("finds no one-to-one match between two recipients' %s extracts", (workstream) => {
+    const lead = extractOf(workstream, shipped.profiles.find((p) => p.workstream === workstream)!.recipient)
+    const analyst = extractOf(workstream, `${workstream} analyst`)
+    expect(lead.length).toBeGreaterThan(0)
+    expect(analyst.length).toBeGreaterThan(0)
+    const joined = oneToOne(lead, analyst)
+    expect(joined.columns.length).toBeGreaterThan(3)
+    expect(joined.pairs).toBe(0)
+    expect(oneToOne(analyst, lead).pairs).toBe(0)
+  })
 
   /** The transitions list's people, by `person_id`. */
   const transitions = () => new Set(readCsv(path.join(out, "transitions", "all.csv")).map((row) => row["person_id"]!))
 
   it("finds no one-to-one match between the Promoting Independence extract and any complex-cohort list, each member's transition flag added from the transitions list", () => {
-    const profile = shipped.profiles.find((p) => p.workstream === "promoting-independence")!
+    const profile = shipped.profiles.find((p) => p.workstream === "PI")!
     const extract = extractOf(profile.workstream, profile.recipient)
     const onTransitionsList = transitions()
     const lists = fs.readdirSync(path.join(out, "complex-cohort")).filter((file) => file.endsWith(".csv"))
@@ -133,12 +131,10 @@ describe("a recipient's files, joined on every column they share", () => {
     }
   })
 
-  it.each([
-    ["born-well", "BWGW"],
-    ["promoting-independence", "PI"]
-  ])(
+  it.each(TRANSITIONS_SEGMENTS)(
     "finds no one-to-one match between the %s extract and the transitions list, every row of it flagged",
-    (workstream, segment) => {
+    (segment) => {
+      const workstream = segment
       const profile = shipped.profiles.find((p) => p.workstream === workstream)!
       const extract = extractOf(workstream, profile.recipient)
       const list = readCsv(path.join(out, "transitions", "all.csv"))
@@ -153,7 +149,7 @@ describe("a recipient's files, joined on every column they share", () => {
   )
 
   it("would find the members one to one on their exact values", () => {
-    const profile = shipped.profiles.find((p) => p.workstream === "promoting-independence")!
+    const profile = shipped.profiles.find((p) => p.workstream === "PI")!
     const db = openWarehouse(out)
     const exact = (
       db.prepare(fs.readFileSync("sql/extracts/workstream_members.sql", "utf8")).all() as Array<Record<string, unknown>>

@@ -70,10 +70,10 @@ describe("after a run has published", () => {
       JSON.stringify({
         version: "test-profiles",
         profiles: [
-          { workstream: "living-well", recipient: "team A", fields: QUASI, quasi_identifiers: QUASI },
-          { workstream: "living-well", recipient: "team B", fields: QUASI, quasi_identifiers: QUASI },
-          { workstream: "born-well", recipient: "bad", fields: ["age_years", "person_id"], quasi_identifiers: [] },
-          { workstream: "promoting-independence", recipient: "bad", fields: ["nhs_number"], quasi_identifiers: [] }
+          { workstream: "LW", recipient: "team A", fields: QUASI, quasi_identifiers: QUASI },
+          { workstream: "LW", recipient: "team B", fields: QUASI, quasi_identifiers: QUASI },
+          { workstream: "BWGW", recipient: "bad", fields: ["age_years", "person_id"], quasi_identifiers: [] },
+          { workstream: "PI", recipient: "bad", fields: ["nhs_number"], quasi_identifiers: [] }
         ]
       })
     )
@@ -82,7 +82,7 @@ describe("after a run has published", () => {
       const file = `team-a-${run}.csv`
       const taken = extract(
         file,
-        ...["--workstream", "living-well", "--recipient", "team A", "--purpose", "audit", "--profiles", profiles]
+        ...["--workstream", "LW", "--recipient", "team A", "--purpose", "audit", "--profiles", profiles]
       )
       expect(taken.status, taken.stderr).toBe(0)
       afterRun.push(path.join(dir, file))
@@ -91,13 +91,13 @@ describe("after a run has published", () => {
 
   describe("wsd extract", () => {
     it("carries the profile's fields only, for the workstream's members, under the recipient's pseudonym", () => {
-      const taken = extract("pi.csv", "--workstream", "promoting-independence", "--purpose", "MDT planning")
+      const taken = extract("pi.csv", "--workstream", "PI", "--purpose", "MDT planning")
       expect(taken.status, taken.stderr).toBe(0)
       const file = path.join(dir, "pi.csv")
       const shipped = JSON.parse(fs.readFileSync("rules/extract-profiles-v1.json", "utf8")) as {
         profiles: Array<{ workstream: string; fields: Array<string> }>
       }
-      const profile = shipped.profiles.find((p) => p.workstream === "promoting-independence")!
+      const profile = shipped.profiles.find((p) => p.workstream === "PI")!
       expect(headerOf(file)).toEqual(["pseudonym", ...profile.fields])
       const db = openWarehouse(out)
       const members = db.prepare("select person_id from segment_membership where segment = 'PI'").all()
@@ -110,12 +110,12 @@ describe("after a run has published", () => {
     })
 
     it("gives two recipients pseudonyms that cannot be joined, and one recipient the same ones every run", () => {
-      const teamB = extract("team-b.csv", "--workstream", "living-well", "--recipient", "team B", "--purpose", "audit")
+      const teamB = extract("team-b.csv", "--workstream", "LW", "--recipient", "team B", "--purpose", "audit")
       expect(teamB.status).toBe(2)
-      expect(teamB.lastLine).toContain("has no profile for living-well and recipient team B")
+      expect(teamB.lastLine).toContain("has no profile for LW and recipient team B")
       const withProfiles = extract(
         "team-b.csv",
-        ...["--workstream", "living-well", "--recipient", "team B", "--purpose", "audit", "--profiles", profiles]
+        ...["--workstream", "LW", "--recipient", "team B", "--purpose", "audit", "--profiles", profiles]
       )
       expect(withProfiles.status, withProfiles.stderr).toBe(0)
       const pseudonyms = (file: string) => new Set(readCsv(file).map((row) => row["pseudonym"]))
@@ -137,30 +137,27 @@ describe("after a run has published", () => {
     })
 
     it("asks which recipient when a workstream has several", () => {
-      const result = extract("x.csv", "--workstream", "living-well", "--purpose", "audit", "--profiles", profiles)
+      const result = extract("x.csv", "--workstream", "LW", "--purpose", "audit", "--profiles", profiles)
       expect(result.status).toBe(2)
       expect(result.lastLine).toContain('pass --recipient, one of: "team A", "team B"')
     })
 
     it("refuses profiles naming shared pseudonyms or identifiers, an empty purpose, and a different key", () => {
-      const pseudonym = extract("x.csv", "--workstream", "born-well", "--purpose", "p", "--profiles", profiles)
+      const pseudonym = extract("x.csv", "--workstream", "BWGW", "--purpose", "p", "--profiles", profiles)
       expect(pseudonym.status).toBe(2)
       expect(pseudonym.lastLine).toContain("person_id may never be extracted")
-      const identifier = extract(
-        "x.csv",
-        ...["--workstream", "promoting-independence", "--purpose", "p", "--profiles", profiles]
-      )
+      const identifier = extract("x.csv", ...["--workstream", "PI", "--purpose", "p", "--profiles", profiles])
       expect(identifier.status).toBe(2)
       expect(identifier.lastLine).toContain("nhs_number is not a field an extract can carry")
-      expect(extract("x.csv", "--workstream", "living-well", "--purpose", " ").status).toBe(2)
+      expect(extract("x.csv", "--workstream", "LW", "--purpose", " ").status).toBe(2)
       // A purpose that would forge a line of `lineage list`, or recolour a terminal, is refused.
       for (const forged of ["audit\n20261121T020000000Z-0001 succeeded", "audit\u001b[2J"]) {
-        const refused = extract("x.csv", "--workstream", "living-well", "--purpose", forged)
+        const refused = extract("x.csv", "--workstream", "LW", "--purpose", forged)
         expect(refused.status).toBe(2)
         expect(refused.lastLine).toContain("--purpose holds a line break or a control character")
       }
       const otherKey = wsd(
-        ...["extract", "--from", out, "--workstream", "living-well", "--purpose", "audit"],
+        ...["extract", "--from", out, "--workstream", "LW", "--purpose", "audit"],
         ...["--out", path.join(dir, "x.csv"), "--key-file", reidKeyFile]
       )
       expect(otherKey.status).toBe(2)
@@ -169,25 +166,12 @@ describe("after a run has published", () => {
     })
 
     it("lets --k raise the profile's k, never lower it", () => {
-      const lower = extract("x.csv", "--workstream", "living-well", "--purpose", "audit", "--k", "3")
+      const lower = extract("x.csv", "--workstream", "LW", "--purpose", "audit", "--k", "3")
       expect(lower.status).toBe(2)
-      expect(lower.lastLine).toContain(
-        "--k 3 is below the 5 the living-well profile for Living Well workstream lead requires"
-      )
+      expect(lower.lastLine).toContain("--k 3 is below the 5 the LW profile for Living Well workstream lead requires")
       const raised = extract(
         "team-a-k8.csv",
-        ...[
-          "--workstream",
-          "living-well",
-          "--recipient",
-          "team A",
-          "--purpose",
-          "audit",
-          "--profiles",
-          profiles,
-          "--k",
-          "8"
-        ]
+        ...["--workstream", "LW", "--recipient", "team A", "--purpose", "audit", "--profiles", profiles, "--k", "8"]
       )
       expect(raised.status, raised.stderr).toBe(0)
       const file = path.join(dir, "team-a-k8.csv")
@@ -196,7 +180,7 @@ describe("after a run has published", () => {
     })
 
     it("never overwrites a file lineage has recorded", () => {
-      const again = extract("team-a-1.csv", "--workstream", "living-well", "--purpose", "audit")
+      const again = extract("team-a-1.csv", "--workstream", "LW", "--purpose", "audit")
       expect(again.status).toBe(2)
       expect(again.lastLine).toContain("already exists")
     })
@@ -314,7 +298,7 @@ describe("after a run has published", () => {
       const first = extracts[0]!
       expect(first).toMatchObject({
         kind: "workstream_extract",
-        workstream: "living-well",
+        workstream: "LW",
         purpose: "audit",
         recipient: "team A",
         profile_version: "test-profiles",
@@ -344,7 +328,7 @@ describe("after a run has published", () => {
     it("shows a run's extracts to a reviewer, and verify detects an altered extract entry", () => {
       const runId = fs.readdirSync(path.join(out, "lineage", "runs"))[0]!.replace(/\.json$/, "")
       const show = wsd("lineage", "show", "--out", out, runId)
-      expect(show.stdout).toMatch(/living-well extract from run \S+ by \S+ on \S+ for team A, purpose "audit": 17 rows/)
+      expect(show.stdout).toMatch(/LW extract from run \S+ by \S+ on \S+ for team A, purpose "audit": 17 rows/)
       expect(show.stdout).toContain("sealed for 4 complex-cohort members")
       expect(wsd("lineage", "verify", "--out", out).status).toBe(0)
 

@@ -37,7 +37,7 @@ describe("a re-identification or extract killed at any moment", () => {
       ...["--reid-key-file", reidKeyFile, "--out", list]
     ],
     extract: () => [
-      ...["extract", "--from", out, "--workstream", "living-well", "--purpose", "audit"],
+      ...["extract", "--from", out, "--workstream", "LW", "--purpose", "audit"],
       ...["--key-file", keyFile, "--out", list]
     ]
   }

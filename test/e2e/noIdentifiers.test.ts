@@ -42,10 +42,10 @@ describe("no identifier leaves the secure step", () => {
       profiles,
       JSON.stringify({
         ...shipped,
-        profiles: shipped.profiles.map((p) => (p.workstream === "promoting-independence" ? { ...p, k: 2 } : p))
+        profiles: shipped.profiles.map((p) => (p.workstream === "PI" ? { ...p, k: 2 } : p))
       })
     )
-    extracts = ["born-well", "living-well", "promoting-independence"].map((workstream) => {
+    extracts = ["BWGW", "LW", "PI"].map((workstream) => {
       const file = path.join(dir, `${workstream}.csv`)
       printed.push(
         wsd(

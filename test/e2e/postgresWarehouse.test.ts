@@ -109,7 +109,7 @@ describe.skipIf(postgresUrl() === undefined)(
           from,
           // Living Well: the fixtures' 4 Promoting Independence members are fewer than its k of 5.
           "--workstream",
-          "living-well",
+          "LW",
           "--purpose",
           "service planning",
           "--out",

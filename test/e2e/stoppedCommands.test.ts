@@ -46,7 +46,7 @@ describe("a command stopped by SIGINT or SIGTERM", () => {
     validate: () => ["validate", "--inbox", fixturesInbox, "--as-of", FIXTURE_AS_OF],
     run: () => fixtureRunArgs({ out, keyFile }, "--reid-key-file", reidKeyFile, "--quiet"),
     extract: () => [
-      ...["extract", "--from", out, "--workstream", "living-well", "--purpose", "audit"],
+      ...["extract", "--from", out, "--workstream", "LW", "--purpose", "audit"],
       ...["--key-file", keyFile, "--out", list()]
     ],
     reidentify: () => [

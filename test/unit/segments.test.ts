@@ -6,8 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
-import { WORKSTREAMS } from "../../schemas/extractProfiles.js"
-import { SEGMENT_CODES, SEGMENTS, TRANSITION_REASONS } from "../../schemas/segments.js"
+import { DEPRECATED_WORKSTREAM_NAMES, SEGMENT_CODES, SEGMENTS, TRANSITION_REASONS } from "../../schemas/segments.js"
 
 const sqlDir = path.join(import.meta.dirname, "..", "..", "sql")
 const sqlFiles = readdirSync(sqlDir, { recursive: true, encoding: "utf8" }).filter(
@@ -56,7 +55,13 @@ describe("segment codes", () => {
     expect([...literals(/('\w+') as transition_reason\b/g)].sort()).toEqual([...TRANSITION_REASONS].sort())
   })
 
-  it("name the workstreams extracts are taken for", () => {
-    expect(WORKSTREAMS).toEqual({ "born-well": "BWGW", "living-well": "LW", "promoting-independence": "PI" })
+  it("are the one spelling of a workstream: the shipped extract profiles and the names they replace use the codes", () => {
+    const profiles = JSON.parse(readFileSync(path.join(sqlDir, "..", "rules", "extract-profiles-v1.json"), "utf8")) as {
+      profiles: Array<{ workstream: string }>
+    }
+    expect(new Set(profiles.profiles.map((profile) => profile.workstream))).toEqual(new Set(SEGMENT_CODES))
+    expect(Object.values(DEPRECATED_WORKSTREAM_NAMES).sort()).toEqual([...SEGMENT_CODES].sort())
+    for (const segment of SEGMENTS)
+      expect(Object.keys(segment).sort()).toEqual(["code", "flags", "name", "priority", "reasons"])
   })
 })

@@ -4,7 +4,7 @@ import { kAnonymise } from "../../transforms/kAnonymity.js"
 import { extractTable, profileProblems } from "../../transforms/workstreamExtract.js"
 
 const profile: ExtractProfile = {
-  workstream: "living-well",
+  workstream: "LW",
   recipient: "Living Well workstream lead",
   fields: ["age_band", "ltc_count"],
   quasi_identifiers: []
@@ -58,7 +58,7 @@ describe("workstream extracts", () => {
       columns: ["person_id", "practice_code", "age_band", "segment", "transition_reasons"]
     }
     const youngPeople: ExtractProfile = {
-      workstream: "born-well",
+      workstream: "BWGW",
       recipient: "Born Well & Growing Well workstream lead",
       fields: ["age_band", "transition", "sen_provision", "csc_status", "ltcs", "attendance_pct"],
       quasi_identifiers: ["age_band"]
