@@ -226,7 +226,7 @@ describe.skipIf(citusUrl() === undefined)(
           "--from",
           from,
           "--workstream",
-          "living-well",
+          "LW",
           "--purpose",
           "service planning",
           "--out",
