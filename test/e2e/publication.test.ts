@@ -253,7 +253,10 @@ describe("publication", () => {
     expect(runFixtures({ out, keyFile, inbox: path.join(dir, "nowhere") }).status).toBe(2)
     const badDate = wsd("run", "--inbox", dir, "--out", out, "--key-file", keyFile, "--as-of", "20/11/2026")
     expect(badDate.status).toBe(2)
-    expect(badDate.lastLine).toContain("--as-of")
+    expect(badDate.lastLine).toContain("--as-of 20/11/2026 is not a date written YYYY-MM-DD")
+    const noSuchDay = wsd("run", "--inbox", dir, "--out", out, "--key-file", keyFile, "--as-of", "2026-02-30")
+    expect(noSuchDay.status).toBe(2)
+    expect(noSuchDay.lastLine).toContain("--as-of 2026-02-30 is not a real calendar date")
     expect(wsd("run", "--bogus").status).toBe(2)
   })
 

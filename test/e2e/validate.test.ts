@@ -23,6 +23,21 @@ describe("wsd validate", () => {
     expect(fs.readdirSync(dir)).toEqual(["inbox"])
   })
 
+  it("refuses an --as-of that is not a real YYYY-MM-DD date (exit 2), naming the flag and the value", () => {
+    for (const [asOf, problem] of [
+      ["20-11-2026", "is not a date written YYYY-MM-DD"],
+      ["yesterday", "is not a date written YYYY-MM-DD"],
+      ["2026-13-01", "is not a real calendar date"]
+    ]) {
+      const result = wsd("validate", "--inbox", fixturesInbox, "--as-of", asOf!)
+      expect(result.status).toBe(2)
+      expect(result.stdout).toBe("")
+      expect(result.lastLine).toBe(
+        `wsd: --as-of ${asOf} ${problem}. Next: pass a real date as --as-of YYYY-MM-DD, e.g. --as-of 2026-11-20.`
+      )
+    }
+  })
+
   it("exits 2 for an inbox that is not a directory", () => {
     expect(wsd("validate", "--inbox", path.join(tempDir("validate"), "nowhere")).status).toBe(2)
   })
