@@ -12,6 +12,7 @@ import { daysBetween } from "../../schemas/fields/extractDate.js"
 import { type PublicationError, SourceFileError, UsageError } from "../errors.js"
 import { ExtractReaders } from "./extractReaders.js"
 import {
+  missingMessage,
   quarantineFailure,
   requiredSourceFailure,
   staleSourceFailure,
@@ -156,7 +157,7 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
       const file = fileOf(source.name)
       const located = yield* locateExtract(inbox, source.name)
       if (located === undefined) {
-        record(source.name, file, "missing", undefined, `${file} is missing`)
+        record(source.name, file, "missing", undefined, missingMessage(file, source.name, config.requiredSources))
         yield* log.warn("source missing", { source: source.name, required: isRequired(source.name) })
         return undefined
       }
@@ -228,11 +229,41 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
       return rows
     })
 
+  /**
+   * Before any stage: a required source whose file is not in the inbox fails
+   * the run now, recorded as missing, rather than after every other stage.
+   * A file that is there but refused (a link out of the inbox) is judged when read.
+   */
+  const failIfRequiredMissing = () =>
+    Effect.gen(function* () {
+      for (const source of config.requiredSources) {
+        const located = yield* locateExtract(inbox, source).pipe(Effect.orElseSucceed(() => null))
+        if (located === undefined) {
+          record(
+            source,
+            fileOf(source),
+            "missing",
+            undefined,
+            missingMessage(fileOf(source), source, config.requiredSources)
+          )
+        }
+      }
+      return yield* requiredSourceFailure(inputs, nextActions)
+    })
   const failIfRequiredFailed = () => requiredSourceFailure(inputs, nextActions)
   const failIfStale = () => staleSourceFailure(inputs, config)
   const failIfAboveThreshold = () => quarantineFailure(inputs, config)
   const failIfVolumeChanged = (baseline: VolumeBaseline | undefined, accepted: ReadonlySet<string>) =>
     volumeFailure(inputs, baseline, config, accepted)
 
-  return { prefetch, read, collect, failIfRequiredFailed, failIfAboveThreshold, failIfStale, failIfVolumeChanged }
+  return {
+    prefetch,
+    read,
+    collect,
+    failIfRequiredMissing,
+    failIfRequiredFailed,
+    failIfAboveThreshold,
+    failIfStale,
+    failIfVolumeChanged
+  }
 }

@@ -13,6 +13,19 @@ import { DataFailure } from "../errors.js"
 import { type ChainEntry, type InputLineage, runsOf } from "../governance/lineage.js"
 import type { RunConfig } from "../nightly/runConfig.js"
 
+/**
+ * What lineage and the failure say of a source whose file is not in the
+ * inbox: for a required one, what the contract says of it too.
+ */
+export const missingMessage = (file: string, source: string, requiredSources: ReadonlyArray<string>): string => {
+  if (!requiredSources.includes(source)) return `${file} is missing`
+  const why =
+    source === "opt_outs"
+      ? "a night without a readable opt-out list must not publish secondary-use data"
+      : `the contract requires ${requiredSources.join(", ")} every night (requiredSources in the configuration)`
+  return `${file} is not in the inbox: ${why}, so no stage runs and nothing is published`
+}
+
 /** A required source missing or failed as a whole; `nextActions` holds a source's own advice, when it has one. */
 export const requiredSourceFailure = (
   inputs: ReadonlyArray<InputLineage>,

@@ -60,7 +60,7 @@ describe("publication", () => {
     db.close()
   })
 
-  it("fails a run whose required source is missing with exit 1, leaving the previous publication", () => {
+  it("fails a run whose required source is missing with exit 1 before any stage, leaving the previous publication", () => {
     const dir = tempDir("missing-source")
     const keyFile = newKey(dir)
     const out = path.join(dir, "out")
@@ -72,8 +72,11 @@ describe("publication", () => {
     fs.rmSync(path.join(inbox, "gp_events.csv"))
     const failed = runFixtures({ out, keyFile, inbox })
     expect(failed.status).toBe(1)
-    expect(failed.lastLine).toContain("required source gp_events missing")
-    expect(failed.lastLine).toContain("gp_events.csv")
+    expect(failed.lastLine).toBe(
+      `wsd: required source gp_events missing: ${path.join(inbox, "gp_events.csv")} is not in the inbox: the contract requires gp_registrations, gp_events, acute_activity, opt_outs, practices every night (requiredSources in the configuration), so no stage runs and nothing is published. Next: ask the partner to resend gp_events.csv; the previous publication is unchanged.`
+    )
+    // Checked up front: no source was read and no stage started.
+    expect(failed.stderr).not.toContain("source read")
     expect(fs.realpathSync(out)).toBe(before)
     expect(fs.readFileSync(path.join(out, "warehouse.sqlite")).equals(warehouseBefore)).toBe(true)
     expect(fs.readdirSync(path.join(dir, ".out.wsd", "staging"))).toEqual([])
@@ -81,7 +84,24 @@ describe("publication", () => {
       .readFileSync(path.join(dir, ".out.wsd", "lineage", "chain.jsonl"), "utf8")
       .trim()
       .split("\n")
-    expect(JSON.parse(chain.at(-1)!).run).toMatchObject({ status: "failed" })
+    const lastRun = JSON.parse(chain.at(-1)!).run
+    expect(lastRun).toMatchObject({ status: "failed", stages: [] })
+    expect(lastRun.inputs.map((input: { source: string; status: string }) => [input.source, input.status])).toEqual([
+      ["gp_events", "missing"]
+    ])
+  })
+
+  it("says, for a missing opt-out list, why a night cannot publish without one", () => {
+    const dir = tempDir("missing-opt-outs")
+    const inbox = copyOfFixtures(dir)
+    fs.rmSync(path.join(inbox, "opt_outs.csv"))
+    const failed = runFixtures({ out: path.join(dir, "out"), keyFile: newKey(dir), inbox })
+    expect(failed.status).toBe(1)
+    expect(failed.lastLine).toContain(
+      "required source opt_outs missing: " +
+        `${path.join(inbox, "opt_outs.csv")} is not in the inbox: a night without a readable opt-out list must not publish secondary-use data`
+    )
+    expect(fs.existsSync(path.join(dir, "out"))).toBe(false)
   })
 
   it("fails a source missing a required column, naming the file and the column", () => {
