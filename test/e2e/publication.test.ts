@@ -208,6 +208,50 @@ describe("publication", () => {
     db.close()
   })
 
+  it("quarantines a record dated after the as-of date, naming file, row and field, and keeps a later end date", () => {
+    const dir = tempDir("future-dated")
+    const inbox = copyOfFixtures(dir)
+    const rowsOf = (file: string) => fs.readFileSync(file, "utf8").trimEnd().split("\n").length
+    const events = path.join(inbox, "gp_events.csv")
+    fs.appendFileSync(events, "13645005,2026-11-21,9908301667,F84003,,EMIS\n")
+    const tomorrowRow = rowsOf(events)
+    const acute = path.join(inbox, "acute_activity.csv")
+    // An admission still running on the as-of date: its expected discharge is later, and that is kept.
+    fs.appendFileSync(acute, "9908301667,R1H,APC,21,2026-11-18,2026-11-25,J44.1,,£1000.00\n")
+    const config = path.join(dir, "wsd.json")
+    fs.writeFileSync(config, JSON.stringify({ quarantineThreshold: 0.5 }))
+    const out = path.join(dir, "out")
+    const result = runFixtures({ out, keyFile: newKey(dir), inbox }, "--config", config)
+    expect(result.status, result.stderr).toBe(0)
+
+    const db = openWarehouse(out)
+    expect(
+      db
+        .prepare(
+          "select field, reason, rows from lineage_quarantine where source = 'gp_events' and reason = 'future_date'"
+        )
+        .all()
+    ).toEqual([{ field: "event_date", reason: "future_date", rows: 1 }])
+    expect(db.prepare("select count(*) as n from gp_event where event_date > '2026-11-20'").get()).toEqual({ n: 0 })
+    expect(
+      db.prepare("select end_date from acute_activity where start_date = '2026-11-18' and activity_type = 'APC'").all()
+    ).toEqual([{ end_date: "2026-11-25" }])
+    db.close()
+
+    const listed = wsd("quarantine", "list", "--out", out, "--source", "gp_events", "--csv", path.join(dir, "q.csv"))
+    expect(listed.status, listed.stderr).toBe(0)
+    expect(fs.readFileSync(path.join(dir, "q.csv"), "utf8")).toContain(
+      `,gp_events,${tomorrowRow},event_date,future_date`
+    )
+    // Nothing lost: every row read is accepted or quarantined.
+    // The exact chain in the state area (the published copy is disclosure-controlled).
+    const input = chainOf(path.join(dir, ".out.wsd"))
+      .at(-1)
+      .run.inputs.find((entry: { source: string }) => entry.source === "gp_events")
+    expect(input.rows_accepted + input.rows_quarantined).toBe(input.rows_read)
+    expect(input.quarantine_reasons["event_date/future_date"]).toBe(1)
+  })
+
   it("warns about stale extracts and fails a required one past the hard limit", () => {
     const dir = tempDir("freshness")
     const keyFile = newKey(dir)
