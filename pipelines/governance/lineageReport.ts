@@ -86,7 +86,9 @@ export const formatRun = (run: PublishedRun, extracts: ReadonlyArray<PublishedEx
       run.inputs.flatMap((input) => [
         `${input.source}: ${input.status}${input.required ? " (required)" : ""}, ${counted(input.rows_read, "row")} read, ${input.rows_accepted} accepted, ${input.rows_quarantined} quarantined` +
           (input.sha256 ? `; ${input.bytes} bytes, SHA-256 ${input.sha256}` : "") +
-          (input.extract_date ? `; extract of ${input.extract_date} (${input.age_days} days old)` : ""),
+          (input.extract_date
+            ? `; extract of ${input.extract_date}${input.extract_date_from === "file_modified" ? " (its file's modification date)" : ""} (${input.age_days} days old)`
+            : ""),
         ...(input.message ? [`  ${input.message}`] : []),
         ...Object.entries(input.quarantine_reasons).map(([reason, rows]) => `  quarantined ${rows} for ${reason}`),
         ...(input.unknown_columns.length > 0 ? [`  columns ignored: ${input.unknown_columns.join(", ")}`] : [])

@@ -53,8 +53,13 @@ export const staleSourceFailure = (inputs: ReadonlyArray<InputLineage>, config: 
     ? Effect.void
     : Effect.fail(
         new DataFailure({
-          message: `required source ${stale.source} is ${stale.age_days} days old (extract date ${stale.extract_date}, limit ${config.freshnessFailDays} days)`,
-          nextAction: `ask the partner for a current ${path.basename(stale.path)}, or correct extractDates in the configuration`
+          message: `required source ${stale.source} is ${stale.age_days} days old (extract date ${stale.extract_date}${
+            stale.extract_date_from === "file_modified" ? ", when its file was last modified" : ""
+          }, limit ${config.freshnessFailDays} days)`,
+          nextAction:
+            stale.extract_date_from === "file_modified"
+              ? `ask the partner for a current ${path.basename(stale.path)}; if the file is current, state its date in extractDates in the configuration`
+              : `ask the partner for a current ${path.basename(stale.path)}, or correct extractDates in the configuration`
         })
       )
 }

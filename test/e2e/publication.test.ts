@@ -5,7 +5,16 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
-import { copyOfFixtures, newKey, openWarehouse, runFixtures, tempDir, userTables, wsd } from "./wsdCommand.js"
+import {
+  copyOfFixtures,
+  FIXTURE_AS_OF,
+  newKey,
+  openWarehouse,
+  runFixtures,
+  tempDir,
+  userTables,
+  wsd
+} from "./wsdCommand.js"
 
 /** Tables whose rows describe the run itself (ids, timestamps) rather than the data. */
 const isRunTable = (table: string) =>
@@ -274,6 +283,52 @@ describe("publication", () => {
     expect(failed.status).toBe(1)
     expect(failed.lastLine).toContain(
       "required source gp_events is 19 days old (extract date 2026-11-01, limit 10 days)"
+    )
+  })
+
+  it("dates an extract by its file's modification time when the configuration states none, and says so in lineage", () => {
+    const dir = tempDir("freshness-mtime")
+    const keyFile = newKey(dir)
+    const inbox = copyOfFixtures(dir)
+    const modifiedOn = (file: string, date: string) => {
+      const at = new Date(`${date}T12:00:00Z`)
+      fs.utimesSync(path.join(inbox, file), at, at)
+    }
+    // Every file as sent on the night, then one 5 days old and one stated in the configuration.
+    for (const file of fs.readdirSync(inbox)) modifiedOn(file, FIXTURE_AS_OF)
+    modifiedOn("gp_events.csv", "2026-11-15")
+    modifiedOn("housing.csv", "2026-10-01")
+    const config = path.join(dir, "wsd.json")
+    fs.writeFileSync(config, JSON.stringify({ extractDates: { housing: "2026-11-19" } }))
+    const warned = runFixtures({ out: path.join(dir, "a"), keyFile, inbox }, "--config", config)
+    expect(warned.status, warned.stderr).toBe(0)
+    expect(warned.stderr).toContain(
+      "stale extract source=gp_events age_days=5 warn_after_days=3 extract_date=2026-11-15 extract_date_from=file_modified"
+    )
+    // The configuration's date wins over the file's.
+    expect(warned.stderr).not.toContain("stale extract source=housing")
+    const { run } = chainOf(path.join(dir, ".a.wsd")).at(-1)
+    const inputs = new Map(run.inputs.map((input: { source: string }) => [input.source, input]))
+    expect(inputs.get("gp_events")).toMatchObject({
+      extract_date: "2026-11-15",
+      age_days: 5,
+      extract_date_from: "file_modified"
+    })
+    expect(inputs.get("housing")).toMatchObject({
+      extract_date: "2026-11-19",
+      age_days: 1,
+      extract_date_from: "configuration"
+    })
+    expect(inputs.get("practices")).toMatchObject({ age_days: 0, extract_date_from: "file_modified" })
+    expect(wsd("lineage", "show", "--out", path.join(dir, "a"), run.run_id).stdout).toContain(
+      "extract of 2026-11-15 (its file's modification date) (5 days old)"
+    )
+
+    modifiedOn("gp_events.csv", "2026-11-01")
+    const failed = runFixtures({ out: path.join(dir, "b"), keyFile, inbox })
+    expect(failed.status).toBe(1)
+    expect(failed.lastLine).toBe(
+      "wsd: required source gp_events is 19 days old (extract date 2026-11-01, when its file was last modified, limit 10 days). Next: ask the partner for a current gp_events.csv; if the file is current, state its date in extractDates in the configuration."
     )
   })
 

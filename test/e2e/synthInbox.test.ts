@@ -57,7 +57,7 @@ describe("the as-of date of a synthetic inbox", () => {
   it("is the night synth wrote it for when run and validate are not given --as-of", () => {
     const dir = tempDir("synth-as-of")
     const inbox = path.join(dir, "borough")
-    // Long before today: with today's date as the default, the borough would be stale and its people older.
+    // Long before today, so a run that fell back on today would show it in its lineage.
     expect(synth(inbox, "--as-of", "2026-06-30").status).toBe(0)
     const validated = wsd("validate", "--inbox", inbox)
     expect(validated.status, validated.stderr).toBe(0)
