@@ -40,24 +40,34 @@ export const asOfFlag = (description: string) =>
  * The as-of date of a command: `--as-of` when given (a usage error naming it
  * unless a real YYYY-MM-DD date), otherwise the night `inbox` was synthesised
  * for when `wsd synth` wrote it, otherwise today from the clock. Checked before
- * the command writes anything.
+ * the command writes anything. Which date it took from the inbox, or how a
+ * given date differs from it, is said on stderr unless `quiet`.
  */
-export const resolveAsOf = Effect.fnUntraced(function* (asOf: Option.Option<string>, inbox?: string) {
+export const resolveAsOf = Effect.fnUntraced(function* (
+  asOf: Option.Option<string>,
+  reading: { readonly inbox?: string; readonly quiet?: boolean } = {}
+) {
+  const { inbox } = reading
   const synthesised = inbox === undefined ? undefined : synthesisedAsOf(inbox)
+  const say = (line: string) => (reading.quiet === true ? Effect.void : Console.error(line))
   if (Option.isSome(asOf)) {
     const problem = asOfProblem(asOf.value)
     if (problem !== undefined) {
       return yield* new UsageError({ message: problem, nextAction: AS_OF_NEXT_ACTION })
     }
     if (synthesised !== undefined && synthesised !== asOf.value) {
-      yield* Console.error(
-        `wsd warning: --as-of ${asOf.value} is not ${synthesised}, the night ${inbox} was synthesised for (${SYNTH_RECORD}): records dated after ${asOf.value} will be quarantined`
+      yield* say(
+        `wsd warning: --as-of ${asOf.value} is not ${synthesised}, the night ${inbox} was synthesised for (${SYNTH_RECORD}): ${
+          asOf.value < synthesised
+            ? `its records dated after ${asOf.value} will be quarantined as future dates`
+            : `its records stop at ${synthesised}, so the days after are empty`
+        }`
       )
     }
     return asOf.value
   }
   if (synthesised !== undefined) {
-    yield* Console.error(
+    yield* say(
       `wsd: as of ${synthesised}, the night ${inbox} was synthesised for (${SYNTH_RECORD}); --as-of overrides it`
     )
     return synthesised

@@ -132,7 +132,7 @@ export const run = Command.make(
     progressEvery
   },
   (flags) =>
-    Effect.flatMap(resolveAsOf(flags.asOf, flags.inbox), (asOf) =>
+    Effect.flatMap(resolveAsOf(flags.asOf, { inbox: flags.inbox, quiet: flags.quiet }), (asOf) =>
       runNightly({
         inbox: flags.inbox,
         out: flags.out,

@@ -20,7 +20,7 @@ export const validate = Command.make(
   },
   ({ asOf, config, inbox }) =>
     Effect.gen(function* () {
-      const night = yield* resolveAsOf(asOf, inbox)
+      const night = yield* resolveAsOf(asOf, { inbox })
       const { inputs, verdict } = yield* validateInbox({
         inbox,
         asOf: night,

@@ -65,6 +65,8 @@ describe("the as-of date of a synthetic inbox", () => {
     const out = path.join(dir, "out")
     const ran = wsd("run", "--inbox", inbox, "--out", out, "--key-file", newKey(dir), "--quiet")
     expect(ran.status, ran.stderr).toBe(0)
+    // --quiet keeps stderr empty; the date is in lineage.
+    expect(ran.stderr).toBe("")
     const chain = fs
       .readFileSync(path.join(dir, ".out.wsd", "lineage", "chain.jsonl"), "utf8")
       .trim()
@@ -77,7 +79,7 @@ describe("the as-of date of a synthetic inbox", () => {
     expect(synth(inbox, "--as-of", FIXTURE_AS_OF).status).toBe(0)
     const validated = wsd("validate", "--inbox", inbox, "--as-of", "2026-11-01")
     expect(validated.stderr).toContain(
-      `wsd warning: --as-of 2026-11-01 is not ${FIXTURE_AS_OF}, the night ${inbox} was synthesised for (synth.json): records dated after 2026-11-01 will be quarantined`
+      `wsd warning: --as-of 2026-11-01 is not ${FIXTURE_AS_OF}, the night ${inbox} was synthesised for (synth.json): its records dated after 2026-11-01 will be quarantined as future dates`
     )
   })
 })
