@@ -298,6 +298,8 @@ describe("publication", () => {
     for (const file of fs.readdirSync(inbox)) modifiedOn(file, FIXTURE_AS_OF)
     modifiedOn("gp_events.csv", "2026-11-15")
     modifiedOn("housing.csv", "2026-10-01")
+    // Newer than the as-of date, as when a night is caught up later: not stale.
+    modifiedOn("community_contacts.csv", "2026-11-22")
     const config = path.join(dir, "wsd.json")
     fs.writeFileSync(config, JSON.stringify({ extractDates: { housing: "2026-11-19" } }))
     const warned = runFixtures({ out: path.join(dir, "a"), keyFile, inbox }, "--config", config)
@@ -320,9 +322,11 @@ describe("publication", () => {
       extract_date_from: "configuration"
     })
     expect(inputs.get("practices")).toMatchObject({ age_days: 0, extract_date_from: "file_modified" })
-    expect(wsd("lineage", "show", "--out", path.join(dir, "a"), run.run_id).stdout).toContain(
-      "extract of 2026-11-15 (its file's modification date) (5 days old)"
-    )
+    expect(inputs.get("community_contacts")).toMatchObject({ age_days: -2, extract_date_from: "file_modified" })
+    const shown = wsd("lineage", "show", "--out", path.join(dir, "a"), run.run_id).stdout
+    expect(shown).toContain("extract of 2026-11-15 (its file's modification date) (5 days old)")
+    expect(shown).toContain("extract of 2026-11-22 (its file's modification date) (2 days after the as-of date)")
+    expect(shown).toContain("extract of 2026-11-19 (1 day old)")
 
     modifiedOn("gp_events.csv", "2026-11-01")
     const failed = runFixtures({ out: path.join(dir, "b"), keyFile, inbox })
