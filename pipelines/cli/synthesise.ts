@@ -5,9 +5,10 @@
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { Effect } from "effect"
+import { Effect, Option, Schema } from "effect"
 import { SOURCES } from "../../schemas/sourceCatalogue.js"
 import { generateBorough, type SourceName, type TruthFile } from "../../synth/borough.js"
+import { asOfProblem } from "../../transforms/asOfDate.js"
 import { csvLine } from "../../transforms/spreadsheetSafety.js"
 import { UsageError } from "../errors.js"
 import { projectFile } from "../services/projectFiles.js"
@@ -64,21 +65,21 @@ class BufferedCsv {
  */
 export const SYNTH_RECORD = "synth.json"
 
-interface SynthRecord {
-  readonly written_by: "wsd synth"
-  readonly as_of: string
-  readonly residents: number
-  readonly seed: number
-}
+const SynthRecord = Schema.Struct({
+  written_by: Schema.Literal("wsd synth"),
+  as_of: Schema.String.check(Schema.makeFilter((date) => asOfProblem(date) === undefined)),
+  residents: Schema.Int,
+  seed: Schema.Int
+})
+type SynthRecord = typeof SynthRecord.Type
 
-/** The as-of date `dir` was synthesised for; undefined when `dir` holds no record of `wsd synth`. */
+const decodeSynthRecord = Schema.decodeUnknownOption(Schema.fromJsonString(SynthRecord))
+
+/** The as-of date `dir` was synthesised for; undefined when `dir` holds no readable record of `wsd synth`. */
 export const synthesisedAsOf = (dir: string): string | undefined => {
-  try {
-    const record = JSON.parse(fs.readFileSync(path.join(dir, SYNTH_RECORD), "utf8")) as Partial<SynthRecord>
-    return record.written_by === "wsd synth" && typeof record.as_of === "string" ? record.as_of : undefined
-  } catch {
-    return undefined
-  }
+  const file = path.join(dir, SYNTH_RECORD)
+  if (!fs.existsSync(file)) return undefined
+  return Option.getOrUndefined(Option.map(decodeSynthRecord(fs.readFileSync(file, "utf8")), (record) => record.as_of))
 }
 
 /**
