@@ -1,8 +1,9 @@
 /**
  * The flags and steps more than one `wsd` command shares: `--quiet` for the
  * commands that run the batch, `--as-of` and its one parser for those that
- * read or write a night's extracts, and `--from`, the extract log and the closing line for those that
- * take a file out of a publication, so each says and records it the same way.
+ * read or write a night's extracts, and `--from`, the extract log and the
+ * closing line for those that take a file out of a publication, so each says
+ * and records it the same way.
  */
 import * as path from "node:path"
 import { Clock, Console, Effect, Layer, Option } from "effect"

@@ -22,7 +22,7 @@ export const missingMessage = (file: string, source: string, requiredSources: Re
   const why =
     source === "opt_outs"
       ? "a night without a readable opt-out list must not publish secondary-use data"
-      : `the contract requires ${requiredSources.join(", ")} every night (requiredSources in the configuration)`
+      : `${source} is a required source (requiredSources: ${requiredSources.join(", ")})`
   return `${file} is not in the inbox: ${why}, so no stage runs and nothing is published`
 }
 

@@ -82,7 +82,7 @@ describe("publication", () => {
     const failed = runFixtures({ out, keyFile, inbox })
     expect(failed.status).toBe(1)
     expect(failed.lastLine).toBe(
-      `wsd: required source gp_events missing: ${path.join(inbox, "gp_events.csv")} is not in the inbox: the contract requires gp_registrations, gp_events, acute_activity, opt_outs, practices every night (requiredSources in the configuration), so no stage runs and nothing is published. Next: ask the partner to resend gp_events.csv; the previous publication is unchanged.`
+      `wsd: required source gp_events missing: ${path.join(inbox, "gp_events.csv")} is not in the inbox: gp_events is a required source (requiredSources: gp_registrations, gp_events, acute_activity, opt_outs, practices), so no stage runs and nothing is published. Next: ask the partner to resend gp_events.csv; the previous publication is unchanged.`
     )
     // Checked up front: no source was read and no stage started.
     expect(failed.stderr).not.toContain("source read")
