@@ -21,12 +21,16 @@ export const validate = Command.make(
   ({ asOf, config, inbox }) =>
     Effect.gen(function* () {
       const night = yield* resolveAsOf(asOf, { inbox })
-      const { inputs, verdict } = yield* validateInbox({
+      const {
+        config: effective,
+        inputs,
+        verdict
+      } = yield* validateInbox({
         inbox,
         asOf: night,
         configFile: Option.getOrUndefined(config)
       })
-      yield* Console.log(formatValidation(inputs))
+      yield* Console.log(formatValidation(inputs, effective))
       if (verdict !== undefined) return yield* verdict
       yield* Console.log("the extracts would pass: nothing was published")
     })
