@@ -1,12 +1,15 @@
 /**
  * The flags and steps more than one `wsd` command shares: `--quiet` for the
- * commands that run the batch, the as-of date for those that read a night's
- * extracts, and `--from`, the extract log and the closing line for those that
- * take a file out of a publication, so each says and records it the same way.
+ * commands that run the batch, `--as-of` and its one parser for those that
+ * read or write a night's extracts, and `--from`, the extract log and the
+ * closing line for those that take a file out of a publication, so each says
+ * and records it the same way.
  */
 import * as path from "node:path"
-import { Clock, Effect, Layer, Option } from "effect"
+import { Clock, Console, Effect, Layer, Option } from "effect"
 import { Flag } from "effect/cli"
+import { AS_OF_NEXT_ACTION, asOfProblem } from "../../transforms/asOfDate.js"
+import { UsageError } from "../errors.js"
 import type { ExtractLineage } from "../governance/lineage.js"
 import { makeRunId } from "../nightly/nightlyRun.js"
 import { publicationArea } from "../services/publication.js"
@@ -15,6 +18,7 @@ import { FileSystem } from "../services/fileSystem.js"
 import { RunLock } from "../services/runLock.js"
 import { RunLog } from "../services/runLog.js"
 import { stderrConsole } from "../services/stderrConsole.js"
+import { SYNTH_RECORD, synthesisedAsOf } from "./synthesise.js"
 
 /** The lineage signing key (`wsd keygen --lineage`), for every command that appends to the lineage log. */
 export const lineageKeyFile = Flag.String("lineage-key-file").pipe(
@@ -29,11 +33,48 @@ export const quiet = Flag.Boolean("quiet").pipe(
   Flag.withDefault(false)
 )
 
-/** The `--as-of` date given, or today's from the clock. */
-export const asOfOrToday = (asOf: Option.Option<string>) =>
-  Option.isSome(asOf)
-    ? Effect.succeed(asOf.value)
-    : Effect.map(Clock.currentTimeMillis, (now) => new Date(now).toISOString().slice(0, 10))
+/** `--as-of` of every command that takes it. */
+export const asOfFlag = (description: string) =>
+  Flag.String("as-of").pipe(Flag.withDescription(`${description}, YYYY-MM-DD`), Flag.optional)
+
+/**
+ * The as-of date of a command: `--as-of` when given (a usage error naming it
+ * unless a real YYYY-MM-DD date), otherwise the night `inbox` was synthesised
+ * for when `wsd synth` wrote it, otherwise today from the clock. Checked before
+ * the command writes anything. Which date it took from the inbox, or how a
+ * given date differs from it, is said on stderr unless `quiet`.
+ */
+export const resolveAsOf = Effect.fnUntraced(function* (
+  asOf: Option.Option<string>,
+  reading: { readonly inbox?: string; readonly quiet?: boolean } = {}
+) {
+  const { inbox } = reading
+  const synthesised = inbox === undefined ? undefined : synthesisedAsOf(inbox)
+  const say = (line: string) => (reading.quiet === true ? Effect.void : Console.error(line))
+  if (Option.isSome(asOf)) {
+    const problem = asOfProblem(asOf.value)
+    if (problem !== undefined) {
+      return yield* new UsageError({ message: problem, nextAction: AS_OF_NEXT_ACTION })
+    }
+    if (synthesised !== undefined && synthesised !== asOf.value) {
+      yield* say(
+        `wsd warning: --as-of ${asOf.value} is not ${synthesised}, the night ${inbox} was synthesised for (${SYNTH_RECORD}): ${
+          asOf.value < synthesised
+            ? `its records dated after ${asOf.value} will be quarantined as future dates`
+            : `its records stop at ${synthesised}, so the days after are empty`
+        }`
+      )
+    }
+    return asOf.value
+  }
+  if (synthesised !== undefined) {
+    yield* say(
+      `wsd: as of ${synthesised}, the night ${inbox} was synthesised for (${SYNTH_RECORD}); --as-of overrides it`
+    )
+    return synthesised
+  }
+  return new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)
+})
 
 /** Provides what a command that takes a file from a publication needs: its log, lineage log, lock and disk. */
 export const withExtractLog = <A, E extends { readonly message: string }, R>(

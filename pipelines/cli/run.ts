@@ -20,7 +20,7 @@ import { RunLog } from "../services/runLog.js"
 import { FileSystem } from "../services/fileSystem.js"
 import { type StderrConsole, stderrConsole } from "../services/stderrConsole.js"
 import { Warehouse } from "../warehouse/engines.js"
-import { lineageKeyFile, quiet } from "./flags.js"
+import { asOfFlag, lineageKeyFile, quiet, resolveAsOf } from "./flags.js"
 
 /** Off a terminal, seconds between progress lines: a few a minute in a cron mail or the journal. */
 export const PROGRESS_EVERY_SECONDS = 30
@@ -94,7 +94,7 @@ export const run = Command.make(
     ),
     out: Flag.String("out").pipe(Flag.withDescription("Where to publish (wsd makes it a link to the latest release)")),
     keyFile: Flag.String("key-file").pipe(Flag.withDescription("Pseudonymisation key file (hex, mode 0600)")),
-    asOf: Flag.String("as-of").pipe(Flag.withDescription("As-of date YYYY-MM-DD (default: today)"), Flag.optional),
+    asOf: asOfFlag("The night to run for (default: the night a `wsd synth` inbox was written for, else today)"),
     config: Flag.String("config").pipe(
       Flag.withDescription("JSON configuration overriding the defaults"),
       Flag.optional
@@ -134,19 +134,21 @@ export const run = Command.make(
     progressEvery
   },
   (flags) =>
-    runNightly({
-      inbox: flags.inbox,
-      out: flags.out,
-      keyFile: flags.keyFile,
-      lineageKeyFile: Option.getOrUndefined(flags.lineageKeyFile),
-      reinitialiseLineage: flags.reinitialiseLineage,
-      asOf: Option.getOrUndefined(flags.asOf),
-      configFile: Option.getOrUndefined(flags.config),
-      rotateKey: flags.rotateKey,
-      reidentificationKeyFile: Option.getOrUndefined(flags.reidKeyFile),
-      warehouse: Option.getOrUndefined(flags.warehouse),
-      acceptVolumeChange: flags.acceptVolumeChange,
-      quiet: flags.quiet,
-      progressEverySeconds: flags.progressEvery
-    })
+    Effect.flatMap(resolveAsOf(flags.asOf, { inbox: flags.inbox, quiet: flags.quiet }), (asOf) =>
+      runNightly({
+        inbox: flags.inbox,
+        out: flags.out,
+        keyFile: flags.keyFile,
+        lineageKeyFile: Option.getOrUndefined(flags.lineageKeyFile),
+        reinitialiseLineage: flags.reinitialiseLineage,
+        asOf,
+        configFile: Option.getOrUndefined(flags.config),
+        rotateKey: flags.rotateKey,
+        reidentificationKeyFile: Option.getOrUndefined(flags.reidKeyFile),
+        warehouse: Option.getOrUndefined(flags.warehouse),
+        acceptVolumeChange: flags.acceptVolumeChange,
+        quiet: flags.quiet,
+        progressEverySeconds: flags.progressEvery
+      })
+    )
 ).pipe(Command.withDescription("Run the nightly batch: validate, pseudonymise, link, load and publish"))

@@ -5,8 +5,8 @@
  */
 import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
-import { asOfOrToday } from "./flags.js"
-import { synthesise } from "./synthesise.js"
+import { asOfFlag, resolveAsOf } from "./flags.js"
+import { SYNTH_RECORD, synthesise } from "./synthesise.js"
 
 export const synth = Command.make(
   "synth",
@@ -17,15 +17,16 @@ export const synth = Command.make(
       Flag.withDefault(1)
     ),
     out: Flag.String("out").pipe(Flag.withDescription("Folder for the extracts; the ground truth goes in truth/")),
-    asOf: Flag.String("as-of").pipe(
-      Flag.withDescription("The night the extracts are for (default: today)"),
-      Flag.optional
+    asOf: asOfFlag(`The night the extracts are for, recorded in DIR/${SYNTH_RECORD} (default: today)`),
+    replace: Flag.Boolean("replace").pipe(
+      Flag.withDescription("Write over a borough wsd synth wrote in --out before (never over other files)"),
+      Flag.withDefault(false)
     )
   },
-  ({ asOf, out, residents, seed }) =>
+  ({ asOf, out, replace, residents, seed }) =>
     Effect.gen(function* () {
-      const night = yield* asOfOrToday(asOf)
-      const { rows } = yield* synthesise({ residents, seed, out, asOf: night })
+      const night = yield* resolveAsOf(asOf)
+      const { rows } = yield* synthesise({ residents, seed, out, asOf: night, replace })
       const total = Object.values(rows).reduce((a, b) => a + b, 0)
       yield* Console.log(
         `wrote a borough of ${residents} residents (seed ${seed}, as of ${night}) to ${out}: ${total} rows`

@@ -5,9 +5,10 @@
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { Effect } from "effect"
+import { Effect, Option, Schema } from "effect"
 import { SOURCES } from "../../schemas/sourceCatalogue.js"
 import { generateBorough, type SourceName, type TruthFile } from "../../synth/borough.js"
+import { asOfProblem } from "../../transforms/asOfDate.js"
 import { csvLine } from "../../transforms/spreadsheetSafety.js"
 import { UsageError } from "../errors.js"
 import { projectFile } from "../services/projectFiles.js"
@@ -57,6 +58,59 @@ class BufferedCsv {
   }
 }
 
+/**
+ * The file `wsd synth` writes first into every borough: what it was written
+ * for, so a run or `validate` on it takes the same as-of date, and the mark
+ * that lets `--replace` write over a folder only when synth wrote it.
+ */
+export const SYNTH_RECORD = "synth.json"
+
+const SynthRecord = Schema.Struct({
+  written_by: Schema.Literal("wsd synth"),
+  as_of: Schema.String.check(Schema.makeFilter((date) => asOfProblem(date) === undefined)),
+  residents: Schema.Int,
+  seed: Schema.Int
+})
+type SynthRecord = typeof SynthRecord.Type
+
+const decodeSynthRecord = Schema.decodeUnknownOption(Schema.fromJsonString(SynthRecord))
+
+/** The as-of date `dir` was synthesised for; undefined when `dir` holds no readable record of `wsd synth`. */
+export const synthesisedAsOf = (dir: string): string | undefined => {
+  const file = path.join(dir, SYNTH_RECORD)
+  if (!fs.existsSync(file)) return undefined
+  return Option.getOrUndefined(Option.map(decodeSynthRecord(fs.readFileSync(file, "utf8")), (record) => record.as_of))
+}
+
+/**
+ * `out` must be new, empty, or (with `replace`) a borough synth wrote: an
+ * inbox holding partners' files is never written over.
+ */
+const checkOut = (out: string, replace: boolean) =>
+  Effect.gen(function* () {
+    const stat = fs.statSync(out, { throwIfNoEntry: false })
+    if (stat === undefined) return
+    if (!stat.isDirectory()) {
+      return yield* new UsageError({
+        message: `--out ${out} is not a folder`,
+        nextAction: "name a new folder for --out"
+      })
+    }
+    if (fs.readdirSync(out).length === 0) return
+    if (synthesisedAsOf(out) === undefined) {
+      return yield* new UsageError({
+        message: `--out ${out} is not empty and holds no ${SYNTH_RECORD}: wsd synth writes only into a new or empty folder, never over files it did not write`,
+        nextAction: "name a new folder for --out"
+      })
+    }
+    if (!replace) {
+      return yield* new UsageError({
+        message: `--out ${out} already holds a synthetic borough`,
+        nextAction: "name a new folder for --out, or pass --replace to write over the borough wsd synth wrote there"
+      })
+    }
+  })
+
 export interface SynthSummary {
   readonly rows: Readonly<Record<string, number>>
 }
@@ -66,6 +120,8 @@ export const synthesise = (options: {
   readonly seed: number
   readonly out: string
   readonly asOf: string
+  /** Write over a borough `wsd synth` wrote in `out` before. */
+  readonly replace?: boolean | undefined
 }) =>
   Effect.gen(function* () {
     if (!Number.isInteger(options.residents) || options.residents < 10) {
@@ -74,8 +130,19 @@ export const synthesise = (options: {
         nextAction: "ask for at least 10 residents"
       })
     }
+    yield* checkOut(options.out, options.replace === true)
+    const record: SynthRecord = {
+      written_by: "wsd synth",
+      as_of: options.asOf,
+      residents: options.residents,
+      seed: options.seed
+    }
     yield* Effect.try({
-      try: () => fs.mkdirSync(path.join(options.out, "truth"), { recursive: true, mode: 0o700 }),
+      try: () => {
+        fs.mkdirSync(path.join(options.out, "truth"), { recursive: true, mode: 0o700 })
+        // First, so a borough cut short is still known as synth's and can be replaced.
+        fs.writeFileSync(path.join(options.out, SYNTH_RECORD), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 })
+      },
       catch: () => new UsageError({ message: `cannot create ${options.out}`, nextAction: "check --out" })
     })
     const open = () => ({

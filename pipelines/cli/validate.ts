@@ -6,13 +6,13 @@
 import { Console, Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { formatValidation, validateInbox } from "../ingest/validateInbox.js"
-import { asOfOrToday } from "./flags.js"
+import { asOfFlag, resolveAsOf } from "./flags.js"
 
 export const validate = Command.make(
   "validate",
   {
     inbox: Flag.String("inbox").pipe(Flag.withDescription("Folder holding the night's extracts")),
-    asOf: Flag.String("as-of").pipe(Flag.withDescription("As-of date YYYY-MM-DD (default: today)"), Flag.optional),
+    asOf: asOfFlag("The night to check for (default: the night a `wsd synth` inbox was written for, else today)"),
     config: Flag.String("config").pipe(
       Flag.withDescription("JSON configuration overriding the defaults"),
       Flag.optional
@@ -20,13 +20,17 @@ export const validate = Command.make(
   },
   ({ asOf, config, inbox }) =>
     Effect.gen(function* () {
-      const night = yield* asOfOrToday(asOf)
-      const { inputs, verdict } = yield* validateInbox({
+      const night = yield* resolveAsOf(asOf, { inbox })
+      const {
+        config: effective,
+        inputs,
+        verdict
+      } = yield* validateInbox({
         inbox,
         asOf: night,
         configFile: Option.getOrUndefined(config)
       })
-      yield* Console.log(formatValidation(inputs))
+      yield* Console.log(formatValidation(inputs, effective))
       if (verdict !== undefined) return yield* verdict
       yield* Console.log("the extracts would pass: nothing was published")
     })

@@ -52,10 +52,22 @@ export interface InputLineage {
   readonly quarantine_reasons: Readonly<Record<string, number>>
   readonly unknown_columns: ReadonlyArray<string>
   readonly message: string | null
-  /** The extract's date and age in days on the as-of date, when stated in configuration. */
+  /**
+   * The extract's date and its age in days on the as-of date (negative when
+   * the file is newer than the as-of date, as when catching up a night): null
+   * only for a source whose file was not there.
+   */
   readonly extract_date: string | null
   readonly age_days: number | null
+  /**
+   * Where `extract_date` came from: `extractDates` in the configuration, or the
+   * file's modification time (its UTC date) where the configuration names none.
+   * Absent in runs before freshness was checked by default.
+   */
+  readonly extract_date_from?: ExtractDateFrom | null
 }
+
+export type ExtractDateFrom = "configuration" | "file_modified"
 
 export interface StageLineage {
   readonly stage: string

@@ -9,7 +9,7 @@ import * as path from "node:path"
 import { Effect } from "effect"
 import type { MarkedCount } from "../../transforms/disclosureControl.js"
 import { shownSafely } from "../../transforms/freeText.js"
-import type { PublishedEntry, PublishedExtract, PublishedRun } from "./publishedLineage.js"
+import type { PublishedEntry, PublishedExtract, PublishedInput, PublishedRun } from "./publishedLineage.js"
 import { UsageError } from "../errors.js"
 import { type AnyEntry, eventsOf, extractsOf, readChain, runsOf } from "./lineage.js"
 import { publicationArea } from "../services/publication.js"
@@ -32,6 +32,18 @@ export const lineageEntries = (out: string) =>
 
 /** `1 row`, `2 rows`, `[suppressed] rows`. */
 const counted = (n: MarkedCount, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`
+
+/** An input's extract date, where it came from, and its age on the as-of date. */
+const extractDated = (input: PublishedInput): string => {
+  if (!input.extract_date || input.age_days === null) return ""
+  const from = input.extract_date_from === "file_modified" ? " (its file's modification date)" : ""
+  // A file newer than the as-of date: a night caught up later.
+  const age =
+    input.age_days < 0
+      ? `${counted(-input.age_days, "day")} after the as-of date`
+      : `${counted(input.age_days, "day")} old`
+  return `; extract of ${input.extract_date}${from} (${age})`
+}
 
 /** A total of counts; from the published copy, of those shown, marked `+` when some were suppressed. */
 const sum = (values: ReadonlyArray<MarkedCount>) => {
@@ -86,7 +98,7 @@ export const formatRun = (run: PublishedRun, extracts: ReadonlyArray<PublishedEx
       run.inputs.flatMap((input) => [
         `${input.source}: ${input.status}${input.required ? " (required)" : ""}, ${counted(input.rows_read, "row")} read, ${input.rows_accepted} accepted, ${input.rows_quarantined} quarantined` +
           (input.sha256 ? `; ${input.bytes} bytes, SHA-256 ${input.sha256}` : "") +
-          (input.extract_date ? `; extract of ${input.extract_date} (${input.age_days} days old)` : ""),
+          extractDated(input),
         ...(input.message ? [`  ${input.message}`] : []),
         ...Object.entries(input.quarantine_reasons).map(([reason, rows]) => `  quarantined ${rows} for ${reason}`),
         ...(input.unknown_columns.length > 0 ? [`  columns ignored: ${input.unknown_columns.join(", ")}`] : [])

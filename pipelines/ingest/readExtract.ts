@@ -118,7 +118,7 @@ export class ExtractFileProblem extends Error {}
 export type ExtractReader = <Row>(
   source: ExtractSource<Row>,
   file: string,
-  /** The run's as-of date: a row whose date of birth is implausible on it is quarantined. */
+  /** The run's as-of date: a row with a date that cannot be right on it (`transforms/plausibility.ts`) is quarantined. */
   asOf: string | undefined
 ) => AsyncGenerator<ExtractBatch<Row>, ExtractReadSummary>
 
@@ -256,7 +256,7 @@ export const extractBatches: ExtractReader = async function* <Row>(
       const problems = Result.isSuccess(decoded)
         ? asOf === undefined
           ? []
-          : implausibleDates(decoded.success as { readonly date_of_birth?: unknown }, asOf)
+          : implausibleDates(decoded.success as Readonly<Record<string, unknown>>, asOf)
         : decoded.failure
       if (Result.isSuccess(decoded) && problems.length === 0) {
         if (seen.seenBefore(cells)) {
@@ -345,7 +345,7 @@ export interface ReadExtractOptions<Row, E, R> {
   /** Receives accepted rows in file order, a batch at a time; its failure (a full disk) ends the read. */
   readonly onAccepted: (rows: ReadonlyArray<NumberedRow<Row>>) => Effect.Effect<void, E, R>
   readonly onQuarantined: (rows: ReadonlyArray<QuarantinedRow>) => Effect.Effect<void, E, R>
-  /** The run's as-of date: a row whose date of birth is implausible on it is quarantined. */
+  /** The run's as-of date: a row with a date that cannot be right on it (`transforms/plausibility.ts`) is quarantined. */
   readonly asOf?: string | undefined
   /** Told the rows read and bytes consumed so far, once per batch. */
   readonly onProgress?: Advance

@@ -12,6 +12,7 @@ import { daysBetween } from "../../schemas/fields/extractDate.js"
 import { type PublicationError, SourceFileError, UsageError } from "../errors.js"
 import { ExtractReaders } from "./extractReaders.js"
 import {
+  missingMessage,
   quarantineFailure,
   requiredSourceFailure,
   staleSourceFailure,
@@ -19,7 +20,7 @@ import {
   volumeFailure
 } from "./sourceVerdicts.js"
 import type { ExtractRequest } from "./extractWorkerClient.js"
-import type { InputLineage } from "../governance/lineage.js"
+import type { ExtractDateFrom, InputLineage } from "../governance/lineage.js"
 import { type ExtractReadSummary, type NumberedRow, type QuarantinedRow, readExtract } from "./readExtract.js"
 import type { RunConfig } from "../nightly/runConfig.js"
 import { FileSystem } from "../services/fileSystem.js"
@@ -36,6 +37,11 @@ export interface SourceReaderOptions {
 }
 
 export type SourceReader = ReturnType<typeof sourceReader>
+
+interface ExtractDating {
+  readonly date: string | null
+  readonly from: ExtractDateFrom | null
+}
 
 /** The inbox must be a readable directory: anything else is a usage problem, not a data failure. */
 export const requireInbox = (inbox: string) => {
@@ -54,6 +60,8 @@ export interface LocatedExtract {
   readonly isLink: boolean
   /** Its size, for progress. */
   readonly bytes: number
+  /** The UTC date it was last modified: its extract date where the configuration states none. */
+  readonly modifiedOn: string
 }
 
 const isWithin = (dir: string, file: string) => {
@@ -100,7 +108,12 @@ export const locateExtract = (inbox: string, source: string, name = `${source}.c
     if (!stat.isFile()) {
       return yield* fail("is not a regular file", `put ${name} in the inbox as a file`)
     }
-    return { realFile, isLink: entry.isSymbolicLink(), bytes: stat.size } satisfies LocatedExtract
+    return {
+      realFile,
+      isLink: entry.isSymbolicLink(),
+      bytes: stat.size,
+      modifiedOn: stat.mtime.toISOString().slice(0, 10)
+    } satisfies LocatedExtract
   })
 
 export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: SourceReaderOptions) => {
@@ -115,16 +128,24 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
       yield* (yield* FileSystem).appendLines(path.join(quarantineDir, `${source}.jsonl`), `${lines}\n`, { mode: 0o600 })
     })
 
-  const extractDate = (source: string) => config.extractDates[source] ?? null
-  const ageDays = (source: string) => {
-    const date = extractDate(source)
-    return date === null ? null : daysBetween(date, asOf)
+  /** The date the configuration states for a source's extract, if any. */
+  const statedDate = (source: string): ExtractDating => {
+    const stated = config.extractDates[source]
+    return stated === undefined ? { date: null, from: null } : { date: stated, from: "configuration" }
+  }
+  /** An extract's own date: the configuration's when it states one, else its file's modification date. */
+  const datedExtract = (source: string, located: LocatedExtract) => {
+    const stated = config.extractDates[source]
+    return stated === undefined
+      ? { date: located.modifiedOn, from: "file_modified" as const }
+      : { date: stated, from: "configuration" as const }
   }
 
   const record = (
     source: string,
     file: string,
     status: InputLineage["status"],
+    dating: ExtractDating,
     summary?: ExtractReadSummary,
     message?: string
   ) =>
@@ -142,8 +163,9 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
       duplicate_rows: summary?.duplicateRows ?? 0,
       unknown_columns: summary?.unknownColumns ?? [],
       message: message ?? null,
-      extract_date: extractDate(source),
-      age_days: ageDays(source)
+      extract_date: dating.date,
+      age_days: dating.date === null ? null : daysBetween(dating.date, asOf),
+      extract_date_from: dating.from
     })
 
   /** Reads a source if its file is there; undefined when it is missing or failed as a whole. */
@@ -156,16 +178,26 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
       const file = fileOf(source.name)
       const located = yield* locateExtract(inbox, source.name)
       if (located === undefined) {
-        record(source.name, file, "missing", undefined, `${file} is missing`)
+        record(
+          source.name,
+          file,
+          "missing",
+          statedDate(source.name),
+          undefined,
+          missingMessage(file, source.name, config.requiredSources)
+        )
         yield* log.warn("source missing", { source: source.name, required: isRequired(source.name) })
         return undefined
       }
-      const age = ageDays(source.name)
-      if (age !== null && age > config.freshnessWarnDays) {
+      const dating = datedExtract(source.name, located)
+      const age = daysBetween(dating.date, asOf)
+      if (age > config.freshnessWarnDays) {
         yield* log.warn("stale extract", {
           source: source.name,
           age_days: age,
-          warn_after_days: config.freshnessWarnDays
+          warn_after_days: config.freshnessWarnDays,
+          extract_date: dating.date,
+          extract_date_from: dating.from
         })
       }
       const progress = yield* Progress
@@ -182,7 +214,7 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
         })
       )
       const viaLink = located.isLink ? `read through a link to ${located.realFile}` : undefined
-      record(source.name, file, "loaded", summary, viaLink)
+      record(source.name, file, "loaded", dating, summary, viaLink)
       yield* log.info("source read", {
         source: source.name,
         read: summary.rowsRead,
@@ -197,7 +229,7 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
           Effect.gen(function* () {
             // Named as the inbox names it, even when a link was followed.
             const file = fileOf(source.name)
-            record(source.name, file, "failed", undefined, `${file} ${error.message}`)
+            record(source.name, file, "failed", statedDate(source.name), undefined, `${file} ${error.message}`)
             if (error.nextAction !== undefined) nextActions.set(source.name, error.nextAction)
             yield* (yield* RunLog).warn("source failed", { source: source.name, required: isRequired(source.name) })
             return undefined
@@ -228,11 +260,42 @@ export const sourceReader = ({ asOf, config, inbox, inputs, quarantineDir }: Sou
       return rows
     })
 
+  /**
+   * Before any stage: a required source whose file is not in the inbox fails
+   * the run now, recorded as missing, rather than after every other stage.
+   * A file that is there but refused (a link out of the inbox) is judged when read.
+   */
+  const failIfRequiredMissing = () =>
+    Effect.gen(function* () {
+      for (const source of config.requiredSources) {
+        const located = yield* locateExtract(inbox, source).pipe(Effect.orElseSucceed(() => null))
+        if (located === undefined) {
+          record(
+            source,
+            fileOf(source),
+            "missing",
+            statedDate(source),
+            undefined,
+            missingMessage(fileOf(source), source, config.requiredSources)
+          )
+        }
+      }
+      return yield* requiredSourceFailure(inputs, nextActions)
+    })
   const failIfRequiredFailed = () => requiredSourceFailure(inputs, nextActions)
   const failIfStale = () => staleSourceFailure(inputs, config)
   const failIfAboveThreshold = () => quarantineFailure(inputs, config)
   const failIfVolumeChanged = (baseline: VolumeBaseline | undefined, accepted: ReadonlySet<string>) =>
     volumeFailure(inputs, baseline, config, accepted)
 
-  return { prefetch, read, collect, failIfRequiredFailed, failIfAboveThreshold, failIfStale, failIfVolumeChanged }
+  return {
+    prefetch,
+    read,
+    collect,
+    failIfRequiredMissing,
+    failIfRequiredFailed,
+    failIfAboveThreshold,
+    failIfStale,
+    failIfVolumeChanged
+  }
 }

@@ -13,6 +13,19 @@ import { DataFailure } from "../errors.js"
 import { type ChainEntry, type InputLineage, runsOf } from "../governance/lineage.js"
 import type { RunConfig } from "../nightly/runConfig.js"
 
+/**
+ * What lineage and the failure say of a source whose file is not in the
+ * inbox: for a required one, what the contract says of it too.
+ */
+export const missingMessage = (file: string, source: string, requiredSources: ReadonlyArray<string>): string => {
+  if (!requiredSources.includes(source)) return `${file} is missing`
+  const why =
+    source === "opt_outs"
+      ? "a night without a readable opt-out list must not publish secondary-use data"
+      : `${source} is a required source (requiredSources: ${requiredSources.join(", ")})`
+  return `${file} is not in the inbox: ${why}, so no stage runs and nothing is published`
+}
+
 /** A required source missing or failed as a whole; `nextActions` holds a source's own advice, when it has one. */
 export const requiredSourceFailure = (
   inputs: ReadonlyArray<InputLineage>,
@@ -40,8 +53,13 @@ export const staleSourceFailure = (inputs: ReadonlyArray<InputLineage>, config: 
     ? Effect.void
     : Effect.fail(
         new DataFailure({
-          message: `required source ${stale.source} is ${stale.age_days} days old (extract date ${stale.extract_date}, limit ${config.freshnessFailDays} days)`,
-          nextAction: `ask the partner for a current ${path.basename(stale.path)}, or correct extractDates in the configuration`
+          message: `required source ${stale.source} is ${stale.age_days} days old (extract date ${stale.extract_date}${
+            stale.extract_date_from === "file_modified" ? ", when its file was last modified" : ""
+          }, limit ${config.freshnessFailDays} days)`,
+          nextAction:
+            stale.extract_date_from === "file_modified"
+              ? `ask the partner for a current ${path.basename(stale.path)}; if the file is current, state its date in extractDates in the configuration`
+              : `ask the partner for a current ${path.basename(stale.path)}, or correct extractDates in the configuration`
         })
       )
 }

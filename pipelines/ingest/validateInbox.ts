@@ -10,7 +10,7 @@ import { Effect, Layer } from "effect"
 import { SOURCES } from "../../schemas/sourceCatalogue.js"
 import type { ExtractSource } from "../../schemas/extractSource.js"
 import type { InputLineage } from "../governance/lineage.js"
-import { loadRunConfig } from "../nightly/runConfig.js"
+import { loadRunConfig, type RunConfig } from "../nightly/runConfig.js"
 import { FileSystem } from "../services/fileSystem.js"
 import { ExtractReaders } from "./extractReaders.js"
 import { Progress } from "../services/progress.js"
@@ -41,7 +41,7 @@ export const validateInbox = (options: {
       Effect.as(undefined),
       Effect.catchTag("DataFailure", (failure) => Effect.succeed(failure))
     )
-    return { inputs, verdict }
+    return { inputs, verdict, config }
   }).pipe(
     Effect.scoped,
     Effect.provide(
@@ -49,12 +49,27 @@ export const validateInbox = (options: {
     )
   )
 
-/** The report a partner manager reads: one line per source, then its quarantine reasons. */
-export const formatValidation = (inputs: ReadonlyArray<InputLineage>): string =>
+/** A source's extract older than the warning limit, as a run would warn of it. */
+const staleLine = (input: InputLineage, config: RunConfig): ReadonlyArray<string> =>
+  input.age_days === null || input.age_days <= config.freshnessWarnDays
+    ? []
+    : [
+        `    stale: extract of ${input.extract_date} (${
+          input.extract_date_from === "file_modified" ? "its file's modification date" : "extractDates"
+        }), ${input.age_days} days old (a warning after ${config.freshnessWarnDays} days; a required source fails after ${config.freshnessFailDays})`
+      ]
+
+/** The report a partner manager reads: one line per source, then its quarantine reasons and staleness. */
+export const formatValidation = (inputs: ReadonlyArray<InputLineage>, config: RunConfig): string =>
   inputs
     .map((input) => {
       const head = `${input.source.padEnd(22)} ${input.status.padEnd(7)} read ${input.rows_read}, would accept ${input.rows_accepted}, would quarantine ${input.rows_quarantined}`
       const reasons = Object.entries(input.quarantine_reasons).map(([reason, rows]) => `    ${reason}: ${rows}`)
-      return [head, ...(input.message === null ? [] : [`    ${input.message}`]), ...reasons].join("\n")
+      return [
+        head,
+        ...(input.message === null ? [] : [`    ${input.message}`]),
+        ...reasons,
+        ...staleLine(input, config)
+      ].join("\n")
     })
     .join("\n")

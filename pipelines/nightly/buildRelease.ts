@@ -1,6 +1,6 @@
 /**
  * Everything up to (not including) the atomic swap, under the lock: the key
- * checked, every extract read ahead, the spine, the warehouse and its files,
+ * checked, every required extract found in the inbox, every extract read ahead, the spine, the warehouse and its files,
  * the lineage sealed into the release. The release is complete when this returns.
  */
 import * as path from "node:path"
@@ -42,6 +42,7 @@ export const buildRelease = Effect.fn("buildRelease")(function* (inputs: Release
   const quarantineDir = path.join(area.quarantineDir, options.runId)
   yield* (yield* FileSystem).makeDirectory(quarantineDir, 0o700)
   const reader = inputs.readerInto(quarantineDir)
+  yield* reader.failIfRequiredMissing()
   // Every source is parsed as early as the reader threads can: the spine's build need not wait for them.
   yield* reader.prefetch(Object.values<ExtractSource<unknown>>(SOURCES))
 

@@ -5,7 +5,7 @@
  * re-identification key), and the output area made ready.
  */
 import { Clock, Effect } from "effect"
-import { parseExtractDate } from "../../schemas/fields/extractDate.js"
+import { AS_OF_NEXT_ACTION, asOfProblem } from "../../transforms/asOfDate.js"
 import { SOURCES, sourceNamed } from "../../schemas/sourceCatalogue.js"
 import { suggestName } from "../../transforms/closestName.js"
 import { UsageError } from "../errors.js"
@@ -46,11 +46,9 @@ export interface PreparedRun {
 export const prepareRun = Effect.fn("prepareRun")(function* (options: RunOptions) {
   const config = yield* loadRunConfig(options.configFile)
   const asOf = options.asOf ?? (yield* Effect.map(isoNow, (now) => now.slice(0, 10)))
-  if (parseExtractDate(asOf) !== asOf) {
-    return yield* new UsageError({
-      message: `--as-of ${asOf} is not a YYYY-MM-DD date`,
-      nextAction: "pass --as-of YYYY-MM-DD"
-    })
+  const asOfWrong = asOfProblem(asOf)
+  if (asOfWrong !== undefined) {
+    return yield* new UsageError({ message: asOfWrong, nextAction: AS_OF_NEXT_ACTION })
   }
   yield* requireInbox(options.inbox)
   const unknown = (options.acceptVolumeChange ?? []).filter((source) => sourceNamed(source) === undefined)

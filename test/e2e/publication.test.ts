@@ -5,7 +5,16 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
-import { copyOfFixtures, newKey, openWarehouse, runFixtures, tempDir, userTables, wsd } from "./wsdCommand.js"
+import {
+  copyOfFixtures,
+  FIXTURE_AS_OF,
+  newKey,
+  openWarehouse,
+  runFixtures,
+  tempDir,
+  userTables,
+  wsd
+} from "./wsdCommand.js"
 
 /** Tables whose rows describe the run itself (ids, timestamps) rather than the data. */
 const isRunTable = (table: string) =>
@@ -60,7 +69,7 @@ describe("publication", () => {
     db.close()
   })
 
-  it("fails a run whose required source is missing with exit 1, leaving the previous publication", () => {
+  it("fails a run whose required source is missing with exit 1 before any stage, leaving the previous publication", () => {
     const dir = tempDir("missing-source")
     const keyFile = newKey(dir)
     const out = path.join(dir, "out")
@@ -72,8 +81,11 @@ describe("publication", () => {
     fs.rmSync(path.join(inbox, "gp_events.csv"))
     const failed = runFixtures({ out, keyFile, inbox })
     expect(failed.status).toBe(1)
-    expect(failed.lastLine).toContain("required source gp_events missing")
-    expect(failed.lastLine).toContain("gp_events.csv")
+    expect(failed.lastLine).toBe(
+      `wsd: required source gp_events missing: ${path.join(inbox, "gp_events.csv")} is not in the inbox: gp_events is a required source (requiredSources: gp_registrations, gp_events, acute_activity, opt_outs, practices), so no stage runs and nothing is published. Next: ask the partner to resend gp_events.csv; the previous publication is unchanged.`
+    )
+    // Checked up front: no source was read and no stage started.
+    expect(failed.stderr).not.toContain("source read")
     expect(fs.realpathSync(out)).toBe(before)
     expect(fs.readFileSync(path.join(out, "warehouse.sqlite")).equals(warehouseBefore)).toBe(true)
     expect(fs.readdirSync(path.join(dir, ".out.wsd", "staging"))).toEqual([])
@@ -81,7 +93,24 @@ describe("publication", () => {
       .readFileSync(path.join(dir, ".out.wsd", "lineage", "chain.jsonl"), "utf8")
       .trim()
       .split("\n")
-    expect(JSON.parse(chain.at(-1)!).run).toMatchObject({ status: "failed" })
+    const lastRun = JSON.parse(chain.at(-1)!).run
+    expect(lastRun).toMatchObject({ status: "failed", stages: [] })
+    expect(lastRun.inputs.map((input: { source: string; status: string }) => [input.source, input.status])).toEqual([
+      ["gp_events", "missing"]
+    ])
+  })
+
+  it("says, for a missing opt-out list, why a night cannot publish without one", () => {
+    const dir = tempDir("missing-opt-outs")
+    const inbox = copyOfFixtures(dir)
+    fs.rmSync(path.join(inbox, "opt_outs.csv"))
+    const failed = runFixtures({ out: path.join(dir, "out"), keyFile: newKey(dir), inbox })
+    expect(failed.status).toBe(1)
+    expect(failed.lastLine).toContain(
+      "required source opt_outs missing: " +
+        `${path.join(inbox, "opt_outs.csv")} is not in the inbox: a night without a readable opt-out list must not publish secondary-use data`
+    )
+    expect(fs.existsSync(path.join(dir, "out"))).toBe(false)
   })
 
   it("fails a source missing a required column, naming the file and the column", () => {
@@ -188,6 +217,50 @@ describe("publication", () => {
     db.close()
   })
 
+  it("quarantines a record dated after the as-of date, naming file, row and field, and keeps a later end date", () => {
+    const dir = tempDir("future-dated")
+    const inbox = copyOfFixtures(dir)
+    const rowsOf = (file: string) => fs.readFileSync(file, "utf8").trimEnd().split("\n").length
+    const events = path.join(inbox, "gp_events.csv")
+    fs.appendFileSync(events, "13645005,2026-11-21,9908301667,F84003,,EMIS\n")
+    const tomorrowRow = rowsOf(events)
+    const acute = path.join(inbox, "acute_activity.csv")
+    // An admission still running on the as-of date: its expected discharge is later, and that is kept.
+    fs.appendFileSync(acute, "9908301667,R1H,APC,21,2026-11-18,2026-11-25,J44.1,,£1000.00\n")
+    const config = path.join(dir, "wsd.json")
+    fs.writeFileSync(config, JSON.stringify({ quarantineThreshold: 0.5 }))
+    const out = path.join(dir, "out")
+    const result = runFixtures({ out, keyFile: newKey(dir), inbox }, "--config", config)
+    expect(result.status, result.stderr).toBe(0)
+
+    const db = openWarehouse(out)
+    expect(
+      db
+        .prepare(
+          "select field, reason, rows from lineage_quarantine where source = 'gp_events' and reason = 'future_date'"
+        )
+        .all()
+    ).toEqual([{ field: "event_date", reason: "future_date", rows: 1 }])
+    expect(db.prepare("select count(*) as n from gp_event where event_date > '2026-11-20'").get()).toEqual({ n: 0 })
+    expect(
+      db.prepare("select end_date from acute_activity where start_date = '2026-11-18' and activity_type = 'APC'").all()
+    ).toEqual([{ end_date: "2026-11-25" }])
+    db.close()
+
+    const listed = wsd("quarantine", "list", "--out", out, "--source", "gp_events", "--csv", path.join(dir, "q.csv"))
+    expect(listed.status, listed.stderr).toBe(0)
+    expect(fs.readFileSync(path.join(dir, "q.csv"), "utf8")).toContain(
+      `,gp_events,${tomorrowRow},event_date,future_date`
+    )
+    // Nothing lost: every row read is accepted or quarantined.
+    // The exact chain in the state area (the published copy is disclosure-controlled).
+    const input = chainOf(path.join(dir, ".out.wsd"))
+      .at(-1)
+      .run.inputs.find((entry: { source: string }) => entry.source === "gp_events")
+    expect(input.rows_accepted + input.rows_quarantined).toBe(input.rows_read)
+    expect(input.quarantine_reasons["event_date/future_date"]).toBe(1)
+  })
+
   it("warns about stale extracts and fails a required one past the hard limit", () => {
     const dir = tempDir("freshness")
     const keyFile = newKey(dir)
@@ -210,6 +283,56 @@ describe("publication", () => {
     expect(failed.status).toBe(1)
     expect(failed.lastLine).toContain(
       "required source gp_events is 19 days old (extract date 2026-11-01, limit 10 days)"
+    )
+  })
+
+  it("dates an extract by its file's modification time when the configuration states none, and says so in lineage", () => {
+    const dir = tempDir("freshness-mtime")
+    const keyFile = newKey(dir)
+    const inbox = copyOfFixtures(dir)
+    const modifiedOn = (file: string, date: string) => {
+      const at = new Date(`${date}T12:00:00Z`)
+      fs.utimesSync(path.join(inbox, file), at, at)
+    }
+    // Every file as sent on the night, then one 5 days old and one stated in the configuration.
+    for (const file of fs.readdirSync(inbox)) modifiedOn(file, FIXTURE_AS_OF)
+    modifiedOn("gp_events.csv", "2026-11-15")
+    modifiedOn("housing.csv", "2026-10-01")
+    // Newer than the as-of date, as when a night is caught up later: not stale.
+    modifiedOn("community_contacts.csv", "2026-11-22")
+    const config = path.join(dir, "wsd.json")
+    fs.writeFileSync(config, JSON.stringify({ extractDates: { housing: "2026-11-19" } }))
+    const warned = runFixtures({ out: path.join(dir, "a"), keyFile, inbox }, "--config", config)
+    expect(warned.status, warned.stderr).toBe(0)
+    expect(warned.stderr).toContain(
+      "stale extract source=gp_events age_days=5 warn_after_days=3 extract_date=2026-11-15 extract_date_from=file_modified"
+    )
+    // The configuration's date wins over the file's.
+    expect(warned.stderr).not.toContain("stale extract source=housing")
+    const { run } = chainOf(path.join(dir, ".a.wsd")).at(-1)
+    const inputs = new Map(run.inputs.map((input: { source: string }) => [input.source, input]))
+    expect(inputs.get("gp_events")).toMatchObject({
+      extract_date: "2026-11-15",
+      age_days: 5,
+      extract_date_from: "file_modified"
+    })
+    expect(inputs.get("housing")).toMatchObject({
+      extract_date: "2026-11-19",
+      age_days: 1,
+      extract_date_from: "configuration"
+    })
+    expect(inputs.get("practices")).toMatchObject({ age_days: 0, extract_date_from: "file_modified" })
+    expect(inputs.get("community_contacts")).toMatchObject({ age_days: -2, extract_date_from: "file_modified" })
+    const shown = wsd("lineage", "show", "--out", path.join(dir, "a"), run.run_id).stdout
+    expect(shown).toContain("extract of 2026-11-15 (its file's modification date) (5 days old)")
+    expect(shown).toContain("extract of 2026-11-22 (its file's modification date) (2 days after the as-of date)")
+    expect(shown).toContain("extract of 2026-11-19 (1 day old)")
+
+    modifiedOn("gp_events.csv", "2026-11-01")
+    const failed = runFixtures({ out: path.join(dir, "b"), keyFile, inbox })
+    expect(failed.status).toBe(1)
+    expect(failed.lastLine).toBe(
+      "wsd: required source gp_events is 19 days old (extract date 2026-11-01, when its file was last modified, limit 10 days). Next: ask the partner for a current gp_events.csv; if the file is current, state its date in extractDates in the configuration."
     )
   })
 
@@ -253,7 +376,10 @@ describe("publication", () => {
     expect(runFixtures({ out, keyFile, inbox: path.join(dir, "nowhere") }).status).toBe(2)
     const badDate = wsd("run", "--inbox", dir, "--out", out, "--key-file", keyFile, "--as-of", "20/11/2026")
     expect(badDate.status).toBe(2)
-    expect(badDate.lastLine).toContain("--as-of")
+    expect(badDate.lastLine).toContain("--as-of 20/11/2026 is not a date written YYYY-MM-DD")
+    const noSuchDay = wsd("run", "--inbox", dir, "--out", out, "--key-file", keyFile, "--as-of", "2026-02-30")
+    expect(noSuchDay.status).toBe(2)
+    expect(noSuchDay.lastLine).toContain("--as-of 2026-02-30 is not a real calendar date")
     expect(wsd("run", "--bogus").status).toBe(2)
   })
 

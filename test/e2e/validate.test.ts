@@ -23,6 +23,41 @@ describe("wsd validate", () => {
     expect(fs.readdirSync(dir)).toEqual(["inbox"])
   })
 
+  it("refuses an --as-of that is not a real YYYY-MM-DD date (exit 2), naming the flag and the value", () => {
+    for (const [asOf, problem] of [
+      ["20-11-2026", "is not a date written YYYY-MM-DD"],
+      ["yesterday", "is not a date written YYYY-MM-DD"],
+      ["2026-13-01", "is not a real calendar date"]
+    ]) {
+      const result = wsd("validate", "--inbox", fixturesInbox, "--as-of", asOf!)
+      expect(result.status).toBe(2)
+      expect(result.stdout).toBe("")
+      expect(result.lastLine).toBe(
+        `wsd: --as-of ${asOf} ${problem}. Next: pass a real date as --as-of YYYY-MM-DD, e.g. --as-of 2026-11-20.`
+      )
+    }
+  })
+
+  it("says which extracts are stale, dated by their files' modification times, and fails a required one past the limit", () => {
+    const inbox = copyOfFixtures(tempDir("validate-stale"))
+    const modifiedOn = (file: string, date: string) => {
+      const at = new Date(`${date}T12:00:00Z`)
+      fs.utimesSync(path.join(inbox, file), at, at)
+    }
+    for (const file of fs.readdirSync(inbox)) modifiedOn(file, FIXTURE_AS_OF)
+    modifiedOn("housing.csv", "2026-11-01")
+    const warned = wsd("validate", "--inbox", inbox, "--as-of", FIXTURE_AS_OF)
+    expect(warned.status, warned.stderr).toBe(0)
+    expect(warned.stdout).toContain(
+      "    stale: extract of 2026-11-01 (its file's modification date), 19 days old (a warning after 3 days; a required source fails after 10)"
+    )
+    expect(warned.stdout.match(/stale:/g)).toHaveLength(1)
+    modifiedOn("gp_events.csv", "2026-11-01")
+    const failed = wsd("validate", "--inbox", inbox, "--as-of", FIXTURE_AS_OF)
+    expect(failed.status).toBe(1)
+    expect(failed.lastLine).toContain("required source gp_events is 19 days old")
+  })
+
   it("exits 2 for an inbox that is not a directory", () => {
     expect(wsd("validate", "--inbox", path.join(tempDir("validate"), "nowhere")).status).toBe(2)
   })

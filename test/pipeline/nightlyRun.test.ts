@@ -143,7 +143,11 @@ describe("the nightly run with test layers", () => {
   })
 
   it.effect.each([
-    ["missing", null, /^required source opt_outs missing: \S+opt_outs\.csv is missing$/],
+    [
+      "missing",
+      null,
+      /^required source opt_outs missing: \S+opt_outs\.csv is not in the inbox: a night without a readable opt-out list must not publish secondary-use data, so no stage runs and nothing is published$/
+    ],
     ["empty", "", /^required source opt_outs failed: \S+opt_outs\.csv is empty/],
     [
       "malformed (two cells more than its header on every line)",
