@@ -31,7 +31,7 @@ export const buildFeatures = (db: WarehouseDb, { codes, rules }: LoadedRules, as
 /** Puts every resident in exactly one segment; returns the segment sizes. */
 export const segmentResidents = (db: WarehouseDb) =>
   Effect.gen(function* () {
-    for (const model of ["segment_reason", "segment_membership"]) yield* runModel(db, model)
+    for (const model of ["segment_reason", "transition_reason", "segment_membership"]) yield* runModel(db, model)
     const sizes = yield* Effect.promise(() =>
       db
         .selectFrom("segment_membership")

@@ -52,8 +52,11 @@ describe("segment codes", () => {
     for (const values of acceptedValues("reason")) expect([...values].sort()).toEqual([...reasons].sort())
   })
 
-  it("come with the schema's transition reason codes, each given by the transitions list", () => {
+  it("come with the schema's transition reason codes, each given by the transition_reason model and accepted by its checks", () => {
     expect([...literals(/('\w+') as transition_reason\b/g)].sort()).toEqual([...TRANSITION_REASONS].sort())
+    const accepted = acceptedValues("transition_reason")
+    expect(accepted).toHaveLength(1)
+    expect([...accepted[0]!].sort()).toEqual([...TRANSITION_REASONS].sort())
   })
 
   it("name the workstreams extracts are taken for", () => {
