@@ -98,11 +98,22 @@ describe("the shadow budget on a synthetic borough", () => {
     practices = db.prepare("select practice_code, pcn, locality from practice").all() as typeof practices
     db.close()
 
-    // The rows a run loads: not quarantined (the borough's injected errors), and a row repeating an earlier one
-    // exactly once only, except community contacts, where two equal visits on a day are two visits.
-    const quarantined = new Set(
-      read(path.join(inbox, "truth", "injected_errors.csv")).map((e) => `${e.source}:${e.row}`)
-    )
+    // The rows a run loads: not quarantined (the rows `wsd quarantine list` tells the partner of), and a row
+    // repeating an earlier one exactly once only, except community contacts, where two equal visits on a day are two.
+    const quarantineOf = (source: string) => {
+      const file = path.join(dir, `${source}-quarantine.csv`)
+      expect(wsd("quarantine", "list", "--out", out, "--source", source, "--csv", file).status).toBe(0)
+      return read(file).map((row) => `${source}:${row["row"]}`)
+    }
+    const sources = [
+      "acute_activity",
+      "community_contacts",
+      "gp_events",
+      "adult_social_care",
+      "childrens_social_care",
+      "housing"
+    ]
+    const quarantined = new Set(sources.flatMap(quarantineOf))
     const loadedRows = (source: string): Array<CsvRow> => {
       const lines = fs.readFileSync(path.join(inbox, `${source}.csv`), "utf8").split("\n")
       const seen = new Set<string>()
