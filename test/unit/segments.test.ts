@@ -8,6 +8,7 @@ import * as path from "node:path"
 import { describe, expect, it } from "vitest"
 import { WORKSTREAMS } from "../../schemas/extractProfiles.js"
 import { SEGMENT_CODES, SEGMENTS, TRANSITION_REASONS } from "../../schemas/segments.js"
+import { DIED_OR_LEFT, UNATTRIBUTED } from "../../schemas/shadowBudget.js"
 
 const sqlDir = path.join(import.meta.dirname, "..", "..", "sql")
 const sqlFiles = readdirSync(sqlDir, { recursive: true, encoding: "utf8" }).filter(
@@ -39,7 +40,8 @@ describe("segment codes", () => {
     const written = literals(/('\w+') as segment\b/g)
     const compared = literals(/\bsegment\s*(?:=|in)\s*('\w+'|\([^)]*\))/g)
     expect([...written].sort()).toEqual([...SEGMENT_CODES].sort())
-    for (const code of compared) expect(SEGMENT_CODES).toContain(code)
+    // The shadow budget's lines also name who is in no segment: who died or left, and activity that reached no one.
+    for (const code of compared) expect([...SEGMENT_CODES, DIED_OR_LEFT, UNATTRIBUTED]).toContain(code)
     expect(acceptedValues("segment").length).toBeGreaterThan(0)
     for (const values of acceptedValues("segment")) expect(values).toEqual([...SEGMENT_CODES])
   })

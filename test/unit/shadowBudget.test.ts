@@ -3,7 +3,10 @@
  * borough's lines and their breakdowns per practice, PCN and locality,
  * controlled together so that no total gives back a hidden line.
  */
+import { readFileSync } from "node:fs"
+import * as path from "node:path"
 import { describe, expect, it } from "vitest"
+import { ACTIVITIES, SERVICE_LINES } from "../../schemas/shadowBudget.js"
 import { DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
 import { controlResidents } from "../../transforms/residentCounts.js"
 import { type AreaBudgetLine, controlBudget } from "../../transforms/shadowBudget.js"
@@ -90,5 +93,17 @@ describe("the shadow budget's control", () => {
     expect(budget.areas.some((row) => row.segment === "unattributed")).toBe(false)
     // 3 practices + 2 PCNs + 2 localities, each × BWGW, LW, PI, died_or_left × 11 lines.
     expect(budget.areas).toHaveLength(7 * 4 * 11)
+  })
+})
+
+describe("the shadow budget's codes", () => {
+  const sql = (file: string) => readFileSync(path.join(import.meta.dirname, "..", "..", "sql", file), "utf8")
+
+  it("are the schema's: the model's checks accept exactly its service lines, and every line is costed from some activity", () => {
+    const checks = JSON.parse(sql("models/shadow_budget_cost.checks.json")) as {
+      columns: { service_line: [string, { accepted_values: Array<string> }] }
+    }
+    expect(checks.columns.service_line[1].accepted_values).toEqual([...SERVICE_LINES])
+    expect(new Set(ACTIVITIES.map((activity) => activity.service_line))).toEqual(new Set(SERVICE_LINES))
   })
 })
