@@ -212,6 +212,14 @@ export interface LineageExtractTable {
   k_anonymity: string | null
 }
 
+/** The tariff's price per unit of each activity the shadow budget costs (`rules/tariff-v1.json`). */
+export interface UnitCostTable {
+  activity: string
+  service_line: string
+  unit: string
+  gbp: number
+}
+
 export interface RuleParameterTable {
   name: string
   value: string
@@ -272,6 +280,7 @@ export interface WarehouseSchema extends RecordTables {
   lineage_extract: LineageExtractTable
   lineage_linkage_equity: LineageLinkageEquityTable
   rule_parameter: RuleParameterTable
+  unit_cost: UnitCostTable
   codelist_code: CodelistCodeTable
   segment_membership: SegmentMembershipTable
   risk_score: RiskScoreTable

@@ -1,33 +1,11 @@
 /**
- * The disclosure-controlled shadow budget and BCF metrics, from their output
- * queries' rows: one definition shared by the published CSVs and the run
- * report, so the two always show the same figures.
+ * The disclosure-controlled BCF metrics, from their output query's rows: one
+ * definition shared by the published CSV and the run report, so the two
+ * always show the same figures (the shadow budget's is `shadowBudget.ts`).
  */
-import { controlCost, controlledRate, type DisclosureRules, publishedCount } from "./disclosureControl.js"
+import { controlledRate, type DisclosureRules, publishedCount } from "./disclosureControl.js"
 
 type QueryRow = Readonly<Record<string, unknown>>
-
-export interface BudgetLine {
-  readonly segment: string
-  readonly service_line: string
-  /** People costed, controlled; null when suppressed. */
-  readonly people: number | null
-  /** Rounded as `controlCost` does; null when the people count is suppressed, so no individual's cost shows. */
-  readonly cost_gbp: number | null
-  readonly suppressed: boolean
-}
-
-export const controlBudget = (rows: ReadonlyArray<QueryRow>, rules: DisclosureRules): Array<BudgetLine> =>
-  rows.map((row) => {
-    const people = publishedCount(Number(row["people"]), rules)
-    return {
-      segment: String(row["segment"]),
-      service_line: String(row["service_line"]),
-      people,
-      cost_gbp: people === null ? null : controlCost(Number(row["cost_gbp"])),
-      suppressed: people === null
-    }
-  })
 
 export interface BcfMetric {
   readonly metric: string

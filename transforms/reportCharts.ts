@@ -472,7 +472,7 @@ const budgetSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => {
     id: "shadow-budget",
     title: "Cost per segment: the shadow budget",
     intro:
-      "What each segment's residents cost over the 365 days up to the as-of date, per service line: acute activity as costed by the trust, and adult social care as weekly cost times the weeks each service ran. People who died or left the borough during that time are in no segment: what they used until then is shown as died_or_left. A cost is shown only where the number of people costed is not suppressed.",
+      "What each segment's residents cost over the 365 days up to the as-of date, per partner service: acute activity by point of delivery as costed by the trust, social care as weekly cost times the weeks each service ran, and community, mental health, primary care, children's social care and temporary accommodation at the tariff's indicative unit costs. People who died or left the borough during that time are in no segment: what they used until then is shown as died_or_left; activity that reached no resident is unattributed. A cost is shown only where the number of people costed is not suppressed; shadow-budget.csv adds the cost per head, and shadow-budget-by-area.csv the same lines per practice, PCN and locality.",
     chart: {
       caption: "Cost in pounds per segment, one bar per service line.",
       drawing: barChart({

@@ -9,7 +9,8 @@
  * next run can show what changed since this one.
  */
 import { Schema } from "effect"
-import { controlBcf, controlBudget } from "./aggregateOutputs.js"
+import { controlBcf } from "./aggregateOutputs.js"
+import { controlBudget, type PracticeArea } from "./shadowBudget.js"
 import { SEGMENT_CODES, SEGMENT_NAMES } from "../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "./cohortDimensions.js"
 import { type ControlledCount, controlledRate, type DisclosureRules, publishedCount } from "./disclosureControl.js"
@@ -140,6 +141,8 @@ export interface ReportCounts {
   readonly utilisation: ReadonlyArray<QueryRow>
   /** `shadow_budget.sql` and `bcf_metrics.sql` rows, before control. */
   readonly shadowBudget: ReadonlyArray<QueryRow>
+  /** Every practice with its PCN and locality, which the shadow budget's lines are controlled across. */
+  readonly practices: ReadonlyArray<PracticeArea>
   readonly bcf: ReadonlyArray<QueryRow>
   readonly inputs: ReadonlyArray<{
     readonly source: string
@@ -259,7 +262,12 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
       segments: SEGMENT_CODES.map((segment) => ({ segment, residents: shown(transitions.segment(segment)) }))
     },
     utilisation,
-    shadow_budget: controlBudget(counts.shadowBudget, rules).map(({ suppressed: _, ...line }) => line),
+    shadow_budget: controlBudget(counts.shadowBudget, counts.practices, residents, rules).borough.map((line) => ({
+      segment: line.segment,
+      service_line: line.service_line,
+      people: line.people,
+      cost_gbp: line.cost_gbp
+    })),
     bcf: controlBcf(counts.bcf, rules).map(({ suppressed: _, ...metric }) => metric),
     inputs: counts.inputs.map((input) => ({
       source: input.source,

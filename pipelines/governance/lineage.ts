@@ -23,6 +23,7 @@ import type { EquityRow } from "../../transforms/linkageEquity.js"
 import type { PublishedEntry } from "./publishedLineage.js"
 import { DataFailure } from "../errors.js"
 import type { CodelistFingerprint } from "../nightly/segmentationRules.js"
+import type { FileFingerprint } from "../services/fileDigest.js"
 
 export interface InputLineage {
   readonly source: string
@@ -113,10 +114,18 @@ export interface RunLineage {
   readonly config: unknown
   readonly rules_version: string
   /**
-   * The rules file's SHA-256: its thresholds and mandatory reasons, not only
-   * the version it declares of itself. Absent in runs before it was recorded.
+   * The rules file's SHA-256, as runs recorded it before `rules_files`
+   * replaced it; absent from later runs and from runs before either.
    */
   readonly rules_sha256?: string
+  /**
+   * Every rules file the run read (segmentation rules, tariff, and any other
+   * a later part of the run reads: add its fingerprint here), each with its
+   * path relative to the project and SHA-256: the thresholds, reasons and
+   * prices themselves, not only the versions the files declare. Absent from
+   * runs before it was recorded.
+   */
+  readonly rules_files?: ReadonlyArray<FileFingerprint>
   /** Every codelist file used, with its SHA-256. */
   readonly codelists: ReadonlyArray<CodelistFingerprint>
   readonly key_fingerprint: string | null

@@ -134,8 +134,8 @@ const loadAndModel = Effect.fnUntraced(function* (db: WarehouseDb, inputs: Wareh
     }
   })
   yield* inputs.learnt({ records })
-  const { asOf, rules } = inputs.prepared
-  yield* inputs.learnt({ segments: yield* buildModels(db, rules, asOf, residents) })
+  const { asOf, rules, tariff } = inputs.prepared
+  yield* inputs.learnt({ segments: yield* buildModels(db, rules, tariff, asOf, residents) })
 })
 
 /** The NHS numbers behind the complex cohort's pseudonyms, sealed for direct care. */

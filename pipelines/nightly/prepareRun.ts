@@ -15,6 +15,7 @@ import { prepareArea, type PublicationArea, publicationArea } from "../services/
 import { loadKeyFile, type PseudonymKeyMaterial } from "../services/pseudonymKey.js"
 import { loadRunConfig, type RunConfig } from "./runConfig.js"
 import { type LoadedRules, loadRules } from "./segmentationRules.js"
+import { type LoadedTariff, loadTariff } from "./tariff.js"
 
 export interface RunOptions {
   readonly runId: string
@@ -37,6 +38,7 @@ export interface PreparedRun {
   readonly options: RunOptions
   readonly config: RunConfig
   readonly rules: LoadedRules
+  readonly tariff: LoadedTariff
   readonly asOf: string
   readonly area: PublicationArea
   readonly reidentificationKey: PseudonymKeyMaterial | undefined
@@ -59,6 +61,7 @@ export const prepareRun = Effect.fn("prepareRun")(function* (options: RunOptions
     })
   }
   const rules = yield* loadRules(config.rulesFile)
+  const tariff = yield* loadTariff(config.tariffFile)
   const reidentificationKey =
     options.reidentificationKeyFile === undefined
       ? undefined
@@ -66,5 +69,5 @@ export const prepareRun = Effect.fn("prepareRun")(function* (options: RunOptions
   const area = publicationArea(options.out)
   yield* prepareArea(area)
   const startedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
-  return { options, config, rules, asOf, area, reidentificationKey, startedAt } satisfies PreparedRun
+  return { options, config, rules, tariff, asOf, area, reidentificationKey, startedAt } satisfies PreparedRun
 })

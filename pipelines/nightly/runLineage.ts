@@ -33,7 +33,7 @@ export const runLineage = (
   failureReason: string | null,
   finishedAt: string
 ): RunLineage => {
-  const { asOf, config, options, rules, startedAt } = facts.prepared
+  const { asOf, config, options, rules, startedAt, tariff } = facts.prepared
   return {
     run_id: options.runId,
     status,
@@ -46,7 +46,7 @@ export const runLineage = (
     config_version: configVersion(config),
     config,
     rules_version: rules.rules.version,
-    rules_sha256: rules.sha256,
+    rules_files: [rules.fingerprint, tariff.fingerprint],
     codelists: rules.codelists,
     key_fingerprint: facts.keyFingerprint,
     key_rotated: facts.keyRotated,

@@ -5,6 +5,7 @@
  */
 import { Effect } from "effect"
 import { type LoadedRules, ruleParameters, windowStartOf } from "./segmentationRules.js"
+import type { LoadedTariff } from "./tariff.js"
 import { dropTable, insertRows, runModel, type WarehouseDb } from "../warehouse/warehouse.js"
 
 /**
@@ -19,10 +20,11 @@ export const buildHouseholds = (db: WarehouseDb) =>
     yield* runModel(db, "household")
   })
 
-/** Loads the rules and codelists into the warehouse and derives every resident's features. */
-export const buildFeatures = (db: WarehouseDb, { codes, rules }: LoadedRules, asOf: string) =>
+/** Loads the rules, codelists and unit costs into the warehouse and derives every resident's features. */
+export const buildFeatures = (db: WarehouseDb, { codes, rules }: LoadedRules, tariff: LoadedTariff, asOf: string) =>
   Effect.gen(function* () {
     yield* insertRows(db, "rule_parameter", ruleParameters(rules, asOf, windowStartOf(rules, asOf)))
+    yield* insertRows(db, "unit_cost", tariff.unitCosts)
     const uniqueCodes = [...new Map(codes.map((code) => [`${code.condition}|${code.code}`, code])).values()]
     yield* insertRows(db, "codelist_code", uniqueCodes)
     for (const model of ["person_condition", "person_features", "risk_score"]) yield* runModel(db, model)
@@ -31,7 +33,7 @@ export const buildFeatures = (db: WarehouseDb, { codes, rules }: LoadedRules, as
 /** Puts every resident in exactly one segment; returns the segment sizes. */
 export const segmentResidents = (db: WarehouseDb) =>
   Effect.gen(function* () {
-    for (const model of ["segment_reason", "segment_membership"]) yield* runModel(db, model)
+    for (const model of ["segment_reason", "transition_reason", "segment_membership"]) yield* runModel(db, model)
     const sizes = yield* Effect.promise(() =>
       db
         .selectFrom("segment_membership")

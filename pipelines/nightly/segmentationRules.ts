@@ -10,6 +10,7 @@ import { Effect, Schema } from "effect"
 import { addDays } from "../../schemas/fields/extractDate.js"
 import { SegmentationRules } from "../../schemas/segmentationRules.js"
 import { UsageError } from "../errors.js"
+import { type FileFingerprint, fileFingerprint } from "../services/fileDigest.js"
 import { projectFile } from "../services/projectFiles.js"
 
 export const DEFAULT_RULES_FILE = projectFile("rules", "segmentation-v1.json")
@@ -24,8 +25,8 @@ export interface CodelistFingerprint {
 
 export interface LoadedRules {
   readonly rules: SegmentationRules
-  /** The rules file's SHA-256, as read. */
-  readonly sha256: string
+  /** The rules file's path and SHA-256, as read. */
+  readonly fingerprint: FileFingerprint
   readonly codes: ReadonlyArray<{ readonly condition: string; readonly kind: string; readonly code: string }>
   readonly codelists: ReadonlyArray<CodelistFingerprint>
 }
@@ -84,7 +85,7 @@ export const loadRules = (file: string = DEFAULT_RULES_FILE) =>
     }
     return {
       rules,
-      sha256: createHash("sha256").update(rulesBytes).digest("hex"),
+      fingerprint: fileFingerprint(file, rulesBytes),
       codes,
       codelists
     } satisfies LoadedRules

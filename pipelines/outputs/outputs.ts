@@ -11,11 +11,12 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { parse } from "csv-parse/sync"
 import { Effect } from "effect"
-import { controlBcf, controlBudget } from "../../transforms/aggregateOutputs.js"
+import { controlBcf } from "../../transforms/aggregateOutputs.js"
 import { COMPLEX_COHORT_SEGMENT, SEGMENT_CODES, segmentOf, TRANSITIONS_SEGMENTS } from "../../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "../../transforms/cohortDimensions.js"
 import { type DisclosureRules, DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
 import { controlResidents, type ResidentCount, residentCount } from "../../transforms/residentCounts.js"
+import { controlBudget } from "../../transforms/shadowBudget.js"
 import { type CsvValue, csvLine } from "../../transforms/spreadsheetSafety.js"
 import { controlTransitions, type TransitionCount, transitionCount } from "../../transforms/transitionCounts.js"
 import type { OutputLineage } from "../governance/lineage.js"
@@ -41,6 +42,9 @@ const writeCsv = (
     rows.length,
     recipient
   )
+
+/** The shadow budget's columns, borough-wide and (after the geography and area) per practice, PCN and locality. */
+const BUDGET_COLUMNS = ["segment", "service_line", "people", "cost_gbp", "residents", "cost_per_head_gbp", "suppressed"]
 
 /** The complex-cohort lists' columns: what a multidisciplinary team reviews about each member. */
 export const COHORT_COLUMNS = [
@@ -222,10 +226,10 @@ export const writeOutputs = (
         COHORT_LEAD
       )
     )
-    const practices = (yield* Effect.promise(() =>
-      db.selectFrom("practice").select("practice_code").orderBy("practice_code").execute()
-    )).map((row) => row.practice_code)
-    for (const practice of practices) {
+    const practices = yield* Effect.promise(() =>
+      db.selectFrom("practice").select(["practice_code", "pcn", "locality"]).orderBy("practice_code").execute()
+    )
+    for (const { practice_code: practice } of practices) {
       const rows = cohort
         .filter((row) => row["practice_code"] === practice)
         .map((r) => ({ ...r, rank: r["practice_rank"] }))
@@ -257,12 +261,9 @@ export const writeOutputs = (
       )
     )
 
-    const localities = [
-      ...new Set(
-        (yield* Effect.promise(() => db.selectFrom("practice").select("locality").execute())).map((r) => r.locality)
-      )
-    ].sort()
-    const summary = cohortSummary((yield* query(db, "cohort_counts")).map(residentCount), localities, rules)
+    const localities = [...new Set(practices.map((practice) => practice.locality))].sort()
+    const residentCounts = (yield* query(db, "cohort_counts")).map(residentCount)
+    const summary = cohortSummary(residentCounts, localities, rules)
     outputs.push(
       yield* writeCsv(
         release,
@@ -283,16 +284,31 @@ export const writeOutputs = (
     )
 
     const yesNo = (suppressed: boolean) => (suppressed ? "Y" : "N")
-    const budget = controlBudget(yield* query(db, "shadow_budget"), rules).map((line) => ({
+    const budget = controlBudget(
+      yield* query(db, "shadow_budget"),
+      practices,
+      controlResidents(residentCounts, localities, rules),
+      rules
+    )
+    const yesNoLine = <Line extends { readonly suppressed: boolean }>(line: Line) => ({
       ...line,
       suppressed: yesNo(line.suppressed)
-    }))
+    })
     outputs.push(
       yield* writeCsv(
         release,
         "shadow-budget.csv",
-        ["segment", "service_line", "people", "cost_gbp", "suppressed"],
-        budget,
+        BUDGET_COLUMNS,
+        budget.borough.map(yesNoLine),
+        "workstream leads and finance (aggregate)"
+      )
+    )
+    outputs.push(
+      yield* writeCsv(
+        release,
+        "shadow-budget-by-area.csv",
+        ["geography", "area", ...BUDGET_COLUMNS],
+        budget.areas.map(yesNoLine),
         "workstream leads and finance (aggregate)"
       )
     )

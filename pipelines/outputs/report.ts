@@ -84,6 +84,9 @@ const reportCounts = (db: WarehouseDb, runId: string, config: RunConfig) =>
       transitionCounts: (yield* outputQuery(db, "transition_counts")).map(transitionCount),
       utilisation: yield* outputQuery(db, "segment_utilisation"),
       shadowBudget: yield* outputQuery(db, "shadow_budget"),
+      practices: yield* warehouseRead("the practices", () =>
+        db.selectFrom("practice").select(["practice_code", "pcn", "locality"]).orderBy("practice_code").execute()
+      ),
       bcf: yield* outputQuery(db, "bcf_metrics"),
       inputs: yield* warehouseRead("the inputs", () =>
         db.selectFrom("lineage_input").selectAll().where("run_id", "=", runId).orderBy("source").execute()

@@ -3,6 +3,8 @@ import { Schema } from "effect"
 import { defineSource, endNotBeforeStart, type SourceRow } from "../extractSource.js"
 import { Code, ExtractDate, NhsNumberIfValid, Postcode, SexCode, Text } from "../fields/fieldTypes.js"
 
+export const CSC_STATUSES = ["CIN", "CP", "CLA", "CARE_LEAVER"] as const
+
 export const childrensSocialCare = defineSource(
   "childrens_social_care",
   {
@@ -13,7 +15,7 @@ export const childrensSocialCare = defineSource(
     date_of_birth: Schema.optionalKey(ExtractDate),
     sex: Schema.optionalKey(SexCode),
     postcode: Schema.optionalKey(Postcode),
-    status: Code(["CIN", "CP", "CLA", "CARE_LEAVER"]),
+    status: Code(CSC_STATUSES),
     start_date: ExtractDate,
     end_date: Schema.optionalKey(ExtractDate)
   },

@@ -18,6 +18,7 @@ import { publishedChain } from "../../pipelines/governance/publishedLineage.js"
 import { ExtractReaders } from "../../pipelines/ingest/extractReaders.js"
 import { nightlyRun } from "../../pipelines/nightly/nightlyRun.js"
 import { DEFAULT_RULES_FILE } from "../../pipelines/nightly/segmentationRules.js"
+import { DEFAULT_TARIFF_FILE } from "../../pipelines/nightly/tariff.js"
 import { sha256OfFile } from "../../pipelines/services/fileDigest.js"
 import { FileSystem, type Write } from "../../pipelines/services/fileSystem.js"
 import { Progress } from "../../pipelines/services/progress.js"
@@ -108,8 +109,12 @@ describe("the nightly run with test layers", () => {
       const warehouse = lineage.outputs[0]!
       assert.strictEqual(warehouse.path, SQLITE_FILE)
       assert.strictEqual(warehouse.sha256, yield* Effect.promise(() => sha256OfFile(path.join(out, SQLITE_FILE))))
-      // The rules are fingerprinted by their bytes, not only by the version they declare.
-      assert.strictEqual(lineage.rules_sha256, yield* Effect.promise(() => sha256OfFile(DEFAULT_RULES_FILE)))
+      // The rules files are fingerprinted by their bytes, not only by the versions they declare.
+      assert.deepStrictEqual(lineage.rules_files, [
+        { file: "rules/segmentation-v1.json", sha256: yield* Effect.promise(() => sha256OfFile(DEFAULT_RULES_FILE)) },
+        { file: "rules/tariff-v1.json", sha256: yield* Effect.promise(() => sha256OfFile(DEFAULT_TARIFF_FILE)) }
+      ])
+      assert.strictEqual(lineage.rules_sha256, undefined)
       const chain = yield* (yield* LineageLog).entries
       assert.strictEqual(chain.length, 1)
       assert.deepStrictEqual((chain[0] as { run: RunLineage }).run, lineage)

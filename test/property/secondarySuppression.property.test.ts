@@ -170,6 +170,7 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
           transitionCounts: [],
           utilisation: [],
           shadowBudget: [],
+          practices: [],
           bcf: [],
           inputs: [],
           quarantine: [],

@@ -10,11 +10,19 @@
  * SQL and output code on SQLite and on PostgreSQL.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { readFileSync } from "node:fs"
+import * as path from "node:path"
+import { Effect, Schema } from "effect"
 import { outputQuery } from "../../pipelines/outputs/outputFiles.js"
+import { SEGMENT_CODES } from "../../schemas/segments.js"
+import { DIED_OR_LEFT, SERVICE_LINES, Tariff, UNATTRIBUTED } from "../../schemas/shadowBudget.js"
 import { testWarehouses } from "../warehouses.js"
 import { type Publication, type PublishedCsv, publish } from "./publishedOutputs.js"
 import { CODES, type Resident, type SpecInput, specWarehouse, times } from "./specWarehouse.js"
+
+const TARIFF = Schema.decodeUnknownSync(Tariff)(
+  JSON.parse(readFileSync(path.join(import.meta.dirname, "..", "..", "rules", "tariff-v1.json"), "utf8"))
+)
 
 const IN_WINDOW = "2026-06-01"
 const BEFORE_WINDOW = "2025-11-20" // 366 days before the as-of date
@@ -33,7 +41,7 @@ const sorted = (table: ReadonlyArray<ReadonlyArray<string>>) =>
   [...table].sort((a, b) => a.join().localeCompare(b.join()))
 
 const SUMMARY_CELL = ["segment", "age_band", "sex", "locality", "imd_decile", "residents", "suppressed"]
-const BUDGET_LINE = ["segment", "service_line", "people", "cost_gbp", "suppressed"]
+const BUDGET_LINE = ["segment", "service_line", "people", "cost_gbp", "residents", "cost_per_head_gbp", "suppressed"]
 const METRIC = ["metric", "numerator", "denominator", "value", "suppressed"]
 
 describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
@@ -141,21 +149,29 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
       ]
     }
 
-    it.effect("counts people per segment and service line under control, costs to the nearest £1,000", () =>
-      Effect.gen(function* () {
-        const { csv } = yield* published(BUDGET)
-        const budget = csv["shadow-budget.csv"]!
-        expect(budget.columns).toEqual(BUDGET_LINE)
-        expect(cells({ ...budget, rows: budget.rows.filter((row) => row["people"] !== "0") }, BUDGET_LINE)).toEqual(
-          sorted([
-            ["BWGW", "acute", "10", "1000", "N"], // 8 people, £800
-            ["LW", "acute", "15", "1000", "N"], // 13 people, £1,300
-            ["LW", "adult_social_care", "10", "35000", "N"], // 12 people: 6 × £5,214.29 + 6 × £600 = £34,886
-            // 7 people: no count, and no cost that could be one person's.
-            ["PI", "acute", "", "", "Y"]
-          ])
-        )
-      })
+    /** The file's lines with anyone costed: every other line is there too, as 0 people and £0. */
+    const usedLines = (budget: PublishedCsv) =>
+      cells({ ...budget, rows: budget.rows.filter((row) => row["people"] !== "0") }, BUDGET_LINE)
+
+    it.effect(
+      "counts people per segment and service line under control, costs to the nearest £1,000, per head of the segment's residents",
+      () =>
+        Effect.gen(function* () {
+          const { csv } = yield* published(BUDGET)
+          const budget = csv["shadow-budget.csv"]!
+          expect(budget.columns).toEqual(BUDGET_LINE)
+          expect(usedLines(budget)).toEqual(
+            sorted([
+              // 8 people, £800; Born Well's 8 residents are hidden with Promoting Independence's 7, so no per head.
+              ["BWGW", "acute_ae", "10", "1000", "", "", "N"],
+              ["LW", "acute_ae", "15", "1000", "25", "40", "N"], // 13 people, £1,300; 26 residents
+              // 12 people: 6 × £5,214.29 + 6 × £600 = £34,886; £35,000 / 25.
+              ["LW", "adult_social_care", "10", "35000", "25", "1400", "N"],
+              // 7 people: no count, and no cost that could be one person's.
+              ["PI", "acute_ae", "", "", "", "", "Y"]
+            ])
+          )
+        })
     )
 
     it.effect("does not give back the cost of one person who joined, from one night's cost minus the last's", () =>
@@ -218,37 +234,83 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
           )
           expect(
             rows.map((row) => [
+              row["practice_code"],
               row["segment"],
               row["service_line"],
               Number(row["people"]),
               Math.round(Number(row["cost_gbp"]) * 100) / 100
             ])
           ).toEqual([
-            ["BWGW", "acute", 8, 800],
-            ["died_or_left", "acute", 3, 300],
-            ["died_or_left", "adult_social_care", 2, 4714.29]
+            ["F84003", "BWGW", "acute_ae", 8, 800],
+            ["F84003", "died_or_left", "acute_ae", 1, 100],
+            ["F84003", "died_or_left", "acute_non_elective", 2, 200],
+            ["F84003", "died_or_left", "adult_social_care", 2, 4714.29],
+            // What the records hold after each left reached no resident: an attendance; 172 days of home care,
+            // and the 2 days the nursing placement stays open after the death: £2,457.14 + £28.57.
+            [null, "unattributed", "acute_ae", 1, 100],
+            [null, "unattributed", "adult_social_care", 2, 2485.71]
           ])
         })
     )
 
-    // docs/outputs.md: "Per `segment` and `service_line`" and "0 stays 0" — a
-    // segment's line that nobody used is published as 0 people, £0. The
-    // shadow_budget query groups only the costs it finds, so such lines are
-    // missing from the file rather than shown as zero.
-    it.effect.fails("shows a segment's service line that nobody used as 0 people and £0, not as a missing line", () =>
+    it.effect("shows a segment's service line that nobody used as 0 people and £0, not as a missing line", () =>
       Effect.gen(function* () {
-        const { csv } = yield* published(BUDGET)
-        expect(cells(csv["shadow-budget.csv"]!, BUDGET_LINE)).toEqual(
-          sorted([
-            ["BWGW", "acute", "10", "1000", "N"],
-            ["BWGW", "adult_social_care", "0", "0", "N"],
-            ["LW", "acute", "15", "1000", "N"],
-            ["LW", "adult_social_care", "10", "35000", "N"],
-            ["PI", "acute", "", "", "Y"],
-            ["PI", "adult_social_care", "0", "0", "N"]
-          ])
+        const budget = (yield* published(BUDGET)).csv["shadow-budget.csv"]!
+        const groups = [...SEGMENT_CODES, DIED_OR_LEFT, UNATTRIBUTED]
+        expect(budget.rows.map((row) => [row["segment"], row["service_line"]])).toEqual(
+          groups.flatMap((segment) => SERVICE_LINES.map((line) => [segment, line]))
         )
+        const unused = budget.rows.filter((row) => row["people"] === "0")
+        expect(unused).toHaveLength(groups.length * SERVICE_LINES.length - usedLines(budget).length)
+        for (const row of unused) expect([row["cost_gbp"], row["suppressed"]]).toEqual(["0", "N"])
       })
+    )
+
+    it.effect(
+      "prices from the tariff what extracts send no cost for, and costs what reached no resident as unattributed",
+      () =>
+        Effect.gen(function* () {
+          const rows = yield* exactRows(
+            {
+              residents: [...residents(8, "kid", { age: 10 }), ...residents(8, "adult", { age: 40 })],
+              // Two codes on one day are one consultation; a day before the window none.
+              gpEvents: [
+                ...ids(8, "adult").map((id) => [id, CODES.copd, IN_WINDOW] as const),
+                ...ids(8, "adult").map((id) => [id, CODES.hypertension, IN_WINDOW] as const),
+                ["adult0", CODES.hypertension, "2026-07-01"],
+                ["adult1", CODES.hypertension, BEFORE_WINDOW]
+              ],
+              // Looked after from 1 January, 324 days of the window; and a child who is no resident.
+              childrensSocialCare: [...ids(8, "kid").map((id) => [id, "CLA"] as const), ["visitor", "CLA"]],
+              // In temporary accommodation from 1 June, 173 days of the window; council tenancies cost nothing here.
+              housing: [
+                ["adult0", "temporary_accommodation", false, "h1", "2026-06-01"],
+                ["adult1", "council", false, "h2", "2026-06-01"]
+              ],
+              // The trust's own cost for someone who is no resident.
+              acute: [["visitor", "AE", IN_WINDOW]]
+            },
+            "shadow_budget"
+          )
+          const price = (activity: string) => TARIFF.unitCosts[activity]!.gbp
+          const pounds = (gbp: number) => Math.round(gbp * 100) / 100
+          expect(
+            rows
+              .filter((row) => row["segment"] !== "PI")
+              .map((row) => [
+                row["segment"],
+                row["service_line"],
+                Number(row["people"]),
+                pounds(Number(row["cost_gbp"]))
+              ])
+          ).toEqual([
+            ["BWGW", "childrens_social_care", 8, pounds((8 * 324 * price("childrens_social_care.CLA")) / 7)],
+            ["LW", "housing", 1, pounds((173 * price("housing.temporary_accommodation")) / 7)],
+            ["LW", "primary_care", 8, pounds(9 * price("gp_events.consultation"))],
+            ["unattributed", "acute_ae", 1, 100],
+            ["unattributed", "childrens_social_care", 1, pounds((324 * price("childrens_social_care.CLA")) / 7)]
+          ])
+        })
     )
   })
 

@@ -49,10 +49,14 @@ describe.each(testWarehouses())("opt-outs on $name", (warehouse) => {
         (row) => row["segment"] === "PI" && row["age_band"] === "60-64" && row["sex"] === "female"
       )
       expect(summaryCell).toMatchObject({ residents: "", suppressed: "Y" }) // 7
-      const budgetLine = (segment: string) =>
-        csv["shadow-budget.csv"]!.rows.find((row) => row["segment"] === segment && row["service_line"] === "acute")
-      expect(budgetLine("PI")).toMatchObject({ people: "", cost_gbp: "", suppressed: "Y" }) // 7
-      expect(budgetLine("LW")).toMatchObject({ people: "10", cost_gbp: "1000", suppressed: "N" }) // 12, £1,200
+      const budgetLine = (segment: string, line: string) =>
+        csv["shadow-budget.csv"]!.rows.find((row) => row["segment"] === segment && row["service_line"] === line)
+      expect(budgetLine("PI", "acute_ae")).toMatchObject({ people: "", cost_gbp: "", suppressed: "Y" }) // 7
+      expect(budgetLine("LW", "acute_non_elective")).toMatchObject({ people: "10", cost_gbp: "1000", suppressed: "N" }) // 12, £1,200
+      // Nor is their activity costed as unattributed: it is in no line at all.
+      for (const line of ["acute_ae", "acute_non_elective"]) {
+        expect(budgetLine("unattributed", line)).toMatchObject({ people: "0", cost_gbp: "0" })
+      }
       expect(
         csv["bcf-metrics.csv"]!.rows.find((row) => row["metric"] === "non_elective_admissions_per_100000")
       ).toMatchObject({ numerator: "10", denominator: "20", value: "50000" }) // 12 of 19 residents, shown 10 of 20

@@ -24,6 +24,7 @@ import { RunStages } from "../../pipelines/nightly/runStages.js"
 import { Progress } from "../../pipelines/services/progress.js"
 import { RunLog } from "../../pipelines/services/runLog.js"
 import { loadRules } from "../../pipelines/nightly/segmentationRules.js"
+import { loadTariff } from "../../pipelines/nightly/tariff.js"
 import type { Engine } from "../../pipelines/warehouse/engines.js"
 import { sqliteEngine } from "../../pipelines/warehouse/sqlite.js"
 import { discardBuild, insertRows, openWarehouse, type WarehouseDb } from "../../pipelines/warehouse/warehouse.js"
@@ -289,7 +290,7 @@ export const loadedWarehouse = (input: SpecInput, engine: Engine) =>
 /** The models a run builds over its loaded records, built by the run's own models step, up to segment membership. */
 export const buildModels = ({ db, residents }: { readonly db: WarehouseDb; readonly residents: number }) =>
   Effect.gen(function* () {
-    yield* runModelsStep(db, yield* loadRules(), AS_OF, residents)
+    yield* runModelsStep(db, yield* loadRules(), yield* loadTariff(), AS_OF, residents)
   }).pipe(Effect.provide(Layer.mergeAll(RunStages.layer, Progress.none, RunLog.memory([]))))
 
 /** The spec's warehouse with every model built. */

@@ -104,7 +104,7 @@ describe("the run report's sections", () => {
       change: "n/a"
     })
     expect(changes.tables[0]!.rows).toContainEqual({
-      figure: "Shadow budget: PI acute",
+      figure: "Shadow budget: PI acute_ae",
       previous: "£20,000",
       current: "£20,000",
       change: "£0"

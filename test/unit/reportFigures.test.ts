@@ -1,8 +1,10 @@
 import { Option, Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { controlBcf, controlBudget } from "../../transforms/aggregateOutputs.js"
+import { controlBcf } from "../../transforms/aggregateOutputs.js"
 import { DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
 import { changesSinceLastRun, ReportFigures, reportFigures } from "../../transforms/reportFigures.js"
+import { controlResidents } from "../../transforms/residentCounts.js"
+import { controlBudget } from "../../transforms/shadowBudget.js"
 import { sampleCounts } from "./reportSample.js"
 
 const figures = reportFigures(sampleCounts, DEFAULT_DISCLOSURE_RULES)
@@ -72,10 +74,21 @@ describe("the run report's figures", () => {
 
   it("publishes the shadow budget and BCF metrics exactly as their CSVs do", () => {
     const withoutFlag = <T extends { suppressed: boolean }>({ suppressed: _, ...rest }: T) => rest
-    expect(figures.shadow_budget).toEqual(
-      controlBudget(sampleCounts.shadowBudget, DEFAULT_DISCLOSURE_RULES).map(withoutFlag)
+    const budget = controlBudget(
+      sampleCounts.shadowBudget,
+      sampleCounts.practices,
+      controlResidents(sampleCounts.cohortCounts, sampleCounts.localities, DEFAULT_DISCLOSURE_RULES),
+      DEFAULT_DISCLOSURE_RULES
     )
-    expect(figures.shadow_budget[0]).toEqual({ segment: "LW", service_line: "acute", people: null, cost_gbp: null })
+    expect(figures.shadow_budget).toEqual(
+      budget.borough.map(({ segment, service_line, people, cost_gbp }) => ({ segment, service_line, people, cost_gbp }))
+    )
+    expect(figures.shadow_budget.find((line) => line.segment === "LW" && line.service_line === "acute_ae")).toEqual({
+      segment: "LW",
+      service_line: "acute_ae",
+      people: null,
+      cost_gbp: null
+    })
     expect(figures.bcf).toEqual(controlBcf(sampleCounts.bcf, DEFAULT_DISCLOSURE_RULES).map(withoutFlag))
   })
 
@@ -150,7 +163,7 @@ describe("changes since the last run", () => {
       change: 5
     })
     // £20,450.60, to the nearest £1,000.
-    expect(change("Shadow budget: PI acute")).toMatchObject({ kind: "money", previous: 20000, change: 0 })
+    expect(change("Shadow budget: PI acute_ae")).toMatchObject({ kind: "money", previous: 20000, change: 0 })
   })
 
   it("shows no change where either side is suppressed, or the figure is new", () => {

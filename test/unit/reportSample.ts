@@ -32,8 +32,12 @@ export const sampleCounts: ReportCounts = {
     { segment: "PI", ae_attendances: 31, non_elective_admissions: 18, bed_days: 140, adult_social_care_clients: 9 }
   ],
   shadowBudget: [
-    { segment: "LW", service_line: "acute", people: 5, cost_gbp: 4321.4 },
-    { segment: "PI", service_line: "acute", people: 11, cost_gbp: 20450.6 }
+    { practice_code: "F84001", segment: "LW", service_line: "acute_ae", people: 5, cost_gbp: 4321.4 },
+    { practice_code: "F84002", segment: "PI", service_line: "acute_ae", people: 11, cost_gbp: 20450.6 }
+  ],
+  practices: [
+    { practice_code: "F84001", pcn: "North PCN", locality: "North" },
+    { practice_code: "F84002", pcn: "South PCN", locality: "South" }
   ],
   bcf: [
     { metric: "non_elective_admissions_per_100000", numerator: 20, denominator: 54, per: 100000 },

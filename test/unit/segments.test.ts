@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
 import { DEPRECATED_WORKSTREAM_NAMES, SEGMENT_CODES, SEGMENTS, TRANSITION_REASONS } from "../../schemas/segments.js"
+import { DIED_OR_LEFT, UNATTRIBUTED } from "../../schemas/shadowBudget.js"
 
 const sqlDir = path.join(import.meta.dirname, "..", "..", "sql")
 const sqlFiles = readdirSync(sqlDir, { recursive: true, encoding: "utf8" }).filter(
@@ -38,7 +39,8 @@ describe("segment codes", () => {
     const written = literals(/('\w+') as segment\b/g)
     const compared = literals(/\bsegment\s*(?:=|in)\s*('\w+'|\([^)]*\))/g)
     expect([...written].sort()).toEqual([...SEGMENT_CODES].sort())
-    for (const code of compared) expect(SEGMENT_CODES).toContain(code)
+    // The shadow budget's lines also name who is in no segment: who died or left, and activity that reached no one.
+    for (const code of compared) expect([...SEGMENT_CODES, DIED_OR_LEFT, UNATTRIBUTED]).toContain(code)
     expect(acceptedValues("segment").length).toBeGreaterThan(0)
     for (const values of acceptedValues("segment")) expect(values).toEqual([...SEGMENT_CODES])
   })
@@ -51,8 +53,11 @@ describe("segment codes", () => {
     for (const values of acceptedValues("reason")) expect([...values].sort()).toEqual([...reasons].sort())
   })
 
-  it("come with the schema's transition reason codes, each given by the transitions list", () => {
+  it("come with the schema's transition reason codes, each given by the transition_reason model and accepted by its checks", () => {
     expect([...literals(/('\w+') as transition_reason\b/g)].sort()).toEqual([...TRANSITION_REASONS].sort())
+    const accepted = acceptedValues("transition_reason")
+    expect(accepted).toHaveLength(1)
+    expect([...accepted[0]!].sort()).toEqual([...TRANSITION_REASONS].sort())
   })
 
   it("are the one spelling of a workstream: the shipped extract profiles and the names they replace use the codes", () => {

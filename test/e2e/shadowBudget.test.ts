@@ -1,0 +1,285 @@
+/**
+ * The shadow budget end to end on a synthetic borough: every service's
+ * published lines (each segment, died_or_left and unattributed) add up to
+ * that service's total worked out straight from the extracts' CSVs (their
+ * own costs, and the tariff's price times activity where they send none),
+ * within the published rounding; and the breakdowns per practice, PCN and
+ * locality add up to the borough's lines.
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { parse } from "csv-parse/sync"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { addDays, daysBetween, parseExtractDate } from "../../schemas/fields/extractDate.js"
+import { SERVICE_LINES } from "../../schemas/shadowBudget.js"
+import { controlCost } from "../../transforms/disclosureControl.js"
+import { FIXTURE_AS_OF, newKey, openWarehouse, repoRoot, tempDir, wsd } from "./wsdCommand.js"
+
+type CsvRow = Record<string, string>
+
+const WINDOW_START = addDays(FIXTURE_AS_OF, -364)
+const tariff = JSON.parse(fs.readFileSync(path.join(repoRoot, "rules", "tariff-v1.json"), "utf8")) as {
+  unitCosts: Record<string, { gbp: number }>
+}
+const price = (activity: string) => {
+  const unit = tariff.unitCosts[activity]
+  if (unit === undefined) throw new Error(`the tariff has no ${activity}`)
+  return unit.gbp
+}
+
+/** Which service line each of the tariff's activities is costed to, as docs/outputs.md lists them. */
+const lineOf = (activity: string): string => {
+  if (activity.startsWith("acute_activity.")) {
+    return (
+      { AE: "acute_ae", OP: "acute_outpatient", elective: "acute_elective", non_elective: "acute_non_elective" }[
+        activity.split(".").at(-1)!
+      ] ?? "acute_other_admitted"
+    )
+  }
+  if (activity.startsWith("community_contacts.")) {
+    return ["community_mental_health", "talking_therapies", "crisis"].includes(activity.split(".")[1]!)
+      ? "mental_health"
+      : "community"
+  }
+  return (
+    { gp_events: "primary_care", adult_social_care: "adult_social_care", housing: "housing" }[
+      activity.split(".")[0]!
+    ] ?? "childrens_social_care"
+  )
+}
+
+/** The unit `controlCost` rounds a cost to. */
+const costUnit = (gbp: number) => Math.max(1000, 10 ** (Math.floor(Math.log10(Math.max(Math.abs(gbp), 1))) - 1))
+
+const inWindow = (date: string | undefined) => date !== undefined && date >= WINDOW_START && date <= FIXTURE_AS_OF
+/** Days of [start, end] (open end: the as-of date) inside the window, both ends counted. */
+const daysInWindow = (start: string, end: string | undefined) => {
+  const first = start > WINDOW_START ? start : WINDOW_START
+  const last = end === undefined || end > FIXTURE_AS_OF ? FIXTURE_AS_OF : end
+  return last < first ? 0 : daysBetween(first, last) + 1
+}
+
+describe("the shadow budget on a synthetic borough", () => {
+  const dir = tempDir("budget")
+  const inbox = path.join(dir, "inbox")
+  const out = path.join(dir, "out")
+  let published: { borough: Array<CsvRow>; areas: Array<CsvRow> }
+  let exact: Array<Record<string, unknown>>
+  let practices: Array<{ practice_code: string; pcn: string; locality: string }>
+  /** Each service's total cost, from the CSVs alone. */
+  const extractTotals = new Map<string, number>()
+
+  beforeAll(() => {
+    expect(wsd("synth", "--residents", "3000", "--seed", "11", "--out", inbox, "--as-of", FIXTURE_AS_OF).status).toBe(0)
+    // Nobody opted out: an opted-out person's activity is in no line, and which records are theirs takes linkage to know.
+    fs.writeFileSync(path.join(inbox, "opt_outs.csv"), "nhs_number,opt_out_type,recorded_date\n")
+    const run = wsd(
+      "run",
+      "--inbox",
+      inbox,
+      "--out",
+      out,
+      "--key-file",
+      newKey(dir),
+      "--as-of",
+      FIXTURE_AS_OF,
+      "--quiet"
+    )
+    expect(run.status, run.stderr).toBe(0)
+    const read = (file: string) => parse(fs.readFileSync(file, "utf8"), { columns: true }) as Array<CsvRow>
+    published = {
+      borough: read(path.join(out, "shadow-budget.csv")),
+      areas: read(path.join(out, "shadow-budget-by-area.csv"))
+    }
+    const db = openWarehouse(out)
+    exact = db
+      .prepare(fs.readFileSync(path.join(repoRoot, "sql", "outputs", "shadow_budget.sql"), "utf8"))
+      .all() as Array<Record<string, unknown>>
+    practices = db.prepare("select practice_code, pcn, locality from practice").all() as typeof practices
+    db.close()
+
+    // The rows a run loads: not quarantined (the rows `wsd quarantine list` tells the partner of), and a row
+    // repeating an earlier one exactly once only, except community contacts, where two equal visits on a day are two.
+    const quarantineOf = (source: string) => {
+      const file = path.join(dir, `${source}-quarantine.csv`)
+      expect(wsd("quarantine", "list", "--out", out, "--source", source, "--csv", file).status).toBe(0)
+      return read(file).map((row) => `${source}:${row["row"]}`)
+    }
+    const sources = [
+      "acute_activity",
+      "community_contacts",
+      "gp_events",
+      "adult_social_care",
+      "childrens_social_care",
+      "housing"
+    ]
+    const quarantined = new Set(sources.flatMap(quarantineOf))
+    const loadedRows = (source: string): Array<CsvRow> => {
+      const lines = fs.readFileSync(path.join(inbox, `${source}.csv`), "utf8").split("\n")
+      const seen = new Set<string>()
+      return read(path.join(inbox, `${source}.csv`)).filter((_, i) => {
+        const line = lines[i + 1]!
+        if (quarantined.has(`${source}:${i + 2}`) || (source !== "community_contacts" && seen.has(line))) return false
+        seen.add(line)
+        return true
+      })
+    }
+    const add = (activity: string, gbp: number) =>
+      extractTotals.set(lineOf(activity), (extractTotals.get(lineOf(activity)) ?? 0) + gbp)
+    const date = (raw: string | undefined) => (raw ? parseExtractDate(raw.trim()) : undefined)
+
+    for (const row of loadedRows("acute_activity")) {
+      if (!inWindow(date(row["start_date"]))) continue
+      const method = row["admission_method"] ?? ""
+      const activity =
+        row["activity_type"] === "APC"
+          ? `acute_activity.APC.${method.startsWith("1") ? "elective" : method.startsWith("2") ? "non_elective" : "other"}`
+          : `acute_activity.${row["activity_type"]}`
+      add(activity, row["cost"] ? Number(row["cost"]) : price(activity))
+    }
+    for (const row of loadedRows("community_contacts")) {
+      if (inWindow(date(row["contact_date"])))
+        add(`community_contacts.${row["service"]}`, price(`community_contacts.${row["service"]}`))
+    }
+    // Primary care: one consultation per person and day with any coded entry.
+    const consultationDays = new Set(
+      loadedRows("gp_events")
+        .filter((row) => inWindow(date(row["event_date"])))
+        .map((row) => `${row["nhs_number"]!.replace(/\D/g, "")}|${date(row["event_date"])}`)
+    )
+    add("gp_events.consultation", consultationDays.size * price("gp_events.consultation"))
+    const weekly = (activity: string, weeklyGbp: number, start: string | undefined, end: string | undefined) => {
+      if (start !== undefined) add(activity, (weeklyGbp * daysInWindow(start, end)) / 7)
+    }
+    for (const row of loadedRows("adult_social_care")) {
+      if (row["event_type"] !== "service") continue
+      const activity = `adult_social_care.${row["service_type"] || "other"}`
+      weekly(
+        activity,
+        row["weekly_cost"] ? Number(row["weekly_cost"]) : price(activity),
+        date(row["event_start"]),
+        date(row["event_end"])
+      )
+    }
+    for (const row of loadedRows("childrens_social_care")) {
+      const activity = `childrens_social_care.${row["status"]}`
+      weekly(activity, price(activity), date(row["start_date"]), date(row["end_date"]))
+    }
+    for (const row of loadedRows("housing")) {
+      if (row["tenure"] !== "temporary_accommodation") continue
+      weekly(
+        "housing.temporary_accommodation",
+        price("housing.temporary_accommodation"),
+        date(row["start_date"]),
+        date(row["end_date"])
+      )
+    }
+  }, 120_000)
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+  it("adds every service's lines, attributed and unattributed, up to its total cost in the extracts", () => {
+    for (const line of SERVICE_LINES) {
+      const lines = exact.filter((row) => row["service_line"] === line)
+      const sum = lines.reduce((total, row) => total + Number(row["cost_gbp"]), 0)
+      expect(sum, line).toBeCloseTo(extractTotals.get(line) ?? 0, 2)
+    }
+    // Every service costs something on this borough, and some of it reached no resident.
+    for (const line of SERVICE_LINES.filter((line) => line !== "acute_other_admitted")) {
+      expect(extractTotals.get(line) ?? 0, line).toBeGreaterThan(0)
+    }
+    expect(exact.some((row) => row["segment"] === "unattributed" && Number(row["cost_gbp"]) > 0)).toBe(true)
+  })
+
+  it("publishes lines that add up to each service's extract total within their rounding", () => {
+    for (const line of SERVICE_LINES) {
+      const lines = published.borough.filter((row) => row["service_line"] === line)
+      const exactCost = (segment: string) =>
+        exact
+          .filter((row) => row["service_line"] === line && row["segment"] === segment)
+          .reduce((total, row) => total + Number(row["cost_gbp"]), 0)
+      // A suppressed line shows no cost: it counts at its exact cost, known to the secure area only.
+      const shown = lines.reduce(
+        (total, row) => total + (row["suppressed"] === "Y" ? exactCost(row["segment"]!) : Number(row["cost_gbp"])),
+        0
+      )
+      // Each shown cost is its exact cost rounded by at most half its unit: £500, or half of two significant figures.
+      const halfUnits = lines
+        .filter((row) => row["suppressed"] === "N")
+        .reduce((total, row) => total + costUnit(exactCost(row["segment"]!)) / 2, 0)
+      expect(Math.abs(shown - (extractTotals.get(line) ?? 0)), line).toBeLessThanOrEqual(halfUnits + 0.01)
+    }
+  })
+
+  it("shows every segment × service line, zero lines included, and a per-head cost from the shown figures", () => {
+    expect(published.borough).toHaveLength(5 * SERVICE_LINES.length)
+    const pi = published.borough.find((row) => row["segment"] === "PI" && row["service_line"] === "adult_social_care")!
+    expect(pi["suppressed"]).toBe("N")
+    expect(Number(pi["cost_per_head_gbp"])).toBe(Math.round(Number(pi["cost_gbp"]) / Number(pi["residents"])))
+    for (const row of published.borough.filter((row) => row["segment"] === "unattributed")) {
+      expect([row["residents"], row["cost_per_head_gbp"]]).toEqual(["", ""])
+    }
+  })
+
+  it("breaks every line down per practice, PCN and locality: each shown figure its area's exact one, controlled", () => {
+    const areasOf = new Map(practices.map((practice) => [practice.practice_code, practice]))
+    const exactOf = (geography: string, area: string, segment: string, line: string) =>
+      exact
+        .filter((row) => {
+          const practice = areasOf.get(String(row["practice_code"]))
+          return (
+            practice !== undefined &&
+            practice[geography === "pcn" ? "pcn" : geography === "locality" ? "locality" : "practice_code"] === area &&
+            row["segment"] === segment &&
+            row["service_line"] === line
+          )
+        })
+        .reduce<{ people: number; cost: number }>(
+          (total, row) => ({
+            people: total.people + Number(row["people"]),
+            cost: total.cost + Number(row["cost_gbp"])
+          }),
+          {
+            people: 0,
+            cost: 0
+          }
+        )
+    const levels = { practice: practices.length, pcn: 7, locality: 4 }
+    for (const [geography, areas] of Object.entries(levels)) {
+      const rows = published.areas.filter((row) => row["geography"] === geography)
+      // Every area × the three segments and died_or_left × every service line, zero lines included.
+      expect(rows, geography).toHaveLength(areas * 4 * SERVICE_LINES.length)
+      for (const row of rows.filter((row) => row["suppressed"] === "N")) {
+        const { people, cost } = exactOf(geography, row["area"]!, row["segment"]!, row["service_line"]!)
+        expect([Number(row["people"]), Number(row["cost_gbp"])], JSON.stringify(row)).toEqual([
+          Math.round(people / 5) * 5,
+          controlCost(cost)
+        ])
+      }
+    }
+    expect(published.areas.filter((row) => row["suppressed"] === "N" && row["people"] !== "0").length).toBeGreaterThan(
+      100
+    )
+  })
+
+  it("never shows a cost where the people count is suppressed, nor a margin that gives one back", () => {
+    for (const row of [...published.borough, ...published.areas]) {
+      if (row["suppressed"] === "Y")
+        expect([row["people"], row["cost_gbp"], row["cost_per_head_gbp"]]).toEqual(["", "", ""])
+      else expect(Number(row["people"]) === 0 || Number(row["people"]) >= 8).toBe(true)
+    }
+    // Where a borough line is shown, no single practice of it is the only one hidden.
+    for (const line of published.borough.filter(
+      (row) => row["suppressed"] === "N" && row["segment"] !== "unattributed"
+    )) {
+      const hidden = published.areas.filter(
+        (row) =>
+          row["geography"] === "practice" &&
+          row["segment"] === line["segment"] &&
+          row["service_line"] === line["service_line"] &&
+          row["suppressed"] === "Y"
+      )
+      expect(hidden.length === 0 || hidden.length >= 2, `${line["segment"]} ${line["service_line"]}`).toBe(true)
+    }
+  })
+})

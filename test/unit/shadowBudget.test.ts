@@ -1,0 +1,109 @@
+/**
+ * The shadow budget's disclosure control (`transforms/shadowBudget.ts`): the
+ * borough's lines and their breakdowns per practice, PCN and locality,
+ * controlled together so that no total gives back a hidden line.
+ */
+import { readFileSync } from "node:fs"
+import * as path from "node:path"
+import { describe, expect, it } from "vitest"
+import { ACTIVITIES, SERVICE_LINES } from "../../schemas/shadowBudget.js"
+import { DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
+import { controlResidents } from "../../transforms/residentCounts.js"
+import { type AreaBudgetLine, controlBudget } from "../../transforms/shadowBudget.js"
+
+const practices = [
+  { practice_code: "F84001", pcn: "North PCN", locality: "North" },
+  { practice_code: "F84002", pcn: "North PCN", locality: "North" },
+  { practice_code: "F84003", pcn: "South PCN", locality: "South" }
+]
+/** 40 Living Well residents in each locality. */
+const residents = controlResidents(
+  ["North", "South"].map((locality) => ({
+    segment: "LW",
+    age_band: "40-44",
+    sex: "female",
+    locality,
+    imd_decile: "unknown",
+    residents: 40
+  })),
+  ["North", "South"],
+  DEFAULT_DISCLOSURE_RULES
+)
+
+const budget = controlBudget(
+  [
+    // 3 people at F84001, 20 at F84002, 30 at F84003: 53 in the borough.
+    { practice_code: "F84001", segment: "LW", service_line: "primary_care", people: 3, cost_gbp: 126 },
+    { practice_code: "F84002", segment: "LW", service_line: "primary_care", people: 20, cost_gbp: 8400 },
+    { practice_code: "F84003", segment: "LW", service_line: "primary_care", people: 30, cost_gbp: 12600 },
+    { practice_code: null, segment: "unattributed", service_line: "acute_ae", people: 9, cost_gbp: 2250 }
+  ],
+  practices,
+  residents,
+  DEFAULT_DISCLOSURE_RULES
+)
+const line = (geography: AreaBudgetLine["geography"], area: string) =>
+  budget.areas.find(
+    (row) =>
+      row.geography === geography && row.area === area && row.segment === "LW" && row.service_line === "primary_care"
+  )!
+
+describe("the shadow budget's control", () => {
+  it("hides a second practice beside one of 3 people, so the borough's line minus the others gives neither back", () => {
+    expect(line("practice", "F84001")).toMatchObject({ people: null, cost_gbp: null, suppressed: true })
+    // North PCN and North locality are 23, shown: with F84001 hidden alone, 23 − 20 would be its 3.
+    expect(line("practice", "F84002")).toMatchObject({ people: null, cost_gbp: null, suppressed: true })
+    expect(line("practice", "F84003")).toMatchObject({ people: 30, cost_gbp: 13000, suppressed: false })
+    expect(line("pcn", "North PCN")).toMatchObject({ people: 25, cost_gbp: 9000, suppressed: false })
+    expect(line("locality", "South")).toMatchObject({ people: 30, cost_gbp: 13000, suppressed: false })
+  })
+
+  it("divides a shown cost by the segment's shown residents for the borough and per locality, not per practice", () => {
+    const borough = budget.borough.find((row) => row.segment === "LW" && row.service_line === "primary_care")!
+    // 53 people, £21,126 → 55 and £21,000, over 80 residents.
+    expect(borough).toEqual({
+      segment: "LW",
+      service_line: "primary_care",
+      people: 55,
+      cost_gbp: 21000,
+      residents: 80,
+      cost_per_head_gbp: 263,
+      suppressed: false
+    })
+    expect(line("locality", "South")).toMatchObject({ residents: 40, cost_per_head_gbp: 325 })
+    expect(line("practice", "F84003")).toMatchObject({ residents: null, cost_per_head_gbp: null })
+  })
+
+  it("lists every group × service line, zero lines as 0, unattributed borough-wide only", () => {
+    expect(budget.borough).toHaveLength(5 * 11)
+    expect(budget.borough.find((row) => row.segment === "PI" && row.service_line === "housing")).toMatchObject({
+      people: 0,
+      cost_gbp: 0,
+      suppressed: false
+    })
+    expect(budget.borough.find((row) => row.segment === "unattributed" && row.service_line === "acute_ae")).toEqual({
+      segment: "unattributed",
+      service_line: "acute_ae",
+      people: 10,
+      cost_gbp: 2000,
+      residents: null,
+      cost_per_head_gbp: null,
+      suppressed: false
+    })
+    expect(budget.areas.some((row) => row.segment === "unattributed")).toBe(false)
+    // 3 practices + 2 PCNs + 2 localities, each × BWGW, LW, PI, died_or_left × 11 lines.
+    expect(budget.areas).toHaveLength(7 * 4 * 11)
+  })
+})
+
+describe("the shadow budget's codes", () => {
+  const sql = (file: string) => readFileSync(path.join(import.meta.dirname, "..", "..", "sql", file), "utf8")
+
+  it("are the schema's: the model's checks accept exactly its service lines, and every line is costed from some activity", () => {
+    const checks = JSON.parse(sql("models/shadow_budget_cost.checks.json")) as {
+      columns: { service_line: [string, { accepted_values: Array<string> }] }
+    }
+    expect(checks.columns.service_line[1].accepted_values).toEqual([...SERVICE_LINES])
+    expect(new Set(ACTIVITIES.map((activity) => activity.service_line))).toEqual(new Set(SERVICE_LINES))
+  })
+})
