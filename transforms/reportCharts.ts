@@ -458,21 +458,13 @@ const utilisationSection = (figures: ReportFigures): ReportSection<TopLevelSpec>
   }
 }
 
-/**
- * A controlled cost over its controlled people, to two significant figures:
- * the cost is rounded to £1,000 and the people to 5, so more would be false
- * precision. Null where either is suppressed or no one was costed.
- */
-export const costPerHead = (cost: number | null, people: number | null): number | null =>
-  cost === null || people === null || people === 0 ? null : Number((cost / people).toPrecision(2))
-
 const budgetSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => {
   const lines = [...new Set(figures.shadow_budget.map((row) => row.service_line))]
   return {
     id: "shadow-budget",
     title: "Cost per segment: the shadow budget",
     intro:
-      "What each segment's residents cost over the 365 days up to the as-of date, per partner service: acute activity by point of delivery as costed by the trust, social care as weekly cost times the weeks each service ran, and community, mental health, primary care, children's social care and temporary accommodation at the tariff's indicative unit costs. People who died or left the borough during that time are in no segment: what they used until then is shown as died_or_left; activity that reached no resident is unattributed. A cost is shown only where the number of people costed is not suppressed; shadow-budget.csv adds the cost per head, and shadow-budget-by-area.csv the same lines per practice, PCN and locality.",
+      "What each segment's residents cost over the 365 days up to the as-of date, per partner service: acute activity by point of delivery as costed by the trust, social care as weekly cost times the weeks each service ran, and community, mental health, primary care, children's social care and temporary accommodation at the tariff's indicative unit costs. People who died or left the borough during that time are in no segment: what they used until then is shown as died_or_left; activity that reached no resident is unattributed. A cost is shown only where the number of people costed is not suppressed; the cost per head is per resident of the segment, as in shadow-budget.csv, and shadow-budget-by-area.csv has the same lines per practice, PCN and locality.",
     chart: {
       caption: "Cost in pounds per segment, one bar per service line.",
       drawing: barChart({
@@ -496,13 +488,10 @@ const budgetSection = (figures: ReportFigures): ReportSection<TopLevelSpec> => {
           { key: "service_line", label: "Service line", kind: "text" },
           { key: "people", label: "People", kind: "count" },
           { key: "cost_gbp", label: "Cost", kind: "money" },
-          { key: "per_head", label: "Cost per head", kind: "money" }
+          { key: "residents", label: "Residents of the segment", kind: "count" },
+          { key: "cost_per_head_gbp", label: "Cost per head (per resident)", kind: "money" }
         ],
-        rows: figures.shadow_budget.map((row) => ({
-          ...row,
-          segment: segmentName(row.segment),
-          per_head: costPerHead(row.cost_gbp, row.people)
-        }))
+        rows: figures.shadow_budget.map((row) => ({ ...row, segment: segmentName(row.segment) }))
       }
     ]
   }

@@ -51,7 +51,14 @@ export const ReportFigures = Schema.Struct({
     Schema.Struct({ segment: Schema.String, measure: Schema.String, total: Controlled, per_1000: Derived })
   ),
   shadow_budget: Schema.Array(
-    Schema.Struct({ segment: Schema.String, service_line: Schema.String, people: Controlled, cost_gbp: Derived })
+    Schema.Struct({
+      segment: Schema.String,
+      service_line: Schema.String,
+      people: Controlled,
+      cost_gbp: Derived,
+      residents: Derived,
+      cost_per_head_gbp: Derived
+    })
   ),
   bcf: Schema.Array(
     Schema.Struct({ metric: Schema.String, numerator: Controlled, denominator: Controlled, value: Derived })
@@ -266,7 +273,9 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
       segment: line.segment,
       service_line: line.service_line,
       people: line.people,
-      cost_gbp: line.cost_gbp
+      cost_gbp: line.cost_gbp,
+      residents: line.residents,
+      cost_per_head_gbp: line.cost_per_head_gbp
     })),
     bcf: controlBcf(counts.bcf, rules).map(({ suppressed: _, ...metric }) => metric),
     inputs: counts.inputs.map((input) => ({

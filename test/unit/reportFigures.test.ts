@@ -81,13 +81,22 @@ describe("the run report's figures", () => {
       DEFAULT_DISCLOSURE_RULES
     )
     expect(figures.shadow_budget).toEqual(
-      budget.borough.map(({ segment, service_line, people, cost_gbp }) => ({ segment, service_line, people, cost_gbp }))
+      budget.borough.map(({ segment, service_line, people, cost_gbp, residents, cost_per_head_gbp }) => ({
+        segment,
+        service_line,
+        people,
+        cost_gbp,
+        residents,
+        cost_per_head_gbp
+      }))
     )
     expect(figures.shadow_budget.find((line) => line.segment === "LW" && line.service_line === "acute_ae")).toEqual({
       segment: "LW",
       service_line: "acute_ae",
       people: null,
-      cost_gbp: null
+      cost_gbp: null,
+      residents: 40,
+      cost_per_head_gbp: null
     })
     expect(figures.bcf).toEqual(controlBcf(sampleCounts.bcf, DEFAULT_DISCLOSURE_RULES).map(withoutFlag))
   })

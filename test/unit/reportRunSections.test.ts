@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest"
 import { DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
-import { costPerHead, linkageAxisFrom, outcomeName, reportPage } from "../../transforms/reportCharts.js"
+import { linkageAxisFrom, outcomeName, reportPage } from "../../transforms/reportCharts.js"
 import { reportFigures } from "../../transforms/reportFigures.js"
 import { monthsOfWindow } from "../../transforms/reportSources.js"
 import { historyAfter } from "../../transforms/reportTrend.js"
@@ -131,19 +131,28 @@ describe("the report's figures per source", () => {
 })
 
 describe("costs per head", () => {
-  it("divides the controlled cost by the controlled people, to two significant figures", () => {
-    expect(costPerHead(20000, 10)).toBe(2000)
-    expect(costPerHead(37000, 15)).toBe(2500)
-    expect(costPerHead(null, 10)).toBeNull()
-    expect(costPerHead(5000, null)).toBeNull()
-    expect(costPerHead(0, 0)).toBeNull()
-    expect(section("shadow-budget").tables[0]!.rows).toContainEqual({
-      segment: "Promoting Independence",
-      service_line: "acute",
+  it("are per resident of the segment, the figure shadow-budget.csv publishes, beside the cost and the people costed", () => {
+    // 41 residents in Promoting Independence, 11 of them costed £20,450.60 at A&E.
+    const counts = {
+      ...sampleCounts,
+      cohortCounts: sampleCounts.cohortCounts.map((cell) => (cell.segment === "PI" ? { ...cell, residents: 41 } : cell))
+    }
+    const budget = reportFigures(counts, DEFAULT_DISCLOSURE_RULES).shadow_budget
+    const pi = budget.find((row) => row.segment === "PI" && row.service_line === "acute_ae")!
+    // Published as £20,000 for 10 people, per head of the segment's 40 (not of the 10 costed): £500.
+    expect(pi).toEqual({
+      segment: "PI",
+      service_line: "acute_ae",
       people: 10,
       cost_gbp: 20000,
-      per_head: 2000
+      residents: 40,
+      cost_per_head_gbp: 500
     })
+    const table = reportPage(reportFigures(counts, DEFAULT_DISCLOSURE_RULES), undefined, []).sections.find(
+      (candidate) => candidate.id === "shadow-budget"
+    )!.tables[0]!
+    expect(table.columns.map((column) => column.label)).toContain("Cost per head (per resident)")
+    expect(table.rows).toContainEqual({ ...pi, segment: "Promoting Independence" })
   })
 })
 
