@@ -104,6 +104,9 @@ export interface RunLineage {
    * the version it declares of itself. Absent in runs before it was recorded.
    */
   readonly rules_sha256?: string
+  /** The outcomes framework file's version and SHA-256 (absent in runs before it existed). */
+  readonly outcomes_version?: string
+  readonly outcomes_sha256?: string
   /** Every codelist file used, with its SHA-256. */
   readonly codelists: ReadonlyArray<CodelistFingerprint>
   readonly key_fingerprint: string | null

@@ -13,6 +13,9 @@ import { requireInbox } from "../ingest/sourceReader.js"
 import { prepareArea, type PublicationArea, publicationArea } from "../services/publication.js"
 import { loadKeyFile, type PseudonymKeyMaterial } from "../services/pseudonymKey.js"
 import { loadRunConfig, type RunConfig } from "./runConfig.js"
+import type { OutcomesFramework } from "../../schemas/outcomesFramework.js"
+import { loadOutcomes } from "./outcomesFramework.js"
+import type { RulesFile } from "./rulesFile.js"
 import { type LoadedRules, loadRules } from "./segmentationRules.js"
 
 export interface RunOptions {
@@ -36,6 +39,7 @@ export interface PreparedRun {
   readonly options: RunOptions
   readonly config: RunConfig
   readonly rules: LoadedRules
+  readonly outcomes: RulesFile<OutcomesFramework>
   readonly asOf: string
   readonly area: PublicationArea
   readonly reidentificationKey: PseudonymKeyMaterial | undefined
@@ -60,6 +64,7 @@ export const prepareRun = Effect.fn("prepareRun")(function* (options: RunOptions
     })
   }
   const rules = yield* loadRules(config.rulesFile)
+  const outcomes = yield* loadOutcomes(config.outcomesFile)
   const reidentificationKey =
     options.reidentificationKeyFile === undefined
       ? undefined
@@ -67,5 +72,5 @@ export const prepareRun = Effect.fn("prepareRun")(function* (options: RunOptions
   const area = publicationArea(options.out)
   yield* prepareArea(area)
   const startedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
-  return { options, config, rules, asOf, area, reidentificationKey, startedAt } satisfies PreparedRun
+  return { options, config, rules, outcomes, asOf, area, reidentificationKey, startedAt } satisfies PreparedRun
 })

@@ -33,7 +33,7 @@ export const runLineage = (
   failureReason: string | null,
   finishedAt: string
 ): RunLineage => {
-  const { asOf, config, options, rules, startedAt } = facts.prepared
+  const { asOf, config, options, outcomes, rules, startedAt } = facts.prepared
   return {
     run_id: options.runId,
     status,
@@ -48,6 +48,8 @@ export const runLineage = (
     rules_version: rules.rules.version,
     rules_sha256: rules.sha256,
     codelists: rules.codelists,
+    outcomes_version: outcomes.value.version,
+    outcomes_sha256: outcomes.sha256,
     key_fingerprint: facts.keyFingerprint,
     key_rotated: facts.keyRotated,
     inputs: facts.inputs.map((input) => ({

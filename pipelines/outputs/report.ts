@@ -11,6 +11,8 @@ import * as path from "node:path"
 import { Effect, Option, Schema } from "effect"
 import type { TopLevelSpec } from "vega-lite"
 import { DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
+import type { OutcomeRow } from "../../transforms/outcomeIndicators.js"
+import { outcomesSection } from "../../transforms/outcomesReportSection.js"
 import { reportPage } from "../../transforms/reportCharts.js"
 import { type ReportCounts, ReportFigures, reportFigures } from "../../transforms/reportFigures.js"
 import { reportHtml, type ReportSection } from "../../transforms/reportHtml.js"
@@ -113,11 +115,12 @@ export const writeReport = Effect.fn("writeReport")(function* (
   db: WarehouseDb,
   release: string,
   previousRelease: string | undefined,
-  runId: string
+  runId: string,
+  outcomes: ReadonlyArray<OutcomeRow>
 ) {
   const figures = reportFigures(yield* reportCounts(db, runId), DEFAULT_DISCLOSURE_RULES)
   const page = reportPage(figures, previousFigures(previousRelease))
-  const sections = yield* Effect.forEach(page.sections, drawSection)
+  const sections = [...(yield* Effect.forEach(page.sections, drawSection)), outcomesSection<string>(outcomes)]
   const outputs: Array<OutputLineage> = [
     yield* writeOutputFile(release, REPORT_FILE, reportHtml({ ...page, sections }), null, RECIPIENT),
     yield* writeOutputFile(

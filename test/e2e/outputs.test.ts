@@ -137,6 +137,72 @@ describe("published outputs", () => {
     })
   })
 
+  it("publishes outcomes.csv: every statement, each indicator by every dimension, disclosure-controlled", () => {
+    const framework = JSON.parse(fs.readFileSync(path.join(repoRoot, "rules", "outcomes-v1.json"), "utf8")) as {
+      statements: Array<{ id: string; indicators?: Array<{ id: string; per: number }>; notMeasurable?: string }>
+    }
+    const rows = readCsv(path.join(out, "outcomes.csv"))
+    expect(Object.keys(rows[0]!)).toEqual([
+      "domain",
+      "statement_id",
+      "statement",
+      "indicator",
+      "title",
+      "dimension",
+      "group",
+      "numerator",
+      "denominator",
+      "rate",
+      "per",
+      "suppressed",
+      "note"
+    ])
+    expect([...new Set(rows.map((row) => row["statement_id"]))]).toEqual(framework.statements.map((s) => s.id))
+    for (const statement of framework.statements) {
+      const ofStatement = rows.filter((row) => row["statement_id"] === statement.id)
+      if (statement.notMeasurable !== undefined) {
+        expect(ofStatement).toHaveLength(1)
+        expect(ofStatement[0]!["note"]).toMatch(/^not measurable from these extracts.*: needs /)
+        expect(ofStatement[0]!["indicator"]).toBe("")
+        continue
+      }
+      expect(statement.indicators!.length).toBeGreaterThan(0)
+      for (const indicator of statement.indicators!) {
+        const ofIndicator = ofStatement.filter((row) => row["indicator"] === indicator.id)
+        expect(new Set(ofIndicator.map((row) => row["dimension"]))).toEqual(
+          new Set(["all", "segment", "deprivation_quintile", "ethnic_group", "locality"])
+        )
+        expect(ofIndicator.filter((row) => row["dimension"] === "segment").map((row) => row["group"])).toEqual([
+          "BWGW",
+          "LW",
+          "PI"
+        ])
+        for (const row of ofIndicator) expect(row["per"]).toBe(String(indicator.per))
+      }
+    }
+    const measured = rows.filter((row) => row["indicator"] !== "")
+    for (const row of measured) {
+      for (const count of [row["numerator"], row["denominator"]]) {
+        if (count === "") continue
+        const value = Number(count)
+        // 0 stays 0; nothing from 1 to 7; everything else a multiple of 5.
+        expect(value === 0 || (value >= 8 && value % 5 === 0), `${row["indicator"]} ${row["group"]}: ${count}`).toBe(
+          true
+        )
+      }
+      const hidden = row["numerator"] === "" || row["denominator"] === ""
+      expect(row["suppressed"]).toBe(hidden ? "Y" : "N")
+      if (hidden || Number(row["denominator"]) === 0) expect(row["rate"]).toBe("")
+    }
+    // 28 residents: the all-residents denominator shows as 30, the rate from the controlled counts.
+    const gp = measured.find((row) => row["indicator"] === "gp_use" && row["dimension"] === "all")!
+    expect(gp["denominator"]).toBe("30")
+    expect(Number(gp["rate"])).toBeCloseTo((Number(gp["numerator"]) / 30) * 100, -1)
+    expect(measured.some((row) => row["suppressed"] === "Y")).toBe(true)
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8")) as unknown
+    expect(JSON.stringify(manifest)).toContain("outcomes.csv")
+  })
+
   it("lists who joined, left or changed reasons since the previous publication", () => {
     // Next night Joan's A&E attendances are gone from the extract: she leaves the cohort.
     const acute = path.join(inbox, "acute_activity.csv")
@@ -199,9 +265,33 @@ describe("wsd rules", () => {
     expect(result.stdout).toContain("up to 12%")
   })
 
-  it("is the table docs/segmentation.md shows", () => {
-    const doc = fs.readFileSync(path.join(repoRoot, "docs", "segmentation.md"), "utf8")
-    const shown = /<!-- wsd rules: begin -->\s*```text\n([\s\S]*?)```\s*<!-- wsd rules: end -->/.exec(doc)?.[1]
-    expect(shown, "docs/segmentation.md: paste `npx wsd rules` between the wsd rules markers").toBe(wsd("rules").stdout)
+  it("prints the outcomes framework: every statement with its indicators or why it is not measurable", () => {
+    const framework = JSON.parse(fs.readFileSync(path.join(repoRoot, "rules", "outcomes-v1.json"), "utf8")) as {
+      statements: Array<{ id: string; statement: string; indicators?: Array<{ id: string }>; notMeasurable?: string }>
+    }
+    const printed = wsd("rules").stdout
+    expect(printed).toContain("outcomes outcomes-v1 (17 statements")
+    expect(framework.statements).toHaveLength(17)
+    for (const statement of framework.statements) {
+      expect(printed).toContain(`${statement.id}  ${statement.statement}`)
+      for (const indicator of statement.indicators ?? []) expect(printed).toContain(`        ${indicator.id} (`)
+      if (statement.notMeasurable !== undefined) expect(printed).toContain(statement.notMeasurable)
+    }
+    expect(printed).toMatch(/universal_credit \(%\): .*\n {10}numerator: {3}residents on a current claim/)
+  })
+
+  it("is the table docs/segmentation.md shows, then the framework docs/outcomes.md shows", () => {
+    const block = (doc: string, marker: string) =>
+      new RegExp(`<!-- ${marker}: begin -->\\s*\`\`\`text\\n([\\s\\S]*?)\`\`\`\\s*<!-- ${marker}: end -->`).exec(
+        fs.readFileSync(path.join(repoRoot, "docs", doc), "utf8")
+      )?.[1]
+    const rules = block("segmentation.md", "wsd rules")
+    const outcomes = block("outcomes.md", "wsd rules outcomes")
+    expect(
+      rules,
+      "docs/segmentation.md: paste the rules table of `npx wsd rules` between the wsd rules markers"
+    ).toBeDefined()
+    expect(outcomes, "docs/outcomes.md: paste the framework of `npx wsd rules` between its markers").toBeDefined()
+    expect(`${rules}\n${outcomes}`).toBe(wsd("rules").stdout)
   })
 })

@@ -17,6 +17,7 @@ import { type OpenLineageEvent, OpenLineageLog } from "../../pipelines/governanc
 import { publishedChain } from "../../pipelines/governance/publishedLineage.js"
 import { ExtractReaders } from "../../pipelines/ingest/extractReaders.js"
 import { nightlyRun } from "../../pipelines/nightly/nightlyRun.js"
+import { DEFAULT_OUTCOMES_FILE } from "../../pipelines/nightly/outcomesFramework.js"
 import { DEFAULT_RULES_FILE } from "../../pipelines/nightly/segmentationRules.js"
 import { sha256OfFile } from "../../pipelines/services/fileDigest.js"
 import { FileSystem, type Write } from "../../pipelines/services/fileSystem.js"
@@ -110,6 +111,9 @@ describe("the nightly run with test layers", () => {
       assert.strictEqual(warehouse.sha256, yield* Effect.promise(() => sha256OfFile(path.join(out, SQLITE_FILE))))
       // The rules are fingerprinted by their bytes, not only by the version they declare.
       assert.strictEqual(lineage.rules_sha256, yield* Effect.promise(() => sha256OfFile(DEFAULT_RULES_FILE)))
+      // So is the outcomes framework, whose definitions decide what outcomes.csv measures.
+      assert.strictEqual(lineage.outcomes_version, "outcomes-v1")
+      assert.strictEqual(lineage.outcomes_sha256, yield* Effect.promise(() => sha256OfFile(DEFAULT_OUTCOMES_FILE)))
       const chain = yield* (yield* LineageLog).entries
       assert.strictEqual(chain.length, 1)
       assert.deepStrictEqual((chain[0] as { run: RunLineage }).run, lineage)

@@ -1,0 +1,65 @@
+/**
+ * The outcomes framework's indicators for one run: counted by
+ * `sql/outputs/outcome_indicators.sql`, controlled by
+ * `transforms/outcomeIndicators.ts`, and published as `outcomes.csv` (the
+ * report shows their deprivation gradient from the same rows).
+ */
+import { Effect } from "effect"
+import type { OutcomesFramework } from "../../schemas/outcomesFramework.js"
+import { DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
+import { outcomeCount, type OutcomeRow, outcomeRows } from "../../transforms/outcomeIndicators.js"
+import { csvLine } from "../../transforms/spreadsheetSafety.js"
+import { outputError, outputQuery, writeOutputFile } from "./outputFiles.js"
+import type { WarehouseDb } from "../warehouse/warehouse.js"
+
+export const OUTCOMES_FILE = "outcomes.csv"
+
+export const OUTCOMES_COLUMNS = [
+  "domain",
+  "statement_id",
+  "statement",
+  "indicator",
+  "title",
+  "dimension",
+  "group",
+  "numerator",
+  "denominator",
+  "rate",
+  "per",
+  "suppressed",
+  "note"
+] as const
+
+/** The framework's rows, disclosure-controlled, from the warehouse. */
+export const outcomeFigures = (db: WarehouseDb, framework: OutcomesFramework) =>
+  Effect.gen(function* () {
+    const counts = (yield* outputQuery(db, "outcome_indicators")).map(outcomeCount)
+    const localities = yield* Effect.tryPromise({
+      try: () => db.selectFrom("practice").select("locality").distinct().orderBy("locality").execute(),
+      catch: outputError("cannot read the localities for the outcomes")
+    })
+    return outcomeRows(
+      framework,
+      counts,
+      localities.map((row) => row.locality),
+      DEFAULT_DISCLOSURE_RULES
+    )
+  })
+
+export const writeOutcomes = (release: string, rows: ReadonlyArray<OutcomeRow>) =>
+  writeOutputFile(
+    release,
+    OUTCOMES_FILE,
+    csvLine(OUTCOMES_COLUMNS) +
+      rows
+        .map((row) =>
+          csvLine(
+            OUTCOMES_COLUMNS.map((column) =>
+              column === "suppressed" ? (row.indicator === null ? null : row.suppressed ? "Y" : "N") : row[column]
+            )
+          )
+        )
+        .join(""),
+    rows.length,
+    "workstream leads and the partnership (aggregate)"
+  )
