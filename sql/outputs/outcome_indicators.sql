@@ -32,75 +32,112 @@ mental_health_contact as (
   where link_status = 'linked' and service in ('community_mental_health', 'talking_therapies', 'crisis')
     and contact_date between (select window_start from params) and (select as_of from params)
 ),
--- The latest school census record each pupil has, as person_features reads it.
+-- Pupils: residents with a school census record up to the as-of date (person_features reads their latest).
 pupil as (
   select distinct person_id
   from education_record
   where link_status = 'linked' and census_date <= (select as_of from params)
 ),
--- Discharges whose 30 days after have all passed by the as-of date; a death
--- in hospital (destination 79) has no readmission to count.
+-- Admitted spells of residents, each a discharge once it has ended.
+admitted as (
+  select person_id, source_row, start_date, end_date, admission_category, discharge_destination
+  from acute_activity
+  where link_status = 'linked' and activity_type = 'APC'
+),
+-- Discharges whose 30 days after have all passed by the as-of date, each with
+-- whether an emergency admission began within them; a death in hospital
+-- (destination 79) has no readmission to count.
 discharge as (
-  select a.person_id,
-    case when exists (
-      select 1 from acute_activity r
-      where r.person_id = a.person_id and r.link_status = 'linked' and r.admission_category = 'non_elective'
-        and r.source_row <> a.source_row
-        and julianday(r.start_date) - julianday(a.end_date) between 0 and 30
-    ) then 1 else 0 end as readmitted
-  from acute_activity a
+  select d.person_id, d.source_row, max(case when r.source_row is null then 0 else 1 end) as readmitted
+  from admitted d
   cross join params
-  where a.link_status = 'linked' and a.activity_type = 'APC' and a.end_date is not null
-    and a.end_date >= params.window_start
-    and julianday(params.as_of) - julianday(a.end_date) >= 30
-    and coalesce(a.discharge_destination, '') <> '79'
+  left join admitted r
+    on r.person_id = d.person_id and r.admission_category = 'non_elective' and r.source_row <> d.source_row
+    and julianday(r.start_date) - julianday(d.end_date) between 0 and 30
+  where d.end_date is not null
+    and d.end_date >= params.window_start
+    and julianday(params.as_of) - julianday(d.end_date) >= 30
+    and coalesce(d.discharge_destination, '') <> '79'
+  group by d.person_id, d.source_row
 ),
 readmission as (
   select person_id, sum(readmitted) as readmissions, count(*) as discharges
   from discharge
   group by person_id
 ),
-measure as (
-  select 'emergency_readmission_30d' as indicator, person_id, readmissions as numerator, discharges as denominator
-  from readmission
-  union all
-  select 'universal_credit', person_id, universal_credit, 1 from person_features
-  union all
-  select 'temporary_accommodation', person_id,
-    case when temporary_accommodation = 1 or homeless = 1 then 1 else 0 end, 1
-  from person_features
-  union all
-  select 'overcrowding', person_id, overcrowded, 1 from person_features where housing_tenure is not null
-  union all
-  select 'gp_use', f.person_id, case when g.person_id is null then 0 else 1 end, 1
-  from person_features f left join seen_by_gp g on g.person_id = f.person_id
-  union all
-  select 'community_mental_health_use', f.person_id, case when c.person_id is null then 0 else 1 end, 1
-  from person_features f left join mental_health_contact c on c.person_id = f.person_id
-  union all
-  select 'ae_attendances', person_id, ae_attendances, 1 from person_features
-  union all
-  select 'emergency_admissions', person_id, non_elective_admissions, 1 from person_features
-  union all
-  select 'pi_living_at_home', f.person_id, 1 - f.care_home, 1
-  from person_features f join segment_membership m on m.person_id = f.person_id
-  where m.segment = 'PI'
-  union all
-  select 'free_school_meals', f.person_id, coalesce(f.fsm_eligible, 0), 1
-  from person_features f join pupil on pupil.person_id = f.person_id
-  union all
-  select 'persistent_absence', f.person_id, case when f.attendance_pct < 90 then 1 else 0 end, 1
-  from person_features f join pupil on pupil.person_id = f.person_id
-  where f.attendance_pct is not null
-  union all
-  select 'ehc_plan', f.person_id, case when f.sen_provision = 'E' then 1 else 0 end, 1
-  from person_features f join pupil on pupil.person_id = f.person_id
+-- One row per resident: what each indicator counts of them, as
+-- `<indicator>_n` (numerator) and `<indicator>_d` (denominator).
+per_resident as (
+  select
+    r.segment, r.imd_quintile, r.ethnic_category, r.locality,
+    coalesce(ra.readmissions, 0) as readmission_n,
+    coalesce(ra.discharges, 0) as readmission_d,
+    f.universal_credit as universal_credit_n,
+    case when f.temporary_accommodation = 1 or f.homeless = 1 then 1 else 0 end as temporary_accommodation_n,
+    case when f.housing_tenure is not null then f.overcrowded else 0 end as overcrowding_n,
+    case when f.housing_tenure is not null then 1 else 0 end as overcrowding_d,
+    case when g.person_id is null then 0 else 1 end as gp_use_n,
+    case when c.person_id is null then 0 else 1 end as mental_health_n,
+    f.ae_attendances as ae_attendances_n,
+    f.non_elective_admissions as emergency_admissions_n,
+    case when r.segment = 'PI' then 1 - f.care_home else 0 end as at_home_n,
+    case when r.segment = 'PI' then 1 else 0 end as at_home_d,
+    case when pupil.person_id is not null then coalesce(f.fsm_eligible, 0) else 0 end as fsm_n,
+    case when pupil.person_id is not null then 1 else 0 end as pupil_d,
+    case when pupil.person_id is not null and f.attendance_pct < 90 then 1 else 0 end as absence_n,
+    case when pupil.person_id is not null and f.attendance_pct is not null then 1 else 0 end as absence_d,
+    case when pupil.person_id is not null and f.sen_provision = 'E' then 1 else 0 end as ehc_n
+  from resident r
+  join person_features f on f.person_id = r.person_id
+  left join readmission ra on ra.person_id = r.person_id
+  left join seen_by_gp g on g.person_id = r.person_id
+  left join mental_health_contact c on c.person_id = r.person_id
+  left join pupil on pupil.person_id = r.person_id
+),
+cell as (
+  select segment, imd_quintile, ethnic_category, locality, count(*) as residents,
+    sum(readmission_n) as readmission_n, sum(readmission_d) as readmission_d,
+    sum(universal_credit_n) as universal_credit_n,
+    sum(temporary_accommodation_n) as temporary_accommodation_n,
+    sum(overcrowding_n) as overcrowding_n, sum(overcrowding_d) as overcrowding_d,
+    sum(gp_use_n) as gp_use_n,
+    sum(mental_health_n) as mental_health_n,
+    sum(ae_attendances_n) as ae_attendances_n,
+    sum(emergency_admissions_n) as emergency_admissions_n,
+    sum(at_home_n) as at_home_n, sum(at_home_d) as at_home_d,
+    sum(fsm_n) as fsm_n, sum(pupil_d) as pupil_d,
+    sum(absence_n) as absence_n, sum(absence_d) as absence_d,
+    sum(ehc_n) as ehc_n
+  from per_resident
+  group by segment, imd_quintile, ethnic_category, locality
 ),
 final as (
-  select measure.indicator, resident.segment, resident.imd_quintile, resident.ethnic_category, resident.locality,
-    sum(measure.numerator) as numerator, sum(measure.denominator) as denominator
-  from measure
-  join resident on resident.person_id = measure.person_id
-  group by measure.indicator, resident.segment, resident.imd_quintile, resident.ethnic_category, resident.locality
+  select 'emergency_readmission_30d' as indicator, cell.*, readmission_n as numerator, readmission_d as denominator
+  from cell
+  union all
+  select 'universal_credit', cell.*, universal_credit_n, residents from cell
+  union all
+  select 'temporary_accommodation', cell.*, temporary_accommodation_n, residents from cell
+  union all
+  select 'overcrowding', cell.*, overcrowding_n, overcrowding_d from cell
+  union all
+  select 'gp_use', cell.*, gp_use_n, residents from cell
+  union all
+  select 'community_mental_health_use', cell.*, mental_health_n, residents from cell
+  union all
+  select 'ae_attendances', cell.*, ae_attendances_n, residents from cell
+  union all
+  select 'emergency_admissions', cell.*, emergency_admissions_n, residents from cell
+  union all
+  select 'pi_living_at_home', cell.*, at_home_n, at_home_d from cell
+  union all
+  select 'free_school_meals', cell.*, fsm_n, pupil_d from cell
+  union all
+  select 'persistent_absence', cell.*, absence_n, absence_d from cell
+  union all
+  select 'ehc_plan', cell.*, ehc_n, pupil_d from cell
 )
-select * from final order by indicator, segment, imd_quintile, ethnic_category, locality
+select indicator, segment, imd_quintile, ethnic_category, locality, numerator, denominator
+from final
+where denominator > 0
+order by indicator, segment, imd_quintile, ethnic_category, locality
