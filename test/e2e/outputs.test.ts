@@ -3,7 +3,7 @@
  * last run, the disclosure-controlled summary, the shadow budget, the BCF
  * metrics; all spreadsheet-safe; and `wsd rules`.
  */
-import { createHmac } from "node:crypto"
+import { createHash, createHmac } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { parse } from "csv-parse/sync"
@@ -135,6 +135,20 @@ describe("published outputs", () => {
       ...all,
       rows: "[suppressed]"
     })
+  })
+
+  it("fingerprints the outcomes framework file in lineage, as wsd lineage show prints it", () => {
+    const sha256 = createHash("sha256")
+      .update(fs.readFileSync(path.join(repoRoot, "rules", "outcomes-v1.json")))
+      .digest("hex")
+    const runId = fs.readdirSync(path.join(out, "lineage", "runs"))[0]!.replace(/\.json$/, "")
+    const entry = JSON.parse(fs.readFileSync(path.join(out, "lineage", "runs", `${runId}.json`), "utf8")) as {
+      run: { outcomes_version: string; outcomes_sha256: string }
+    }
+    expect(entry.run).toMatchObject({ outcomes_version: "outcomes-v1", outcomes_sha256: sha256 })
+    const shown = wsd("lineage", "show", "--out", out, runId)
+    expect(shown.status).toBe(0)
+    expect(shown.stdout).toContain(`outcomes outcomes-v1 (${sha256.slice(0, 12)})`)
   })
 
   it("publishes outcomes.csv: every statement, each indicator by every dimension, disclosure-controlled", () => {
