@@ -33,7 +33,6 @@ export const OUTCOME_INDICATORS = [
   "persistent_absence",
   "ehc_plan"
 ] as const
-export type OutcomeIndicatorId = (typeof OUTCOME_INDICATORS)[number]
 
 export const OutcomeIndicator = Schema.Struct({
   id: Schema.Literals(OUTCOME_INDICATORS),
@@ -55,13 +54,13 @@ const StatementFields = {
 }
 
 /** A statement the extracts measure, through one indicator or more. */
-export const MeasuredStatement = Schema.Struct({
+const MeasuredStatement = Schema.Struct({
   ...StatementFields,
   indicators: Schema.NonEmptyArray(OutcomeIndicator)
 })
 
 /** A statement the extracts cannot measure, saying what would (a survey, a reference file). */
-export const UnmeasuredStatement = Schema.Struct({
+const UnmeasuredStatement = Schema.Struct({
   ...StatementFields,
   notMeasurable: Schema.String.check(Schema.isPattern(/^not measurable from these extracts.*: needs .+/))
 })
@@ -69,17 +68,25 @@ export const UnmeasuredStatement = Schema.Struct({
 export const OutcomeStatement = Schema.Union([MeasuredStatement, UnmeasuredStatement])
 export type OutcomeStatement = typeof OutcomeStatement.Type
 
+/** The ids that appear more than once. */
+const repeated = (ids: ReadonlyArray<string>) => [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))]
+
+/** Statement and indicator ids are each used once: outcomes.csv keys its rows by them. */
 export const OutcomesFramework = Schema.Struct({
   version: Schema.String,
   source: Schema.String,
   statements: Schema.NonEmptyArray(OutcomeStatement)
-})
+}).check(
+  Schema.makeFilter(({ statements }) => {
+    const twice = [
+      ...repeated(statements.map((statement) => statement.id)),
+      ...repeated(
+        statements.flatMap((statement) =>
+          "indicators" in statement ? statement.indicators.map((indicator) => indicator.id) : []
+        )
+      )
+    ]
+    return twice.length === 0 ? undefined : `${twice.join(", ")} appear more than once`
+  })
+)
 export type OutcomesFramework = typeof OutcomesFramework.Type
-
-/** Each indicator of the framework, with the statement it measures, in the file's order. */
-export const frameworkIndicators = (
-  framework: OutcomesFramework
-): ReadonlyArray<{ readonly statement: OutcomeStatement; readonly indicator: OutcomeIndicator }> =>
-  framework.statements.flatMap((statement) =>
-    "indicators" in statement ? statement.indicators.map((indicator) => ({ statement, indicator })) : []
-  )

@@ -12,9 +12,9 @@ import { csvLine } from "../../transforms/spreadsheetSafety.js"
 import { outputError, outputQuery, writeOutputFile } from "./outputFiles.js"
 import type { WarehouseDb } from "../warehouse/warehouse.js"
 
-export const OUTCOMES_FILE = "outcomes.csv"
+const OUTCOMES_FILE = "outcomes.csv"
 
-export const OUTCOMES_COLUMNS = [
+const OUTCOMES_COLUMNS = [
   "domain",
   "statement_id",
   "statement",

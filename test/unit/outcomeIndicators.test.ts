@@ -47,7 +47,7 @@ describe("the outcomes framework file", () => {
     }
   })
 
-  it("refuses a statement with neither indicators nor a reason, and an indicator the SQL does not compute", () => {
+  it("refuses a statement with neither indicators nor a reason, an indicator the SQL does not compute, and an id used twice", () => {
     const decode = Schema.decodeUnknownExit(OutcomesFramework)
     const statement = { id: "x-1", domain: OUTCOME_DOMAINS[0], statement: "A statement" }
     expect(decode({ version: "v", source: "s", statements: [statement] })._tag).toBe("Failure")
@@ -68,6 +68,9 @@ describe("the outcomes framework file", () => {
     expect(decode({ version: "v", source: "s", statements: [{ ...statement, notMeasurable: "hard" }] })._tag).toBe(
       "Failure"
     )
+    const unmeasured = { ...statement, notMeasurable: "not measurable from these extracts: needs a survey" }
+    expect(decode({ version: "v", source: "s", statements: [unmeasured] })._tag).toBe("Success")
+    expect(decode({ version: "v", source: "s", statements: [unmeasured, unmeasured] })._tag).toBe("Failure")
   })
 })
 
