@@ -31,8 +31,13 @@ export const OUTCOME_INDICATORS = [
   "pi_living_at_home",
   "free_school_meals",
   "persistent_absence",
-  "ehc_plan"
+  "ehc_plan",
+  "poor_air_quality",
+  "high_crime_area"
 ] as const
+
+/** The optional reference sources an indicator may need; without one it is not measured that night. */
+export const OUTCOME_REFERENCE_SOURCES = ["lsoa_environment"] as const
 
 export const OutcomeIndicator = Schema.Struct({
   id: Schema.Literals(OUTCOME_INDICATORS),
@@ -43,7 +48,9 @@ export const OutcomeIndicator = Schema.Struct({
   /** The rate is per this many of the denominator: 100 for a percentage. */
   per: Schema.Literals([100, 1000, 100000]),
   /** The extract fields (`source.field`) or codelists the indicator reads. */
-  sources: Schema.NonEmptyArray(Schema.NonEmptyString)
+  sources: Schema.NonEmptyArray(Schema.NonEmptyString),
+  /** The optional reference source the indicator reads: a night without it says so in place of figures. */
+  requires: Schema.optionalKey(Schema.Literals(OUTCOME_REFERENCE_SOURCES))
 })
 export type OutcomeIndicator = typeof OutcomeIndicator.Type
 

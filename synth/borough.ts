@@ -221,7 +221,11 @@ export const DEPRIVATION_GRADIENT = {
   /** A pupil eligible for free school meals. */
   freeSchoolMeals: [0.1, 0.5],
   /** Percentage points off a pupil's attendance (drawn from 87–100%). */
-  attendanceLoss: [0, 5]
+  attendanceLoss: [0, 5],
+  /** An LSOA's annual mean PM2.5, µg/m³ (`lsoa_environment.csv`), by its first postcode's decile. */
+  pm25: [8, 14],
+  /** An LSOA's recorded crimes a year per 1,000 residents, likewise. */
+  crimesPer1000: [50, 170]
 } as const satisfies Record<string, readonly [number, number]>
 
 /** The gradient's value at `deprivation`, 0 for the least deprived decile and 1 for the most. */
@@ -352,8 +356,17 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
       [9, 4],
       [10, 3]
     ])
-    deprivationOf.set(postcode, (10 - decile) / 9)
+    const deprivation = (10 - decile) / 9
+    deprivationOf.set(postcode, deprivation)
     sink.row("postcode_lsoa", { postcode, lsoa, imd_decile: String(decile) })
+    // One row per LSOA, from the figures' gradient alone: no draw, so the rest of the borough is as it was.
+    if (i % 15 === 0) {
+      sink.row("lsoa_environment", {
+        lsoa,
+        pm25_ugm3: along(DEPRIVATION_GRADIENT.pm25, deprivation).toFixed(1),
+        crimes_per_1000: along(DEPRIVATION_GRADIENT.crimesPer1000, deprivation).toFixed(0)
+      })
+    }
   })
 
   const nhsNumbers = new Set<string>()

@@ -6,7 +6,8 @@
  * with that total (secondary suppression included, so the total minus the
  * groups shown never gives back a suppressed one) and each rate is worked
  * out from the controlled counts beside it. Statements the extracts cannot
- * measure are published too, with what measuring them would need.
+ * measure are published too, with what measuring them would need, and so is
+ * an indicator whose optional reference file the night lacked.
  */
 import type { OutcomesFramework } from "../schemas/outcomesFramework.js"
 import { SEGMENT_CODES } from "../schemas/segments.js"
@@ -83,18 +84,22 @@ export interface OutcomeRow {
   readonly rate: number | null
   readonly per: number | null
   readonly suppressed: boolean
-  /** Why a statement is not measured, and what would measure it. */
+  /** Why a statement or indicator is not measured, and what would measure it. */
   readonly note: string | null
 }
 
 const key = (part: "numerator" | "denominator", dimension: OutcomeDimension, group: string) =>
   `${part}\u0000${dimension}\u0000${group}`
 
-/** Every indicator of `framework` from `counts`, then every statement the extracts cannot measure, in file order. */
+/**
+ * Every statement of `framework` in file order, each indicator from `counts`;
+ * `references` are the optional reference sources the night had rows of.
+ */
 export const outcomeRows = (
   framework: OutcomesFramework,
   counts: ReadonlyArray<OutcomeCount>,
   localities: ReadonlyArray<string>,
+  references: ReadonlySet<string>,
   rules: DisclosureRules
 ): Array<OutcomeRow> => {
   const groups: ReadonlyArray<readonly [OutcomeDimension, ReadonlyArray<string>]> = [
@@ -124,6 +129,22 @@ export const outcomeRows = (
       continue
     }
     for (const indicator of statement.indicators) {
+      if (indicator.requires !== undefined && !references.has(indicator.requires)) {
+        rows.push({
+          ...about,
+          indicator: indicator.id,
+          title: indicator.title,
+          dimension: null,
+          group: null,
+          numerator: null,
+          denominator: null,
+          rate: null,
+          per: indicator.per,
+          suppressed: false,
+          note: `not measured this run: needs ${indicator.requires}.csv in the inbox, absent or empty`
+        })
+        continue
+      }
       const exact = new Map<string, number>()
       for (const [dimension, names] of groups) {
         for (const group of names) {

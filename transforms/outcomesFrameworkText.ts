@@ -29,6 +29,11 @@ export const formatOutcomesFramework = (framework: OutcomesFramework): string =>
           `          denominator: ${indicator.denominator}`,
           `          sources:     ${indicator.sources.join(", ")}`
         )
+        if (indicator.requires !== undefined) {
+          lines.push(
+            `          needs:       ${indicator.requires}.csv in the inbox (optional; not measured on a night without it)`
+          )
+        }
       }
     }
   }

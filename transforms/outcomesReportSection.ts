@@ -39,15 +39,16 @@ export const outcomesSection = <Drawing>(rows: ReadonlyArray<OutcomeRow>): Repor
       }))
     },
     {
-      caption: "Statements these extracts cannot measure",
+      caption: "Statements and indicators not measured",
       columns: [
         { key: "domain", label: "Domain", kind: "text" },
         { key: "statement", label: "Statement", kind: "text" },
+        { key: "title", label: "Indicator", kind: "text" },
         { key: "note", label: "What measuring it needs", kind: "text" }
       ],
       rows: rows
-        .filter((row) => row.indicator === null)
-        .map((row) => ({ domain: row.domain, statement: row.statement, note: row.note }))
+        .filter((row) => row.note !== null)
+        .map((row) => ({ domain: row.domain, statement: row.statement, title: row.title ?? "", note: row.note }))
     }
   ]
 })

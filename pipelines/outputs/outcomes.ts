@@ -38,10 +38,15 @@ export const outcomeFigures = (db: WarehouseDb, framework: OutcomesFramework) =>
       try: () => db.selectFrom("practice").select("locality").distinct().orderBy("locality").execute(),
       catch: outputError("cannot read the localities for the outcomes")
     })
+    const environment = yield* Effect.tryPromise({
+      try: () => db.selectFrom("lsoa_environment").select("lsoa").limit(1).execute(),
+      catch: outputError("cannot read the LSOA reference figures for the outcomes")
+    })
     return outcomeRows(
       framework,
       counts,
       localities.map((row) => row.locality),
+      new Set(environment.length > 0 ? ["lsoa_environment"] : []),
       DEFAULT_DISCLOSURE_RULES
     )
   })
@@ -55,7 +60,7 @@ export const writeOutcomes = (release: string, rows: ReadonlyArray<OutcomeRow>) 
         .map((row) =>
           csvLine(
             OUTCOMES_COLUMNS.map((column) =>
-              column === "suppressed" ? (row.indicator === null ? null : row.suppressed ? "Y" : "N") : row[column]
+              column === "suppressed" ? (row.dimension === null ? null : row.suppressed ? "Y" : "N") : row[column]
             )
           )
         )

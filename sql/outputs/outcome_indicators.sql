@@ -15,7 +15,8 @@ resident as (
     m.segment,
     coalesce(cast((p.imd_decile + 1) / 2 as text), 'unknown') as imd_quintile,
     coalesce(p.ethnic_category, '') as ethnic_category,
-    pr.locality
+    pr.locality,
+    p.lsoa
   from person p
   join segment_membership m on m.person_id = p.person_id
   join practice pr on pr.practice_code = p.practice_code
@@ -65,6 +66,12 @@ readmission as (
   from discharge
   group by person_id
 ),
+-- The optional reference figures per LSOA (lsoa_environment.csv), one row each.
+environment as (
+  select lsoa, max(pm25_ugm3) as pm25_ugm3, max(crimes_per_1000) as crimes_per_1000
+  from lsoa_environment
+  group by lsoa
+),
 -- One row per resident: what each indicator counts of them, as
 -- `<indicator>_n` (numerator) and `<indicator>_d` (denominator).
 per_resident as (
@@ -86,13 +93,19 @@ per_resident as (
     case when pupil.person_id is not null then 1 else 0 end as pupil_d,
     case when pupil.person_id is not null and f.attendance_pct < 90 then 1 else 0 end as absence_n,
     case when pupil.person_id is not null and f.attendance_pct is not null then 1 else 0 end as absence_d,
-    case when pupil.person_id is not null and f.sen_provision = 'E' then 1 else 0 end as ehc_n
+    case when pupil.person_id is not null and f.sen_provision = 'E' then 1 else 0 end as ehc_n,
+    -- Above 10 µg/m³ of PM2.5, England's 2040 target; above 100 crimes a year per 1,000, about London's rate.
+    case when e.pm25_ugm3 > 10 then 1 else 0 end as air_n,
+    case when e.pm25_ugm3 is not null then 1 else 0 end as air_d,
+    case when e.crimes_per_1000 > 100 then 1 else 0 end as crime_n,
+    case when e.crimes_per_1000 is not null then 1 else 0 end as crime_d
   from resident r
   join person_features f on f.person_id = r.person_id
   left join readmission ra on ra.person_id = r.person_id
   left join seen_by_gp g on g.person_id = r.person_id
   left join mental_health_contact c on c.person_id = r.person_id
   left join pupil on pupil.person_id = r.person_id
+  left join environment e on e.lsoa = r.lsoa
 ),
 cell as (
   select segment, imd_quintile, ethnic_category, locality, count(*) as residents,
@@ -107,7 +120,9 @@ cell as (
     sum(at_home_n) as at_home_n, sum(at_home_d) as at_home_d,
     sum(fsm_n) as fsm_n, sum(pupil_d) as pupil_d,
     sum(absence_n) as absence_n, sum(absence_d) as absence_d,
-    sum(ehc_n) as ehc_n
+    sum(ehc_n) as ehc_n,
+    sum(air_n) as air_n, sum(air_d) as air_d,
+    sum(crime_n) as crime_n, sum(crime_d) as crime_d
   from per_resident
   group by segment, imd_quintile, ethnic_category, locality
 ),
@@ -136,6 +151,10 @@ final as (
   select 'persistent_absence', cell.*, absence_n, absence_d from cell
   union all
   select 'ehc_plan', cell.*, ehc_n, pupil_d from cell
+  union all
+  select 'poor_air_quality', cell.*, air_n, air_d from cell
+  union all
+  select 'high_crime_area', cell.*, crime_n, crime_d from cell
 )
 select indicator, segment, imd_quintile, ethnic_category, locality, numerator, denominator
 from final

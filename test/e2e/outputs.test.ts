@@ -44,6 +44,20 @@ describe("published outputs", () => {
       practices,
       fs.readFileSync(practices, "utf8").replace("Whitechapel PCN", '"=HYPERLINK(""http://evil"",""x"")"')
     )
+    // The optional per-LSOA reference figures, for the fixtures' six LSOAs.
+    fs.writeFileSync(
+      path.join(inbox, "lsoa_environment.csv"),
+      [
+        "lsoa,pm25_ugm3,crimes_per_1000",
+        "E01004290,13.2,140",
+        "E01004212,12.5,160",
+        "E01004299,9.5,80",
+        "E01004201,11,120",
+        "E01004300,9,60",
+        "E01032769,8.5,45",
+        ""
+      ].join("\n")
+    )
     expect(runFixtures({ out, keyFile, inbox }).status).toBe(0)
   })
 
@@ -193,6 +207,14 @@ describe("published outputs", () => {
         ])
         for (const row of ofIndicator) expect(row["per"]).toBe(String(indicator.per))
       }
+    }
+    // With lsoa_environment.csv in the inbox, the clean-air and safety indicators are measured.
+    for (const indicator of ["poor_air_quality", "high_crime_area"]) {
+      const all = rows.find((row) => row["indicator"] === indicator && row["dimension"] === "all")
+      expect(all, indicator).toBeDefined()
+      expect(all!["note"]).toBe("")
+      // Residents whose postcode the LSOA lookup covers: 12 of the 28, published as 10.
+      expect(all!["denominator"]).toBe("10")
     }
     const measured = rows.filter((row) => row["indicator"] !== "")
     for (const row of measured) {

@@ -72,7 +72,7 @@ describe("wsd synth", () => {
       rows_read: number
       rows_quarantined: number
     }>
-    expect(inputs).toHaveLength(12)
+    expect(inputs).toHaveLength(13)
     for (const input of inputs) {
       expect(input.status, input.source).toBe("loaded")
       expect(input.rows_read, input.source).toBeGreaterThan(0)
@@ -160,7 +160,7 @@ describe("wsd synth", () => {
     }
   })
 
-  it("gives more deprived residents more A&E use and emergency admissions, Universal Credit and absence from school", () => {
+  it("gives more deprived residents more A&E use and emergency admissions, Universal Credit, absence from school and crime", () => {
     const out = path.join(dir, "gradient")
     const result = wsd(
       "run",
@@ -186,7 +186,13 @@ describe("wsd synth", () => {
       expect(row?.["rate"], `${indicator} in quintile ${quintile}`).toMatch(/^\d/)
       return Number(row!["rate"])
     }
-    for (const indicator of ["ae_attendances", "emergency_admissions", "universal_credit", "persistent_absence"]) {
+    for (const indicator of [
+      "ae_attendances",
+      "emergency_admissions",
+      "universal_credit",
+      "persistent_absence",
+      "high_crime_area"
+    ]) {
       expect(rateIn(indicator, "1"), indicator).toBeGreaterThan(rateIn(indicator, "5"))
     }
     // The gradient is steep enough to be seen through rounding to 5: A&E use at least 1.5 times as high.

@@ -84,6 +84,11 @@ const BOROUGH: SpecInput = {
     ["crowded", "council", false, undefined, undefined, true],
     ["council", "council"]
   ],
+  environment: [
+    ["E01001", 12, 150],
+    ["E010010", 8, 50],
+    ["E01009", 11]
+  ],
   education: [
     ["ehc", "E", true, 85.5],
     ["pupil", "N", false, 96],
@@ -120,6 +125,9 @@ describe.each(testWarehouses())("outcome indicators on $name", (warehouse) => {
       expect(totals(rows, "free_school_meals")).toEqual([1, 3])
       expect(totals(rows, "persistent_absence")).toEqual([1, 2])
       expect(totals(rows, "ehc_plan")).toEqual([1, 3])
+      // PM2.5 above 10 µg/m³ in two of the three LSOAs with a figure; over 100 crimes per 1,000 in one of two.
+      expect(totals(rows, "poor_air_quality")).toEqual([2, 3])
+      expect(totals(rows, "high_crime_area")).toEqual([1, 2])
     })
   )
 

@@ -103,6 +103,8 @@ export interface SpecInput {
   >
   /** [id, service, contact date] */
   readonly community?: ReadonlyArray<readonly [id: string, service: string, date: string]>
+  /** `lsoa_environment.csv`: [LSOA, PM2.5, crimes per 1,000]; a resident with deprivation decile d lives in `E0100${d}`. */
+  readonly environment?: ReadonlyArray<readonly [lsoa: string, pm25?: number, crimesPer1000?: number]>
   /** [id, Universal Credit]: a council tax reduction claim running since 2025-01-01. */
   readonly benefits?: ReadonlyArray<readonly [id: string, universalCredit: boolean]>
 }
@@ -208,6 +210,15 @@ export const loadedWarehouse = (input: SpecInput, engine: Engine) =>
         practice_code: code,
         practice_name: code,
         ...(listed.get(code) ?? { pcn: "PCN", locality: "North" })
+      }))
+    )
+    yield* insertRows(
+      db,
+      "lsoa_environment",
+      (input.environment ?? []).map(([lsoa, pm25, crimes]) => ({
+        lsoa,
+        pm25_ugm3: pm25 ?? null,
+        crimes_per_1000: crimes ?? null
       }))
     )
     yield* insertRows(

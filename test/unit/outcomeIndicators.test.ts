@@ -29,8 +29,8 @@ const count = (cell: Partial<OutcomeCount> & Pick<OutcomeCount, "numerator" | "d
   ...cell
 })
 
-const rowsOf = (counts: ReadonlyArray<OutcomeCount>) =>
-  outcomeRows(framework, counts, ["North", "South"], DEFAULT_DISCLOSURE_RULES)
+const rowsOf = (counts: ReadonlyArray<OutcomeCount>, references: ReadonlyArray<string> = []) =>
+  outcomeRows(framework, counts, ["North", "South"], new Set(references), DEFAULT_DISCLOSURE_RULES)
 
 const cell = (rows: ReturnType<typeof rowsOf>, indicator: string, dimension: string, group: string) =>
   rows.find((row) => row.indicator === indicator && row.dimension === dimension && row.group === group)!
@@ -78,9 +78,9 @@ describe("outcomeRows", () => {
   it("lists every statement in file order, the unmeasured ones with their reason and no figures", () => {
     const rows = rowsOf([])
     expect([...new Set(rows.map((row) => row.statement_id))]).toEqual(framework.statements.map((s) => s.id))
-    const air = rows.filter((row) => row.statement_id === "wd-3")
-    expect(air).toEqual([
-      expect.objectContaining({ indicator: null, numerator: null, rate: null, note: expect.stringMatching(/LSOA/) })
+    const wellbeing = rows.filter((row) => row.statement_id === "ql-1")
+    expect(wellbeing).toEqual([
+      expect.objectContaining({ indicator: null, numerator: null, rate: null, note: expect.stringMatching(/survey/) })
     ])
     // Every group of every dimension of a measured indicator, zeros as zeros.
     const ae = rows.filter((row) => row.indicator === "ae_attendances")
@@ -103,6 +103,26 @@ describe("outcomeRows", () => {
       "locality:South"
     ])
     expect(ae.every((row) => row.numerator === 0 && row.denominator === 0 && !row.suppressed)).toBe(true)
+  })
+
+  it("says an indicator was not measured when the night lacked its reference file, and measures it when present", () => {
+    const counts = [count({ indicator: "poor_air_quality", numerator: 40, denominator: 100 })]
+    const without = rowsOf(counts).filter((row) => row.indicator === "poor_air_quality")
+    expect(without).toEqual([
+      expect.objectContaining({
+        statement_id: "wd-3",
+        dimension: null,
+        numerator: null,
+        note: "not measured this run: needs lsoa_environment.csv in the inbox, absent or empty"
+      })
+    ])
+    const withFile = rowsOf(counts, ["lsoa_environment"])
+    expect(cell(withFile, "poor_air_quality", "all", "all")).toMatchObject({
+      numerator: 40,
+      denominator: 100,
+      rate: 40,
+      note: null
+    })
   })
 
   it("groups ethnic categories by their NHS group and rounds counts to 5, rates from the rounded counts", () => {
@@ -151,8 +171,12 @@ describe("outcomeGradients", () => {
       least_deprived: null,
       ratio: null
     })
-    expect(outcomeGradients(rows)).toHaveLength(
-      framework.statements.flatMap((s) => ("indicators" in s ? s.indicators : [])).length
+    // Every indicator but those whose reference file this night lacked.
+    expect(outcomeGradients(rows).map((gradient) => gradient.indicator)).toEqual(
+      framework.statements
+        .flatMap((s) => ("indicators" in s ? s.indicators : []))
+        .filter((indicator) => indicator.requires === undefined)
+        .map((indicator) => indicator.id)
     )
   })
 })
@@ -174,7 +198,11 @@ describe("the report's outcomes section", () => {
       least_deprived: 200,
       ratio: 3
     })
-    expect(unmeasured!.rows.map((row) => row["statement"])).toContain("I am able to breathe cleaner air")
+    expect(unmeasured!.rows.map((row) => row["statement"])).toContain("I have a good level of happiness and wellbeing")
+    // Without the LSOA reference file, the clean-air indicator is listed as not measured.
+    expect(unmeasured!.rows).toContainEqual(
+      expect.objectContaining({ statement: "I am able to breathe cleaner air", title: expect.stringMatching(/PM2.5/) })
+    )
     expect(gradients!.rows.length + unmeasured!.rows.length).toBeGreaterThanOrEqual(17)
   })
 })
