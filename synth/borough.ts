@@ -222,8 +222,8 @@ export const DEPRIVATION_GRADIENT = {
   freeSchoolMeals: [0.1, 0.5],
   /** Percentage points off a pupil's attendance (drawn from 87–100%). */
   attendanceLoss: [0, 5],
-  /** An LSOA's annual mean PM2.5, µg/m³ (`lsoa_environment.csv`), by its first postcode's decile. */
-  pm25: [8, 14],
+  /** An LSOA's annual mean PM2.5, µg/m³ (`lsoa_environment.csv`). */
+  pm25: [7, 13],
   /** An LSOA's recorded crimes a year per 1,000 residents, likewise. */
   crimesPer1000: [50, 170]
 } as const satisfies Record<string, readonly [number, number]>
@@ -342,31 +342,33 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
   postcodes.sort()
   /** Each postcode's deprivation: 0 in IMD decile 10, 1 in decile 1. */
   const deprivationOf = new Map<string, number>()
+  // The Index of Multiple Deprivation ranks LSOAs: every postcode of one shares its decile, and
+  // the LSOA's air quality and crime figures follow it.
+  let decile = 0
   postcodes.forEach((postcode, i) => {
     const lsoa = `E0100${String(4000 + Math.floor(i / 15)).padStart(4, "0")}`
-    const decile = random.weighted([
-      [1, 18],
-      [2, 17],
-      [3, 15],
-      [4, 12],
-      [5, 10],
-      [6, 9],
-      [7, 7],
-      [8, 5],
-      [9, 4],
-      [10, 3]
-    ])
-    const deprivation = (10 - decile) / 9
-    deprivationOf.set(postcode, deprivation)
-    sink.row("postcode_lsoa", { postcode, lsoa, imd_decile: String(decile) })
-    // One row per LSOA, from the figures' gradient alone: no draw, so the rest of the borough is as it was.
     if (i % 15 === 0) {
+      decile = random.weighted([
+        [1, 18],
+        [2, 17],
+        [3, 15],
+        [4, 12],
+        [5, 10],
+        [6, 9],
+        [7, 7],
+        [8, 5],
+        [9, 4],
+        [10, 3]
+      ])
+      const deprivation = (10 - decile) / 9
       sink.row("lsoa_environment", {
         lsoa,
         pm25_ugm3: along(DEPRIVATION_GRADIENT.pm25, deprivation).toFixed(1),
         crimes_per_1000: along(DEPRIVATION_GRADIENT.crimesPer1000, deprivation).toFixed(0)
       })
     }
+    deprivationOf.set(postcode, (10 - decile) / 9)
+    sink.row("postcode_lsoa", { postcode, lsoa, imd_decile: String(decile) })
   })
 
   const nhsNumbers = new Set<string>()

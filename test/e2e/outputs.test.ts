@@ -44,20 +44,6 @@ describe("published outputs", () => {
       practices,
       fs.readFileSync(practices, "utf8").replace("Whitechapel PCN", '"=HYPERLINK(""http://evil"",""x"")"')
     )
-    // The optional per-LSOA reference figures, for the fixtures' six LSOAs.
-    fs.writeFileSync(
-      path.join(inbox, "lsoa_environment.csv"),
-      [
-        "lsoa,pm25_ugm3,crimes_per_1000",
-        "E01004290,13.2,140",
-        "E01004212,12.5,160",
-        "E01004299,9.5,80",
-        "E01004201,11,120",
-        "E01004300,9,60",
-        "E01032769,8.5,45",
-        ""
-      ].join("\n")
-    )
     expect(runFixtures({ out, keyFile, inbox }).status).toBe(0)
   })
 
@@ -165,6 +151,35 @@ describe("published outputs", () => {
     expect(shown.stdout).toContain(`outcomes outcomes-v1 (${sha256.slice(0, 12)})`)
   })
 
+  it("records a night without lsoa_environment.csv as missing, and its indicators as not measured", () => {
+    const night = copyOfFixtures(tempDir("outputs-no-environment"))
+    fs.rmSync(path.join(night, "lsoa_environment.csv"))
+    const without = path.join(path.dirname(night), "out")
+    expect(runFixtures({ out: without, keyFile, inbox: night }).status).toBe(0)
+    const runId = fs.readdirSync(path.join(without, "lineage", "runs"))[0]!.replace(/\.json$/, "")
+    const entry = JSON.parse(fs.readFileSync(path.join(without, "lineage", "runs", `${runId}.json`), "utf8")) as {
+      run: { inputs: Array<{ source: string; status: string; required: boolean }> }
+    }
+    expect(entry.run.inputs.find((input) => input.source === "lsoa_environment")).toMatchObject({
+      status: "missing",
+      required: false
+    })
+    const rows = readCsv(path.join(without, "outcomes.csv"))
+    for (const indicator of ["poor_air_quality", "high_crime_area"]) {
+      expect(rows.filter((row) => row["indicator"] === indicator)).toEqual([
+        expect.objectContaining({
+          dimension: "",
+          numerator: "",
+          rate: "",
+          note: "not measured this run: needs lsoa_environment.csv in the inbox, absent or empty"
+        })
+      ])
+    }
+    expect(fs.readFileSync(path.join(without, "report.html"), "utf8")).toContain(
+      "not measured this run: needs lsoa_environment.csv in the inbox"
+    )
+  })
+
   it("publishes outcomes.csv: every statement, each indicator by every dimension, disclosure-controlled", () => {
     const framework = JSON.parse(fs.readFileSync(path.join(repoRoot, "rules", "outcomes-v1.json"), "utf8")) as {
       statements: Array<{ id: string; indicators?: Array<{ id: string; per: number }>; notMeasurable?: string }>
@@ -208,7 +223,7 @@ describe("published outputs", () => {
         for (const row of ofIndicator) expect(row["per"]).toBe(String(indicator.per))
       }
     }
-    // With lsoa_environment.csv in the inbox, the clean-air and safety indicators are measured.
+    // With lsoa_environment.csv in the inbox (the fixtures carry one), the clean-air and safety indicators are measured.
     for (const indicator of ["poor_air_quality", "high_crime_area"]) {
       const all = rows.find((row) => row["indicator"] === indicator && row["dimension"] === "all")
       expect(all, indicator).toBeDefined()
