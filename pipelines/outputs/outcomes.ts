@@ -2,10 +2,13 @@
  * The outcomes framework's indicators for one run: counted by
  * `sql/outputs/outcome_indicators.sql`, controlled by
  * `transforms/outcomeIndicators.ts`, and published as `outcomes.csv` (the
- * report shows their deprivation gradient from the same rows).
+ * report shows their deprivation gradient from the same rows). An indicator
+ * needing the optional `lsoa_environment` reference is measured only on a
+ * night that had rows of it.
  */
 import { Effect } from "effect"
 import type { OutcomesFramework } from "../../schemas/outcomesFramework.js"
+import { lsoaEnvironment } from "../../schemas/sources/lsoaEnvironment.js"
 import { DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
 import { outcomeCount, type OutcomeRow, outcomeRows } from "../../transforms/outcomeIndicators.js"
 import { csvLine } from "../../transforms/spreadsheetSafety.js"
@@ -46,7 +49,7 @@ export const outcomeFigures = (db: WarehouseDb, framework: OutcomesFramework) =>
       framework,
       counts,
       localities.map((row) => row.locality),
-      new Set(environment.length > 0 ? ["lsoa_environment"] : []),
+      new Set(environment.length > 0 ? [lsoaEnvironment.name] : []),
       DEFAULT_DISCLOSURE_RULES
     )
   })
