@@ -9,6 +9,7 @@ import { education } from "./sources/education.js"
 import { gpEvents } from "./sources/gpEvents.js"
 import { gpRegistrations } from "./sources/gpRegistrations.js"
 import { housing } from "./sources/housing.js"
+import { lsoaEnvironment } from "./sources/lsoaEnvironment.js"
 import { optOuts } from "./sources/optOuts.js"
 import { postcodeLsoa } from "./sources/postcodeLsoa.js"
 import { practices } from "./sources/practices.js"
@@ -16,6 +17,7 @@ import { practices } from "./sources/practices.js"
 export const SOURCES = {
   practices,
   postcode_lsoa: postcodeLsoa,
+  lsoa_environment: lsoaEnvironment,
   opt_outs: optOuts,
   gp_registrations: gpRegistrations,
   gp_events: gpEvents,

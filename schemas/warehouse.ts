@@ -265,8 +265,16 @@ export interface RecordTables {
   education_record: EducationRecordTable
 }
 
+/** The optional per-LSOA reference figures (`lsoa_environment.csv`). */
+export interface LsoaEnvironmentTable {
+  lsoa: string
+  pm25_ugm3: number | null
+  crimes_per_1000: number | null
+}
+
 export interface WarehouseSchema extends RecordTables {
   practice: PracticeTable
+  lsoa_environment: LsoaEnvironmentTable
   /** The spine as loaded, until the person model has built `person` from it (then dropped). */
   registered_person: PersonTable
   person: PersonTable

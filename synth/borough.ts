@@ -193,6 +193,44 @@ const CONDITIONS: ReadonlyArray<ConditionModel> = [
   { condition: "autism", files: ["autism"], prevalence: (age) => (age < 25 ? 0.015 : 0.004) }
 ]
 
+/** Conditions that are coded but are not long-term conditions (the rules' `ltc` kind). */
+const NOT_LTCS = ["palliative_care", "moderate_frailty", "severe_frailty", "housebound", "care_home", "autism"]
+
+/**
+ * How deprivation shifts health, service use and circumstance: each entry is
+ * `[least, most]`, the value for a home in the least deprived LSOAs (IMD
+ * decile 10) and in the most deprived (decile 1), linear in between
+ * (docs/synthetic-borough.md lists them). Multipliers scale a rate; the rest
+ * are probabilities, tenure weights or percentage points.
+ */
+export const DEPRIVATION_GRADIENT = {
+  /** Prevalence of each long-term condition (× its age-specific rate). */
+  ltcPrevalence: [0.7, 1.3],
+  /** A&E attendances (× the mean count). */
+  aeAttendances: [0.6, 1.5],
+  /** Hospital admissions, elective and emergency (× the mean count). */
+  admissions: [0.7, 1.4],
+  /** Tenure weights of a new household (out of about 100). */
+  councilTenure: [15, 35],
+  ownerOccupierTenure: [40, 10],
+  temporaryAccommodationTenure: [1, 6],
+  /** A council or housing association household claiming Housing Benefit or Council Tax Reduction. */
+  benefitClaim: [0.3, 0.7],
+  /** A claim flagged Universal Credit. */
+  universalCredit: [0.3, 0.7],
+  /** A pupil eligible for free school meals. */
+  freeSchoolMeals: [0.1, 0.5],
+  /** Percentage points off a pupil's attendance (drawn from 87–100%). */
+  attendanceLoss: [0, 5],
+  /** An LSOA's annual mean PM2.5, µg/m³ (`lsoa_environment.csv`). */
+  pm25: [7, 13],
+  /** An LSOA's recorded crimes a year per 1,000 residents, likewise. */
+  crimesPer1000: [50, 170]
+} as const satisfies Record<string, readonly [number, number]>
+
+/** The gradient's value at `deprivation`, 0 for the least deprived decile and 1 for the most. */
+const along = ([least, most]: readonly [number, number], deprivation: number) => least + (most - least) * deprivation
+
 /** Everyday coded entries that are in no codelist: blood pressure, BMI, smoking, flu vaccination. */
 const ROUTINE_CODES = ["271649006", "60621009", "77176002", "86198006", "230056004", "365981007", "1240551000000106"]
 
@@ -302,20 +340,34 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     postcodes.push(postcode)
   }
   postcodes.sort()
+  /** Each postcode's deprivation: 0 in IMD decile 10, 1 in decile 1. */
+  const deprivationOf = new Map<string, number>()
+  // The Index of Multiple Deprivation ranks LSOAs: every postcode of one shares its decile, and
+  // the LSOA's air quality and crime figures follow it.
+  let decile = 0
   postcodes.forEach((postcode, i) => {
     const lsoa = `E0100${String(4000 + Math.floor(i / 15)).padStart(4, "0")}`
-    const decile = random.weighted([
-      [1, 18],
-      [2, 17],
-      [3, 15],
-      [4, 12],
-      [5, 10],
-      [6, 9],
-      [7, 7],
-      [8, 5],
-      [9, 4],
-      [10, 3]
-    ])
+    if (i % 15 === 0) {
+      decile = random.weighted([
+        [1, 18],
+        [2, 17],
+        [3, 15],
+        [4, 12],
+        [5, 10],
+        [6, 9],
+        [7, 7],
+        [8, 5],
+        [9, 4],
+        [10, 3]
+      ])
+      const deprivation = (10 - decile) / 9
+      sink.row("lsoa_environment", {
+        lsoa,
+        pm25_ugm3: along(DEPRIVATION_GRADIENT.pm25, deprivation).toFixed(1),
+        crimes_per_1000: along(DEPRIVATION_GRADIENT.crimesPer1000, deprivation).toFixed(0)
+      })
+    }
+    deprivationOf.set(postcode, (10 - decile) / 9)
     sink.row("postcode_lsoa", { postcode, lsoa, imd_decile: String(decile) })
   })
 
@@ -543,8 +595,11 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
       entered.add(entry)
       sink.row("gp_events", cells)
     }
+    const deprivation = deprivationOf.get(p.address.postcode)!
+    const ltcPrevalence = along(DEPRIVATION_GRADIENT.ltcPrevalence, deprivation)
     for (const model of CONDITIONS) {
-      if (random.chance(model.prevalence(p.age, p.sex, p.ethnic))) p.conditions.add(model.condition)
+      const gradient = NOT_LTCS.includes(model.condition) ? 1 : ltcPrevalence
+      if (random.chance(model.prevalence(p.age, p.sex, p.ethnic) * gradient)) p.conditions.add(model.condition)
     }
     for (const condition of p.conditions) {
       const model = CONDITIONS.find((c) => c.condition === condition)!
@@ -560,9 +615,7 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
         value: ""
       })
     }
-    const ltcs = [...p.conditions].filter(
-      (c) => !["palliative_care", "moderate_frailty", "severe_frailty", "housebound", "care_home", "autism"].includes(c)
-    ).length
+    const ltcs = [...p.conditions].filter((c) => !NOT_LTCS.includes(c)).length
     const routine = random.overdispersed(8 + ltcs * 2 + (p.age >= 65 ? 4 : 0), 1.5)
     for (let i = 0; i < routine; i++) {
       const cells = {
@@ -610,8 +663,10 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
         maybeBreak("acute_activity", cells, "end_date", addDays(start, -3), "end_before_start")
       }
     }
-    acute("AE", random.overdispersed(0.25 + 0.25 * ltcs + 0.3 * old + (p.age < 5 ? 0.3 : 0), 0.4))
-    acute("APC", random.overdispersed(0.04 + 0.12 * ltcs + 0.25 * old, 0.3))
+    const ae = along(DEPRIVATION_GRADIENT.aeAttendances, deprivation)
+    const admissions = along(DEPRIVATION_GRADIENT.admissions, deprivation)
+    acute("AE", random.overdispersed((0.25 + 0.25 * ltcs + 0.3 * old + (p.age < 5 ? 0.3 : 0)) * ae, 0.4))
+    acute("APC", random.overdispersed((0.04 + 0.12 * ltcs + 0.25 * old) * admissions, 0.3))
     acute("OP", random.overdispersed(0.6 + 0.6 * ltcs + 0.5 * old, 0.6))
     const community = random.overdispersed(
       0.1 + (ltcs >= 2 ? 1.5 : 0) + old * 2 + (p.conditions.has("depression") ? 0.8 : 0),
@@ -726,6 +781,7 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
 
   /** `personas`: the planted personas, who never opt out (the spec follows them into every output). */
   const writeHousehold = (household: Household, personas = false) => {
+    const deprivation = deprivationOf.get(household.address.postcode)!
     for (const member of household.members) {
       writeRegistration(member)
       const ltcs = writeHealth(member)
@@ -766,8 +822,10 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
           sen_provision: sen,
           sen_primary_need:
             sen === "N" ? "" : member.conditions.has("autism") ? "ASD" : random.pick(["SLCN", "SEMH", "MLD", "SPLD"]),
-          fsm_eligible: random.chance(0.3) ? "Y" : "N",
-          attendance_pct: String(random.int(780, 1000) / 10),
+          fsm_eligible: random.chance(along(DEPRIVATION_GRADIENT.freeSchoolMeals, deprivation)) ? "Y" : "N",
+          attendance_pct: String(
+            (random.int(870, 1000) - Math.round(10 * along(DEPRIVATION_GRADIENT.attendanceLoss, deprivation))) / 10
+          ),
           exclusions: String(random.chance(0.03) ? 1 : 0)
         }
         writeCouncilPerson("education", member, cells)
@@ -796,7 +854,7 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
           end_date: ""
         })
       }
-      if (random.chance(0.5)) {
+      if (random.chance(along(DEPRIVATION_GRADIENT.benefitClaim, deprivation))) {
         const claimRef = nextRef("CL")
         const adults = household.members.filter((m) => m.age >= 18)
         household.members.forEach((member) => {
@@ -814,7 +872,7 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
             role,
             uprn: household.address.uprn,
             benefit_type: random.chance(0.6) ? "housing_benefit" : "council_tax_reduction",
-            universal_credit: random.chance(0.5) ? "Y" : "N",
+            universal_credit: random.chance(along(DEPRIVATION_GRADIENT.universalCredit, deprivation)) ? "Y" : "N",
             weekly_amount: role === "claimant" ? String(random.int(2000, 16000) / 100) : "",
             start_date: addDays(asOf, -random.int(30, 3000)),
             end_date: ""
@@ -825,21 +883,27 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     residents += household.members.length
   }
 
-  const newHousehold = (tenure?: string): Omit<Household, "members"> & { members: Array<Person> } => ({
-    id: ++householdId,
-    address: newAddress(),
-    practice: random.pick(practices),
-    members: [],
-    tenure:
-      tenure ??
-      random.weighted([
-        ["council", 25],
-        ["housing_association", 15],
-        ["private_rented", 32],
-        ["owner_occupier", 25],
-        ["temporary_accommodation", 3]
-      ])
-  })
+  const newHousehold = (tenure?: string): Omit<Household, "members"> & { members: Array<Person> } => {
+    const id = ++householdId
+    const address = newAddress()
+    const practice = random.pick(practices)
+    const deprivation = deprivationOf.get(address.postcode)!
+    return {
+      id,
+      address,
+      practice,
+      members: [],
+      tenure:
+        tenure ??
+        random.weighted([
+          ["council", along(DEPRIVATION_GRADIENT.councilTenure, deprivation)],
+          ["housing_association", 15],
+          ["private_rented", 32],
+          ["owner_occupier", along(DEPRIVATION_GRADIENT.ownerOccupierTenure, deprivation)],
+          ["temporary_accommodation", along(DEPRIVATION_GRADIENT.temporaryAccommodationTenure, deprivation)]
+        ])
+    }
+  }
 
   // The personas of personas.md, planted first.
   {

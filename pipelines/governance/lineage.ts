@@ -119,13 +119,15 @@ export interface RunLineage {
    */
   readonly rules_sha256?: string
   /**
-   * Every rules file the run read (segmentation rules, tariff, and any other
-   * a later part of the run reads: add its fingerprint here), each with its
+   * Every rules file the run read (segmentation rules, tariff, outcomes
+   * framework, and any other a later part of the run reads), each with its
    * path relative to the project and SHA-256: the thresholds, reasons and
    * prices themselves, not only the versions the files declare. Absent from
    * runs before it was recorded.
    */
   readonly rules_files?: ReadonlyArray<FileFingerprint>
+  /** The outcomes framework file's version (absent in runs before it existed); its fingerprint is in `rules_files`. */
+  readonly outcomes_version?: string
   /** Every codelist file used, with its SHA-256. */
   readonly codelists: ReadonlyArray<CodelistFingerprint>
   readonly key_fingerprint: string | null

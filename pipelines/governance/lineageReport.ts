@@ -91,7 +91,8 @@ export const formatRun = (run: PublishedRun, extracts: ReadonlyArray<PublishedEx
   const lines = [
     `Run ${run.run_id}: ${run.status}${run.failure_reason ? ` (${run.failure_reason})` : ""}`,
     `  as of ${run.as_of}; started ${run.started_at}, finished ${run.finished_at}`,
-    `  by ${run.operator} on ${run.host}; wsd ${run.software_version}; configuration ${run.config_version}; rules ${run.rules_version}${run.rules_sha256 === undefined ? "" : ` (${run.rules_sha256.slice(0, 12)})`}`,
+    `  by ${run.operator} on ${run.host}; wsd ${run.software_version}; configuration ${run.config_version}; rules ${run.rules_version}${run.rules_sha256 === undefined ? "" : ` (${run.rules_sha256.slice(0, 12)})`}` +
+      (run.outcomes_version === undefined ? "" : `; outcomes ${run.outcomes_version}`),
     ...(run.rules_files ?? []).map((rules) => `  rules file ${rules.file}, SHA-256 ${rules.sha256}`),
     `  key fingerprint ${run.key_fingerprint ?? "-"}${run.key_rotated ? " (key rotated in this run)" : ""}`,
     ...section(

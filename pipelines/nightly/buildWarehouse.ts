@@ -110,10 +110,21 @@ const loadAndModel = Effect.fnUntraced(function* (db: WarehouseDb, inputs: Wareh
       Effect.andThen(
         insertRows(
           db,
-          "registered_person",
-          spine.residents.map((resident) => resident.person)
+          "lsoa_environment",
+          inputs.spineRead.lsoaEnvironment.map((row) => ({
+            lsoa: row.lsoa,
+            pm25_ugm3: row.pm25_ugm3 ?? null,
+            crimes_per_1000: row.crimes_per_1000 ?? null
+          }))
         ),
-        insertRows(db, "window_leaver", spine.windowLeavers)
+        Effect.andThen(
+          insertRows(
+            db,
+            "registered_person",
+            spine.residents.map((resident) => resident.person)
+          ),
+          insertRows(db, "window_leaver", spine.windowLeavers)
+        )
       )
     ),
     () => ({ rowsIn: residents, rowsOut: residents })

@@ -14,6 +14,9 @@ import { requireInbox } from "../ingest/sourceReader.js"
 import { prepareArea, type PublicationArea, publicationArea } from "../services/publication.js"
 import { loadKeyFile, type PseudonymKeyMaterial } from "../services/pseudonymKey.js"
 import { loadRunConfig, type RunConfig } from "./runConfig.js"
+import type { OutcomesFramework } from "../../schemas/outcomesFramework.js"
+import { loadOutcomes } from "./outcomesFramework.js"
+import type { RulesFile } from "./rulesFile.js"
 import { type LoadedRules, loadRules } from "./segmentationRules.js"
 import { type LoadedTariff, loadTariff } from "./tariff.js"
 
@@ -39,6 +42,7 @@ export interface PreparedRun {
   readonly config: RunConfig
   readonly rules: LoadedRules
   readonly tariff: LoadedTariff
+  readonly outcomes: RulesFile<OutcomesFramework>
   readonly asOf: string
   readonly area: PublicationArea
   readonly reidentificationKey: PseudonymKeyMaterial | undefined
@@ -62,6 +66,7 @@ export const prepareRun = Effect.fn("prepareRun")(function* (options: RunOptions
   }
   const rules = yield* loadRules(config.rulesFile)
   const tariff = yield* loadTariff(config.tariffFile)
+  const outcomes = yield* loadOutcomes(config.outcomesFile)
   const reidentificationKey =
     options.reidentificationKeyFile === undefined
       ? undefined
@@ -69,5 +74,5 @@ export const prepareRun = Effect.fn("prepareRun")(function* (options: RunOptions
   const area = publicationArea(options.out)
   yield* prepareArea(area)
   const startedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
-  return { options, config, rules, tariff, asOf, area, reidentificationKey, startedAt } satisfies PreparedRun
+  return { options, config, rules, tariff, outcomes, asOf, area, reidentificationKey, startedAt } satisfies PreparedRun
 })

@@ -5,6 +5,7 @@
  */
 import { Effect } from "effect"
 import { gpRegistrations, type GpRegistration } from "../../schemas/sources/gpRegistrations.js"
+import { type LsoaEnvironment, lsoaEnvironment } from "../../schemas/sources/lsoaEnvironment.js"
 import { optOuts } from "../../schemas/sources/optOuts.js"
 import { postcodeLsoa } from "../../schemas/sources/postcodeLsoa.js"
 import { practices, type Practice } from "../../schemas/sources/practices.js"
@@ -21,6 +22,8 @@ export interface SpineRead {
   readonly areaOfPostcode: ReadonlyMap<string, AreaOfPostcode>
   /** One row per practice code, in code order. */
   readonly practices: ReadonlyArray<Practice>
+  /** The optional per-LSOA air quality and crime figures; none when the file is absent. */
+  readonly lsoaEnvironment: ReadonlyArray<LsoaEnvironment>
   /** The spine's counts as lineage records them. */
   readonly lineage: { readonly spine: Record<string, number | string>; readonly optOuts: OptOutLineage }
 }
@@ -45,6 +48,7 @@ export const readSpine = Effect.fn("readSpine")(function* ({
     Effect.gen(function* () {
       const practiceRows = yield* reader.collect(practices)
       const areaRows = yield* reader.collect(postcodeLsoa)
+      const environmentRows = yield* reader.collect(lsoaEnvironment)
       const optOutRows = yield* reader.collect(optOuts)
       const registrations = new Map<string, Array<GpRegistration>>()
       yield* reader.read(gpRegistrations, (rows) =>
@@ -76,7 +80,7 @@ export const readSpine = Effect.fn("readSpine")(function* ({
         householdIdOf
       })
       const registrationRows = [...registrations.values()].reduce((n, rows) => n + rows.length, 0)
-      return { spine, optedOut, areaOfPostcode, practiceRows, registrationRows }
+      return { spine, optedOut, areaOfPostcode, practiceRows, environmentRows, registrationRows }
     }),
     (result) => ({ rowsIn: result.registrationRows, rowsOut: result.spine.residents.length })
   )
@@ -93,6 +97,7 @@ export const readSpine = Effect.fn("readSpine")(function* ({
     optedOut: read.optedOut,
     areaOfPostcode: read.areaOfPostcode,
     practices: oneRowPerPractice(read.practiceRows.map(({ value }) => value)),
+    lsoaEnvironment: read.environmentRows.map(({ value }) => value),
     lineage: {
       spine: {
         registration_rows: read.registrationRows,

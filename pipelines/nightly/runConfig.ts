@@ -34,6 +34,8 @@ export const RunConfig = Schema.Struct({
   rulesFile: Schema.optionalKey(Schema.String),
   /** The unit costs of the activities extracts send no cost for; the project's tariff v1 when absent. */
   tariffFile: Schema.optionalKey(Schema.String),
+  /** The outcomes framework file; the project's outcomes v1 when absent. */
+  outcomesFile: Schema.optionalKey(Schema.String),
   /** The date each source's extract was taken, when partners state it (`{ "gp_events": "2026-11-19" }`). */
   extractDates: Schema.Record(Schema.String, Schema.String),
   /** An extract older than this many days on the as-of date warns. */

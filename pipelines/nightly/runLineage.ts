@@ -33,7 +33,7 @@ export const runLineage = (
   failureReason: string | null,
   finishedAt: string
 ): RunLineage => {
-  const { asOf, config, options, rules, startedAt, tariff } = facts.prepared
+  const { asOf, config, options, outcomes, rules, startedAt, tariff } = facts.prepared
   return {
     run_id: options.runId,
     status,
@@ -46,8 +46,9 @@ export const runLineage = (
     config_version: configVersion(config),
     config,
     rules_version: rules.rules.version,
-    rules_files: [rules.fingerprint, tariff.fingerprint],
+    rules_files: [rules.fingerprint, tariff.fingerprint, outcomes.fingerprint],
     codelists: rules.codelists,
+    outcomes_version: outcomes.value.version,
     key_fingerprint: facts.keyFingerprint,
     key_rotated: facts.keyRotated,
     inputs: facts.inputs.map((input) => ({

@@ -6,12 +6,13 @@ import { createHash } from "node:crypto"
 import { readFileSync } from "node:fs"
 import * as path from "node:path"
 import { parse } from "csv-parse/sync"
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
 import { addDays } from "../../schemas/fields/extractDate.js"
 import { SegmentationRules } from "../../schemas/segmentationRules.js"
 import { UsageError } from "../errors.js"
-import { type FileFingerprint, fileFingerprint } from "../services/fileDigest.js"
+import type { FileFingerprint } from "../services/fileDigest.js"
 import { projectFile } from "../services/projectFiles.js"
+import { readRulesFile } from "./rulesFile.js"
 
 export const DEFAULT_RULES_FILE = projectFile("rules", "segmentation-v1.json")
 const CODELIST_DIR = projectFile("reference", "codelists")
@@ -31,36 +32,9 @@ export interface LoadedRules {
   readonly codelists: ReadonlyArray<CodelistFingerprint>
 }
 
-const decodeRules = Schema.decodeUnknownEffect(SegmentationRules, { errors: "all" })
-
 export const loadRules = (file: string = DEFAULT_RULES_FILE) =>
   Effect.gen(function* () {
-    const rulesBytes = yield* Effect.try({
-      try: () => readFileSync(file),
-      catch: () =>
-        new UsageError({
-          message: `rules file ${file} cannot be read`,
-          nextAction: "check rulesFile in the configuration"
-        })
-    })
-    const rules = yield* Effect.try({
-      try: () => JSON.parse(rulesBytes.toString("utf8")) as unknown,
-      catch: () =>
-        new UsageError({
-          message: `rules file ${file} cannot be read as JSON`,
-          nextAction: "check rulesFile in the configuration"
-        })
-    }).pipe(
-      Effect.flatMap(decodeRules),
-      Effect.mapError((error) =>
-        error._tag === "UsageError"
-          ? error
-          : new UsageError({
-              message: `rules file ${file} is invalid: ${error.message}`,
-              nextAction: "fix the named rule"
-            })
-      )
-    )
+    const { value: rules, fingerprint } = yield* readRulesFile(file, SegmentationRules, "rules file", "rulesFile")
     const codes: Array<{ condition: string; kind: string; code: string }> = []
     const codelists: Array<CodelistFingerprint> = []
     for (const [condition, { files, kind }] of Object.entries(rules.codelists)) {
@@ -85,7 +59,7 @@ export const loadRules = (file: string = DEFAULT_RULES_FILE) =>
     }
     return {
       rules,
-      fingerprint: fileFingerprint(file, rulesBytes),
+      fingerprint,
       codes,
       codelists
     } satisfies LoadedRules

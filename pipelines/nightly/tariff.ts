@@ -3,13 +3,13 @@
  * cost for, one for every activity the shadow budget costs, with the file's
  * fingerprint for lineage.
  */
-import { readFileSync } from "node:fs"
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
 import { ACTIVITIES, Tariff } from "../../schemas/shadowBudget.js"
 import type { UnitCostTable } from "../../schemas/warehouse.js"
 import { UsageError } from "../errors.js"
-import { type FileFingerprint, fileFingerprint } from "../services/fileDigest.js"
+import type { FileFingerprint } from "../services/fileDigest.js"
 import { projectFile } from "../services/projectFiles.js"
+import { readRulesFile } from "./rulesFile.js"
 
 export const DEFAULT_TARIFF_FILE = projectFile("rules", "tariff-v1.json")
 
@@ -20,21 +20,12 @@ export interface LoadedTariff {
   readonly unitCosts: ReadonlyArray<UnitCostTable>
 }
 
-const decodeTariff = Schema.decodeUnknownEffect(Tariff, { errors: "all" })
-
 const invalid = (file: string, why: string) =>
   new UsageError({ message: `tariff file ${file} ${why}`, nextAction: "check tariffFile in the configuration" })
 
 export const loadTariff = (file: string = DEFAULT_TARIFF_FILE) =>
   Effect.gen(function* () {
-    const bytes = yield* Effect.try({ try: () => readFileSync(file), catch: () => invalid(file, "cannot be read") })
-    const tariff = yield* Effect.try({
-      try: () => JSON.parse(bytes.toString("utf8")) as unknown,
-      catch: () => invalid(file, "cannot be read as JSON")
-    }).pipe(
-      Effect.flatMap(decodeTariff),
-      Effect.mapError((error) => (error._tag === "UsageError" ? error : invalid(file, `is invalid: ${error.message}`)))
-    )
+    const { fingerprint, value: tariff } = yield* readRulesFile(file, Tariff, "tariff file", "tariffFile")
     // A missing price would drop its activity from the budget unseen; an unknown one prices nothing.
     const known = new Set(ACTIVITIES.map(({ activity }) => activity))
     const missing = ACTIVITIES.filter(({ activity }) => tariff.unitCosts[activity] === undefined)
@@ -50,7 +41,7 @@ export const loadTariff = (file: string = DEFAULT_TARIFF_FILE) =>
     }
     return {
       tariff,
-      fingerprint: fileFingerprint(file, bytes),
+      fingerprint,
       unitCosts: ACTIVITIES.map(({ activity, service_line, unit }) => ({
         activity,
         service_line,

@@ -1,11 +1,13 @@
 /**
  * The outputs step: the published files (complex-cohort lists, summaries,
- * shadow budget, BCF metrics) and the run report, written into the release
+ * shadow budget, BCF metrics, the outcomes framework's indicators) and the
+ * run report, written into the release
  * from the finished warehouse, compared with the current publication for
  * "changes since the last run" (unless the key was rotated: see
  * `writeOutputs`). Returns each file's lineage.
  */
 import { Effect } from "effect"
+import { outcomeFigures, writeOutcomes } from "../outputs/outcomes.js"
 import { writeOutputs } from "../outputs/outputs.js"
 import { writeReport } from "../outputs/report.js"
 import { currentRelease } from "../services/publication.js"
@@ -16,18 +18,27 @@ import { RunStages } from "./runStages.js"
 export const writePublishedFiles = Effect.fn("writePublishedFiles")(function* (
   db: WarehouseDb,
   staged: string,
-  { area, config, options }: PreparedRun,
+  { area, config, options, outcomes }: PreparedRun,
   { residents, keyRotated }: { readonly residents: number; readonly keyRotated: boolean }
 ) {
   const stages = yield* RunStages
   const previous = currentRelease(area)
-  const written = yield* stages.timed("outputs", writeOutputs(db, staged, previous, keyRotated), (files) => ({
-    rowsIn: residents,
-    rowsOut: files.reduce((n, output) => n + (output.rows ?? 0), 0)
-  }))
-  const report = yield* stages.timed("report", writeReport(db, staged, previous, options.runId, config), (files) => ({
-    rowsIn: residents,
-    rowsOut: files.length
-  }))
+  const { files: written, indicators } = yield* stages.timed(
+    "outputs",
+    Effect.gen(function* () {
+      const files = yield* writeOutputs(db, staged, previous, keyRotated)
+      const indicators = yield* outcomeFigures(db, outcomes.value)
+      return { files: [...files, yield* writeOutcomes(staged, indicators)], indicators }
+    }),
+    ({ files }) => ({ rowsIn: residents, rowsOut: files.reduce((n, output) => n + (output.rows ?? 0), 0) })
+  )
+  const report = yield* stages.timed(
+    "report",
+    writeReport(db, staged, previous, options.runId, config, indicators),
+    (files) => ({
+      rowsIn: residents,
+      rowsOut: files.length
+    })
+  )
   return [...written, ...report]
 })

@@ -11,6 +11,8 @@ import * as path from "node:path"
 import { Effect, Option, Schema } from "effect"
 import type { TopLevelSpec } from "vega-lite"
 import { DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
+import type { OutcomeRow } from "../../transforms/outcomeIndicators.js"
+import { outcomesSection } from "../../transforms/outcomesReportSection.js"
 import { reportPage } from "../../transforms/reportCharts.js"
 import { type ReportCounts, ReportFigures, reportFigures } from "../../transforms/reportFigures.js"
 import { historyAfter } from "../../transforms/reportTrend.js"
@@ -166,7 +168,8 @@ export const writeReport = Effect.fn("writeReport")(function* (
   release: string,
   previousRelease: string | undefined,
   runId: string,
-  config: RunConfig
+  config: RunConfig,
+  outcomes: ReadonlyArray<OutcomeRow>
 ) {
   const previous = previousFigures(previousRelease)
   const figures: ReportFigures = {
@@ -174,7 +177,7 @@ export const writeReport = Effect.fn("writeReport")(function* (
     history: historyAfter(previous, config.reportTrendRuns)
   }
   const page = reportPage(figures, previous, yield* stageTimings(db, runId))
-  const sections = yield* Effect.forEach(page.sections, drawSection)
+  const sections = [...(yield* Effect.forEach(page.sections, drawSection)), outcomesSection<string>(outcomes)]
   const outputs: Array<OutputLineage> = [
     yield* writeOutputFile(release, REPORT_FILE, reportHtml({ ...page, sections }), null, RECIPIENT),
     yield* writeOutputFile(

@@ -60,6 +60,7 @@ describe("wsd run on the bundled fixtures", () => {
       "gp_events",
       "gp_registrations",
       "housing",
+      "lsoa_environment",
       "opt_outs",
       "postcode_lsoa",
       "practices"

@@ -3,7 +3,7 @@
  * last run, the disclosure-controlled summary, the shadow budget, the BCF
  * metrics; all spreadsheet-safe; and `wsd rules`.
  */
-import { createHmac } from "node:crypto"
+import { createHash, createHmac } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { parse } from "csv-parse/sync"
@@ -137,6 +137,125 @@ describe("published outputs", () => {
     })
   })
 
+  it("fingerprints the outcomes framework file in lineage, as wsd lineage show prints it", () => {
+    const sha256 = createHash("sha256")
+      .update(fs.readFileSync(path.join(repoRoot, "rules", "outcomes-v1.json")))
+      .digest("hex")
+    const runId = fs.readdirSync(path.join(out, "lineage", "runs"))[0]!.replace(/\.json$/, "")
+    const entry = JSON.parse(fs.readFileSync(path.join(out, "lineage", "runs", `${runId}.json`), "utf8")) as {
+      run: { outcomes_version: string; rules_files: Array<{ file: string; sha256: string }> }
+    }
+    expect(entry.run.outcomes_version).toBe("outcomes-v1")
+    expect(entry.run.rules_files).toContainEqual({ file: "rules/outcomes-v1.json", sha256 })
+    const shown = wsd("lineage", "show", "--out", out, runId)
+    expect(shown.status).toBe(0)
+    expect(shown.stdout).toContain("; outcomes outcomes-v1")
+    expect(shown.stdout).toContain(`rules file rules/outcomes-v1.json, SHA-256 ${sha256}`)
+  })
+
+  it("records a night without lsoa_environment.csv as missing, and its indicators as not measured", () => {
+    const night = copyOfFixtures(tempDir("outputs-no-environment"))
+    fs.rmSync(path.join(night, "lsoa_environment.csv"))
+    const without = path.join(path.dirname(night), "out")
+    expect(runFixtures({ out: without, keyFile, inbox: night }).status).toBe(0)
+    const runId = fs.readdirSync(path.join(without, "lineage", "runs"))[0]!.replace(/\.json$/, "")
+    const entry = JSON.parse(fs.readFileSync(path.join(without, "lineage", "runs", `${runId}.json`), "utf8")) as {
+      run: { inputs: Array<{ source: string; status: string; required: boolean }> }
+    }
+    expect(entry.run.inputs.find((input) => input.source === "lsoa_environment")).toMatchObject({
+      status: "missing",
+      required: false
+    })
+    const rows = readCsv(path.join(without, "outcomes.csv"))
+    for (const indicator of ["poor_air_quality", "high_crime_area"]) {
+      expect(rows.filter((row) => row["indicator"] === indicator)).toEqual([
+        expect.objectContaining({
+          dimension: "",
+          numerator: "",
+          rate: "",
+          note: "not measured this run: needs lsoa_environment.csv in the inbox, absent or empty"
+        })
+      ])
+    }
+    expect(fs.readFileSync(path.join(without, "report.html"), "utf8")).toContain(
+      "not measured this run: needs lsoa_environment.csv in the inbox"
+    )
+  })
+
+  it("publishes outcomes.csv: every statement, each indicator by every dimension, disclosure-controlled", () => {
+    const framework = JSON.parse(fs.readFileSync(path.join(repoRoot, "rules", "outcomes-v1.json"), "utf8")) as {
+      statements: Array<{ id: string; indicators?: Array<{ id: string; per: number }>; notMeasurable?: string }>
+    }
+    const rows = readCsv(path.join(out, "outcomes.csv"))
+    expect(Object.keys(rows[0]!)).toEqual([
+      "domain",
+      "statement_id",
+      "statement",
+      "indicator",
+      "title",
+      "dimension",
+      "group",
+      "numerator",
+      "denominator",
+      "rate",
+      "per",
+      "suppressed",
+      "note"
+    ])
+    expect([...new Set(rows.map((row) => row["statement_id"]))]).toEqual(framework.statements.map((s) => s.id))
+    for (const statement of framework.statements) {
+      const ofStatement = rows.filter((row) => row["statement_id"] === statement.id)
+      if (statement.notMeasurable !== undefined) {
+        expect(ofStatement).toHaveLength(1)
+        expect(ofStatement[0]!["note"]).toMatch(/^not measurable from these extracts.*: needs /)
+        expect(ofStatement[0]!["indicator"]).toBe("")
+        continue
+      }
+      expect(statement.indicators!.length).toBeGreaterThan(0)
+      for (const indicator of statement.indicators!) {
+        const ofIndicator = ofStatement.filter((row) => row["indicator"] === indicator.id)
+        expect(new Set(ofIndicator.map((row) => row["dimension"]))).toEqual(
+          new Set(["all", "segment", "deprivation_quintile", "ethnic_group", "locality"])
+        )
+        expect(ofIndicator.filter((row) => row["dimension"] === "segment").map((row) => row["group"])).toEqual([
+          "BWGW",
+          "LW",
+          "PI"
+        ])
+        for (const row of ofIndicator) expect(row["per"]).toBe(String(indicator.per))
+      }
+    }
+    // With lsoa_environment.csv in the inbox (the fixtures carry one), the clean-air and safety indicators are measured.
+    for (const indicator of ["poor_air_quality", "high_crime_area"]) {
+      const all = rows.find((row) => row["indicator"] === indicator && row["dimension"] === "all")
+      expect(all, indicator).toBeDefined()
+      expect(all!["note"]).toBe("")
+      // Residents whose postcode the LSOA lookup covers: 12 of the 28, published as 10.
+      expect(all!["denominator"]).toBe("10")
+    }
+    const measured = rows.filter((row) => row["indicator"] !== "")
+    for (const row of measured) {
+      for (const count of [row["numerator"], row["denominator"]]) {
+        if (count === "") continue
+        const value = Number(count)
+        // 0 stays 0; nothing from 1 to 7; everything else a multiple of 5.
+        expect(value === 0 || (value >= 8 && value % 5 === 0), `${row["indicator"]} ${row["group"]}: ${count}`).toBe(
+          true
+        )
+      }
+      const hidden = row["numerator"] === "" || row["denominator"] === ""
+      expect(row["suppressed"]).toBe(hidden ? "Y" : "N")
+      if (hidden || Number(row["denominator"]) === 0) expect(row["rate"]).toBe("")
+    }
+    // 28 residents: the all-residents denominator shows as 30, the rate from the controlled counts.
+    const gp = measured.find((row) => row["indicator"] === "gp_use" && row["dimension"] === "all")!
+    expect(gp["denominator"]).toBe("30")
+    expect(Number(gp["rate"])).toBeCloseTo((Number(gp["numerator"]) / 30) * 100, -1)
+    expect(measured.some((row) => row["suppressed"] === "Y")).toBe(true)
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8")) as unknown
+    expect(JSON.stringify(manifest)).toContain("outcomes.csv")
+  })
+
   it("lists who joined, left or changed reasons since the previous publication", () => {
     // Next night Joan's A&E attendances are gone from the extract: she leaves the cohort.
     const acute = path.join(inbox, "acute_activity.csv")
@@ -199,9 +318,33 @@ describe("wsd rules", () => {
     expect(result.stdout).toContain("up to 12%")
   })
 
-  it("is the table docs/segmentation.md shows", () => {
-    const doc = fs.readFileSync(path.join(repoRoot, "docs", "segmentation.md"), "utf8")
-    const shown = /<!-- wsd rules: begin -->\s*```text\n([\s\S]*?)```\s*<!-- wsd rules: end -->/.exec(doc)?.[1]
-    expect(shown, "docs/segmentation.md: paste `npx wsd rules` between the wsd rules markers").toBe(wsd("rules").stdout)
+  it("prints the outcomes framework: every statement with its indicators or why it is not measurable", () => {
+    const framework = JSON.parse(fs.readFileSync(path.join(repoRoot, "rules", "outcomes-v1.json"), "utf8")) as {
+      statements: Array<{ id: string; statement: string; indicators?: Array<{ id: string }>; notMeasurable?: string }>
+    }
+    const printed = wsd("rules").stdout
+    expect(printed).toContain("outcomes outcomes-v1 (17 statements")
+    expect(framework.statements).toHaveLength(17)
+    for (const statement of framework.statements) {
+      expect(printed).toContain(`${statement.id}  ${statement.statement}`)
+      for (const indicator of statement.indicators ?? []) expect(printed).toContain(`        ${indicator.id} (`)
+      if (statement.notMeasurable !== undefined) expect(printed).toContain(statement.notMeasurable)
+    }
+    expect(printed).toMatch(/universal_credit \(%\): .*\n {10}numerator: {3}residents on a current claim/)
+  })
+
+  it("is the table docs/segmentation.md shows, then the framework docs/outcomes.md shows", () => {
+    const block = (doc: string, marker: string) =>
+      new RegExp(`<!-- ${marker}: begin -->\\s*\`\`\`text\\n([\\s\\S]*?)\`\`\`\\s*<!-- ${marker}: end -->`).exec(
+        fs.readFileSync(path.join(repoRoot, "docs", doc), "utf8")
+      )?.[1]
+    const rules = block("segmentation.md", "wsd rules")
+    const outcomes = block("outcomes.md", "wsd rules outcomes")
+    expect(
+      rules,
+      "docs/segmentation.md: paste the rules table of `npx wsd rules` between the wsd rules markers"
+    ).toBeDefined()
+    expect(outcomes, "docs/outcomes.md: paste the framework of `npx wsd rules` between its markers").toBeDefined()
+    expect(`${rules}\n${outcomes}`).toBe(wsd("rules").stdout)
   })
 })

@@ -50,6 +50,10 @@ describe("publication", () => {
     expect(Object.keys(a)).toContain("person")
     expect((a["person"] as Array<unknown>).length).toBe(28)
     expect(dataTables(second)).toEqual(a)
+    // And the same published figures: the outcomes framework's controlled indicators, byte for byte.
+    const outcomes = (out: string) => fs.readFileSync(path.join(out, "outcomes.csv"), "utf8")
+    expect(outcomes(first).split("\r\n").length).toBeGreaterThan(100)
+    expect(outcomes(second)).toBe(outcomes(first))
   })
 
   it("replaces the publication in one step and chains the second run's lineage to the first", () => {

@@ -80,6 +80,22 @@ describe("the run report", () => {
     expect(firstReport).toContain('<th scope="row">Promoting Independence</th><td class="number">suppressed</td>')
   })
 
+  it("shows the outcomes framework's gradient, most against least deprived, as outcomes.csv has it", () => {
+    const section = /<section id="outcomes"[\s\S]*?<\/section>/.exec(firstReport)?.[0]
+    expect(section, "the outcomes section").toBeDefined()
+    expect(section).toContain("Outcomes framework: the deprivation gradient")
+    const csv = fs.readFileSync(path.join(out, "outcomes.csv"), "utf8").split("\r\n")
+    // A&E use shows in the table under its statement; the fixtures' quintiles are too small, so n/a.
+    const aeLine = csv.find((line) => line.includes(",ae_attendances,") && line.includes(",deprivation_quintile,1,"))!
+    expect(aeLine.split(",").at(-4)).toBe("")
+    expect(section).toMatch(
+      /<th scope="row">I am able to access safe and high quality services when I need them<\/th><td>A&#38;E attendances per 1,000 residents<\/td><td>per 1,000<\/td><td class="number">n\/a<\/td>/
+    )
+    // Survey-only statements are listed with what would measure them.
+    expect(section).toContain("I have a good level of happiness and wellbeing")
+    expect(section).toContain("needs the ONS personal wellbeing questions")
+  })
+
   it("is covered by wsd lineage verify", () => {
     const copy = path.join(tempDir("report-tamper"), "out")
     fs.cpSync(first, copy, { recursive: true })

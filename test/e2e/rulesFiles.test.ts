@@ -41,13 +41,14 @@ describe("the rules files in lineage", () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
   const keyFile = newKey(dir)
 
-  it("records the project's rules and tariff by path and SHA-256, and shows them", () => {
+  it("records the project's rules, tariff and outcomes framework by path and SHA-256, and shows them", () => {
     const out = path.join(dir, "default")
     expect(runFixtures({ out, keyFile }).status).toBe(0)
     const run = lastRun(out)
     expect(run.rules_files).toEqual([
       { file: "rules/segmentation-v1.json", sha256: sha256(RULES) },
-      { file: "rules/tariff-v1.json", sha256: sha256(TARIFF) }
+      { file: "rules/tariff-v1.json", sha256: sha256(TARIFF) },
+      { file: "rules/outcomes-v1.json", sha256: sha256(path.join(repoRoot, "rules", "outcomes-v1.json")) }
     ])
     const show = wsd("lineage", "show", "--out", out, run.run_id).stdout
     expect(show).toContain(`rules file rules/tariff-v1.json, SHA-256 ${sha256(TARIFF)}`)

@@ -17,6 +17,7 @@ import { type OpenLineageEvent, OpenLineageLog } from "../../pipelines/governanc
 import { publishedChain } from "../../pipelines/governance/publishedLineage.js"
 import { ExtractReaders } from "../../pipelines/ingest/extractReaders.js"
 import { nightlyRun } from "../../pipelines/nightly/nightlyRun.js"
+import { DEFAULT_OUTCOMES_FILE } from "../../pipelines/nightly/outcomesFramework.js"
 import { DEFAULT_RULES_FILE } from "../../pipelines/nightly/segmentationRules.js"
 import { DEFAULT_TARIFF_FILE } from "../../pipelines/nightly/tariff.js"
 import { sha256OfFile } from "../../pipelines/services/fileDigest.js"
@@ -109,12 +110,15 @@ describe("the nightly run with test layers", () => {
       const warehouse = lineage.outputs[0]!
       assert.strictEqual(warehouse.path, SQLITE_FILE)
       assert.strictEqual(warehouse.sha256, yield* Effect.promise(() => sha256OfFile(path.join(out, SQLITE_FILE))))
-      // The rules files are fingerprinted by their bytes, not only by the versions they declare.
+      // The rules files are fingerprinted by their bytes, not only by the versions they declare: the
+      // outcomes framework among them, whose definitions decide what outcomes.csv measures.
       assert.deepStrictEqual(lineage.rules_files, [
         { file: "rules/segmentation-v1.json", sha256: yield* Effect.promise(() => sha256OfFile(DEFAULT_RULES_FILE)) },
-        { file: "rules/tariff-v1.json", sha256: yield* Effect.promise(() => sha256OfFile(DEFAULT_TARIFF_FILE)) }
+        { file: "rules/tariff-v1.json", sha256: yield* Effect.promise(() => sha256OfFile(DEFAULT_TARIFF_FILE)) },
+        { file: "rules/outcomes-v1.json", sha256: yield* Effect.promise(() => sha256OfFile(DEFAULT_OUTCOMES_FILE)) }
       ])
       assert.strictEqual(lineage.rules_sha256, undefined)
+      assert.strictEqual(lineage.outcomes_version, "outcomes-v1")
       const chain = yield* (yield* LineageLog).entries
       assert.strictEqual(chain.length, 1)
       assert.deepStrictEqual((chain[0] as { run: RunLineage }).run, lineage)

@@ -72,7 +72,7 @@ describe("wsd synth", () => {
       rows_read: number
       rows_quarantined: number
     }>
-    expect(inputs).toHaveLength(12)
+    expect(inputs).toHaveLength(13)
     for (const input of inputs) {
       expect(input.status, input.source).toBe("loaded")
       expect(input.rows_read, input.source).toBeGreaterThan(0)
@@ -158,5 +158,44 @@ describe("wsd synth", () => {
       expect(corruption).toMatch(/postcode/)
       expect(corruption).toMatch(/name|ocr/)
     }
+  })
+
+  it("gives more deprived residents more A&E use and emergency admissions, Universal Credit, absence from school and crime", () => {
+    const out = path.join(dir, "gradient")
+    const result = wsd(
+      "run",
+      "--inbox",
+      borough,
+      "--out",
+      out,
+      "--key-file",
+      newKey(dir, "gradient-key"),
+      "--as-of",
+      AS_OF,
+      "--quiet"
+    )
+    expect(result.status, result.stderr).toBe(0)
+    const rows = parse(fs.readFileSync(path.join(out, "outcomes.csv")), { columns: true }) as Array<
+      Record<string, string>
+    >
+    // The published (controlled) rate of an indicator in IMD quintile 1 (most deprived) and 5 (least).
+    const rateIn = (indicator: string, quintile: string) => {
+      const row = rows.find(
+        (r) => r["indicator"] === indicator && r["dimension"] === "deprivation_quintile" && r["group"] === quintile
+      )
+      expect(row?.["rate"], `${indicator} in quintile ${quintile}`).toMatch(/^\d/)
+      return Number(row!["rate"])
+    }
+    for (const indicator of [
+      "ae_attendances",
+      "emergency_admissions",
+      "universal_credit",
+      "persistent_absence",
+      "high_crime_area"
+    ]) {
+      expect(rateIn(indicator, "1"), indicator).toBeGreaterThan(rateIn(indicator, "5"))
+    }
+    // The gradient is steep enough to be seen through rounding to 5: A&E use at least 1.5 times as high.
+    expect(rateIn("ae_attendances", "1")).toBeGreaterThan(1.5 * rateIn("ae_attendances", "5"))
   })
 })

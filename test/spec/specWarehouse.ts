@@ -10,7 +10,9 @@ import { Effect, Layer } from "effect"
 import type {
   AcuteActivityTable,
   AdultSocialCareEventTable,
+  BenefitClaimTable,
   ChildrensSocialCareEpisodeTable,
+  CommunityContactTable,
   EducationRecordTable,
   GpEventTable,
   HousingRecordTable,
@@ -61,6 +63,8 @@ export interface Resident {
   readonly household?: string | null
   /** The deprivation decile of the resident's postcode; any resident having one means a lookup was supplied. */
   readonly imdDecile?: number
+  /** The NHS ethnic category letter on their registration. */
+  readonly ethnicCategory?: string
   /** The date of death on their registration: from then on no longer a resident. */
   readonly died?: string
   /** The date their registration ended, with no other one after it. */
@@ -83,11 +87,27 @@ export interface SpecInput {
     readonly [id: string, service: string, start: string, end?: string, reablementOutcome?: string]
   >
   readonly childrensSocialCare?: ReadonlyArray<readonly [id: string, status: string]>
-  readonly education?: ReadonlyArray<readonly [id: string, senProvision: string]>
-  /** [id, tenure, notice served, household, start] */
-  readonly housing?: ReadonlyArray<
-    readonly [id: string, tenure: string, noticeServed?: boolean, household?: string, start?: string]
+  /** [id, SEN provision, free school meals, attendance %] from a census of 2026-10-01. */
+  readonly education?: ReadonlyArray<
+    readonly [id: string, senProvision: string, fsmEligible?: boolean, attendancePct?: number]
   >
+  /** [id, tenure, notice served, household, start, overcrowded] */
+  readonly housing?: ReadonlyArray<
+    readonly [
+      id: string,
+      tenure: string,
+      noticeServed?: boolean,
+      household?: string,
+      start?: string,
+      overcrowded?: boolean
+    ]
+  >
+  /** [id, service, contact date] */
+  readonly community?: ReadonlyArray<readonly [id: string, service: string, date: string]>
+  /** `lsoa_environment.csv`: [LSOA, PM2.5, crimes per 1,000]; a resident with deprivation decile d lives in `E0100${d}`. */
+  readonly environment?: ReadonlyArray<readonly [lsoa: string, pm25?: number, crimesPer1000?: number]>
+  /** [id, Universal Credit]: a council tax reduction claim running since 2025-01-01. */
+  readonly benefits?: ReadonlyArray<readonly [id: string, universalCredit: boolean]>
 }
 
 export interface Membership {
@@ -118,6 +138,7 @@ const registration = (resident: Resident, nhsNumber: string): GpRegistration => 
   given_name: resident.id,
   date_of_birth: `${Number(AS_OF.slice(0, 4)) - resident.age}-01-01`,
   sex: resident.sex ?? "female",
+  ...(resident.ethnicCategory === undefined ? {} : { ethnic_category: resident.ethnicCategory }),
   postcode: postcodeOf(resident),
   ...(resident.household === null ? {} : { uprn: resident.household ?? `h-${resident.id}` }),
   practice_code: resident.practice ?? DEFAULT_PRACTICE,
@@ -194,6 +215,15 @@ export const loadedWarehouse = (input: SpecInput, engine: Engine) =>
     )
     yield* insertRows(
       db,
+      "lsoa_environment",
+      (input.environment ?? []).map(([lsoa, pm25, crimes]) => ({
+        lsoa,
+        pm25_ugm3: pm25 ?? null,
+        crimes_per_1000: crimes ?? null
+      }))
+    )
+    yield* insertRows(
+      db,
       "registered_person",
       spine.residents.map((resident) => resident.person)
     )
@@ -258,29 +288,54 @@ export const loadedWarehouse = (input: SpecInput, engine: Engine) =>
     yield* insertRows(
       db,
       "education_record",
-      records(input.education, ([, sen], link): EducationRecordTable => ({
+      records(input.education, ([, sen, fsm, attendance], link): EducationRecordTable => ({
         ...link,
         match_weight: null,
         school_urn: "100945",
         census_date: "2026-10-01",
         sen_provision: sen,
         sen_primary_need: null,
-        fsm_eligible: null,
-        attendance_pct: null,
+        fsm_eligible: fsm === undefined ? null : fsm ? 1 : 0,
+        attendance_pct: attendance ?? null,
         exclusions: null
       }))
     )
     yield* insertRows(
       db,
       "housing_record",
-      records(input.housing, ([, tenure, notice, household, start], link): HousingRecordTable => ({
+      records(input.housing, ([, tenure, notice, household, start, overcrowded], link): HousingRecordTable => ({
         ...link,
         match_weight: null,
         household_id: household ?? null,
         tenure,
-        overcrowded: 0,
+        overcrowded: overcrowded ? 1 : 0,
         notice_served: notice ? 1 : 0,
         start_date: start ?? "2025-01-01",
+        end_date: null
+      }))
+    )
+    yield* insertRows(
+      db,
+      "community_contact",
+      records(input.community, ([, service, date], link): CommunityContactTable => ({
+        ...link,
+        provider_code: null,
+        service,
+        contact_date: date
+      }))
+    )
+    yield* insertRows(
+      db,
+      "benefit_claim",
+      records(input.benefits, ([, universalCredit], link): BenefitClaimTable => ({
+        ...link,
+        match_weight: null,
+        household_id: null,
+        role: "claimant",
+        benefit_type: "council_tax_reduction",
+        universal_credit: universalCredit ? 1 : 0,
+        weekly_amount_gbp: null,
+        start_date: "2025-01-01",
         end_date: null
       }))
     )

@@ -12,12 +12,18 @@ const catalogue = Object.values(SOURCES).map((source) => source.name)
 
 describe("the sources' read order", () => {
   it("reads the reference sources and the spine before any record source", () => {
-    expect(catalogue.slice(0, 4)).toEqual(["practices", "postcode_lsoa", "opt_outs", "gp_registrations"])
+    expect(catalogue.slice(0, 5)).toEqual([
+      "practices",
+      "postcode_lsoa",
+      "lsoa_environment",
+      "opt_outs",
+      "gp_registrations"
+    ])
   })
 
   it("loads the record sources in the catalogue's order, each once, and nothing the catalogue lacks", () => {
     const loaded = RECORD_SOURCES.map((recordSource) => recordSource.source.name)
-    expect(loaded).toEqual(catalogue.slice(4))
+    expect(loaded).toEqual(catalogue.slice(5))
     for (const recordSource of RECORD_SOURCES) expect(SOURCES).toHaveProperty(recordSource.source.name)
   })
 
