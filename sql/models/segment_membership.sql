@@ -6,16 +6,21 @@ with reasons as (
   from segment_reason
   group by person_id, segment
 ),
+-- A join rather than `in (select …)` in the select list, which Citus cannot run on its workers.
+transitions as (
+  select distinct person_id from transition_reason
+),
 final as (
   select
     features.person_id,
     reasons.segment,
     reasons.reasons,
-    case when features.person_id in (select person_id from transition_reason) then 1 else 0 end as transition,
+    case when transitions.person_id is null then 0 else 1 end as transition,
     case when reasons.segment = 'LW' and features.ltc_count >= 1 then 1 else 0 end as ltc,
     risk_score.total as risk_score
   from person_features as features
   join reasons on reasons.person_id = features.person_id
   join risk_score on risk_score.person_id = features.person_id
+  left join transitions on transitions.person_id = features.person_id
 )
 select * from final order by person_id;
