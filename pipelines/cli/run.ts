@@ -128,6 +128,12 @@ export const run = Command.make(
       ),
       Flag.atLeast(0)
     ),
+    group: Flag.String("group").pipe(
+      Flag.withDescription(
+        "The group whose members may read the publication (releases 0750/0640; the state area's secure parts stay the owner's); overrides publicationGroup in --config"
+      ),
+      Flag.optional
+    ),
     quiet,
     progressEvery
   },
@@ -144,6 +150,7 @@ export const run = Command.make(
       reidentificationKeyFile: Option.getOrUndefined(flags.reidKeyFile),
       warehouse: Option.getOrUndefined(flags.warehouse),
       acceptVolumeChange: flags.acceptVolumeChange,
+      group: Option.getOrUndefined(flags.group),
       quiet: flags.quiet,
       progressEverySeconds: flags.progressEvery
     })

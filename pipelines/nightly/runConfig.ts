@@ -52,6 +52,12 @@ export const RunConfig = Schema.Struct({
   linkageThreshold: Schema.Number.check(Schema.isBetween({ minimum: 0.5, maximum: 1 })),
   linkageMargin: Schema.Number.check(Schema.isGreaterThanOrEqualTo(0)),
   linkageReviewFloor: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
+  /**
+   * The group whose members may read each release (`--group` overrides it):
+   * analysts in it open the publication, the state area's secure parts stay
+   * the owner's. None by default: only the user running wsd reads anything.
+   */
+  publicationGroup: Schema.optionalKey(Schema.String.check(Schema.isMinLength(1))),
   /** PostgreSQL roles granted read access to each newly published warehouse schema (`--warehouse postgres://…`). */
   warehouseReaders: Schema.Array(Schema.String.check(Schema.isPattern(/^[a-z_][a-z0-9_]*$/)))
 })
