@@ -8,7 +8,10 @@
  * quarantined, stage rows, the spine, linkage outcomes and equity rows,
  * segments, published rows, extract rows) goes through `transforms/disclosureControl.ts`:
  * 0 stays 0, 1–7 are marked `[suppressed]`, the rest are rounded to 5, and a
- * share is worked out again from the controlled counts. What counts no one
+ * share is worked out again from the controlled counts. The free text (a
+ * failed run's reason, a source's message) quotes counts too: in the copy
+ * each whole number in it is controlled the same way and each share
+ * withheld (`controlledText`). What counts no one
  * (hashes, sizes in bytes, times, durations, run ids, paths, configuration)
  * stays exact. `docs/lineage-for-ig.md` lists every field.
  *
@@ -35,6 +38,7 @@ import type {
 import { GENESIS, type LineageSigningKey, signedStatement, statementSignature } from "../../transforms/chainHead.js"
 import {
   controlledRate,
+  controlledText,
   DEFAULT_DISCLOSURE_RULES,
   type DisclosureRules,
   type MarkedCount,
@@ -51,7 +55,13 @@ type Counts = Readonly<Record<string, MarkedCount>>
 
 export type PublishedInput = Controlled<
   InputLineage,
-  "rows_read" | "rows_accepted" | "rows_quarantined" | "invalid_nhs_numbers" | "duplicate_rows" | "quarantine_reasons"
+  | "rows_read"
+  | "rows_accepted"
+  | "rows_quarantined"
+  | "invalid_nhs_numbers"
+  | "partial_demographics"
+  | "duplicate_rows"
+  | "quarantine_reasons"
 >
 export type PublishedStage = Controlled<StageLineage, "rows_in" | "rows_out">
 export type PublishedOutput = Controlled<OutputLineage, "rows">
@@ -123,12 +133,15 @@ export const publishedRun = (run: RunLineage, rules: DisclosureRules = DEFAULT_D
   const count = (n: number) => markedCount(n, rules)
   return {
     ...run,
+    failure_reason: run.failure_reason === null ? null : controlledText(run.failure_reason, rules),
     inputs: run.inputs.map((input) => ({
       ...input,
+      message: input.message === null ? null : controlledText(input.message, rules),
       rows_read: count(input.rows_read),
       rows_accepted: count(input.rows_accepted),
       rows_quarantined: count(input.rows_quarantined),
       ...(input.invalid_nhs_numbers === undefined ? {} : { invalid_nhs_numbers: count(input.invalid_nhs_numbers) }),
+      ...(input.partial_demographics === undefined ? {} : { partial_demographics: count(input.partial_demographics) }),
       ...(input.duplicate_rows === undefined ? {} : { duplicate_rows: count(input.duplicate_rows) }),
       quarantine_reasons: markedRecord(input.quarantine_reasons, rules)
     })),

@@ -5,6 +5,7 @@ import {
   controlCount,
   controlledInterval,
   controlledRate,
+  controlledText,
   countRange,
   DEFAULT_DISCLOSURE_RULES,
   formatControlledCount
@@ -112,5 +113,19 @@ describe("intervals from controlled counts", () => {
     expect(controlledInterval(null, 25, rules)).toBeNull()
     expect(controlledInterval(5, null, rules)).toBeNull()
     expect(controlledInterval(0, 0, rules)).toBeNull()
+  })
+})
+
+describe("figures in free text", () => {
+  it("are published as controlled counts, shares withheld", () => {
+    expect(controlledText("3 of 40 rows quarantined (7.5%, threshold 5%); 0 duplicates, 12 stale")).toBe(
+      "[suppressed] of 40 rows quarantined ([share withheld], threshold [share withheld]); 0 duplicates, 10 stale"
+    )
+  })
+
+  it("leave paths, dates, times, run ids, versions and codes as they are", () => {
+    const text =
+      "cannot write /data/2026/out.7 at 2026-11-19T02:30:00.123Z in run 20261120T023000123Z-3f9a (rules v1, 1.5.3, SHA-256, ENOSPC)"
+    expect(controlledText(text)).toBe(text)
   })
 })
