@@ -1,6 +1,7 @@
 /**
  * The last step before publishing: the release given its own copy of the
- * evidence (the OpenLineage events and the run's log so far), the run's
+ * evidence (the OpenLineage events and the run's log so far, its counts
+ * disclosure-controlled as the lineage copy's are), the run's
  * lineage entry appended to the lineage log with those copies' SHA-256, the
  * whole chain and the run's entry copied in as their published view (counts
  * disclosure-controlled: the release is read more widely than the state
@@ -11,6 +12,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
+import { publishedLog } from "../../transforms/publishedLog.js"
 import { MANIFEST_FILE, type ReleaseManifest } from "../../transforms/releaseManifest.js"
 import { RELEASE_CHAIN, releaseRunFile, releaseRunText, type RunLineage } from "../governance/lineage.js"
 import { LineageLog } from "../governance/lineageLog.js"
@@ -35,12 +37,12 @@ export const sealRelease = Effect.fn("sealRelease")(function* (
   const events = "lineage/openlineage.jsonl"
   yield* openLineage.copyTo(path.join(staged, events))
   const evidence = [events]
-  // The run's structured log (counts only) travels with its release, up to this point.
+  // The run's structured log travels with its release, up to this point, as its published view.
   const log = path.join(area.logsDir, `${runId}.jsonl`)
   if (fs.existsSync(log)) {
     const logCopy = `logs/${runId}.jsonl`
     yield* files.makeDirectory(path.join(staged, "logs"), 0o750)
-    yield* files.copyFile(log, path.join(staged, logCopy))
+    yield* files.writeFile(path.join(staged, logCopy), publishedLog(fs.readFileSync(log, "utf8")), 0o640)
     evidence.push(logCopy)
   }
   const sealed: RunLineage = {

@@ -2,7 +2,8 @@
  * A search of published lineage for exact small counts: every integer of 1–7
  * in a JSON value, by its path, except in the fields that count no one
  * (sizes in bytes, durations, ages in days, k, files, the log's own bytes and
- * entries) and in shares and risks, which are proportions. Disclosure
+ * entries, a run log's times, process id and delivery attempts) and in
+ * shares and risks, which are proportions. Disclosure
  * control publishes a count as 0, a multiple of 5 of at least 10, or the
  * suppressed mark, so any other small integer is an exact count that leaked.
  */
@@ -10,6 +11,14 @@ const NOT_COUNTS_OF_PEOPLE = new Set([
   "bytes",
   "size",
   "duration_ms",
+  "ms",
+  "elapsed_ms",
+  "eta_s",
+  "total_bytes",
+  "percent",
+  "pid",
+  "attempts",
+  "warn_after_days",
   "age_days",
   "k",
   "fileCount",
