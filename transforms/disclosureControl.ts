@@ -133,7 +133,9 @@ const narrowedBounds = (
       const [totalLow, totalHigh] = of(margin.total)
       margin.cells.forEach((key, i) => {
         const [low, high] = cells[i]!
-        const othersHigh = unbounded - (high === Infinity ? 1 : 0) > 0 ? Infinity : highSum - high
+        // highSum leaves out the unbounded cells: this one among them, it has nothing to take off.
+        const othersHigh =
+          unbounded - (high === Infinity ? 1 : 0) > 0 ? Infinity : highSum - (high === Infinity ? 0 : high)
         tighten(key, totalLow - othersHigh, totalHigh - (lowSum - low))
       })
     }

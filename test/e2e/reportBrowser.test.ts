@@ -120,8 +120,21 @@ describe.skipIf(CHROMIUM === undefined)(`report.html in headless Chromium${CHROM
       ).map((row) => [row.segment, row.n])
     )
     db.close()
+    // A segment shown is its count controlled; secondary suppression may hide one the control alone would show.
+    const hiddenBySecondary = new Set(
+      (
+        JSON.parse(fs.readFileSync(path.join(out, "report-figures.json"), "utf8")) as {
+          segments: Array<{ segment: string; residents: number | null }>
+        }
+      ).segments
+        .filter((row) => row.residents === null)
+        .map((row) => row.segment)
+    )
     const expected = [
-      ...SEGMENT_CODES.map((segment) => [SEGMENT_NAMES[segment]!, shown(counts.get(segment) ?? 0)]),
+      ...SEGMENT_CODES.map((segment) => [
+        SEGMENT_NAMES[segment]!,
+        hiddenBySecondary.has(segment) ? "suppressed" : shown(counts.get(segment) ?? 0)
+      ]),
       ["All residents", shown([...counts.values()].reduce((a, b) => a + b, 0))]
     ]
     expect(await tableRows(page, "Residents per segment")).toEqual(expected)
