@@ -12,7 +12,9 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
+import { DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
 import { publishedLog } from "../../transforms/publishedLog.js"
+import { controlRunCounts } from "../../transforms/runCounts.js"
 import { MANIFEST_FILE, type ReleaseManifest } from "../../transforms/releaseManifest.js"
 import { RELEASE_CHAIN, releaseRunFile, releaseRunText, type RunLineage } from "../governance/lineage.js"
 import { LineageLog } from "../governance/lineageLog.js"
@@ -42,7 +44,10 @@ export const sealRelease = Effect.fn("sealRelease")(function* (
   if (fs.existsSync(log)) {
     const logCopy = `logs/${runId}.jsonl`
     yield* files.makeDirectory(path.join(staged, "logs"), 0o750)
-    yield* files.writeFile(path.join(staged, logCopy), publishedLog(fs.readFileSync(log, "utf8")), 0o640)
+    // The counts the lineage copy hides by secondary suppression are hidden in the log's lines too.
+    const { hiddenExact } = controlRunCounts(lineage.inputs, lineage.linkage)
+    const view = publishedLog(fs.readFileSync(log, "utf8"), { rules: DEFAULT_DISCLOSURE_RULES, hidden: hiddenExact })
+    yield* files.writeFile(path.join(staged, logCopy), view, 0o640)
     evidence.push(logCopy)
   }
   const sealed: RunLineage = {

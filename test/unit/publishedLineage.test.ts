@@ -163,6 +163,26 @@ describe("the published view of a run's lineage", () => {
     expect(publishedRun(run).failure_reason).toBeNull()
   })
 
+  it("hides what rows read = accepted + quarantined and the linkage outcomes would give back, wherever it appears", () => {
+    const accounted: RunLineage = {
+      ...run,
+      inputs: [{ ...run.inputs[0]!, source: "housing", rows_read: 40, rows_accepted: 39, rows_quarantined: 1 }],
+      stages: [{ stage: "load housing", rows_in: 40, rows_out: 39, duration_ms: 4 }],
+      linkage: { housing: { "linked:exact": 36, opted_out: 3 } }
+    }
+    const view = publishedRun(accounted)
+    // Alone, read and accepted would show as 40 and 40 and the 1 quarantined be hidden alone in its margin:
+    // accepted is hidden with it. With accepted hidden, 35 linked beside 3 opted out pins nothing.
+    expect(view.inputs[0]).toMatchObject({
+      rows_read: 40,
+      rows_accepted: "[suppressed]",
+      rows_quarantined: "[suppressed]"
+    })
+    expect(view.linkage["housing"]).toEqual({ "linked:exact": 35, opted_out: "[suppressed]" })
+    // The stage loading the source publishes its accepted rows again: hidden there too.
+    expect(view.stages[0]).toMatchObject({ rows_in: 40, rows_out: "[suppressed]" })
+  })
+
   it("works an extract's shares out again from its controlled counts", () => {
     const view = publishedExtract(extract)
     expect(view.rows).toBe(95)

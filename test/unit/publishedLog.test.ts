@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest"
+import { DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
 import { publishedLog, publishedLogLine } from "../../transforms/publishedLog.js"
 
 describe("the release's view of a run log", () => {
@@ -48,6 +49,16 @@ describe("the release's view of a run log", () => {
       reason: "gp_events.csv: [suppressed] of 40 rows quarantined ([share withheld])",
       nested: { quarantined: [0, "[suppressed]", 10] }
     })
+  })
+
+  it("hides a count that secondary suppression hid where lineage publishes it", () => {
+    const hidden = new Set([39])
+    expect(
+      publishedLogLine(
+        { event: "source read", read: 40, accepted: 39, quarantined: 1 },
+        { rules: DEFAULT_DISCLOSURE_RULES, hidden }
+      )
+    ).toEqual({ event: "source read", read: 40, accepted: "[suppressed]", quarantined: "[suppressed]" })
   })
 
   it("publishes each whole line of a log and leaves out a last line cut short", () => {
