@@ -12,8 +12,16 @@ import { Schema } from "effect"
 import { controlBcf, controlBudget } from "./aggregateOutputs.js"
 import { SEGMENT_CODES, SEGMENT_NAMES } from "../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "./cohortDimensions.js"
-import { type ControlledCount, controlledRate, type DisclosureRules, publishedCount } from "./disclosureControl.js"
+import {
+  type ControlledCount,
+  controlledRate,
+  type DisclosureRules,
+  type MarkedCount,
+  publishedCount,
+  SUPPRESSED
+} from "./disclosureControl.js"
 import { controlResidents, type ResidentCount } from "./residentCounts.js"
+import { controlRunCounts } from "./runCounts.js"
 import { controlTransitions, type TransitionCount } from "./transitionCounts.js"
 
 /** A published count: the controlled number, or null where it is suppressed. */
@@ -164,6 +172,19 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
     })
   })
 
+  // Rows read, accepted and quarantined and the linkage outcomes add up: published as the lineage copy publishes them.
+  const outcomeOf = (row: ReportCounts["linkage"][number]) =>
+    row.link_method === "" ? row.link_status : `${row.link_status}:${row.link_method}`
+  const outcomes: Record<string, Record<string, number>> = {}
+  for (const row of counts.linkage) {
+    const bySource = (outcomes[row.source] ??= {})
+    bySource[outcomeOf(row)] = (bySource[outcomeOf(row)] ?? 0) + row.rows
+  }
+  const accounted = controlRunCounts(counts.inputs, outcomes, rules)
+  const marked = (count: MarkedCount) => (count === SUPPRESSED ? null : count)
+  // A total equal to a count the margins hid may be that count again.
+  const repeated = (count: number) => (accounted.hiddenExact.has(count) ? null : control(count))
+
   const linkageBySource = new Map<string, { records: number; linked: number }>()
   for (const row of counts.linkage) {
     // Opted-out people's records are excluded from everything, so from the rate too.
@@ -211,9 +232,11 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
     inputs: counts.inputs.map((input) => ({
       source: input.source,
       status: input.status,
-      rows_read: control(input.rows_read),
-      rows_accepted: control(input.rows_accepted),
-      rows_quarantined: control(input.rows_quarantined)
+      ...(({ rows_accepted, rows_quarantined, rows_read }) => ({
+        rows_read: marked(rows_read),
+        rows_accepted: marked(rows_accepted),
+        rows_quarantined: marked(rows_quarantined)
+      }))(accounted.rows(input.source))
     })),
     quarantine: counts.quarantine.map((row) => ({
       source: row.source,
@@ -223,13 +246,13 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
     linkage: counts.linkage.map((row) => ({
       source: row.source,
       outcome: row.link_method === "" ? row.link_status : `${row.link_status}: ${row.link_method}`,
-      records: control(row.rows)
+      records: marked(accounted.linkage(row.source, outcomeOf(row)))
     })),
     linkage_rates: [...linkageBySource.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([source, totals]) => {
-        const records = control(totals.records)
-        const linked = control(totals.linked)
+        const records = repeated(totals.records)
+        const linked = repeated(totals.linked)
         return { source, records, linked, rate_percent: ratio(linked, records, 100) }
       }),
     linkage_equity: [...equityRecords.entries()]
