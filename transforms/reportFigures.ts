@@ -228,7 +228,7 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
     },
     utilisation,
     shadow_budget: controlBudget(counts.shadowBudget, rules).map(({ suppressed: _, ...line }) => line),
-    bcf: controlBcf(counts.bcf, rules).map(({ suppressed: _, ...metric }) => metric),
+    bcf: controlBcf(counts.bcf, rules, residents.populations).map(({ suppressed: _, ...metric }) => metric),
     inputs: counts.inputs.map((input) => ({
       source: input.source,
       status: input.status,

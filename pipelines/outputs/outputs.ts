@@ -262,7 +262,8 @@ export const writeOutputs = (
         (yield* Effect.promise(() => db.selectFrom("practice").select("locality").execute())).map((r) => r.locality)
       )
     ].sort()
-    const summary = cohortSummary((yield* query(db, "cohort_counts")).map(residentCount), localities, rules)
+    const cohortCounts = (yield* query(db, "cohort_counts")).map(residentCount)
+    const summary = cohortSummary(cohortCounts, localities, rules)
     outputs.push(
       yield* writeCsv(
         release,
@@ -297,7 +298,9 @@ export const writeOutputs = (
       )
     )
 
-    const bcf = controlBcf(yield* query(db, "bcf_metrics"), rules).map((metric) => ({
+    // Its denominators are the residents and those 65+ again, published as the report's pyramids publish them.
+    const { populations } = controlResidents(cohortCounts, localities, rules)
+    const bcf = controlBcf(yield* query(db, "bcf_metrics"), rules, populations).map((metric) => ({
       ...metric,
       suppressed: yesNo(metric.suppressed)
     }))
