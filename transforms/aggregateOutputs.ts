@@ -4,6 +4,7 @@
  * always show the same figures (the shadow budget's is `shadowBudget.ts`).
  */
 import { controlledRate, type DisclosureRules, publishedCount } from "./disclosureControl.js"
+import type { Population } from "./residentCounts.js"
 
 type QueryRow = Readonly<Record<string, unknown>>
 
@@ -21,10 +22,19 @@ export interface BcfMetric {
   readonly suppressed: boolean
 }
 
-export const controlBcf = (rows: ReadonlyArray<QueryRow>, rules: DisclosureRules): Array<BcfMetric> =>
+export const controlBcf = (
+  rows: ReadonlyArray<QueryRow>,
+  rules: DisclosureRules,
+  populations: ReadonlyArray<Population> = []
+): Array<BcfMetric> =>
   rows.map((row) => {
     const numerator = publishedCount(Number(row["numerator"]), rules)
-    const denominator = publishedCount(Number(row["denominator"]), rules)
+    // A denominator that is a population the report shows with its parts (residents, those 65+) is
+    // published as that population is, secondary suppression included, or it would give the parts back.
+    const exact = Number(row["denominator"])
+    const population = populations.find((candidate) => candidate.exact === exact)?.controlled
+    const denominator =
+      population === undefined ? publishedCount(exact, rules) : population.suppressed ? null : population.count
     return {
       metric: String(row["metric"]),
       numerator,

@@ -133,7 +133,9 @@ const narrowedBounds = (
       const [totalLow, totalHigh] = of(margin.total)
       margin.cells.forEach((key, i) => {
         const [low, high] = cells[i]!
-        const othersHigh = unbounded - (high === Infinity ? 1 : 0) > 0 ? Infinity : highSum - high
+        // highSum leaves out the unbounded cells: this one among them, it has nothing to take off.
+        const othersHigh =
+          unbounded - (high === Infinity ? 1 : 0) > 0 ? Infinity : highSum - (high === Infinity ? 0 : high)
         tighten(key, totalLow - othersHigh, totalHigh - (lowSum - low))
       })
     }
@@ -238,3 +240,26 @@ export const controlledInterval = (
   const high = wilson(Math.min(partHigh, wholeLow), wholeLow)[1]
   return [Math.floor(low * 100), Math.min(100, Math.ceil(high * 100))]
 }
+
+/** How a share or rate in free text is published: from exact counts it would give them back. */
+export const SHARE_WITHHELD = "[share withheld]"
+
+/**
+ * A figure standing alone in free text, with its percent sign: not a part of
+ * a word, path, date, time, run id or version (`/data/2026`, `2026-11-19`,
+ * `02:30`, `…Z-3f9a`, `v1`, `1.5.3`, `SHA-256`).
+ */
+const FIGURE_IN_TEXT = /(?<![\w./:-])\d+(?:\.\d+)?%?(?![\w/%-]|[.:]\d)/g
+
+/**
+ * Free text as published (a failure's reason, a source's message, a log
+ * line): messages are written for the operator and quote exact counts
+ * (`3 of 40 rows quarantined (7.5%)`), so each whole number is published as
+ * its controlled count and each share or decimal withheld, since with the
+ * counts beside it a share gives them back. The exact text stays in the
+ * secure area.
+ */
+export const controlledText = (text: string, rules: DisclosureRules = DEFAULT_DISCLOSURE_RULES): string =>
+  text.replace(FIGURE_IN_TEXT, (figure) =>
+    /^\d+$/.test(figure) ? formatControlledCount(Number(figure), rules) : SHARE_WITHHELD
+  )

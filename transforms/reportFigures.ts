@@ -13,8 +13,16 @@ import { controlBcf } from "./aggregateOutputs.js"
 import { controlBudget, type PracticeArea } from "./shadowBudget.js"
 import { SEGMENT_CODES, SEGMENT_NAMES } from "../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "./cohortDimensions.js"
-import { type ControlledCount, controlledRate, type DisclosureRules, publishedCount } from "./disclosureControl.js"
+import {
+  type ControlledCount,
+  controlledRate,
+  type DisclosureRules,
+  type MarkedCount,
+  publishedCount,
+  SUPPRESSED
+} from "./disclosureControl.js"
 import { controlResidents, type ResidentCount } from "./residentCounts.js"
+import { controlRunCounts } from "./runCounts.js"
 import { controlTransitions, type TransitionCount } from "./transitionCounts.js"
 import { fieldCompleteness, monthsOfWindow, recordsPerMonth, type SourceProfileCounts } from "./reportSources.js"
 import { TrendPoint } from "./reportTrend.js"
@@ -213,6 +221,19 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
     })
   })
 
+  // Rows read, accepted and quarantined and the linkage outcomes add up: published as the lineage copy publishes them.
+  const outcomeOf = (row: ReportCounts["linkage"][number]) =>
+    row.link_method === "" ? row.link_status : `${row.link_status}:${row.link_method}`
+  const outcomes: Record<string, Record<string, number>> = {}
+  for (const row of counts.linkage) {
+    const bySource = (outcomes[row.source] ??= {})
+    bySource[outcomeOf(row)] = (bySource[outcomeOf(row)] ?? 0) + row.rows
+  }
+  const accounted = controlRunCounts(counts.inputs, outcomes, rules)
+  const marked = (count: MarkedCount) => (count === SUPPRESSED ? null : count)
+  // A total equal to a count the margins hid may be that count again.
+  const repeated = (count: number) => (accounted.hiddenExact.has(count) ? null : control(count))
+
   const linkageBySource = new Map<string, { records: number; linked: number }>()
   for (const row of counts.linkage) {
     // Opted-out people's records are excluded from everything, so from the rate too.
@@ -237,8 +258,8 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
   const linkageRates = [...linkageBySource.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([source, totals]) => {
-      const records = control(totals.records)
-      const linked = control(totals.linked)
+      const records = repeated(totals.records)
+      const linked = repeated(totals.linked)
       return { source, records, linked, rate_percent: ratio(linked, records, 100) }
     })
   const sum = (values: Iterable<number>) => [...values].reduce((total, value) => total + value, 0)
@@ -277,13 +298,15 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
       residents: line.residents,
       cost_per_head_gbp: line.cost_per_head_gbp
     })),
-    bcf: controlBcf(counts.bcf, rules).map(({ suppressed: _, ...metric }) => metric),
+    bcf: controlBcf(counts.bcf, rules, residents.populations).map(({ suppressed: _, ...metric }) => metric),
     inputs: counts.inputs.map((input) => ({
       source: input.source,
       status: input.status,
-      rows_read: control(input.rows_read),
-      rows_accepted: control(input.rows_accepted),
-      rows_quarantined: control(input.rows_quarantined)
+      ...(({ rows_accepted, rows_quarantined, rows_read }) => ({
+        rows_read: marked(rows_read),
+        rows_accepted: marked(rows_accepted),
+        rows_quarantined: marked(rows_quarantined)
+      }))(accounted.rows(input.source))
     })),
     quarantine: counts.quarantine.map((row) => ({
       source: row.source,
@@ -293,7 +316,7 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
     linkage: counts.linkage.map((row) => ({
       source: row.source,
       outcome: row.link_method === "" ? row.link_status : `${row.link_status}: ${row.link_method}`,
-      records: control(row.rows)
+      records: marked(accounted.linkage(row.source, outcomeOf(row)))
     })),
     linkage_rates: linkageRates,
     linkage_equity: [...equityRecords.entries()]

@@ -31,7 +31,21 @@ export interface ControlledResidents {
   readonly locality: (segment: string, locality: string) => ControlledCount
   readonly segment: (segment: string) => ControlledCount
   readonly all: ControlledCount
+  /**
+   * The residents of all ages and those aged 65 and over, exact and as
+   * published: the BCF metrics' denominators are these figures again, so they
+   * are published as these are (`controlBcf`).
+   */
+  readonly populations: ReadonlyArray<Population>
 }
+
+export interface Population {
+  readonly exact: number
+  readonly controlled: ControlledCount
+}
+
+/** The age bands of people aged 65 and over, whom the BCF's care home metric counts. */
+const OVER_65_BANDS = AGE_BANDS.filter((band) => Number.parseInt(band, 10) >= 65)
 
 const key = (...parts: ReadonlyArray<string>) => parts.join("\u0000")
 
@@ -48,6 +62,7 @@ export const controlResidents = (
   const localityKey = (segment: string, locality: string) => key("locality", segment, locality)
   const segmentKey = (segment: string) => key("segment", segment)
   const allKey = key("all")
+  const over65Key = key("aged 65+")
 
   const exact = new Map<string, number>()
   const add = (cell: string, residents: number) => exact.set(cell, (exact.get(cell) ?? 0) + residents)
@@ -58,8 +73,18 @@ export const controlResidents = (
     add(localityKey(row.segment, row.locality), row.residents)
     add(segmentKey(row.segment), row.residents)
     add(allKey, row.residents)
+    if (OVER_65_BANDS.includes(row.age_band)) add(over65Key, row.residents)
   }
-  const margins: Array<Margin> = [{ total: allKey, cells: SEGMENT_CODES.map(segmentKey) }]
+  const margins: Array<Margin> = [
+    { total: allKey, cells: SEGMENT_CODES.map(segmentKey) },
+    // The BCF's denominator: the pyramids' cells of 65 and over add up to it.
+    {
+      total: over65Key,
+      cells: SEGMENT_CODES.flatMap((segment) =>
+        OVER_65_BANDS.flatMap((band) => SEXES.map((sex) => ageSexKey(segment, band, sex)))
+      )
+    }
+  ]
   for (const segment of SEGMENT_CODES) {
     const ageSex = AGE_BANDS.flatMap((band) => SEXES.map((sex) => [band, sex] as const))
     margins.push({ total: segmentKey(segment), cells: ageSex.map(([band, sex]) => ageSexKey(segment, band, sex)) })
@@ -85,7 +110,11 @@ export const controlResidents = (
     ageSex: (segment, band, sex) => of(ageSexKey(segment, band, sex)),
     locality: (segment, locality) => of(localityKey(segment, locality)),
     segment: (segment) => of(segmentKey(segment)),
-    all: of(allKey)
+    all: of(allKey),
+    populations: [allKey, over65Key].map((population) => ({
+      exact: exact.get(population) ?? 0,
+      controlled: of(population)
+    }))
   }
 }
 

@@ -130,6 +130,12 @@ export const run = Command.make(
       // Marks it optional in the help: a flag that may repeat zero times is not required.
       Flag.withDefault([])
     ),
+    group: Flag.String("group").pipe(
+      Flag.withDescription(
+        "The group whose members may read the publication (releases 0750/0640; the state area's secure parts stay the owner's); overrides publicationGroup in --config"
+      ),
+      Flag.optional
+    ),
     quiet,
     progressEvery
   },
@@ -147,6 +153,7 @@ export const run = Command.make(
         reidentificationKeyFile: Option.getOrUndefined(flags.reidKeyFile),
         warehouse: Option.getOrUndefined(flags.warehouse),
         acceptVolumeChange: flags.acceptVolumeChange,
+        group: Option.getOrUndefined(flags.group),
         quiet: flags.quiet,
         progressEverySeconds: flags.progressEvery
       })

@@ -98,10 +98,10 @@ export const endEvent = (run: RunLineage, release: string | undefined) => {
     schemaURL: `${SPEC}#/$defs/RunEvent`,
     run: {
       runId: runUuid(run.run_id),
-      facets: run.failure_reason
+      facets: shown.failure_reason
         ? {
             errorMessage: facet(facetUrl("ErrorMessageRunFacet.json", "1-0-1", "ErrorMessageRunFacet"), {
-              message: run.failure_reason,
+              message: shown.failure_reason,
               programmingLanguage: "TypeScript"
             })
           }

@@ -8,7 +8,13 @@
  * quarantined, stage rows, the spine, linkage outcomes and equity rows,
  * segments, published rows, extract rows) goes through `transforms/disclosureControl.ts`:
  * 0 stays 0, 1–7 are marked `[suppressed]`, the rest are rounded to 5, and a
- * share is worked out again from the controlled counts. What counts no one
+ * share is worked out again from the controlled counts. The free text (a
+ * failed run's reason, a source's message) quotes counts too: in the copy
+ * each whole number in it is controlled the same way and each share
+ * withheld (`controlledText`). Rows read, accepted and quarantined and the
+ * linkage outcomes add up, so they are controlled together with those sums
+ * as margins (`transforms/runCounts.ts`): a count they hide is hidden
+ * wherever the same figure appears again (a stage's rows). What counts no one
  * (hashes, sizes in bytes, times, durations, run ids, paths, configuration)
  * stays exact. `docs/lineage-for-ig.md` lists every field.
  *
@@ -35,13 +41,16 @@ import type {
 import { GENESIS, type LineageSigningKey, signedStatement, statementSignature } from "../../transforms/chainHead.js"
 import {
   controlledRate,
+  controlledText,
   DEFAULT_DISCLOSURE_RULES,
   type DisclosureRules,
   type MarkedCount,
   markedCount,
-  publishedCount
+  publishedCount,
+  SUPPRESSED
 } from "../../transforms/disclosureControl.js"
 import type { KAnonymityReport } from "../../transforms/kAnonymity.js"
+import { controlRunCounts } from "../../transforms/runCounts.js"
 import type { EquityRow } from "../../transforms/linkageEquity.js"
 
 /** `T` with the counts `K` as published: controlled numbers, or the suppressed mark. */
@@ -51,7 +60,13 @@ type Counts = Readonly<Record<string, MarkedCount>>
 
 export type PublishedInput = Controlled<
   InputLineage,
-  "rows_read" | "rows_accepted" | "rows_quarantined" | "invalid_nhs_numbers" | "duplicate_rows" | "quarantine_reasons"
+  | "rows_read"
+  | "rows_accepted"
+  | "rows_quarantined"
+  | "invalid_nhs_numbers"
+  | "partial_demographics"
+  | "duplicate_rows"
+  | "quarantine_reasons"
 >
 export type PublishedStage = Controlled<StageLineage, "rows_in" | "rows_out">
 export type PublishedOutput = Controlled<OutputLineage, "rows">
@@ -121,27 +136,39 @@ const markedRecord = (counts: Readonly<Record<string, number>>, rules: Disclosur
 
 export const publishedRun = (run: RunLineage, rules: DisclosureRules = DEFAULT_DISCLOSURE_RULES): PublishedRun => {
   const count = (n: number) => markedCount(n, rules)
+  // Rows read, accepted and quarantined and the linkage outcomes add up: controlled with those sums as margins.
+  const accounted = controlRunCounts(run.inputs, run.linkage, rules)
+  // A stage's rows or a spine count may be one of those figures again: hidden there too.
+  const repeated = (n: number) => (accounted.hiddenExact.has(n) ? SUPPRESSED : count(n))
   return {
     ...run,
+    failure_reason: run.failure_reason === null ? null : controlledText(run.failure_reason, rules),
     inputs: run.inputs.map((input) => ({
       ...input,
-      rows_read: count(input.rows_read),
-      rows_accepted: count(input.rows_accepted),
-      rows_quarantined: count(input.rows_quarantined),
+      message: input.message === null ? null : controlledText(input.message, rules),
+      ...accounted.rows(input.source),
       ...(input.invalid_nhs_numbers === undefined ? {} : { invalid_nhs_numbers: count(input.invalid_nhs_numbers) }),
+      ...(input.partial_demographics === undefined ? {} : { partial_demographics: count(input.partial_demographics) }),
       ...(input.duplicate_rows === undefined ? {} : { duplicate_rows: count(input.duplicate_rows) }),
       quarantine_reasons: markedRecord(input.quarantine_reasons, rules)
     })),
-    stages: run.stages.map((stage) => ({ ...stage, rows_in: count(stage.rows_in), rows_out: count(stage.rows_out) })),
+    stages: run.stages.map((stage) => ({
+      ...stage,
+      rows_in: repeated(stage.rows_in),
+      rows_out: repeated(stage.rows_out)
+    })),
     spine: Object.fromEntries(
-      Object.entries(run.spine).map(([name, value]) => [name, typeof value === "number" ? count(value) : value])
+      Object.entries(run.spine).map(([name, value]) => [name, typeof value === "number" ? repeated(value) : value])
     ),
     reidentification_store:
       run.reidentification_store === null
         ? null
         : { ...run.reidentification_store, people: count(run.reidentification_store.people) },
     linkage: Object.fromEntries(
-      Object.entries(run.linkage).map(([source, outcomes]) => [source, markedRecord(outcomes, rules)])
+      Object.entries(run.linkage).map(([source, outcomes]) => [
+        source,
+        Object.fromEntries(Object.keys(outcomes).map((outcome) => [outcome, accounted.linkage(source, outcome)]))
+      ])
     ),
     linkage_equity: run.linkage_equity.map((row) => ({
       ...row,

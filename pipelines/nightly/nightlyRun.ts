@@ -109,7 +109,7 @@ const publish = Effect.fnUntraced(function* (
   return yield* Effect.uninterruptible(
     Effect.gen(function* () {
       yield* publishWarehouse(engine, options.runId, config.warehouseReaders)
-      const release = yield* publishRelease(area, staged, options.runId, config.keepReleases)
+      const release = yield* publishRelease(area, staged, options.runId, config.keepReleases, prepared.readers)
       yield* pruneStores(area)
       return { lineage, release }
     })

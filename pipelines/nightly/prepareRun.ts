@@ -11,7 +11,13 @@ import { suggestName } from "../../transforms/closestName.js"
 import { UsageError } from "../errors.js"
 import { isoNow } from "../governance/lineage.js"
 import { requireInbox } from "../ingest/sourceReader.js"
-import { prepareArea, type PublicationArea, publicationArea } from "../services/publication.js"
+import {
+  prepareArea,
+  type PublicationArea,
+  publicationArea,
+  type ReaderGroup,
+  readerGroup
+} from "../services/publication.js"
 import { loadKeyFile, type PseudonymKeyMaterial } from "../services/pseudonymKey.js"
 import { loadRunConfig, type RunConfig } from "./runConfig.js"
 import type { OutcomesFramework } from "../../schemas/outcomesFramework.js"
@@ -35,6 +41,8 @@ export interface RunOptions {
   readonly reidentificationKeyFile?: string | undefined
   /** Sources whose change in volume against the last published run is declared real. */
   readonly acceptVolumeChange?: ReadonlyArray<string> | undefined
+  /** The reader group, in place of the configuration's `publicationGroup`. */
+  readonly group?: string | undefined
 }
 
 export interface PreparedRun {
@@ -46,11 +54,16 @@ export interface PreparedRun {
   readonly asOf: string
   readonly area: PublicationArea
   readonly reidentificationKey: PseudonymKeyMaterial | undefined
+  /** Whose members may read the release; none: its owner only. */
+  readonly readers: ReaderGroup | undefined
   readonly startedAt: string
 }
 
 export const prepareRun = Effect.fn("prepareRun")(function* (options: RunOptions) {
-  const config = yield* loadRunConfig(options.configFile)
+  const configured = yield* loadRunConfig(options.configFile)
+  // The flag's group goes into the configuration lineage records.
+  const config: RunConfig =
+    options.group === undefined ? configured : { ...configured, publicationGroup: options.group }
   const asOf = options.asOf ?? (yield* Effect.map(isoNow, (now) => now.slice(0, 10)))
   const asOfWrong = asOfProblem(asOf)
   if (asOfWrong !== undefined) {
@@ -71,8 +84,9 @@ export const prepareRun = Effect.fn("prepareRun")(function* (options: RunOptions
     options.reidentificationKeyFile === undefined
       ? undefined
       : yield* loadKeyFile(options.reidentificationKeyFile, "--reid-key-file", "re-identification key")
+  const readers = config.publicationGroup === undefined ? undefined : yield* readerGroup(config.publicationGroup)
   const area = publicationArea(options.out)
-  yield* prepareArea(area)
+  yield* prepareArea(area, readers)
   const startedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
-  return { options, config, rules, tariff, outcomes, asOf, area, reidentificationKey, startedAt } satisfies PreparedRun
+  return { options, config, rules, tariff, outcomes, asOf, area, reidentificationKey, readers, startedAt } satisfies PreparedRun
 })

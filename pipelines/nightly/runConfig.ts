@@ -62,6 +62,12 @@ export const RunConfig = Schema.Struct({
   reportTrendRuns: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)),
   /** A source linking less than this percentage of its records shows as a warning in the report. */
   linkageWarnPercent: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 100 })),
+  /**
+   * The group whose members may read each release (`--group` overrides it):
+   * analysts in it open the publication, the state area's secure parts stay
+   * the owner's. None by default: only the user running wsd reads anything.
+   */
+  publicationGroup: Schema.optionalKey(Schema.String.check(Schema.isMinLength(1))),
   /** PostgreSQL roles granted read access to each newly published warehouse schema (`--warehouse postgres://…`). */
   warehouseReaders: Schema.Array(Schema.String.check(Schema.isPattern(/^[a-z_][a-z0-9_]*$/)))
 })

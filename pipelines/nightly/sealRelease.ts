@@ -1,6 +1,7 @@
 /**
  * The last step before publishing: the release given its own copy of the
- * evidence (the OpenLineage events and the run's log so far), the run's
+ * evidence (the OpenLineage events and the run's log so far, its counts
+ * disclosure-controlled as the lineage copy's are), the run's
  * lineage entry appended to the lineage log with those copies' SHA-256, the
  * whole chain and the run's entry copied in as their published view (counts
  * disclosure-controlled: the release is read more widely than the state
@@ -11,6 +12,9 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
+import { DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
+import { publishedLog } from "../../transforms/publishedLog.js"
+import { controlRunCounts } from "../../transforms/runCounts.js"
 import { MANIFEST_FILE, type ReleaseManifest } from "../../transforms/releaseManifest.js"
 import { RELEASE_CHAIN, releaseRunFile, releaseRunText, type RunLineage } from "../governance/lineage.js"
 import { LineageLog } from "../governance/lineageLog.js"
@@ -35,12 +39,15 @@ export const sealRelease = Effect.fn("sealRelease")(function* (
   const events = "lineage/openlineage.jsonl"
   yield* openLineage.copyTo(path.join(staged, events))
   const evidence = [events]
-  // The run's structured log (counts only) travels with its release, up to this point.
+  // The run's structured log travels with its release, up to this point, as its published view.
   const log = path.join(area.logsDir, `${runId}.jsonl`)
   if (fs.existsSync(log)) {
     const logCopy = `logs/${runId}.jsonl`
     yield* files.makeDirectory(path.join(staged, "logs"), 0o750)
-    yield* files.copyFile(log, path.join(staged, logCopy))
+    // The counts the lineage copy hides by secondary suppression are hidden in the log's lines too.
+    const { hiddenExact } = controlRunCounts(lineage.inputs, lineage.linkage)
+    const view = publishedLog(fs.readFileSync(log, "utf8"), { rules: DEFAULT_DISCLOSURE_RULES, hidden: hiddenExact })
+    yield* files.writeFile(path.join(staged, logCopy), view, 0o640)
     evidence.push(logCopy)
   }
   const sealed: RunLineage = {

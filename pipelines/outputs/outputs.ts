@@ -264,6 +264,7 @@ export const writeOutputs = (
     const localities = [...new Set(practices.map((practice) => practice.locality))].sort()
     const residentCounts = (yield* query(db, "cohort_counts")).map(residentCount)
     const summary = cohortSummary(residentCounts, localities, rules)
+    const controlledResidents = controlResidents(residentCounts, localities, rules)
     outputs.push(
       yield* writeCsv(
         release,
@@ -287,7 +288,7 @@ export const writeOutputs = (
     const budget = controlBudget(
       yield* query(db, "shadow_budget"),
       practices,
-      controlResidents(residentCounts, localities, rules),
+      controlledResidents,
       rules
     )
     const yesNoLine = <Line extends { readonly suppressed: boolean }>(line: Line) => ({
@@ -313,7 +314,8 @@ export const writeOutputs = (
       )
     )
 
-    const bcf = controlBcf(yield* query(db, "bcf_metrics"), rules).map((metric) => ({
+    // Its denominators are the residents and those 65+ again, published as the report's pyramids publish them.
+    const bcf = controlBcf(yield* query(db, "bcf_metrics"), rules, controlledResidents.populations).map((metric) => ({
       ...metric,
       suppressed: yesNo(metric.suppressed)
     }))

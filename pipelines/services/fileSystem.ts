@@ -17,7 +17,7 @@ import type { PublicationError } from "../errors.js"
 import { appendWhole, writeFailure } from "./diskWrites.js"
 
 /** The writes a run makes. */
-export type Write = "mkdir" | "write" | "append" | "copy" | "rename" | "link" | "remove" | "chmod"
+export type Write = "mkdir" | "write" | "append" | "copy" | "rename" | "link" | "remove" | "chmod" | "chgrp"
 
 export interface FileSystemService {
   /** Creates `dir` and any parents missing, with `mode`. */
@@ -37,6 +37,8 @@ export interface FileSystemService {
   /** Removes a file or a folder and everything in it; nothing if it is absent. */
   readonly remove: (target: string) => Effect.Effect<void, PublicationError>
   readonly setMode: (file: string, mode: number) => Effect.Effect<void, PublicationError>
+  /** Gives `file` to the group `gid`, its owner unchanged. */
+  readonly setGroup: (file: string, gid: number) => Effect.Effect<void, PublicationError>
 }
 
 type Refusal = (write: Write, target: string) => NodeJS.ErrnoException | undefined
@@ -59,7 +61,8 @@ const make = (area: string, refuse: Refusal): FileSystemService => {
     rename: (from, to) => attempt("rename", to, () => fs.renameSync(from, to)),
     symlink: (target, link) => attempt("link", link, () => fs.symlinkSync(target, link)),
     remove: (target) => attempt("remove", target, () => fs.rmSync(target, { recursive: true, force: true })),
-    setMode: (file, mode) => attempt("chmod", file, () => fs.chmodSync(file, mode))
+    setMode: (file, mode) => attempt("chmod", file, () => fs.chmodSync(file, mode)),
+    setGroup: (file, gid) => attempt("chgrp", file, () => fs.chownSync(file, -1, gid))
   }
 }
 

@@ -7,7 +7,7 @@
  * previous publication or the new one, never a half-written one. A failed or
  * killed run leaves only an unpublished partial release, removed next time.
  *
- * Beside `DIR`, the state area `.DIR.wsd/` (owner-only) holds:
+ * Beside `DIR`, the state area `.DIR.wsd/` holds:
  *   releases/<run_id>/       published releases (the current and previous)
  *   staging/<run_id>/        a release being built
  *   secure/quarantine/       quarantined rows, identifiers included
@@ -16,7 +16,17 @@
  *   lineage/heads.jsonl      the chain's head after each entry, signed with the lineage key
  *   logs/<run_id>.jsonl      each run's structured log
  *   lock                     held by the run in progress
+ *
+ * Everything there is the owner's alone (folders 0700, files 0600 or 0640
+ * inside them), except the way to the releases when a reader group is
+ * configured (`publicationGroup`, `--group`): then the state area is 0710
+ * (its members may pass through it, not list it), `releases/` 0750 and each
+ * release, folders 0750 and files 0640, belongs to that group. Without one
+ * no one but the owner reaches a release: a default of the running user's
+ * primary group would open the publication to whoever shares it (`users`
+ * on many systems) without anyone deciding so.
  */
+import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
@@ -54,11 +64,62 @@ export const publicationArea = (out: string): PublicationArea => {
   }
 }
 
+/** The group whose members may read the publication. */
+export interface ReaderGroup {
+  readonly name: string
+  readonly gid: number
+}
+
+/** The id of the group `name` (a name or a number), as the system's group database (`getent`) knows it. */
+const groupId = (name: string): number | undefined => {
+  if (/^\d+$/.test(name)) return Number(name)
+  try {
+    const gid = Number(execFileSync("getent", ["group", name], { encoding: "utf8" }).split(":")[2])
+    return Number.isInteger(gid) ? gid : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The reader group named in the configuration or by `--group`, checked before
+ * the run takes the lock: it must exist, and the user running wsd must be in
+ * it (or root), since only then may it give files to the group.
+ */
+export const readerGroup = (name: string) =>
+  Effect.gen(function* () {
+    const gid = groupId(name)
+    if (gid === undefined) {
+      return yield* new UsageError({
+        message: `reader group ${name} does not exist`,
+        nextAction: "create it (groupadd) or fix publicationGroup / --group"
+      })
+    }
+    const mine = process.getuid?.() === 0 || process.getgid?.() === gid || (process.getgroups?.() ?? []).includes(gid)
+    if (!mine) {
+      return yield* new UsageError({
+        message: `the user running wsd is not a member of the reader group ${name}`,
+        nextAction: `add it to the group (usermod -aG ${name} USER) or fix publicationGroup / --group`
+      })
+    }
+    return { name, gid } satisfies ReaderGroup
+  })
+
+/** Gives `target` its mode and, when there is a reader group, to that group. */
+const share = (target: string, mode: number, group: ReaderGroup | undefined) =>
+  Effect.gen(function* () {
+    const files = yield* FileSystem
+    if (group !== undefined) yield* files.setGroup(target, group.gid)
+    yield* files.setMode(target, mode)
+  })
+
 /**
  * Checks that `--out` is something wsd may replace (absent, an empty
- * directory, or its own link) and creates the state area.
+ * directory, or its own link) and creates the state area, open on the way to
+ * the releases to the reader group if there is one and closed if not (so
+ * removing the setting closes it again).
  */
-export const prepareArea = (area: PublicationArea) =>
+export const prepareArea = (area: PublicationArea, group: ReaderGroup | undefined) =>
   Effect.gen(function* () {
     const existing = yield* Effect.sync(() => fs.lstatSync(area.out, { throwIfNoEntry: false }))
     if (existing !== undefined && !existing.isSymbolicLink()) {
@@ -82,6 +143,22 @@ export const prepareArea = (area: PublicationArea) =>
       area.logsDir
     ]) {
       yield* files.makeDirectory(dir, 0o700)
+    }
+    // Set again every run, since mkdir leaves an existing folder as it is and the umask trims a new one.
+    yield* share(area.stateDir, group === undefined ? 0o700 : 0o710, group)
+    yield* share(area.releasesDir, group === undefined ? 0o700 : 0o750, group)
+  })
+
+/**
+ * Folders 0750 and files 0640, given to the reader group: set on the whole
+ * release before it is published, so no reader ever meets a file of it they
+ * cannot open, whatever the umask made of them.
+ */
+const shareRelease = (release: string, group: ReaderGroup | undefined) =>
+  Effect.gen(function* () {
+    yield* share(release, 0o750, group)
+    for (const entry of fs.readdirSync(release, { recursive: true, withFileTypes: true })) {
+      yield* share(path.join(entry.parentPath, entry.name), entry.isDirectory() ? 0o750 : 0o640, group)
     }
   })
 
@@ -115,13 +192,21 @@ export const filesOfRelease = (release: string): Array<string> =>
     .sort()
 
 /**
- * Makes a built release the publication: move it among the releases, point a
- * new link at it, and rename that link over `--out` in one atomic step. Then
- * keep the previous release (readers may still hold it open) and drop older ones.
+ * Makes a built release the publication: open it to the reader group, move
+ * it among the releases, point a new link at it, and rename that link over
+ * `--out` in one atomic step. Then keep the previous release (readers may
+ * still hold it open) and drop older ones.
  */
-export const publishRelease = (area: PublicationArea, staged: string, runId: string, keepReleases: number) =>
+export const publishRelease = (
+  area: PublicationArea,
+  staged: string,
+  runId: string,
+  keepReleases: number,
+  group: ReaderGroup | undefined
+) =>
   Effect.gen(function* () {
     const files = yield* FileSystem
+    yield* shareRelease(staged, group)
     const release = path.join(area.releasesDir, runId)
     yield* files.rename(staged, release)
     const link = `${area.out}.${runId}.link`

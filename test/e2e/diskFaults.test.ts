@@ -14,7 +14,16 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
 import { mountProblem, smallDisk } from "../smallDisk.js"
-import { fixtureRunArgs, newKey, openWarehouse, repoRoot, runFixtures, tempDir, wsd } from "./wsdCommand.js"
+import {
+  fixtureRunArgs,
+  newKey,
+  openWarehouse,
+  repoRoot,
+  runFixtures,
+  sharedTempDir,
+  tempDir,
+  wsd
+} from "./wsdCommand.js"
 
 const run = (command: string, ...args: ReadonlyArray<string>) => spawnSync(command, args, { encoding: "utf8" })
 
@@ -137,8 +146,7 @@ describe("a failing output disk", () => {
   it.skipIf(cannotRunAsNobody !== undefined)(
     titled("fails cleanly when the output area is not writable by the user running wsd", cannotRunAsNobody),
     () => {
-      const dir = tempDir("permission")
-      fs.chmodSync(dir, 0o755)
+      const dir = sharedTempDir("permission")
       fs.chownSync(dir, 65534, 65534)
       const asNobody = (...args: ReadonlyArray<string>) => {
         const result = run("setpriv", ...AS_NOBODY, process.execPath, path.join(repoRoot, "bin", "wsd.js"), ...args)

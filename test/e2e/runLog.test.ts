@@ -1,12 +1,16 @@
 /**
  * The run's log and progress as cron sees them (stderr is not a terminal):
- * pino JSON lines in the publication's `logs/`, one line per stage with its
+ * pino JSON lines in the state area's `logs/`, one line per stage with its
  * counts and duration, periodic `progress` lines with counts, a readable copy
- * on stderr, and none of it with --quiet.
+ * on stderr, and none of it with --quiet; the publication's `logs/` holds the
+ * same lines with their counts disclosure-controlled.
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
+import { markedCount } from "../../transforms/disclosureControl.js"
+import { controlRunCounts } from "../../transforms/runCounts.js"
+import { jsonLinesIn, smallCountsIn } from "./smallCounts.js"
 import { copyOfFixtures, newKey, runFixtures, tempDir, type WsdResult } from "./wsdCommand.js"
 
 interface LogLine {
@@ -23,16 +27,20 @@ const logOf = (file: string): Array<LogLine> =>
     .trim()
     .split("\n")
     .map((line) => JSON.parse(line) as LogLine)
+const stateAreaOf = (out: string) => path.join(path.dirname(out), `.${path.basename(out)}.wsd`)
+/** The state area's log of the run `out` publishes, whose figures are exact. */
+const exactLogOf = (out: string) => logOf(path.join(stateAreaOf(out), "logs", `${runIdOf(out)}.jsonl`))
 /** The run's entry in the state area's chain, whose figures are exact as the log's are. */
 const lineageOf = (out: string) =>
   JSON.parse(
     fs
-      .readFileSync(path.join(path.dirname(out), `.${path.basename(out)}.wsd`, "lineage", "chain.jsonl"), "utf8")
+      .readFileSync(path.join(stateAreaOf(out), "lineage", "chain.jsonl"), "utf8")
       .trim()
       .split("\n")
       .at(-1)!
   ).run as {
-    inputs: Array<{ source: string; rows_read: number; bytes: number }>
+    inputs: Array<{ source: string; rows_read: number; rows_accepted: number; rows_quarantined: number; bytes: number }>
+    linkage: Record<string, Record<string, number>>
     stages: Array<{ stage: string; rows_in: number; rows_out: number; duration_ms: number }>
   }
 
@@ -49,7 +57,7 @@ describe("the run log off a terminal", () => {
     out = path.join(dir, "out")
     run = runFixtures({ out, keyFile }, "--progress-every", "0")
     expect(run.status, run.stderr).toBe(0)
-    log = logOf(path.join(out, "logs", `${runIdOf(out)}.jsonl`))
+    log = exactLogOf(out)
   })
 
   it("is pino JSON lines, each with its level by name, an ISO time and an event", () => {
@@ -93,6 +101,35 @@ describe("the run log off a terminal", () => {
     }
   })
 
+  it("is published in the release with every count controlled, line for line, and no rate of rows", () => {
+    const file = path.join(out, "logs", `${runIdOf(out)}.jsonl`)
+    const published = logOf(file)
+    // The copy is taken as the release is sealed: the lines logged after it (published) are not in it.
+    expect(published.length).toBeGreaterThan(log.length - 5)
+    // The exact log holds counts of 1-7 (rows read of small sources, people with two dates of birth).
+    expect(smallCountsIn(log).length).toBeGreaterThan(5)
+    expect(smallCountsIn(jsonLinesIn(fs.readFileSync(file, "utf8")))).toEqual([])
+    const exactBirths = log.find((line) => line.event === "conflicting dates of birth")
+    expect(exactBirths).toMatchObject({ people: 1 })
+    expect(published.find((line) => line.event === "conflicting dates of birth")).toMatchObject({
+      people: "[suppressed]"
+    })
+    const { inputs, linkage } = lineageOf(out)
+    const { hiddenExact: hidden } = controlRunCounts(inputs, linkage)
+    published.forEach((line, i) => {
+      const exact = log[i]!
+      expect(line).toMatchObject({ level: exact.level, time: exact.time, event: exact.event })
+      // Rows per second times the elapsed time gives the rows back.
+      expect(line).not.toHaveProperty("rows_per_s")
+      if (exact.event === "stage done") {
+        expect(line["ms"]).toBe(exact["ms"])
+        // Controlled as lineage controls it, hidden where secondary suppression hid the same figure there.
+        const rowsIn = exact["rows_in"] as number
+        expect(line["rows_in"]).toBe(hidden.has(rowsIn) ? "[suppressed]" : markedCount(rowsIn))
+      }
+    })
+  })
+
   it("copies each line to stderr in a readable form", () => {
     expect(run.stderr).toMatch(/^wsd stage done stage="load gp_events" rows_in=40 rows_out=39 ms=\d+$/m)
     expect(run.stderr).toMatch(/^wsd progress task="read gp_events" rows=40 bytes=\d+ total_bytes=\d+ /m)
@@ -105,7 +142,7 @@ describe("the run log off a terminal", () => {
     expect(quiet.status).toBe(0)
     expect(quiet.stderr).toBe("")
     expect(quiet.stdout).toContain("published run")
-    const quietLog = logOf(path.join(quietOut, "logs", `${runIdOf(quietOut)}.jsonl`))
+    const quietLog = exactLogOf(quietOut)
     expect(quietLog.filter((line) => line.event === "progress")).toEqual([])
     expect(quietLog.filter((line) => line.event === "stage done")).toHaveLength(lineageOf(quietOut).stages.length)
   })

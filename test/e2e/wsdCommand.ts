@@ -32,6 +32,17 @@ export const wsd = (...args: ReadonlyArray<string>): WsdResult => {
 
 export const tempDir = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), `wsd-${prefix}-`))
 
+/**
+ * A temporary folder other users can pass through (0755 under /tmp), for the
+ * tests that run commands as other users: the usual one may sit in a private
+ * `TMPDIR` (0700), which hides everything under it whatever its own mode.
+ */
+export const sharedTempDir = (prefix: string): string => {
+  const dir = fs.mkdtempSync(path.join("/tmp", `wsd-${prefix}-`))
+  fs.chmodSync(dir, 0o755)
+  return dir
+}
+
 /** A fresh key file in `dir`, as `wsd keygen` writes it. */
 export const newKey = (dir: string, name = "key"): string => {
   const keyFile = path.join(dir, name)

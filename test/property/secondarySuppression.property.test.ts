@@ -14,6 +14,7 @@ import { AGE_BANDS, SEXES } from "../../transforms/cohortDimensions.js"
 import { controlLinkedCounts, type DisclosureRules } from "../../transforms/disclosureControl.js"
 import { reportFigures } from "../../transforms/reportFigures.js"
 import type { ResidentCount } from "../../transforms/residentCounts.js"
+import { controlRunCounts } from "../../transforms/runCounts.js"
 
 /** mulberry32: a small seeded generator of numbers in [0, 1). */
 const generator = (seed: number) => {
@@ -138,6 +139,58 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
 
       const controlled = controlLinkedCounts(exact, relations, rules)
       const published = new Map([...controlled].map(([key, cell]) => [key, cell.suppressed ? null : cell.count]))
+      expect(recovered(exact, published, relations, rules), `seed ${seed}`).toEqual([])
+    }
+  })
+
+  it("leaves no suppressed row count of a run's lineage recoverable from rows read = accepted + quarantined and the linkage outcomes", () => {
+    for (let seed = 1; seed <= 400; seed++) {
+      const random = generator(seed)
+      const exact = new Map<string, number>()
+      const relations: Array<Relation> = []
+      const inputs = Array.from({ length: integer(random, 1, 6) }, (_, i) => {
+        const source = `source ${i}`
+        const outcomes = Object.fromEntries(
+          Array.from({ length: integer(random, 1, 4) }, (_, o) => [`outcome ${o}`, count(random)])
+        )
+        const accepted = Object.values(outcomes).reduce((sum, n) => sum + n, 0)
+        const quarantined = count(random)
+        return {
+          source,
+          outcomes,
+          rows_read: accepted + quarantined,
+          rows_accepted: accepted,
+          rows_quarantined: quarantined
+        }
+      })
+      for (const input of inputs) {
+        exact.set(`read ${input.source}`, input.rows_read)
+        exact.set(`accepted ${input.source}`, input.rows_accepted)
+        exact.set(`quarantined ${input.source}`, input.rows_quarantined)
+        relations.push({
+          total: `read ${input.source}`,
+          cells: [`accepted ${input.source}`, `quarantined ${input.source}`]
+        })
+        const linkage = Object.keys(input.outcomes).map((outcome) => `linkage ${input.source} ${outcome}`)
+        for (const [outcome, n] of Object.entries(input.outcomes)) exact.set(`linkage ${input.source} ${outcome}`, n)
+        relations.push({ total: `accepted ${input.source}`, cells: linkage })
+      }
+      const controlled = controlRunCounts(
+        inputs,
+        Object.fromEntries(inputs.map((input) => [input.source, input.outcomes])),
+        rules
+      )
+      const shown = (count: number | string) => (typeof count === "number" ? count : null)
+      const published = new Map<string, number | null>()
+      for (const input of inputs) {
+        const rows = controlled.rows(input.source)
+        published.set(`read ${input.source}`, shown(rows.rows_read))
+        published.set(`accepted ${input.source}`, shown(rows.rows_accepted))
+        published.set(`quarantined ${input.source}`, shown(rows.rows_quarantined))
+        for (const outcome of Object.keys(input.outcomes)) {
+          published.set(`linkage ${input.source} ${outcome}`, shown(controlled.linkage(input.source, outcome)))
+        }
+      }
       expect(recovered(exact, published, relations, rules), `seed ${seed}`).toEqual([])
     }
   })

@@ -5,6 +5,8 @@ import {
   controlCount,
   controlledInterval,
   controlledRate,
+  controlledText,
+  controlLinkedCounts,
   countRange,
   DEFAULT_DISCLOSURE_RULES,
   formatControlledCount
@@ -112,5 +114,44 @@ describe("intervals from controlled counts", () => {
     expect(controlledInterval(null, 25, rules)).toBeNull()
     expect(controlledInterval(5, null, rules)).toBeNull()
     expect(controlledInterval(0, 0, rules)).toBeNull()
+  })
+})
+
+describe("figures in free text", () => {
+  it("are published as controlled counts, shares withheld", () => {
+    expect(controlledText("3 of 40 rows quarantined (7.5%, threshold 5%); 0 duplicates, 12 stale")).toBe(
+      "[suppressed] of 40 rows quarantined ([share withheld], threshold [share withheld]); 0 duplicates, 10 stale"
+    )
+  })
+
+  it("leave paths, dates, times, run ids, versions and codes as they are", () => {
+    const text =
+      "cannot write /data/2026/out.7 at 2026-11-19T02:30:00.123Z in run 20261120T023000123Z-3f9a (rules v1, 1.5.3, SHA-256, ENOSPC)"
+    expect(controlledText(text)).toBe(text)
+  })
+})
+
+describe("secondary suppression across chained totals", () => {
+  it("sees a hidden total pinned by a margin below it whose one unbounded cell is hidden", () => {
+    // 20 read = accepted + 1 quarantined; accepted = 0 + 18 + 1 linked: shown 20 and 18, each hidden cell is at
+    // least 1, so accepted would be 19 exactly. An unbounded cell once took its own bound off the others' and lost this.
+    const counts = new Map([
+      ["read", 20],
+      ["accepted", 19],
+      ["quarantined", 1],
+      ["outcome a", 0],
+      ["outcome b", 18],
+      ["outcome c", 1]
+    ])
+    const controlled = controlLinkedCounts(
+      counts,
+      [
+        { total: "read", cells: ["accepted", "quarantined"] },
+        { total: "accepted", cells: ["outcome a", "outcome b", "outcome c"] }
+      ],
+      { suppressBelow: 8, roundTo: 1 }
+    )
+    const hidden = [...controlled].filter(([, cell]) => cell.suppressed).map(([key]) => key)
+    expect(hidden).toEqual(["read", "accepted", "quarantined", "outcome b", "outcome c"])
   })
 })

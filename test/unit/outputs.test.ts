@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest"
 import { cohortChanges, cohortSummary } from "../../pipelines/outputs/outputs.js"
+import { controlBcf } from "../../transforms/aggregateOutputs.js"
 import { DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
+import { controlResidents } from "../../transforms/residentCounts.js"
 
 describe("changes since the last publication", () => {
   it("lists who joined, who left and whose reasons changed", () => {
@@ -62,5 +64,32 @@ describe("cohort summary", () => {
           row["segment"] === "LW" && row["age_band"] === "30-34" && row["sex"] === "female" && row["imd_decile"] === "3"
       )
     ).toMatchObject({ residents: 15 })
+  })
+})
+
+describe("the BCF denominators beside the report's pyramids", () => {
+  it("publish residents 65+ as the margin of the pyramids' 65+ cells, so subtracting the cells shown gives back no cell", () => {
+    const unrounded = { suppressBelow: 8, roundTo: 1 }
+    const row = (segment: string, age_band: string, sex: string, residents: number) => ({
+      segment,
+      age_band,
+      sex,
+      locality: "North",
+      imd_decile: "unknown",
+      residents
+    })
+    const counts = [row("PI", "65-69", "female", 12), row("LW", "70-74", "male", 1), row("LW", "30-34", "female", 20)]
+    const residents = controlResidents(counts, ["North"], unrounded)
+    const metric = {
+      metric: "permanent_care_home_admissions_65_plus_per_100000",
+      numerator: 0,
+      denominator: 13,
+      per: 100000
+    }
+    const [bcf] = controlBcf([metric], unrounded, residents.populations)
+    expect(bcf!.denominator).toBe(13)
+    // Shown beside 13 residents 65+, the PI women of 65–69 (12) would give the LW man of 70–74 (1) back.
+    expect(residents.ageSex("LW", "70-74", "male").suppressed).toBe(true)
+    expect(residents.ageSex("PI", "65-69", "female").suppressed).toBe(true)
   })
 })

@@ -51,6 +51,7 @@ const run: RunLineage = {
       rows_accepted: 2,
       rows_quarantined: 1,
       invalid_nhs_numbers: 0,
+      partial_demographics: 2,
       duplicate_rows: 7,
       quarantine_reasons: { "nhs_number/nhs_number_check_digit": 1 },
       unknown_columns: ["notes"],
@@ -110,6 +111,7 @@ describe("the published view of a run's lineage", () => {
       rows_accepted: "[suppressed]",
       rows_quarantined: "[suppressed]",
       invalid_nhs_numbers: 0,
+      partial_demographics: "[suppressed]",
       duplicate_rows: "[suppressed]",
       quarantine_reasons: { "nhs_number/nhs_number_check_digit": "[suppressed]" }
     })
@@ -137,6 +139,48 @@ describe("the published view of a run's lineage", () => {
     for (const [field, value] of Object.entries(run)) {
       if (!counted.includes(field)) expect(view[field as keyof PublishedRun], field).toEqual(value)
     }
+  })
+
+  it("quotes a failed run's reason and its sources' messages with controlled figures only, shares withheld", () => {
+    const failed: RunLineage = {
+      ...run,
+      status: "failed",
+      failure_reason: "/inbox/opt_outs.csv: 3 of 40 rows quarantined (7.5%, threshold 5%)",
+      inputs: [
+        { ...run.inputs[0]!, message: "no row that could be accepted (12 quarantined) in run 20261119T020000000Z-0009" }
+      ]
+    }
+    const view = publishedRun(failed)
+    expect(view.failure_reason).toBe(
+      "/inbox/opt_outs.csv: [suppressed] of 40 rows quarantined ([share withheld], threshold [share withheld])"
+    )
+    expect(view.inputs[0]!.message).toBe(
+      "no row that could be accepted (10 quarantined) in run 20261119T020000000Z-0009"
+    )
+    // 7.5% of the 40 shown would give the 3 back; neither it nor the 3 nor the 12 survives.
+    const text = `${view.failure_reason} ${view.inputs[0]!.message}`
+    for (const exact of ["3 of", "7.5", "(12"]) expect(text, exact).not.toContain(exact)
+    expect(publishedRun(run).failure_reason).toBeNull()
+  })
+
+  it("hides what rows read = accepted + quarantined and the linkage outcomes would give back, wherever it appears", () => {
+    const accounted: RunLineage = {
+      ...run,
+      inputs: [{ ...run.inputs[0]!, source: "housing", rows_read: 40, rows_accepted: 39, rows_quarantined: 1 }],
+      stages: [{ stage: "load housing", rows_in: 40, rows_out: 39, duration_ms: 4 }],
+      linkage: { housing: { "linked:exact": 36, opted_out: 3 } }
+    }
+    const view = publishedRun(accounted)
+    // Alone, read and accepted would show as 40 and 40 and the 1 quarantined be hidden alone in its margin:
+    // accepted is hidden with it. With accepted hidden, 35 linked beside 3 opted out pins nothing.
+    expect(view.inputs[0]).toMatchObject({
+      rows_read: 40,
+      rows_accepted: "[suppressed]",
+      rows_quarantined: "[suppressed]"
+    })
+    expect(view.linkage["housing"]).toEqual({ "linked:exact": 35, opted_out: "[suppressed]" })
+    // The stage loading the source publishes its accepted rows again: hidden there too.
+    expect(view.stages[0]).toMatchObject({ rows_in: 40, rows_out: "[suppressed]" })
   })
 
   it("works an extract's shares out again from its controlled counts", () => {

@@ -101,12 +101,14 @@ describe("the run report's figures", () => {
     expect(figures.bcf).toEqual(controlBcf(sampleCounts.bcf, DEFAULT_DISCLOSURE_RULES).map(withoutFlag))
   })
 
-  it("controls rows read, accepted and quarantined, and counts quarantine per field/reason", () => {
+  it("controls rows read, accepted and quarantined together, and counts quarantine per field/reason", () => {
+    // 121 read, 118 accepted, 3 quarantined: the 3 would be the only count its margin hides, so the
+    // next smallest, accepted, is hidden with it, as the lineage copy hides it.
     expect(figures.inputs[0]).toEqual({
       source: "acute_activity",
       status: "loaded",
       rows_read: 120,
-      rows_accepted: 120,
+      rows_accepted: null,
       rows_quarantined: null
     })
     expect(figures.quarantine).toEqual([{ source: "acute_activity", reason: "end_date/end_before_start", rows: null }])
