@@ -88,5 +88,16 @@ export const prepareRun = Effect.fn("prepareRun")(function* (options: RunOptions
   const area = publicationArea(options.out)
   yield* prepareArea(area, readers)
   const startedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
-  return { options, config, rules, tariff, outcomes, asOf, area, reidentificationKey, readers, startedAt } satisfies PreparedRun
+  return {
+    options,
+    config,
+    rules,
+    tariff,
+    outcomes,
+    asOf,
+    area,
+    reidentificationKey,
+    readers,
+    startedAt
+  } satisfies PreparedRun
 })

@@ -285,12 +285,7 @@ export const writeOutputs = (
     )
 
     const yesNo = (suppressed: boolean) => (suppressed ? "Y" : "N")
-    const budget = controlBudget(
-      yield* query(db, "shadow_budget"),
-      practices,
-      controlledResidents,
-      rules
-    )
+    const budget = controlBudget(yield* query(db, "shadow_budget"), practices, controlledResidents, rules)
     const yesNoLine = <Line extends { readonly suppressed: boolean }>(line: Line) => ({
       ...line,
       suppressed: yesNo(line.suppressed)
