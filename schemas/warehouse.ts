@@ -210,6 +210,8 @@ export interface LineageExtractTable {
   sha256: string
   /** JSON: a workstream extract's k and re-identification figures; null for a re-identified list. */
   k_anonymity: string | null
+  profiles_file: string | null
+  profiles_sha256: string | null
 }
 
 /** The tariff's price per unit of each activity the shadow budget costs (`rules/tariff-v1.json`). */

@@ -202,6 +202,8 @@ export interface ExtractLineage {
   readonly recipient: string
   /** The extract profiles (or re-identification) version the fields come from. */
   readonly profile_version: string
+  /** The extract profiles file the fields come from, by path and SHA-256 (absent from re-identifications and older extracts). */
+  readonly profiles_file?: FileFingerprint
   readonly fields: ReadonlyArray<string>
   readonly rows: number
   readonly path: string

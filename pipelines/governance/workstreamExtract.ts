@@ -4,8 +4,7 @@
  * generalised to k, recorded in lineage (who, when, workstream, purpose,
  * fields, rows, SHA-256, and k with the re-identification figures).
  */
-import { readFileSync } from "node:fs"
-import { Effect, Redacted, Schema } from "effect"
+import { Effect, Redacted } from "effect"
 import { ExtractProfiles } from "../../schemas/extractProfiles.js"
 import { COMPLEX_COHORT_SEGMENT, type SegmentCode, TRANSITIONS_SEGMENTS } from "../../schemas/segments.js"
 import { freeTextProblem, MAX_FREE_TEXT } from "../../transforms/freeText.js"
@@ -21,6 +20,7 @@ import { PseudonymKey } from "../services/pseudonymKey.js"
 import type { RunLineage } from "./lineage.js"
 import { openPublishedWarehouse, queryFile, type WarehouseDb } from "../warehouse/warehouse.js"
 import { publishedWarehouse } from "../warehouse/engines.js"
+import { readRulesFile } from "../nightly/rulesFile.js"
 
 export const DEFAULT_PROFILES_FILE = projectFile("rules", "extract-profiles-v1.json")
 
@@ -39,22 +39,7 @@ export interface WorkstreamExtractOptions {
   readonly k?: number | undefined
 }
 
-const decodeProfiles = Schema.decodeUnknownEffect(ExtractProfiles, { errors: "all" })
-
-export const loadProfiles = (file: string) =>
-  Effect.gen(function* () {
-    const json = yield* Effect.try({
-      try: () => JSON.parse(readFileSync(file, "utf8")) as unknown,
-      catch: () =>
-        new UsageError({ message: `extract profiles ${file} cannot be read as JSON`, nextAction: "check --profiles" })
-    })
-    return yield* decodeProfiles(json).pipe(
-      Effect.mapError(
-        (error) =>
-          new UsageError({ message: `extract profiles ${file} are invalid: ${error.message}`, nextAction: "fix them" })
-      )
-    )
-  })
+export const loadProfiles = (file: string) => readRulesFile(file, ExtractProfiles, "extract profiles", "--profiles")
 
 export const workstreamExtract = Effect.fn("workstreamExtract")(function* (options: WorkstreamExtractOptions) {
   // Lineage keeps and shows both: one printable line each.
@@ -71,7 +56,7 @@ export const workstreamExtract = Effect.fn("workstreamExtract")(function* (optio
     }
   }
   const profilesFile = options.profilesFile ?? DEFAULT_PROFILES_FILE
-  const profiles = yield* loadProfiles(profilesFile)
+  const { fingerprint: profilesFingerprint, value: profiles } = yield* loadProfiles(profilesFile)
   const candidates = profiles.profiles.filter(
     (profile) =>
       profile.workstream === options.workstream &&
@@ -147,6 +132,7 @@ export const workstreamExtract = Effect.fn("workstreamExtract")(function* (optio
     purpose: options.purpose,
     recipient: profile.recipient,
     profile_version: profiles.version,
+    profiles_file: profilesFingerprint,
     fields: table.columns,
     rows: table.rows.length,
     k_anonymity: anonymous.report

@@ -6,4 +6,4 @@ import { readRulesFile } from "./rulesFile.js"
 export const DEFAULT_OUTCOMES_FILE = projectFile("rules", "outcomes-v1.json")
 
 export const loadOutcomes = (file: string = DEFAULT_OUTCOMES_FILE) =>
-  readRulesFile(file, OutcomesFramework, "outcomes framework file", "outcomesFile")
+  readRulesFile(file, OutcomesFramework, "outcomes framework file", "outcomesFile in the configuration")

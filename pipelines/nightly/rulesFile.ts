@@ -1,6 +1,6 @@
 /**
  * Reading one of the versioned JSON files under `rules/` (the segmentation
- * rules, the outcomes framework, the tariff): decoded against its schema, and
+ * rules, the outcomes framework, the tariff, the extract profiles): decoded against its schema, and
  * fingerprinted as read so lineage names exactly the bytes a run applied.
  */
 import { readFileSync } from "node:fs"
@@ -14,15 +14,18 @@ export interface RulesFile<A> {
   readonly fingerprint: FileFingerprint
 }
 
-/** `what` names the file in messages; `configKey` is the configuration key that chooses it. */
-export const readRulesFile = <T>(file: string, schema: Schema.Decoder<T>, what: string, configKey: string) =>
+/**
+ * `what` names the file in messages; `chosenBy` says what chose it (`rulesFile in the
+ * configuration`, `--profiles`), for the next action.
+ */
+export const readRulesFile = <T>(file: string, schema: Schema.Decoder<T>, what: string, chosenBy: string) =>
   Effect.gen(function* () {
     const bytes = yield* Effect.try({
       try: () => readFileSync(file),
       catch: () =>
         new UsageError({
           message: `${what} ${file} cannot be read`,
-          nextAction: `check ${configKey} in the configuration`
+          nextAction: `check ${chosenBy}`
         })
     })
     const json = yield* Effect.try({
@@ -30,7 +33,7 @@ export const readRulesFile = <T>(file: string, schema: Schema.Decoder<T>, what: 
       catch: () =>
         new UsageError({
           message: `${what} ${file} cannot be read as JSON`,
-          nextAction: `check ${configKey} in the configuration`
+          nextAction: `check ${chosenBy}`
         })
     })
     const value = yield* Schema.decodeUnknownEffect(schema, { errors: "all" })(json).pipe(

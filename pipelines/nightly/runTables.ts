@@ -77,10 +77,12 @@ export const writeRunTables = Effect.fn("writeRunTables")(function* (
   yield* insertRows(
     db,
     "lineage_extract",
-    extractsOf(chain).map(({ k_anonymity, ...extract }) => ({
+    extractsOf(chain).map(({ k_anonymity, profiles_file, ...extract }) => ({
       ...extract,
       fields: extract.fields.join(","),
-      k_anonymity: k_anonymity === undefined ? null : JSON.stringify(k_anonymity)
+      k_anonymity: k_anonymity === undefined ? null : JSON.stringify(k_anonymity),
+      profiles_file: profiles_file?.file ?? null,
+      profiles_sha256: profiles_file?.sha256 ?? null
     }))
   )
   yield* insertRows(

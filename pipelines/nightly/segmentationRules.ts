@@ -34,7 +34,12 @@ export interface LoadedRules {
 
 export const loadRules = (file: string = DEFAULT_RULES_FILE) =>
   Effect.gen(function* () {
-    const { value: rules, fingerprint } = yield* readRulesFile(file, SegmentationRules, "rules file", "rulesFile")
+    const { value: rules, fingerprint } = yield* readRulesFile(
+      file,
+      SegmentationRules,
+      "rules file",
+      "rulesFile in the configuration"
+    )
     const codes: Array<{ condition: string; kind: string; code: string }> = []
     const codelists: Array<CodelistFingerprint> = []
     for (const [condition, { files, kind }] of Object.entries(rules.codelists)) {

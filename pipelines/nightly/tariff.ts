@@ -25,7 +25,12 @@ const invalid = (file: string, why: string) =>
 
 export const loadTariff = (file: string = DEFAULT_TARIFF_FILE) =>
   Effect.gen(function* () {
-    const { fingerprint, value: tariff } = yield* readRulesFile(file, Tariff, "tariff file", "tariffFile")
+    const { fingerprint, value: tariff } = yield* readRulesFile(
+      file,
+      Tariff,
+      "tariff file",
+      "tariffFile in the configuration"
+    )
     // A missing price would drop its activity from the budget unseen; an unknown one prices nothing.
     const known = new Set(ACTIVITIES.map(({ activity }) => activity))
     const missing = ACTIVITIES.filter(({ activity }) => tariff.unitCosts[activity] === undefined)

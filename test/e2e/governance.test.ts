@@ -307,6 +307,11 @@ describe("after a run has published", () => {
         path: afterRun[0]
       })
       expect(first["sha256"]).toBe(createHash("sha256").update(fs.readFileSync(afterRun[0]!)).digest("hex"))
+      // The profiles file by its bytes, not only by the version it declares of itself.
+      expect(first["profiles_file"]).toEqual({
+        file: profiles,
+        sha256: createHash("sha256").update(fs.readFileSync(profiles)).digest("hex")
+      })
       expect(typeof first["operator"]).toBe("string")
       expect(first["at"]).toMatch(/^\d{4}-\d\d-\d\dT/)
       expect(extracts.some((e) => e["kind"] === "reidentification" && e["practice"] === "F84003")).toBe(true)
