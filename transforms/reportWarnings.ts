@@ -9,13 +9,16 @@
  * Made from the run's own lineage, so the report's list and lineage never
  * disagree; every count in a warning is disclosure-controlled.
  */
-import { type DisclosureRules, publishedCount } from "./disclosureControl.js"
+import { type DisclosureRules, publishedCount, SUPPRESSED } from "./disclosureControl.js"
 import { formatCell } from "./reportHtml.js"
 
-/** A count as a warning says it: controlled, or the range a suppressed count lies in. */
+/**
+ * A count as a warning says it: controlled, or the mark of a suppressed count that the
+ * published lineage uses (its range would put the numbers 1 and 7 in text searched for counts).
+ */
 const countText = (count: number, rules: DisclosureRules): string => {
   const shown = publishedCount(count, rules)
-  return shown === null ? `1–${rules.suppressBelow - 1} (suppressed)` : formatCell(shown, "count")
+  return shown === null ? SUPPRESSED : formatCell(shown, "count")
 }
 
 /** What a source's lineage says, as far as warnings go. */

@@ -31,13 +31,13 @@ describe("the report's warnings", () => {
     expect(figures.warnings.map((row) => [row.source, row.warning])).toEqual([
       ["acute_activity", "extract taken 2026-11-15, 5 days before the as-of date (warning after 3)"],
       // 3 of 121: both controlled, the 3 suppressed rather than shown.
-      ["acute_activity", "1–7 (suppressed) of 120 rows quarantined"],
+      ["acute_activity", "[suppressed] of 120 rows quarantined"],
       ["acute_activity", "10 rows repeat an earlier row exactly"],
       ["acute_activity", "columns the contract does not name were ignored: ward"],
       ["housing", "housing.csv was not in the inbox; its figures are missing from this publication"],
       // 100 of 112 is 100 of 110 published: 91%, under the configured 95%. Benefits' rate is suppressed, so no warning.
       ["acute_activity", "91% of records linked to a resident, below 95%"],
-      ["gp_registrations", "1–7 (suppressed) people have registrations giving two dates of birth"]
+      ["gp_registrations", "[suppressed] people have registrations giving two dates of birth"]
     ])
     expect(figures.warnings[1]).toMatchObject({
       next_action: expect.stringContaining("wsd quarantine list --out OUT --source acute_activity"),
