@@ -49,8 +49,9 @@ const unorderedDate = (iso: string) => {
 }
 
 /**
- * A true pair escapes all three only when its date of birth (beyond a
- * day–month swap), one of its names and its postcode are all wrong.
+ * A true pair escapes them all only when its date of birth (beyond a
+ * day–month swap), one of its names and its postcode are all wrong; names
+ * recorded the other way round count as one change, not two.
  */
 export const BLOCKING_RULES: ReadonlyArray<BlockingRule> = [
   {
@@ -76,6 +77,15 @@ export const BLOCKING_RULES: ReadonlyArray<BlockingRule> = [
     description: "postcode, and a given name with the same initial",
     fields: ["postcode", "given_name"],
     key: (p) => (p.postcode === undefined || p.givenName === "" ? undefined : `${p.postcode}|${p.givenName[0]}`)
+  },
+  {
+    name: "postcode_initials",
+    description: "postcode, and the initials of both names in either order (names recorded the other way round)",
+    fields: ["postcode", "given_name", "family_name"],
+    key: (p) =>
+      p.postcode === undefined || p.givenName === ""
+        ? undefined
+        : `${p.postcode}|${[p.givenName[0], p.familyName[0]].sort().join("")}`
   }
 ]
 

@@ -47,7 +47,13 @@ describe("the probabilistic tier in lineage", () => {
     )
     const model = run.linkage_model
     expect(model).toMatchObject({ threshold: 0.999, margin_bits: 5, review_floor: 0.5 })
-    expect(model.blocking_rules).toEqual(["date_of_birth", "names", "postcode_family_name", "postcode_given_name"])
+    expect(model.blocking_rules).toEqual([
+      "date_of_birth",
+      "names",
+      "postcode_family_name",
+      "postcode_given_name",
+      "postcode_initials"
+    ])
     expect(model.fields["date_of_birth"]!.map(({ level }) => level)).toEqual([
       "exact",
       "day_month_transposed",
