@@ -15,6 +15,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import Database from "better-sqlite3"
 import { parse } from "csv-parse/sync"
+import { publicationArea } from "../pipelines/services/publication.js"
 import { benchKey, benchOptions, borough, dataDir, runBatch } from "./borough.js"
 
 const TABLES: Record<string, string> = {
@@ -41,7 +42,8 @@ interface Tally {
 
 const options = benchOptions(process.argv.slice(2))
 const { inbox } = borough(options)
-const out = path.join(dataDir, `out-${options.residents}`)
+// The run is kept beside its borough, named after it, so a borough written again is run again.
+const out = path.join(dataDir, `out-${path.basename(inbox)}`)
 if (!fs.existsSync(path.join(out, "warehouse.sqlite"))) runBatch(options, inbox, out)
 
 const key = Buffer.from(fs.readFileSync(benchKey(), "utf8").trim(), "hex")
@@ -153,7 +155,7 @@ line("overall", overall)
 console.log("recall by the resident's ethnic category and deprivation decile:")
 for (const [group, tally] of [...byGroup].sort()) line(`  ${group}`, tally)
 // The grey zone: the clerical review queue of the run, in the secure area beside the release.
-const reviewRuns = path.join(dataDir, `.out-${options.residents}.wsd`, "secure", "review")
+const reviewRuns = publicationArea(out).reviewDir
 const latestReview = fs.existsSync(reviewRuns) ? fs.readdirSync(reviewRuns).sort().at(-1) : undefined
 const greyZone =
   latestReview === undefined
