@@ -11,6 +11,7 @@ import { sql } from "kysely"
 import type { CouncilLinkedRecord, RecordTables } from "../../schemas/warehouse.js"
 import type { SourceProfileCounts } from "../../transforms/reportSources.js"
 import { outputError } from "./outputFiles.js"
+import { unlinkedTable } from "../warehouse/citus.js"
 import type { WarehouseDb } from "../warehouse/warehouse.js"
 
 type KeptField<Table extends keyof RecordTables> = Exclude<keyof RecordTables[Table], keyof CouncilLinkedRecord>
@@ -121,6 +122,14 @@ const SOURCE_PROFILES = [
 
 type Row = Readonly<Record<string, unknown>>
 
+/**
+ * Every record of a table, with a person or without (`<table>_unlinked`,
+ * where Citus keeps them apart): the same rows on every engine.
+ */
+const everyRecord = (table: string) =>
+  sql`(select * from ${sql.table(table)} where person_id is not null
+    union all select * from ${sql.table(unlinkedTable(table))}) records`
+
 /** One source's counts; its table is empty, not absent, when the source was missing. */
 const profileCounts = (
   db: WarehouseDb,
@@ -132,9 +141,9 @@ const profileCounts = (
       const names = Object.keys(fields)
       const counted = names.map((field) => sql`count(${sql.ref(field)}) as ${sql.ref(field)}`)
       const { rows: totals } =
-        await sql<Row>`select count(*) as total_rows, ${sql.join(counted)} from ${sql.table(table)}`.execute(db)
+        await sql<Row>`select count(*) as total_rows, ${sql.join(counted)} from ${everyRecord(table)}`.execute(db)
       const month = sql`substr(${sql.ref(date)}, 1, 7)`
-      const { rows: months } = await sql<Row>`select ${month} as month, count(*) as records from ${sql.table(table)}
+      const { rows: months } = await sql<Row>`select ${month} as month, count(*) as records from ${everyRecord(table)}
         where ${sql.ref(date)} >= ${window.start} and ${sql.ref(date)} <= ${window.end}
         group by ${month} order by ${month}`.execute(db)
       const total = totals[0] ?? {}

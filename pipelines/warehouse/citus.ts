@@ -10,9 +10,13 @@
  *    linked to nobody with a null `person_id`, and Citus refuses a null
  *    distribution column: those rows go to a table of their own,
  *    `<table>_unlinked` (same columns, `person_id` always null), distributed
- *    by `source_row`, and the record table itself holds only rows with a
- *    person. No model reads them (features, segments and outputs are about
- *    people); analysts counting a source's rows read both;
+ *    by `source_row`, which replaces the view of that name the migrations
+ *    create on every engine (`sql/migrations/0019_unlinked_records.sql`); the
+ *    record table itself holds only rows with a person. SQL reads the records
+ *    without a person as `<table>_unlinked` and those with one as
+ *    `<table> where person_id is not null`, the same text and rows on every
+ *    engine: the shadow budget costs the former as `unattributed`, and the
+ *    report profiles every record of a source;
  *  - every other table (practices, households, rules, code lists, runs and
  *    lineage) is a reference table, copied to every node, so that any shard
  *    joins it where it lies.
@@ -37,7 +41,7 @@ import type { Row } from "./dialect.js"
 export const hasCitus = async (client: pg.ClientBase): Promise<boolean> =>
   (await client.query("select 1 from pg_extension where extname = 'citus'")).rowCount !== 0
 
-/** The table a record table's rows without a person go to. */
+/** Where a record table's rows without a person are read: a view of them, or on Citus the table they go to. */
 export const unlinkedTable = (table: string): string => `${table}_unlinked`
 
 /** Tables the migrator keeps its own bookkeeping in: local to the coordinator. */
@@ -68,6 +72,7 @@ export const distributeTables = async (client: pg.ClientBase, schema: string): P
   // `person` first: the others are co-located with it.
   for (const table of ["person", ...byPerson.filter((name) => name !== "person")]) {
     if (recordTables.has(table)) {
+      await client.query(`drop view ${qualified(unlinkedTable(table))}`)
       await client.query(`create table ${qualified(unlinkedTable(table))} (like ${qualified(table)} including all)`)
       await client.query("select create_distributed_table($1, 'source_row')", [qualified(unlinkedTable(table))])
       await client.query(`alter table ${qualified(table)} alter column person_id set not null`)

@@ -29,6 +29,38 @@ counted as (
   left join person p on w.link_status = 'linked' and p.person_id = w.person_id
   left join window_leaver l on w.link_status = 'not_resident' and l.person_id = w.person_id
 ),
+-- Every record of each source once: those with a person, and those that
+-- reached no one (`<table>_unlinked`, a table of its own on Citus).
+all_acute_activity as (
+  select * from acute_activity where person_id is not null
+  union all
+  select * from acute_activity_unlinked
+),
+all_community_contact as (
+  select * from community_contact where person_id is not null
+  union all
+  select * from community_contact_unlinked
+),
+all_gp_event as (
+  select * from gp_event where person_id is not null
+  union all
+  select * from gp_event_unlinked
+),
+all_adult_social_care_event as (
+  select * from adult_social_care_event where person_id is not null
+  union all
+  select * from adult_social_care_event_unlinked
+),
+all_childrens_social_care_episode as (
+  select * from childrens_social_care_episode where person_id is not null
+  union all
+  select * from childrens_social_care_episode_unlinked
+),
+all_housing_record as (
+  select * from housing_record where person_id is not null
+  union all
+  select * from housing_record_unlinked
+),
 -- Activity on one day: `record_key` tells one unlinked record from another.
 point_activity as (
   select person_id, link_status, 'acute_activity:' || source_row as record_key, start_date as on_date,
@@ -39,16 +71,16 @@ point_activity as (
       else 'acute_activity.' || activity_type
     end as activity,
     cost_gbp
-  from acute_activity
+  from all_acute_activity
   union all
   select person_id, link_status, 'community_contact:' || source_row, contact_date,
     'community_contacts.' || service, cast(null as double precision)
-  from community_contact
+  from all_community_contact
   union all
   -- Primary care: a day with any coded entry is one consultation, however many codes it holds.
   select person_id, link_status, 'gp_event:' || min(source_row), event_date,
     'gp_events.consultation', cast(null as double precision)
-  from gp_event
+  from all_gp_event
   group by person_id, link_status, event_date, case when person_id is null then source_row end
 ),
 -- Activity over days, priced per week.
@@ -56,16 +88,16 @@ span_activity as (
   select person_id, link_status, 'adult_social_care_event:' || source_row as record_key,
     event_start as start_on, event_end as end_on,
     'adult_social_care.' || coalesce(service_type, 'other') as activity, weekly_cost_gbp
-  from adult_social_care_event
+  from all_adult_social_care_event
   where event_type = 'service'
   union all
   select person_id, link_status, 'childrens_social_care_episode:' || source_row, start_date, end_date,
     'childrens_social_care.' || status, cast(null as double precision)
-  from childrens_social_care_episode
+  from all_childrens_social_care_episode
   union all
   select person_id, link_status, 'housing_record:' || source_row, start_date, end_date,
     'housing.' || tenure, cast(null as double precision)
-  from housing_record
+  from all_housing_record
 ),
 point_costs as (
   select

@@ -18,11 +18,22 @@ import {
   canonical,
   NOT_COMPARED,
   postgresTables,
+  postgresUnlinked,
   publishedRunOf,
+  RECORD_TABLES,
   schemasLike,
   withPostgres
 } from "./warehouseTables.js"
-import { filesUnder, newKey, runFixtures, sqliteTables, tempDir, wsd, type WsdResult } from "./wsdCommand.js"
+import {
+  filesUnder,
+  newKey,
+  runFixtures,
+  sqliteTables,
+  sqliteUnlinked,
+  tempDir,
+  wsd,
+  type WsdResult
+} from "./wsdCommand.js"
 
 describe.skipIf(postgresUrl() === undefined)(
   `wsd run --warehouse postgres://…${postgresUrl() === undefined ? ` (${POSTGRES_SKIPPED})` : ""}`,
@@ -80,6 +91,21 @@ describe.skipIf(postgresUrl() === undefined)(
         expect(sqlite.get(table)!.length, table).toBeGreaterThan(table === "lineage_extract" ? -1 : 0)
         expect(canonical(postgres.get(table)!), table).toEqual(canonical(sqlite.get(table)!))
       }
+    })
+
+    it("reads a record table's rows without a person as <table>_unlinked, the same rows as on SQLite", async () => {
+      const sqliteFile = path.join(sqliteOut, "warehouse.sqlite")
+      const sqlite = sqliteTables(sqliteFile)
+      const sqliteUnlinkedRows = sqliteUnlinked(sqliteFile, RECORD_TABLES)
+      const postgres = await postgresUnlinked(server.url, server.schema)
+      let unlinkedRows = 0
+      for (const table of RECORD_TABLES) {
+        const withoutPerson = sqlite.get(table)!.filter((row) => row["person_id"] === null)
+        expect(canonical(sqliteUnlinkedRows.get(table)!), table).toEqual(canonical(withoutPerson))
+        expect(canonical(postgres.get(table)!), table).toEqual(canonical(withoutPerson))
+        unlinkedRows += withoutPerson.length
+      }
+      expect(unlinkedRows).toBeGreaterThan(0)
     })
 
     it("writes the same lists, summaries, shadow budget and report figures", () => {

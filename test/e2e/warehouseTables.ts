@@ -4,9 +4,22 @@
  * canonical form that leaves out what differs by nature between two runs.
  */
 import pg from "pg"
+import { unlinkedTable } from "../../pipelines/warehouse/citus.js"
 import { numberTypes } from "../../pipelines/warehouse/postgres.js"
 
 export type Rows = Array<Record<string, unknown>>
+
+/** The record tables: a row per partner record, linked to a person or not. */
+export const RECORD_TABLES = [
+  "gp_event",
+  "acute_activity",
+  "community_contact",
+  "adult_social_care_event",
+  "childrens_social_care_episode",
+  "housing_record",
+  "benefit_claim",
+  "education_record"
+]
 
 /** Tables whose rows depend on when and as which run they were made, compared without those columns. */
 const RUN_COLUMNS = ["run_id", "duration_ms"]
@@ -51,6 +64,16 @@ export const postgresTables = (url: string, schema: string) =>
     const tables = new Map<string, Rows>()
     for (const { table_name } of names.rows) {
       tables.set(table_name, (await client.query(`select * from "${schema}"."${table_name}"`)).rows)
+    }
+    return tables
+  })
+
+/** Each record table's rows without a person as SQL reads them, `<table>_unlinked` (a view, or Citus's table). */
+export const postgresUnlinked = (url: string, schema: string) =>
+  withPostgres(url, async (client) => {
+    const tables = new Map<string, Rows>()
+    for (const table of RECORD_TABLES) {
+      tables.set(table, (await client.query(`select * from "${schema}"."${unlinkedTable(table)}"`)).rows)
     }
     return tables
   })

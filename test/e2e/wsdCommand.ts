@@ -7,6 +7,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import Database from "better-sqlite3"
+import { unlinkedTable } from "../../pipelines/warehouse/citus.js"
 
 export const repoRoot = path.join(import.meta.dirname, "..", "..")
 export const fixturesInbox = path.join(repoRoot, "fixtures", "inbox")
@@ -91,6 +92,22 @@ export const sqliteTables = (file: string): Map<string, Array<Record<string, unk
   )
   db.close()
   return tables
+}
+
+/** Each record table's rows without a person in a SQLite warehouse file, read from its `<table>_unlinked` view. */
+export const sqliteUnlinked = (
+  file: string,
+  tables: ReadonlyArray<string>
+): Map<string, Array<Record<string, unknown>>> => {
+  const db = new Database(file, { readonly: true })
+  const unlinked = new Map(
+    tables.map((table) => [
+      table,
+      db.prepare(`select * from "${unlinkedTable(table)}"`).all() as Array<Record<string, unknown>>
+    ])
+  )
+  db.close()
+  return unlinked
 }
 
 export const userTables = (db: Database.Database): Array<string> =>
