@@ -229,7 +229,20 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
     const bySource = (outcomes[row.source] ??= {})
     bySource[outcomeOf(row)] = (bySource[outcomeOf(row)] ?? 0) + row.rows
   }
-  const accounted = controlRunCounts(counts.inputs, outcomes, rules)
+  // Quarantined rows per reason add up to each source's rows quarantined: a margin too, as in the lineage copy.
+  const reasons = (source: string) =>
+    Object.fromEntries([
+      ...sumBy(
+        counts.quarantine.filter((row) => row.source === source),
+        (row) => `${row.field}/${row.reason}`,
+        (row) => row.rows
+      )
+    ])
+  const accounted = controlRunCounts(
+    counts.inputs.map((input) => ({ ...input, quarantine_reasons: reasons(input.source) })),
+    outcomes,
+    rules
+  )
   const marked = (count: MarkedCount) => (count === SUPPRESSED ? null : count)
   // A total equal to a count the margins hid may be that count again.
   const repeated = (count: number) => (accounted.hiddenExact.has(count) ? null : control(count))
@@ -311,7 +324,7 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
     quarantine: counts.quarantine.map((row) => ({
       source: row.source,
       reason: `${row.field}/${row.reason}`,
-      rows: control(row.rows)
+      rows: marked(accounted.quarantineReason(row.source, `${row.field}/${row.reason}`))
     })),
     linkage: counts.linkage.map((row) => ({
       source: row.source,
