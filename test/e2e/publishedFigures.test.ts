@@ -17,7 +17,9 @@ import { copyOfFixtures, newKey, runFixtures, tempDir } from "./wsdCommand.js"
 const AGGREGATES: Readonly<Record<string, ReadonlyArray<string>>> = {
   "bcf-metrics.csv": ["numerator", "denominator"],
   "cohort-summary.csv": ["residents"],
+  "outcomes.csv": ["numerator", "denominator"],
   "shadow-budget.csv": ["people"],
+  "shadow-budget-by-area.csv": ["people", "residents"],
   "transitions-summary.csv": ["residents"]
 }
 

@@ -45,6 +45,9 @@ const SETTINGS = new Set(["config", "codelists", "linkage_model"])
 /** A figure of 1–7 standing alone in text (`3 of 40 rows`), not part of a path, date, time, id or version. */
 const SMALL_FIGURE_IN_TEXT = /(?<![\w./:-])[1-7](?![\w/%:-]|\.\d)/g
 
+/** How the report's warnings mark a suppressed count (`1–7 (suppressed) of 35 rows`): the rule's range, not a count. */
+const SUPPRESSION_MARK = /\b\d+–\d+ \(suppressed\)/g
+
 export const smallCountsIn = (value: unknown, at = "$"): Array<string> => {
   if (Array.isArray(value)) return value.flatMap((item, i) => smallCountsIn(item, `${at}[${i}]`))
   if (value !== null && typeof value === "object") {
@@ -53,7 +56,9 @@ export const smallCountsIn = (value: unknown, at = "$"): Array<string> => {
     )
   }
   if (typeof value === "string")
-    return [...value.matchAll(SMALL_FIGURE_IN_TEXT)].map((m) => `${at} ~ ${m[0]} in "${value}"`)
+    return [...value.replace(SUPPRESSION_MARK, "").matchAll(SMALL_FIGURE_IN_TEXT)].map(
+      (m) => `${at} ~ ${m[0]} in "${value}"`
+    )
   return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 7 ? [`${at} = ${value}`] : []
 }
 
