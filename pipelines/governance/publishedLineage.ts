@@ -11,10 +11,11 @@
  * share is worked out again from the controlled counts. The free text (a
  * failed run's reason, a source's message) quotes counts too: in the copy
  * each whole number in it is controlled the same way and each share
- * withheld (`controlledText`). Rows read, accepted and quarantined and the
- * linkage outcomes add up, so they are controlled together with those sums
- * as margins (`transforms/runCounts.ts`): a count they hide is hidden
- * wherever the same figure appears again (a stage's rows). What counts no one
+ * withheld (`controlledText`). Rows read, accepted and quarantined, the
+ * quarantine reasons, the linkage outcomes and equity rows, the spine and the
+ * segments add up, so they are controlled together with those sums as
+ * margins (`transforms/runCounts.ts`): a count they hide is hidden wherever
+ * the same figure appears again (a stage's rows). What counts no one
  * (hashes, sizes in bytes, times, durations, run ids, paths, configuration)
  * stays exact. `docs/lineage-for-ig.md` lists every field.
  *
