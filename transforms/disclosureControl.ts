@@ -156,15 +156,20 @@ const narrowedBounds = (
  * `narrowedBounds` does, across every margin at once; a suppressed count it
  * pins to one value has the next-smallest shown count of each of its
  * margins suppressed, and all of it repeats until none is pinned. Ties go to
- * the first key, so the same counts are always hidden.
+ * the first key, so the same counts are always hidden. `alsoHidden` are
+ * counts to hide whatever their size (a figure hidden where it is published
+ * again), their margins protected as any other's.
  */
 export const controlLinkedCounts = (
   counts: ReadonlyMap<string, number>,
   margins: ReadonlyArray<Margin>,
-  rules: DisclosureRules
+  rules: DisclosureRules,
+  alsoHidden: ReadonlySet<string> = new Set()
 ): Map<string, ControlledCount> => {
   const countOf = (key: string) => counts.get(key) ?? 0
-  const hidden = new Set([...counts.keys()].filter((key) => controlCount(countOf(key), rules).suppressed))
+  const hidden = new Set(
+    [...counts.keys()].filter((key) => alsoHidden.has(key) || controlCount(countOf(key), rules).suppressed)
+  )
   const exposes = (margin: Margin) => {
     const hiddenMembers = [margin.total, ...margin.cells].filter((key) => hidden.has(key))
     if (hiddenMembers.length === 0) return false

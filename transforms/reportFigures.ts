@@ -22,7 +22,7 @@ import {
   SUPPRESSED
 } from "./disclosureControl.js"
 import { controlResidents, type ResidentCount } from "./residentCounts.js"
-import { controlRunCounts } from "./runCounts.js"
+import { controlRunCounts, type RunTotals } from "./runCounts.js"
 import { controlTransitions, type TransitionCount } from "./transitionCounts.js"
 import { fieldCompleteness, monthsOfWindow, recordsPerMonth, type SourceProfileCounts } from "./reportSources.js"
 import { TrendPoint } from "./reportTrend.js"
@@ -185,6 +185,11 @@ export interface ReportCounts {
     readonly records: number
     readonly linked: number
   }>
+  /**
+   * The run's lineage figures that add up with its row accounting (equity rows, spine, segments): the
+   * report's linkage and quarantine figures are controlled with them, so they are the lineage copy's.
+   */
+  readonly lineageTotals?: RunTotals
   /** What the run's lineage says that the warnings list needs (the linkage rates come from the figures). */
   readonly warnings: Omit<WarningFacts, "linkageRates">
   /** Per record source: completeness per field and records per month (`transforms/reportSources.ts`). */
@@ -229,7 +234,21 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
     const bySource = (outcomes[row.source] ??= {})
     bySource[outcomeOf(row)] = (bySource[outcomeOf(row)] ?? 0) + row.rows
   }
-  const accounted = controlRunCounts(counts.inputs, outcomes, rules)
+  // Quarantined rows per reason add up to each source's rows quarantined: a margin too, as in the lineage copy.
+  const reasons = (source: string) =>
+    Object.fromEntries([
+      ...sumBy(
+        counts.quarantine.filter((row) => row.source === source),
+        (row) => `${row.field}/${row.reason}`,
+        (row) => row.rows
+      )
+    ])
+  const accounted = controlRunCounts(
+    counts.inputs.map((input) => ({ ...input, quarantine_reasons: reasons(input.source) })),
+    outcomes,
+    rules,
+    counts.lineageTotals
+  )
   const marked = (count: MarkedCount) => (count === SUPPRESSED ? null : count)
   // A total equal to a count the margins hid may be that count again.
   const repeated = (count: number) => (accounted.hiddenExact.has(count) ? null : control(count))
@@ -311,7 +330,7 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
     quarantine: counts.quarantine.map((row) => ({
       source: row.source,
       reason: `${row.field}/${row.reason}`,
-      rows: control(row.rows)
+      rows: marked(accounted.quarantineReason(row.source, `${row.field}/${row.reason}`))
     })),
     linkage: counts.linkage.map((row) => ({
       source: row.source,

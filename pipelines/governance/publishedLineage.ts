@@ -11,10 +11,11 @@
  * share is worked out again from the controlled counts. The free text (a
  * failed run's reason, a source's message) quotes counts too: in the copy
  * each whole number in it is controlled the same way and each share
- * withheld (`controlledText`). Rows read, accepted and quarantined and the
- * linkage outcomes add up, so they are controlled together with those sums
- * as margins (`transforms/runCounts.ts`): a count they hide is hidden
- * wherever the same figure appears again (a stage's rows). What counts no one
+ * withheld (`controlledText`). Rows read, accepted and quarantined, the
+ * quarantine reasons, the linkage outcomes and equity rows, the spine and the
+ * segments add up, so they are controlled together with those sums as
+ * margins (`transforms/runCounts.ts`): a count they hide is hidden wherever
+ * the same figure appears again (a stage's rows). What counts no one
  * (hashes, sizes in bytes, times, durations, run ids, paths, configuration)
  * stays exact. `docs/lineage-for-ig.md` lists every field.
  *
@@ -131,14 +132,15 @@ export type PublishedEntry = PublishedRecord & {
   readonly signature?: string | null
 }
 
-const markedRecord = (counts: Readonly<Record<string, number>>, rules: DisclosureRules): Counts =>
-  Object.fromEntries(Object.entries(counts).map(([key, count]) => [key, markedCount(count, rules)]))
-
 export const publishedRun = (run: RunLineage, rules: DisclosureRules = DEFAULT_DISCLOSURE_RULES): PublishedRun => {
   const count = (n: number) => markedCount(n, rules)
-  // Rows read, accepted and quarantined and the linkage outcomes add up: controlled with those sums as margins.
-  const accounted = controlRunCounts(run.inputs, run.linkage, rules)
-  // A stage's rows or a spine count may be one of those figures again: hidden there too.
+  // Rows, quarantine reasons, linkage outcomes and equity rows, the spine and the segments add up: controlled with those sums as margins.
+  const accounted = controlRunCounts(run.inputs, run.linkage, rules, {
+    equity: run.linkage_equity,
+    spine: run.spine,
+    segments: run.segments
+  })
+  // A stage's rows may be one of those figures again: hidden there too.
   const repeated = (n: number) => (accounted.hiddenExact.has(n) ? SUPPRESSED : count(n))
   return {
     ...run,
@@ -150,7 +152,12 @@ export const publishedRun = (run: RunLineage, rules: DisclosureRules = DEFAULT_D
       ...(input.invalid_nhs_numbers === undefined ? {} : { invalid_nhs_numbers: count(input.invalid_nhs_numbers) }),
       ...(input.partial_demographics === undefined ? {} : { partial_demographics: count(input.partial_demographics) }),
       ...(input.duplicate_rows === undefined ? {} : { duplicate_rows: count(input.duplicate_rows) }),
-      quarantine_reasons: markedRecord(input.quarantine_reasons, rules)
+      quarantine_reasons: Object.fromEntries(
+        Object.keys(input.quarantine_reasons).map((reason) => [
+          reason,
+          accounted.quarantineReason(input.source, reason)
+        ])
+      )
     })),
     stages: run.stages.map((stage) => ({
       ...stage,
@@ -158,7 +165,10 @@ export const publishedRun = (run: RunLineage, rules: DisclosureRules = DEFAULT_D
       rows_out: repeated(stage.rows_out)
     })),
     spine: Object.fromEntries(
-      Object.entries(run.spine).map(([name, value]) => [name, typeof value === "number" ? repeated(value) : value])
+      Object.entries(run.spine).map(([name, value]) => [
+        name,
+        typeof value === "number" ? accounted.spine(name) : value
+      ])
     ),
     reidentification_store:
       run.reidentification_store === null
@@ -170,12 +180,8 @@ export const publishedRun = (run: RunLineage, rules: DisclosureRules = DEFAULT_D
         Object.fromEntries(Object.keys(outcomes).map((outcome) => [outcome, accounted.linkage(source, outcome)]))
       ])
     ),
-    linkage_equity: run.linkage_equity.map((row) => ({
-      ...row,
-      records: count(row.records),
-      linked: count(row.linked)
-    })),
-    segments: markedRecord(run.segments, rules),
+    linkage_equity: run.linkage_equity.map((row) => ({ ...row, ...accounted.equity(row) })),
+    segments: Object.fromEntries(Object.keys(run.segments).map((segment) => [segment, accounted.segment(segment)])),
     outputs: run.outputs.map((output) => ({ ...output, rows: output.rows === null ? null : count(output.rows) }))
   }
 }

@@ -45,7 +45,11 @@ export const sealRelease = Effect.fn("sealRelease")(function* (
     const logCopy = `logs/${runId}.jsonl`
     yield* files.makeDirectory(path.join(staged, "logs"), 0o750)
     // The counts the lineage copy hides by secondary suppression are hidden in the log's lines too.
-    const { hiddenExact } = controlRunCounts(lineage.inputs, lineage.linkage)
+    const { hiddenExact } = controlRunCounts(lineage.inputs, lineage.linkage, DEFAULT_DISCLOSURE_RULES, {
+      equity: lineage.linkage_equity,
+      spine: lineage.spine,
+      segments: lineage.segments
+    })
     const view = publishedLog(fs.readFileSync(log, "utf8"), { rules: DEFAULT_DISCLOSURE_RULES, hidden: hiddenExact })
     yield* files.writeFile(path.join(staged, logCopy), view, 0o640)
     evidence.push(logCopy)

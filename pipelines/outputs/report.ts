@@ -71,6 +71,7 @@ const reportCounts = (db: WarehouseDb, runId: string, config: RunConfig) =>
         .executeTakeFirstOrThrow()
     )
     const window = { start: yield* ruleParameter(db, "window_start"), end: run.as_of }
+    const lineage = JSON.parse(run.lineage_json) as RunLineage
     const counts: ReportCounts = {
       run: {
         run_id: run.run_id,
@@ -123,7 +124,8 @@ const reportCounts = (db: WarehouseDb, runId: string, config: RunConfig) =>
           .orderBy("source")
           .execute()
       ),
-      warnings: warningFacts(JSON.parse(run.lineage_json) as RunLineage, config),
+      lineageTotals: { equity: lineage.linkage_equity, spine: lineage.spine, segments: lineage.segments },
+      warnings: warningFacts(lineage, config),
       sourceProfiles: yield* sourceProfiles(db, window),
       window
     }

@@ -139,7 +139,8 @@ describe("wsd lineage verify", () => {
     // Read from the release alone, list and show print the copy's figures as it holds them.
     const list = wsd("lineage", "list", "--out", alone)
     expect(list.status, list.stderr).toBe(0)
-    expect(list.stdout).toMatch(/^\d{8}T\d{9}Z-[0-9a-f]{4} +succeeded +\S+ +\d+ +\d+\+ +\d+\+ +\d+$/m)
+    // The fixtures' 28 residents are hidden: beside 30 people they would give back the other statuses' 3.
+    expect(list.stdout).toMatch(/^\d{8}T\d{9}Z-[0-9a-f]{4} +succeeded +\S+ +\[suppressed\] +\d+\+ +\d+\+ +\d+$/m)
     const show = wsd("lineage", "show", "--out", alone, list.stdout.match(/^(\d{8}T\d{9}Z-[0-9a-f]{4})/m)![1]!)
     expect(show.status, show.stderr).toBe(0)
     expect(show.stdout).toContain("quarantined [suppressed] for nhs_number/nhs_number_check_digit")

@@ -88,8 +88,8 @@ describe("OpenLineage events", () => {
     expect(events.map((e) => e["eventType"])).toEqual(["START", "COMPLETE"])
     for (const event of events) expect(validate(event)).toEqual([])
     const complete = events[1]!
-    // One input dataset per source the run reads, the optional lsoa_environment reference among them.
-    expect((complete["inputs"] as Array<{ name: string }>).map((input) => input.name)).toHaveLength(13)
+    // One input per extract of the fixtures.
+    expect((complete["inputs"] as Array<unknown>).length).toBe(fs.readdirSync(fixturesInbox).length)
     expect((complete["run"] as { runId: string }).runId).toBe((events[0]!["run"] as { runId: string }).runId)
   })
 

@@ -11,6 +11,9 @@ import { parse } from "csv-parse/sync"
 import { beforeAll, describe, expect, it } from "vitest"
 import { filesOfRelease } from "../../pipelines/services/publication.js"
 import { jsonLinesIn, smallCountsIn } from "./smallCounts.js"
+import type { PublishedRun } from "../../pipelines/governance/publishedLineage.js"
+import { type MarkedCount, SUPPRESSED } from "../../transforms/disclosureControl.js"
+import type { ReportFigures } from "../../transforms/reportFigures.js"
 import { copyOfFixtures, newKey, runFixtures, tempDir } from "./wsdCommand.js"
 
 /** Aggregate CSVs and their columns of counts: each 0, suppressed (empty) or a multiple of 5 of at least 10. */
@@ -106,5 +109,31 @@ describe("every file of a release", () => {
     expect(chain.find((entry) => entry.run?.status === "failed")!.run!.failure_reason).toMatch(
       /gp_events has \[suppressed\] rows accepted against 40 in run \S+, a fall of \[share withheld\]/
     )
+  })
+
+  it("publishes in report-figures.json the rows, quarantine reasons and linkage outcomes the lineage copy publishes", () => {
+    const runs = path.join(release, "lineage", "runs")
+    const run = (
+      JSON.parse(fs.readFileSync(path.join(runs, fs.readdirSync(runs).sort().at(-1)!), "utf8")) as {
+        run: PublishedRun
+      }
+    ).run
+    const figures = JSON.parse(fs.readFileSync(path.join(release, "report-figures.json"), "utf8")) as ReportFigures
+    // The report shows a suppressed count as null, the lineage copy as the mark.
+    const asReported = (count: MarkedCount | undefined) => (count === SUPPRESSED ? null : count)
+    const inputOf = (source: string) => run.inputs.find((input) => input.source === source)!
+    expect(figures.quarantine.length).toBeGreaterThan(3)
+    for (const row of figures.quarantine) {
+      expect(row.rows, `${row.source} ${row.reason}`).toBe(
+        asReported(inputOf(row.source).quarantine_reasons[row.reason])
+      )
+    }
+    for (const row of figures.linkage) {
+      const outcome = row.outcome.replace(": ", ":")
+      expect(row.records, `${row.source} ${outcome}`).toBe(asReported(run.linkage[row.source]![outcome]))
+    }
+    for (const row of figures.inputs) {
+      expect(row.rows_quarantined, row.source).toBe(asReported(inputOf(row.source).rows_quarantined))
+    }
   })
 })

@@ -10,8 +10,9 @@ import * as path from "node:path"
 import { type Browser, chromium, type Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { SEGMENT_CODES, SEGMENT_NAMES } from "../../schemas/segments.js"
-import { controlCount } from "../../transforms/disclosureControl.js"
-import { controlRunCounts, type SourceRows } from "../../transforms/runCounts.js"
+import type { RunLineage } from "../../pipelines/governance/lineage.js"
+import { controlCount, DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
+import { controlRunCounts } from "../../transforms/runCounts.js"
 import { newKey, openWarehouse, repoRoot, runFixtures, tempDir } from "./wsdCommand.js"
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((file) => fs.existsSync(file))
@@ -163,12 +164,15 @@ describe.skipIf(CHROMIUM === undefined)(`report.html in headless Chromium${CHROM
       path.join(path.dirname(out), `.${path.basename(out)}.wsd`, "lineage", "chain.jsonl"),
       "utf8"
     )
-    const { inputs, linkage } = (
-      JSON.parse(chain.trim().split("\n").at(-1)!) as {
-        run: { inputs: Array<SourceRows>; linkage: Record<string, Record<string, number>> }
-      }
+    const { inputs, linkage, linkage_equity, spine, segments } = (
+      JSON.parse(chain.trim().split("\n").at(-1)!) as { run: RunLineage }
     ).run
-    const { hiddenExact } = controlRunCounts(inputs, linkage)
+    // The lineage's other margins (equity rows, spine, segments) hide counts too, as the report is controlled with them.
+    const { hiddenExact } = controlRunCounts(inputs, linkage, DEFAULT_DISCLOSURE_RULES, {
+      equity: linkage_equity,
+      spine,
+      segments
+    })
     const published = (count: number) => (hiddenExact.has(count) ? "suppressed" : shown(count))
     expect((await tableRows(page, "Records linked per source"))?.map((cells) => cells.slice(0, 3))).toEqual(
       rows.map((row) => [row.source, published(row.records), published(row.linked)])

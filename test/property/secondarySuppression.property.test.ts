@@ -8,6 +8,8 @@
  * failure names a seed that reproduces it.
  */
 import { describe, expect, it } from "vitest"
+import type { InputLineage, RunLineage } from "../../pipelines/governance/lineage.js"
+import { publishedRun } from "../../pipelines/governance/publishedLineage.js"
 import { cohortSummary } from "../../pipelines/outputs/outputs.js"
 import { SEGMENT_CODES } from "../../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "../../transforms/cohortDimensions.js"
@@ -87,14 +89,22 @@ const narrow = (bounds: Bounds, relations: ReadonlyArray<Relation>) => {
   }
 }
 
-/** The suppressed figures the attacker pins to one value, with that value. */
+/**
+ * The suppressed figures the attacker pins to one value, with that value.
+ * `unknowns` are sums the attacker adds up that no file prints (the same
+ * figure reached two ways), known only to be 0 or more.
+ */
 const recovered = (
   exact: ReadonlyMap<string, number>,
   published: ReadonlyMap<string, number | null>,
   relations: ReadonlyArray<Relation>,
-  rules: DisclosureRules
+  rules: DisclosureRules,
+  unknowns: ReadonlyArray<string> = []
 ) => {
-  const bounds: Bounds = new Map([...published].map(([key, value]) => [key, knownFrom(value, rules)]))
+  const bounds: Bounds = new Map([
+    ...[...published].map(([key, value]): [string, [number, number]] => [key, knownFrom(value, rules)]),
+    ...unknowns.map((key): [string, [number, number]] => [key, [0, Infinity]])
+  ])
   narrow(bounds, relations)
   for (const [key, [low, high]] of bounds) {
     // The attacker reasons soundly: the truth is never ruled out.
@@ -192,6 +202,205 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
         }
       }
       expect(recovered(exact, published, relations, rules), `seed ${seed}`).toEqual([])
+    }
+  })
+
+  it("leaves no suppressed count of a run's published lineage recoverable from quarantine reasons, equity rows, the spine or the segments", () => {
+    for (let seed = 1; seed <= 400; seed++) {
+      const random = generator(seed)
+      /** `n` things shared at random among `names`: counts that add up to `n`. */
+      const split = (n: number, names: ReadonlyArray<string>) => {
+        const shares = Object.fromEntries(names.map((name) => [name, 0]))
+        for (let i = 0; i < n; i++) shares[names[integer(random, 0, names.length - 1)]!]! += 1
+        return shares
+      }
+      const pick = <T>(items: ReadonlyArray<T>) => items.filter(() => random() < 0.5)
+      const sources = Array.from({ length: integer(random, 1, 5) }, (_, i) => `source ${i}`)
+      const linkage: Record<string, Record<string, number>> = {}
+      const equity: Array<RunLineage["linkage_equity"][number]> = []
+      const inputs = sources.map((source): InputLineage => {
+        const reasons = Object.fromEntries(
+          pick(["nhs_number/nhs_number_check_digit", "event_date/invalid_date", "service/unknown_code"]).map(
+            (reason) => [reason, count(random)]
+          )
+        )
+        const nhs = count(random)
+        const tiers = Object.fromEntries(
+          pick(["linked:exact", "linked:given_name_variant", "linked:probabilistic"]).map((tier) => [
+            tier,
+            count(random)
+          ])
+        )
+        const unlinked = Object.fromEntries(
+          pick(["ambiguous:given_name_initial", "unmatched"]).map((outcome) => [outcome, count(random)])
+        )
+        const others = Object.fromEntries(
+          pick(["opted_out", "not_resident"]).map((outcome) => [outcome, count(random)])
+        )
+        linkage[source] = { "linked:nhs_number": nhs, ...tiers, ...unlinked, ...others }
+        // Some records linked by NHS number carry no demographics: then the ethnic categories fall short of it.
+        const withDemographics = random() < 0.7 ? nhs : integer(random, 0, nhs)
+        for (const [category, records] of Object.entries(split(withDemographics, ["A", "B", "S"]))) {
+          if (records > 0) {
+            const linked = integer(random, Math.max(0, records - 2), records)
+            equity.push({ source, dimension: "ethnic_category", category, records, linked })
+          }
+        }
+        // Every record demographic matching tried falls in one area: a decile, or a district without one.
+        const areas = ["imd_decile 1", "imd_decile 2", "imd_decile 3", "postcode_district E1"]
+        const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0)
+        const linkedIn = split(sum(tiers), areas)
+        const notLinkedIn = split(sum(unlinked), areas)
+        for (const area of areas) {
+          const [dimension, category] = area.split(" ") as ["imd_decile" | "postcode_district", string]
+          const records = linkedIn[area]! + notLinkedIn[area]!
+          if (records > 0) equity.push({ source, dimension, category, records, linked: linkedIn[area]! })
+        }
+        const quarantined = sum(reasons)
+        const accepted = sum(linkage[source]!)
+        return {
+          source,
+          required: true,
+          status: "loaded",
+          path: `/inbox/${source}.csv`,
+          bytes: 1,
+          sha256: "a".repeat(64),
+          rows_read: accepted + quarantined,
+          rows_accepted: accepted,
+          rows_quarantined: quarantined,
+          quarantine_reasons: reasons,
+          unknown_columns: [],
+          message: null,
+          extract_date: "2026-11-19",
+          age_days: 1
+        }
+      })
+      const statuses = Object.fromEntries(
+        ["people_resident", "people_deregistered", "people_deceased", "people_practice_not_covered"].map((status) => [
+          status,
+          count(random)
+        ])
+      )
+      const people = Object.values(statuses).reduce((a, b) => a + b, 0)
+      const residents = statuses["people_resident"]!
+      const segments = split(residents, SEGMENT_CODES)
+      const run: RunLineage = {
+        run_id: `run ${seed}`,
+        status: "succeeded",
+        failure_reason: null,
+        started_at: "2026-11-20T02:00:00.000Z",
+        finished_at: "2026-11-20T02:00:03.000Z",
+        as_of: "2026-11-20",
+        operator: "wsd",
+        host: "batch1",
+        software_version: "0.1.0",
+        config_version: "cfg",
+        config: {},
+        rules_version: "1",
+        codelists: [],
+        key_fingerprint: null,
+        key_rotated: false,
+        inputs,
+        stages: [],
+        spine: { people, ...statuses, residents },
+        opt_outs: { residents_excluded: "0" },
+        reidentification_store: null,
+        warehouse_build_sql: null,
+        linkage,
+        linkage_equity: equity,
+        linkage_model: null,
+        segments,
+        outputs: []
+      }
+      const view = publishedRun(run, rules)
+
+      // What the attacker reads in the copy, and every sum its figures make.
+      const shown = (count: unknown) => (typeof count === "number" ? count : null)
+      const exact = new Map<string, number>()
+      const published = new Map<string, number | null>()
+      const publish = (name: string, exactCount: number, publishedCount: unknown) => {
+        exact.set(name, exactCount)
+        published.set(name, shown(publishedCount))
+      }
+      const relations: Array<Relation> = []
+      const unknowns: Array<string> = []
+      /** A sum the attacker works out two ways, printed nowhere. */
+      const derived = (name: string, cells: ReadonlyArray<string>) => {
+        unknowns.push(name)
+        exact.set(
+          name,
+          cells.reduce((sum, cell) => sum + exact.get(cell)!, 0)
+        )
+        relations.push({ total: name, cells })
+      }
+      inputs.forEach((input, i) => {
+        const { source } = input
+        const copy = view.inputs[i]!
+        publish(`read ${source}`, input.rows_read, copy.rows_read)
+        publish(`accepted ${source}`, input.rows_accepted, copy.rows_accepted)
+        publish(`quarantined ${source}`, input.rows_quarantined, copy.rows_quarantined)
+        relations.push({ total: `read ${source}`, cells: [`accepted ${source}`, `quarantined ${source}`] })
+        const reasons = Object.keys(input.quarantine_reasons)
+        for (const reason of reasons) {
+          publish(`${reason} ${source}`, input.quarantine_reasons[reason]!, copy.quarantine_reasons[reason])
+        }
+        if (reasons.length > 0)
+          relations.push({ total: `quarantined ${source}`, cells: reasons.map((r) => `${r} ${source}`) })
+        const outcomes = Object.keys(linkage[source]!)
+        for (const outcome of outcomes) {
+          publish(`${outcome} ${source}`, linkage[source]![outcome]!, view.linkage[source]![outcome])
+        }
+        relations.push({ total: `accepted ${source}`, cells: outcomes.map((outcome) => `${outcome} ${source}`) })
+        const rows = equity.flatMap((row, r) => (row.source === source ? [{ row, copy: view.linkage_equity[r]! }] : []))
+        for (const { row, copy: shownRow } of rows) {
+          publish(`records ${source} ${row.dimension} ${row.category}`, row.records, shownRow.records)
+          publish(`linked ${source} ${row.dimension} ${row.category}`, row.linked, shownRow.linked)
+        }
+        const cellsOf = (figure: string, area: boolean) =>
+          rows
+            .filter(({ row }) => (row.dimension === "ethnic_category") !== area)
+            .map(({ row }) => `${figure} ${source} ${row.dimension} ${row.category}`)
+        const ethnic = cellsOf("records", false)
+        if (
+          ethnic.length > 0 &&
+          ethnic.reduce((sum, cell) => sum + exact.get(cell)!, 0) === linkage[source]!["linked:nhs_number"]
+        ) {
+          relations.push({ total: `linked:nhs_number ${source}`, cells: ethnic })
+        }
+        const demographic = outcomes.filter(
+          (outcome) => outcome.startsWith("linked:") && outcome !== "linked:nhs_number"
+        )
+        const tried = [...demographic, ...outcomes.filter((outcome) => /^(ambiguous|unmatched)/.test(outcome))]
+        for (const [figure, kept] of [
+          ["linked", demographic],
+          ["records", tried]
+        ] as const) {
+          if (kept.length === 0) continue
+          derived(
+            `demographic ${figure} ${source}`,
+            kept.map((outcome) => `${outcome} ${source}`)
+          )
+          relations.push({ total: `demographic ${figure} ${source}`, cells: cellsOf(figure, true) })
+        }
+      })
+      for (const figure of ["read", "accepted", "quarantined"]) {
+        derived(
+          `${figure} in all`,
+          sources.map((source) => `${figure} ${source}`)
+        )
+      }
+      relations.push({ total: "read in all", cells: ["accepted in all", "quarantined in all"] })
+      publish("people", people, view.spine["people"])
+      for (const status of Object.keys(statuses)) publish(status, statuses[status]!, view.spine[status])
+      publish("residents", residents, view.spine["residents"])
+      relations.push(
+        { total: "people", cells: Object.keys(statuses) },
+        { total: "residents", cells: ["people_resident"] }
+      )
+      for (const segment of SEGMENT_CODES) publish(`segment ${segment}`, segments[segment]!, view.segments[segment])
+      relations.push({ total: "residents", cells: SEGMENT_CODES.map((segment) => `segment ${segment}`) })
+
+      expect(recovered(exact, published, relations, rules, unknowns), `seed ${seed}`).toEqual([])
     }
   })
 

@@ -183,6 +183,63 @@ describe("the published view of a run's lineage", () => {
     expect(view.stages[0]).toMatchObject({ rows_in: 40, rows_out: "[suppressed]" })
   })
 
+  it("controls quarantine reasons, equity rows, the spine and the segments with the totals they add up to", () => {
+    const accounted: RunLineage = {
+      ...run,
+      inputs: [
+        {
+          ...run.inputs[0]!,
+          source: "education",
+          rows_read: 3479,
+          rows_accepted: 3469,
+          rows_quarantined: 10,
+          quarantine_reasons: { "attendance_pct/out_of_range": 9, "pupil_id/missing": 1 }
+        }
+      ],
+      stages: [{ stage: "spine", rows_in: 34, rows_out: 28, duration_ms: 4 }],
+      // The fixtures' spine: people 31 = 28 resident + 1 + 0 + 1 + 1, the segments adding up to the 28 residents.
+      spine: {
+        people: 31,
+        people_resident: 28,
+        people_deregistered: 1,
+        people_not_yet_registered: 0,
+        people_deceased: 1,
+        people_practice_not_covered: 1,
+        residents: 28
+      },
+      segments: { BWGW: 7, LW: 17, PI: 4 },
+      linkage: { education: { "linked:nhs_number": 516, "linked:exact": 3469 - 516 } },
+      linkage_equity: [
+        { source: "education", dimension: "ethnic_category", category: "A", records: 158, linked: 153 },
+        { source: "education", dimension: "ethnic_category", category: "H", records: 9, linked: 9 },
+        { source: "education", dimension: "ethnic_category", category: "K", records: 345, linked: 336 },
+        { source: "education", dimension: "ethnic_category", category: "Z", records: 4, linked: 4 }
+      ]
+    }
+    const view = publishedRun(accounted)
+    // Alone, 30 people and 30 resident left 1 or 2 each to the three suppressed statuses:
+    // the resident people are hidden with them, and so the residents, the same figure.
+    expect(view.spine).toMatchObject({
+      people: 30,
+      people_resident: "[suppressed]",
+      people_deregistered: "[suppressed]",
+      people_not_yet_registered: 0,
+      residents: "[suppressed]"
+    })
+    // The 28 residents again, in the stage that built them.
+    expect(view.stages[0]).toMatchObject({ rows_out: "[suppressed]" })
+    // 15 LW of 30 residents would have shown BWGW and PI together as 9 to 17: with the residents hidden they are not.
+    expect(view.segments).toEqual({ BWGW: "[suppressed]", LW: 15, PI: "[suppressed]" })
+    // 10 quarantined less 9 (shown as 10) would have left the 1 as 1 to 4: the 9 is hidden with it.
+    expect(view.inputs[0]!.rows_quarantined).toBe(10)
+    expect(view.inputs[0]!.quarantine_reasons).toEqual({
+      "attendance_pct/out_of_range": "[suppressed]",
+      "pupil_id/missing": "[suppressed]"
+    })
+    // The 4 of category Z alone suppressed among the records linked by NHS number: the 9 of H hidden with it.
+    expect(view.linkage_equity.map((row) => row.records)).toEqual([160, "[suppressed]", 345, "[suppressed]"])
+  })
+
   it("works an extract's shares out again from its controlled counts", () => {
     const view = publishedExtract(extract)
     expect(view.rows).toBe(95)
