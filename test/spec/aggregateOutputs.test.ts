@@ -223,6 +223,12 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
                 // After leaving: someone else's cost.
                 ["moved", "AE", "2026-07-01"]
               ],
+              gpEvents: [
+                // Two codes on one day are one consultation; the day after leaving reached no resident.
+                ["moved", CODES.palliativeCare, "2026-05-01"],
+                ["moved", CODES.dementia, "2026-05-01"],
+                ["moved", CODES.palliativeCare, "2026-07-01"]
+              ],
               socialCare: [
                 // Still open in the council's records: costed until the death, 322 days, £4,600.
                 ["died2", "nursing_care", "2026-01-01"],
@@ -245,10 +251,12 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
             ["F84003", "died_or_left", "acute_ae", 1, 100],
             ["F84003", "died_or_left", "acute_non_elective", 2, 200],
             ["F84003", "died_or_left", "adult_social_care", 2, 4714.29],
+            ["F84003", "died_or_left", "primary_care", 1, 42],
             // What the records hold after each left reached no resident: an attendance; 172 days of home care,
             // and the 2 days the nursing placement stays open after the death: £2,457.14 + £28.57.
             [null, "unattributed", "acute_ae", 1, 100],
-            [null, "unattributed", "adult_social_care", 2, 2485.71]
+            [null, "unattributed", "adult_social_care", 2, 2485.71],
+            [null, "unattributed", "primary_care", 1, 42]
           ])
         })
     )
