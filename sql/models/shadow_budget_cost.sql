@@ -132,7 +132,7 @@ span_activity as materialized (
     'housing.' || tenure, cast(null as double precision)
   from all_housing_record
 ),
--- Each span's days inside the window, and how many of them its person counts (to the day they left);
+-- Each span's days inside the window, and how many of them its person counts (to the day they left):
 -- `materialized`, as `span_costs` reads it twice.
 span_days as materialized (
   select a.*, u.service_line, coalesce(a.weekly_cost_gbp, u.gbp) / 7.0 as daily_gbp,
