@@ -8,6 +8,7 @@
  */
 import { Effect } from "effect"
 import { outcomeFigures, writeOutcomes } from "../outputs/outcomes.js"
+import { outputQueries } from "../outputs/outputFiles.js"
 import { writeOutputs } from "../outputs/outputs.js"
 import { writeReport } from "../outputs/report.js"
 import { currentRelease } from "../services/publication.js"
@@ -23,18 +24,19 @@ export const writePublishedFiles = Effect.fn("writePublishedFiles")(function* (
 ) {
   const stages = yield* RunStages
   const previous = currentRelease(area)
+  const queries = outputQueries(db)
   const { files: written, indicators } = yield* stages.timed(
     "outputs",
     Effect.gen(function* () {
-      const files = yield* writeOutputs(db, staged, previous, keyRotated)
-      const indicators = yield* outcomeFigures(db, outcomes.value)
+      const files = yield* writeOutputs(queries, staged, previous, keyRotated)
+      const indicators = yield* outcomeFigures(queries, outcomes.value)
       return { files: [...files, yield* writeOutcomes(staged, indicators)], indicators }
     }),
     ({ files }) => ({ rowsIn: residents, rowsOut: files.reduce((n, output) => n + (output.rows ?? 0), 0) })
   )
   const report = yield* stages.timed(
     "report",
-    writeReport(db, staged, previous, options.runId, config, indicators),
+    writeReport(queries, staged, previous, options.runId, config, indicators),
     (files) => ({
       rowsIn: residents,
       rowsOut: files.length

@@ -12,8 +12,7 @@ import { lsoaEnvironment } from "../../schemas/sources/lsoaEnvironment.js"
 import { DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
 import { outcomeCount, type OutcomeRow, outcomeRows } from "../../transforms/outcomeIndicators.js"
 import { csvLine } from "../../transforms/spreadsheetSafety.js"
-import { outputError, outputQuery, writeOutputFile } from "./outputFiles.js"
-import type { WarehouseDb } from "../warehouse/warehouse.js"
+import { outputError, type OutputQueries, writeOutputFile } from "./outputFiles.js"
 
 const OUTCOMES_FILE = "outcomes.csv"
 
@@ -34,15 +33,15 @@ const OUTCOMES_COLUMNS = [
 ] as const
 
 /** The framework's rows, disclosure-controlled, from the warehouse. */
-export const outcomeFigures = (db: WarehouseDb, framework: OutcomesFramework) =>
+export const outcomeFigures = (queries: OutputQueries, framework: OutcomesFramework) =>
   Effect.gen(function* () {
-    const counts = (yield* outputQuery(db, "outcome_indicators")).map(outcomeCount)
+    const counts = (yield* queries.rows("outcome_indicators")).map(outcomeCount)
     const localities = yield* Effect.tryPromise({
-      try: () => db.selectFrom("practice").select("locality").distinct().orderBy("locality").execute(),
+      try: () => queries.db.selectFrom("practice").select("locality").distinct().orderBy("locality").execute(),
       catch: outputError("cannot read the localities for the outcomes")
     })
     const environment = yield* Effect.tryPromise({
-      try: () => db.selectFrom("lsoa_environment").select("lsoa").limit(1).execute(),
+      try: () => queries.db.selectFrom("lsoa_environment").select("lsoa").limit(1).execute(),
       catch: outputError("cannot read the LSOA reference figures for the outcomes")
     })
     return outcomeRows(

@@ -18,14 +18,39 @@ export const outputError = (message: string) => (cause: unknown) =>
   new PublicationError({ message, nextAction: "check free space and permissions of the output area", cause })
 
 /** The rows of `sql/outputs/<name>.sql`. */
-export const outputQuery = <Row = Record<string, unknown>>(db: WarehouseDb, name: string) =>
+const runOutputQuery = <Row>(db: WarehouseDb, name: string) =>
   Effect.tryPromise({
-    try: async () => {
+    try: async (): Promise<ReadonlyArray<Row>> => {
       const text = fs.readFileSync(projectFile("sql", "outputs", `${name}.sql`), "utf8")
       return (await sql.raw<Row>(text).execute(db)).rows
     },
     catch: outputError(`output query ${name} failed`)
   })
+
+/**
+ * The output queries of one finished warehouse, each run once however many
+ * files read it: the published files and the report read the same cohort
+ * counts, transitions, budget and BCF metrics, and the warehouse does not
+ * change between them. `db` is the warehouse, for the reads that are not
+ * output queries.
+ */
+export interface OutputQueries {
+  readonly db: WarehouseDb
+  readonly rows: <Row = Record<string, unknown>>(name: string) => Effect.Effect<ReadonlyArray<Row>, PublicationError>
+}
+
+export const outputQueries = (db: WarehouseDb): OutputQueries => {
+  const done = new Map<string, ReadonlyArray<unknown>>()
+  return {
+    db,
+    rows: <Row>(name: string) =>
+      Effect.suspend(() => {
+        const rows = done.get(name) as ReadonlyArray<Row> | undefined
+        if (rows !== undefined) return Effect.succeed(rows)
+        return Effect.tap(runOutputQuery<Row>(db, name), (result) => Effect.sync(() => done.set(name, result)))
+      })
+  }
+}
 
 /** Writes `text` to `file` under the release and describes it for lineage. */
 export const writeOutputFile = (release: string, file: string, text: string, rows: number | null, recipient: string) =>

@@ -20,12 +20,11 @@ import { controlBudget } from "../../transforms/shadowBudget.js"
 import { type CsvValue, csvLine } from "../../transforms/spreadsheetSafety.js"
 import { controlTransitions, type TransitionCount, transitionCount } from "../../transforms/transitionCounts.js"
 import type { OutputLineage } from "../governance/lineage.js"
-import { outputQuery, writeOutputFile } from "./outputFiles.js"
-import type { WarehouseDb } from "../warehouse/warehouse.js"
+import { type OutputQueries, writeOutputFile } from "./outputFiles.js"
 
 type Row = Record<string, CsvValue>
 
-const query = (db: WarehouseDb, name: string) => outputQuery<Row>(db, name)
+const query = (queries: OutputQueries, name: string) => queries.rows<Row>(name)
 
 /** Writes a CSV with a header from `columns`. */
 const writeCsv = (
@@ -206,7 +205,7 @@ const COHORT_LEAD = `${segmentOf(COMPLEX_COHORT_SEGMENT).name} workstream lead`
 export const KEY_ROTATED_CHANGES: ReadonlyArray<Row> = [{ change: "key_rotated" }]
 
 export const writeOutputs = (
-  db: WarehouseDb,
+  queries: OutputQueries,
   release: string,
   previousRelease: string | undefined,
   keyRotated: boolean
@@ -215,7 +214,7 @@ export const writeOutputs = (
     const outputs: Array<OutputLineage> = []
     const rules = DEFAULT_DISCLOSURE_RULES
 
-    const cohort = yield* query(db, "complex_cohort")
+    const cohort = yield* query(queries, "complex_cohort")
     const team = "practice multidisciplinary team (pseudonymised; direct care)"
     outputs.push(
       yield* writeCsv(
@@ -227,7 +226,7 @@ export const writeOutputs = (
       )
     )
     const practices = yield* Effect.promise(() =>
-      db.selectFrom("practice").select(["practice_code", "pcn", "locality"]).orderBy("practice_code").execute()
+      queries.db.selectFrom("practice").select(["practice_code", "pcn", "locality"]).orderBy("practice_code").execute()
     )
     for (const { practice_code: practice } of practices) {
       const rows = cohort
@@ -256,13 +255,13 @@ export const writeOutputs = (
         release,
         "transitions/all.csv",
         TRANSITIONS_COLUMNS,
-        yield* query(db, "transitions"),
+        yield* query(queries, "transitions"),
         TRANSITIONS_LEADS
       )
     )
 
     const localities = [...new Set(practices.map((practice) => practice.locality))].sort()
-    const residentCounts = (yield* query(db, "cohort_counts")).map(residentCount)
+    const residentCounts = (yield* query(queries, "cohort_counts")).map(residentCount)
     const summary = cohortSummary(residentCounts, localities, rules)
     const controlledResidents = controlResidents(residentCounts, localities, rules)
     outputs.push(
@@ -279,13 +278,13 @@ export const writeOutputs = (
         release,
         "transitions-summary.csv",
         ["segment", "residents", "suppressed"],
-        transitionsSummary((yield* query(db, "transition_counts")).map(transitionCount), rules),
+        transitionsSummary((yield* query(queries, "transition_counts")).map(transitionCount), rules),
         AGGREGATE_SUMMARIES
       )
     )
 
     const yesNo = (suppressed: boolean) => (suppressed ? "Y" : "N")
-    const budget = controlBudget(yield* query(db, "shadow_budget"), practices, controlledResidents, rules)
+    const budget = controlBudget(yield* query(queries, "shadow_budget"), practices, controlledResidents, rules)
     const yesNoLine = <Line extends { readonly suppressed: boolean }>(line: Line) => ({
       ...line,
       suppressed: yesNo(line.suppressed)
@@ -310,10 +309,12 @@ export const writeOutputs = (
     )
 
     // Its denominators are the residents and those 65+ again, published as the report's pyramids publish them.
-    const bcf = controlBcf(yield* query(db, "bcf_metrics"), rules, controlledResidents.populations).map((metric) => ({
-      ...metric,
-      suppressed: yesNo(metric.suppressed)
-    }))
+    const bcf = controlBcf(yield* query(queries, "bcf_metrics"), rules, controlledResidents.populations).map(
+      (metric) => ({
+        ...metric,
+        suppressed: yesNo(metric.suppressed)
+      })
+    )
     outputs.push(
       yield* writeCsv(
         release,

@@ -23,7 +23,7 @@ import { chartSvg } from "./chartSvg.js"
 import type { OutputLineage, RunLineage } from "../governance/lineage.js"
 import type { RunConfig } from "../nightly/runConfig.js"
 import { sourceProfiles } from "./sourceProfiles.js"
-import { outputError, outputQuery, writeOutputFile } from "./outputFiles.js"
+import { outputError, type OutputQueries, writeOutputFile } from "./outputFiles.js"
 import { RunLog } from "../services/runLog.js"
 import type { WarehouseDb } from "../warehouse/warehouse.js"
 
@@ -61,8 +61,9 @@ const warningFacts = (lineage: RunLineage, config: RunConfig): ReportCounts["war
 })
 
 /** Everything the report counts, for one run, from the warehouse. */
-const reportCounts = (db: WarehouseDb, runId: string, config: RunConfig) =>
+const reportCounts = (queries: OutputQueries, runId: string, config: RunConfig) =>
   Effect.gen(function* () {
+    const { db } = queries
     const run = yield* warehouseRead("the run", () =>
       db
         .selectFrom("run")
@@ -80,17 +81,17 @@ const reportCounts = (db: WarehouseDb, runId: string, config: RunConfig) =>
         rules_version: yield* ruleParameter(db, "rules_version"),
         software_version: run.software_version
       },
-      cohortCounts: (yield* outputQuery(db, "cohort_counts")).map(residentCount),
+      cohortCounts: (yield* queries.rows("cohort_counts")).map(residentCount),
       localities: (yield* warehouseRead("the localities", () =>
         db.selectFrom("practice").select("locality").distinct().orderBy("locality").execute()
       )).map((row) => row.locality),
-      transitionCounts: (yield* outputQuery(db, "transition_counts")).map(transitionCount),
-      utilisation: yield* outputQuery(db, "segment_utilisation"),
-      shadowBudget: yield* outputQuery(db, "shadow_budget"),
+      transitionCounts: (yield* queries.rows("transition_counts")).map(transitionCount),
+      utilisation: yield* queries.rows("segment_utilisation"),
+      shadowBudget: yield* queries.rows("shadow_budget"),
       practices: yield* warehouseRead("the practices", () =>
         db.selectFrom("practice").select(["practice_code", "pcn", "locality"]).orderBy("practice_code").execute()
       ),
-      bcf: yield* outputQuery(db, "bcf_metrics"),
+      bcf: yield* queries.rows("bcf_metrics"),
       inputs: yield* warehouseRead("the inputs", () =>
         db.selectFrom("lineage_input").selectAll().where("run_id", "=", runId).orderBy("source").execute()
       ),
@@ -166,7 +167,7 @@ const drawSection = (section: ReportSection<TopLevelSpec>) =>
   })
 
 export const writeReport = Effect.fn("writeReport")(function* (
-  db: WarehouseDb,
+  queries: OutputQueries,
   release: string,
   previousRelease: string | undefined,
   runId: string,
@@ -175,10 +176,10 @@ export const writeReport = Effect.fn("writeReport")(function* (
 ) {
   const previous = previousFigures(previousRelease)
   const figures: ReportFigures = {
-    ...reportFigures(yield* reportCounts(db, runId, config), DEFAULT_DISCLOSURE_RULES),
+    ...reportFigures(yield* reportCounts(queries, runId, config), DEFAULT_DISCLOSURE_RULES),
     history: historyAfter(previous, config.reportTrendRuns)
   }
-  const page = reportPage(figures, previous, yield* stageTimings(db, runId))
+  const page = reportPage(figures, previous, yield* stageTimings(queries.db, runId))
   const sections = [...(yield* Effect.forEach(page.sections, drawSection)), outcomesSection<string>(outcomes)]
   const outputs: Array<OutputLineage> = [
     yield* writeOutputFile(release, REPORT_FILE, reportHtml({ ...page, sections }), null, RECIPIENT),

@@ -13,7 +13,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { readFileSync } from "node:fs"
 import * as path from "node:path"
 import { Effect, Schema } from "effect"
-import { outputQuery } from "../../pipelines/outputs/outputFiles.js"
+import { outputQueries } from "../../pipelines/outputs/outputFiles.js"
 import { SEGMENT_CODES } from "../../schemas/segments.js"
 import { DIED_OR_LEFT, SERVICE_LINES, Tariff, UNATTRIBUTED } from "../../schemas/shadowBudget.js"
 import { testWarehouses } from "../warehouses.js"
@@ -52,7 +52,7 @@ describe.each(testWarehouses())("aggregate outputs on $name", (warehouse) => {
   const published = (input: SpecInput, previous?: Publication) => publish(input, warehouse.engine(), previous)
   /** An output query's rows over the spec's warehouse, before disclosure control. */
   const exactRows = (input: SpecInput, query: string) =>
-    Effect.flatMap(specWarehouse(input, warehouse.engine()), ({ db }) => outputQuery(db, query))
+    Effect.flatMap(specWarehouse(input, warehouse.engine()), ({ db }) => outputQueries(db).rows(query))
 
   describe("cohort-summary.csv", () => {
     it.effect(

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { outputQuery } from "../../pipelines/outputs/outputFiles.js"
+import { outputQueries } from "../../pipelines/outputs/outputFiles.js"
 import { OUTCOME_INDICATORS } from "../../schemas/outcomesFramework.js"
 import { type OutcomeCount, outcomeCount } from "../../transforms/outcomeIndicators.js"
 import { testWarehouses } from "../warehouses.js"
@@ -102,7 +102,7 @@ describe.each(testWarehouses())("outcome indicators on $name", (warehouse) => {
     return
   }
   const exactRows = Effect.scoped(
-    Effect.flatMap(specWarehouse(BOROUGH, warehouse.engine()), ({ db }) => outputQuery(db, "outcome_indicators"))
+    Effect.flatMap(specWarehouse(BOROUGH, warehouse.engine()), ({ db }) => outputQueries(db).rows("outcome_indicators"))
   ).pipe(Effect.map((rows) => rows.map(outcomeCount)))
 
   it.effect("count each indicator's numerator and denominator as the framework defines them", () =>

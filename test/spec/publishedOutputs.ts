@@ -9,6 +9,7 @@ import * as path from "node:path"
 import { parse } from "csv-parse/sync"
 import { Effect } from "effect"
 import type { OutputLineage } from "../../pipelines/governance/lineage.js"
+import { outputQueries } from "../../pipelines/outputs/outputFiles.js"
 import { writeOutputs } from "../../pipelines/outputs/outputs.js"
 import { FileSystem } from "../../pipelines/services/fileSystem.js"
 import type { Engine } from "../../pipelines/warehouse/engines.js"
@@ -53,7 +54,7 @@ export const publish = (input: SpecInput, engine: Engine, previous?: Publication
   Effect.gen(function* () {
     const { db, nhsNumbers } = yield* specWarehouse(input, engine)
     const release = yield* temporaryRelease
-    const outputs = yield* writeOutputs(db, release, previous?.release, false).pipe(
+    const outputs = yield* writeOutputs(outputQueries(db), release, previous?.release, false).pipe(
       Effect.provide(FileSystem.layer(release))
     )
     const files = fs
