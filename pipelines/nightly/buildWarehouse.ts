@@ -30,6 +30,7 @@ import { buildModels } from "./buildModels.js"
 import { loadRecords } from "./loadRecords.js"
 import type { PreparedRun } from "./prepareRun.js"
 import type { SpineRead } from "./readSpine.js"
+import { windowStartOf } from "./segmentationRules.js"
 import type { RunFacts } from "./runLineage.js"
 import { RunStages } from "./runStages.js"
 import { writeRunTables } from "./runTables.js"
@@ -64,7 +65,7 @@ export const buildWarehouse = Effect.fn("buildWarehouse")(function* (inputs: War
         })
         yield* runBuildSql(db, buildSql)
       }
-      yield* inTransaction(db, loadAndModel(db, inputs))
+      const sourceProfiles = yield* inTransaction(db, loadAndModel(db, inputs))
       yield* inputs.reader.failIfRequiredFailed()
       yield* inputs.reader.failIfStale()
       yield* inputs.reader.failIfAboveThreshold()
@@ -79,7 +80,8 @@ export const buildWarehouse = Effect.fn("buildWarehouse")(function* (inputs: War
       yield* writeRunTables(db, lineage, chain)
       return yield* writePublishedFiles(db, inputs.staged, inputs.prepared, {
         residents: inputs.spineRead.spine.residents.length,
-        keyRotated: lineage.key_rotated
+        keyRotated: lineage.key_rotated,
+        sourceProfiles
       })
     })
   ).pipe(
@@ -99,7 +101,10 @@ export const buildWarehouse = Effect.fn("buildWarehouse")(function* (inputs: War
   return [warehouse, ...published]
 })
 
-/** Practices and residents, every record source, then the models: one transaction. */
+/**
+ * Practices and residents, every record source, then the models: one
+ * transaction. Returns the record sources' profiles for the run report.
+ */
 const loadAndModel = Effect.fnUntraced(function* (db: WarehouseDb, inputs: WarehouseInputs) {
   const { spine } = inputs.spineRead
   const residents = spine.residents.length
@@ -130,13 +135,15 @@ const loadAndModel = Effect.fnUntraced(function* (db: WarehouseDb, inputs: Wareh
     () => ({ rowsIn: residents, rowsOut: residents })
   )
   const index = linkageIndex(spine, inputs.personIdOf, inputs.spineRead.optedOut)
-  const records = yield* loadRecords({
+  const { asOf, rules, tariff } = inputs.prepared
+  const { linked: records, sourceProfiles } = yield* loadRecords({
     db,
     reader: inputs.reader,
     index,
     equityContext: equityContext(spine, inputs.spineRead.areaOfPostcode, index),
     householdIdOf: inputs.householdIdOf,
     people: residents + spine.optedOutResidents.length,
+    window: { start: windowStartOf(rules.rules, asOf), end: asOf },
     reviewDir: path.join(inputs.prepared.area.reviewDir, inputs.prepared.options.runId),
     probabilistic: {
       threshold: inputs.prepared.config.linkageThreshold,
@@ -145,8 +152,8 @@ const loadAndModel = Effect.fnUntraced(function* (db: WarehouseDb, inputs: Wareh
     }
   })
   yield* inputs.learnt({ records })
-  const { asOf, rules, tariff } = inputs.prepared
   yield* inputs.learnt({ segments: yield* buildModels(db, rules, tariff, asOf, residents) })
+  return sourceProfiles
 })
 
 /** The NHS numbers behind the complex cohort's pseudonyms, sealed for direct care. */

@@ -4,13 +4,16 @@
  * in the catalogue's order. Records the demographic ladder leaves unmatched
  * are held back until every council source is read, then linked by the
  * probabilistic tier, whose model is fitted on that night's records, and
- * loaded. Returns how each source's records linked, for lineage. Opted-out
- * people's records are counted and never loaded.
+ * loaded. Returns how each source's records linked, for lineage, and each
+ * source's profile for the run report, tallied from the records as loaded.
+ * Opted-out people's records are counted and never loaded.
  */
 import * as path from "node:path"
 import { Effect } from "effect"
 import type { RecordTables, WarehouseSchema } from "../../schemas/warehouse.js"
+import type { SourceProfileCounts } from "../../transforms/reportSources.js"
 import { SeededRandom } from "../../transforms/seededRandom.js"
+import { type ReportWindow, sourceProfileTallies } from "../../transforms/sourceProfileTally.js"
 import { type Demographics, isPartial } from "../../transforms/demographicMatch.js"
 import { type EquityContext, type EquityRow, LinkageEquity, observeLinkage } from "../../transforms/linkageEquity.js"
 import { modelSummary } from "../../transforms/fellegiSunter.js"
@@ -46,6 +49,12 @@ export interface RecordsLinked {
   readonly linkageModel: LinkageModelLineage | null
 }
 
+export interface RecordsLoaded {
+  readonly linked: RecordsLinked
+  /** Each record source's profile for the run report: its rows, fields filled and records per month. */
+  readonly sourceProfiles: ReadonlyArray<SourceProfileCounts>
+}
+
 export interface RecordsInputs {
   readonly db: WarehouseDb
   readonly reader: SourceReader
@@ -60,6 +69,8 @@ export interface RecordsInputs {
   readonly householdIdOf: (uprn: string) => string
   /** People the spine holds (residents and opted-out), for the linkage index stage's counts. */
   readonly people: number
+  /** The rules' window, whose months the source profiles count records in. */
+  readonly window: ReportWindow
 }
 
 /** A record the ladder left unmatched, held for the probabilistic tier. */
@@ -80,6 +91,7 @@ interface Tallies {
   /** A seeded sample of records the ladder linked, so the model is also fitted on true pairs it found. */
   readonly ladderLinked: Array<Demographics>
   ladderLinkedSeen: number
+  readonly profiles: ReturnType<typeof sourceProfileTallies>
 }
 
 /** Ladder-linked records the model is fitted on besides the held ones: enough for stable estimates, few enough to stay fast. */
@@ -102,7 +114,8 @@ export const loadRecords = Effect.fn("loadRecords")(function* (inputs: RecordsIn
     equity: new LinkageEquity(),
     held: [],
     ladderLinked: [],
-    ladderLinkedSeen: 0
+    ladderLinkedSeen: 0,
+    profiles: sourceProfileTallies(inputs.window)
   }
   const sampler = new SeededRandom(FIT_SAMPLE_SEED)
   // Council sources load last: until then the demographic index is not held in memory.
@@ -131,12 +144,15 @@ export const loadRecords = Effect.fn("loadRecords")(function* (inputs: RecordsIn
     rowsOut: review.length
   }))
   return {
-    linkage: tallies.linkage,
-    invalidNhsNumbers: tallies.invalidNhsNumbers,
-    partialDemographics: tallies.partialDemographics,
-    equity: tallies.equity.rows(),
-    linkageModel: model
-  } satisfies RecordsLinked
+    linked: {
+      linkage: tallies.linkage,
+      invalidNhsNumbers: tallies.invalidNhsNumbers,
+      partialDemographics: tallies.partialDemographics,
+      equity: tallies.equity.rows(),
+      linkageModel: model
+    },
+    sourceProfiles: tallies.profiles.counts()
+  } satisfies RecordsLoaded
 })
 
 const count = (tallies: Tallies, source: string, link: LinkOutcome) => {
@@ -163,6 +179,7 @@ const loadRecordSource = <Row, Table extends keyof RecordTables>(
   next: () => number
 ) => {
   const name = recordSource.source.name
+  const profile = tallies.profiles.tallyOf(recordSource.table)
   let loaded = 0
   const curateBatch = (rows: ReadonlyArray<NumberedRow<Row>>) => {
     const curated: Array<RecordTables[Table]> = []
@@ -195,7 +212,9 @@ const loadRecordSource = <Row, Table extends keyof RecordTables>(
       count(tallies, name, link)
       if (link === "opted_out") continue
       observeLinkage(tallies.equity, equityContext, name, link, demographics)
-      curated.push(recordSource.curate(value, { sourceRow: row, link, householdIdOf }))
+      const record = recordSource.curate(value, { sourceRow: row, link, householdIdOf })
+      profile?.observe(record)
+      curated.push(record)
     }
     loaded += curated.length
     return curated
@@ -230,7 +249,9 @@ const linkHeldRecords = ({ db, equityContext, householdIdOf, index, probabilisti
       if (entry !== undefined) review.push(entry)
       observeLinkage(tallies.equity, equityContext, name, link, demographics)
       const rows = byTable.get(recordSource.table) ?? []
-      rows.push(recordSource.curate(value, { sourceRow: row, link, householdIdOf }))
+      const record = recordSource.curate(value, { sourceRow: row, link, householdIdOf })
+      tallies.profiles.tallyOf(recordSource.table)?.observe(record)
+      rows.push(record)
       byTable.set(recordSource.table, rows)
     })
     let loaded = 0

@@ -12,6 +12,7 @@ import { outputQueries } from "../outputs/outputFiles.js"
 import { writeOutputs } from "../outputs/outputs.js"
 import { writeReport } from "../outputs/report.js"
 import { currentRelease } from "../services/publication.js"
+import type { SourceProfileCounts } from "../../transforms/reportSources.js"
 import type { WarehouseDb } from "../warehouse/warehouse.js"
 import type { PreparedRun } from "./prepareRun.js"
 import { RunStages } from "./runStages.js"
@@ -20,7 +21,16 @@ export const writePublishedFiles = Effect.fn("writePublishedFiles")(function* (
   db: WarehouseDb,
   staged: string,
   { area, config, options, outcomes }: PreparedRun,
-  { residents, keyRotated }: { readonly residents: number; readonly keyRotated: boolean }
+  {
+    residents,
+    keyRotated,
+    sourceProfiles
+  }: {
+    readonly residents: number
+    readonly keyRotated: boolean
+    /** Each record source's profile, tallied as its records were loaded. */
+    readonly sourceProfiles: ReadonlyArray<SourceProfileCounts>
+  }
 ) {
   const stages = yield* RunStages
   const previous = currentRelease(area)
@@ -36,7 +46,7 @@ export const writePublishedFiles = Effect.fn("writePublishedFiles")(function* (
   )
   const report = yield* stages.timed(
     "report",
-    writeReport(queries, staged, previous, options.runId, config, indicators),
+    writeReport(queries, staged, previous, options.runId, config, indicators, sourceProfiles),
     (files) => ({
       rowsIn: residents,
       rowsOut: files.length

@@ -17,12 +17,12 @@ import { reportPage } from "../../transforms/reportCharts.js"
 import { type ReportCounts, ReportFigures, reportFigures } from "../../transforms/reportFigures.js"
 import { historyAfter } from "../../transforms/reportTrend.js"
 import { reportHtml, type ReportSection } from "../../transforms/reportHtml.js"
+import type { SourceProfileCounts } from "../../transforms/reportSources.js"
 import { residentCount } from "../../transforms/residentCounts.js"
 import { transitionCount } from "../../transforms/transitionCounts.js"
 import { chartSvg } from "./chartSvg.js"
 import type { OutputLineage, RunLineage } from "../governance/lineage.js"
 import type { RunConfig } from "../nightly/runConfig.js"
-import { sourceProfiles } from "./sourceProfiles.js"
 import { outputError, type OutputQueries, writeOutputFile } from "./outputFiles.js"
 import { RunLog } from "../services/runLog.js"
 import type { WarehouseDb } from "../warehouse/warehouse.js"
@@ -61,7 +61,12 @@ const warningFacts = (lineage: RunLineage, config: RunConfig): ReportCounts["war
 })
 
 /** Everything the report counts, for one run, from the warehouse. */
-const reportCounts = (queries: OutputQueries, runId: string, config: RunConfig) =>
+const reportCounts = (
+  queries: OutputQueries,
+  runId: string,
+  config: RunConfig,
+  sourceProfiles: ReadonlyArray<SourceProfileCounts>
+) =>
   Effect.gen(function* () {
     const { db } = queries
     const run = yield* warehouseRead("the run", () =>
@@ -127,7 +132,7 @@ const reportCounts = (queries: OutputQueries, runId: string, config: RunConfig) 
       ),
       lineageTotals: { equity: lineage.linkage_equity, spine: lineage.spine, segments: lineage.segments },
       warnings: warningFacts(lineage, config),
-      sourceProfiles: yield* sourceProfiles(db, window),
+      sourceProfiles,
       window
     }
     return counts
@@ -172,11 +177,12 @@ export const writeReport = Effect.fn("writeReport")(function* (
   previousRelease: string | undefined,
   runId: string,
   config: RunConfig,
-  outcomes: ReadonlyArray<OutcomeRow>
+  outcomes: ReadonlyArray<OutcomeRow>,
+  sourceProfiles: ReadonlyArray<SourceProfileCounts>
 ) {
   const previous = previousFigures(previousRelease)
   const figures: ReportFigures = {
-    ...reportFigures(yield* reportCounts(queries, runId, config), DEFAULT_DISCLOSURE_RULES),
+    ...reportFigures(yield* reportCounts(queries, runId, config, sourceProfiles), DEFAULT_DISCLOSURE_RULES),
     history: historyAfter(previous, config.reportTrendRuns)
   }
   const page = reportPage(figures, previous, yield* stageTimings(queries.db, runId))

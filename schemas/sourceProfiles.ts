@@ -1,22 +1,16 @@
 /**
- * What the report profiles of each record source: the warehouse table it
+ * What the run report profiles of each record source: the warehouse table it
  * lands in, the date that places a record in a month of the window, and
  * every field the table keeps from the extract (not the linkage columns the
  * run adds), whose completeness the report shows. The field lists are
  * checked against the tables' types, so a column added to a table and not
  * here fails the build.
  */
-import { Effect } from "effect"
-import { sql } from "kysely"
-import type { CouncilLinkedRecord, RecordTables } from "../../schemas/warehouse.js"
-import type { SourceProfileCounts } from "../../transforms/reportSources.js"
-import { outputError } from "./outputFiles.js"
-import { unlinkedTable } from "../warehouse/citus.js"
-import type { WarehouseDb } from "../warehouse/warehouse.js"
+import type { CouncilLinkedRecord, RecordTables } from "./warehouse.js"
 
 type KeptField<Table extends keyof RecordTables> = Exclude<keyof RecordTables[Table], keyof CouncilLinkedRecord>
 
-interface SourceProfile<Table extends keyof RecordTables> {
+export interface SourceProfile<Table extends keyof RecordTables> {
   readonly source: string
   readonly table: Table
   readonly date: KeptField<Table> & string
@@ -26,7 +20,7 @@ interface SourceProfile<Table extends keyof RecordTables> {
 
 const profile = <Table extends keyof RecordTables>(definition: SourceProfile<Table>) => definition
 
-const SOURCE_PROFILES = [
+export const SOURCE_PROFILES = [
   profile({
     source: "gp_events",
     table: "gp_event",
@@ -119,46 +113,3 @@ const SOURCE_PROFILES = [
     }
   })
 ] as const
-
-type Row = Readonly<Record<string, unknown>>
-
-/**
- * Every record of a table, with a person or without (`<table>_unlinked`,
- * where Citus keeps them apart): the same rows on every engine.
- */
-const everyRecord = (table: string) =>
-  sql`(select * from ${sql.table(table)} where person_id is not null
-    union all select * from ${sql.table(unlinkedTable(table))}) records`
-
-/** One source's counts; its table is empty, not absent, when the source was missing. */
-const profileCounts = (
-  db: WarehouseDb,
-  { source, table, date, fields }: SourceProfile<keyof RecordTables>,
-  window: { readonly start: string; readonly end: string }
-) =>
-  Effect.tryPromise({
-    try: async (): Promise<SourceProfileCounts> => {
-      const names = Object.keys(fields)
-      const counted = names.map((field) => sql`count(${sql.ref(field)}) as ${sql.ref(field)}`)
-      const { rows: totals } =
-        await sql<Row>`select count(*) as total_rows, ${sql.join(counted)} from ${everyRecord(table)}`.execute(db)
-      const month = sql`substr(${sql.ref(date)}, 1, 7)`
-      const { rows: months } = await sql<Row>`select ${month} as month, count(*) as records from ${everyRecord(table)}
-        where ${sql.ref(date)} >= ${window.start} and ${sql.ref(date)} <= ${window.end}
-        group by ${month} order by ${month}`.execute(db)
-      const total = totals[0] ?? {}
-      return {
-        source,
-        rows: Number(total["total_rows"] ?? 0),
-        fields: names.map((field) => ({ field, non_null: Number(total[field] ?? 0) })),
-        months: months.map((row) => ({ month: String(row["month"]), records: Number(row["records"]) }))
-      }
-    },
-    catch: outputError(`cannot profile ${table} for the report`)
-  })
-
-/** Every record source's completeness per field and records per month of the window. */
-export const sourceProfiles = (db: WarehouseDb, window: { readonly start: string; readonly end: string }) =>
-  Effect.forEach(SOURCE_PROFILES, (definition) =>
-    profileCounts(db, definition as SourceProfile<keyof RecordTables>, window)
-  )
