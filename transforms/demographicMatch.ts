@@ -31,6 +31,11 @@ export interface Demographics {
    * holds its pseudonym, `household_id`).
    */
   readonly uprn?: string | undefined
+  /**
+   * For the probabilistic tier: the UPRNs of the residents that the other
+   * records of this record's tenancy or claim linked to, where it has any.
+   */
+  readonly householdUprns?: ReadonlyArray<string> | undefined
 }
 
 /**

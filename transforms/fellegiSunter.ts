@@ -23,6 +23,11 @@
  * twice, so its u is the chance that two different residents of one postcode
  * share a UPRN, counted exactly on the spine (random pairs almost never share
  * a postcode at all).
+ *
+ * Where the record's own address says nothing (the postcodes differ: the
+ * person moved, or one side is out of date), the household may: the
+ * candidate lives where the residents linked from the other records of its
+ * tenancy or claim live. Its u is the chance that two residents share a UPRN.
  */
 import type { Demographics } from "./demographicMatch.js"
 import { canonicalGivenName, jaroWinkler, phoneticCode } from "./personName.js"
@@ -34,7 +39,8 @@ export const COMPARISONS = {
   date_of_birth: ["exact", "day_month_transposed", "year_within_one", "one_component", "different"],
   postcode: ["full", "sector", "district", "different"],
   sex: ["same", "different"],
-  uprn: ["same", "different"]
+  uprn: ["same", "different"],
+  household: ["same", "different"]
 } as const
 
 export type Field = keyof typeof COMPARISONS
@@ -121,6 +127,13 @@ const uprnLevel = (record: Demographics, person: Demographics): number => {
   return record.uprn === person.uprn ? 0 : 1
 }
 
+/** Whether the candidate lives with the record's household: missing where the UPRN itself is compared, or unknown. */
+const householdLevel = (record: Demographics, person: Demographics): number => {
+  const uprns = record.householdUprns
+  if (uprns === undefined || person.uprn === undefined || uprnLevel(record, person) !== MISSING) return MISSING
+  return uprns.includes(person.uprn) ? 0 : 1
+}
+
 /** The levels of a record against a resident, packed as `pattern` packs them (inline: this runs per pair). */
 export const compare = (record: Demographics, person: Demographics): Pattern =>
   digit(nameLevel(record.givenName, person.givenName, true)) +
@@ -130,7 +143,9 @@ export const compare = (record: Demographics, person: Demographics): Pattern =>
         (digit(dateLevel(record.dateOfBirth, person.dateOfBirth)) +
           RADIX[2]! *
             (digit(postcodeLevel(record.postcode, person.postcode)) +
-              RADIX[3]! * (digit(sexLevel(record.sex, person.sex)) + RADIX[4]! * digit(uprnLevel(record, person))))))
+              RADIX[3]! *
+                (digit(sexLevel(record.sex, person.sex)) +
+                  RADIX[4]! * (digit(uprnLevel(record, person)) + RADIX[5]! * digit(householdLevel(record, person)))))))
 
 /** Per field, per level: a probability. */
 export type LevelProbabilities = ReadonlyArray<ReadonlyArray<number>>
@@ -146,7 +161,8 @@ const PRIOR_M: LevelProbabilities = [
   [0.9, 0.02, 0.02, 0.04, 0.02],
   [0.85, 0.03, 0.04, 0.08],
   [0.98, 0.02],
-  [0.95, 0.05]
+  [0.95, 0.05],
+  [0.9, 0.1]
 ]
 
 /** EM's prior counts per field: its estimates move away from `PRIOR_M` only as the night's evidence outweighs them. */
@@ -154,23 +170,33 @@ const PRIOR_PAIRS = 50
 const EM_ITERATIONS = 40
 
 const UPRN = FIELDS.indexOf("uprn")
+const HOUSEHOLD = FIELDS.indexOf("household")
 
 /**
- * Of the ordered pairs of different residents with a UPRN in the same
- * postcode, the share at the same UPRN (one more of each kind, as for the
- * other fields' counts, so that a spine without UPRNs still gives a u).
+ * Of the ordered pairs of different residents with a UPRN, the share at the
+ * same UPRN: among residents of one postcode (the UPRN's u) and among all
+ * (the household's). One more of each kind, as for the other fields' counts,
+ * so that a spine without UPRNs still gives a u.
  */
-const uprnAgreement = (people: ReadonlyArray<Demographics>): number => {
+const uprnAgreement = (people: ReadonlyArray<Demographics>) => {
   const atPostcode = new Map<string, number>()
+  const atAddress = new Map<string, number>()
   const atUprn = new Map<string, number>()
+  const add = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1)
+  let withUprn = 0
   for (const { postcode, uprn } of people) {
-    if (postcode === undefined || uprn === undefined) continue
-    atPostcode.set(postcode, (atPostcode.get(postcode) ?? 0) + 1)
-    const address = `${postcode}|${uprn}`
-    atUprn.set(address, (atUprn.get(address) ?? 0) + 1)
+    if (uprn === undefined) continue
+    withUprn++
+    add(atUprn, uprn)
+    if (postcode === undefined) continue
+    add(atPostcode, postcode)
+    add(atAddress, `${postcode}|${uprn}`)
   }
   const pairs = (counts: Map<string, number>) => [...counts.values()].reduce((sum, n) => sum + n * (n - 1), 0)
-  return (pairs(atUprn) + 1) / (pairs(atPostcode) + 2)
+  return {
+    withinPostcode: (pairs(atAddress) + 1) / (pairs(atPostcode) + 2),
+    anywhere: (pairs(atUprn) + 1) / (withUprn * (withUprn - 1) + 2)
+  }
 }
 
 /**
@@ -193,7 +219,8 @@ export const estimateU = (
   }
   const sameUprn = uprnAgreement(people)
   return counts.map((field, f) => {
-    if (f === UPRN) return [sameUprn, 1 - sameUprn]
+    if (f === UPRN) return [sameUprn.withinPostcode, 1 - sameUprn.withinPostcode]
+    if (f === HOUSEHOLD) return [sameUprn.anywhere, 1 - sameUprn.anywhere]
     const total = field.reduce((sum, n) => sum + n, 0)
     return field.map((n) => n / total)
   })
@@ -350,7 +377,8 @@ export const modelSummary = (model: FittedModel): ModelSummary => {
     date_of_birth: field(2),
     postcode: field(3),
     sex: field(4),
-    uprn: field(5)
+    uprn: field(5),
+    household: field(6)
   }
 }
 

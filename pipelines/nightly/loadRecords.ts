@@ -68,6 +68,8 @@ interface HeldRecord {
   readonly row: number
   readonly value: unknown
   readonly demographics: Demographics
+  /** Its tenancy or claim, as `households` keys it. */
+  readonly household: string | undefined
 }
 
 /** The tallies one run's loads add to. */
@@ -80,6 +82,8 @@ interface Tallies {
   /** A seeded sample of records the ladder linked, so the model is also fitted on true pairs it found. */
   readonly ladderLinked: Array<Demographics>
   ladderLinkedSeen: number
+  /** Per tenancy or claim (`source`, NUL, reference), the residents its records linked to: the held records' households. */
+  readonly households: Map<string, Array<string>>
 }
 
 /** Ladder-linked records the model is fitted on besides the held ones: enough for stable estimates, few enough to stay fast. */
@@ -102,7 +106,8 @@ export const loadRecords = Effect.fn("loadRecords")(function* (inputs: RecordsIn
     equity: new LinkageEquity(),
     held: [],
     ladderLinked: [],
-    ladderLinkedSeen: 0
+    ladderLinkedSeen: 0,
+    households: new Map()
   }
   const sampler = new SeededRandom(FIT_SAMPLE_SEED)
   // Council sources load last: until then the demographic index is not held in memory.
@@ -173,6 +178,8 @@ const loadRecordSource = <Row, Table extends keyof RecordTables>(
       }
       const demographics = recordSource.demographicsOf(value)
       const link = linkRecord(index, nhsNumber, demographics)
+      const reference = recordSource.householdOf?.(value)
+      const household = reference === undefined ? undefined : `${name}\u0000${reference}`
       if (
         demographics !== undefined &&
         isPartial(demographics) &&
@@ -185,7 +192,8 @@ const loadRecordSource = <Row, Table extends keyof RecordTables>(
             recordSource: recordSource as RecordSource<unknown, keyof RecordTables>,
             row,
             value,
-            demographics
+            demographics,
+            household
           })
           continue
         }
@@ -194,6 +202,11 @@ const loadRecordSource = <Row, Table extends keyof RecordTables>(
       }
       count(tallies, name, link)
       if (link === "opted_out") continue
+      if (household !== undefined && link.link_status === "linked" && link.person_id !== null) {
+        const residents = tallies.households.get(household)
+        if (residents === undefined) tallies.households.set(household, [link.person_id])
+        else residents.push(link.person_id)
+      }
       observeLinkage(tallies.equity, equityContext, name, link, demographics)
       curated.push(recordSource.curate(value, { sourceRow: row, link, householdIdOf }))
     }
@@ -218,7 +231,8 @@ const linkHeldRecords = ({ db, equityContext, householdIdOf, index, probabilisti
     const { matches, model } = index.probabilistic().link(
       held.map((record) => record.demographics),
       tallies.ladderLinked,
-      probabilistic
+      probabilistic,
+      held.map(({ household }) => (household === undefined ? [] : (tallies.households.get(household) ?? [])))
     )
     const byTable = new Map<keyof RecordTables, Array<RecordTables[keyof RecordTables]>>()
     held.forEach(({ demographics, recordSource, row, value }, i) => {
