@@ -2,9 +2,9 @@
  * The records step: every partner source that holds records about people,
  * streamed into its table a batch at a time (decode, link, curate, insert),
  * in the catalogue's order. Records the demographic ladder leaves unmatched
- * are held back until every council source is read, then linked by the
- * probabilistic tier, whose model is fitted on that night's records, and
- * loaded. Returns how each source's records linked, for lineage. Opted-out
+ * or ambiguous are held back until every council source is read, then linked
+ * by the probabilistic tier, whose model is fitted on that night's records,
+ * and loaded. Returns how each source's records linked, for lineage. Opted-out
  * people's records are counted and never loaded.
  */
 import * as path from "node:path"
@@ -22,6 +22,7 @@ import {
   reviewEntry
 } from "../../transforms/probabilisticMatch.js"
 import {
+  type Link,
   type LinkageIndex,
   type LinkOutcome,
   linkProbabilistically,
@@ -62,12 +63,14 @@ export interface RecordsInputs {
   readonly people: number
 }
 
-/** A record the ladder left unmatched, held for the probabilistic tier. */
+/** A record the ladder left unmatched or ambiguous, held for the probabilistic tier. */
 interface HeldRecord {
   readonly recordSource: RecordSource<unknown, keyof RecordTables>
   readonly row: number
   readonly value: unknown
   readonly demographics: Demographics
+  /** The ladder's verdict, which an ambiguous record keeps unless the tier links it. */
+  readonly ladder: Link
   /** Its tenancy or claim, as `households` keys it. */
   readonly household: string | undefined
 }
@@ -187,12 +190,14 @@ const loadRecordSource = <Row, Table extends keyof RecordTables>(
       )
         tallies.partialDemographics[name] = (tallies.partialDemographics[name] ?? 0) + 1
       if (demographics !== undefined && link !== "opted_out") {
-        if (link.link_status === "unmatched") {
+        // The ladder's doubt may be settled by what it does not compare: the UPRN, the household, sex.
+        if (link.link_status === "unmatched" || link.link_status === "ambiguous") {
           tallies.held.push({
             recordSource: recordSource as RecordSource<unknown, keyof RecordTables>,
             row,
             value,
             demographics,
+            ladder: link,
             household
           })
           continue
@@ -235,13 +240,15 @@ const linkHeldRecords = ({ db, equityContext, householdIdOf, index, probabilisti
       held.map(({ household }) => (household === undefined ? [] : (tallies.households.get(household) ?? [])))
     )
     const byTable = new Map<keyof RecordTables, Array<RecordTables[keyof RecordTables]>>()
-    held.forEach(({ demographics, recordSource, row, value }, i) => {
+    held.forEach(({ demographics, ladder, recordSource, row, value }, i) => {
       const name = recordSource.source.name
-      const link = linkProbabilistically(index, matches[i]!)
+      const match = matches[i]!
+      const link =
+        match.outcome !== "linked" && ladder.link_status === "ambiguous" ? ladder : linkProbabilistically(index, match)
       count(tallies, name, link)
       if (link === "opted_out") return
-      const entry = reviewEntry(name, row, matches[i]!)
-      if (entry !== undefined) review.push(entry)
+      const entry = reviewEntry(name, row, match)
+      if (entry !== undefined) review.push(link === ladder ? { ...entry, link_status: "ambiguous" } : entry)
       observeLinkage(tallies.equity, equityContext, name, link, demographics)
       const rows = byTable.get(recordSource.table) ?? []
       rows.push(recordSource.curate(value, { sourceRow: row, link, householdIdOf }))
