@@ -464,7 +464,8 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     let given = p.given
     let family = p.family
     let dob = p.dob
-    let postcode = p.address.postcode
+    // A move changes the whole address: the council holds another postcode and that address's UPRN.
+    let address = p.address
     const variants = KNOWN_VARIANTS[given]
     if (variants && random.chance(ERROR_RATES.givenNameVariant)) {
       given = random.pick(variants)
@@ -490,7 +491,7 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
       applied.push("transposed_day_month")
     }
     if (random.chance(ERROR_RATES.movedPostcode)) {
-      postcode = random.pick(postcodes)
+      address = newAddress()
       applied.push("moved_postcode")
     }
     if (random.chance(ERROR_RATES.ocrError)) {
@@ -504,7 +505,7 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
       if (field === "given_name") given = other.given
       else if (field === "family_name") family = other.family
       else if (field === "date_of_birth") dob = other.dob
-      else postcode = other.address.postcode
+      else address = other.address
       applied.push(`${field}_of_another_person`)
     }
     if (random.chance(ERROR_RATES.twoFieldsCorrupted)) {
@@ -512,7 +513,7 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
         given_name_typo: () => (given = typo(given, (n) => random.int(0, n - 1))),
         family_name_typo: () => (family = typo(family, (n) => random.int(0, n - 1))),
         date_of_birth_typo: () => (dob = dateOfBirthTypo(dob)),
-        moved_postcode: () => (postcode = random.pick(postcodes))
+        moved_postcode: () => (address = newAddress())
       }
       const names = Object.keys(corruptions) as Array<keyof typeof corruptions>
       const first = random.pick(names)
@@ -527,7 +528,7 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
       dob = ""
       applied.push("missing_date_of_birth")
     }
-    return { given, family, dob, postcode, corruption: applied.join(";") }
+    return { given, family, dob, postcode: address.postcode, uprn: address.uprn, corruption: applied.join(";") }
   }
 
   const linkTruth = (source: SourceName, row: number, p: Person, corruption: string, nhsNumberGiven: string) =>
@@ -766,6 +767,8 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
       sex: sexCode(p),
       postcode: copy.postcode
     }
+    // The record's UPRN is of the address it holds, which is the household's unless the copy has moved.
+    if (full["uprn"] !== undefined) full["uprn"] = copy.uprn
     if (source === "childrens_social_care") full["nhs_number"] = nhsGiven
     const row = sink.row(source, full)
     linkTruth(source, row, p, copy.corruption, nhsGiven)

@@ -13,6 +13,7 @@
 import { postcodeSector } from "../schemas/fields/postcode.js"
 import { indexByKey } from "./keyIndex.js"
 import { canonicalGivenName, normaliseName, phoneticCode } from "./personName.js"
+import { canonicalUprn } from "./pseudonym.js"
 
 /** Demographics as matching needs them; names already normalised. */
 export interface Demographics {
@@ -24,6 +25,17 @@ export interface Demographics {
   readonly postcode: string | undefined
   /** `male`, `female`, `indeterminate` or `not_known`, when recorded. */
   readonly sex?: string | undefined
+  /**
+   * The address's UPRN without leading zeros, when the source has one: only
+   * the probabilistic tier compares it, and it is never stored (the warehouse
+   * holds its pseudonym, `household_id`).
+   */
+  readonly uprn?: string | undefined
+  /**
+   * For the probabilistic tier: the UPRNs of the residents that the other
+   * records of this record's tenancy or claim linked to, where it has any.
+   */
+  readonly householdUprns?: ReadonlyArray<string> | undefined
 }
 
 /**
@@ -38,11 +50,13 @@ export const demographicsOf = (raw: {
   readonly date_of_birth?: string | undefined
   readonly postcode?: string | undefined
   readonly sex?: string | undefined
+  readonly uprn?: string | undefined
 }): Demographics | undefined => {
   const givenName = normaliseName(raw.given_name ?? "")
   const familyName = normaliseName(raw.family_name ?? "")
   if (familyName === "") return undefined
-  return { givenName, familyName, dateOfBirth: raw.date_of_birth, postcode: raw.postcode, sex: raw.sex }
+  const uprn = raw.uprn === undefined ? undefined : canonicalUprn(raw.uprn)
+  return { givenName, familyName, dateOfBirth: raw.date_of_birth, postcode: raw.postcode, sex: raw.sex, uprn }
 }
 
 /** Demographics lacking a given name or a date of birth, counted per source in lineage. */

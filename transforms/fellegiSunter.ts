@@ -16,6 +16,18 @@
  * to link keeps sensible weights. A name agreeing exactly is weighed by how
  * common the name is (term-frequency adjustment): agreeing on "Khan" is
  * weaker evidence than agreeing on "Okonkwo".
+ *
+ * The UPRN is compared only where the postcodes agree in full, as the
+ * address within the postcode: neighbours share a postcode, a household
+ * shares a UPRN. Compared on its own it would count the postcode's agreement
+ * twice, so its u is the chance that two different residents of one postcode
+ * share a UPRN, counted exactly on the spine (random pairs almost never share
+ * a postcode at all).
+ *
+ * Where the record's own address says nothing (the postcodes differ: the
+ * person moved, or one side is out of date), the household may: the
+ * candidate lives where the residents linked from the other records of its
+ * tenancy or claim live. Its u is the chance that two residents share a UPRN.
  */
 import type { Demographics } from "./demographicMatch.js"
 import { canonicalGivenName, jaroWinkler, phoneticCode } from "./personName.js"
@@ -26,7 +38,9 @@ export const COMPARISONS = {
   family_name: ["exact", "jaro_winkler_92", "jaro_winkler_88", "phonetic", "initial", "different"],
   date_of_birth: ["exact", "day_month_transposed", "year_within_one", "one_component", "different"],
   postcode: ["full", "sector", "district", "different"],
-  sex: ["same", "different"]
+  sex: ["same", "different"],
+  uprn: ["same", "different"],
+  household: ["same", "different"]
 } as const
 
 export type Field = keyof typeof COMPARISONS
@@ -107,6 +121,19 @@ const sexLevel = (a: string | undefined, b: string | undefined): number => {
   return a === b ? 0 : 1
 }
 
+/** The address within an agreeing postcode: missing unless the postcodes agree in full and both have a UPRN. */
+const uprnLevel = (record: Demographics, person: Demographics): number => {
+  if (record.uprn === undefined || person.uprn === undefined || record.postcode !== person.postcode) return MISSING
+  return record.uprn === person.uprn ? 0 : 1
+}
+
+/** Whether the candidate lives with the record's household: missing where the UPRN itself is compared, or unknown. */
+const householdLevel = (record: Demographics, person: Demographics): number => {
+  const uprns = record.householdUprns
+  if (uprns === undefined || person.uprn === undefined || uprnLevel(record, person) !== MISSING) return MISSING
+  return uprns.includes(person.uprn) ? 0 : 1
+}
+
 /** The levels of a record against a resident, packed as `pattern` packs them (inline: this runs per pair). */
 export const compare = (record: Demographics, person: Demographics): Pattern =>
   digit(nameLevel(record.givenName, person.givenName, true)) +
@@ -116,7 +143,9 @@ export const compare = (record: Demographics, person: Demographics): Pattern =>
         (digit(dateLevel(record.dateOfBirth, person.dateOfBirth)) +
           RADIX[2]! *
             (digit(postcodeLevel(record.postcode, person.postcode)) +
-              RADIX[3]! * digit(sexLevel(record.sex, person.sex)))))
+              RADIX[3]! *
+                (digit(sexLevel(record.sex, person.sex)) +
+                  RADIX[4]! * (digit(uprnLevel(record, person)) + RADIX[5]! * digit(householdLevel(record, person)))))))
 
 /** Per field, per level: a probability. */
 export type LevelProbabilities = ReadonlyArray<ReadonlyArray<number>>
@@ -131,14 +160,49 @@ const PRIOR_M: LevelProbabilities = [
   [0.9, 0.03, 0.02, 0.02, 0.01, 0.02],
   [0.9, 0.02, 0.02, 0.04, 0.02],
   [0.85, 0.03, 0.04, 0.08],
-  [0.98, 0.02]
+  [0.98, 0.02],
+  [0.95, 0.05],
+  [0.9, 0.1]
 ]
 
 /** EM's prior counts per field: its estimates move away from `PRIOR_M` only as the night's evidence outweighs them. */
 const PRIOR_PAIRS = 50
 const EM_ITERATIONS = 40
 
-/** How often two different people agree at each level, from pairs of residents drawn at random. */
+const UPRN = FIELDS.indexOf("uprn")
+const HOUSEHOLD = FIELDS.indexOf("household")
+
+/**
+ * Of the ordered pairs of different residents with a UPRN, the share at the
+ * same UPRN: among residents of one postcode (the UPRN's u) and among all
+ * (the household's). One more of each kind, as for the other fields' counts,
+ * so that a spine without UPRNs still gives a u.
+ */
+const uprnAgreement = (people: ReadonlyArray<Demographics>) => {
+  const atPostcode = new Map<string, number>()
+  const atAddress = new Map<string, number>()
+  const atUprn = new Map<string, number>()
+  const add = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1)
+  let withUprn = 0
+  for (const { postcode, uprn } of people) {
+    if (uprn === undefined) continue
+    withUprn++
+    add(atUprn, uprn)
+    if (postcode === undefined) continue
+    add(atPostcode, postcode)
+    add(atAddress, `${postcode}|${uprn}`)
+  }
+  const pairs = (counts: Map<string, number>) => [...counts.values()].reduce((sum, n) => sum + n * (n - 1), 0)
+  return {
+    withinPostcode: (pairs(atAddress) + 1) / (pairs(atPostcode) + 2),
+    anywhere: (pairs(atUprn) + 1) / (withUprn * (withUprn - 1) + 2)
+  }
+}
+
+/**
+ * How often two different people agree at each level, from pairs of
+ * residents drawn at random; the UPRN's, among residents of one postcode.
+ */
 export const estimateU = (
   people: ReadonlyArray<Demographics>,
   pairs: number,
@@ -153,7 +217,10 @@ export const estimateU = (
       if (level !== MISSING) counts[f]![level]!++
     })
   }
-  return counts.map((field) => {
+  const sameUprn = uprnAgreement(people)
+  return counts.map((field, f) => {
+    if (f === UPRN) return [sameUprn.withinPostcode, 1 - sameUprn.withinPostcode]
+    if (f === HOUSEHOLD) return [sameUprn.anywhere, 1 - sameUprn.anywhere]
     const total = field.reduce((sum, n) => sum + n, 0)
     return field.map((n) => n / total)
   })
@@ -304,7 +371,15 @@ export const modelSummary = (model: FittedModel): ModelSummary => {
   const rounded = (p: number) => Math.round(p * 1e6) / 1e6
   const field = (f: number) =>
     COMPARISONS[FIELDS[f]!].map((level, l) => ({ level, m: rounded(model.m[f]![l]!), u: rounded(model.u[f]![l]!) }))
-  return { given_name: field(0), family_name: field(1), date_of_birth: field(2), postcode: field(3), sex: field(4) }
+  return {
+    given_name: field(0),
+    family_name: field(1),
+    date_of_birth: field(2),
+    postcode: field(3),
+    sex: field(4),
+    uprn: field(5),
+    household: field(6)
+  }
 }
 
 /** The fields that agreed, with their level (`date_of_birth:exact`), for clerical review. */

@@ -152,12 +152,15 @@ export interface ProbabilisticIndex {
    * Fits the model on the candidate pairs of `records` and of `alsoFitOn`
    * (records the ladder linked, so the model sees true pairs of every kind)
    * and links `records`: one match per record, in order, and the fitted
-   * model, which lineage records.
+   * model, which lineage records. `households`, per record, are the
+   * residents (by pseudonym) the other records of its tenancy or claim
+   * linked to: where they live is evidence of where the record's person does.
    */
   readonly link: (
     records: ReadonlyArray<Demographics>,
     alsoFitOn: ReadonlyArray<Demographics>,
-    settings: ProbabilisticSettings
+    settings: ProbabilisticSettings,
+    households?: ReadonlyArray<ReadonlyArray<string>>
   ) => { readonly matches: ReadonlyArray<ProbabilisticMatch>; readonly model: FittedModel }
 }
 
@@ -182,6 +185,18 @@ export const indexForProbabilisticMatch = (
 ): ProbabilisticIndex => {
   const personIds = residents.map(({ personId }) => personId)
   const people = residents.map(({ demographics }) => demographics)
+  let uprnOfPersonId: Map<string, string> | undefined
+  /** A record with the UPRNs of its household's residents, when they have any. */
+  const withHousehold = (record: Demographics, household: ReadonlyArray<string> | undefined): Demographics => {
+    if (household === undefined || household.length === 0) return record
+    uprnOfPersonId ??= new Map(
+      residents.flatMap(({ demographics, personId }) =>
+        demographics.uprn === undefined ? [] : [[personId, demographics.uprn] as const]
+      )
+    )
+    const uprns = [...new Set(household.flatMap((personId) => uprnOfPersonId!.get(personId) ?? []))].sort()
+    return uprns.length === 0 ? record : { ...record, householdUprns: uprns }
+  }
   const blocks = BLOCKING_RULES.map((rule) => indexByKey(people, rule.key))
   const frequencies = nameFrequencies(people)
   const random = new SeededRandom(U_SEED)
@@ -217,8 +232,9 @@ export const indexForProbabilisticMatch = (
   }
 
   return {
-    link: (records, alsoFitOn, settings) => {
+    link: (given, alsoFitOn, settings, households = []) => {
       u ??= estimateU(people, U_PAIRS, () => random.next())
+      const records = given.map((record, i) => withHousehold(record, households[i]))
       const compared = records.map(candidatesOf)
       const byRule = BLOCKING_RULES.map(() => new Map<Pattern, number>())
       const tally = ({ patterns, rules }: ReturnType<typeof candidatesOf>) =>

@@ -17,9 +17,11 @@ const pseudonym = (key: Uint8Array, domain: string, value: string): string =>
 /** `person_id` from a validated 10-digit NHS number. */
 export const personId = (key: Uint8Array, nhsNumber: string): string => pseudonym(key, "nhs_number", nhsNumber)
 
-/** `household_id` from a UPRN; leading zeros are not part of the identity. */
-export const householdId = (key: Uint8Array, uprn: string): string =>
-  pseudonym(key, "uprn", uprn.replace(/^0+(?=\d)/, ""))
+/** A UPRN as one address: leading zeros are not part of the identity. */
+export const canonicalUprn = (uprn: string): string => uprn.replace(/^0+(?=\d)/, "")
+
+/** `household_id` from a UPRN. */
+export const householdId = (key: Uint8Array, uprn: string): string => pseudonym(key, "uprn", canonicalUprn(uprn))
 
 /**
  * The key a recipient's pseudonyms are made with, derived from the

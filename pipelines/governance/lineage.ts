@@ -173,7 +173,8 @@ export interface RunLineage {
  * The probabilistic linkage tier's settings and fitted Fellegi–Sunter model
  * (docs/linkage.md): per field and comparison level, m (how often a true
  * pair agrees at that level, by EM on the night's candidate pairs) and u
- * (how often two different residents do, from random pairs). Probabilities
+ * (how often two different residents do, from random pairs; for the UPRN
+ * and the household, from all pairs of residents sharing one). Probabilities
  * of a model, not counts of people: both lineage copies carry them as they are.
  */
 export interface LinkageModelLineage {

@@ -24,6 +24,8 @@ export interface RecordSource<Row, Table extends keyof RecordTables> {
   readonly nhsNumberOf: (row: Row) => NhsNumberCheck | string | undefined
   /** Names, date of birth and postcode for demographic matching, where the source has them. */
   readonly demographicsOf: (row: Row) => Demographics | undefined
+  /** The partner's reference shared by the records of one tenancy or claim, where the source has one. */
+  readonly householdOf?: (row: Row) => string | undefined
   readonly curate: (row: Row, context: curation.CurationContext) => RecordTables[Table]
 }
 
@@ -76,6 +78,7 @@ export const RECORD_SOURCES = [
     table: "housing_record",
     nhsNumberOf: none,
     demographicsOf,
+    householdOf: (row) => row.household_ref,
     curate: curation.curateHousing
   }),
   recordSource({
@@ -83,6 +86,7 @@ export const RECORD_SOURCES = [
     table: "benefit_claim",
     nhsNumberOf: none,
     demographicsOf,
+    householdOf: (row) => row.claim_ref,
     curate: curation.curateBenefitClaim
   }),
   recordSource({

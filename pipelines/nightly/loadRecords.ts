@@ -2,9 +2,9 @@
  * The records step: every partner source that holds records about people,
  * streamed into its table a batch at a time (decode, link, curate, insert),
  * in the catalogue's order. Records the demographic ladder leaves unmatched
- * are held back until every council source is read, then linked by the
- * probabilistic tier, whose model is fitted on that night's records, and
- * loaded. Returns how each source's records linked, for lineage, and each
+ * or ambiguous are held back until every council source is read, then linked
+ * by the probabilistic tier, whose model is fitted on that night's records,
+ * and loaded. Returns how each source's records linked, for lineage, and each
  * source's profile for the run report, tallied from the records as loaded.
  * Opted-out people's records are counted and never loaded.
  */
@@ -25,6 +25,7 @@ import {
   reviewEntry
 } from "../../transforms/probabilisticMatch.js"
 import {
+  type Link,
   type LinkageIndex,
   type LinkOutcome,
   linkProbabilistically,
@@ -73,12 +74,16 @@ export interface RecordsInputs {
   readonly window: ReportWindow
 }
 
-/** A record the ladder left unmatched, held for the probabilistic tier. */
+/** A record the ladder left unmatched or ambiguous, held for the probabilistic tier. */
 interface HeldRecord {
   readonly recordSource: RecordSource<unknown, keyof RecordTables>
   readonly row: number
   readonly value: unknown
   readonly demographics: Demographics
+  /** The ladder's verdict, which an ambiguous record keeps unless the tier links it. */
+  readonly ladder: Link
+  /** Its tenancy or claim, as `households` keys it. */
+  readonly household: string | undefined
 }
 
 /** The tallies one run's loads add to. */
@@ -91,6 +96,8 @@ interface Tallies {
   /** A seeded sample of records the ladder linked, so the model is also fitted on true pairs it found. */
   readonly ladderLinked: Array<Demographics>
   ladderLinkedSeen: number
+  /** Per tenancy or claim (`source`, NUL, reference), the residents its records linked to: the held records' households. */
+  readonly households: Map<string, Array<string>>
   readonly profiles: ReturnType<typeof sourceProfileTallies>
 }
 
@@ -115,6 +122,7 @@ export const loadRecords = Effect.fn("loadRecords")(function* (inputs: RecordsIn
     held: [],
     ladderLinked: [],
     ladderLinkedSeen: 0,
+    households: new Map(),
     profiles: sourceProfileTallies(inputs.window)
   }
   const sampler = new SeededRandom(FIT_SAMPLE_SEED)
@@ -190,6 +198,8 @@ const loadRecordSource = <Row, Table extends keyof RecordTables>(
       }
       const demographics = recordSource.demographicsOf(value)
       const link = linkRecord(index, nhsNumber, demographics)
+      const reference = recordSource.householdOf?.(value)
+      const household = reference === undefined ? undefined : `${name}\u0000${reference}`
       if (
         demographics !== undefined &&
         isPartial(demographics) &&
@@ -197,12 +207,15 @@ const loadRecordSource = <Row, Table extends keyof RecordTables>(
       )
         tallies.partialDemographics[name] = (tallies.partialDemographics[name] ?? 0) + 1
       if (demographics !== undefined && link !== "opted_out") {
-        if (link.link_status === "unmatched") {
+        // The ladder's doubt may be settled by what it does not compare: the UPRN, the household, sex.
+        if (link.link_status === "unmatched" || link.link_status === "ambiguous") {
           tallies.held.push({
             recordSource: recordSource as RecordSource<unknown, keyof RecordTables>,
             row,
             value,
-            demographics
+            demographics,
+            ladder: link,
+            household
           })
           continue
         }
@@ -211,6 +224,11 @@ const loadRecordSource = <Row, Table extends keyof RecordTables>(
       }
       count(tallies, name, link)
       if (link === "opted_out") continue
+      if (household !== undefined && link.link_status === "linked" && link.person_id !== null) {
+        const residents = tallies.households.get(household)
+        if (residents === undefined) tallies.households.set(household, [link.person_id])
+        else residents.push(link.person_id)
+      }
       observeLinkage(tallies.equity, equityContext, name, link, demographics)
       const record = recordSource.curate(value, { sourceRow: row, link, householdIdOf })
       profile?.observe(record)
@@ -237,16 +255,19 @@ const linkHeldRecords = ({ db, equityContext, householdIdOf, index, probabilisti
     const { matches, model } = index.probabilistic().link(
       held.map((record) => record.demographics),
       tallies.ladderLinked,
-      probabilistic
+      probabilistic,
+      held.map(({ household }) => (household === undefined ? [] : (tallies.households.get(household) ?? [])))
     )
     const byTable = new Map<keyof RecordTables, Array<RecordTables[keyof RecordTables]>>()
-    held.forEach(({ demographics, recordSource, row, value }, i) => {
+    held.forEach(({ demographics, ladder, recordSource, row, value }, i) => {
       const name = recordSource.source.name
-      const link = linkProbabilistically(index, matches[i]!)
+      const match = matches[i]!
+      const link =
+        match.outcome !== "linked" && ladder.link_status === "ambiguous" ? ladder : linkProbabilistically(index, match)
       count(tallies, name, link)
       if (link === "opted_out") return
-      const entry = reviewEntry(name, row, matches[i]!)
-      if (entry !== undefined) review.push(entry)
+      const entry = reviewEntry(name, row, match)
+      if (entry !== undefined) review.push(link === ladder ? { ...entry, link_status: "ambiguous" } : entry)
       observeLinkage(tallies.equity, equityContext, name, link, demographics)
       const rows = byTable.get(recordSource.table) ?? []
       const record = recordSource.curate(value, { sourceRow: row, link, householdIdOf })

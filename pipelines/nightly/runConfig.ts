@@ -85,7 +85,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   freshnessWarnDays: 3,
   freshnessFailDays: 10,
   linkageThreshold: 0.999,
-  linkageMargin: 6,
+  linkageMargin: 3,
   linkageReviewFloor: 0.5,
   reportTrendRuns: 7,
   linkageWarnPercent: 95,

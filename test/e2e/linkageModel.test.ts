@@ -54,6 +54,15 @@ describe("the probabilistic tier in lineage", () => {
       "postcode_given_name",
       "postcode_initials"
     ])
+    expect(Object.keys(model.fields)).toEqual([
+      "given_name",
+      "family_name",
+      "date_of_birth",
+      "postcode",
+      "sex",
+      "uprn",
+      "household"
+    ])
     expect(model.fields["date_of_birth"]!.map(({ level }) => level)).toEqual([
       "exact",
       "day_month_transposed",

@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from "vitest"
 import { demographicsOf, indexSpine } from "../../transforms/demographicMatch.js"
+import { indexForProbabilisticMatch } from "../../transforms/probabilisticMatch.js"
+import { SeededRandom } from "../../transforms/seededRandom.js"
 
 type Row = readonly [given: string, family: string, dateOfBirth: string, postcode: string | undefined]
 
@@ -94,5 +96,68 @@ describe("demographic linkage tiers", () => {
   it("leaves a record that fits nobody unmatched", () => {
     expect(match(["Joan", "Whitfield", "1953-03-15", "E1 6AN"])).toBe("unmatched")
     expect(match(["Zara", "Brennan", "1971-06-02", "E3 2AB"])).toBe("unmatched")
+  })
+})
+
+/**
+ * The probabilistic tier's address evidence as a spec: the spine above with
+ * UPRNs (the Smiths' households, Joan's flat and her neighbour's), among a
+ * background borough of residents drawn at random so the model's u means
+ * something, and council records the ladder cannot settle.
+ */
+describe("the probabilistic tier's UPRN and household", () => {
+  const UPRNS: Record<string, string> = { jsmith1: "100001", jsmith2: "100002", joan: "100003" }
+  const HOUSEHOLD: Record<string, Row> = {
+    // John Smith (E2 6LT)'s wife, at his UPRN; Joan's neighbour of the same names, at another in her postcode.
+    msmith2: ["Mary", "Smith", "1982-04-09", "E2 6LT"],
+    joan2: ["Joan", "Whitfield", "1991-10-27", "E1 6AN"]
+  }
+  const HOUSEHOLD_UPRNS: Record<string, string> = { msmith2: "100002", joan2: "100004" }
+  const random = new SeededRandom(11)
+  const background = Array.from({ length: 2000 }, (_, i) => ({
+    personId: `b${i}`,
+    demographics: demographicsOf({
+      given_name: random.pick(["Amir", "Layla", "Olivia", "George", "Fatima", "Kwame", "Mei", "Priya"]),
+      family_name: random.pick(["Khan", "Nowak", "Chen", "Murphy", "Begum", "Adeyemi", "Silva", "Patel"]),
+      date_of_birth: `${random.int(1940, 2020)}-0${random.int(1, 9)}-1${random.int(0, 9)}`,
+      postcode: `E${random.int(1, 9)} ${random.int(1, 9)}XY`,
+      uprn: String(200_000 + i)
+    })!
+  }))
+  const named = Object.entries({ ...SPINE, ...HOUSEHOLD }).map(
+    ([personId, [given_name, family_name, date_of_birth, postcode]]) => ({
+      personId,
+      demographics: demographicsOf({
+        given_name,
+        family_name,
+        date_of_birth,
+        postcode,
+        uprn: UPRNS[personId] ?? HOUSEHOLD_UPRNS[personId]
+      })!
+    })
+  )
+  const tier = indexForProbabilisticMatch([...named, ...background])
+  const settings = { threshold: 0.999, margin: 3, reviewFloor: 0.5 }
+  const link = (record: Row, uprn?: string, household: ReadonlyArray<string> = []) => {
+    const [given_name, family_name, date_of_birth, postcode] = record
+    // A blank date of birth reaches the tier as none, as the extract's schema reads it.
+    const dateOfBirth = date_of_birth === "" ? undefined : date_of_birth
+    const demographics = demographicsOf({ given_name, family_name, date_of_birth: dateOfBirth, postcode, uprn })!
+    const [match] = tier.link([demographics], [], settings, [household]).matches
+    return match!.outcome === "linked" ? match!.personId : match!.outcome
+  }
+
+  it("settles between two John Smiths born the same day by the household the record's tenancy links to", () => {
+    const moved: Row = ["John", "Smith", "1980-01-01", "N1 1AA"]
+    expect(match(moved)).toBe("ambiguous at names_and_date_of_birth")
+    expect(link(moved, "900001")).toBe("ambiguous")
+    expect(link(moved, "900001", ["msmith2"])).toBe("jsmith2")
+  })
+
+  it("tells Joan from her neighbour of the same names by the UPRN when her date of birth is blank", () => {
+    const noDateOfBirth: Row = ["Joan", "Whitfield", "", "E1 6AN"]
+    expect(link(noDateOfBirth)).toBe("ambiguous")
+    expect(link(noDateOfBirth, "100003")).toBe("joan")
+    expect(link(noDateOfBirth, "100004")).toBe("joan2")
   })
 })

@@ -3,6 +3,7 @@ import { type Demographics, demographicsOf, isPartial } from "../../transforms/d
 import {
   agreements,
   compare,
+  estimateU,
   fitModel,
   levelsOf,
   matchProbability,
@@ -19,8 +20,9 @@ const person = (
   familyName: string,
   dateOfBirth: string | undefined,
   postcode: string | undefined,
-  sex?: string
-): Demographics => ({ givenName, familyName, dateOfBirth, postcode, sex })
+  sex?: string,
+  uprn?: string
+): Demographics => ({ givenName, familyName, dateOfBirth, postcode, sex, uprn })
 
 describe("Jaro-Winkler similarity", () => {
   it.each([
@@ -92,8 +94,33 @@ describe("comparison levels", () => {
 
   it("counts a field either side lacks as missing, not as disagreement", () => {
     const packed = compare(person("", "WHITFIELD", undefined, undefined), resident)
-    expect(levelsOf(packed)).toEqual([-1, 0, -1, -1, -1])
+    expect(levelsOf(packed)).toEqual([-1, 0, -1, -1, -1, -1, -1])
     expect(pattern(levelsOf(packed))).toBe(packed)
+  })
+
+  it("compares the UPRN only where the postcodes agree in full", () => {
+    const household = person("JOAN", "WHITFIELD", "1953-03-14", "E1 6AN", "female", "100090000001")
+    const uprnLevel = (record: Demographics) => levelsOf(compare(record, household))[5]
+    expect(agreements(compare(household, household))).toContain("uprn:same")
+    expect(uprnLevel({ ...household, uprn: "100090000002" })).toBe(1)
+    // The same UPRN under another postcode, or a record without one, says nothing about the address.
+    expect(uprnLevel({ ...household, postcode: "E1 6BX" })).toBe(-1)
+    expect(uprnLevel({ ...household, uprn: undefined })).toBe(-1)
+  })
+
+  it("looks for the household where the record's own address says nothing", () => {
+    const household = person("JOAN", "WHITFIELD", "1953-03-14", "E1 6AN", "female", "100090000001")
+    const householdLevel = (record: Demographics) => levelsOf(compare(record, household))[6]
+    const moved = { ...household, postcode: "N1 1AA", uprn: "100090000009", householdUprns: ["100090000001"] }
+    expect(agreements(compare(moved, household))).toContain("household:same")
+    expect(householdLevel({ ...moved, householdUprns: ["100090000002"] })).toBe(1)
+    expect(householdLevel({ ...moved, householdUprns: undefined })).toBe(-1)
+    // Where the postcodes agree the UPRN itself is compared: the household would count the address twice.
+    expect(householdLevel({ ...moved, postcode: "E1 6AN" })).toBe(-1)
+  })
+
+  it("reads a UPRN without its leading zeros", () => {
+    expect(demographicsOf({ family_name: "Whitfield", uprn: "000100090000001" })?.uprn).toBe("100090000001")
   })
 })
 
@@ -103,11 +130,13 @@ describe("the model", () => {
     [0.002, 0.003, 0.005, 0.01, 0.05, 0.93],
     [0.0001, 0.0001, 0.0002, 0.005, 0.9946],
     [0.002, 0.01, 0.1, 0.888],
-    [0.5, 0.5]
+    [0.5, 0.5],
+    [0.04, 0.96],
+    [0.0001, 0.9999]
   ]
-  const matchPattern = pattern([0, 0, 0, 0, 0])
-  const typoPattern = pattern([0, 1, 0, 3, 0])
-  const randomPattern = pattern([6, 5, 4, 3, 1])
+  const matchPattern = pattern([0, 0, 0, 0, 0, 0, -1])
+  const typoPattern = pattern([0, 1, 0, 3, 0, -1, -1])
+  const randomPattern = pattern([6, 5, 4, 3, 1, -1, -1])
 
   it("estimates m and the share of matches by EM on the night's pairs, the same every time", () => {
     const patterns = new Map([
@@ -123,7 +152,10 @@ describe("the model", () => {
 
   it("learns nothing from a session about the fields its blocking rule is made of", () => {
     const onDate = (dateLevel: number) =>
-      fitModel([{ patterns: new Map([[pattern([0, 0, dateLevel, 0, 0]), 500]]), blockedOn: ["date_of_birth"] }], u)
+      fitModel(
+        [{ patterns: new Map([[pattern([0, 0, dateLevel, 0, 0, 0, -1]), 500]]), blockedOn: ["date_of_birth"] }],
+        u
+      )
     expect(onDate(4).m[2]).toEqual(onDate(0).m[2])
     expect(onDate(4).m[0]).toEqual(onDate(0).m[0])
   })
@@ -134,10 +166,10 @@ describe("the model", () => {
     const weigh = weigher(fitModel([], tinyU), nameFrequencies([]))
     const record = person("JOAN", "WHITFIELD", "1953-03-14", "E1 6AN")
     const exact = Math.log2(0.9 / 0.002)
-    const close = weigh(pattern([-1, 1, -1, -1, -1]), record)
+    const close = weigh(pattern([-1, 1, -1, -1, -1, -1, -1]), record)
     expect(Math.log2(0.03 / 1e-7)).toBeGreaterThan(exact)
     expect(close).toBeCloseTo(exact, 6)
-    expect(weigh(pattern([-1, 2, -1, -1, -1]), record)).toBeLessThanOrEqual(close)
+    expect(weigh(pattern([-1, 2, -1, -1, -1, -1, -1]), record)).toBeLessThanOrEqual(close)
   })
 
   it("weighs agreement on a rare family name above agreement on a common one", () => {
@@ -146,10 +178,27 @@ describe("the model", () => {
       person("AMAKA", "OKONKWO", "1980-01-01", "E1 1AA")
     ]
     const weigh = weigher(fitModel([], u), nameFrequencies(people))
-    const khan = weigh(pattern([6, 0, 0, 0, -1]), person("ZED", "KHAN", "1980-01-01", "E1 1AA"))
-    const okonkwo = weigh(pattern([6, 0, 0, 0, -1]), person("ZED", "OKONKWO", "1980-01-01", "E1 1AA"))
+    const khan = weigh(pattern([6, 0, 0, 0, -1, -1, -1]), person("ZED", "KHAN", "1980-01-01", "E1 1AA"))
+    const okonkwo = weigh(pattern([6, 0, 0, 0, -1, -1, -1]), person("ZED", "OKONKWO", "1980-01-01", "E1 1AA"))
     expect(okonkwo - khan).toBeCloseTo(Math.log2(50), 6)
     expect(matchProbability(0)).toBe(0.5)
+  })
+
+  it("takes the UPRN's u from residents of one postcode, not from random pairs", () => {
+    const people = [
+      person("A", "KHAN", undefined, "E1 1AA", undefined, "1"),
+      person("B", "KHAN", undefined, "E1 1AA", undefined, "1"),
+      person("C", "SMITH", undefined, "E1 1AA", undefined, "2"),
+      person("D", "SMITH", undefined, "E1 1AA", undefined, "2"),
+      person("E", "NOWAK", undefined, "E2 2BB", undefined, "3"),
+      person("F", "NOWAK", undefined, "E2 2BB", undefined)
+    ]
+    // Of the 12 ordered pairs in E1 1AA, 4 share a UPRN; E2 2BB has one resident with a UPRN; one more of each kind.
+    const [, , , , , sameUprn, sameHousehold] = estimateU(people, 1000, () => 0.5)
+    expect(sameUprn![0]).toBeCloseTo(5 / 14, 12)
+    expect(sameUprn![0]! + sameUprn![1]!).toBeCloseTo(1, 12)
+    // Of the 20 ordered pairs of the five residents with a UPRN, 4 share one.
+    expect(sameHousehold![0]).toBeCloseTo(5 / 22, 12)
   })
 })
 
@@ -219,6 +268,45 @@ describe("probabilistic linkage", () => {
   it("puts in the review queue only records it did not link that had a likely candidate", () => {
     const { matches } = index.link(records, [], settings)
     expect(matches.map((match) => reviewEntry("housing", 2, match))).toEqual(matches.map(() => undefined))
+  })
+
+  it("tells two neighbours of the same name apart by the UPRN, where nothing else does", () => {
+    const withUprns = residents.map((resident, i) => ({
+      ...resident,
+      demographics: { ...resident.demographics, uprn: String(100_000 + i) }
+    }))
+    const neighbour = (personId: string, dateOfBirth: string, uprn: string) => ({
+      personId,
+      demographics: person("ZANELE", "MTHEMBU", dateOfBirth, "E2 5CD", "female", uprn)
+    })
+    const neighbours = indexForProbabilisticMatch([
+      ...withUprns,
+      neighbour("n1", "1961-04-09", "200001"),
+      neighbour("n2", "1988-11-23", "200002")
+    ])
+    const noDateOfBirth = person("ZANELE", "MTHEMBU", undefined, "E2 5CD", "female", "200002")
+    const { matches } = neighbours.link([noDateOfBirth, { ...noDateOfBirth, uprn: undefined }], [], settings)
+    expect(matches[0]).toMatchObject({ outcome: "linked", personId: "n2" })
+    expect(matches[1]).toMatchObject({ outcome: "ambiguous", review: [{ personId: "n1" }, { personId: "n2" }] })
+  })
+
+  it("links a record that moved, with its date of birth wrong, to the resident living with its household", () => {
+    const withUprns = residents.map((resident, i) => ({
+      ...resident,
+      demographics: { ...resident.demographics, uprn: String(100_000 + i) }
+    }))
+    const partner = {
+      personId: "partner",
+      demographics: { ...withUprns[42]!.demographics, givenName: "ZANELE", dateOfBirth: "1950-01-01" }
+    }
+    const household = indexForProbabilisticMatch([...withUprns, partner])
+    const [year, , day] = target.dateOfBirth!.split("-")
+    const month = target.dateOfBirth!.slice(5, 7) === "06" ? "07" : "06"
+    const moved = { ...target, dateOfBirth: `${year}-${month}-${day}`, postcode: "N1 1AA", uprn: "900001" }
+    const alone = household.link([moved], [], settings).matches[0]!
+    const withPartner = household.link([moved], [], settings, [["partner"]]).matches[0]!
+    expect(alone.outcome).not.toBe("linked")
+    expect(withPartner).toMatchObject({ outcome: "linked", personId: "p42" })
   })
 
   it("gives the same links for the same inputs", () => {
