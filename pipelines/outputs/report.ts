@@ -81,9 +81,6 @@ const reportCounts = (db: WarehouseDb, runId: string, config: RunConfig) =>
         software_version: run.software_version
       },
       cohortCounts: (yield* outputQuery(db, "cohort_counts")).map(residentCount),
-      localities: (yield* warehouseRead("the localities", () =>
-        db.selectFrom("practice").select("locality").distinct().orderBy("locality").execute()
-      )).map((row) => row.locality),
       transitionCounts: (yield* outputQuery(db, "transition_counts")).map(transitionCount),
       utilisation: yield* outputQuery(db, "segment_utilisation"),
       shadowBudget: yield* outputQuery(db, "shadow_budget"),
