@@ -35,6 +35,8 @@ export interface BoroughOptions {
   readonly asOf: string
   /** Folder holding the codelist CSVs conditions are drawn from. */
   readonly codelistDir: string
+  /** The rules' `bcf.reablementStartWithinDays`: reablement starts within these days of a discharge. */
+  readonly reablementStartWithinDays: number
 }
 
 /**
@@ -232,6 +234,29 @@ export const DEPRIVATION_GRADIENT = {
 const along = ([least, most]: readonly [number, number], deprivation: number) => least + (most - least) * deprivation
 
 /** Everyday coded entries that are in no codelist: blood pressure, BMI, smoking, flu vaccination. */
+/** Admission methods of an emergency (non-elective) spell. */
+const EMERGENCY_ADMISSION_METHODS = ["21", "22", "23", "28"]
+
+/**
+ * Where people 65+ discharged into reablement are on day 91, for those alive
+ * then: at home, permanently in a care home, or back in hospital. With the
+ * deaths before day 91 of `PATHWAY_OF_THE_DYING` added, about 82% are at home,
+ * as nationally (ASCOF 2B, England 2023/24).
+ */
+const DAY_91_OF_THE_LIVING: ReadonlyArray<readonly ["at_home" | "care_home" | "hospital", number]> = [
+  ["at_home", 94],
+  ["care_home", 3],
+  ["hospital", 3]
+]
+
+/**
+ * Of people who died in the window, the shares aged 65+ whose last weeks
+ * reached services: an emergency admission ending in death in hospital;
+ * else a discharge into reablement weeks before they died; and a care home
+ * placement their death ended (a short stay, yet permanent: BCF counts it).
+ */
+const PATHWAY_OF_THE_DYING = { diedInHospital: 0.45, reablementBeforeDeath: 0.12, careHomeUntilDeath: 0.06 }
+
 const ROUTINE_CODES = ["271649006", "60621009", "77176002", "86198006", "230056004", "365981007", "1240551000000106"]
 
 /** How each council source's deliberately broken rows are broken. */
@@ -287,10 +312,8 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
   const asOfYear = Number(asOf.slice(0, 4))
   const windowStart = addDays(asOf, -364)
   const dateInWindow = () => addDays(windowStart, random.int(0, 364))
-  const dateBetween = (from: string, to: string) => {
-    const span = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000))
-    return addDays(from, random.int(0, span))
-  }
+  const daysFrom = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000)
+  const dateBetween = (from: string, to: string) => addDays(from, random.int(0, Math.max(0, daysFrom(from, to))))
 
   const codelists = new Map<string, ReadonlyArray<string>>()
   for (const model of CONDITIONS) {
@@ -587,6 +610,43 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     )
   }
 
+  /** 2 from 75, 1 from 65: how much older age adds to the use of services. */
+  const oldAge = (p: Person) => (p.age >= 75 ? 2 : p.age >= 65 ? 1 : 0)
+  /** Days in hospital after an emergency admission: longer in old age. */
+  const emergencyStay = (p: Person) => random.overdispersed(4 + oldAge(p) * 3, 1)
+
+  /** One acute record; an admitted spell's discharge destination is drawn unless given (79 is a death in hospital). */
+  const writeAcute = (
+    p: Person,
+    type: "AE" | "APC" | "OP",
+    method: string,
+    start: string,
+    stay: number,
+    destination?: string
+  ) => {
+    const cost =
+      type === "AE" ? random.int(150, 260) : type === "OP" ? random.int(110, 220) : 1500 + stay * random.int(350, 500)
+    const missing = type === "AE" && random.chance(ERROR_RATES.aeNhsNumberMissing)
+    const cells = {
+      nhs_number: missing ? "" : p.nhs,
+      provider_code: "R1H",
+      activity_type: type,
+      admission_method: method,
+      start_date: start,
+      end_date: addDays(start, stay),
+      primary_diagnosis: type === "OP" ? "" : random.pick(["J44.1", "I50.0", "E11.5", "R07.4", "S72.0", "N39.0"]),
+      discharge_destination: type === "APC" ? (destination ?? random.pick(["19", "19", "85", "79"])) : "",
+      cost: String(cost)
+    }
+    sink.row("acute_activity", cells)
+    maybeBreak("acute_activity", cells, "end_date", addDays(start, -3), "end_before_start")
+  }
+  /** An emergency spell ending on `end`, after the stay an emergency admission of `p` has. */
+  const writeEmergencySpell = (p: Person, end: string, destination: string) => {
+    const stay = emergencyStay(p)
+    writeAcute(p, "APC", random.pick(EMERGENCY_ADMISSION_METHODS), addDays(end, -stay), stay, destination)
+  }
+
   const writeHealth = (p: Person) => {
     // A GP record holds one entry per code, day and value: a second would be an exact duplicate record.
     const entered = new Set<string>()
@@ -630,38 +690,18 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
       maybeBreak("gp_events", cells, "event_date", "31/02/2026", "invalid_date")
     }
 
-    const old = p.age >= 75 ? 2 : p.age >= 65 ? 1 : 0
+    const old = oldAge(p)
     const acute = (type: "AE" | "APC" | "OP", count: number) => {
       for (let i = 0; i < count; i++) {
         const start = random.chance(0.85) ? dateInWindow() : addDays(windowStart, -random.int(1, 400))
         const method =
           type === "APC"
             ? random.chance(0.6)
-              ? random.pick(["21", "22", "23", "28"])
+              ? random.pick(EMERGENCY_ADMISSION_METHODS)
               : random.pick(["11", "12", "13"])
             : ""
-        const stay =
-          type === "APC" ? (method.startsWith("2") ? random.overdispersed(4 + old * 3, 1) : random.int(0, 3)) : 0
-        const cost =
-          type === "AE"
-            ? random.int(150, 260)
-            : type === "OP"
-              ? random.int(110, 220)
-              : 1500 + stay * random.int(350, 500)
-        const missing = type === "AE" && random.chance(ERROR_RATES.aeNhsNumberMissing)
-        const cells = {
-          nhs_number: missing ? "" : p.nhs,
-          provider_code: "R1H",
-          activity_type: type,
-          admission_method: method,
-          start_date: start,
-          end_date: addDays(start, stay),
-          primary_diagnosis: type === "OP" ? "" : random.pick(["J44.1", "I50.0", "E11.5", "R07.4", "S72.0", "N39.0"]),
-          discharge_destination: type === "APC" ? random.pick(["19", "19", "85", "79"]) : "",
-          cost: String(cost)
-        }
-        sink.row("acute_activity", cells)
-        maybeBreak("acute_activity", cells, "end_date", addDays(start, -3), "end_before_start")
+        const stay = type === "APC" ? (method.startsWith("2") ? emergencyStay(p) : random.int(0, 3)) : 0
+        writeAcute(p, type, method, start, stay)
       }
     }
     const ae = along(DEPRIVATION_GRADIENT.aeAttendances, deprivation)
@@ -687,7 +727,8 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
     return ltcs
   }
 
-  const writeAdultSocialCare = (p: Person) => {
+  /** A social care client's events, each written with the demographics the council holds of `p`. */
+  const writeAscClient = (p: Person, events: ReadonlyArray<Readonly<Record<string, string>>>) => {
     const clientId = nextRef("C")
     const copy = councilCopy(p)
     const nhsGiven = random.chance(ERROR_RATES.ascNhsNumberMissing)
@@ -709,46 +750,136 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
           ? "learning_disability"
           : "physical"
     }
-    const events: Array<Record<string, string>> = []
-    const requested = addDays(asOf, -random.int(30, 900))
-    events.push({ event_type: "request", service_type: "", event_start: requested })
-    events.push({ event_type: "assessment", service_type: "", event_start: addDays(requested, 14) })
-    if (p.age >= 65 && random.chance(0.4)) {
-      const start = dateInWindow()
-      events.push({
-        event_type: "service",
-        service_type: "reablement",
-        event_start: start,
-        event_end: addDays(start, 42),
-        weekly_cost: String(random.int(250, 450)),
-        reablement_outcome_91d: random.weighted([
-          ["at_home", 80],
-          ["not_at_home", 12],
-          ["deceased", 5],
-          ["unknown", 3]
-        ])
-      })
-    }
-    const longTerm =
-      p.age >= 85 && random.chance(0.3)
-        ? random.pick(["residential_care", "nursing_care"])
-        : random.pick(["home_care", "home_care", "direct_payment", "day_care"])
-    const serviceStart = addDays(requested, 30)
-    const serviceEnd = random.chance(0.2) ? dateBetween(serviceStart, addDays(asOf, -1)) : ""
-    events.push({
-      event_type: "service",
-      service_type: longTerm,
-      event_start: serviceStart,
-      event_end: serviceEnd,
-      weekly_cost: String(random.int(150, 1400))
-    })
-    for (let i = random.int(0, 2); i > 0; i--)
-      events.push({ event_type: "review", service_type: "", event_start: dateInWindow() })
     for (const event of events) {
       const cells = { ...base, event_end: "", weekly_cost: "", reablement_outcome_91d: "", ...event }
       const row = sink.row("adult_social_care", cells)
       linkTruth("adult_social_care", row, p, copy.corruption, nhsGiven)
       maybeBreak("adult_social_care", cells, "weekly_cost", "-50.00", "negative_money")
+    }
+  }
+
+  /** A service event of adult social care. */
+  const ascService = (type: string, start: string, end: string, weeklyCost: number) => ({
+    event_type: "service",
+    service_type: type,
+    event_start: start,
+    event_end: end,
+    weekly_cost: String(weeklyCost)
+  })
+  const careHome = () => random.pick(["residential_care", "nursing_care"])
+  /** A placement for good: more than the rules' short stay, so no respite. */
+  const careHomeWeekly = () => random.int(700, 1400)
+
+  /**
+   * A discharge from an emergency spell on `discharged` into reablement, as
+   * the BCF's ASCOF 2B counts it: the spell, then the council's request,
+   * assessment and a reablement service starting within the rules' days of
+   * the discharge. `outcome` is what the council records of day 91; the
+   * metric reads it from the records that make it so, which the caller
+   * writes. The reablement ends by `until` (a death), if given.
+   */
+  const dischargeIntoReablement = (p: Person, discharged: string, outcome: string, until = asOf) => {
+    writeEmergencySpell(p, discharged, "19")
+    const start = addDays(discharged, random.int(0, options.reablementStartWithinDays))
+    const planned = addDays(start, random.int(14, 42))
+    const end = planned < until ? planned : until
+    return {
+      end,
+      events: [
+        { event_type: "request", service_type: "", event_start: addDays(discharged, -random.int(1, 5)) },
+        { event_type: "assessment", service_type: "", event_start: discharged },
+        {
+          ...ascService("reablement", start, end < asOf ? end : "", random.int(250, 450)),
+          reablement_outcome_91d: outcome
+        }
+      ]
+    }
+  }
+
+  /**
+   * `mayBeAdmitted`: whether the care may have followed a hospital stay (the
+   * planted personas' hospital use is the spec's, so theirs may not).
+   */
+  const writeAdultSocialCare = (p: Person, mayBeAdmitted: boolean) => {
+    const events: Array<Record<string, string>> = []
+    // Reablement follows a discharge from hospital, in the window or the
+    // year before; what follows it decides where the person is on day 91.
+    if (p.age >= 65 && mayBeAdmitted && random.chance(0.4)) {
+      // Early enough that the reablement has begun by the as-of date.
+      const discharged = addDays(asOf, -random.int(options.reablementStartWithinDays + 1, 540))
+      const day91 = addDays(discharged, 91)
+      const outcome = day91 < asOf ? random.weighted(DAY_91_OF_THE_LIVING) : "at_home"
+      const reablement = dischargeIntoReablement(p, discharged, outcome === "at_home" ? "at_home" : "not_at_home")
+      events.push(...reablement.events)
+      if (outcome === "care_home") {
+        events.push(ascService(careHome(), dateBetween(reablement.end, day91), "", careHomeWeekly()))
+      } else {
+        // Back in hospital on day 91: admitted in the days before it, discharged after it (by the as-of date).
+        if (outcome === "hospital") {
+          const admitted = addDays(day91, -random.int(1, 10))
+          const stay = Math.min(random.int(12, 30), daysFrom(admitted, asOf))
+          writeAcute(p, "APC", random.pick(EMERGENCY_ADMISSION_METHODS), admitted, stay, "19")
+        }
+        if (random.chance(0.5) && reablement.end < asOf)
+          events.push(ascService("home_care", reablement.end, "", random.int(150, 600)))
+      }
+    } else {
+      const requested = addDays(asOf, -random.int(30, 900))
+      events.push({ event_type: "request", service_type: "", event_start: requested })
+      events.push({ event_type: "assessment", service_type: "", event_start: addDays(requested, 14) })
+      const longTerm =
+        p.age >= 85 && random.chance(0.3)
+          ? careHome()
+          : random.pick(["home_care", "home_care", "direct_payment", "day_care"])
+      const serviceStart = addDays(requested, 30)
+      const serviceEnd = random.chance(0.2) ? dateBetween(serviceStart, addDays(asOf, -1)) : ""
+      events.push(ascService(longTerm, serviceStart, serviceEnd, random.int(150, 1400)))
+    }
+    // Respite: a short stay in a care home, which is no permanent admission.
+    if (p.age >= 65 && random.chance(0.1)) {
+      const start = dateInWindow()
+      events.push(ascService(careHome(), start, addDays(start, random.int(6, 27)), random.int(700, 1400)))
+    }
+    for (let i = random.int(0, 2); i > 0; i--)
+      events.push({ event_type: "review", service_type: "", event_start: dateInWindow() })
+    writeAscClient(p, events)
+  }
+
+  /**
+   * The last weeks of someone who died on `died`, in the window, as the
+   * partners' records hold them (`PATHWAY_OF_THE_DYING`): their activity is
+   * costed on the budget's `died_or_left` line and counted in the BCF's
+   * numerators.
+   */
+  const writeLastWeeks = (p: Person, died: string) => {
+    if (p.age < 65) return
+    const events: Array<Record<string, string>> = []
+    if (random.chance(PATHWAY_OF_THE_DYING.diedInHospital)) writeEmergencySpell(p, died, "79")
+    else if (random.chance(PATHWAY_OF_THE_DYING.reablementBeforeDeath)) {
+      // Died before day 91 of a discharge into reablement: not at home then.
+      const discharged = addDays(died, -random.int(15, 90))
+      if (discharged >= windowStart) {
+        events.push(...dischargeIntoReablement(p, discharged, "deceased", died).events)
+      }
+    }
+    if (random.chance(PATHWAY_OF_THE_DYING.careHomeUntilDeath)) {
+      // A placement that ended with death within the short-stay days: permanent all the same.
+      const placed = addDays(died, -random.int(3, 40))
+      if (events.length === 0) events.push({ event_type: "assessment", service_type: "", event_start: placed })
+      events.push(ascService(careHome(), placed, died, careHomeWeekly()))
+    }
+    if (events.length > 0) writeAscClient(p, events)
+  }
+
+  /** Someone who moved away on `left`, in the window: seen at A&E or by social care before they went. */
+  const writeBeforeMoving = (p: Person, left: string) => {
+    if (random.chance(0.3)) writeAcute(p, "AE", "", dateBetween(windowStart, left), 0)
+    if (p.age >= 65 && random.chance(0.1)) {
+      const started = dateBetween(windowStart, left)
+      writeAscClient(p, [
+        { event_type: "assessment", service_type: "", event_start: started },
+        ascService("home_care", started, left, random.int(150, 600))
+      ])
     }
   }
 
@@ -798,7 +929,7 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
             )
           : member.conditions.has("learning_disability") && random.chance(0.3))
       ) {
-        writeAdultSocialCare(member)
+        writeAdultSocialCare(member, !personas)
       }
       if (member.age < 18 && random.chance(0.03)) {
         writeCouncilPerson("childrens_social_care", member, {
@@ -1122,16 +1253,24 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
   const white = ETHNIC_GROUPS[0]![1]
   for (let i = Math.round(options.residents * 0.04); i > 0; i--) {
     const household = newHousehold("private_rented")
-    const p = person(household, white, "A", random.pick(white.family), ageFromBand(AGE_BANDS_ADULT))
     const fate = random.weighted([
       ["deceased", 15],
       ["moved_away", 70],
       ["outside", 15]
     ])
-    if (fate === "deceased")
-      writeRegistration(p, (registered) => ({ date_of_death: dateBetween(registered, addDays(asOf, -1)) }))
-    else if (fate === "moved_away")
-      writeRegistration(p, (registered) => ({ deregistration_date: dateBetween(registered, addDays(asOf, -1)) }))
+    // Most deaths are of older people.
+    const age = fate === "deceased" && random.chance(0.85) ? random.int(66, 99) : ageFromBand(AGE_BANDS_ADULT)
+    const p = person(household, white, "A", random.pick(white.family), age)
+    // Half of those who went, went in the window: the people the budget's died_or_left line and the BCF count.
+    let went = ""
+    const goes = (registered: string) =>
+      (went = dateBetween(registered < windowStart && random.chance(0.5) ? windowStart : registered, addDays(asOf, -1)))
+    if (fate === "deceased") writeRegistration(p, (registered) => ({ date_of_death: goes(registered) }))
+    else if (fate === "moved_away") writeRegistration(p, (registered) => ({ deregistration_date: goes(registered) }))
     else writeRegistration({ ...p, practice: { code: "Y02999", name: "Elsewhere", pcn: "", locality: "" } })
+    if (went >= windowStart) {
+      if (fate === "deceased") writeLastWeeks(p, went)
+      else writeBeforeMoving(p, went)
+    }
   }
 }

@@ -10,7 +10,7 @@
  */
 import { Schema } from "effect"
 import { controlBcf } from "./aggregateOutputs.js"
-import { controlBudget, type PracticeArea } from "./shadowBudget.js"
+import { controlBudget } from "./shadowBudget.js"
 import { SEGMENT_CODES, SEGMENT_NAMES } from "../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "./cohortDimensions.js"
 import {
@@ -21,7 +21,7 @@ import {
   publishedCount,
   SUPPRESSED
 } from "./disclosureControl.js"
-import { controlResidents, type ResidentCount } from "./residentCounts.js"
+import { controlResidents, type PracticeArea, type ResidentCount } from "./residentCounts.js"
 import { controlRunCounts, type RunTotals } from "./runCounts.js"
 import { controlTransitions, type TransitionCount } from "./transitionCounts.js"
 import { fieldCompleteness, monthsOfWindow, recordsPerMonth, type SourceProfileCounts } from "./reportSources.js"
@@ -147,16 +147,15 @@ type QueryRow = Readonly<Record<string, unknown>>
 /** The uncontrolled counts the report is made from: the warehouse's, for one run. */
 export interface ReportCounts {
   readonly run: ReportRun
-  /** Residents per segment, age band, sex, locality and deprivation decile (`cohort_counts.sql`). */
+  /** Residents per segment, age band, sex, practice and deprivation decile (`cohort_counts.sql`). */
   readonly cohortCounts: ReadonlyArray<ResidentCount>
-  readonly localities: ReadonlyArray<string>
   /** Residents with the transition flag per segment (`transition_counts.sql`). */
   readonly transitionCounts: ReadonlyArray<TransitionCount>
   /** Per segment, each of `UTILISATION_MEASURES` summed over its residents. */
   readonly utilisation: ReadonlyArray<QueryRow>
   /** `shadow_budget.sql` and `bcf_metrics.sql` rows, before control. */
   readonly shadowBudget: ReadonlyArray<QueryRow>
-  /** Every practice with its PCN and locality, which the shadow budget's lines are controlled across. */
+  /** Every practice with its PCN and locality, which residents and the shadow budget's lines are controlled across. */
   readonly practices: ReadonlyArray<PracticeArea>
   readonly bcf: ReadonlyArray<QueryRow>
   readonly inputs: ReadonlyArray<{
@@ -212,7 +211,7 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
   const key = (...parts: ReadonlyArray<string>) => parts.join("\u0000")
   const shown = (controlled: ControlledCount) => (controlled.suppressed ? null : controlled.count)
   // The same cells as cohort-summary.csv hides, so neither gives back what the other hides.
-  const residents = controlResidents(counts.cohortCounts, counts.localities, rules)
+  const residents = controlResidents(counts.cohortCounts, counts.practices, rules)
   const segments = SEGMENT_CODES.map((segment) => ({ segment, residents: shown(residents.segment(segment)) }))
   const controlledResidents = new Map(segments.map((row) => [row.segment, row.residents]))
   // The same counts as transitions-summary.csv shows and hides.
@@ -293,7 +292,7 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
     residents: shown(residents.all),
     segments,
     localities: SEGMENT_CODES.flatMap((segment) =>
-      counts.localities.map((locality) => ({
+      residents.localities.map((locality) => ({
         segment,
         locality,
         residents: shown(residents.locality(segment, locality))

@@ -3,7 +3,8 @@
  * tables: the cohort summary's cells (segment × age band × sex × locality ×
  * deprivation decile) and the report's pyramid (segment × age band × sex),
  * residents per segment and locality, per segment and in all, which are each
- * a total of those cells. Controlling them together, with secondary
+ * a total of those cells, and the shadow budget's residents per segment and
+ * practice or PCN, whose sums are the segment's and its locality's. Controlling them together, with secondary
  * suppression across all of them, is what stops a report total minus the
  * summary's cells (or a pyramid's row minus its neighbours) giving back a
  * suppressed count; the summary and the report take their figures from here,
@@ -13,11 +14,19 @@ import { SEGMENT_CODES } from "../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "./cohortDimensions.js"
 import { type ControlledCount, controlLinkedCounts, type DisclosureRules, type Margin } from "./disclosureControl.js"
 
+/** Where each practice sits: the levels residents and the shadow budget are counted by. */
+export interface PracticeArea {
+  readonly practice_code: string
+  readonly pcn: string
+  readonly locality: string
+}
+
 /** One row of `cohort_counts.sql`: residents of one cell, before control. */
 export interface ResidentCount {
   readonly segment: string
   readonly age_band: string
   readonly sex: string
+  readonly practice_code: string
   readonly locality: string
   readonly imd_decile: string
   readonly residents: number
@@ -26,9 +35,13 @@ export interface ResidentCount {
 export interface ControlledResidents {
   /** `1`–`10` and `unknown` when a deprivation lookup placed anyone, else `all`. */
   readonly deciles: ReadonlyArray<string>
+  /** The practices' localities, sorted. */
+  readonly localities: ReadonlyArray<string>
   readonly cell: (segment: string, ageBand: string, sex: string, locality: string, decile: string) => ControlledCount
   readonly ageSex: (segment: string, ageBand: string, sex: string) => ControlledCount
   readonly locality: (segment: string, locality: string) => ControlledCount
+  readonly practice: (segment: string, practice: string) => ControlledCount
+  readonly pcn: (segment: string, pcn: string) => ControlledCount
   readonly segment: (segment: string) => ControlledCount
   readonly all: ControlledCount
   /**
@@ -51,15 +64,20 @@ const key = (...parts: ReadonlyArray<string>) => parts.join("\u0000")
 
 export const controlResidents = (
   counts: ReadonlyArray<ResidentCount>,
-  localities: ReadonlyArray<string>,
+  practices: ReadonlyArray<PracticeArea>,
   rules: DisclosureRules
 ): ControlledResidents => {
+  const localities = [...new Set(practices.map((practice) => practice.locality))].sort()
+  const pcns = [...new Set(practices.map((practice) => practice.pcn))].sort()
+  const pcnOf = new Map(practices.map((practice) => [practice.practice_code, practice.pcn]))
   const withDeprivation = counts.some((row) => row.imd_decile !== "unknown")
   const deciles = withDeprivation ? [...Array.from({ length: 10 }, (_, i) => String(i + 1)), "unknown"] : ["all"]
   const cellKey = (segment: string, band: string, sex: string, locality: string, decile: string) =>
     key("cell", segment, band, sex, locality, decile)
   const ageSexKey = (segment: string, band: string, sex: string) => key("age-sex", segment, band, sex)
   const localityKey = (segment: string, locality: string) => key("locality", segment, locality)
+  const practiceKey = (segment: string, practice: string) => key("practice", segment, practice)
+  const pcnKey = (segment: string, pcn: string) => key("pcn", segment, pcn)
   const segmentKey = (segment: string) => key("segment", segment)
   const allKey = key("all")
   const over65Key = key("aged 65+")
@@ -71,6 +89,8 @@ export const controlResidents = (
     add(cellKey(row.segment, row.age_band, row.sex, row.locality, decile), row.residents)
     add(ageSexKey(row.segment, row.age_band, row.sex), row.residents)
     add(localityKey(row.segment, row.locality), row.residents)
+    add(practiceKey(row.segment, row.practice_code), row.residents)
+    add(pcnKey(row.segment, pcnOf.get(row.practice_code) ?? ""), row.residents)
     add(segmentKey(row.segment), row.residents)
     add(allKey, row.residents)
     if (OVER_65_BANDS.includes(row.age_band)) add(over65Key, row.residents)
@@ -89,6 +109,19 @@ export const controlResidents = (
     const ageSex = AGE_BANDS.flatMap((band) => SEXES.map((sex) => [band, sex] as const))
     margins.push({ total: segmentKey(segment), cells: ageSex.map(([band, sex]) => ageSexKey(segment, band, sex)) })
     margins.push({ total: segmentKey(segment), cells: localities.map((locality) => localityKey(segment, locality)) })
+    // The budget's per-head residents: a practice's are part of its PCN's, its locality's and the segment's.
+    const practiceCells = (at: (practice: PracticeArea) => boolean) =>
+      practices.filter(at).map((practice) => practiceKey(segment, practice.practice_code))
+    margins.push({ total: segmentKey(segment), cells: practiceCells(() => true) })
+    margins.push({ total: segmentKey(segment), cells: pcns.map((pcn) => pcnKey(segment, pcn)) })
+    for (const pcn of pcns)
+      margins.push({ total: pcnKey(segment, pcn), cells: practiceCells((practice) => practice.pcn === pcn) })
+    for (const locality of localities) {
+      margins.push({
+        total: localityKey(segment, locality),
+        cells: practiceCells((practice) => practice.locality === locality)
+      })
+    }
     for (const [band, sex] of ageSex) {
       margins.push({
         total: ageSexKey(segment, band, sex),
@@ -106,9 +139,12 @@ export const controlResidents = (
   const of = (cell: string): ControlledCount => controlled.get(cell) ?? { suppressed: false, count: 0 }
   return {
     deciles,
+    localities,
     cell: (segment, band, sex, locality, decile) => of(cellKey(segment, band, sex, locality, decile)),
     ageSex: (segment, band, sex) => of(ageSexKey(segment, band, sex)),
     locality: (segment, locality) => of(localityKey(segment, locality)),
+    practice: (segment, practice) => of(practiceKey(segment, practice)),
+    pcn: (segment, pcn) => of(pcnKey(segment, pcn)),
     segment: (segment) => of(segmentKey(segment)),
     all: of(allKey),
     populations: [allKey, over65Key].map((population) => ({
@@ -123,6 +159,7 @@ export const residentCount = (row: Readonly<Record<string, unknown>>): ResidentC
   segment: String(row["segment"]),
   age_band: String(row["age_band"]),
   sex: String(row["sex"]),
+  practice_code: String(row["practice_code"]),
   locality: String(row["locality"]),
   imd_decile: String(row["imd_decile"]),
   residents: Number(row["residents"])

@@ -22,16 +22,9 @@ import {
   type DisclosureRules,
   type Margin
 } from "./disclosureControl.js"
-import type { ControlledResidents } from "./residentCounts.js"
+import type { ControlledResidents, PracticeArea } from "./residentCounts.js"
 
 type QueryRow = Readonly<Record<string, unknown>>
-
-/** Where each practice sits: the levels the budget is broken down by. */
-export interface PracticeArea {
-  readonly practice_code: string
-  readonly pcn: string
-  readonly locality: string
-}
 
 export interface BudgetLine {
   readonly segment: string
@@ -168,17 +161,16 @@ export const controlBudget = (
         }))
       )
     )
-  // Residents per locality are the cohort summary's; per practice and PCN no controlled count is published.
-  const noResidents = () => null
+  // Residents per practice, PCN and locality are controlled with the cohort summary's, of which they are totals.
   return {
     borough,
     areas: [
       ...areaLines(
         "practice",
         practices.map((practice) => practice.practice_code),
-        noResidents
+        (segment, practice) => segmentResidents(segment, (code) => residents.practice(code, practice))
       ),
-      ...areaLines("pcn", pcns, noResidents),
+      ...areaLines("pcn", pcns, (segment, pcn) => segmentResidents(segment, (code) => residents.pcn(code, pcn))),
       ...areaLines("locality", localities, (segment, locality) =>
         segmentResidents(segment, (code) => residents.locality(code, locality))
       )

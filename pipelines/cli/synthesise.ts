@@ -11,6 +11,7 @@ import { generateBorough, type SourceName, type TruthFile } from "../../synth/bo
 import { asOfProblem } from "../../transforms/asOfDate.js"
 import { csvLine } from "../../transforms/spreadsheetSafety.js"
 import { UsageError } from "../errors.js"
+import { loadRules } from "../nightly/segmentationRules.js"
 import { projectFile } from "../services/projectFiles.js"
 
 const SOURCE_COLUMNS: Record<SourceName, ReadonlyArray<string>> = Object.fromEntries(
@@ -131,6 +132,8 @@ export const synthesise = (options: {
       })
     }
     yield* checkOut(options.out, options.replace === true)
+    // Reablement is written to follow a discharge within the days the default rules' BCF metric looks.
+    const { reablementStartWithinDays } = (yield* loadRules()).rules.bcf
     const record: SynthRecord = {
       written_by: "wsd synth",
       as_of: options.asOf,
@@ -169,7 +172,8 @@ export const synthesise = (options: {
               residents: options.residents,
               seed: options.seed,
               asOf: options.asOf,
-              codelistDir: projectFile("reference", "codelists")
+              codelistDir: projectFile("reference", "codelists"),
+              reablementStartWithinDays
             },
             {
               row: (source, cells) => files[source].write(cells),

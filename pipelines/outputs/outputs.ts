@@ -15,7 +15,7 @@ import { controlBcf } from "../../transforms/aggregateOutputs.js"
 import { COMPLEX_COHORT_SEGMENT, SEGMENT_CODES, segmentOf, TRANSITIONS_SEGMENTS } from "../../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "../../transforms/cohortDimensions.js"
 import { type DisclosureRules, DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
-import { controlResidents, type ResidentCount, residentCount } from "../../transforms/residentCounts.js"
+import { type ControlledResidents, controlResidents, residentCount } from "../../transforms/residentCounts.js"
 import { controlBudget } from "../../transforms/shadowBudget.js"
 import { type CsvValue, csvLine } from "../../transforms/spreadsheetSafety.js"
 import { controlTransitions, type TransitionCount, transitionCount } from "../../transforms/transitionCounts.js"
@@ -135,17 +135,12 @@ export const cohortChanges = (
  * marked, other counts rounded to 5, and the cells the report's totals would
  * otherwise give back suppressed with them (`controlResidents`).
  */
-export const cohortSummary = (
-  counts: ReadonlyArray<ResidentCount>,
-  localities: ReadonlyArray<string>,
-  rules: DisclosureRules
-): Array<Row> => {
-  const residents = controlResidents(counts, localities, rules)
+export const cohortSummary = (residents: ControlledResidents): Array<Row> => {
   const rows: Array<Row> = []
   for (const segment of SEGMENT_CODES) {
     for (const band of AGE_BANDS) {
       for (const sex of SEXES) {
-        for (const locality of localities) {
+        for (const locality of residents.localities) {
           for (const decile of residents.deciles) {
             const controlled = residents.cell(segment, band, sex, locality, decile)
             rows.push({
@@ -260,10 +255,12 @@ export const writeOutputs = (
       )
     )
 
-    const localities = [...new Set(practices.map((practice) => practice.locality))].sort()
-    const residentCounts = (yield* query(queries, "cohort_counts")).map(residentCount)
-    const summary = cohortSummary(residentCounts, localities, rules)
-    const controlledResidents = controlResidents(residentCounts, localities, rules)
+    const controlledResidents = controlResidents(
+      (yield* query(queries, "cohort_counts")).map(residentCount),
+      practices,
+      rules
+    )
+    const summary = cohortSummary(controlledResidents)
     outputs.push(
       yield* writeCsv(
         release,

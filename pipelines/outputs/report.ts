@@ -87,9 +87,6 @@ const reportCounts = (
         software_version: run.software_version
       },
       cohortCounts: (yield* queries.rows("cohort_counts")).map(residentCount),
-      localities: (yield* warehouseRead("the localities", () =>
-        db.selectFrom("practice").select("locality").distinct().orderBy("locality").execute()
-      )).map((row) => row.locality),
       transitionCounts: (yield* queries.rows("transition_counts")).map(transitionCount),
       utilisation: yield* queries.rows("segment_utilisation"),
       shadowBudget: yield* queries.rows("shadow_budget"),

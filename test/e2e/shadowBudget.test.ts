@@ -66,6 +66,8 @@ describe("the shadow budget on a synthetic borough", () => {
   let published: { borough: Array<CsvRow>; areas: Array<CsvRow> }
   let exact: Array<Record<string, unknown>>
   let practices: Array<{ practice_code: string; pcn: string; locality: string }>
+  /** Residents per segment and practice, exact, from the warehouse. */
+  let segmentResidents: Array<{ segment: string; practice_code: string; residents: number }>
   /** Each service's total cost, from the CSVs alone. */
   const extractTotals = new Map<string, number>()
 
@@ -96,6 +98,13 @@ describe("the shadow budget on a synthetic borough", () => {
       .prepare(fs.readFileSync(path.join(repoRoot, "sql", "outputs", "shadow_budget.sql"), "utf8"))
       .all() as Array<Record<string, unknown>>
     practices = db.prepare("select practice_code, pcn, locality from practice").all() as typeof practices
+    segmentResidents = db
+      .prepare(
+        `select m.segment, p.practice_code, count(*) as residents
+         from segment_membership m join person p on p.person_id = m.person_id
+         group by m.segment, p.practice_code`
+      )
+      .all() as typeof segmentResidents
     db.close()
 
     // The rows a run loads: not quarantined (the rows `wsd quarantine list` tells the partner of), and a row
@@ -260,6 +269,45 @@ describe("the shadow budget on a synthetic borough", () => {
     expect(published.areas.filter((row) => row["suppressed"] === "N" && row["people"] !== "0").length).toBeGreaterThan(
       100
     )
+  })
+
+  it("divides each area's shown cost by its segment's shown residents there, the same on every line", () => {
+    const areaOf = (practice: string, geography: string) => {
+      const at = practices.find((candidate) => candidate.practice_code === practice)!
+      return geography === "pcn" ? at.pcn : geography === "locality" ? at.locality : at.practice_code
+    }
+    const exactResidents = (geography: string, area: string, segment: string) =>
+      segmentResidents
+        .filter((row) => row.segment === segment && areaOf(row.practice_code, geography) === area)
+        .reduce((total, row) => total + Number(row.residents), 0)
+    const shownPerArea = new Map<string, string>()
+    let withPerHead = 0
+    for (const row of published.areas) {
+      if (row["segment"] === "died_or_left") {
+        expect([row["residents"], row["cost_per_head_gbp"]]).toEqual(["", ""])
+        continue
+      }
+      const area = `${row["geography"]} ${row["area"]} ${row["segment"]}`
+      // One controlled count per segment and area, whichever line shows it.
+      expect(shownPerArea.get(area) ?? row["residents"], area).toBe(row["residents"])
+      shownPerArea.set(area, row["residents"]!)
+      if (row["residents"] === "") continue
+      const exact = exactResidents(row["geography"]!, row["area"]!, row["segment"]!)
+      expect(Number(row["residents"]), area).toBe(Math.round(exact / 5) * 5)
+      expect(exact === 0 || exact >= 8, area).toBe(true)
+      if (row["cost_gbp"] === "" || Number(row["residents"]) === 0) expect(row["cost_per_head_gbp"]).toBe("")
+      else {
+        expect(Number(row["cost_per_head_gbp"]), area).toBe(
+          Math.round(Number(row["cost_gbp"]) / Number(row["residents"]))
+        )
+        withPerHead++
+      }
+    }
+    // Every practice's Living Well residents are many enough to show, so every practice has per-head figures.
+    for (const practice of practices) {
+      expect(shownPerArea.get(`practice ${practice.practice_code} LW`), practice.practice_code).not.toBe("")
+    }
+    expect(withPerHead).toBeGreaterThan(100)
   })
 
   it("never shows a cost where the people count is suppressed, nor a margin that gives one back", () => {

@@ -65,7 +65,13 @@ describe("report charts as SVG", () => {
   it.effect("writes text from the data as text", () =>
     Effect.gen(function* () {
       const hostile = reportPage(
-        reportFigures({ ...sampleCounts, localities: ["<script>alert(1)</script> & co"] }, DEFAULT_DISCLOSURE_RULES),
+        reportFigures(
+          {
+            ...sampleCounts,
+            practices: [{ practice_code: "F84001", pcn: "North PCN", locality: "<script>alert(1)</script> & co" }]
+          },
+          DEFAULT_DISCLOSURE_RULES
+        ),
         undefined,
         []
       )

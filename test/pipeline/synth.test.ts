@@ -198,4 +198,59 @@ describe("wsd synth", () => {
     // The gradient is steep enough to be seen through rounding to 5: A&E use at least 1.5 times as high.
     expect(rateIn("ae_attendances", "1")).toBeGreaterThan(1.5 * rateIn("ae_attendances", "5"))
   })
+  it("starts every reablement within the rules' days of a discharge from an emergency spell, and gives who died in the window their last weeks", () => {
+    const read = (file: string) =>
+      parse(fs.readFileSync(path.join(borough, file)), { columns: true }) as Array<Record<string, string>>
+    const acute = read("acute_activity.csv")
+    const ascRows = read("adult_social_care.csv")
+    const within = (
+      JSON.parse(
+        fs.readFileSync(path.join(import.meta.dirname, "..", "..", "rules", "segmentation-v1.json"), "utf8")
+      ) as {
+        bcf: { reablementStartWithinDays: number }
+      }
+    ).bcf.reablementStartWithinDays
+    const days = (from: string, to: string) =>
+      (Date.parse(parseExtractDate(to)!) - Date.parse(parseExtractDate(from)!)) / 86_400_000
+    const discharges = new Map<string, Array<string>>()
+    for (const row of acute) {
+      if (row["activity_type"] !== "APC" || !row["admission_method"]!.startsWith("2") || !row["nhs_number"]) continue
+      const nhs = row["nhs_number"].replace(/\D/g, "")
+      discharges.set(nhs, [...(discharges.get(nhs) ?? []), row["end_date"]!])
+    }
+    // Whose each council row is (its NHS number may be missing or wrong there); rows broken on purpose have none.
+    const owner = new Map(
+      read("truth/council_links.csv")
+        .filter((link) => link["source"] === "adult_social_care")
+        .map((link) => [Number(link["row"]), link["nhs_number"]!])
+    )
+    const reablements = ascRows
+      .map((row, i) => ({ row, nhs: owner.get(i + 2) }))
+      .filter(({ row, nhs }) => nhs !== undefined && row["service_type"] === "reablement")
+    expect(reablements.length).toBeGreaterThan(5)
+    for (const { row, nhs } of reablements) {
+      const gaps = (discharges.get(nhs!) ?? []).map((discharged) => days(discharged, row["event_start"]!))
+      expect(
+        gaps.some((gap) => gap >= 0 && gap <= within),
+        `${nhs}: ${gaps.join(", ")}`
+      ).toBe(true)
+    }
+
+    // Deaths in the window of people 65+: some died in hospital on the day, some had social care before.
+    const windowStart = new Date(Date.parse(AS_OF) - 364 * 86_400_000).toISOString().slice(0, 10)
+    const died = read("gp_registrations.csv").filter(
+      (row) => row["date_of_death"] && parseExtractDate(row["date_of_death"])! >= windowStart
+    )
+    const diedOn = new Map(died.map((row) => [row["nhs_number"]!.replace(/\D/g, ""), row["date_of_death"]!]))
+    const diedInHospital = acute.filter(
+      (row) =>
+        row["discharge_destination"] === "79" && diedOn.get(row["nhs_number"]!.replace(/\D/g, "")) === row["end_date"]
+    )
+    expect(diedInHospital.length).toBeGreaterThan(0)
+    const caredForBeforeDeath = ascRows.filter((row, i) => {
+      const death = diedOn.get(owner.get(i + 2) ?? "")
+      return row["event_type"] === "service" && death !== undefined && row["event_start"]! <= death
+    })
+    expect(caredForBeforeDeath.length).toBeGreaterThan(0)
+  })
 })

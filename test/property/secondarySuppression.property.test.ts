@@ -15,7 +15,7 @@ import { SEGMENT_CODES } from "../../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "../../transforms/cohortDimensions.js"
 import { controlLinkedCounts, type DisclosureRules } from "../../transforms/disclosureControl.js"
 import { reportFigures } from "../../transforms/reportFigures.js"
-import type { ResidentCount } from "../../transforms/residentCounts.js"
+import { controlResidents, type ResidentCount } from "../../transforms/residentCounts.js"
 import { controlRunCounts } from "../../transforms/runCounts.js"
 
 /** mulberry32: a small seeded generator of numbers in [0, 1). */
@@ -408,6 +408,10 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
     for (let seed = 1; seed <= 40; seed++) {
       const random = generator(seed)
       const localities = ["North", "South", "East"].slice(0, integer(random, 1, 3))
+      // Two practices per locality, one PCN each: the budget's per-head residents are controlled with these cells.
+      const practices = localities.flatMap((locality) =>
+        [1, 2].map((n) => ({ practice_code: `${locality} ${n}`, pcn: `${locality} PCN ${n}`, locality }))
+      )
       const withDeprivation = random() < 0.5
       const deciles = withDeprivation ? ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "unknown"] : ["unknown"]
       // A few occupied age bands per segment, as a small borough's segments have.
@@ -417,22 +421,22 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
           for (const sex of SEXES.slice(0, integer(random, 1, 4))) {
             for (const locality of localities) {
               const imd_decile = deciles[integer(random, 0, deciles.length - 1)]!
+              const practice_code = `${locality} ${integer(random, 1, 2)}`
               const residents = count(random)
-              if (residents > 0) counts.push({ segment, age_band, sex, locality, imd_decile, residents })
+              if (residents > 0) counts.push({ segment, age_band, sex, practice_code, locality, imd_decile, residents })
             }
           }
         }
       }
-      const summary = cohortSummary(counts, localities, rules)
+      const summary = cohortSummary(controlResidents(counts, practices, rules))
       const figures = reportFigures(
         {
           run: { run_id: "r", as_of: "2026-11-20", started_at: "", rules_version: "", software_version: "" },
           cohortCounts: counts,
-          localities,
           transitionCounts: [],
           utilisation: [],
           shadowBudget: [],
-          practices: [],
+          practices,
           bcf: [],
           inputs: [],
           quarantine: [],

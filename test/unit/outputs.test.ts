@@ -35,10 +35,12 @@ describe("cohort summary", () => {
     { segment: "LW", age_band: "30-34", sex: "female", locality: "North", imd_decile: "unknown", residents: 13 },
     { segment: "PI", age_band: "70-74", sex: "female", locality: "North", imd_decile: "unknown", residents: 7 },
     { segment: "PI", age_band: "85+", sex: "female", locality: "North", imd_decile: "unknown", residents: 20 }
-  ]
+  ].map((cell) => ({ ...cell, practice_code: "F84001" }))
+  const practice = (locality: string) => ({ practice_code: `${locality} practice`, pcn: `${locality} PCN`, locality })
 
   it("publishes every cell, zero as zero, 1-7 suppressed and marked, others rounded to 5", () => {
-    const rows = cohortSummary(counts, ["East", "North"], DEFAULT_DISCLOSURE_RULES)
+    const practices = [{ practice_code: "F84001", pcn: "North PCN", locality: "North" }, practice("East")]
+    const rows = cohortSummary(controlResidents(counts, practices, DEFAULT_DISCLOSURE_RULES))
     expect(rows).toHaveLength(3 * 18 * 4 * 2)
     const cell = (segment: string, band: string, locality: string) =>
       rows.find(
@@ -56,7 +58,9 @@ describe("cohort summary", () => {
   })
 
   it("adds deprivation deciles when a lookup supplied them", () => {
-    const rows = cohortSummary([{ ...counts[0]!, imd_decile: "3" }], ["North"], DEFAULT_DISCLOSURE_RULES)
+    const rows = cohortSummary(
+      controlResidents([{ ...counts[0]!, imd_decile: "3" }], [practice("North")], DEFAULT_DISCLOSURE_RULES)
+    )
     expect(rows).toHaveLength(3 * 18 * 4 * 11)
     expect(
       rows.find(
@@ -74,12 +78,17 @@ describe("the BCF denominators beside the report's pyramids", () => {
       segment,
       age_band,
       sex,
+      practice_code: "F84001",
       locality: "North",
       imd_decile: "unknown",
       residents
     })
     const counts = [row("PI", "65-69", "female", 12), row("LW", "70-74", "male", 1), row("LW", "30-34", "female", 20)]
-    const residents = controlResidents(counts, ["North"], unrounded)
+    const residents = controlResidents(
+      counts,
+      [{ practice_code: "F84001", pcn: "North PCN", locality: "North" }],
+      unrounded
+    )
     const metric = {
       metric: "permanent_care_home_admissions_65_plus_per_100000",
       numerator: 0,

@@ -77,7 +77,7 @@ describe("the run report's figures", () => {
     const budget = controlBudget(
       sampleCounts.shadowBudget,
       sampleCounts.practices,
-      controlResidents(sampleCounts.cohortCounts, sampleCounts.localities, DEFAULT_DISCLOSURE_RULES),
+      controlResidents(sampleCounts.cohortCounts, sampleCounts.practices, DEFAULT_DISCLOSURE_RULES),
       DEFAULT_DISCLOSURE_RULES
     )
     expect(figures.shadow_budget).toEqual(

@@ -15,13 +15,52 @@ export const sampleRun = {
 export const sampleCounts: ReportCounts = {
   run: sampleRun,
   cohortCounts: [
-    { segment: "BWGW", age_band: "05-09", sex: "female", locality: "North", imd_decile: "unknown", residents: 3 },
-    { segment: "LW", age_band: "30-34", sex: "female", locality: "North", imd_decile: "unknown", residents: 4 },
-    { segment: "LW", age_band: "30-34", sex: "female", locality: "South", imd_decile: "unknown", residents: 9 },
-    { segment: "LW", age_band: "40-44", sex: "male", locality: "South", imd_decile: "unknown", residents: 26 },
-    { segment: "PI", age_band: "85+", sex: "male", locality: "South", imd_decile: "unknown", residents: 12 }
+    {
+      segment: "BWGW",
+      age_band: "05-09",
+      sex: "female",
+      practice_code: "F84001",
+      locality: "North",
+      imd_decile: "unknown",
+      residents: 3
+    },
+    {
+      segment: "LW",
+      age_band: "30-34",
+      sex: "female",
+      practice_code: "F84001",
+      locality: "North",
+      imd_decile: "unknown",
+      residents: 4
+    },
+    {
+      segment: "LW",
+      age_band: "30-34",
+      sex: "female",
+      practice_code: "F84002",
+      locality: "South",
+      imd_decile: "unknown",
+      residents: 9
+    },
+    {
+      segment: "LW",
+      age_band: "40-44",
+      sex: "male",
+      practice_code: "F84002",
+      locality: "South",
+      imd_decile: "unknown",
+      residents: 26
+    },
+    {
+      segment: "PI",
+      age_band: "85+",
+      sex: "male",
+      practice_code: "F84002",
+      locality: "South",
+      imd_decile: "unknown",
+      residents: 12
+    }
   ],
-  localities: ["North", "South"],
   // Counted apart from the cells above, either side of the threshold.
   transitionCounts: [
     { segment: "BWGW", residents: 13 },

@@ -16,17 +16,22 @@ const practices = [
   { practice_code: "F84002", pcn: "North PCN", locality: "North" },
   { practice_code: "F84003", pcn: "South PCN", locality: "South" }
 ]
-/** 40 Living Well residents in each locality. */
+/** Living Well residents: 3 at F84001 and 37 at F84002 (North's 40), 40 at F84003 (South's). */
 const residents = controlResidents(
-  ["North", "South"].map((locality) => ({
+  [
+    ["F84001", "North", 3],
+    ["F84002", "North", 37],
+    ["F84003", "South", 40]
+  ].map(([practice_code, locality, count]) => ({
     segment: "LW",
     age_band: "40-44",
     sex: "female",
-    locality,
+    practice_code: String(practice_code),
+    locality: String(locality),
     imd_decile: "unknown",
-    residents: 40
+    residents: Number(count)
   })),
-  ["North", "South"],
+  practices,
   DEFAULT_DISCLOSURE_RULES
 )
 
@@ -58,7 +63,7 @@ describe("the shadow budget's control", () => {
     expect(line("locality", "South")).toMatchObject({ people: 30, cost_gbp: 13000, suppressed: false })
   })
 
-  it("divides a shown cost by the segment's shown residents for the borough and per locality, not per practice", () => {
+  it("divides a shown cost by the segment's shown residents for the borough and each practice, PCN and locality", () => {
     const borough = budget.borough.find((row) => row.segment === "LW" && row.service_line === "primary_care")!
     // 53 people, £21,126 → 55 and £21,000, over 80 residents.
     expect(borough).toEqual({
@@ -71,7 +76,27 @@ describe("the shadow budget's control", () => {
       suppressed: false
     })
     expect(line("locality", "South")).toMatchObject({ residents: 40, cost_per_head_gbp: 325 })
-    expect(line("practice", "F84003")).toMatchObject({ residents: null, cost_per_head_gbp: null })
+    expect(line("locality", "North")).toMatchObject({ residents: 40, cost_per_head_gbp: 225 })
+    expect(line("pcn", "North PCN")).toMatchObject({ residents: 40, cost_per_head_gbp: 225 })
+    expect(line("practice", "F84003")).toMatchObject({ residents: 40, cost_per_head_gbp: 325 })
+  })
+
+  it("hides a practice's residents beside one of 3, as the cohort summary's residents are controlled with them", () => {
+    expect(line("practice", "F84001")).toMatchObject({ residents: null, cost_per_head_gbp: null })
+    // North's 40 is shown (the cohort summary publishes it): with F84001 hidden alone, 40 − 35 would give it back.
+    expect(residents.locality("LW", "North")).toEqual({ suppressed: false, count: 40 })
+    expect(residents.practice("LW", "F84002")).toEqual({ suppressed: true })
+    expect(line("practice", "F84002")).toMatchObject({ residents: null, cost_per_head_gbp: null })
+  })
+
+  it("leaves the per-head blank where the cost is hidden, though the residents are shown", () => {
+    const hiddenCost = controlBudget(
+      [{ practice_code: "F84003", segment: "LW", service_line: "community", people: 2, cost_gbp: 900 }],
+      practices,
+      residents,
+      DEFAULT_DISCLOSURE_RULES
+    ).areas.find((row) => row.area === "F84003" && row.segment === "LW" && row.service_line === "community")!
+    expect(hiddenCost).toMatchObject({ people: null, cost_gbp: null, residents: 40, cost_per_head_gbp: null })
   })
 
   it("lists every group × service line, zero lines as 0, unattributed borough-wide only", () => {
