@@ -26,10 +26,12 @@ const connectionOf = (db: WarehouseDb): Connection<WarehouseDb> => {
 }
 
 /** SQL files hold several statements separated by `;` at the end of a line. */
+/** A file's statements, each ending with `;` at the end of a line; comment lines go first, so that a `;` ending one ends nothing. */
 const statementsOf = (text: string): Array<string> =>
   text
+    .replace(/^\s*--.*$/gm, "")
     .split(/;\s*$/m)
-    .map((statement) => statement.replace(/^\s*--.*$/gm, "").trim())
+    .map((statement) => statement.trim())
     .filter((statement) => statement.length > 0)
 
 const runStatements = async <DB>(db: Kysely<DB>, statements: ReadonlyArray<string>): Promise<void> => {

@@ -164,7 +164,8 @@ describe("publication", () => {
   it("runs the configuration's build SQL in the new warehouse, and refuses a missing file before reading anything", () => {
     const dir = tempDir("build-sql")
     const buildSql = path.join(dir, "build.sql")
-    fs.writeFileSync(buildSql, "create index gp_event_person on gp_event (person_id);\n")
+    // A comment line ending with a semicolon, inside a statement, ends nothing.
+    fs.writeFileSync(buildSql, "create index gp_event_person on gp_event (\n  -- by person;\n  person_id\n);\n")
     const config = path.join(dir, "wsd.json")
     fs.writeFileSync(config, JSON.stringify({ warehouseBuildSql: buildSql }))
     const out = path.join(dir, "out")
