@@ -75,23 +75,27 @@ reablement_discharge as (
 -- At home on day 91: still a resident (someone who died, or left the borough
 -- and so is not known to be at home, is not), in no hospital spell covering the
 -- day, and in no permanent care home placement on it (respite is no move).
-reablement as (
-  select count(*) as discharges,
-    sum(case
+-- Joined and grouped per discharge rather than asked per discharge: a
+-- correlated look-up would read every hospital spell once for each.
+reablement_day_91 as (
+  select
+    case
       when d.left_on is not null and julianday(d.left_on) <= d.day_91 then 0
-      when exists (
-        select 1 from acute_activity h
-        where h.person_id = d.person_id and h.activity_type = 'APC'
-          and julianday(h.start_date) <= d.day_91 and (h.end_date is null or julianday(h.end_date) > d.day_91)
-      ) then 0
-      when exists (
-        select 1 from care_home_placement c
-        where c.person_id = d.person_id and c.permanent = 1
-          and julianday(c.event_start) <= d.day_91 and (c.event_end is null or julianday(c.event_end) >= d.day_91)
-      ) then 0
+      when max(h.source_row) is not null then 0
+      when max(c.event_start) is not null then 0
       else 1
-    end) as at_home
+    end as at_home
   from reablement_discharge d
+  left join acute_activity h
+    on h.person_id = d.person_id and h.activity_type = 'APC'
+    and julianday(h.start_date) <= d.day_91 and (h.end_date is null or julianday(h.end_date) > d.day_91)
+  left join care_home_placement c
+    on c.person_id = d.person_id and c.permanent = 1
+    and julianday(c.event_start) <= d.day_91 and (c.event_end is null or julianday(c.event_end) >= d.day_91)
+  group by d.person_id, d.discharged_on, d.day_91, d.left_on
+),
+reablement as (
+  select count(*) as discharges, sum(at_home) as at_home from reablement_day_91
 ),
 final as (
   select 'non_elective_admissions_per_100000' as metric, non_elective.admissions as numerator, residents.all_ages as denominator,
