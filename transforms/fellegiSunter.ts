@@ -180,21 +180,35 @@ const HOUSEHOLD = FIELDS.indexOf("household")
  */
 const uprnAgreement = (people: ReadonlyArray<Demographics>) => {
   const atPostcode = new Map<string, number>()
-  const atAddress = new Map<string, number>()
-  const atUprn = new Map<string, number>()
-  const add = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1)
+  // Per UPRN: its residents, and those of them under the postcode it was first seen with (no key is built per resident).
+  const slotOf = new Map<string, number>()
+  const postcodeOf: Array<string | undefined> = []
+  const atUprn: Array<number> = []
+  const atAddress: Array<number> = []
   let withUprn = 0
   for (const { postcode, uprn } of people) {
     if (uprn === undefined) continue
     withUprn++
-    add(atUprn, uprn)
+    let slot = slotOf.get(uprn)
+    if (slot === undefined) {
+      slot = atUprn.length
+      slotOf.set(uprn, slot)
+      postcodeOf.push(postcode)
+      atUprn.push(0)
+      atAddress.push(0)
+    }
+    atUprn[slot]!++
     if (postcode === undefined) continue
-    add(atPostcode, postcode)
-    add(atAddress, `${postcode}|${uprn}`)
+    atPostcode.set(postcode, (atPostcode.get(postcode) ?? 0) + 1)
+    if (postcode === postcodeOf[slot]) atAddress[slot]!++
   }
-  const pairs = (counts: Map<string, number>) => [...counts.values()].reduce((sum, n) => sum + n * (n - 1), 0)
+  const pairs = (counts: Iterable<number>) => {
+    let sum = 0
+    for (const n of counts) sum += n * (n - 1)
+    return sum
+  }
   return {
-    withinPostcode: (pairs(atAddress) + 1) / (pairs(atPostcode) + 2),
+    withinPostcode: (pairs(atAddress) + 1) / (pairs(atPostcode.values()) + 2),
     anywhere: (pairs(atUprn) + 1) / (withUprn * (withUprn - 1) + 2)
   }
 }

@@ -185,17 +185,21 @@ export const indexForProbabilisticMatch = (
 ): ProbabilisticIndex => {
   const personIds = residents.map(({ personId }) => personId)
   const people = residents.map(({ demographics }) => demographics)
-  let uprnOfPersonId: Map<string, string> | undefined
-  /** A record with the UPRNs of its household's residents, when they have any. */
-  const withHousehold = (record: Demographics, household: ReadonlyArray<string> | undefined): Demographics => {
-    if (household === undefined || household.length === 0) return record
-    uprnOfPersonId ??= new Map(
-      residents.flatMap(({ demographics, personId }) =>
-        demographics.uprn === undefined ? [] : [[personId, demographics.uprn] as const]
-      )
-    )
-    const uprns = [...new Set(household.flatMap((personId) => uprnOfPersonId!.get(personId) ?? []))].sort()
-    return uprns.length === 0 ? record : { ...record, householdUprns: uprns }
+  /** Records with the UPRNs of their household's residents, where they have any. */
+  const withHouseholds = (
+    records: ReadonlyArray<Demographics>,
+    households: ReadonlyArray<ReadonlyArray<string>>
+  ): ReadonlyArray<Demographics> => {
+    // Only the residents some household names are looked up: far fewer than the spine.
+    const uprnOf = new Map<string, string | undefined>(households.flat().map((personId) => [personId, undefined]))
+    if (uprnOf.size === 0) return records
+    residents.forEach(({ demographics, personId }) => {
+      if (uprnOf.has(personId)) uprnOf.set(personId, demographics.uprn)
+    })
+    return records.map((record, i) => {
+      const uprns = [...new Set((households[i] ?? []).flatMap((personId) => uprnOf.get(personId) ?? []))].sort()
+      return uprns.length === 0 ? record : { ...record, householdUprns: uprns }
+    })
   }
   const blocks = BLOCKING_RULES.map((rule) => indexByKey(people, rule.key))
   const frequencies = nameFrequencies(people)
@@ -234,7 +238,7 @@ export const indexForProbabilisticMatch = (
   return {
     link: (given, alsoFitOn, settings, households = []) => {
       u ??= estimateU(people, U_PAIRS, () => random.next())
-      const records = given.map((record, i) => withHousehold(record, households[i]))
+      const records = withHouseholds(given, households)
       const compared = records.map(candidatesOf)
       const byRule = BLOCKING_RULES.map(() => new Map<Pattern, number>())
       const tally = ({ patterns, rules }: ReturnType<typeof candidatesOf>) =>
