@@ -7,11 +7,21 @@
  * suppression across all of them, is what stops a report total minus the
  * summary's cells (or a pyramid's row minus its neighbours) giving back a
  * suppressed count; the summary and the report take their figures from here,
- * so they always hide the same cells.
+ * so they always hide the same cells. Residents per segment are published
+ * again in the release's copy of the lineage, as cells of the spine's
+ * residents (`transforms/runCounts.ts`): `withheldSegments` is the one set of
+ * segments both hide, so no file shows a segment another hides.
  */
 import { SEGMENT_CODES } from "../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "./cohortDimensions.js"
-import { type ControlledCount, controlLinkedCounts, type DisclosureRules, type Margin } from "./disclosureControl.js"
+import {
+  type ControlledCount,
+  controlLinkedCounts,
+  type DisclosureRules,
+  type Margin,
+  SUPPRESSED
+} from "./disclosureControl.js"
+import { controlRunCounts, type RunTotals, type SourceRows } from "./runCounts.js"
 
 /** One row of `cohort_counts.sql`: residents of one cell, before control. */
 export interface ResidentCount {
@@ -49,10 +59,16 @@ const OVER_65_BANDS = AGE_BANDS.filter((band) => Number.parseInt(band, 10) >= 65
 
 const key = (...parts: ReadonlyArray<string>) => parts.join("\u0000")
 
+/**
+ * `withheld` are segments to hide whatever their size: those the lineage
+ * copy's margins hide (`withheldSegments`), their cells protected as any
+ * other's.
+ */
 export const controlResidents = (
   counts: ReadonlyArray<ResidentCount>,
   localities: ReadonlyArray<string>,
-  rules: DisclosureRules
+  rules: DisclosureRules,
+  withheld: ReadonlyArray<string> = []
 ): ControlledResidents => {
   const withDeprivation = counts.some((row) => row.imd_decile !== "unknown")
   const deciles = withDeprivation ? [...Array.from({ length: 10 }, (_, i) => String(i + 1)), "unknown"] : ["all"]
@@ -102,7 +118,7 @@ export const controlResidents = (
       })
     }
   }
-  const controlled = controlLinkedCounts(exact, margins, rules)
+  const controlled = controlLinkedCounts(exact, margins, rules, new Set(withheld.map(segmentKey)))
   const of = (cell: string): ControlledCount => controlled.get(cell) ?? { suppressed: false, count: 0 }
   return {
     deciles,
@@ -115,6 +131,43 @@ export const controlResidents = (
       exact: exact.get(population) ?? 0,
       controlled: of(population)
     }))
+  }
+}
+
+/** A run's counts as its lineage entry holds them, which the lineage copy controls together. */
+export interface RunCounts {
+  readonly inputs: ReadonlyArray<SourceRows>
+  readonly linkage: Readonly<Record<string, Readonly<Record<string, number>>>>
+  readonly totals: RunTotals
+}
+
+/**
+ * The segments whose residents every file hides: those the cells hide
+ * (`controlResidents`) and those the lineage copy's margins hide
+ * (`controlRunCounts`), each hidden in the other too until neither hides
+ * one more. The set only grows, so this ends; at its end each control,
+ * given the set, hides exactly it. The run's lineage entry records it, so
+ * its published view can be made again from the entry alone.
+ */
+export const withheldSegments = (
+  counts: ReadonlyArray<ResidentCount>,
+  localities: ReadonlyArray<string>,
+  rules: DisclosureRules,
+  run: RunCounts
+): Array<string> => {
+  const segments = [...new Set([...SEGMENT_CODES, ...Object.keys(run.totals.segments)])].sort()
+  let withheld: ReadonlyArray<string> = []
+  for (;;) {
+    const residents = controlResidents(counts, localities, rules, withheld)
+    const accounted = controlRunCounts(run.inputs, run.linkage, rules, { ...run.totals, withheld })
+    const next = segments.filter(
+      (segment) =>
+        withheld.includes(segment) ||
+        residents.segment(segment).suppressed ||
+        (segment in run.totals.segments && accounted.segment(segment) === SUPPRESSED)
+    )
+    if (next.length === withheld.length) return next
+    withheld = next
   }
 }
 

@@ -42,6 +42,12 @@ export interface RunTotals {
   readonly spine: Readonly<Record<string, number | string>>
   /** Residents per segment, whose sum is the spine's `residents`. */
   readonly segments: Readonly<Record<string, number>>
+  /**
+   * The segments the release's other files hide with their cells (the
+   * cohort summary's, the report's pyramids and localities): hidden here
+   * too, so that no file shows a segment another hides (`withheldSegments`).
+   */
+  readonly withheld?: ReadonlyArray<string>
 }
 
 export interface ControlledRunCounts {
@@ -181,8 +187,8 @@ export const controlRunCounts = (
   const spineKeys = Object.keys(totals.spine)
     .map(spineKey)
     .filter((name) => counts.has(name))
-  const alsoHidden = new Set<string>()
-  let controlled = controlLinkedCounts(counts, margins, rules)
+  const alsoHidden = new Set((totals.withheld ?? []).map(segmentKey).filter((name) => counts.has(name)))
+  let controlled = controlLinkedCounts(counts, margins, rules, alsoHidden)
   for (;;) {
     const exact = hiddenExactOf(controlled)
     const repeated = spineKeys.filter((name) => !controlled.get(name)!.suppressed && exact.has(counts.get(name)!))

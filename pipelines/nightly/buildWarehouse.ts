@@ -34,6 +34,7 @@ import type { RunFacts } from "./runLineage.js"
 import { RunStages } from "./runStages.js"
 import { writeRunTables } from "./runTables.js"
 import { writePublishedFiles } from "./writePublishedFiles.js"
+import { segmentsWithheld } from "../outputs/outputs.js"
 
 export interface WarehouseInputs {
   readonly prepared: PreparedRun
@@ -75,11 +76,15 @@ export const buildWarehouse = Effect.fn("buildWarehouse")(function* (inputs: War
       yield* inputs.reader.failIfVolumeChanged(baseline, new Set(accepted))
       const reidentificationKey = prepared.reidentificationKey
       if (reidentificationKey !== undefined) yield* sealReidentificationStore(db, inputs, reidentificationKey)
+      // Decided before any file is written, so every file and the lineage copy hide the same segments.
+      const withheld = yield* segmentsWithheld(db, yield* inputs.lineageSoFar)
+      yield* inputs.learnt({ segmentsWithheld: withheld })
       const lineage = yield* inputs.lineageSoFar
       yield* writeRunTables(db, lineage, chain)
       return yield* writePublishedFiles(db, inputs.staged, inputs.prepared, {
         residents: inputs.spineRead.spine.residents.length,
-        keyRotated: lineage.key_rotated
+        keyRotated: lineage.key_rotated,
+        withheld
       })
     })
   ).pipe(

@@ -19,14 +19,18 @@ export const writePublishedFiles = Effect.fn("writePublishedFiles")(function* (
   db: WarehouseDb,
   staged: string,
   { area, config, options, outcomes }: PreparedRun,
-  { residents, keyRotated }: { readonly residents: number; readonly keyRotated: boolean }
+  {
+    residents,
+    keyRotated,
+    withheld
+  }: { readonly residents: number; readonly keyRotated: boolean; readonly withheld: ReadonlyArray<string> }
 ) {
   const stages = yield* RunStages
   const previous = currentRelease(area)
   const { files: written, indicators } = yield* stages.timed(
     "outputs",
     Effect.gen(function* () {
-      const files = yield* writeOutputs(db, staged, previous, keyRotated)
+      const files = yield* writeOutputs(db, staged, previous, keyRotated, withheld)
       const indicators = yield* outcomeFigures(db, outcomes.value)
       return { files: [...files, yield* writeOutcomes(staged, indicators)], indicators }
     }),

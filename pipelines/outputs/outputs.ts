@@ -15,11 +15,16 @@ import { controlBcf } from "../../transforms/aggregateOutputs.js"
 import { COMPLEX_COHORT_SEGMENT, SEGMENT_CODES, segmentOf, TRANSITIONS_SEGMENTS } from "../../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "../../transforms/cohortDimensions.js"
 import { type DisclosureRules, DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
-import { controlResidents, type ResidentCount, residentCount } from "../../transforms/residentCounts.js"
+import {
+  controlResidents,
+  type ResidentCount,
+  residentCount,
+  withheldSegments
+} from "../../transforms/residentCounts.js"
 import { controlBudget } from "../../transforms/shadowBudget.js"
 import { type CsvValue, csvLine } from "../../transforms/spreadsheetSafety.js"
 import { controlTransitions, type TransitionCount, transitionCount } from "../../transforms/transitionCounts.js"
-import type { OutputLineage } from "../governance/lineage.js"
+import type { OutputLineage, RunLineage } from "../governance/lineage.js"
 import { outputQuery, writeOutputFile } from "./outputFiles.js"
 import type { WarehouseDb } from "../warehouse/warehouse.js"
 
@@ -134,14 +139,16 @@ export const cohortChanges = (
  * Every cell of segment × age band × sex × locality (× deprivation decile when
  * a lookup was supplied), so a zero is a published zero, with 1–7 suppressed and
  * marked, other counts rounded to 5, and the cells the report's totals would
- * otherwise give back suppressed with them (`controlResidents`).
+ * otherwise give back suppressed with them (`controlResidents`), and the
+ * segments `withheld` hidden as the lineage copy hides them (`withheldSegments`).
  */
 export const cohortSummary = (
   counts: ReadonlyArray<ResidentCount>,
   localities: ReadonlyArray<string>,
-  rules: DisclosureRules
+  rules: DisclosureRules,
+  withheld: ReadonlyArray<string> = []
 ): Array<Row> => {
-  const residents = controlResidents(counts, localities, rules)
+  const residents = controlResidents(counts, localities, rules, withheld)
   const rows: Array<Row> = []
   for (const segment of SEGMENT_CODES) {
     for (const band of AGE_BANDS) {
@@ -205,11 +212,31 @@ const COHORT_LEAD = `${segmentOf(COMPLEX_COHORT_SEGMENT).name} workstream lead`
  */
 export const KEY_ROTATED_CHANGES: ReadonlyArray<Row> = [{ change: "key_rotated" }]
 
+/**
+ * The segments every published file hides (`withheldSegments`), from the
+ * finished warehouse's cells and the run's lineage so far: recorded in the
+ * lineage before any file is written, so each file and the lineage copy
+ * hide the same.
+ */
+export const segmentsWithheld = (db: WarehouseDb, lineage: RunLineage) =>
+  Effect.gen(function* () {
+    const practices = yield* Effect.promise(() => db.selectFrom("practice").select("locality").execute())
+    const localities = [...new Set(practices.map((practice) => practice.locality))].sort()
+    const counts = (yield* query(db, "cohort_counts")).map(residentCount)
+    return withheldSegments(counts, localities, DEFAULT_DISCLOSURE_RULES, {
+      inputs: lineage.inputs,
+      linkage: lineage.linkage,
+      totals: { equity: lineage.linkage_equity, spine: lineage.spine, segments: lineage.segments }
+    })
+  })
+
 export const writeOutputs = (
   db: WarehouseDb,
   release: string,
   previousRelease: string | undefined,
-  keyRotated: boolean
+  keyRotated: boolean,
+  /** The segments every file hides (`withheldSegments`), as the run's lineage records them. */
+  withheld: ReadonlyArray<string> = []
 ) =>
   Effect.gen(function* () {
     const outputs: Array<OutputLineage> = []
@@ -263,8 +290,8 @@ export const writeOutputs = (
 
     const localities = [...new Set(practices.map((practice) => practice.locality))].sort()
     const residentCounts = (yield* query(db, "cohort_counts")).map(residentCount)
-    const summary = cohortSummary(residentCounts, localities, rules)
-    const controlledResidents = controlResidents(residentCounts, localities, rules)
+    const summary = cohortSummary(residentCounts, localities, rules, withheld)
+    const controlledResidents = controlResidents(residentCounts, localities, rules, withheld)
     outputs.push(
       yield* writeCsv(
         release,

@@ -124,7 +124,12 @@ const reportCounts = (db: WarehouseDb, runId: string, config: RunConfig) =>
           .orderBy("source")
           .execute()
       ),
-      lineageTotals: { equity: lineage.linkage_equity, spine: lineage.spine, segments: lineage.segments },
+      lineageTotals: {
+        equity: lineage.linkage_equity,
+        spine: lineage.spine,
+        segments: lineage.segments,
+        withheld: lineage.segments_withheld ?? []
+      },
       warnings: warningFacts(lineage, config),
       sourceProfiles: yield* sourceProfiles(db, window),
       window
