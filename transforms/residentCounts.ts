@@ -21,7 +21,7 @@ import {
   type Margin,
   SUPPRESSED
 } from "./disclosureControl.js"
-import { controlRunCounts, type RunTotals, type SourceRows } from "./runCounts.js"
+import { ALL_RESIDENTS, controlRunCounts, type RunTotals, type SourceRows } from "./runCounts.js"
 
 /** One row of `cohort_counts.sql`: residents of one cell, before control. */
 export interface ResidentCount {
@@ -60,9 +60,9 @@ const OVER_65_BANDS = AGE_BANDS.filter((band) => Number.parseInt(band, 10) >= 65
 const key = (...parts: ReadonlyArray<string>) => parts.join("\u0000")
 
 /**
- * `withheld` are segments to hide whatever their size: those the lineage
- * copy's margins hide (`withheldSegments`), their cells protected as any
- * other's.
+ * `withheld` are segments (and `ALL_RESIDENTS`) to hide whatever their
+ * size: those the lineage copy's margins hide (`withheldSegments`), their
+ * cells protected as any other's.
  */
 export const controlResidents = (
   counts: ReadonlyArray<ResidentCount>,
@@ -118,7 +118,8 @@ export const controlResidents = (
       })
     }
   }
-  const controlled = controlLinkedCounts(exact, margins, rules, new Set(withheld.map(segmentKey)))
+  const alsoHidden = new Set(withheld.map((name) => (name === ALL_RESIDENTS ? allKey : segmentKey(name))))
+  const controlled = controlLinkedCounts(exact, margins, rules, alsoHidden)
   const of = (cell: string): ControlledCount => controlled.get(cell) ?? { suppressed: false, count: 0 }
   return {
     deciles,
@@ -142,7 +143,8 @@ export interface RunCounts {
 }
 
 /**
- * The segments whose residents every file hides: those the cells hide
+ * The segments whose residents every file hides, with `ALL_RESIDENTS`
+ * where the residents of them all are hidden: those the cells hide
  * (`controlResidents`) and those the lineage copy's margins hide
  * (`controlRunCounts`), each hidden in the other too until neither hides
  * one more. The set only grows, so this ends; at its end each control,
@@ -166,6 +168,11 @@ export const withheldSegments = (
         residents.segment(segment).suppressed ||
         (segment in run.totals.segments && accounted.segment(segment) === SUPPRESSED)
     )
+    const all =
+      withheld.includes(ALL_RESIDENTS) ||
+      residents.all.suppressed ||
+      (typeof run.totals.spine["residents"] === "number" && accounted.spine("residents") === SUPPRESSED)
+    if (all) next.push(ALL_RESIDENTS)
     if (next.length === withheld.length) return next
     withheld = next
   }

@@ -43,12 +43,16 @@ export interface RunTotals {
   /** Residents per segment, whose sum is the spine's `residents`. */
   readonly segments: Readonly<Record<string, number>>
   /**
-   * The segments the release's other files hide with their cells (the
-   * cohort summary's, the report's pyramids and localities): hidden here
-   * too, so that no file shows a segment another hides (`withheldSegments`).
+   * The segments (and `ALL_RESIDENTS`, the residents of them all) the
+   * release's other files hide with their cells (the cohort summary's, the
+   * report's pyramids and localities): hidden here too, so that no file
+   * shows a figure of residents another hides (`withheldSegments`).
    */
   readonly withheld?: ReadonlyArray<string>
 }
+
+/** In a list of withheld segments: the residents of every segment, the spine's `residents`. */
+export const ALL_RESIDENTS = "all"
 
 export interface ControlledRunCounts {
   readonly rows: (source: string) => {
@@ -187,7 +191,11 @@ export const controlRunCounts = (
   const spineKeys = Object.keys(totals.spine)
     .map(spineKey)
     .filter((name) => counts.has(name))
-  const alsoHidden = new Set((totals.withheld ?? []).map(segmentKey).filter((name) => counts.has(name)))
+  const alsoHidden = new Set(
+    (totals.withheld ?? [])
+      .map((name) => (name === ALL_RESIDENTS ? spineKey("residents") : segmentKey(name)))
+      .filter((name) => counts.has(name))
+  )
   let controlled = controlLinkedCounts(counts, margins, rules, alsoHidden)
   for (;;) {
     const exact = hiddenExactOf(controlled)

@@ -160,7 +160,8 @@ export interface RunLineage {
   /** Residents per segment. */
   readonly segments: Readonly<Record<string, number>>
   /**
-   * The segments whose residents every published file hides, by their cells
+   * The segments whose residents every published file hides (`all`: the
+   * residents of them all), by their cells
    * or by these margins (`withheldSegments`): a decision, not a count, kept so
    * the published view can be made again from this entry. Absent from runs
    * before it was recorded.
