@@ -211,7 +211,8 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
   const key = (...parts: ReadonlyArray<string>) => parts.join("\u0000")
   const shown = (controlled: ControlledCount) => (controlled.suppressed ? null : controlled.count)
   // The same cells as cohort-summary.csv hides, so neither gives back what the other hides.
-  const residents = controlResidents(counts.cohortCounts, counts.practices, rules)
+  // And the segments the lineage copy hides, which it hides with these cells (`withheldSegments`).
+  const residents = controlResidents(counts.cohortCounts, counts.practices, rules, counts.lineageTotals?.withheld)
   const segments = SEGMENT_CODES.map((segment) => ({ segment, residents: shown(residents.segment(segment)) }))
   const controlledResidents = new Map(segments.map((row) => [row.segment, row.residents]))
   // The same counts as transitions-summary.csv shows and hides.

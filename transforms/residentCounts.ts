@@ -8,11 +8,21 @@
  * suppression across all of them, is what stops a report total minus the
  * summary's cells (or a pyramid's row minus its neighbours) giving back a
  * suppressed count; the summary and the report take their figures from here,
- * so they always hide the same cells.
+ * so they always hide the same cells. Residents per segment are published
+ * again in the release's copy of the lineage, as cells of the spine's
+ * residents (`transforms/runCounts.ts`): `withheldSegments` is the one set of
+ * segments both hide, so no file shows a segment another hides.
  */
 import { SEGMENT_CODES } from "../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "./cohortDimensions.js"
-import { type ControlledCount, controlLinkedCounts, type DisclosureRules, type Margin } from "./disclosureControl.js"
+import {
+  type ControlledCount,
+  controlLinkedCounts,
+  type DisclosureRules,
+  type Margin,
+  SUPPRESSED
+} from "./disclosureControl.js"
+import { ALL_RESIDENTS, controlRunCounts, type RunTotals, type SourceRows } from "./runCounts.js"
 
 /** Where each practice sits: the levels residents and the shadow budget are counted by. */
 export interface PracticeArea {
@@ -62,10 +72,16 @@ const OVER_65_BANDS = AGE_BANDS.filter((band) => Number.parseInt(band, 10) >= 65
 
 const key = (...parts: ReadonlyArray<string>) => parts.join("\u0000")
 
+/**
+ * `withheld` are segments (and `ALL_RESIDENTS`) to hide whatever their
+ * size: those the lineage copy's margins hide (`withheldSegments`), their
+ * cells protected as any other's.
+ */
 export const controlResidents = (
   counts: ReadonlyArray<ResidentCount>,
   practices: ReadonlyArray<PracticeArea>,
-  rules: DisclosureRules
+  rules: DisclosureRules,
+  withheld: ReadonlyArray<string> = []
 ): ControlledResidents => {
   const localities = [...new Set(practices.map((practice) => practice.locality))].sort()
   const pcns = [...new Set(practices.map((practice) => practice.pcn))].sort()
@@ -135,7 +151,8 @@ export const controlResidents = (
       })
     }
   }
-  const controlled = controlLinkedCounts(exact, margins, rules)
+  const alsoHidden = new Set(withheld.map((name) => (name === ALL_RESIDENTS ? allKey : segmentKey(name))))
+  const controlled = controlLinkedCounts(exact, margins, rules, alsoHidden)
   const of = (cell: string): ControlledCount => controlled.get(cell) ?? { suppressed: false, count: 0 }
   return {
     deciles,
@@ -151,6 +168,49 @@ export const controlResidents = (
       exact: exact.get(population) ?? 0,
       controlled: of(population)
     }))
+  }
+}
+
+/** A run's counts as its lineage entry holds them, which the lineage copy controls together. */
+export interface RunCounts {
+  readonly inputs: ReadonlyArray<SourceRows>
+  readonly linkage: Readonly<Record<string, Readonly<Record<string, number>>>>
+  readonly totals: RunTotals
+}
+
+/**
+ * The segments whose residents every file hides, with `ALL_RESIDENTS`
+ * where the residents of them all are hidden: those the cells hide
+ * (`controlResidents`) and those the lineage copy's margins hide
+ * (`controlRunCounts`), each hidden in the other too until neither hides
+ * one more. The set only grows, so this ends; at its end each control,
+ * given the set, hides exactly it. The run's lineage entry records it, so
+ * its published view can be made again from the entry alone.
+ */
+export const withheldSegments = (
+  counts: ReadonlyArray<ResidentCount>,
+  practices: ReadonlyArray<PracticeArea>,
+  rules: DisclosureRules,
+  run: RunCounts
+): Array<string> => {
+  const segments = [...new Set([...SEGMENT_CODES, ...Object.keys(run.totals.segments)])].sort()
+  let withheld: ReadonlyArray<string> = []
+  for (;;) {
+    const residents = controlResidents(counts, practices, rules, withheld)
+    const accounted = controlRunCounts(run.inputs, run.linkage, rules, { ...run.totals, withheld })
+    const next = segments.filter(
+      (segment) =>
+        withheld.includes(segment) ||
+        residents.segment(segment).suppressed ||
+        (segment in run.totals.segments && accounted.segment(segment) === SUPPRESSED)
+    )
+    const all =
+      withheld.includes(ALL_RESIDENTS) ||
+      residents.all.suppressed ||
+      (typeof run.totals.spine["residents"] === "number" && accounted.spine("residents") === SUPPRESSED)
+    if (all) next.push(ALL_RESIDENTS)
+    if (next.length === withheld.length) return next
+    withheld = next
   }
 }
 

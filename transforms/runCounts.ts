@@ -42,7 +42,17 @@ export interface RunTotals {
   readonly spine: Readonly<Record<string, number | string>>
   /** Residents per segment, whose sum is the spine's `residents`. */
   readonly segments: Readonly<Record<string, number>>
+  /**
+   * The segments (and `ALL_RESIDENTS`, the residents of them all) the
+   * release's other files hide with their cells (the cohort summary's, the
+   * report's pyramids and localities): hidden here too, so that no file
+   * shows a figure of residents another hides (`withheldSegments`).
+   */
+  readonly withheld?: ReadonlyArray<string>
 }
+
+/** In a list of withheld segments: the residents of every segment, the spine's `residents`. */
+export const ALL_RESIDENTS = "all"
 
 export interface ControlledRunCounts {
   readonly rows: (source: string) => {
@@ -181,8 +191,12 @@ export const controlRunCounts = (
   const spineKeys = Object.keys(totals.spine)
     .map(spineKey)
     .filter((name) => counts.has(name))
-  const alsoHidden = new Set<string>()
-  let controlled = controlLinkedCounts(counts, margins, rules)
+  const alsoHidden = new Set(
+    (totals.withheld ?? [])
+      .map((name) => (name === ALL_RESIDENTS ? spineKey("residents") : segmentKey(name)))
+      .filter((name) => counts.has(name))
+  )
+  let controlled = controlLinkedCounts(counts, margins, rules, alsoHidden)
   for (;;) {
     const exact = hiddenExactOf(controlled)
     const repeated = spineKeys.filter((name) => !controlled.get(name)!.suppressed && exact.has(counts.get(name)!))

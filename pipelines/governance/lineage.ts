@@ -159,6 +159,14 @@ export interface RunLineage {
   readonly linkage_model?: LinkageModelLineage | null
   /** Residents per segment. */
   readonly segments: Readonly<Record<string, number>>
+  /**
+   * The segments whose residents every published file hides (`all`: the
+   * residents of them all), by their cells
+   * or by these margins (`withheldSegments`): a decision, not a count, kept so
+   * the published view can be made again from this entry. Absent from runs
+   * before it was recorded.
+   */
+  readonly segments_withheld?: ReadonlyArray<string>
   readonly outputs: ReadonlyArray<OutputLineage>
   /**
    * The release's copies of the evidence taken before this entry was appended

@@ -138,7 +138,8 @@ export const publishedRun = (run: RunLineage, rules: DisclosureRules = DEFAULT_D
   const accounted = controlRunCounts(run.inputs, run.linkage, rules, {
     equity: run.linkage_equity,
     spine: run.spine,
-    segments: run.segments
+    segments: run.segments,
+    withheld: run.segments_withheld ?? []
   })
   // A stage's rows may be one of those figures again: hidden there too.
   const repeated = (n: number) => (accounted.hiddenExact.has(n) ? SUPPRESSED : count(n))

@@ -35,6 +35,8 @@ import type { RunFacts } from "./runLineage.js"
 import { RunStages } from "./runStages.js"
 import { writeRunTables } from "./runTables.js"
 import { writePublishedFiles } from "./writePublishedFiles.js"
+import { outputQueries } from "../outputs/outputFiles.js"
+import { segmentsWithheld } from "../outputs/outputs.js"
 
 export interface WarehouseInputs {
   readonly prepared: PreparedRun
@@ -76,12 +78,17 @@ export const buildWarehouse = Effect.fn("buildWarehouse")(function* (inputs: War
       yield* inputs.reader.failIfVolumeChanged(baseline, new Set(accepted))
       const reidentificationKey = prepared.reidentificationKey
       if (reidentificationKey !== undefined) yield* sealReidentificationStore(db, inputs, reidentificationKey)
+      // Decided before any file is written, so every file and the lineage copy hide the same segments.
+      const queries = outputQueries(db)
+      const withheld = yield* segmentsWithheld(queries, yield* inputs.lineageSoFar)
+      yield* inputs.learnt({ segmentsWithheld: withheld })
       const lineage = yield* inputs.lineageSoFar
       yield* writeRunTables(db, lineage, chain)
-      return yield* writePublishedFiles(db, inputs.staged, inputs.prepared, {
+      return yield* writePublishedFiles(queries, inputs.staged, inputs.prepared, {
         residents: inputs.spineRead.spine.residents.length,
         keyRotated: lineage.key_rotated,
-        sourceProfiles
+        sourceProfiles,
+        withheld
       })
     })
   ).pipe(

@@ -22,6 +22,7 @@ export interface RunFacts {
   readonly spine?: SpineRead["lineage"]
   readonly records?: RecordsLinked
   readonly segments?: Readonly<Record<string, number>>
+  readonly segmentsWithheld?: ReadonlyArray<string>
   readonly warehouseBuildSql?: RunLineage["warehouse_build_sql"]
   readonly reidentificationStore?: RunLineage["reidentification_store"]
   readonly outputs?: ReadonlyArray<OutputLineage>
@@ -66,6 +67,7 @@ export const runLineage = (
     linkage_equity: facts.records?.equity ?? [],
     linkage_model: facts.records?.linkageModel ?? null,
     segments: facts.segments ?? {},
+    ...(facts.segmentsWithheld === undefined ? {} : { segments_withheld: facts.segmentsWithheld }),
     outputs: facts.outputs ?? []
   }
 }

@@ -48,7 +48,8 @@ export const sealRelease = Effect.fn("sealRelease")(function* (
     const { hiddenExact } = controlRunCounts(lineage.inputs, lineage.linkage, DEFAULT_DISCLOSURE_RULES, {
       equity: lineage.linkage_equity,
       spine: lineage.spine,
-      segments: lineage.segments
+      segments: lineage.segments,
+      withheld: lineage.segments_withheld ?? []
     })
     const view = publishedLog(fs.readFileSync(log, "utf8"), { rules: DEFAULT_DISCLOSURE_RULES, hidden: hiddenExact })
     yield* files.writeFile(path.join(staged, logCopy), view, 0o640)

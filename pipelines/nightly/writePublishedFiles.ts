@@ -8,37 +8,38 @@
  */
 import { Effect } from "effect"
 import { outcomeFigures, writeOutcomes } from "../outputs/outcomes.js"
-import { outputQueries } from "../outputs/outputFiles.js"
+import type { OutputQueries } from "../outputs/outputFiles.js"
 import { writeOutputs } from "../outputs/outputs.js"
 import { writeReport } from "../outputs/report.js"
 import { currentRelease } from "../services/publication.js"
 import type { SourceProfileCounts } from "../../transforms/reportSources.js"
-import type { WarehouseDb } from "../warehouse/warehouse.js"
 import type { PreparedRun } from "./prepareRun.js"
 import { RunStages } from "./runStages.js"
 
 export const writePublishedFiles = Effect.fn("writePublishedFiles")(function* (
-  db: WarehouseDb,
+  queries: OutputQueries,
   staged: string,
   { area, config, options, outcomes }: PreparedRun,
   {
     residents,
     keyRotated,
-    sourceProfiles
+    sourceProfiles,
+    withheld
   }: {
     readonly residents: number
     readonly keyRotated: boolean
     /** Each record source's profile, tallied as its records were loaded. */
     readonly sourceProfiles: ReadonlyArray<SourceProfileCounts>
+    /** The segments every file hides, as the run's lineage records them. */
+    readonly withheld: ReadonlyArray<string>
   }
 ) {
   const stages = yield* RunStages
   const previous = currentRelease(area)
-  const queries = outputQueries(db)
   const { files: written, indicators } = yield* stages.timed(
     "outputs",
     Effect.gen(function* () {
-      const files = yield* writeOutputs(queries, staged, previous, keyRotated)
+      const files = yield* writeOutputs(queries, staged, previous, keyRotated, withheld)
       const indicators = yield* outcomeFigures(queries, outcomes.value)
       return { files: [...files, yield* writeOutcomes(staged, indicators)], indicators }
     }),

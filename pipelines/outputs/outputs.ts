@@ -15,11 +15,16 @@ import { controlBcf } from "../../transforms/aggregateOutputs.js"
 import { COMPLEX_COHORT_SEGMENT, SEGMENT_CODES, segmentOf, TRANSITIONS_SEGMENTS } from "../../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "../../transforms/cohortDimensions.js"
 import { type DisclosureRules, DEFAULT_DISCLOSURE_RULES } from "../../transforms/disclosureControl.js"
-import { type ControlledResidents, controlResidents, residentCount } from "../../transforms/residentCounts.js"
+import {
+  type ControlledResidents,
+  controlResidents,
+  residentCount,
+  withheldSegments
+} from "../../transforms/residentCounts.js"
 import { controlBudget } from "../../transforms/shadowBudget.js"
 import { type CsvValue, csvLine } from "../../transforms/spreadsheetSafety.js"
 import { controlTransitions, type TransitionCount, transitionCount } from "../../transforms/transitionCounts.js"
-import type { OutputLineage } from "../governance/lineage.js"
+import type { OutputLineage, RunLineage } from "../governance/lineage.js"
 import { type OutputQueries, writeOutputFile } from "./outputFiles.js"
 
 type Row = Record<string, CsvValue>
@@ -133,7 +138,8 @@ export const cohortChanges = (
  * Every cell of segment × age band × sex × locality (× deprivation decile when
  * a lookup was supplied), so a zero is a published zero, with 1–7 suppressed and
  * marked, other counts rounded to 5, and the cells the report's totals would
- * otherwise give back suppressed with them (`controlResidents`).
+ * otherwise give back suppressed with them (`controlResidents`), and the
+ * segments `withheld` hidden as the lineage copy hides them (`withheldSegments`).
  */
 export const cohortSummary = (residents: ControlledResidents): Array<Row> => {
   const rows: Array<Row> = []
@@ -199,11 +205,32 @@ const COHORT_LEAD = `${segmentOf(COMPLEX_COHORT_SEGMENT).name} workstream lead`
  */
 export const KEY_ROTATED_CHANGES: ReadonlyArray<Row> = [{ change: "key_rotated" }]
 
+/**
+ * The segments every published file hides (`withheldSegments`), from the
+ * finished warehouse's cells and the run's lineage so far: recorded in the
+ * lineage before any file is written, so each file and the lineage copy
+ * hide the same.
+ */
+export const segmentsWithheld = (queries: OutputQueries, lineage: RunLineage) =>
+  Effect.gen(function* () {
+    const practices = yield* Effect.promise(() =>
+      queries.db.selectFrom("practice").select(["practice_code", "pcn", "locality"]).orderBy("practice_code").execute()
+    )
+    const counts = (yield* query(queries, "cohort_counts")).map(residentCount)
+    return withheldSegments(counts, practices, DEFAULT_DISCLOSURE_RULES, {
+      inputs: lineage.inputs,
+      linkage: lineage.linkage,
+      totals: { equity: lineage.linkage_equity, spine: lineage.spine, segments: lineage.segments }
+    })
+  })
+
 export const writeOutputs = (
   queries: OutputQueries,
   release: string,
   previousRelease: string | undefined,
-  keyRotated: boolean
+  keyRotated: boolean,
+  /** The segments every file hides (`withheldSegments`), as the run's lineage records them. */
+  withheld: ReadonlyArray<string> = []
 ) =>
   Effect.gen(function* () {
     const outputs: Array<OutputLineage> = []
@@ -258,7 +285,8 @@ export const writeOutputs = (
     const controlledResidents = controlResidents(
       (yield* query(queries, "cohort_counts")).map(residentCount),
       practices,
-      rules
+      rules,
+      withheld
     )
     const summary = cohortSummary(controlledResidents)
     outputs.push(

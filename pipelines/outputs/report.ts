@@ -127,7 +127,12 @@ const reportCounts = (
           .orderBy("source")
           .execute()
       ),
-      lineageTotals: { equity: lineage.linkage_equity, spine: lineage.spine, segments: lineage.segments },
+      lineageTotals: {
+        equity: lineage.linkage_equity,
+        spine: lineage.spine,
+        segments: lineage.segments,
+        withheld: lineage.segments_withheld ?? []
+      },
       warnings: warningFacts(lineage, config),
       sourceProfiles,
       window

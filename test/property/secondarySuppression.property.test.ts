@@ -13,9 +13,9 @@ import { publishedRun } from "../../pipelines/governance/publishedLineage.js"
 import { cohortSummary } from "../../pipelines/outputs/outputs.js"
 import { SEGMENT_CODES } from "../../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "../../transforms/cohortDimensions.js"
-import { controlLinkedCounts, type DisclosureRules } from "../../transforms/disclosureControl.js"
+import { controlLinkedCounts, type DisclosureRules, SUPPRESSED } from "../../transforms/disclosureControl.js"
 import { reportFigures } from "../../transforms/reportFigures.js"
-import { controlResidents, type ResidentCount } from "../../transforms/residentCounts.js"
+import { controlResidents, type ResidentCount, withheldSegments } from "../../transforms/residentCounts.js"
 import { controlRunCounts } from "../../transforms/runCounts.js"
 
 /** mulberry32: a small seeded generator of numbers in [0, 1). */
@@ -404,7 +404,7 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
     }
   })
 
-  it("leaves no suppressed cell of cohort-summary.csv or the report's residents recoverable from the other", () => {
+  it("leaves no suppressed cell of cohort-summary.csv, the report's residents or the lineage copy's segments recoverable from the others", () => {
     for (let seed = 1; seed <= 40; seed++) {
       const random = generator(seed)
       const localities = ["North", "South", "East"].slice(0, integer(random, 1, 3))
@@ -428,7 +428,54 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
           }
         }
       }
-      const summary = cohortSummary(controlResidents(counts, practices, rules))
+      // The lineage copy publishes residents per segment again, as cells of the spine's residents.
+      const segments = Object.fromEntries(
+        SEGMENT_CODES.map((segment) => [
+          segment,
+          counts.filter((row) => row.segment === segment).reduce((sum, row) => sum + row.residents, 0)
+        ])
+      )
+      const residents = Object.values(segments).reduce((sum, n) => sum + n, 0)
+      const deceased = count(random)
+      const spine = { people: residents + deceased, people_resident: residents, people_deceased: deceased, residents }
+      const withheld = withheldSegments(counts, practices, rules, {
+        inputs: [],
+        linkage: {},
+        totals: { equity: [], spine, segments }
+      })
+      const view = publishedRun(
+        {
+          run_id: "r",
+          status: "succeeded",
+          failure_reason: null,
+          started_at: "2026-11-20T02:00:00.000Z",
+          finished_at: "2026-11-20T02:00:03.000Z",
+          as_of: "2026-11-20",
+          operator: "wsd",
+          host: "batch1",
+          software_version: "0.1.0",
+          config_version: "cfg",
+          config: {},
+          rules_version: "1",
+          codelists: [],
+          key_fingerprint: null,
+          key_rotated: false,
+          inputs: [],
+          stages: [],
+          spine,
+          opt_outs: { residents_excluded: "0" },
+          reidentification_store: null,
+          warehouse_build_sql: null,
+          linkage: {},
+          linkage_equity: [],
+          linkage_model: null,
+          segments,
+          segments_withheld: withheld,
+          outputs: []
+        },
+        rules
+      )
+      const summary = cohortSummary(controlResidents(counts, practices, rules, withheld))
       const figures = reportFigures(
         {
           run: { run_id: "r", as_of: "2026-11-20", started_at: "", rules_version: "", software_version: "" },
@@ -451,10 +498,15 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
             acceptedVolumeChanges: []
           },
           sourceProfiles: [],
-          window: { start: "2025-11-21", end: "2026-11-20" }
+          window: { start: "2025-11-21", end: "2026-11-20" },
+          lineageTotals: { equity: [], spine, segments, withheld }
         },
         rules
       )
+      // Each file hides the same segments.
+      for (const row of figures.segments) {
+        expect(row.residents === null, `seed ${seed} ${row.segment}`).toBe(view.segments[row.segment] === SUPPRESSED)
+      }
 
       // Every published figure by a name of the attacker's own, and the sums the files' figures make.
       const cell = (segment: string, band: string, sex: string, locality: string, d: string) =>
@@ -502,8 +554,23 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
           })
         }
       }
+      // The lineage copy's figures: its segments and spine, with the sums they make.
+      const shownInCopy = (figure: unknown) => (typeof figure === "number" ? figure : null)
+      for (const segment of SEGMENT_CODES) {
+        published.set(`copy segment ${segment}`, shownInCopy(view.segments[segment]))
+        relations.push({ total: `segment ${segment}`, cells: [`copy segment ${segment}`] })
+      }
+      for (const name of Object.keys(spine)) published.set(`copy ${name}`, shownInCopy(view.spine[name]))
+      relations.push(
+        { total: "all", cells: ["copy residents"] },
+        { total: "copy residents", cells: SEGMENT_CODES.map((segment) => `copy segment ${segment}`) },
+        { total: "copy residents", cells: ["copy people_resident"] },
+        { total: "copy people", cells: ["copy people_resident", "copy people_deceased"] }
+      )
       const exact = new Map<string, number>()
       const add = (key: string, n: number) => exact.set(key, (exact.get(key) ?? 0) + n)
+      for (const [name, value] of Object.entries(spine)) exact.set(`copy ${name}`, value)
+      for (const segment of SEGMENT_CODES) exact.set(`copy segment ${segment}`, segments[segment]!)
       for (const row of counts) {
         const d = publishedDeciles.includes("all") ? "all" : row.imd_decile
         add(cell(row.segment, row.age_band, row.sex, row.locality, d), row.residents)
