@@ -126,22 +126,24 @@ describe.skipIf(CHROMIUM === undefined)(`report.html in headless Chromium${CHROM
       ).map((row) => [row.segment, row.n])
     )
     db.close()
-    // A segment shown is its count controlled; secondary suppression may hide one the control alone would show.
+    // A figure shown is its count controlled; secondary suppression, and the set every file withholds,
+    // may hide one the control alone would show.
+    const figures = JSON.parse(fs.readFileSync(path.join(out, "report-figures.json"), "utf8")) as {
+      residents: number | null
+      segments: Array<{ segment: string; residents: number | null }>
+    }
     const hiddenBySecondary = new Set(
-      (
-        JSON.parse(fs.readFileSync(path.join(out, "report-figures.json"), "utf8")) as {
-          segments: Array<{ segment: string; residents: number | null }>
-        }
-      ).segments
-        .filter((row) => row.residents === null)
-        .map((row) => row.segment)
+      figures.segments.filter((row) => row.residents === null).map((row) => row.segment)
     )
     const expected = [
       ...SEGMENT_CODES.map((segment) => [
         SEGMENT_NAMES[segment]!,
         hiddenBySecondary.has(segment) ? "suppressed" : shown(counts.get(segment) ?? 0)
       ]),
-      ["All residents", shown([...counts.values()].reduce((a, b) => a + b, 0))]
+      [
+        "All residents",
+        figures.residents === null ? "suppressed" : shown([...counts.values()].reduce((a, b) => a + b, 0))
+      ]
     ]
     expect(await tableRows(page, "Residents per segment")).toEqual(expected)
     expect(await page.getByRole("table", { name: "Residents per segment" }).isVisible()).toBe(true)
