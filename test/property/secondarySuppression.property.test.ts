@@ -116,6 +116,34 @@ const recovered = (
     .map(([key]) => `${key} = ${bounds.get(key)![0]}`)
 }
 
+/** A succeeded run's lineage entry holding `figures`; the rest as any night's. */
+const succeededRun = (
+  figures: Pick<RunLineage, "run_id" | "inputs" | "spine" | "linkage" | "linkage_equity" | "segments"> &
+    Partial<Pick<RunLineage, "segments_withheld">>
+): RunLineage => ({
+  status: "succeeded",
+  failure_reason: null,
+  started_at: "2026-11-20T02:00:00.000Z",
+  finished_at: "2026-11-20T02:00:03.000Z",
+  as_of: "2026-11-20",
+  operator: "wsd",
+  host: "batch1",
+  software_version: "0.1.0",
+  config_version: "cfg",
+  config: {},
+  rules_version: "1",
+  codelists: [],
+  key_fingerprint: null,
+  key_rotated: false,
+  stages: [],
+  opt_outs: { residents_excluded: "0" },
+  reidentification_store: null,
+  warehouse_build_sql: null,
+  linkage_model: null,
+  outputs: [],
+  ...figures
+})
+
 const RULES: ReadonlyArray<readonly [string, DisclosureRules]> = [
   ["1–7 suppressed, rounded to 5", { suppressBelow: 8, roundTo: 5 }],
   ["1–7 suppressed, not rounded", { suppressBelow: 8, roundTo: 1 }]
@@ -284,34 +312,14 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
       const people = Object.values(statuses).reduce((a, b) => a + b, 0)
       const residents = statuses["people_resident"]!
       const segments = split(residents, SEGMENT_CODES)
-      const run: RunLineage = {
+      const run = succeededRun({
         run_id: `run ${seed}`,
-        status: "succeeded",
-        failure_reason: null,
-        started_at: "2026-11-20T02:00:00.000Z",
-        finished_at: "2026-11-20T02:00:03.000Z",
-        as_of: "2026-11-20",
-        operator: "wsd",
-        host: "batch1",
-        software_version: "0.1.0",
-        config_version: "cfg",
-        config: {},
-        rules_version: "1",
-        codelists: [],
-        key_fingerprint: null,
-        key_rotated: false,
         inputs,
-        stages: [],
         spine: { people, ...statuses, residents },
-        opt_outs: { residents_excluded: "0" },
-        reidentification_store: null,
-        warehouse_build_sql: null,
         linkage,
         linkage_equity: equity,
-        linkage_model: null,
-        segments,
-        outputs: []
-      }
+        segments
+      })
       const view = publishedRun(run, rules)
 
       // What the attacker reads in the copy, and every sum its figures make.
@@ -444,35 +452,15 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
         totals: { equity: [], spine, segments }
       })
       const view = publishedRun(
-        {
+        succeededRun({
           run_id: "r",
-          status: "succeeded",
-          failure_reason: null,
-          started_at: "2026-11-20T02:00:00.000Z",
-          finished_at: "2026-11-20T02:00:03.000Z",
-          as_of: "2026-11-20",
-          operator: "wsd",
-          host: "batch1",
-          software_version: "0.1.0",
-          config_version: "cfg",
-          config: {},
-          rules_version: "1",
-          codelists: [],
-          key_fingerprint: null,
-          key_rotated: false,
           inputs: [],
-          stages: [],
           spine,
-          opt_outs: { residents_excluded: "0" },
-          reidentification_store: null,
-          warehouse_build_sql: null,
           linkage: {},
           linkage_equity: [],
-          linkage_model: null,
           segments,
-          segments_withheld: withheld,
-          outputs: []
-        },
+          segments_withheld: withheld
+        }),
         rules
       )
       const summary = cohortSummary(controlResidents(counts, practices, rules, withheld))
