@@ -2,62 +2,24 @@
  * The shadow budget end to end on a synthetic borough: every service's
  * published lines (each segment, died_or_left and unattributed) add up to
  * that service's total worked out straight from the extracts' CSVs (their
- * own costs, and the tariff's price times activity where they send none),
- * within the published rounding; and the breakdowns per practice, PCN and
+ * own costs, and the tariff's price times activity where they send none,
+ * the opted-out people's records left out: see ../extractCosts.ts), within
+ * the published rounding; and the breakdowns per practice, PCN and
  * locality add up to the borough's lines.
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { parse } from "csv-parse/sync"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { addDays, daysBetween, parseExtractDate } from "../../schemas/fields/extractDate.js"
 import { SERVICE_LINES } from "../../schemas/shadowBudget.js"
 import { controlCost } from "../../transforms/disclosureControl.js"
+import { COSTED_SOURCES, optedOutRows, serviceTotalsFromExtracts } from "../extractCosts.js"
 import { FIXTURE_AS_OF, newKey, openWarehouse, repoRoot, tempDir, wsd } from "./wsdCommand.js"
 
 type CsvRow = Record<string, string>
 
-const WINDOW_START = addDays(FIXTURE_AS_OF, -364)
-const tariff = JSON.parse(fs.readFileSync(path.join(repoRoot, "rules", "tariff-v1.json"), "utf8")) as {
-  unitCosts: Record<string, { gbp: number }>
-}
-const price = (activity: string) => {
-  const unit = tariff.unitCosts[activity]
-  if (unit === undefined) throw new Error(`the tariff has no ${activity}`)
-  return unit.gbp
-}
-
-/** Which service line each of the tariff's activities is costed to, as docs/outputs.md lists them. */
-const lineOf = (activity: string): string => {
-  if (activity.startsWith("acute_activity.")) {
-    return (
-      { AE: "acute_ae", OP: "acute_outpatient", elective: "acute_elective", non_elective: "acute_non_elective" }[
-        activity.split(".").at(-1)!
-      ] ?? "acute_other_admitted"
-    )
-  }
-  if (activity.startsWith("community_contacts.")) {
-    return ["community_mental_health", "talking_therapies", "crisis"].includes(activity.split(".")[1]!)
-      ? "mental_health"
-      : "community"
-  }
-  return (
-    { gp_events: "primary_care", adult_social_care: "adult_social_care", housing: "housing" }[
-      activity.split(".")[0]!
-    ] ?? "childrens_social_care"
-  )
-}
-
 /** The unit `controlCost` rounds a cost to. */
 const costUnit = (gbp: number) => Math.max(1000, 10 ** (Math.floor(Math.log10(Math.max(Math.abs(gbp), 1))) - 1))
-
-const inWindow = (date: string | undefined) => date !== undefined && date >= WINDOW_START && date <= FIXTURE_AS_OF
-/** Days of [start, end] (open end: the as-of date) inside the window, both ends counted. */
-const daysInWindow = (start: string, end: string | undefined) => {
-  const first = start > WINDOW_START ? start : WINDOW_START
-  const last = end === undefined || end > FIXTURE_AS_OF ? FIXTURE_AS_OF : end
-  return last < first ? 0 : daysBetween(first, last) + 1
-}
 
 describe("the shadow budget on a synthetic borough", () => {
   const dir = tempDir("budget")
@@ -69,12 +31,10 @@ describe("the shadow budget on a synthetic borough", () => {
   /** Residents per segment and practice, exact, from the warehouse. */
   let segmentResidents: Array<{ segment: string; practice_code: string; residents: number }>
   /** Each service's total cost, from the CSVs alone. */
-  const extractTotals = new Map<string, number>()
+  let extractTotals: Map<string, number>
 
   beforeAll(() => {
     expect(wsd("synth", "--residents", "3000", "--seed", "11", "--out", inbox, "--as-of", FIXTURE_AS_OF).status).toBe(0)
-    // Nobody opted out: an opted-out person's activity is in no line, and which records are theirs takes linkage to know.
-    fs.writeFileSync(path.join(inbox, "opt_outs.csv"), "nhs_number,opt_out_type,recorded_date\n")
     const run = wsd(
       "run",
       "--inbox",
@@ -107,82 +67,24 @@ describe("the shadow budget on a synthetic borough", () => {
       .all() as typeof segmentResidents
     db.close()
 
-    // The rows a run loads: not quarantined (the rows `wsd quarantine list` tells the partner of), and a row
-    // repeating an earlier one exactly once only, except community contacts, where two equal visits on a day are two.
     const quarantineOf = (source: string) => {
       const file = path.join(dir, `${source}-quarantine.csv`)
       expect(wsd("quarantine", "list", "--out", out, "--source", source, "--csv", file).status).toBe(0)
       return read(file).map((row) => `${source}:${row["row"]}`)
     }
-    const sources = [
-      "acute_activity",
-      "community_contacts",
-      "gp_events",
-      "adult_social_care",
-      "childrens_social_care",
-      "housing"
-    ]
-    const quarantined = new Set(sources.flatMap(quarantineOf))
-    const loadedRows = (source: string): Array<CsvRow> => {
-      const lines = fs.readFileSync(path.join(inbox, `${source}.csv`), "utf8").split("\n")
-      const seen = new Set<string>()
-      return read(path.join(inbox, `${source}.csv`)).filter((_, i) => {
-        const line = lines[i + 1]!
-        if (quarantined.has(`${source}:${i + 2}`) || (source !== "community_contacts" && seen.has(line))) return false
-        seen.add(line)
-        return true
-      })
-    }
-    const add = (activity: string, gbp: number) =>
-      extractTotals.set(lineOf(activity), (extractTotals.get(lineOf(activity)) ?? 0) + gbp)
-    const date = (raw: string | undefined) => (raw ? parseExtractDate(raw.trim()) : undefined)
-
-    for (const row of loadedRows("acute_activity")) {
-      if (!inWindow(date(row["start_date"]))) continue
-      const method = row["admission_method"] ?? ""
-      const activity =
-        row["activity_type"] === "APC"
-          ? `acute_activity.APC.${method.startsWith("1") ? "elective" : method.startsWith("2") ? "non_elective" : "other"}`
-          : `acute_activity.${row["activity_type"]}`
-      add(activity, row["cost"] ? Number(row["cost"]) : price(activity))
-    }
-    for (const row of loadedRows("community_contacts")) {
-      if (inWindow(date(row["contact_date"])))
-        add(`community_contacts.${row["service"]}`, price(`community_contacts.${row["service"]}`))
-    }
-    // Primary care: one consultation per person and day with any coded entry.
-    const consultationDays = new Set(
-      loadedRows("gp_events")
-        .filter((row) => inWindow(date(row["event_date"])))
-        .map((row) => `${row["nhs_number"]!.replace(/\D/g, "")}|${date(row["event_date"])}`)
+    const excluded = optedOutRows(inbox)
+    // Opted-out people have records to leave out, by NHS number (GP events) and by the truth alone (housing).
+    const withOptedOut = COSTED_SOURCES.filter((source) =>
+      read(path.join(inbox, `${source}.csv`)).some((row, i) => excluded(source, i + 2, row))
     )
-    add("gp_events.consultation", consultationDays.size * price("gp_events.consultation"))
-    const weekly = (activity: string, weeklyGbp: number, start: string | undefined, end: string | undefined) => {
-      if (start !== undefined) add(activity, (weeklyGbp * daysInWindow(start, end)) / 7)
-    }
-    for (const row of loadedRows("adult_social_care")) {
-      if (row["event_type"] !== "service") continue
-      const activity = `adult_social_care.${row["service_type"] || "other"}`
-      weekly(
-        activity,
-        row["weekly_cost"] ? Number(row["weekly_cost"]) : price(activity),
-        date(row["event_start"]),
-        date(row["event_end"])
-      )
-    }
-    for (const row of loadedRows("childrens_social_care")) {
-      const activity = `childrens_social_care.${row["status"]}`
-      weekly(activity, price(activity), date(row["start_date"]), date(row["end_date"]))
-    }
-    for (const row of loadedRows("housing")) {
-      if (row["tenure"] !== "temporary_accommodation") continue
-      weekly(
-        "housing.temporary_accommodation",
-        price("housing.temporary_accommodation"),
-        date(row["start_date"]),
-        date(row["end_date"])
-      )
-    }
+    expect(withOptedOut).toEqual(expect.arrayContaining(["gp_events", "housing"]))
+    extractTotals = serviceTotalsFromExtracts({
+      inbox,
+      asOf: FIXTURE_AS_OF,
+      tariffFile: path.join(repoRoot, "rules", "tariff-v1.json"),
+      quarantined: new Set(COSTED_SOURCES.flatMap(quarantineOf)),
+      excluded
+    })
   }, 120_000)
 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
