@@ -222,13 +222,29 @@ export const DEPRIVATION_GRADIENT = {
   universalCredit: [0.3, 0.7],
   /** A pupil eligible for free school meals. */
   freeSchoolMeals: [0.1, 0.5],
-  /** Percentage points off a pupil's attendance (drawn from 87–100%). */
-  attendanceLoss: [0, 5],
-  /** An LSOA's annual mean PM2.5, µg/m³ (`lsoa_environment.csv`). */
+  /** Routine coded entries in general practice (× the mean count). */
+  routineGpEntries: [0.85, 1.2],
+  /** A household of five or more living in a home too small for it. */
+  overcrowding: [0.25, 0.55],
+  /** A pupil's special educational needs: SEN support, and an EHC plan (percentages of pupils). */
+  senSupport: [10, 14],
+  ehcPlan: [2.5, 4.5],
+  /** A pupil's mean absence, percentage points of sessions (exponentially distributed). */
+  meanAbsence: [3.5, 8],
+  /** An LSOA's annual mean PM2.5, µg/m³ (`lsoa_environment.csv`), give or take `ENVIRONMENT_SPREAD`. */
   pm25: [7, 13],
   /** An LSOA's recorded crimes a year per 1,000 residents, likewise. */
   crimesPer1000: [50, 170]
 } as const satisfies Record<string, readonly [number, number]>
+
+/**
+ * How far an LSOA's air and crime stray from its decile's value: PM2.5 by up
+ * to ±1.5 µg/m³, crimes by up to ±35%, since roads and town centres do not
+ * follow deprivation. Drawn from a generator of their own (`ENVIRONMENT_SEED`),
+ * so the people drawn after the places are the same with or without them.
+ */
+const ENVIRONMENT_SPREAD = { pm25: 1.5, crimes: 0.35 }
+const ENVIRONMENT_SEED = 0x5ea5_0a1e
 
 /** The gradient's value at `deprivation`, 0 for the least deprived decile and 1 for the most. */
 const along = ([least, most]: readonly [number, number], deprivation: number) => least + (most - least) * deprivation
@@ -241,12 +257,12 @@ const EMERGENCY_ADMISSION_METHODS = ["21", "22", "23", "28"]
  * Where people 65+ discharged into reablement are on day 91, for those alive
  * then: at home, permanently in a care home, or back in hospital. With the
  * deaths before day 91 of `PATHWAY_OF_THE_DYING` added, about 82% are at home,
- * as nationally (ASCOF 2B, England 2023/24).
+ * as nationally (ASCOF 2B in England has been about 82% since 2011/12).
  */
 const DAY_91_OF_THE_LIVING: ReadonlyArray<readonly ["at_home" | "care_home" | "hospital", number]> = [
-  ["at_home", 94],
-  ["care_home", 3],
-  ["hospital", 3]
+  ["at_home", 90],
+  ["care_home", 5],
+  ["hospital", 5]
 ]
 
 /**
@@ -368,6 +384,8 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
   // The Index of Multiple Deprivation ranks LSOAs: every postcode of one shares its decile, and
   // the LSOA's air quality and crime figures follow it.
   let decile = 0
+  const environment = new SeededRandom(options.seed ^ ENVIRONMENT_SEED)
+  const spread = (within: number) => (2 * environment.next() - 1) * within
   postcodes.forEach((postcode, i) => {
     const lsoa = `E0100${String(4000 + Math.floor(i / 15)).padStart(4, "0")}`
     if (i % 15 === 0) {
@@ -386,8 +404,11 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
       const deprivation = (10 - decile) / 9
       sink.row("lsoa_environment", {
         lsoa,
-        pm25_ugm3: along(DEPRIVATION_GRADIENT.pm25, deprivation).toFixed(1),
-        crimes_per_1000: along(DEPRIVATION_GRADIENT.crimesPer1000, deprivation).toFixed(0)
+        pm25_ugm3: (along(DEPRIVATION_GRADIENT.pm25, deprivation) + spread(ENVIRONMENT_SPREAD.pm25)).toFixed(1),
+        crimes_per_1000: (
+          along(DEPRIVATION_GRADIENT.crimesPer1000, deprivation) *
+          (1 + spread(ENVIRONMENT_SPREAD.crimes))
+        ).toFixed(0)
       })
     }
     deprivationOf.set(postcode, (10 - decile) / 9)
@@ -677,7 +698,10 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
       })
     }
     const ltcs = [...p.conditions].filter((c) => !NOT_LTCS.includes(c)).length
-    const routine = random.overdispersed(8 + ltcs * 2 + (p.age >= 65 ? 4 : 0), 1.5)
+    const routine = random.overdispersed(
+      (8 + ltcs * 2 + (p.age >= 65 ? 4 : 0)) * along(DEPRIVATION_GRADIENT.routineGpEntries, deprivation),
+      1.5
+    )
     for (let i = 0; i < routine; i++) {
       const cells = {
         nhs_number: p.nhs,
@@ -828,7 +852,7 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
       events.push({ event_type: "request", service_type: "", event_start: requested })
       events.push({ event_type: "assessment", service_type: "", event_start: addDays(requested, 14) })
       const longTerm =
-        p.age >= 85 && random.chance(0.3)
+        p.age >= 85 && random.chance(0.25)
           ? careHome()
           : random.pick(["home_care", "home_care", "direct_payment", "day_care"])
       const serviceStart = addDays(requested, 30)
@@ -944,10 +968,12 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
         })
       }
       if (member.age >= 4 && member.age <= 17) {
+        const support = along(DEPRIVATION_GRADIENT.senSupport, deprivation)
+        const ehcPlan = along(DEPRIVATION_GRADIENT.ehcPlan, deprivation)
         const sen = random.weighted([
-          ["N", 84.5],
-          ["K", 12],
-          ["E", 3.5]
+          ["N", 100 - support - ehcPlan],
+          ["K", support],
+          ["E", ehcPlan]
         ])
         const cells = {
           upn: `A${String(random.int(0, 99_999_999_999)).padStart(11, "0")}${random.int(0, 9)}`,
@@ -957,8 +983,14 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
           sen_primary_need:
             sen === "N" ? "" : member.conditions.has("autism") ? "ASD" : random.pick(["SLCN", "SEMH", "MLD", "SPLD"]),
           fsm_eligible: random.chance(along(DEPRIVATION_GRADIENT.freeSchoolMeals, deprivation)) ? "Y" : "N",
+          // Most pupils miss a few sessions and a few miss many (at most 60%), as in the school census.
           attendance_pct: String(
-            (random.int(870, 1000) - Math.round(10 * along(DEPRIVATION_GRADIENT.attendanceLoss, deprivation))) / 10
+            (1000 -
+              Math.min(
+                600,
+                Math.round(-10 * along(DEPRIVATION_GRADIENT.meanAbsence, deprivation) * Math.log(1 - random.next()))
+              )) /
+              10
           ),
           exclusions: String(random.chance(0.03) ? 1 : 0)
         }
@@ -982,7 +1014,10 @@ export const generateBorough = (options: BoroughOptions, sink: BoroughSink): voi
           person_ref: nextRef("HP"),
           uprn: household.address.uprn,
           tenure: household.tenure,
-          overcrowded: household.members.length >= 5 && random.chance(0.4) ? "Y" : "N",
+          overcrowded:
+            household.members.length >= 5 && random.chance(along(DEPRIVATION_GRADIENT.overcrowding, deprivation))
+              ? "Y"
+              : "N",
           notice_served: random.chance(0.02) ? "Y" : "N",
           start_date: addDays(asOf, -random.int(30, 5000)),
           end_date: ""

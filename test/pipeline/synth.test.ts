@@ -198,6 +198,25 @@ describe("wsd synth", () => {
     // The gradient is steep enough to be seen through rounding to 5: A&E use at least 1.5 times as high.
     expect(rateIn("ae_attendances", "1")).toBeGreaterThan(1.5 * rateIn("ae_attendances", "5"))
   })
+  it("varies the air and crime of LSOAs that share a deprivation decile, as roads and town centres do", () => {
+    // Enough residents for several LSOAs in most deciles (3,000 fill one each).
+    const larger = path.join(dir, "larger")
+    expect(wsd("synth", "--residents", "30000", "--seed", "11", "--out", larger, "--as-of", AS_OF).status).toBe(0)
+    const read = (file: string) =>
+      parse(fs.readFileSync(path.join(larger, file)), { columns: true }) as Array<Record<string, string>>
+    const decileOf = new Map(read("postcode_lsoa.csv").map((row) => [row["lsoa"]!, row["imd_decile"]!]))
+    const lsoasOf = new Map<string, Array<Record<string, string>>>()
+    for (const row of read("lsoa_environment.csv")) {
+      const decile = decileOf.get(row["lsoa"]!)!
+      lsoasOf.set(decile, [...(lsoasOf.get(decile) ?? []), row])
+    }
+    const several = [...lsoasOf.values()].filter((lsoas) => lsoas.length >= 2)
+    expect(several.length).toBeGreaterThanOrEqual(8)
+    for (const lsoas of several) {
+      expect(new Set(lsoas.map((row) => row["pm25_ugm3"])).size).toBeGreaterThan(1)
+      expect(new Set(lsoas.map((row) => row["crimes_per_1000"])).size).toBeGreaterThan(1)
+    }
+  })
   it("starts every reablement within the rules' days of a discharge from an emergency spell, and gives who died in the window their last weeks", () => {
     const read = (file: string) =>
       parse(fs.readFileSync(path.join(borough, file)), { columns: true }) as Array<Record<string, string>>
