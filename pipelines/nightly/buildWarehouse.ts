@@ -88,7 +88,8 @@ export const buildWarehouse = Effect.fn("buildWarehouse")(function* (inputs: War
         residents: inputs.spineRead.spine.residents.length,
         keyRotated: lineage.key_rotated,
         sourceProfiles,
-        withheld
+        withheld,
+        optedOut: new Set([...inputs.spineRead.optedOut].map(inputs.personIdOf))
       })
     })
   ).pipe(

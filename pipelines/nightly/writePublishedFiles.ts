@@ -24,7 +24,8 @@ export const writePublishedFiles = Effect.fn("writePublishedFiles")(function* (
     residents,
     keyRotated,
     sourceProfiles,
-    withheld
+    withheld,
+    optedOut
   }: {
     readonly residents: number
     readonly keyRotated: boolean
@@ -32,6 +33,8 @@ export const writePublishedFiles = Effect.fn("writePublishedFiles")(function* (
     readonly sourceProfiles: ReadonlyArray<SourceProfileCounts>
     /** The segments every file hides, as the run's lineage records them. */
     readonly withheld: ReadonlyArray<string>
+    /** The person ids of everyone on tonight's opt-out list. */
+    readonly optedOut: ReadonlySet<string>
   }
 ) {
   const stages = yield* RunStages
@@ -39,7 +42,7 @@ export const writePublishedFiles = Effect.fn("writePublishedFiles")(function* (
   const { files: written, indicators } = yield* stages.timed(
     "outputs",
     Effect.gen(function* () {
-      const files = yield* writeOutputs(queries, staged, previous, keyRotated, withheld)
+      const files = yield* writeOutputs(queries, staged, { previousRelease: previous, keyRotated, withheld, optedOut })
       const indicators = yield* outcomeFigures(queries, outcomes.value)
       return { files: [...files, yield* writeOutcomes(staged, indicators)], indicators }
     }),

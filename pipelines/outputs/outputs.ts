@@ -101,10 +101,16 @@ const TRANSITIONS_LEADS = `${TRANSITIONS_SEGMENTS.map((code) => segmentOf(code).
 
 const CHANGE_COLUMNS = ["person_id", "change", "practice_code", "previous_reasons", "reasons"]
 
-/** Who joined, left or changed reasons since the previous publication's borough-wide list. */
+/**
+ * Who joined, left or changed reasons since the previous publication's
+ * borough-wide list. A member who has opted out since is not listed as
+ * `left`: that row would tell the reader that someone still registered, and
+ * as complex as before, objected; they are named in no file of tonight's.
+ */
 export const cohortChanges = (
   previous: ReadonlyArray<{ readonly person_id: string; readonly reasons: string; readonly practice_code: string }>,
-  current: ReadonlyArray<Row>
+  current: ReadonlyArray<Row>,
+  optedOut: ReadonlySet<string>
 ): Array<Row> => {
   const before = new Map(previous.map((row) => [row.person_id, row]))
   const now = new Map(current.map((row) => [String(row["person_id"]), row]))
@@ -124,7 +130,7 @@ export const cohortChanges = (
     }
   }
   for (const [id, row] of before) {
-    if (!now.has(id))
+    if (!now.has(id) && !optedOut.has(id))
       changes.push({ person_id: id, change: "left", practice_code: row.practice_code, previous_reasons: row.reasons })
   }
   return changes.sort(
@@ -224,13 +230,20 @@ export const segmentsWithheld = (queries: OutputQueries, lineage: RunLineage) =>
     })
   })
 
+export interface OutputsNight {
+  /** The current publication, which "changes since the last run" compares with. */
+  readonly previousRelease: string | undefined
+  readonly keyRotated: boolean
+  /** The segments every file hides (`withheldSegments`), as the run's lineage records them. */
+  readonly withheld: ReadonlyArray<string>
+  /** The person ids of everyone on tonight's opt-out list. */
+  readonly optedOut: ReadonlySet<string>
+}
+
 export const writeOutputs = (
   queries: OutputQueries,
   release: string,
-  previousRelease: string | undefined,
-  keyRotated: boolean,
-  /** The segments every file hides (`withheldSegments`), as the run's lineage records them. */
-  withheld: ReadonlyArray<string> = []
+  { previousRelease, keyRotated, withheld, optedOut }: OutputsNight
 ) =>
   Effect.gen(function* () {
     const outputs: Array<OutputLineage> = []
@@ -266,7 +279,7 @@ export const writeOutputs = (
           release,
           "complex-cohort/changes.csv",
           CHANGE_COLUMNS,
-          keyRotated ? KEY_ROTATED_CHANGES : cohortChanges(previous, cohort),
+          keyRotated ? KEY_ROTATED_CHANGES : cohortChanges(previous, cohort, optedOut),
           COHORT_LEAD
         )
       )

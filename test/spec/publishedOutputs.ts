@@ -54,9 +54,13 @@ export const publish = (input: SpecInput, engine: Engine, previous?: Publication
   Effect.gen(function* () {
     const { db, nhsNumbers } = yield* specWarehouse(input, engine)
     const release = yield* temporaryRelease
-    const outputs = yield* writeOutputs(outputQueries(db), release, previous?.release, false).pipe(
-      Effect.provide(FileSystem.layer(release))
-    )
+    const outputs = yield* writeOutputs(outputQueries(db), release, {
+      previousRelease: previous?.release,
+      keyRotated: false,
+      withheld: [],
+      // A spec's person ids are its people's names.
+      optedOut: new Set(input.optOuts)
+    }).pipe(Effect.provide(FileSystem.layer(release)))
     const files = fs
       .readdirSync(release, { recursive: true, encoding: "utf8" })
       .filter((file) => fs.statSync(path.join(release, file)).isFile())

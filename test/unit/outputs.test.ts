@@ -16,7 +16,7 @@ describe("changes since the last publication", () => {
       { person_id: "changes", reasons: "complex_ltc;housebound", practice_code: "F84003" },
       { person_id: "joins", reasons: "discretionary", practice_code: "F84004" }
     ]
-    expect(cohortChanges(previous, current)).toEqual([
+    expect(cohortChanges(previous, current, new Set())).toEqual([
       { person_id: "joins", change: "joined", practice_code: "F84004", reasons: "discretionary" },
       { person_id: "leaves", change: "left", practice_code: "F84004", previous_reasons: "dementia" },
       {
@@ -26,6 +26,16 @@ describe("changes since the last publication", () => {
         previous_reasons: "complex_ltc",
         reasons: "complex_ltc;housebound"
       }
+    ])
+  })
+
+  it("does not list as left a member who has opted out since", () => {
+    const previous = [
+      { person_id: "objects", reasons: "dementia", practice_code: "F84004" },
+      { person_id: "leaves", reasons: "dementia", practice_code: "F84004" }
+    ]
+    expect(cohortChanges(previous, [], new Set(["objects"]))).toEqual([
+      { person_id: "leaves", change: "left", practice_code: "F84004", previous_reasons: "dementia" }
     ])
   })
 })
