@@ -25,7 +25,7 @@ import {
   type FittedModel,
   fitModel,
   type LevelProbabilities,
-  levelsOf,
+  levelOf,
   matchProbability,
   nameFrequencies,
   type Pattern,
@@ -178,14 +178,13 @@ const ofImpliedAge = (age: ImpliedAge | undefined, dateOfBirth: string | undefin
   return years >= (age.atLeast ?? -Infinity) && years < (age.under ?? Infinity)
 }
 
+const GIVEN_INITIAL = COMPARISONS.given_name.indexOf("initial")
+const FAMILY_INITIAL = COMPARISONS.family_name.indexOf("initial")
+
 /** Neither name agrees even phonetically: the pair is worth comparing with the record's names swapped. */
 const namesDisagree = (packed: Pattern) => {
-  const [given, family] = levelsOf(packed)
-  return (
-    given !== 0 &&
-    given! >= COMPARISONS.given_name.indexOf("initial") &&
-    family! >= COMPARISONS.family_name.indexOf("initial")
-  )
+  const given = levelOf(packed, 0)
+  return given >= GIVEN_INITIAL && levelOf(packed, 1) >= FAMILY_INITIAL
 }
 
 export const indexForProbabilisticMatch = (

@@ -5,6 +5,7 @@ import {
   compare,
   estimateU,
   fitModel,
+  levelOf,
   levelsOf,
   matchProbability,
   nameFrequencies,
@@ -128,6 +129,8 @@ describe("comparison levels", () => {
     const packed = compare(person("", "WHITFIELD", undefined, undefined), resident)
     expect(levelsOf(packed)).toEqual([-1, 0, -1, -1, -1, -1, -1])
     expect(pattern(levelsOf(packed))).toBe(packed)
+    const mixed = [3, -1, 4, 0, 1, -1, 0]
+    expect(mixed.map((_, f) => levelOf(pattern(mixed), f))).toEqual(mixed)
   })
 
   it("compares the UPRN only where the postcodes agree in full", () => {
