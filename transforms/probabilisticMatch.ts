@@ -267,7 +267,12 @@ export const indexForProbabilisticMatch = (
         })
       compared.forEach(tally)
       alsoFitOn.forEach((record) => tally(candidatesOf(record)))
-      const sessions = BLOCKING_RULES.map((rule, r) => ({ patterns: byRule[r]!, blockedOn: rule.fields }))
+      // The UPRN is compared only where the postcodes agree, as the rules on the postcode make every pair's do: there
+      // a shared UPRN is what living together looks like, and counted it would teach EM that a household is a person.
+      const sessions = BLOCKING_RULES.map((rule, r) => ({
+        patterns: byRule[r]!,
+        blockedOn: rule.fields.includes("postcode") ? [...rule.fields, "uprn" as const] : rule.fields
+      }))
       const model = fitModel(sessions, u)
       const weigh = weigher(model, frequencies)
       const matches = records.map((record, i): ProbabilisticMatch => {
