@@ -8,6 +8,7 @@ import {
   levelOf,
   levelsOf,
   matchProbability,
+  modelSummary,
   nameFrequencies,
   pattern,
   weigher
@@ -373,6 +374,22 @@ describe("probabilistic linkage", () => {
     const { matches } = tenancy.link([noDateOfBirth, noDateOfBirth], [], settings, [["mother"], []])
     expect(matches[0]).toMatchObject({ outcome: "linked", personId: "daughter" })
     expect(matches[1]!.outcome).toBe("ambiguous")
+  })
+
+  it("learns nothing of the UPRN from the pairs a rule on the postcode found", () => {
+    // Without a given name or a date of birth only the postcode and family name rule finds candidates: households.
+    const households = residents.map((resident, i) => ({
+      ...resident,
+      demographics: { ...resident.demographics, uprn: String(100_000 + Math.floor(i / 3)) }
+    }))
+    const records = households.slice(0, 300).map(({ demographics }) => ({
+      ...demographics,
+      givenName: "",
+      dateOfBirth: undefined
+    }))
+    const { model } = indexForProbabilisticMatch(households).link(records, [], settings)
+    // The prior's, as no session estimated it.
+    expect(modelSummary(model).uprn.map(({ m }) => m)).toEqual([0.95, 0.05])
   })
 
   it("gives the same links for the same inputs", () => {
