@@ -36,6 +36,19 @@ export interface Demographics {
    * records of this record's tenancy or claim linked to, where it has any.
    */
   readonly householdUprns?: ReadonlyArray<string> | undefined
+  /**
+   * The age the source implies its person has on a date (a pupil on census
+   * day, a dependant child when the claim began), where it implies one: the
+   * probabilistic tier does not consider a resident whose date of birth says
+   * otherwise. Whole years, `atLeast` included and `under` not.
+   */
+  readonly impliedAge?: ImpliedAge | undefined
+}
+
+export interface ImpliedAge {
+  readonly on: string
+  readonly atLeast?: number
+  readonly under?: number
 }
 
 /**

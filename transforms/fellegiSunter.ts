@@ -73,6 +73,12 @@ export const levelsOf = (packed: Pattern): Array<number> =>
     return digit - 1
   })
 
+/** One field's level in a packed pattern, the others left packed (this runs per pair, where `levelsOf` would allocate). */
+export const levelOf = (packed: Pattern, field: number): number => {
+  for (let f = 0; f < field; f++) packed = Math.floor(packed / RADIX[f]!)
+  return (packed % RADIX[field]!) - 1
+}
+
 const nameLevel = (a: string, b: string, withVariant: boolean): number => {
   if (a === "" || b === "") return MISSING
   if (a === b) return 0
@@ -367,9 +373,8 @@ export const weigher = (model: FittedModel, frequencies: NameFrequencies) => {
     Math.log2((u * frequencies.people) / Math.max(counts.get(name) ?? 1, 1))
   return (packed: Pattern, record: Demographics): number => {
     let weight = patternWeight(packed)
-    const levels = levelsOf(packed)
-    if (levels[0] === 0) weight += frequencyAdjustment(model.u[0]![0]!, frequencies.given, record.givenName)
-    if (levels[1] === 0) weight += frequencyAdjustment(model.u[1]![0]!, frequencies.family, record.familyName)
+    if (levelOf(packed, 0) === 0) weight += frequencyAdjustment(model.u[0]![0]!, frequencies.given, record.givenName)
+    if (levelOf(packed, 1) === 0) weight += frequencyAdjustment(model.u[1]![0]!, frequencies.family, record.familyName)
     return weight
   }
 }

@@ -14,7 +14,8 @@
  * weight); a record whose best candidate is likely but not clear enough is
  * left for clerical review with its candidates.
  */
-import type { Demographics } from "./demographicMatch.js"
+import { ageInYears } from "../schemas/fields/extractDate.js"
+import type { Demographics, ImpliedAge } from "./demographicMatch.js"
 import {
   agreements,
   COMPARISONS,
@@ -24,7 +25,7 @@ import {
   type FittedModel,
   fitModel,
   type LevelProbabilities,
-  levelsOf,
+  levelOf,
   matchProbability,
   nameFrequencies,
   type Pattern,
@@ -170,14 +171,20 @@ const U_SEED = 20
 /** Candidates kept per record for clerical review. */
 const REVIEW_CANDIDATES = 3
 
+/** Whether a date of birth fits the age a source implies (any does where it implies none, or either is unknown). */
+const ofImpliedAge = (age: ImpliedAge | undefined, dateOfBirth: string | undefined) => {
+  if (age === undefined || dateOfBirth === undefined) return true
+  const years = ageInYears(dateOfBirth, age.on)
+  return years >= (age.atLeast ?? -Infinity) && years < (age.under ?? Infinity)
+}
+
+const GIVEN_INITIAL = COMPARISONS.given_name.indexOf("initial")
+const FAMILY_INITIAL = COMPARISONS.family_name.indexOf("initial")
+
 /** Neither name agrees even phonetically: the pair is worth comparing with the record's names swapped. */
 const namesDisagree = (packed: Pattern) => {
-  const [given, family] = levelsOf(packed)
-  return (
-    given !== 0 &&
-    given! >= COMPARISONS.given_name.indexOf("initial") &&
-    family! >= COMPARISONS.family_name.indexOf("initial")
-  )
+  const given = levelOf(packed, 0)
+  return given >= GIVEN_INITIAL && levelOf(packed, 1) >= FAMILY_INITIAL
 }
 
 export const indexForProbabilisticMatch = (
@@ -185,21 +192,25 @@ export const indexForProbabilisticMatch = (
 ): ProbabilisticIndex => {
   const personIds = residents.map(({ personId }) => personId)
   const people = residents.map(({ demographics }) => demographics)
-  /** Records with the UPRNs of their household's residents, where they have any. */
-  const withHouseholds = (
-    records: ReadonlyArray<Demographics>,
-    households: ReadonlyArray<ReadonlyArray<string>>
-  ): ReadonlyArray<Demographics> => {
-    // Only the residents some household names are looked up: far fewer than the spine.
-    const uprnOf = new Map<string, string | undefined>(households.flat().map((personId) => [personId, undefined]))
-    if (uprnOf.size === 0) return records
-    residents.forEach(({ demographics, personId }) => {
-      if (uprnOf.has(personId)) uprnOf.set(personId, demographics.uprn)
+  /**
+   * Per record, its household's residents (by number) and the record with
+   * their UPRNs, where it has any. Only the residents some household names
+   * are looked up: far fewer than the spine.
+   */
+  const withHouseholds = (records: ReadonlyArray<Demographics>, households: ReadonlyArray<ReadonlyArray<string>>) => {
+    const numberOf = new Map<string, number>(households.flat().map((personId) => [personId, -1]))
+    if (numberOf.size === 0) return { records, members: [] }
+    personIds.forEach((personId, n) => {
+      if (numberOf.has(personId)) numberOf.set(personId, n)
     })
-    return records.map((record, i) => {
-      const uprns = [...new Set((households[i] ?? []).flatMap((personId) => uprnOf.get(personId) ?? []))].sort()
-      return uprns.length === 0 ? record : { ...record, householdUprns: uprns }
-    })
+    const members = records.map((_, i) => (households[i] ?? []).flatMap((personId) => numberOf.get(personId) ?? []))
+    return {
+      members,
+      records: records.map((record, i) => {
+        const uprns = [...new Set(members[i]!.flatMap((n) => people[n]!.uprn ?? []))].sort()
+        return uprns.length === 0 ? record : { ...record, householdUprns: uprns }
+      })
+    }
   }
   const blocks = BLOCKING_RULES.map((rule) => indexByKey(people, rule.key))
   const frequencies = nameFrequencies(people)
@@ -210,9 +221,15 @@ export const indexForProbabilisticMatch = (
   const foundBy = new Uint8Array(people.length)
   let stamp = 0
 
-  /** A record's candidates (resident numbers, ascending) and the pattern of each pair. */
-  const candidatesOf = (record: Demographics) => {
+  /**
+   * A record's candidates (resident numbers, ascending) and the pattern of
+   * each pair. Not a candidate: a resident the source's implied age rules
+   * out, or one another record of the same tenancy or claim (`taken`) is
+   * already linked to, since a tenancy or claim lists each person once.
+   */
+  const candidatesOf = (record: Demographics, taken: ReadonlyArray<number> = []) => {
     stamp++
+    for (const person of taken) seen[person] = stamp
     const found: Array<number> = []
     BLOCKING_RULES.forEach((rule, r) => {
       const key = rule.key(record)
@@ -223,6 +240,7 @@ export const indexForProbabilisticMatch = (
           return
         }
         seen[person] = stamp
+        if (!ofImpliedAge(record.impliedAge, people[person]!.dateOfBirth)) return
         foundBy[person] = 1 << r
         found.push(person)
       })
@@ -238,8 +256,8 @@ export const indexForProbabilisticMatch = (
   return {
     link: (given, alsoFitOn, settings, households = []) => {
       u ??= estimateU(people, U_PAIRS, () => random.next())
-      const records = withHouseholds(given, households)
-      const compared = records.map(candidatesOf)
+      const { members, records } = withHouseholds(given, households)
+      const compared = records.map((record, i) => candidatesOf(record, members[i]))
       const byRule = BLOCKING_RULES.map(() => new Map<Pattern, number>())
       const tally = ({ patterns, rules }: ReturnType<typeof candidatesOf>) =>
         patterns.forEach((p, c) => {
@@ -249,7 +267,12 @@ export const indexForProbabilisticMatch = (
         })
       compared.forEach(tally)
       alsoFitOn.forEach((record) => tally(candidatesOf(record)))
-      const sessions = BLOCKING_RULES.map((rule, r) => ({ patterns: byRule[r]!, blockedOn: rule.fields }))
+      // The UPRN is compared only where the postcodes agree, as the rules on the postcode make every pair's do: there
+      // a shared UPRN is what living together looks like, and counted it would teach EM that a household is a person.
+      const sessions = BLOCKING_RULES.map((rule, r) => ({
+        patterns: byRule[r]!,
+        blockedOn: rule.fields.includes("postcode") ? [...rule.fields, "uprn" as const] : rule.fields
+      }))
       const model = fitModel(sessions, u)
       const weigh = weigher(model, frequencies)
       const matches = records.map((record, i): ProbabilisticMatch => {

@@ -14,7 +14,7 @@ import { gpEvents } from "../../schemas/sources/gpEvents.js"
 import { housing } from "../../schemas/sources/housing.js"
 import type { RecordTables } from "../../schemas/warehouse.js"
 import * as curation from "../../transforms/curation.js"
-import { type Demographics, demographicsOf } from "../../transforms/demographicMatch.js"
+import { type Demographics, demographicsOf, type ImpliedAge } from "../../transforms/demographicMatch.js"
 import type { NhsNumberCheck } from "../../schemas/fields/nhsNumber.js"
 
 export interface RecordSource<Row, Table extends keyof RecordTables> {
@@ -32,6 +32,21 @@ export interface RecordSource<Row, Table extends keyof RecordTables> {
 const recordSource = <Row, Table extends keyof RecordTables>(definition: RecordSource<Row, Table>) => definition
 
 const none = () => undefined
+
+/**
+ * Demographics with the age the source itself implies: a School Census pupil
+ * is aged 2 to 19 on census day, a child in children's services under 18
+ * (a care leaver 16 to 25) when the episode starts, and a claim's dependant
+ * under 20 when the claim begins (or born since). What tells a parent from a
+ * child of the same names when the record's date of birth is blank or wrong.
+ */
+const withImpliedAge =
+  <Row extends Parameters<typeof demographicsOf>[0]>(impliedAge: (row: Row) => ImpliedAge | undefined) =>
+  (row: Row): Demographics | undefined => {
+    const demographics = demographicsOf(row)
+    const age = impliedAge(row)
+    return demographics === undefined || age === undefined ? demographics : { ...demographics, impliedAge: age }
+  }
 
 /** Whether a source's records may be matched to residents on demographics (council sources, where NHS numbers may be missing). */
 export const matchesOnDemographics = (source: { readonly demographicsOf: (row: never) => unknown }): boolean =>
@@ -70,7 +85,9 @@ export const RECORD_SOURCES = [
     source: childrensSocialCare,
     table: "childrens_social_care_episode",
     nhsNumberOf: (row) => row.nhs_number,
-    demographicsOf,
+    demographicsOf: withImpliedAge((row) =>
+      row.status === "CARE_LEAVER" ? { on: row.start_date, atLeast: 16, under: 26 } : { on: row.start_date, under: 18 }
+    ),
     curate: curation.curateChildrensSocialCare
   }),
   recordSource({
@@ -85,7 +102,7 @@ export const RECORD_SOURCES = [
     source: benefits,
     table: "benefit_claim",
     nhsNumberOf: none,
-    demographicsOf,
+    demographicsOf: withImpliedAge((row) => (row.role === "dependant" ? { on: row.start_date, under: 20 } : undefined)),
     householdOf: (row) => row.claim_ref,
     curate: curation.curateBenefitClaim
   }),
@@ -93,7 +110,7 @@ export const RECORD_SOURCES = [
     source: education,
     table: "education_record",
     nhsNumberOf: none,
-    demographicsOf,
+    demographicsOf: withImpliedAge((row) => ({ on: row.census_date, atLeast: 2, under: 20 })),
     curate: curation.curateEducation
   })
 ] as const

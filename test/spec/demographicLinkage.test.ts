@@ -4,6 +4,7 @@
  * each record must reach, with the tier that reached it.
  */
 import { describe, expect, it } from "vitest"
+import { RECORD_SOURCES } from "../../pipelines/ingest/recordSources.js"
 import { demographicsOf, indexSpine } from "../../transforms/demographicMatch.js"
 import { indexForProbabilisticMatch } from "../../transforms/probabilisticMatch.js"
 import { SeededRandom } from "../../transforms/seededRandom.js"
@@ -106,13 +107,15 @@ describe("demographic linkage tiers", () => {
  * something, and council records the ladder cannot settle.
  */
 describe("the probabilistic tier's UPRN and household", () => {
-  const UPRNS: Record<string, string> = { jsmith1: "100001", jsmith2: "100002", joan: "100003" }
+  const UPRNS: Record<string, string> = { jsmith1: "100001", jsmith2: "100002", joan: "100003", amir: "100005" }
   const HOUSEHOLD: Record<string, Row> = {
     // John Smith (E2 6LT)'s wife, at his UPRN; Joan's neighbour of the same names, at another in her postcode.
     msmith2: ["Mary", "Smith", "1982-04-09", "E2 6LT"],
-    joan2: ["Joan", "Whitfield", "1991-10-27", "E1 6AN"]
+    joan2: ["Joan", "Whitfield", "1991-10-27", "E1 6AN"],
+    // Amir Hussain's father, of his names, at his UPRN.
+    amirfather: ["Amir", "Hussain", "1990-02-03", "E1 4NS"]
   }
-  const HOUSEHOLD_UPRNS: Record<string, string> = { msmith2: "100002", joan2: "100004" }
+  const HOUSEHOLD_UPRNS: Record<string, string> = { msmith2: "100002", joan2: "100004", amirfather: "100005" }
   const random = new SeededRandom(11)
   const background = Array.from({ length: 2000 }, (_, i) => ({
     personId: `b${i}`,
@@ -159,5 +162,20 @@ describe("the probabilistic tier's UPRN and household", () => {
     expect(link(noDateOfBirth)).toBe("ambiguous")
     expect(link(noDateOfBirth, "100003")).toBe("joan")
     expect(link(noDateOfBirth, "100004")).toBe("joan2")
+  })
+  it("tells a child from the parent of the same names when the date of birth is blank: by the age the source implies, or the tenancy's other records", () => {
+    const noDateOfBirth: Row = ["Amir", "Hussain", "", "E1 4NS"]
+    expect(link(noDateOfBirth, "100005")).toBe("ambiguous")
+    // A School Census row: a pupil is aged 2 to 19 on census day.
+    const education = RECORD_SOURCES.find((recordSource) => recordSource.source.name === "education")!
+    const pupil = education.demographicsOf({
+      family_name: "Hussain",
+      given_name: "Amir",
+      postcode: "E1 4NS",
+      census_date: "2026-10-01"
+    } as never)!
+    expect(tier.link([pupil], [], settings).matches[0]).toMatchObject({ outcome: "linked", personId: "amir" })
+    // A housing row of the tenancy whose other record, the son's, linked to him: the tenancy lists each person once.
+    expect(link(noDateOfBirth, "100005", ["amir"])).toBe("amirfather")
   })
 })

@@ -5,12 +5,15 @@ import {
   compare,
   estimateU,
   fitModel,
+  levelOf,
   levelsOf,
   matchProbability,
+  modelSummary,
   nameFrequencies,
   pattern,
   weigher
 } from "../../transforms/fellegiSunter.js"
+import { RECORD_SOURCES } from "../../pipelines/ingest/recordSources.js"
 import { jaroWinkler } from "../../transforms/personName.js"
 import { indexForProbabilisticMatch, reviewEntry } from "../../transforms/probabilisticMatch.js"
 import { SeededRandom } from "../../transforms/seededRandom.js"
@@ -56,6 +59,37 @@ describe("a council record's demographics", () => {
   })
 })
 
+describe("the age a source implies", () => {
+  const impliedAge = (source: string, row: Record<string, string>) =>
+    RECORD_SOURCES.find((recordSource) => recordSource.source.name === source)!.demographicsOf({
+      family_name: "Okafor",
+      ...row
+    } as never)?.impliedAge
+
+  it("is a pupil's on census day, a child's in children's services and a claim's dependant's", () => {
+    expect(impliedAge("education", { census_date: "2026-10-01" })).toEqual({ on: "2026-10-01", atLeast: 2, under: 20 })
+    expect(impliedAge("childrens_social_care", { status: "CP", start_date: "2026-01-05" })).toEqual({
+      on: "2026-01-05",
+      under: 18
+    })
+    expect(impliedAge("childrens_social_care", { status: "CARE_LEAVER", start_date: "2026-01-05" })).toEqual({
+      on: "2026-01-05",
+      atLeast: 16,
+      under: 26
+    })
+    expect(impliedAge("benefits", { role: "dependant", start_date: "2024-04-01" })).toEqual({
+      on: "2024-04-01",
+      under: 20
+    })
+  })
+
+  it("is none where the source says nothing of it", () => {
+    // A claimant's role is today's, the claim may be years old: it says nothing of the age at its start.
+    expect(impliedAge("benefits", { role: "claimant", start_date: "2024-04-01" })).toBeUndefined()
+    expect(impliedAge("housing", { start_date: "2024-04-01" })).toBeUndefined()
+  })
+})
+
 describe("comparison levels", () => {
   const resident = person("JOAN", "WHITFIELD", "1953-03-14", "E1 6AN", "female")
   const levels = (record: Demographics) => agreements(compare(record, resident))
@@ -96,6 +130,8 @@ describe("comparison levels", () => {
     const packed = compare(person("", "WHITFIELD", undefined, undefined), resident)
     expect(levelsOf(packed)).toEqual([-1, 0, -1, -1, -1, -1, -1])
     expect(pattern(levelsOf(packed))).toBe(packed)
+    const mixed = [3, -1, 4, 0, 1, -1, 0]
+    expect(mixed.map((_, f) => levelOf(pattern(mixed), f))).toEqual(mixed)
   })
 
   it("compares the UPRN only where the postcodes agree in full", () => {
@@ -307,6 +343,53 @@ describe("probabilistic linkage", () => {
     const withPartner = household.link([moved], [], settings, [["partner"]]).matches[0]!
     expect(alone.outcome).not.toBe("linked")
     expect(withPartner).toMatchObject({ outcome: "linked", personId: "p42" })
+  })
+
+  // A mother and her daughter of the same names and sex at one address: a record without a date of birth fits both.
+  const motherAndDaughter = (uprn: string) => [
+    { personId: "mother", demographics: person("AMARA", "OKAFOR", "1984-02-11", "E2 5CD", "female", uprn) },
+    { personId: "daughter", demographics: person("AMARA", "OKAFOR", "2015-09-30", "E2 5CD", "female", uprn) }
+  ]
+  const noDateOfBirth = person("AMARA", "OKAFOR", undefined, "E2 5CD", "female", "200001")
+
+  it("does not consider a resident the source's implied age rules out", () => {
+    const mothers = indexForProbabilisticMatch([...residents, ...motherAndDaughter("200001")])
+    const pupil = { ...noDateOfBirth, impliedAge: { on: "2026-10-01", atLeast: 2, under: 20 } }
+    const adult = { ...noDateOfBirth, impliedAge: { on: "2026-10-01", atLeast: 16 } }
+    const { matches } = mothers.link([noDateOfBirth, pupil, adult], [], settings)
+    expect(matches[0]!.outcome).toBe("ambiguous")
+    expect(matches[0]!.outcome !== "linked" && matches[0]!.review.slice(0, 2).map(({ personId }) => personId)).toEqual([
+      "mother",
+      "daughter"
+    ])
+    expect(matches[1]).toMatchObject({ outcome: "linked", personId: "daughter" })
+    expect(matches[2]).toMatchObject({ outcome: "linked", personId: "mother" })
+    // Born after the date the age is implied on (a dependant added to a claim since) is under any age.
+    const unborn = { ...pupil, impliedAge: { on: "2010-01-01", under: 20 } }
+    expect(mothers.link([unborn], [], settings).matches[0]).toMatchObject({ outcome: "linked", personId: "daughter" })
+  })
+
+  it("does not consider a resident another record of the same tenancy or claim already linked to", () => {
+    const tenancy = indexForProbabilisticMatch([...residents, ...motherAndDaughter("200001")])
+    const { matches } = tenancy.link([noDateOfBirth, noDateOfBirth], [], settings, [["mother"], []])
+    expect(matches[0]).toMatchObject({ outcome: "linked", personId: "daughter" })
+    expect(matches[1]!.outcome).toBe("ambiguous")
+  })
+
+  it("learns nothing of the UPRN from the pairs a rule on the postcode found", () => {
+    // Without a given name or a date of birth only the postcode and family name rule finds candidates: households.
+    const households = residents.map((resident, i) => ({
+      ...resident,
+      demographics: { ...resident.demographics, uprn: String(100_000 + Math.floor(i / 3)) }
+    }))
+    const records = households.slice(0, 300).map(({ demographics }) => ({
+      ...demographics,
+      givenName: "",
+      dateOfBirth: undefined
+    }))
+    const { model } = indexForProbabilisticMatch(households).link(records, [], settings)
+    // The prior's, as no session estimated it.
+    expect(modelSummary(model).uprn.map(({ m }) => m)).toEqual([0.95, 0.05])
   })
 
   it("gives the same links for the same inputs", () => {
