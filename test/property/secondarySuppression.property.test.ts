@@ -1,11 +1,12 @@
 /**
  * Secondary suppression tried as an attacker would: random tables, published
  * through the real control, then every relation the published files hold
- * between their figures (a total is the sum of its cells) used to narrow
- * each figure down, with a rounded figure taken as every count that rounds to
- * it and a suppressed one as anything from 1 up. No suppressed count may be
- * narrowed to a single value. The tables come from a seeded generator, so a
- * failure names a seed that reproduces it.
+ * between their figures (a total is the sum of its cells; records linked are
+ * at most the records they are of) used to narrow each figure down, with a
+ * rounded figure taken as every count that rounds to it and a suppressed one
+ * as anything from 1 up. No suppressed count may be narrowed to a single
+ * value. The tables come from a seeded generator, so a failure names a seed
+ * that reproduces it.
  */
 import { describe, expect, it } from "vitest"
 import type { InputLineage, RunLineage } from "../../pipelines/governance/lineage.js"
@@ -13,8 +14,13 @@ import { publishedRun } from "../../pipelines/governance/publishedLineage.js"
 import { cohortSummary } from "../../pipelines/outputs/outputs.js"
 import { SEGMENT_CODES } from "../../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "../../transforms/cohortDimensions.js"
-import { controlLinkedCounts, type DisclosureRules, SUPPRESSED } from "../../transforms/disclosureControl.js"
-import { reportFigures } from "../../transforms/reportFigures.js"
+import {
+  controlledRate,
+  controlLinkedCounts,
+  type DisclosureRules,
+  SUPPRESSED
+} from "../../transforms/disclosureControl.js"
+import { type ReportCounts, reportFigures } from "../../transforms/reportFigures.js"
 import { controlResidents, type ResidentCount, withheldSegments } from "../../transforms/residentCounts.js"
 import { controlRunCounts } from "../../transforms/runCounts.js"
 
@@ -49,6 +55,11 @@ interface Relation {
   readonly total: string
   readonly cells: ReadonlyArray<string>
 }
+/** `lower` is never more than `upper`. */
+interface Ordering {
+  readonly lower: string
+  readonly upper: string
+}
 
 const knownFrom = (published: number | null, rules: DisclosureRules): [number, number] => {
   if (published === null) return [1, Infinity]
@@ -57,8 +68,8 @@ const knownFrom = (published: number | null, rules: DisclosureRules): [number, n
   return [Math.max(published - below, rules.suppressBelow), published + rules.roundTo - 1 - below]
 }
 
-/** Narrows every figure by every relation (a total minus the others), until nothing narrows further. */
-const narrow = (bounds: Bounds, relations: ReadonlyArray<Relation>) => {
+/** Narrows every figure by every relation (a total minus the others) and ordering, until nothing narrows further. */
+const narrow = (bounds: Bounds, relations: ReadonlyArray<Relation>, orderings: ReadonlyArray<Ordering>) => {
   const of = (key: string) => bounds.get(key) ?? [0, 0]
   for (let pass = 0, changed = true; changed && pass < 200; pass++) {
     changed = false
@@ -86,6 +97,10 @@ const narrow = (bounds: Bounds, relations: ReadonlyArray<Relation>) => {
         tighten(cell, totalLow - othersHigh, totalHigh - (lowSum - lows[i]!))
       })
     }
+    for (const { lower, upper } of orderings) {
+      tighten(lower, 0, of(upper)[1])
+      tighten(upper, of(lower)[0], Infinity)
+    }
   }
 }
 
@@ -99,13 +114,14 @@ const recovered = (
   published: ReadonlyMap<string, number | null>,
   relations: ReadonlyArray<Relation>,
   rules: DisclosureRules,
-  unknowns: ReadonlyArray<string> = []
+  unknowns: ReadonlyArray<string> = [],
+  orderings: ReadonlyArray<Ordering> = []
 ) => {
   const bounds: Bounds = new Map([
     ...[...published].map(([key, value]): [string, [number, number]] => [key, knownFrom(value, rules)]),
     ...unknowns.map((key): [string, [number, number]] => [key, [0, Infinity]])
   ])
-  narrow(bounds, relations)
+  narrow(bounds, relations, orderings)
   for (const [key, [low, high]] of bounds) {
     // The attacker reasons soundly: the truth is never ruled out.
     const truth = exact.get(key) ?? 0
@@ -143,6 +159,36 @@ const succeededRun = (
   outputs: [],
   ...figures
 })
+
+/** The report's figures of a night whose warehouse holds `counts`; nothing else counted. */
+const reportOf = (counts: Partial<ReportCounts>, rules: DisclosureRules) =>
+  reportFigures(
+    {
+      run: { run_id: "r", as_of: "2026-11-20", started_at: "", rules_version: "", software_version: "" },
+      cohortCounts: [],
+      transitionCounts: [],
+      utilisation: [],
+      shadowBudget: [],
+      practices: [],
+      bcf: [],
+      inputs: [],
+      quarantine: [],
+      linkage: [],
+      equity: [],
+      warnings: {
+        inputs: [],
+        freshnessWarnDays: 3,
+        linkageWarnPercent: 95,
+        conflictingDatesOfBirth: 0,
+        keyRotated: false,
+        acceptedVolumeChanges: []
+      },
+      sourceProfiles: [],
+      window: { start: "2025-11-21", end: "2026-11-20" },
+      ...counts
+    },
+    rules
+  )
 
 const RULES: ReadonlyArray<readonly [string, DisclosureRules]> = [
   ["1–7 suppressed, rounded to 5", { suppressBelow: 8, roundTo: 5 }],
@@ -233,7 +279,7 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
     }
   })
 
-  it("leaves no suppressed count of a run's published lineage recoverable from quarantine reasons, equity rows, the spine or the segments", () => {
+  it("leaves no suppressed count of a run's published lineage or the report's linkage figures recoverable from quarantine reasons, equity rows and their totals over the sources, linkage rates, the spine or the segments, nor from linked ≤ records", () => {
     for (let seed = 1; seed <= 400; seed++) {
       const random = generator(seed)
       /** `n` things shared at random among `names`: counts that add up to `n`. */
@@ -321,8 +367,35 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
         segments
       })
       const view = publishedRun(run, rules)
+      // The report beside it: the same night's warehouse.
+      const figures = reportOf(
+        {
+          inputs: inputs.map(({ rows_accepted, rows_quarantined, rows_read, source, status }) => ({
+            source,
+            status,
+            rows_read,
+            rows_accepted,
+            rows_quarantined
+          })),
+          quarantine: inputs.flatMap(({ quarantine_reasons, source }) =>
+            Object.entries(quarantine_reasons).map(([fieldReason, rows]) => {
+              const [field = "", reason = ""] = fieldReason.split("/")
+              return { source, field, reason, rows }
+            })
+          ),
+          linkage: Object.entries(linkage).flatMap(([source, outcomes]) =>
+            Object.entries(outcomes).map(([outcome, rows]) => {
+              const [link_status = "", link_method = ""] = outcome.split(":")
+              return { source, link_status, link_method, rows }
+            })
+          ),
+          equity,
+          lineageTotals: { equity, spine: run.spine, segments }
+        },
+        rules
+      )
 
-      // What the attacker reads in the copy, and every sum its figures make.
+      // What the attacker reads in the copy and the report, and every sum and ordering their figures make.
       const shown = (count: unknown) => (typeof count === "number" ? count : null)
       const exact = new Map<string, number>()
       const published = new Map<string, number | null>()
@@ -331,6 +404,7 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
         published.set(name, shown(publishedCount))
       }
       const relations: Array<Relation> = []
+      const orderings: Array<Ordering> = []
       const unknowns: Array<string> = []
       /** A sum the attacker works out two ways, printed nowhere. */
       const derived = (name: string, cells: ReadonlyArray<string>) => {
@@ -363,6 +437,10 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
         for (const { row, copy: shownRow } of rows) {
           publish(`records ${source} ${row.dimension} ${row.category}`, row.records, shownRow.records)
           publish(`linked ${source} ${row.dimension} ${row.category}`, row.linked, shownRow.linked)
+          orderings.push({
+            lower: `linked ${source} ${row.dimension} ${row.category}`,
+            upper: `records ${source} ${row.dimension} ${row.category}`
+          })
         }
         const cellsOf = (figure: string, area: boolean) =>
           rows
@@ -374,6 +452,11 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
           ethnic.reduce((sum, cell) => sum + exact.get(cell)!, 0) === linkage[source]!["linked:nhs_number"]
         ) {
           relations.push({ total: `linked:nhs_number ${source}`, cells: ethnic })
+        }
+        // Whether or not every record linked by NHS number carries demographics, those by ethnic category are some of them.
+        if (ethnic.length > 0) {
+          derived(`ethnic records ${source}`, ethnic)
+          orderings.push({ lower: `ethnic records ${source}`, upper: `linked:nhs_number ${source}` })
         }
         const demographic = outcomes.filter(
           (outcome) => outcome.startsWith("linked:") && outcome !== "linked:nhs_number"
@@ -391,13 +474,78 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
           relations.push({ total: `demographic ${figure} ${source}`, cells: cellsOf(figure, true) })
         }
       })
-      for (const figure of ["read", "accepted", "quarantined"]) {
-        derived(
-          `${figure} in all`,
-          sources.map((source) => `${figure} ${source}`)
-        )
+      // The report's figures: the outcomes and rows again, as the copy shows them, then their sums.
+      for (const row of figures.linkage) {
+        const outcome = row.outcome.replace(": ", ":")
+        expect(row.records, `seed ${seed} ${row.source} ${outcome}`).toEqual(published.get(`${outcome} ${row.source}`))
       }
+      for (const figure of ["read", "quarantined"] as const) {
+        const cells = sources.map((source) => `${figure} ${source}`)
+        publish(
+          `${figure} in all`,
+          cells.reduce((sum, cell) => sum + exact.get(cell)!, 0),
+          figures.totals[`rows_${figure}`]
+        )
+        relations.push({ total: `${figure} in all`, cells })
+      }
+      derived(
+        "accepted in all",
+        sources.map((source) => `accepted ${source}`)
+      )
       relations.push({ total: "read in all", cells: ["accepted in all", "quarantined in all"] })
+      /** A published count of `figure` whose records and linked are sums of others, its rate worked out from them. */
+      const rated = (
+        name: string,
+        row: { readonly records: number | null; readonly linked: number | null; readonly rate_percent: number | null },
+        cells: { readonly records: ReadonlyArray<string>; readonly linked: ReadonlyArray<string> }
+      ) => {
+        for (const figure of ["records", "linked"] as const) {
+          publish(
+            `${figure} ${name}`,
+            cells[figure].reduce((sum, cell) => sum + exact.get(cell)!, 0),
+            row[figure]
+          )
+          relations.push({ total: `${figure} ${name}`, cells: cells[figure] })
+        }
+        orderings.push({ lower: `linked ${name}`, upper: `records ${name}` })
+        // A rate of two published counts, worked out from them: it tells the attacker nothing they do not.
+        expect(row.rate_percent, `seed ${seed} ${name}`).toBe(controlledRate(row.linked, row.records, 100, rules))
+      }
+      for (const row of figures.linkage_rates) {
+        const outcomes = Object.keys(linkage[row.source]!).map((outcome) => `${outcome} ${row.source}`)
+        rated(`report ${row.source}`, row, {
+          records: outcomes.filter((outcome) => !outcome.startsWith("opted_out")),
+          linked: outcomes.filter((outcome) => outcome.startsWith("linked"))
+        })
+      }
+      rated(
+        "report in all",
+        { ...figures.totals, rate_percent: figures.totals.linkage_rate_percent },
+        {
+          records: figures.linkage_rates.map((row) => `records report ${row.source}`),
+          linked: figures.linkage_rates.map((row) => `linked report ${row.source}`)
+        }
+      )
+      for (const row of figures.linkage_equity) {
+        const cells = (figure: string) =>
+          equity
+            .filter((cell) => cell.dimension === row.dimension && cell.category === row.category)
+            .map((cell) => `${figure} ${cell.source} ${cell.dimension} ${cell.category}`)
+        rated(`report ${row.dimension} ${row.category}`, row, { records: cells("records"), linked: cells("linked") })
+      }
+      // Over the sources, the report's categories add up to what each source's own sums add up to.
+      const reportCells = (figure: string, area: boolean) =>
+        figures.linkage_equity
+          .filter((row) => (row.dimension === "ethnic_category") !== area)
+          .map((row) => `${figure} report ${row.dimension} ${row.category}`)
+      const sumsOf = (name: string) =>
+        sources.map((source) => `${name} ${source}`).filter((sum) => unknowns.includes(sum))
+      for (const figure of ["records", "linked"] as const) {
+        derived(`demographic ${figure} in all`, sumsOf(`demographic ${figure}`))
+        relations.push({ total: `demographic ${figure} in all`, cells: reportCells(figure, true) })
+      }
+      derived("ethnic records in all", sumsOf("ethnic records"))
+      relations.push({ total: "ethnic records in all", cells: reportCells("records", false) })
       publish("people", people, view.spine["people"])
       for (const status of Object.keys(statuses)) publish(status, statuses[status]!, view.spine[status])
       publish("residents", residents, view.spine["residents"])
@@ -408,7 +556,7 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
       for (const segment of SEGMENT_CODES) publish(`segment ${segment}`, segments[segment]!, view.segments[segment])
       relations.push({ total: "residents", cells: SEGMENT_CODES.map((segment) => `segment ${segment}`) })
 
-      expect(recovered(exact, published, relations, rules, unknowns), `seed ${seed}`).toEqual([])
+      expect(recovered(exact, published, relations, rules, unknowns, orderings), `seed ${seed}`).toEqual([])
     }
   })
 
@@ -464,31 +612,8 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
         rules
       )
       const summary = cohortSummary(controlResidents(counts, practices, rules, withheld))
-      const figures = reportFigures(
-        {
-          run: { run_id: "r", as_of: "2026-11-20", started_at: "", rules_version: "", software_version: "" },
-          cohortCounts: counts,
-          transitionCounts: [],
-          utilisation: [],
-          shadowBudget: [],
-          practices,
-          bcf: [],
-          inputs: [],
-          quarantine: [],
-          linkage: [],
-          equity: [],
-          warnings: {
-            inputs: [],
-            freshnessWarnDays: 3,
-            linkageWarnPercent: 95,
-            conflictingDatesOfBirth: 0,
-            keyRotated: false,
-            acceptedVolumeChanges: []
-          },
-          sourceProfiles: [],
-          window: { start: "2025-11-21", end: "2026-11-20" },
-          lineageTotals: { equity: [], spine, segments, withheld }
-        },
+      const figures = reportOf(
+        { cohortCounts: counts, practices, lineageTotals: { equity: [], spine, segments, withheld } },
         rules
       )
       // Each file hides the same segments.

@@ -186,8 +186,8 @@ describe("the trend over the last runs", () => {
     const trend = withHistory.sections.find((s) => s.id === "trend")!
     expect(trend.title).toBe("Trend over the last 2 runs")
     expect(trend.tables[0]!.rows.map((row) => [row["run"], row["LW"], row["linkage_rate_percent"]])).toEqual([
-      ["earlier", 40, 88],
-      [sampleRun.run_id, 40, 88]
+      ["earlier", 40, 92],
+      [sampleRun.run_id, 40, 92]
     ])
     expect(section("trend").intro).toContain("the trend starts here")
   })
