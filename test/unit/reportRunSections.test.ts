@@ -234,6 +234,18 @@ describe("readable labels", () => {
     expect(drawing).not.toContain('"source":"acute_activity"')
   })
 
+  it("label every cell of the tier grid suppressed, with no colour scale to span, where every count is", () => {
+    const allSuppressed = reportPage(
+      { ...figures, linkage: figures.linkage.map((row) => ({ ...row, records: null })) },
+      undefined,
+      []
+    ).sections.find((candidate) => candidate.id === "linkage-tiers")!
+    const drawing = json(allSuppressed.chart!.drawing)
+    expect(drawing).not.toContain('"type":"rect"')
+    expect(drawing).toContain("'suppressed'")
+    expect(json(section("linkage-tiers").chart!.drawing)).toContain('"type":"rect"')
+  })
+
   it("give every value axis its unit, and the pyramids' legend in words", () => {
     expect(json(section("bcf").chart!.drawing)).toContain('"title":"Value, in the unit named beside its bar"')
     expect(json(section("bcf").chart!.drawing)).toContain('"unit":"per 100,000 residents"')
