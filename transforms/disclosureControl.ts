@@ -96,21 +96,33 @@ export interface Margin {
   readonly cells: ReadonlyArray<string>
 }
 
+/** Two published counts of which one is never more than the other: records linked and the records they are of. */
+export interface Ordering {
+  readonly lower: string
+  readonly upper: string
+}
+
 /**
  * The lowest and highest exact count of every figure, as someone holding only
  * the published figures can narrow them: a shown count is any count that
- * rounds to it, a suppressed one anything from 1 up, and each margin bounds
- * its total by its cells and each cell by the total minus the others.
+ * rounds to it, a suppressed one anything from 1 up, a sum no file prints
+ * (`derived`) anything from 0 up, each margin bounds
+ * its total by its cells and each cell by the total minus the others, and
+ * each ordering bounds its lower count from above by the upper's highest and
+ * its upper count from below by the lower's lowest.
  */
 const narrowedBounds = (
   shown: ReadonlyMap<string, number | null>,
   margins: ReadonlyArray<Margin>,
-  rules: DisclosureRules
+  rules: DisclosureRules,
+  orderings: ReadonlyArray<Ordering>,
+  derived: ReadonlySet<string>
 ): Map<string, readonly [number, number]> => {
   const bounds = new Map<string, readonly [number, number]>()
   const of = (key: string): readonly [number, number] => {
     const known = bounds.get(key)
     if (known !== undefined) return known
+    if (derived.has(key)) return [0, Infinity]
     const value = shown.get(key)
     return value === null ? [1, Infinity] : countRange(value ?? 0, rules)
   }
@@ -139,6 +151,12 @@ const narrowedBounds = (
         tighten(key, totalLow - othersHigh, totalHigh - (lowSum - low))
       })
     }
+    for (const { lower, upper } of orderings) {
+      const [lowerLow] = of(lower)
+      const [, upperHigh] = of(upper)
+      tighten(lower, 0, upperHigh)
+      tighten(upper, lowerLow, Infinity)
+    }
   }
   return bounds
 }
@@ -158,23 +176,41 @@ const narrowedBounds = (
  * margins suppressed, and all of it repeats until none is pinned. Ties go to
  * the first key, so the same counts are always hidden. `alsoHidden` are
  * counts to hide whatever their size (a figure hidden where it is published
- * again), their margins protected as any other's.
+ * again), their margins protected as any other's. `orderings` are counts
+ * known to be no more than others (linked ≤ records): the attack uses them
+ * too, and a count they pin has its partner suppressed as well. `derived`
+ * are sums that no file prints but anyone can add up from the figures of
+ * their margins (a category over every source, where only its per-source
+ * rows tie it to anything): never shown or suppressed, known to the attack
+ * only through those margins.
  */
 export const controlLinkedCounts = (
   counts: ReadonlyMap<string, number>,
   margins: ReadonlyArray<Margin>,
   rules: DisclosureRules,
-  alsoHidden: ReadonlySet<string> = new Set()
+  {
+    alsoHidden = new Set(),
+    derived = new Set(),
+    orderings = []
+  }: {
+    readonly alsoHidden?: ReadonlySet<string>
+    readonly derived?: ReadonlySet<string>
+    readonly orderings?: ReadonlyArray<Ordering>
+  } = {}
 ): Map<string, ControlledCount> => {
   const countOf = (key: string) => counts.get(key) ?? 0
   const hidden = new Set(
-    [...counts.keys()].filter((key) => alsoHidden.has(key) || controlCount(countOf(key), rules).suppressed)
+    [...counts.keys()].filter(
+      (key) => !derived.has(key) && (alsoHidden.has(key) || controlCount(countOf(key), rules).suppressed)
+    )
   )
+  const unknown = (key: string) => hidden.has(key) || derived.has(key)
   const exposes = (margin: Margin) => {
-    const hiddenMembers = [margin.total, ...margin.cells].filter((key) => hidden.has(key))
+    const hiddenMembers = [margin.total, ...margin.cells].filter(unknown)
     if (hiddenMembers.length === 0) return false
-    if (hiddenMembers.length === 1) return true
-    if (hidden.has(margin.total)) return false
+    // A sum no file prints, alone unknown in its margin, is only what its cells add up to.
+    if (hiddenMembers.length === 1) return !derived.has(hiddenMembers[0]!)
+    if (unknown(margin.total)) return false
     // With its total shown, a margin gives away about how many its hidden cells hold together.
     const hiddenSum = hiddenMembers.reduce((sum, key) => sum + countOf(key), 0)
     return hiddenSum < rules.suppressBelow || hiddenSum <= hiddenMembers.length
@@ -182,10 +218,17 @@ export const controlLinkedCounts = (
   /** Suppresses the margin's smallest shown count that is not 0; false when it shows none. */
   const hideNextSmallest = (margin: Margin) => {
     const next = [margin.total, ...margin.cells]
-      .filter((key) => !hidden.has(key) && countOf(key) > 0)
+      .filter((key) => !unknown(key) && countOf(key) > 0)
       .sort((a, b) => countOf(a) - countOf(b) || (a < b ? -1 : a > b ? 1 : 0))[0]
     if (next !== undefined) hidden.add(next)
     return next !== undefined
+  }
+  /** Suppresses the count an ordering pairs with `key`, unless it is hidden already or 0. */
+  const hidePartners = (key: string) => {
+    const partners = orderings.flatMap(({ lower, upper }) => (lower === key ? [upper] : upper === key ? [lower] : []))
+    const next = partners.filter((partner) => !unknown(partner) && countOf(partner) > 0)
+    for (const partner of next) hidden.add(partner)
+    return next.length > 0
   }
   const marginsOf = new Map<string, Array<Margin>>()
   for (const margin of margins) {
@@ -202,14 +245,30 @@ export const controlLinkedCounts = (
     }
     const published = controlled()
     const shown = new Map([...published].map(([key, cell]) => [key, cell.suppressed ? null : cell.count]))
-    const bounds = narrowedBounds(shown, margins, rules)
+    const bounds = narrowedBounds(shown, margins, rules, orderings, derived)
     const pinned = [...hidden].filter((key) => {
       const range = bounds.get(key)
       return range !== undefined && range[0] === range[1]
     })
     let added = false
     for (const key of pinned.sort()) {
-      for (const margin of marginsOf.get(key) ?? []) if (hideNextSmallest(margin)) added = true
+      if (hidePartners(key)) added = true
+      // Its own margins first; where they show nothing more to hide, the margins of the figures in them, and
+      // so on outwards: what pins it lies along those (a sum no file prints is known only through them).
+      const reached = new Set([key])
+      for (let ring = marginsOf.get(key) ?? []; ring.length > 0;) {
+        let hid = false
+        for (const margin of ring) if (hideNextSmallest(margin)) hid = true
+        if (hid) {
+          added = true
+          break
+        }
+        const members = ring
+          .flatMap((margin) => [margin.total, ...margin.cells])
+          .filter((member) => !reached.has(member))
+        for (const member of members) reached.add(member)
+        ring = [...new Set(members.flatMap((member) => marginsOf.get(member) ?? []))]
+      }
     }
     if (!added) return published
   }

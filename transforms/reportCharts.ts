@@ -636,19 +636,24 @@ const linkageTierSection = (figures: ReportFigures): ReportSection<TopLevelSpec>
         transform: [{ calculate: "isValid(datum.records) ? format(datum.records, ',d') : 'suppressed'", as: "label" }],
         width: Math.max(WIDTH, outcomes.length * 70),
         layer: [
-          {
-            mark: { type: "rect", stroke: "#fff" },
-            transform: [{ filter: "isValid(datum.records)" }],
-            encoding: {
-              ...encoding,
-              color: {
-                field: "records",
-                type: "quantitative",
-                title: "Records",
-                scale: { range: ["#eef4fa", "#7fb2dc"] }
-              }
-            }
-          },
+          // Shaded only where some count is shown: with every count suppressed a colour scale has nothing to span.
+          ...(figures.linkage.some((row) => row.records !== null)
+            ? [
+                {
+                  mark: { type: "rect" as const, stroke: "#fff" },
+                  transform: [{ filter: "isValid(datum.records)" }],
+                  encoding: {
+                    ...encoding,
+                    color: {
+                      field: "records",
+                      type: "quantitative" as const,
+                      title: "Records",
+                      scale: { range: ["#eef4fa", "#7fb2dc"] }
+                    }
+                  }
+                }
+              ]
+            : []),
           {
             mark: { type: "text", fontSize: 10, fill: "#1a1a1a" },
             encoding: { ...encoding, text: { field: "label" } }

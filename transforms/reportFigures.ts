@@ -22,7 +22,8 @@ import {
   SUPPRESSED
 } from "./disclosureControl.js"
 import { controlResidents, type PracticeArea, type ResidentCount } from "./residentCounts.js"
-import { controlRunCounts, type RunTotals } from "./runCounts.js"
+import type { EquityRow } from "./linkageEquity.js"
+import { ALL_SOURCES, controlRunCounts, type RunTotals } from "./runCounts.js"
 import { controlTransitions, type TransitionCount } from "./transitionCounts.js"
 import { fieldCompleteness, monthsOfWindow, recordsPerMonth, type SourceProfileCounts } from "./reportSources.js"
 import { TrendPoint } from "./reportTrend.js"
@@ -243,50 +244,33 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
         (row) => row.rows
       )
     ])
+  // The linkage rates and equity rows are sums of the copy's outcomes and equity rows: margins of them there.
   const accounted = controlRunCounts(
     counts.inputs.map((input) => ({ ...input, quarantine_reasons: reasons(input.source) })),
     outcomes,
     rules,
-    counts.lineageTotals
+    counts.lineageTotals ?? { equity: counts.equity as ReadonlyArray<EquityRow>, spine: {}, segments: {} }
   )
   const marked = (count: MarkedCount) => (count === SUPPRESSED ? null : count)
-  // A total equal to a count the margins hid may be that count again.
-  const repeated = (count: number) => (accounted.hiddenExact.has(count) ? null : control(count))
+  const markedPair = ({ linked, records }: { readonly records: MarkedCount; readonly linked: MarkedCount }) => ({
+    records: marked(records),
+    linked: marked(linked)
+  })
 
-  const linkageBySource = new Map<string, { records: number; linked: number }>()
-  for (const row of counts.linkage) {
-    // Opted-out people's records are excluded from everything, so from the rate too.
-    if (row.link_status === "opted_out") continue
-    const totals = linkageBySource.get(row.source) ?? { records: 0, linked: 0 }
-    totals.records += row.rows
-    if (row.link_status === "linked") totals.linked += row.rows
-    linkageBySource.set(row.source, totals)
-  }
-
-  const equityRecords = sumBy(
-    counts.equity,
-    (row) => key(row.dimension, row.category),
-    (row) => row.records
-  )
-  const equityLinked = sumBy(
-    counts.equity,
-    (row) => key(row.dimension, row.category),
-    (row) => row.linked
-  )
-
-  const linkageRates = [...linkageBySource.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([source, totals]) => {
-      const records = repeated(totals.records)
-      const linked = repeated(totals.linked)
+  // Opted-out people's records are excluded from everything, so from the rate too.
+  const ratedSources = [
+    ...new Set(counts.linkage.filter((row) => row.link_status !== "opted_out").map((row) => row.source))
+  ]
+  const linkageRates = ratedSources
+    .sort((a, b) => a.localeCompare(b))
+    .map((source) => {
+      const { records, linked } = markedPair(accounted.linkageRate(source))
       return { source, records, linked, rate_percent: ratio(linked, records, 100) }
     })
-  const sum = (values: Iterable<number>) => [...values].reduce((total, value) => total + value, 0)
-  // Added up before they are controlled, as every total is.
-  const allRecords = control(sum([...linkageBySource.values()].map((totals) => totals.records)))
-  const allLinked = control(sum([...linkageBySource.values()].map((totals) => totals.linked)))
-  const rowsRead = control(sum(counts.inputs.map((input) => input.rows_read)))
-  const rowsQuarantined = control(sum(counts.inputs.map((input) => input.rows_quarantined)))
+  const all = markedPair(accounted.linkageRate(ALL_SOURCES))
+  const rowsInAll = accounted.rows(ALL_SOURCES)
+  const rowsRead = marked(rowsInAll.rows_read)
+  const rowsQuarantined = marked(rowsInAll.rows_quarantined)
 
   return {
     run: counts.run,
@@ -338,28 +322,18 @@ export const reportFigures = (counts: ReportCounts, rules: DisclosureRules): Rep
       records: marked(accounted.linkage(row.source, outcomeOf(row)))
     })),
     linkage_rates: linkageRates,
-    linkage_equity: [...equityRecords.entries()]
-      .map(([dimensionCategory, records]) => {
-        const [dimension = "", category = ""] = dimensionCategory.split("\u0000")
-        return { dimension, category, records, linked: equityLinked.get(dimensionCategory) ?? 0 }
-      })
-      .sort((a, b) => a.dimension.localeCompare(b.dimension) || byNumberThenText(a.category, b.category))
-      .map((row) => {
-        const records = control(row.records)
-        const linked = control(row.linked)
-        return {
-          dimension: row.dimension,
-          category: row.category,
-          records,
-          linked,
-          rate_percent: ratio(linked, records, 100)
-        }
+    linkage_equity: [...new Set(counts.equity.map((row) => key(row.dimension, row.category)))]
+      .map((dimensionCategory) => dimensionCategory.split("\u0000") as [string, string])
+      .sort(([a, x], [b, y]) => a.localeCompare(b) || byNumberThenText(x, y))
+      .map(([dimension, category]) => {
+        const { records, linked } = markedPair(accounted.equityTotal(dimension, category))
+        return { dimension, category, records, linked, rate_percent: ratio(linked, records, 100) }
       }),
     warnings: runWarnings({ ...counts.warnings, linkageRates }, rules),
     totals: {
-      records: allRecords,
-      linked: allLinked,
-      linkage_rate_percent: ratio(allLinked, allRecords, 100),
+      records: all.records,
+      linked: all.linked,
+      linkage_rate_percent: ratio(all.linked, all.records, 100),
       rows_read: rowsRead,
       rows_quarantined: rowsQuarantined,
       quarantine_rate_percent: ratio(rowsQuarantined, rowsRead, 100)

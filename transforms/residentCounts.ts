@@ -152,7 +152,7 @@ export const controlResidents = (
     }
   }
   const alsoHidden = new Set(withheld.map((name) => (name === ALL_RESIDENTS ? allKey : segmentKey(name))))
-  const controlled = controlLinkedCounts(exact, margins, rules, alsoHidden)
+  const controlled = controlLinkedCounts(exact, margins, rules, { alsoHidden })
   const of = (cell: string): ControlledCount => controlled.get(cell) ?? { suppressed: false, count: 0 }
   return {
     deciles,

@@ -22,6 +22,7 @@ import {
   type DisclosureRules,
   type Margin,
   type MarkedCount,
+  type Ordering,
   SUPPRESSED
 } from "./disclosureControl.js"
 import type { EquityRow } from "./linkageEquity.js"
@@ -63,6 +64,10 @@ export interface ControlledRunCounts {
   readonly linkage: (source: string, outcome: string) => MarkedCount
   readonly quarantineReason: (source: string, reason: string) => MarkedCount
   readonly equity: (row: EquityRow) => { readonly records: MarkedCount; readonly linked: MarkedCount }
+  /** An equity category summed over the sources, as the report publishes it. */
+  readonly equityTotal: (dimension: string, category: string) => Linked
+  /** A source's records but those opted out, and those linked, as the report's linkage rates publish them (`ALL_SOURCES`: over them all). */
+  readonly linkageRate: (source: string) => Linked
   /** A spine figure, hidden too where it equals a count hidden elsewhere (the same figure again). */
   readonly spine: (name: string) => MarkedCount
   readonly segment: (segment: string) => MarkedCount
@@ -74,9 +79,13 @@ export interface ControlledRunCounts {
   readonly hiddenExact: ReadonlySet<number>
 }
 
+type Linked = { readonly records: MarkedCount; readonly linked: MarkedCount }
+
 const ROWS = ["rows_read", "rows_accepted", "rows_quarantined"] as const
 const key = (...parts: ReadonlyArray<string>) => parts.join("\u0000")
 const ALL = "\u0001all"
+/** In place of a source: the figure over all sources (rows read, accepted and quarantined; the linkage rates). */
+export const ALL_SOURCES = ALL
 
 const NO_TOTALS: RunTotals = { equity: [], spine: {}, segments: {} }
 /** The equity dimensions of a record's area: one or the other, by whether its postcode had a decile. */
@@ -92,12 +101,16 @@ export const controlRunCounts = (
 ): ControlledRunCounts => {
   const counts = new Map<string, number>()
   const margins: Array<Margin> = []
+  /** Sums no file prints, known only through their margins. */
+  const derived = new Set<string>()
   /** `total` = the sum of `cells`, where it is so and there are cells. */
   const marginIfExact = (total: string, cells: ReadonlyArray<string>) => {
     if (cells.length > 0 && counts.has(total) && sumOf(cells, counts) === counts.get(total)) {
       margins.push({ total, cells })
     }
   }
+  // Rows read and quarantined over all sources are the report's totals; rows accepted over all no file prints.
+  derived.add(key("rows_accepted", ALL))
   for (const field of ROWS) {
     counts.set(
       key(field, ALL),
@@ -167,8 +180,98 @@ export const controlRunCounts = (
       if (sumOf(cells, counts) !== sumOf(outcomeKeys(kept), counts)) continue
       const sum = key("equity sum", source, figure)
       counts.set(sum, sumOf(cells, counts))
+      derived.add(sum)
       margins.push({ total: sum, cells: outcomeKeys(kept) }, { total: sum, cells })
     }
+  }
+  // The report publishes each equity category summed over the sources: margins across the copy's rows,
+  // which add up again, per dimension, to what the sources' own margins add up to.
+  const categories = [...new Set(totals.equity.map((row) => key(row.dimension, row.category)))]
+  const equityTotalKey = (dimension: string, category: string, figure: "records" | "linked") =>
+    key("equity total", dimension, category, figure)
+  const ethnicSums = [...new Set(totals.equity.map((row) => row.source))].flatMap((source) => {
+    const cells = totals.equity
+      .filter((row) => row.source === source && row.dimension === "ethnic_category")
+      .map((row) => equityKey(row, "records"))
+    if (cells.length === 0) return []
+    const sum = key("equity sum", source, "ethnic")
+    counts.set(sum, sumOf(cells, counts))
+    derived.add(sum)
+    margins.push({ total: sum, cells })
+    return [[sum, source] as const]
+  })
+  for (const figure of ["records", "linked"] as const) {
+    for (const dimensionCategory of categories) {
+      const [dimension = "", category = ""] = dimensionCategory.split("\u0000")
+      const total = equityTotalKey(dimension, category, figure)
+      const cells = totals.equity
+        .filter((row) => row.dimension === dimension && row.category === category)
+        .map((row) => equityKey(row, figure))
+      counts.set(total, sumOf(cells, counts))
+      margins.push({ total, cells })
+    }
+    const totalsOf = (dimensions: ReadonlyArray<string>) =>
+      categories
+        .map((dimensionCategory) => dimensionCategory.split("\u0000") as [string, string])
+        .filter(([dimension]) => dimensions.includes(dimension))
+        .map(([dimension, category]) => equityTotalKey(dimension, category, figure))
+    const sources = Object.keys(linkage)
+    const area = key("equity sum", ALL, figure)
+    counts.set(area, sumOf(totalsOf(AREA_DIMENSIONS), counts))
+    derived.add(area)
+    margins.push({ total: area, cells: totalsOf(AREA_DIMENSIONS) })
+    marginIfExact(
+      area,
+      sources.map((source) => key("equity sum", source, figure)).filter((name) => counts.has(name))
+    )
+    if (figure === "records") {
+      const ethnic = key("equity sum", ALL, "ethnic")
+      counts.set(ethnic, sumOf(totalsOf(["ethnic_category"]), counts))
+      derived.add(ethnic)
+      margins.push({ total: ethnic, cells: totalsOf(["ethnic_category"]) })
+      margins.push({ total: ethnic, cells: ethnicSums.map(([sum]) => sum) })
+    }
+  }
+  // A category's linked records are some of its records, per source and over the sources; a source's
+  // records by ethnic category are some of those it linked by NHS number, all of them or not.
+  const orderings: Array<Ordering> = [
+    ...ethnicSums
+      .map(([sum, source]) => ({ lower: sum, upper: key("linkage", source, "linked:nhs_number") }))
+      .filter(({ upper }) => counts.has(upper)),
+    ...totals.equity.map((row) => ({ lower: equityKey(row, "linked"), upper: equityKey(row, "records") })),
+    ...categories.map((dimensionCategory) => {
+      const [dimension = "", category = ""] = dimensionCategory.split("\u0000")
+      return {
+        lower: equityTotalKey(dimension, category, "linked"),
+        upper: equityTotalKey(dimension, category, "records")
+      }
+    })
+  ]
+  // The report's linkage rates: per source, its records but those opted out and those linked, and both over
+  // all sources. Sums of outcomes anyone can add up, and published in the report, so margins of them.
+  const rateKey = (source: string, figure: "records" | "linked") => key("linkage rate", source, figure)
+  for (const figure of ["records", "linked"] as const) {
+    const kept = (outcome: string) => (figure === "records" ? outcome !== "opted_out" : outcome.startsWith("linked"))
+    for (const [source, outcomes] of Object.entries(linkage)) {
+      const cells = Object.keys(outcomes)
+        .filter(kept)
+        .map((outcome) => key("linkage", source, outcome))
+      counts.set(rateKey(source, figure), sumOf(cells, counts))
+      margins.push({ total: rateKey(source, figure), cells })
+    }
+    const sources = Object.keys(linkage).map((source) => rateKey(source, figure))
+    counts.set(rateKey(ALL, figure), sumOf(sources, counts))
+    margins.push({ total: rateKey(ALL, figure), cells: sources })
+  }
+  for (const source of [...Object.keys(linkage), ALL]) {
+    orderings.push({ lower: rateKey(source, "linked"), upper: rateKey(source, "records") })
+  }
+  for (const input of inputs) {
+    const optedOut = key("linkage", input.source, "opted_out")
+    marginIfExact(key("rows_accepted", input.source), [
+      rateKey(input.source, "records"),
+      ...(counts.has(optedOut) ? [optedOut] : [])
+    ])
   }
   const spineKey = (name: string) => key("spine", name)
   for (const [name, value] of Object.entries(totals.spine))
@@ -196,13 +299,13 @@ export const controlRunCounts = (
       .map((name) => (name === ALL_RESIDENTS ? spineKey("residents") : segmentKey(name)))
       .filter((name) => counts.has(name))
   )
-  let controlled = controlLinkedCounts(counts, margins, rules, alsoHidden)
+  let controlled = controlLinkedCounts(counts, margins, rules, { alsoHidden, derived, orderings })
   for (;;) {
     const exact = hiddenExactOf(controlled)
     const repeated = spineKeys.filter((name) => !controlled.get(name)!.suppressed && exact.has(counts.get(name)!))
     if (repeated.length === 0) break
     for (const name of repeated) alsoHidden.add(name)
-    controlled = controlLinkedCounts(counts, margins, rules, alsoHidden)
+    controlled = controlLinkedCounts(counts, margins, rules, { alsoHidden, derived, orderings })
   }
   const marked = (name: string): MarkedCount => {
     const cell = controlled.get(name)
@@ -218,6 +321,14 @@ export const controlRunCounts = (
     linkage: (source, outcome) => marked(key("linkage", source, outcome)),
     quarantineReason: (source, reason) => marked(key("quarantine", source, reason)),
     equity: (row) => ({ records: marked(equityKey(row, "records")), linked: marked(equityKey(row, "linked")) }),
+    equityTotal: (dimension, category) => ({
+      records: marked(equityTotalKey(dimension, category, "records")),
+      linked: marked(equityTotalKey(dimension, category, "linked"))
+    }),
+    linkageRate: (source) => ({
+      records: marked(rateKey(source, "records")),
+      linked: marked(rateKey(source, "linked"))
+    }),
     spine: (name) => marked(spineKey(name)),
     segment: (segment) => marked(segmentKey(segment)),
     hiddenExact

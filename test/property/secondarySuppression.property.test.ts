@@ -1,11 +1,12 @@
 /**
  * Secondary suppression tried as an attacker would: random tables, published
  * through the real control, then every relation the published files hold
- * between their figures (a total is the sum of its cells) used to narrow
- * each figure down, with a rounded figure taken as every count that rounds to
- * it and a suppressed one as anything from 1 up. No suppressed count may be
- * narrowed to a single value. The tables come from a seeded generator, so a
- * failure names a seed that reproduces it.
+ * between their figures (a total is the sum of its cells; records linked are
+ * at most the records they are of) used to narrow each figure down, with a
+ * rounded figure taken as every count that rounds to it and a suppressed one
+ * as anything from 1 up. No suppressed count may be narrowed to a single
+ * value. The tables come from a seeded generator, so a failure names a seed
+ * that reproduces it.
  */
 import { describe, expect, it } from "vitest"
 import type { InputLineage, RunLineage } from "../../pipelines/governance/lineage.js"
@@ -13,8 +14,13 @@ import { publishedRun } from "../../pipelines/governance/publishedLineage.js"
 import { cohortSummary } from "../../pipelines/outputs/outputs.js"
 import { SEGMENT_CODES } from "../../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "../../transforms/cohortDimensions.js"
-import { controlLinkedCounts, type DisclosureRules, SUPPRESSED } from "../../transforms/disclosureControl.js"
-import { reportFigures } from "../../transforms/reportFigures.js"
+import {
+  controlledRate,
+  controlLinkedCounts,
+  type DisclosureRules,
+  SUPPRESSED
+} from "../../transforms/disclosureControl.js"
+import { type ReportCounts, reportFigures } from "../../transforms/reportFigures.js"
 import { controlResidents, type ResidentCount, withheldSegments } from "../../transforms/residentCounts.js"
 import { controlRunCounts } from "../../transforms/runCounts.js"
 
@@ -49,6 +55,11 @@ interface Relation {
   readonly total: string
   readonly cells: ReadonlyArray<string>
 }
+/** `lower` is never more than `upper`. */
+interface Ordering {
+  readonly lower: string
+  readonly upper: string
+}
 
 const knownFrom = (published: number | null, rules: DisclosureRules): [number, number] => {
   if (published === null) return [1, Infinity]
@@ -57,15 +68,21 @@ const knownFrom = (published: number | null, rules: DisclosureRules): [number, n
   return [Math.max(published - below, rules.suppressBelow), published + rules.roundTo - 1 - below]
 }
 
-/** Narrows every figure by every relation (a total minus the others), until nothing narrows further. */
-const narrow = (bounds: Bounds, relations: ReadonlyArray<Relation>) => {
+/**
+ * Narrows every figure by every relation (a total minus the others) and
+ * ordering, until nothing narrows further; false where some figure is left
+ * no value at all (the bounds contradict the figures).
+ */
+const narrow = (bounds: Bounds, relations: ReadonlyArray<Relation>, orderings: ReadonlyArray<Ordering>) => {
   const of = (key: string) => bounds.get(key) ?? [0, 0]
-  for (let pass = 0, changed = true; changed && pass < 200; pass++) {
+  let empty = false
+  for (let pass = 0, changed = true; changed && !empty && pass < 200; pass++) {
     changed = false
     const tighten = (key: string, low: number, high: number) => {
       const [was, wasHigh] = of(key)
       const next: [number, number] = [Math.max(was, low), Math.min(wasHigh, high)]
-      if (next[0] !== was || next[1] !== wasHigh) {
+      if (next[0] > next[1]) empty = true
+      else if (next[0] !== was || next[1] !== wasHigh) {
         bounds.set(key, next)
         changed = true
       }
@@ -86,7 +103,12 @@ const narrow = (bounds: Bounds, relations: ReadonlyArray<Relation>) => {
         tighten(cell, totalLow - othersHigh, totalHigh - (lowSum - lows[i]!))
       })
     }
+    for (const { lower, upper } of orderings) {
+      tighten(lower, 0, of(upper)[1])
+      tighten(upper, of(lower)[0], Infinity)
+    }
   }
+  return !empty
 }
 
 /**
@@ -99,13 +121,14 @@ const recovered = (
   published: ReadonlyMap<string, number | null>,
   relations: ReadonlyArray<Relation>,
   rules: DisclosureRules,
-  unknowns: ReadonlyArray<string> = []
+  unknowns: ReadonlyArray<string> = [],
+  orderings: ReadonlyArray<Ordering> = []
 ) => {
   const bounds: Bounds = new Map([
     ...[...published].map(([key, value]): [string, [number, number]] => [key, knownFrom(value, rules)]),
     ...unknowns.map((key): [string, [number, number]] => [key, [0, Infinity]])
   ])
-  narrow(bounds, relations)
+  narrow(bounds, relations, orderings)
   for (const [key, [low, high]] of bounds) {
     // The attacker reasons soundly: the truth is never ruled out.
     const truth = exact.get(key) ?? 0
@@ -114,6 +137,76 @@ const recovered = (
   return [...published]
     .filter(([key, value]) => value === null && bounds.get(key)![0] === bounds.get(key)![1])
     .map(([key]) => `${key} = ${bounds.get(key)![0]}`)
+}
+
+/**
+ * The suppressed figures that take one value in every assignment of exact
+ * counts consistent with the published figures (a rounded figure any count
+ * that rounds to it, a suppressed one any from 1 up, every relation and
+ * ordering holding), found by search: narrowing by intervals misses what a
+ * combination of figures rules out. Each suppressed figure is tried at every
+ * value its narrowed bounds allow but the truth, each trial searched by
+ * fixing the figure with the fewest values left, narrowing again, and
+ * backtracking. A figure nothing bounds from above is searched up to twice
+ * the table's largest exact count and more: enough to find it a second
+ * value, never a bound the attacker could use.
+ */
+const pinnedBySearch = (
+  exact: ReadonlyMap<string, number>,
+  published: ReadonlyMap<string, number | null>,
+  relations: ReadonlyArray<Relation>,
+  orderings: ReadonlyArray<Ordering>,
+  rules: DisclosureRules
+) => {
+  const start: Bounds = new Map([...published].map(([key, value]) => [key, knownFrom(value, rules)]))
+  expect(narrow(start, relations, orderings)).toBe(true)
+  const ceiling = 2 * Math.max(...exact.values()) + rules.suppressBelow
+  for (const [key, [low, high]] of start) if (high === Infinity) start.set(key, [low, ceiling])
+  const consistent = (bounds: Bounds): boolean => {
+    if (!narrow(bounds, relations, orderings)) return false
+    const open = [...bounds].filter(([, [low, high]]) => low < high).sort(([, a], [, b]) => a[1] - a[0] - (b[1] - b[0]))
+    if (open.length === 0) return true
+    const [key, [low, high]] = open[0]!
+    for (let value = low; value <= high; value++) {
+      if (consistent(new Map(bounds).set(key, [value, value]))) return true
+    }
+    return false
+  }
+  // The search is sound: the truth itself is a consistent assignment.
+  expect(consistent(new Map([...start].map(([key]) => [key, [exact.get(key)!, exact.get(key)!]])))).toBe(true)
+  return [...published]
+    .filter(([, value]) => value === null)
+    .flatMap(([key]) => {
+      const [low, high] = start.get(key)!
+      for (let value = low; value <= high; value++) {
+        if (value !== exact.get(key) && consistent(new Map(start).set(key, [value, value]))) return []
+      }
+      return [`${key} = ${exact.get(key)}`]
+    })
+}
+
+/** A table of `rows` × `columns` counts with its row, column and table totals, and the sums they make. */
+const tableWithTotals = (random: Random, rows: number, columns: number) => {
+  const exact = new Map<string, number>()
+  const relations: Array<Relation> = []
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++) exact.set(`${r},${c}`, count(random))
+  }
+  const sum = (keys: ReadonlyArray<string>) => keys.reduce((total, key) => total + exact.get(key)!, 0)
+  const rowKeys = Array.from({ length: rows }, (_, r) => Array.from({ length: columns }, (_, c) => `${r},${c}`))
+  const columnKeys = Array.from({ length: columns }, (_, c) => Array.from({ length: rows }, (_, r) => `${r},${c}`))
+  rowKeys.forEach((cells, r) => {
+    exact.set(`row ${r}`, sum(cells))
+    relations.push({ total: `row ${r}`, cells })
+  })
+  columnKeys.forEach((cells, c) => {
+    exact.set(`column ${c}`, sum(cells))
+    relations.push({ total: `column ${c}`, cells })
+  })
+  exact.set("all", sum(rowKeys.flat()))
+  relations.push({ total: "all", cells: rowKeys.map((_, r) => `row ${r}`) })
+  relations.push({ total: "all", cells: columnKeys.map((_, c) => `column ${c}`) })
+  return { exact, relations }
 }
 
 /** A succeeded run's lineage entry holding `figures`; the rest as any night's. */
@@ -144,6 +237,36 @@ const succeededRun = (
   ...figures
 })
 
+/** The report's figures of a night whose warehouse holds `counts`; nothing else counted. */
+const reportOf = (counts: Partial<ReportCounts>, rules: DisclosureRules) =>
+  reportFigures(
+    {
+      run: { run_id: "r", as_of: "2026-11-20", started_at: "", rules_version: "", software_version: "" },
+      cohortCounts: [],
+      transitionCounts: [],
+      utilisation: [],
+      shadowBudget: [],
+      practices: [],
+      bcf: [],
+      inputs: [],
+      quarantine: [],
+      linkage: [],
+      equity: [],
+      warnings: {
+        inputs: [],
+        freshnessWarnDays: 3,
+        linkageWarnPercent: 95,
+        conflictingDatesOfBirth: 0,
+        keyRotated: false,
+        acceptedVolumeChanges: []
+      },
+      sourceProfiles: [],
+      window: { start: "2025-11-21", end: "2026-11-20" },
+      ...counts
+    },
+    rules
+  )
+
 const RULES: ReadonlyArray<readonly [string, DisclosureRules]> = [
   ["1–7 suppressed, rounded to 5", { suppressBelow: 8, roundTo: 5 }],
   ["1–7 suppressed, not rounded", { suppressBelow: 8, roundTo: 1 }]
@@ -153,32 +276,129 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
   it("leaves no suppressed cell of a table with row, column and table totals recoverable", () => {
     for (let seed = 1; seed <= 400; seed++) {
       const random = generator(seed)
-      const rows = integer(random, 2, 6)
-      const columns = integer(random, 2, 6)
-      const exact = new Map<string, number>()
-      const relations: Array<Relation> = []
-      for (let r = 0; r < rows; r++) {
-        for (let c = 0; c < columns; c++) exact.set(`${r},${c}`, count(random))
-      }
-      const sum = (keys: ReadonlyArray<string>) => keys.reduce((total, key) => total + exact.get(key)!, 0)
-      const rowKeys = Array.from({ length: rows }, (_, r) => Array.from({ length: columns }, (_, c) => `${r},${c}`))
-      const columnKeys = Array.from({ length: columns }, (_, c) => Array.from({ length: rows }, (_, r) => `${r},${c}`))
-      rowKeys.forEach((cells, r) => {
-        exact.set(`row ${r}`, sum(cells))
-        relations.push({ total: `row ${r}`, cells })
-      })
-      columnKeys.forEach((cells, c) => {
-        exact.set(`column ${c}`, sum(cells))
-        relations.push({ total: `column ${c}`, cells })
-      })
-      exact.set("all", sum(rowKeys.flat()))
-      relations.push({ total: "all", cells: rowKeys.map((_, r) => `row ${r}`) })
-      relations.push({ total: "all", cells: columnKeys.map((_, c) => `column ${c}`) })
+      const { exact, relations } = tableWithTotals(random, integer(random, 2, 6), integer(random, 2, 6))
 
       const controlled = controlLinkedCounts(exact, relations, rules)
       const published = new Map([...controlled].map(([key, cell]) => [key, cell.suppressed ? null : cell.count]))
       expect(recovered(exact, published, relations, rules), `seed ${seed}`).toEqual([])
     }
+  })
+
+  it("leaves no suppressed cell of a small table with totals at one value in every assignment the published figures allow", () => {
+    let searched = 0
+    for (let seed = 1; seed <= 300; seed++) {
+      const random = generator(seed)
+      const { exact, relations } = tableWithTotals(random, integer(random, 2, 3), integer(random, 2, 3))
+      const controlled = controlLinkedCounts(exact, relations, rules)
+      const published = new Map([...controlled].map(([key, cell]) => [key, cell.suppressed ? null : cell.count]))
+      // Small enough to search every assignment quickly.
+      if ([...published.values()].filter((value) => value === null).length > 8) continue
+      searched++
+      expect(pinnedBySearch(exact, published, relations, [], rules), `seed ${seed}`).toEqual([])
+    }
+    expect(searched).toBeGreaterThan(150)
+  })
+
+  it("leaves no suppressed equity count of the lineage copy or the report at one value in every assignment their figures allow, linked ≤ records included", () => {
+    let searched = 0
+    for (let seed = 1; seed <= 200; seed++) {
+      const random = generator(seed)
+      const sources = Array.from({ length: integer(random, 2, 3) }, (_, i) => `source ${i}`)
+      const equity = sources.flatMap((source) =>
+        ["A", "B"].flatMap((category) => {
+          const records = count(random)
+          const linked = Math.max(0, records - integer(random, 0, 2))
+          return records === 0 ? [] : [{ source, dimension: "ethnic_category" as const, category, records, linked }]
+        })
+      )
+      // Every record linked by NHS number carries demographics: the categories add up to it.
+      const linkage = Object.fromEntries(
+        sources.map((source) => [
+          source,
+          {
+            "linked:nhs_number": equity
+              .filter((row) => row.source === source)
+              .reduce((sum, row) => sum + row.records, 0)
+          }
+        ])
+      )
+      const view = publishedRun(
+        succeededRun({ run_id: "r", inputs: [], spine: {}, linkage, linkage_equity: equity, segments: {} }),
+        rules
+      )
+      const figures = reportOf(
+        {
+          linkage: sources.map((source) => ({
+            source,
+            link_status: "linked",
+            link_method: "nhs_number",
+            rows: linkage[source]!["linked:nhs_number"]
+          })),
+          equity,
+          lineageTotals: { equity, spine: {}, segments: {} }
+        },
+        rules
+      )
+      const exact = new Map<string, number>()
+      const published = new Map<string, number | null>()
+      const relations: Array<Relation> = []
+      const orderings: Array<Ordering> = []
+      const publish = (name: string, exactCount: number, shown: unknown, cells: ReadonlyArray<string> = []) => {
+        exact.set(name, exactCount)
+        published.set(name, typeof shown === "number" ? shown : null)
+        if (cells.length > 0) relations.push({ total: name, cells })
+      }
+      equity.forEach((row, i) => {
+        const name = `${row.source} ${row.category}`
+        publish(`records ${name}`, row.records, view.linkage_equity[i]!.records)
+        publish(`linked ${name}`, row.linked, view.linkage_equity[i]!.linked)
+        orderings.push({ lower: `linked ${name}`, upper: `records ${name}` })
+      })
+      const cellsOf = (figure: string, kept: (row: (typeof equity)[number]) => boolean) =>
+        equity.filter(kept).map((row) => `${figure} ${row.source} ${row.category}`)
+      for (const source of sources) {
+        const nhs = linkage[source]!["linked:nhs_number"]!
+        publish(
+          `nhs ${source}`,
+          nhs,
+          view.linkage[source]!["linked:nhs_number"],
+          cellsOf("records", (row) => row.source === source)
+        )
+        const rate = figures.linkage_rates.find((row) => row.source === source)!
+        publish(`rate records ${source}`, nhs, rate.records, [`nhs ${source}`])
+        publish(`rate linked ${source}`, nhs, rate.linked, [`nhs ${source}`])
+      }
+      for (const row of figures.linkage_equity) {
+        for (const figure of ["records", "linked"] as const) {
+          const cells = cellsOf(figure, (cell) => cell.category === row.category)
+          publish(
+            `${figure} report ${row.category}`,
+            cells.reduce((sum, cell) => sum + exact.get(cell)!, 0),
+            row[figure],
+            cells
+          )
+        }
+        orderings.push({ lower: `linked report ${row.category}`, upper: `records report ${row.category}` })
+      }
+      const all = sources.reduce((sum, source) => sum + linkage[source]!["linked:nhs_number"]!, 0)
+      publish(
+        "records in all",
+        all,
+        figures.totals.records,
+        sources.map((source) => `rate records ${source}`)
+      )
+      publish(
+        "linked in all",
+        all,
+        figures.totals.linked,
+        sources.map((source) => `rate linked ${source}`)
+      )
+      // Small enough to search every assignment quickly.
+      if ([...published.values()].filter((value) => value === null).length > 8) continue
+      searched++
+      expect(pinnedBySearch(exact, published, relations, orderings, rules), `seed ${seed}`).toEqual([])
+    }
+    expect(searched).toBeGreaterThan(50)
   })
 
   it("leaves no suppressed row count of a run's lineage recoverable from rows read = accepted + quarantined and the linkage outcomes", () => {
@@ -233,7 +453,7 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
     }
   })
 
-  it("leaves no suppressed count of a run's published lineage recoverable from quarantine reasons, equity rows, the spine or the segments", () => {
+  it("leaves no suppressed count of a run's published lineage or the report's linkage figures recoverable from quarantine reasons, equity rows and their totals over the sources, linkage rates, the spine or the segments, nor from linked ≤ records", () => {
     for (let seed = 1; seed <= 400; seed++) {
       const random = generator(seed)
       /** `n` things shared at random among `names`: counts that add up to `n`. */
@@ -321,8 +541,35 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
         segments
       })
       const view = publishedRun(run, rules)
+      // The report beside it: the same night's warehouse.
+      const figures = reportOf(
+        {
+          inputs: inputs.map(({ rows_accepted, rows_quarantined, rows_read, source, status }) => ({
+            source,
+            status,
+            rows_read,
+            rows_accepted,
+            rows_quarantined
+          })),
+          quarantine: inputs.flatMap(({ quarantine_reasons, source }) =>
+            Object.entries(quarantine_reasons).map(([fieldReason, rows]) => {
+              const [field = "", reason = ""] = fieldReason.split("/")
+              return { source, field, reason, rows }
+            })
+          ),
+          linkage: Object.entries(linkage).flatMap(([source, outcomes]) =>
+            Object.entries(outcomes).map(([outcome, rows]) => {
+              const [link_status = "", link_method = ""] = outcome.split(":")
+              return { source, link_status, link_method, rows }
+            })
+          ),
+          equity,
+          lineageTotals: { equity, spine: run.spine, segments }
+        },
+        rules
+      )
 
-      // What the attacker reads in the copy, and every sum its figures make.
+      // What the attacker reads in the copy and the report, and every sum and ordering their figures make.
       const shown = (count: unknown) => (typeof count === "number" ? count : null)
       const exact = new Map<string, number>()
       const published = new Map<string, number | null>()
@@ -331,6 +578,7 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
         published.set(name, shown(publishedCount))
       }
       const relations: Array<Relation> = []
+      const orderings: Array<Ordering> = []
       const unknowns: Array<string> = []
       /** A sum the attacker works out two ways, printed nowhere. */
       const derived = (name: string, cells: ReadonlyArray<string>) => {
@@ -363,6 +611,10 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
         for (const { row, copy: shownRow } of rows) {
           publish(`records ${source} ${row.dimension} ${row.category}`, row.records, shownRow.records)
           publish(`linked ${source} ${row.dimension} ${row.category}`, row.linked, shownRow.linked)
+          orderings.push({
+            lower: `linked ${source} ${row.dimension} ${row.category}`,
+            upper: `records ${source} ${row.dimension} ${row.category}`
+          })
         }
         const cellsOf = (figure: string, area: boolean) =>
           rows
@@ -374,6 +626,11 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
           ethnic.reduce((sum, cell) => sum + exact.get(cell)!, 0) === linkage[source]!["linked:nhs_number"]
         ) {
           relations.push({ total: `linked:nhs_number ${source}`, cells: ethnic })
+        }
+        // Whether or not every record linked by NHS number carries demographics, those by ethnic category are some of them.
+        if (ethnic.length > 0) {
+          derived(`ethnic records ${source}`, ethnic)
+          orderings.push({ lower: `ethnic records ${source}`, upper: `linked:nhs_number ${source}` })
         }
         const demographic = outcomes.filter(
           (outcome) => outcome.startsWith("linked:") && outcome !== "linked:nhs_number"
@@ -391,13 +648,78 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
           relations.push({ total: `demographic ${figure} ${source}`, cells: cellsOf(figure, true) })
         }
       })
-      for (const figure of ["read", "accepted", "quarantined"]) {
-        derived(
-          `${figure} in all`,
-          sources.map((source) => `${figure} ${source}`)
-        )
+      // The report's figures: the outcomes and rows again, as the copy shows them, then their sums.
+      for (const row of figures.linkage) {
+        const outcome = row.outcome.replace(": ", ":")
+        expect(row.records, `seed ${seed} ${row.source} ${outcome}`).toEqual(published.get(`${outcome} ${row.source}`))
       }
+      for (const figure of ["read", "quarantined"] as const) {
+        const cells = sources.map((source) => `${figure} ${source}`)
+        publish(
+          `${figure} in all`,
+          cells.reduce((sum, cell) => sum + exact.get(cell)!, 0),
+          figures.totals[`rows_${figure}`]
+        )
+        relations.push({ total: `${figure} in all`, cells })
+      }
+      derived(
+        "accepted in all",
+        sources.map((source) => `accepted ${source}`)
+      )
       relations.push({ total: "read in all", cells: ["accepted in all", "quarantined in all"] })
+      /** A published count of `figure` whose records and linked are sums of others, its rate worked out from them. */
+      const rated = (
+        name: string,
+        row: { readonly records: number | null; readonly linked: number | null; readonly rate_percent: number | null },
+        cells: { readonly records: ReadonlyArray<string>; readonly linked: ReadonlyArray<string> }
+      ) => {
+        for (const figure of ["records", "linked"] as const) {
+          publish(
+            `${figure} ${name}`,
+            cells[figure].reduce((sum, cell) => sum + exact.get(cell)!, 0),
+            row[figure]
+          )
+          relations.push({ total: `${figure} ${name}`, cells: cells[figure] })
+        }
+        orderings.push({ lower: `linked ${name}`, upper: `records ${name}` })
+        // A rate of two published counts, worked out from them: it tells the attacker nothing they do not.
+        expect(row.rate_percent, `seed ${seed} ${name}`).toBe(controlledRate(row.linked, row.records, 100, rules))
+      }
+      for (const row of figures.linkage_rates) {
+        const outcomes = Object.keys(linkage[row.source]!).map((outcome) => `${outcome} ${row.source}`)
+        rated(`report ${row.source}`, row, {
+          records: outcomes.filter((outcome) => !outcome.startsWith("opted_out")),
+          linked: outcomes.filter((outcome) => outcome.startsWith("linked"))
+        })
+      }
+      rated(
+        "report in all",
+        { ...figures.totals, rate_percent: figures.totals.linkage_rate_percent },
+        {
+          records: figures.linkage_rates.map((row) => `records report ${row.source}`),
+          linked: figures.linkage_rates.map((row) => `linked report ${row.source}`)
+        }
+      )
+      for (const row of figures.linkage_equity) {
+        const cells = (figure: string) =>
+          equity
+            .filter((cell) => cell.dimension === row.dimension && cell.category === row.category)
+            .map((cell) => `${figure} ${cell.source} ${cell.dimension} ${cell.category}`)
+        rated(`report ${row.dimension} ${row.category}`, row, { records: cells("records"), linked: cells("linked") })
+      }
+      // Over the sources, the report's categories add up to what each source's own sums add up to.
+      const reportCells = (figure: string, area: boolean) =>
+        figures.linkage_equity
+          .filter((row) => (row.dimension === "ethnic_category") !== area)
+          .map((row) => `${figure} report ${row.dimension} ${row.category}`)
+      const sumsOf = (name: string) =>
+        sources.map((source) => `${name} ${source}`).filter((sum) => unknowns.includes(sum))
+      for (const figure of ["records", "linked"] as const) {
+        derived(`demographic ${figure} in all`, sumsOf(`demographic ${figure}`))
+        relations.push({ total: `demographic ${figure} in all`, cells: reportCells(figure, true) })
+      }
+      derived("ethnic records in all", sumsOf("ethnic records"))
+      relations.push({ total: "ethnic records in all", cells: reportCells("records", false) })
       publish("people", people, view.spine["people"])
       for (const status of Object.keys(statuses)) publish(status, statuses[status]!, view.spine[status])
       publish("residents", residents, view.spine["residents"])
@@ -408,7 +730,7 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
       for (const segment of SEGMENT_CODES) publish(`segment ${segment}`, segments[segment]!, view.segments[segment])
       relations.push({ total: "residents", cells: SEGMENT_CODES.map((segment) => `segment ${segment}`) })
 
-      expect(recovered(exact, published, relations, rules, unknowns), `seed ${seed}`).toEqual([])
+      expect(recovered(exact, published, relations, rules, unknowns, orderings), `seed ${seed}`).toEqual([])
     }
   })
 
@@ -464,31 +786,8 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
         rules
       )
       const summary = cohortSummary(controlResidents(counts, practices, rules, withheld))
-      const figures = reportFigures(
-        {
-          run: { run_id: "r", as_of: "2026-11-20", started_at: "", rules_version: "", software_version: "" },
-          cohortCounts: counts,
-          transitionCounts: [],
-          utilisation: [],
-          shadowBudget: [],
-          practices,
-          bcf: [],
-          inputs: [],
-          quarantine: [],
-          linkage: [],
-          equity: [],
-          warnings: {
-            inputs: [],
-            freshnessWarnDays: 3,
-            linkageWarnPercent: 95,
-            conflictingDatesOfBirth: 0,
-            keyRotated: false,
-            acceptedVolumeChanges: []
-          },
-          sourceProfiles: [],
-          window: { start: "2025-11-21", end: "2026-11-20" },
-          lineageTotals: { equity: [], spine, segments, withheld }
-        },
+      const figures = reportOf(
+        { cohortCounts: counts, practices, lineageTotals: { equity: [], spine, segments, withheld } },
         rules
       )
       // Each file hides the same segments.

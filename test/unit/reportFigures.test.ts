@@ -119,8 +119,7 @@ describe("the run report's figures", () => {
       "linked: nhs_number",
       "not_resident",
       "opted_out",
-      "linked: exact",
-      "unmatched"
+      "linked: exact"
     ])
     expect(figures.linkage_rates).toEqual([
       // 100 of 112 → 100 of 110 after rounding: 98–102 of 108–112 is 87.5% to 94.4%, so 91, not 90.9.

@@ -186,8 +186,8 @@ describe("the trend over the last runs", () => {
     const trend = withHistory.sections.find((s) => s.id === "trend")!
     expect(trend.title).toBe("Trend over the last 2 runs")
     expect(trend.tables[0]!.rows.map((row) => [row["run"], row["LW"], row["linkage_rate_percent"]])).toEqual([
-      ["earlier", 40, 88],
-      [sampleRun.run_id, 40, 88]
+      ["earlier", 40, 92],
+      [sampleRun.run_id, 40, 92]
     ])
     expect(section("trend").intro).toContain("the trend starts here")
   })
@@ -232,6 +232,18 @@ describe("readable labels", () => {
     const drawing = json(section("linkage-tiers").chart!.drawing)
     expect(drawing).toContain('"source":"Acute hospital activity","outcome":"Linked: NHS number"')
     expect(drawing).not.toContain('"source":"acute_activity"')
+  })
+
+  it("label every cell of the tier grid suppressed, with no colour scale to span, where every count is", () => {
+    const allSuppressed = reportPage(
+      { ...figures, linkage: figures.linkage.map((row) => ({ ...row, records: null })) },
+      undefined,
+      []
+    ).sections.find((candidate) => candidate.id === "linkage-tiers")!
+    const drawing = json(allSuppressed.chart!.drawing)
+    expect(drawing).not.toContain('"type":"rect"')
+    expect(drawing).toContain("'suppressed'")
+    expect(json(section("linkage-tiers").chart!.drawing)).toContain('"type":"rect"')
   })
 
   it("give every value axis its unit, and the pyramids' legend in words", () => {

@@ -91,8 +91,7 @@ export const sampleCounts: ReportCounts = {
     { source: "acute_activity", link_status: "linked", link_method: "nhs_number", rows: 100 },
     { source: "acute_activity", link_status: "not_resident", link_method: "", rows: 12 },
     { source: "acute_activity", link_status: "opted_out", link_method: "", rows: 6 },
-    { source: "benefits", link_status: "linked", link_method: "exact", rows: 9 },
-    { source: "benefits", link_status: "unmatched", link_method: "", rows: 2 }
+    { source: "benefits", link_status: "linked", link_method: "exact", rows: 9 }
   ],
   equity: [
     { source: "benefits", dimension: "imd_decile", category: "10", records: 6, linked: 6 },
