@@ -15,13 +15,19 @@ import { cohortSummary } from "../../pipelines/outputs/outputs.js"
 import { SEGMENT_CODES } from "../../schemas/segments.js"
 import { AGE_BANDS, SEXES } from "../../transforms/cohortDimensions.js"
 import {
+  type ControlledCount,
   controlledRate,
   controlLinkedCounts,
   type DisclosureRules,
   SUPPRESSED
 } from "../../transforms/disclosureControl.js"
 import { type ReportCounts, reportFigures } from "../../transforms/reportFigures.js"
-import { controlResidents, type ResidentCount, withheldSegments } from "../../transforms/residentCounts.js"
+import {
+  controlResidents,
+  type PracticeArea,
+  type ResidentCount,
+  withheldSegments
+} from "../../transforms/residentCounts.js"
 import { controlRunCounts } from "../../transforms/runCounts.js"
 
 /** mulberry32: a small seeded generator of numbers in [0, 1). */
@@ -868,5 +874,102 @@ describe.each(RULES)("secondary suppression (%s)", (_, rules) => {
       }
       expect(recovered(exact, published, relations, rules), `seed ${seed}`).toEqual([])
     }
+  })
+
+  it("leaves no suppressed residents count of shadow-budget-by-area.csv recoverable from its practices, PCNs, localities and segments", () => {
+    let searched = 0
+    for (let seed = 1; seed <= 200; seed++) {
+      const random = generator(seed)
+      // PCNs need not follow localities: one may take practices of two.
+      const practices = Array.from({ length: integer(random, 3, 6) }, (_, i) => ({
+        practice_code: `P${i}`,
+        pcn: `PCN ${integer(random, 1, 2)}`,
+        locality: `L${integer(random, 1, 2)}`
+      }))
+      const counts: Array<ResidentCount> = []
+      for (const segment of SEGMENT_CODES) {
+        for (const { practice_code, locality } of practices) {
+          const residents = count(random)
+          if (residents > 0) {
+            counts.push({
+              segment,
+              age_band: "30-34",
+              sex: "female",
+              practice_code,
+              locality,
+              imd_decile: "unknown",
+              residents
+            })
+          }
+        }
+      }
+      const controlled = controlResidents(counts, practices, rules)
+
+      // Each area's residents per segment, as the file shows them, and the sums they make.
+      const exact = new Map<string, number>()
+      const published = new Map<string, number | null>()
+      const relations: Array<Relation> = []
+      const publish = (name: string, residents: number, shown: ControlledCount) => {
+        exact.set(name, residents)
+        published.set(name, shown.suppressed ? null : shown.count)
+      }
+      const residentsOf = (segment: string, at: (practice: PracticeArea) => boolean) =>
+        counts
+          .filter((row) => row.segment === segment && at(practices.find((p) => p.practice_code === row.practice_code)!))
+          .reduce((sum, row) => sum + row.residents, 0)
+      const pcns = [...new Set(practices.map((practice) => practice.pcn))]
+      const localities = [...new Set(practices.map((practice) => practice.locality))]
+      for (const segment of SEGMENT_CODES) {
+        publish(
+          `${segment}`,
+          residentsOf(segment, () => true),
+          controlled.segment(segment)
+        )
+        for (const practice of practices) {
+          const code = practice.practice_code
+          publish(
+            `${segment} ${code}`,
+            residentsOf(segment, (p) => p === practice),
+            controlled.practice(segment, code)
+          )
+        }
+        for (const pcn of pcns) {
+          publish(
+            `${segment} ${pcn}`,
+            residentsOf(segment, (p) => p.pcn === pcn),
+            controlled.pcn(segment, pcn)
+          )
+          const cells = practices.filter((p) => p.pcn === pcn).map((p) => `${segment} ${p.practice_code}`)
+          relations.push({ total: `${segment} ${pcn}`, cells })
+        }
+        for (const locality of localities) {
+          publish(
+            `${segment} ${locality}`,
+            residentsOf(segment, (p) => p.locality === locality),
+            controlled.locality(segment, locality)
+          )
+          const cells = practices.filter((p) => p.locality === locality).map((p) => `${segment} ${p.practice_code}`)
+          relations.push({ total: `${segment} ${locality}`, cells })
+        }
+        relations.push(
+          { total: segment, cells: practices.map((p) => `${segment} ${p.practice_code}`) },
+          { total: segment, cells: pcns.map((pcn) => `${segment} ${pcn}`) },
+          { total: segment, cells: localities.map((locality) => `${segment} ${locality}`) }
+        )
+      }
+      publish(
+        "all",
+        counts.reduce((sum, row) => sum + row.residents, 0),
+        controlled.all
+      )
+      relations.push({ total: "all", cells: [...SEGMENT_CODES] })
+
+      expect(recovered(exact, published, relations, rules), `seed ${seed}`).toEqual([])
+      if ([...published.values()].filter((value) => value === null).length <= 8) {
+        searched++
+        expect(pinnedBySearch(exact, published, relations, [], rules), `seed ${seed}`).toEqual([])
+      }
+    }
+    expect(searched).toBeGreaterThan(20)
   })
 })
