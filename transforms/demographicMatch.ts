@@ -94,8 +94,11 @@ export interface MatchTier {
   readonly recordKey?: (record: Demographics) => string | undefined
 }
 
-const key = (...parts: ReadonlyArray<string | undefined>): string | undefined =>
-  parts.some((part) => part === undefined || part === "") ? undefined : parts.join("|")
+/** The parts joined, or undefined when one is missing (a loop, not `some`: this runs for every resident and tier). */
+const key = (...parts: ReadonlyArray<string | undefined>): string | undefined => {
+  for (const part of parts) if (part === undefined || part === "") return undefined
+  return parts.join("|")
+}
 
 /** Every part as recorded: the spine's key of three tiers, which differ in the record's key. */
 const fullKey = (p: Demographics) => key(p.givenName, p.familyName, p.dateOfBirth, p.postcode)

@@ -1,10 +1,10 @@
 /**
  * A compact index of items by a string key: the keys' 32-bit hashes sorted
- * in a typed array beside the item numbers, about 8 bytes an item where a
- * `Map` of strings costs ten times that and most of the time to build. A
- * look-up returns every item whose key has the same hash, so a hash
- * collision only adds a candidate: callers that need the key itself (the
- * ladder, which links on a key only one resident holds) compare it.
+ * in a typed array beside the item numbers, 8 bytes an item where a `Map` of
+ * strings costs ten times that and most of the time to build. A look-up
+ * returns every item whose key has the same hash, so a hash collision only
+ * adds a candidate: callers that need the key itself (the ladder, which links
+ * on a key only one resident holds) compare it.
  */
 
 /** FNV-1a: a fast, stable 32-bit hash of a key. */
@@ -14,32 +14,64 @@ export const hashKey = (key: string): number => {
   return h >>> 0
 }
 
-/** Above 2^21 items a hash and an item number no longer pack exactly into one float. */
-export const MAX_ITEMS = 2 ** 21
-
 export interface KeyIndex {
-  /** Calls `visit` with each item (its number in the indexed list) whose key hashes as `key` does. */
+  /** Calls `visit` with each item (its number in the indexed list) whose key hashes as `key` does, in ascending order. */
   readonly forEachCandidate: (key: string, visit: (item: number) => void) => void
+}
+
+const DIGIT_BITS = 16
+const DIGITS = 1 << DIGIT_BITS
+
+/**
+ * Sorts hashes, carrying item numbers, by their low then their high 16 bits.
+ * Each pass is stable, so items of one hash stay in the order they came in:
+ * ascending. Two linear passes, where a comparison sort of a spine's keys is
+ * most of the index's build time.
+ */
+const radixSort = (hashes: Uint32Array, numbers: Int32Array) => {
+  const count = hashes.length
+  let fromHashes: Uint32Array = hashes
+  let fromNumbers: Int32Array = numbers
+  let toHashes: Uint32Array = new Uint32Array(count)
+  let toNumbers: Int32Array = new Int32Array(count)
+  const starts = new Int32Array(DIGITS)
+  for (let shift = 0; shift < 32; shift += DIGIT_BITS) {
+    starts.fill(0)
+    for (let at = 0; at < count; at++) starts[(fromHashes[at]! >>> shift) & (DIGITS - 1)]!++
+    let start = 0
+    for (let digit = 0; digit < DIGITS; digit++) {
+      const n = starts[digit]!
+      starts[digit] = start
+      start += n
+    }
+    for (let at = 0; at < count; at++) {
+      const to = starts[(fromHashes[at]! >>> shift) & (DIGITS - 1)]!++
+      toHashes[to] = fromHashes[at]!
+      toNumbers[to] = fromNumbers[at]!
+    }
+    const [sortedHashes, sortedNumbers] = [toHashes, toNumbers]
+    toHashes = fromHashes
+    toNumbers = fromNumbers
+    fromHashes = sortedHashes
+    fromNumbers = sortedNumbers
+  }
+  // An even number of passes leaves the sorted order in the arrays passed in.
 }
 
 /** Indexes `items` by `keyOf`; items without a key are left out. */
 export const indexByKey = <A>(items: ReadonlyArray<A>, keyOf: (item: A) => string | undefined): KeyIndex => {
-  if (items.length >= MAX_ITEMS) throw new RangeError(`a key index holds at most ${MAX_ITEMS} items`)
-  // Hash and item number packed in one float, so that one numeric sort orders both.
-  const packed = new Float64Array(items.length)
+  const allHashes = new Uint32Array(items.length)
+  const allNumbers = new Int32Array(items.length)
   let count = 0
   for (let i = 0; i < items.length; i++) {
     const key = keyOf(items[i]!)
-    if (key !== undefined) packed[count++] = hashKey(key) * MAX_ITEMS + i
+    if (key === undefined) continue
+    allHashes[count] = hashKey(key)
+    allNumbers[count++] = i
   }
-  const sorted = packed.subarray(0, count).sort()
-  const hashes = new Uint32Array(count)
-  const numbers = new Int32Array(count)
-  for (let at = 0; at < count; at++) {
-    const value = sorted[at]!
-    numbers[at] = value % MAX_ITEMS
-    hashes[at] = (value - numbers[at]!) / MAX_ITEMS
-  }
+  const hashes = allHashes.subarray(0, count)
+  const numbers = allNumbers.subarray(0, count)
+  radixSort(hashes, numbers)
   const firstAtOrAfter = (target: number): number => {
     let low = 0
     let high = count

@@ -10,13 +10,18 @@
  */
 import { doubleMetaphone } from "double-metaphone"
 
+/** ASCII letters and digits, which normalise by upper case alone: most names, and every resident's is normalised each night. */
+const PLAIN = /^[A-Za-z0-9]*$/
+
 /** Upper case, accents removed, everything but letters and digits dropped. Idempotent. */
 export const normaliseName = (raw: string): string =>
-  raw
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
-    .toUpperCase()
-    .replace(/[^A-Z0-9]/g, "")
+  PLAIN.test(raw)
+    ? raw.toUpperCase()
+    : raw
+        .normalize("NFKD")
+        .replace(/\p{M}/gu, "")
+        .toUpperCase()
+        .replace(/[^A-Z0-9]/g, "")
 
 /**
  * Given-name variants, grouped under one canonical name. Keep the groups

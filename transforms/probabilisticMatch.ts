@@ -14,7 +14,7 @@
  * weight); a record whose best candidate is likely but not clear enough is
  * left for clerical review with its candidates.
  */
-import { ageInYears } from "../schemas/fields/extractDate.js"
+import { latestBirthDateAtAge } from "../schemas/fields/extractDate.js"
 import type { Demographics, ImpliedAge } from "./demographicMatch.js"
 import {
   agreements,
@@ -44,9 +44,11 @@ export interface BlockingRule {
   readonly key: (person: Demographics) => string | undefined
 }
 
+/** ISO dates: year at 0–3, month at 5–6, day at 8–9 (read by position: this runs for every resident). */
 const unorderedDate = (iso: string) => {
-  const [year, month, day] = iso.split("-")
-  return month! < day! ? `${year}|${month}|${day}` : `${year}|${day}|${month}`
+  const month = iso.slice(5, 7)
+  const day = iso.slice(8, 10)
+  return month < day ? `${iso.slice(0, 4)}|${month}|${day}` : `${iso.slice(0, 4)}|${day}|${month}`
 }
 
 /**
@@ -171,11 +173,17 @@ const U_SEED = 20
 /** Candidates kept per record for clerical review. */
 const REVIEW_CANDIDATES = 3
 
-/** Whether a date of birth fits the age a source implies (any does where it implies none, or either is unknown). */
-const ofImpliedAge = (age: ImpliedAge | undefined, dateOfBirth: string | undefined) => {
-  if (age === undefined || dateOfBirth === undefined) return true
-  const years = ageInYears(dateOfBirth, age.on)
-  return years >= (age.atLeast ?? -Infinity) && years < (age.under ?? Infinity)
+/**
+ * Whether a date of birth fits the age a source implies (an unknown one
+ * does), as bounds on the date computed once per record: this runs for
+ * every candidate.
+ */
+const fitsImpliedAge = (age: ImpliedAge): ((dateOfBirth: string | undefined) => boolean) => {
+  const latest = age.atLeast === undefined ? undefined : latestBirthDateAtAge(age.on, age.atLeast)
+  const tooOld = age.under === undefined ? undefined : latestBirthDateAtAge(age.on, age.under)
+  return (dateOfBirth) =>
+    dateOfBirth === undefined ||
+    ((latest === undefined || dateOfBirth <= latest) && (tooOld === undefined || dateOfBirth > tooOld))
 }
 
 const GIVEN_INITIAL = COMPARISONS.given_name.indexOf("initial")
@@ -186,6 +194,60 @@ const namesDisagree = (packed: Pattern) => {
   const given = levelOf(packed, 0)
   return given >= GIVEN_INITIAL && levelOf(packed, 1) >= FAMILY_INITIAL
 }
+
+const grown = <A extends Int32Array | Uint8Array>(array: A): A => {
+  const larger = new (array.constructor as new (length: number) => A)(array.length * 2)
+  larger.set(array)
+  return larger
+}
+
+/**
+ * Candidate pairs, flat in typed arrays: a night holds over a million, which
+ * as objects would be traced by every collection while they are scored.
+ * A pattern fits in 32 bits (the product of the fields' radices is 45,360).
+ */
+class CandidateList {
+  people = new Int32Array(1024)
+  patterns = new Int32Array(1024)
+  rules = new Uint8Array(1024)
+  length = 0
+
+  push(person: number, pattern: Pattern, rules: number) {
+    if (this.length === this.people.length) {
+      this.people = grown(this.people)
+      this.patterns = grown(this.patterns)
+      this.rules = grown(this.rules)
+    }
+    this.people[this.length] = person
+    this.patterns[this.length] = pattern
+    this.rules[this.length++] = rules
+  }
+}
+
+interface Scored {
+  readonly person: number
+  readonly pattern: Pattern
+  readonly weight: number
+}
+
+/** A record's best few candidates, heaviest first and, at equal weight, by resident number: all scoring needs of them. */
+class TopCandidates {
+  readonly ranked: Array<Scored> = []
+  constructor(private readonly size: number) {}
+
+  offer(person: number, pattern: Pattern, weight: number) {
+    const { ranked } = this
+    const last = ranked[ranked.length - 1]
+    if (ranked.length === this.size && !ranksBefore(weight, person, last!)) return
+    let at = ranked.length
+    while (at > 0 && ranksBefore(weight, person, ranked[at - 1]!)) at--
+    ranked.splice(at, 0, { person, pattern, weight })
+    if (ranked.length > this.size) ranked.pop()
+  }
+}
+
+const ranksBefore = (weight: number, person: number, other: Scored) =>
+  weight > other.weight || (weight === other.weight && person < other.person)
 
 export const indexForProbabilisticMatch = (
   residents: ReadonlyArray<{ readonly personId: string; readonly demographics: Demographics }>
@@ -220,17 +282,20 @@ export const indexForProbabilisticMatch = (
   const seen = new Int32Array(people.length).fill(-1)
   const foundBy = new Uint8Array(people.length)
   let stamp = 0
+  let found = new Int32Array(256)
 
   /**
-   * A record's candidates (resident numbers, ascending) and the pattern of
-   * each pair. Not a candidate: a resident the source's implied age rules
-   * out, or one another record of the same tenancy or claim (`taken`) is
-   * already linked to, since a tenancy or claim lists each person once.
+   * Appends a record's candidates (resident numbers, ascending) to `into`,
+   * with the pattern of each pair and the rules that found it. Not a
+   * candidate: a resident the source's implied age rules out, or one another
+   * record of the same tenancy or claim (`taken`) is already linked to, since
+   * a tenancy or claim lists each person once.
    */
-  const candidatesOf = (record: Demographics, taken: ReadonlyArray<number> = []) => {
+  const candidatesOf = (record: Demographics, into: CandidateList, taken: ReadonlyArray<number> = []) => {
     stamp++
     for (const person of taken) seen[person] = stamp
-    const found: Array<number> = []
+    let count = 0
+    const fits = record.impliedAge === undefined ? undefined : fitsImpliedAge(record.impliedAge)
     BLOCKING_RULES.forEach((rule, r) => {
       const key = rule.key(record)
       if (key === undefined) return
@@ -240,33 +305,43 @@ export const indexForProbabilisticMatch = (
           return
         }
         seen[person] = stamp
-        if (!ofImpliedAge(record.impliedAge, people[person]!.dateOfBirth)) return
+        if (fits !== undefined && !fits(people[person]!.dateOfBirth)) return
         foundBy[person] = 1 << r
-        found.push(person)
+        if (count === found.length) found = grown(found)
+        found[count++] = person
       })
     })
-    found.sort((a, b) => a - b)
-    return {
-      people: found,
-      patterns: found.map((person) => compare(record, people[person]!)),
-      rules: found.map((person) => foundBy[person]!)
-    }
+    const sorted = found.subarray(0, count).sort()
+    for (const person of sorted) into.push(person, compare(record, people[person]!), foundBy[person]!)
   }
 
   return {
     link: (given, alsoFitOn, settings, households = []) => {
       u ??= estimateU(people, U_PAIRS, () => random.next())
       const { members, records } = withHouseholds(given, households)
-      const compared = records.map((record, i) => candidatesOf(record, members[i]))
       const byRule = BLOCKING_RULES.map(() => new Map<Pattern, number>())
-      const tally = ({ patterns, rules }: ReturnType<typeof candidatesOf>) =>
-        patterns.forEach((p, c) => {
+      const tally = (list: CandidateList, from: number) => {
+        for (let c = from; c < list.length; c++) {
+          const p = list.patterns[c]!
           byRule.forEach((counts, r) => {
-            if (rules[c]! & (1 << r)) counts.set(p, (counts.get(p) ?? 0) + 1)
+            if (list.rules[c]! & (1 << r)) counts.set(p, (counts.get(p) ?? 0) + 1)
           })
-        })
-      compared.forEach(tally)
-      alsoFitOn.forEach((record) => tally(candidatesOf(record)))
+        }
+      }
+      // Record i's candidates are at `starts[i]` up to `starts[i + 1]`.
+      const compared = new CandidateList()
+      const starts = new Int32Array(records.length + 1)
+      records.forEach((record, i) => {
+        candidatesOf(record, compared, members[i])
+        starts[i + 1] = compared.length
+      })
+      tally(compared, 0)
+      const fitting = new CandidateList()
+      for (const record of alsoFitOn) {
+        fitting.length = 0
+        candidatesOf(record, fitting)
+        tally(fitting, 0)
+      }
       // The UPRN is compared only where the postcodes agree, as the rules on the postcode make every pair's do: there
       // a shared UPRN is what living together looks like, and counted it would teach EM that a household is a person.
       const sessions = BLOCKING_RULES.map((rule, r) => ({
@@ -276,29 +351,34 @@ export const indexForProbabilisticMatch = (
       const model = fitModel(sessions, u)
       const weigh = weigher(model, frequencies)
       const matches = records.map((record, i): ProbabilisticMatch => {
-        const { patterns, people: candidates } = compared[i]!
+        const from = starts[i]!
+        const count = starts[i + 1]! - from
         let swapped: Demographics | undefined
         // The prior odds that a given candidate is the record's resident: one in the number of candidates.
-        const prior = -Math.log2(Math.max(candidates.length, 1))
-        const scored = candidates
-          .map((person, c) => {
-            const straight = { person, pattern: patterns[c]!, weight: prior + weigh(patterns[c]!, record) }
-            if (!namesDisagree(straight.pattern)) return straight
-            // Given and family names recorded the other way round, perhaps with something else wrong too.
-            swapped ??= { ...record, givenName: record.familyName, familyName: record.givenName }
-            const other = compare(swapped, people[person]!)
-            const weight = prior + weigh(other, swapped)
-            return weight > straight.weight ? { person, pattern: other, weight } : straight
-          })
-          .sort((a, b) => b.weight - a.weight || a.person - b.person)
-        const [best, second] = scored
+        const prior = -Math.log2(Math.max(count, 1))
+        const scored = new TopCandidates(REVIEW_CANDIDATES)
+        for (let c = from; c < from + count; c++) {
+          const person = compared.people[c]!
+          const straight = compared.patterns[c]!
+          const weight = prior + weigh(straight, record)
+          if (!namesDisagree(straight)) {
+            scored.offer(person, straight, weight)
+            continue
+          }
+          // Given and family names recorded the other way round, perhaps with something else wrong too.
+          swapped ??= { ...record, givenName: record.familyName, familyName: record.givenName }
+          const other = compare(swapped, people[person]!)
+          const swappedWeight = prior + weigh(other, swapped)
+          if (swappedWeight > weight) scored.offer(person, other, swappedWeight)
+          else scored.offer(person, straight, weight)
+        }
+        const [best, second] = scored.ranked
         if (best !== undefined && matchProbability(best.weight) >= settings.threshold) {
           if (second === undefined || best.weight - second.weight >= settings.margin)
             return { outcome: "linked", personId: personIds[best.person]!, weight: best.weight }
         }
-        const review = scored
+        const review = scored.ranked
           .filter(({ weight }) => matchProbability(weight) >= settings.reviewFloor)
-          .slice(0, REVIEW_CANDIDATES)
           .map(({ pattern, person, weight }) => ({ personId: personIds[person]!, weight, agreed: agreements(pattern) }))
         const clearlyLikely = best !== undefined && matchProbability(best.weight) >= settings.threshold
         return { outcome: clearlyLikely ? "ambiguous" : "unmatched", review }

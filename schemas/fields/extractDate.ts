@@ -56,6 +56,16 @@ export const ageInYears = (dateOfBirth: string, onDate: string): number => {
   return y - by - (hadBirthday ? 0 : 1)
 }
 
+/**
+ * The latest ISO birth date of someone at least `years` old on `onDate`: the
+ * same month and day, `years` earlier. Age is at least `years` exactly when
+ * the birth date is at or before it, compared as strings (fixed-width ISO
+ * dates order as they read), so a check per candidate needs no date
+ * arithmetic. The bound itself need not be a real date (29 February).
+ */
+export const latestBirthDateAtAge = (onDate: string, years: number): string =>
+  `${pad(Number(onDate.slice(0, 4)) - years, 4)}${onDate.slice(4, 10)}`
+
 /** Days from `from` to `to` (ISO dates); negative when `to` is earlier. */
 export const daysBetween = (from: string, to: string): number =>
   Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000)

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest"
-import { addDays, ageBand, ageInYears, daysBetween, parseExtractDate } from "../../schemas/fields/extractDate.js"
+import {
+  addDays,
+  ageBand,
+  ageInYears,
+  daysBetween,
+  latestBirthDateAtAge,
+  parseExtractDate
+} from "../../schemas/fields/extractDate.js"
 
 describe("extract dates", () => {
   it.each([
@@ -25,6 +32,23 @@ describe("extract dates", () => {
     expect(ageInYears("2008-11-20", "2026-11-20")).toBe(18)
     expect(ageInYears("2008-11-21", "2026-11-20")).toBe(17)
     expect(ageInYears("2024-02-29", "2025-02-28")).toBe(0)
+  })
+
+  it("bounds the birth dates of an age so that comparing strings agrees with ageInYears", () => {
+    const onDates = ["2026-11-20", "2025-02-28", "2024-02-29", "2026-01-01", "2026-12-31"]
+    // Every day of five years around each bound, leap days included.
+    for (const onDate of onDates) {
+      for (const years of [0, 2, 16, 18, 20, 26]) {
+        const bound = latestBirthDateAtAge(onDate, years)
+        const first = addDays(`${Number(onDate.slice(0, 4)) - years - 2}-01-01`, 0)
+        for (let day = 0; day < 5 * 366; day++) {
+          const dateOfBirth = addDays(first, day)
+          expect(dateOfBirth <= bound, `${dateOfBirth} on ${onDate}, ${years}`).toBe(
+            ageInYears(dateOfBirth, onDate) >= years
+          )
+        }
+      }
+    }
   })
 
   it("bands ages in fives up to 85+", () => {

@@ -20,6 +20,21 @@ describe("the compact key index", () => {
     expect(candidates("z")).toEqual([])
   })
 
+  it("finds the same items as a map of keys would, in order, over more items than one sorting digit holds", () => {
+    // 200,000 keys over 50,000 values: hashes differing only in their high bits are ordered by the second pass.
+    const keys = Array.from({ length: 200_000 }, (_, i) => `key-${(i * 7919) % 50_000}`)
+    const index = indexByKey(keys, (key) => key)
+    const expected = new Map<string, Array<number>>()
+    keys.forEach((key, i) => expected.set(key, [...(expected.get(key) ?? []), i]))
+    for (const [key, items] of expected) {
+      const found: Array<number> = []
+      index.forEachCandidate(key, (item) => found.push(item))
+      // A hash collision adds items of another key; never drops one of this key's or reorders them.
+      expect(found.filter((item) => keys[item] === key)).toEqual(items)
+      expect(found).toEqual([...found].sort((a, b) => a - b))
+    }
+  })
+
   it("returns both items of a hash collision, which the ladder tells apart by comparing keys", () => {
     expect(hashKey(fullKey(collidingGivenNames[0]))).toBe(hashKey(fullKey(collidingGivenNames[1])))
     const residents = collidingGivenNames.map((givenName, i) => ({
