@@ -30,7 +30,8 @@
  * tenancy or claim live. Its u is the chance that two residents share a UPRN.
  */
 import type { Demographics } from "./demographicMatch.js"
-import { canonicalGivenName, jaroWinkler, phoneticCode } from "./personName.js"
+import { ABSENT, CodedDemographics, DemographicCoding } from "./demographicCodes.js"
+import { jaroWinkler } from "./personName.js"
 
 /** Comparison levels per field, strongest agreement first; the last is disagreement. */
 export const COMPARISONS = {
@@ -79,79 +80,103 @@ export const levelOf = (packed: Pattern, field: number): number => {
   return (packed % RADIX[field]!) - 1
 }
 
-const nameLevel = (a: string, b: string, withVariant: boolean): number => {
-  if (a === "" || b === "") return MISSING
+const nameLevel = (coding: DemographicCoding, a: number, b: number, withVariant: boolean): number => {
+  if (a === ABSENT || b === ABSENT) return MISSING
   if (a === b) return 0
   const offset = withVariant ? 1 : 0
-  if (withVariant && canonicalGivenName(a) === canonicalGivenName(b)) return 1
-  const similarity = jaroWinkler(a, b)
+  if (withVariant && coding.canonical[a] === coding.canonical[b]) return 1
+  const similarity = jaroWinkler(coding.names[a]!, coding.names[b]!)
   if (similarity >= 0.92) return offset + 1
   if (similarity >= 0.88) return offset + 2
-  if (a.length > 1 && b.length > 1 && phoneticCode(a) === phoneticCode(b)) return offset + 3
-  if (a[0] === b[0]) return offset + 4
+  const phonetic = coding.phonetic[a]!
+  if (phonetic !== ABSENT && phonetic === coding.phonetic[b]) return offset + 3
+  if (coding.initial[a] === coding.initial[b]) return offset + 4
   return offset + 5
 }
 
-/** Whether `a` and `b` have the same characters from `from` up to `to` (no substring is built: this runs per pair). */
-const sameSpan = (a: string, aFrom: number, b: string, bFrom: number, length: number) => {
-  for (let i = 0; i < length; i++) if (a.charCodeAt(aFrom + i) !== b.charCodeAt(bFrom + i)) return false
-  return true
-}
-
-/** ISO dates: year at 0–3, month at 5–6, day at 8–9. */
-const dateLevel = (a: string | undefined, b: string | undefined): number => {
-  if (a === undefined || b === undefined) return MISSING
+/** Dates coded as YYYYMMDD. */
+const dateLevel = (a: number, b: number): number => {
+  if (a === ABSENT || b === ABSENT) return MISSING
   if (a === b) return 0
-  const year = sameSpan(a, 0, b, 0, 4)
-  const month = sameSpan(a, 5, b, 5, 2)
-  const day = sameSpan(a, 8, b, 8, 2)
-  if (year && sameSpan(a, 5, b, 8, 2) && sameSpan(a, 8, b, 5, 2)) return 1
-  if (month && day && Math.abs(Number(a.slice(0, 4)) - Number(b.slice(0, 4))) === 1) return 2
+  const yearA = Math.floor(a / 10_000)
+  const yearB = Math.floor(b / 10_000)
+  const monthA = Math.floor(a / 100) % 100
+  const monthB = Math.floor(b / 100) % 100
+  const dayA = a % 100
+  const dayB = b % 100
+  const year = yearA === yearB
+  const month = monthA === monthB
+  const day = dayA === dayB
+  if (year && monthA === dayB && dayA === monthB) return 1
+  if (month && day && Math.abs(yearA - yearB) === 1) return 2
   if ((year ? 1 : 0) + (month ? 1 : 0) + (day ? 1 : 0) === 2) return 3
   return 4
 }
 
-/** Normalised postcodes (`E1 6AN`): the sector is all but the last two characters, the district up to the space. */
-const postcodeLevel = (a: string | undefined, b: string | undefined): number => {
-  if (a === undefined || b === undefined) return MISSING
+/** Postcodes agree in full, within a sector or within a district (`DemographicCoding.postcode`). */
+const postcodeLevel = (coding: DemographicCoding, a: number, b: number): number => {
+  if (a === ABSENT || b === ABSENT) return MISSING
   if (a === b) return 0
-  if (a.length === b.length && sameSpan(a, 0, b, 0, a.length - 2)) return 1
-  const space = a.indexOf(" ")
-  if (space > 0 && space === b.indexOf(" ") && sameSpan(a, 0, b, 0, space)) return 2
+  const { district, sector } = coding
+  if (sector[a] === sector[b]) return 1
+  if (district[a] !== ABSENT && district[a] === district[b]) return 2
   return 3
 }
 
-const sexLevel = (a: string | undefined, b: string | undefined): number => {
-  const known = (sex: string | undefined) => sex === "male" || sex === "female"
-  if (!known(a) || !known(b)) return MISSING
+const sexLevel = (a: number, b: number): number => (a === 0 || b === 0 ? MISSING : a === b ? 0 : 1)
+
+/** The address within an agreeing postcode: missing unless the postcodes agree in full and both have a UPRN. */
+const uprnLevel = (records: CodedDemographics, r: number, people: CodedDemographics, p: number): number => {
+  const a = records.uprn[r]!
+  const b = people.uprn[p]!
+  if (a === ABSENT || b === ABSENT || records.postcode[r] !== people.postcode[p]) return MISSING
   return a === b ? 0 : 1
 }
 
-/** The address within an agreeing postcode: missing unless the postcodes agree in full and both have a UPRN. */
-const uprnLevel = (record: Demographics, person: Demographics): number => {
-  if (record.uprn === undefined || person.uprn === undefined || record.postcode !== person.postcode) return MISSING
-  return record.uprn === person.uprn ? 0 : 1
-}
-
 /** Whether the candidate lives with the record's household: missing where the UPRN itself is compared, or unknown. */
-const householdLevel = (record: Demographics, person: Demographics): number => {
-  const uprns = record.householdUprns
-  if (uprns === undefined || person.uprn === undefined || uprnLevel(record, person) !== MISSING) return MISSING
-  return uprns.includes(person.uprn) ? 0 : 1
+const householdLevel = (records: CodedDemographics, r: number, people: CodedDemographics, p: number): number => {
+  const uprns = records.households[r]
+  const uprn = people.uprn[p]!
+  if (uprns === undefined || uprn === ABSENT || uprnLevel(records, r, people, p) !== MISSING) return MISSING
+  return uprns.includes(uprn) ? 0 : 1
 }
 
-/** The levels of a record against a resident, packed as `pattern` packs them (inline: this runs per pair). */
-export const compare = (record: Demographics, person: Demographics): Pattern =>
-  digit(nameLevel(record.givenName, person.givenName, true)) +
-  RADIX[0]! *
-    (digit(nameLevel(record.familyName, person.familyName, false)) +
-      RADIX[1]! *
-        (digit(dateLevel(record.dateOfBirth, person.dateOfBirth)) +
-          RADIX[2]! *
-            (digit(postcodeLevel(record.postcode, person.postcode)) +
-              RADIX[3]! *
-                (digit(sexLevel(record.sex, person.sex)) +
-                  RADIX[4]! * (digit(uprnLevel(record, person)) + RADIX[5]! * digit(householdLevel(record, person)))))))
+/**
+ * The levels of record `r` against resident `p`, packed as `pattern` packs
+ * them (inline: this runs per pair); `swapped` compares the record's names
+ * the other way round. Both tables must share one coding.
+ */
+export const compareCoded = (
+  records: CodedDemographics,
+  r: number,
+  people: CodedDemographics,
+  p: number,
+  swapped = false
+): Pattern => {
+  const coding = people.coding
+  const given = swapped ? records.family[r]! : records.given[r]!
+  const family = swapped ? records.given[r]! : records.family[r]!
+  return (
+    digit(nameLevel(coding, given, people.given[p]!, true)) +
+    RADIX[0]! *
+      (digit(nameLevel(coding, family, people.family[p]!, false)) +
+        RADIX[1]! *
+          (digit(dateLevel(records.dateOfBirth[r]!, people.dateOfBirth[p]!)) +
+            RADIX[2]! *
+              (digit(postcodeLevel(coding, records.postcode[r]!, people.postcode[p]!)) +
+                RADIX[3]! *
+                  (digit(sexLevel(records.sex[r]!, people.sex[p]!)) +
+                    RADIX[4]! *
+                      (digit(uprnLevel(records, r, people, p)) +
+                        RADIX[5]! * digit(householdLevel(records, r, people, p)))))))
+  )
+}
+
+/** The levels of one record against one resident: `compareCoded` for a single pair. */
+export const compare = (record: Demographics, person: Demographics): Pattern => {
+  const coding = new DemographicCoding()
+  return compareCoded(new CodedDemographics(coding, [record]), 0, new CodedDemographics(coding, [person]), 0)
+}
 
 /** Per field, per level: a probability. */
 export type LevelProbabilities = ReadonlyArray<ReadonlyArray<number>>
@@ -184,37 +209,29 @@ const HOUSEHOLD = FIELDS.indexOf("household")
  * (the household's). One more of each kind, as for the other fields' counts,
  * so that a spine without UPRNs still gives a u.
  */
-const uprnAgreement = (people: ReadonlyArray<Demographics>) => {
-  const atPostcode = new Map<string, number>()
-  // Per UPRN: its residents, and those of them under the postcode it was first seen with (no key is built per resident).
-  const slotOf = new Map<string, number>()
-  const postcodeOf: Array<string | undefined> = []
-  const atUprn: Array<number> = []
-  const atAddress: Array<number> = []
+const uprnAgreement = (people: CodedDemographics) => {
+  const codes = (values: Int32Array) => new Int32Array(values.reduce((max, code) => Math.max(max, code), ABSENT) + 1)
+  const atPostcode = codes(people.postcode)
+  // Per UPRN: its residents, and those of them under the postcode it was first seen with.
+  const UNSEEN = ABSENT - 1
+  const postcodeOf = codes(people.uprn).fill(UNSEEN)
+  const atUprn = codes(people.uprn)
+  const atAddress = codes(people.uprn)
   let withUprn = 0
-  for (const { postcode, uprn } of people) {
-    if (uprn === undefined) continue
+  for (let i = 0; i < people.uprn.length; i++) {
+    const uprn = people.uprn[i]!
+    if (uprn === ABSENT) continue
     withUprn++
-    let slot = slotOf.get(uprn)
-    if (slot === undefined) {
-      slot = atUprn.length
-      slotOf.set(uprn, slot)
-      postcodeOf.push(postcode)
-      atUprn.push(0)
-      atAddress.push(0)
-    }
-    atUprn[slot]!++
-    if (postcode === undefined) continue
-    atPostcode.set(postcode, (atPostcode.get(postcode) ?? 0) + 1)
-    if (postcode === postcodeOf[slot]) atAddress[slot]!++
+    const postcode = people.postcode[i]!
+    if (postcodeOf[uprn] === UNSEEN) postcodeOf[uprn] = postcode
+    atUprn[uprn]!++
+    if (postcode === ABSENT) continue
+    atPostcode[postcode]!++
+    if (postcode === postcodeOf[uprn]) atAddress[uprn]!++
   }
-  const pairs = (counts: Iterable<number>) => {
-    let sum = 0
-    for (const n of counts) sum += n * (n - 1)
-    return sum
-  }
+  const pairs = (counts: Int32Array) => counts.reduce((sum, n) => sum + n * (n - 1), 0)
   return {
-    withinPostcode: (pairs(atAddress) + 1) / (pairs(atPostcode.values()) + 2),
+    withinPostcode: (pairs(atAddress) + 1) / (pairs(atPostcode) + 2),
     anywhere: (pairs(atUprn) + 1) / (withUprn * (withUprn - 1) + 2)
   }
 }
@@ -223,19 +240,19 @@ const uprnAgreement = (people: ReadonlyArray<Demographics>) => {
  * How often two different people agree at each level, from pairs of
  * residents drawn at random; the UPRN's, among residents of one postcode.
  */
-export const estimateU = (
-  people: ReadonlyArray<Demographics>,
-  pairs: number,
-  next: () => number
-): LevelProbabilities => {
+export const estimateU = (people: CodedDemographics, pairs: number, next: () => number): LevelProbabilities => {
   const counts = LEVEL_COUNTS.map((count) => new Array<number>(count).fill(1))
-  for (let drawn = 0; drawn < pairs && people.length > 1; drawn++) {
-    const i = Math.floor(next() * people.length)
-    const j = Math.floor(next() * people.length)
+  const size = people.given.length
+  for (let drawn = 0; drawn < pairs && size > 1; drawn++) {
+    const i = Math.floor(next() * size)
+    const j = Math.floor(next() * size)
     if (i === j) continue
-    levelsOf(compare(people[i]!, people[j]!)).forEach((level, f) => {
-      if (level !== MISSING) counts[f]![level]!++
-    })
+    let packed = compareCoded(people, i, people, j)
+    for (let f = 0; f < RADIX.length; f++) {
+      const digit = packed % RADIX[f]!
+      packed = (packed - digit) / RADIX[f]!
+      if (digit !== 0) counts[f]![digit - 1]!++
+    }
   }
   const sameUprn = uprnAgreement(people)
   return counts.map((field, f) => {

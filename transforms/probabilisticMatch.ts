@@ -19,7 +19,7 @@ import type { Demographics, ImpliedAge } from "./demographicMatch.js"
 import {
   agreements,
   COMPARISONS,
-  compare,
+  compareCoded,
   estimateU,
   type Field,
   type FittedModel,
@@ -31,6 +31,7 @@ import {
   type Pattern,
   weigher
 } from "./fellegiSunter.js"
+import { ABSENT, CodedDemographics, DemographicCoding, dateCode } from "./demographicCodes.js"
 import { indexByKey } from "./keyIndex.js"
 import { phoneticCode } from "./personName.js"
 import { SeededRandom } from "./seededRandom.js"
@@ -174,16 +175,14 @@ const U_SEED = 20
 const REVIEW_CANDIDATES = 3
 
 /**
- * Whether a date of birth fits the age a source implies (an unknown one
- * does), as bounds on the date computed once per record: this runs for
+ * Whether a coded date of birth fits the age a source implies (an unknown
+ * one does), as bounds on the date computed once per record: this runs for
  * every candidate.
  */
-const fitsImpliedAge = (age: ImpliedAge): ((dateOfBirth: string | undefined) => boolean) => {
-  const latest = age.atLeast === undefined ? undefined : latestBirthDateAtAge(age.on, age.atLeast)
-  const tooOld = age.under === undefined ? undefined : latestBirthDateAtAge(age.on, age.under)
-  return (dateOfBirth) =>
-    dateOfBirth === undefined ||
-    ((latest === undefined || dateOfBirth <= latest) && (tooOld === undefined || dateOfBirth > tooOld))
+const fitsImpliedAge = (age: ImpliedAge): ((dateOfBirth: number) => boolean) => {
+  const latest = age.atLeast === undefined ? Infinity : dateCode(latestBirthDateAtAge(age.on, age.atLeast))
+  const tooOld = age.under === undefined ? -Infinity : dateCode(latestBirthDateAtAge(age.on, age.under))
+  return (dateOfBirth) => dateOfBirth === ABSENT || (dateOfBirth <= latest && dateOfBirth > tooOld)
 }
 
 const GIVEN_INITIAL = COMPARISONS.given_name.indexOf("initial")
@@ -275,6 +274,8 @@ export const indexForProbabilisticMatch = (
     }
   }
   const blocks = BLOCKING_RULES.map((rule) => indexByKey(people, rule.key))
+  const coding = new DemographicCoding()
+  const spine = new CodedDemographics(coding, people)
   const frequencies = nameFrequencies(people)
   const random = new SeededRandom(U_SEED)
   let u: LevelProbabilities | undefined
@@ -291,7 +292,14 @@ export const indexForProbabilisticMatch = (
    * record of the same tenancy or claim (`taken`) is already linked to, since
    * a tenancy or claim lists each person once.
    */
-  const candidatesOf = (record: Demographics, into: CandidateList, taken: ReadonlyArray<number> = []) => {
+  const candidatesOf = (
+    records: ReadonlyArray<Demographics>,
+    coded: CodedDemographics,
+    r: number,
+    into: CandidateList,
+    taken: ReadonlyArray<number> = []
+  ) => {
+    const record = records[r]!
     stamp++
     for (const person of taken) seen[person] = stamp
     let count = 0
@@ -305,19 +313,19 @@ export const indexForProbabilisticMatch = (
           return
         }
         seen[person] = stamp
-        if (fits !== undefined && !fits(people[person]!.dateOfBirth)) return
+        if (fits !== undefined && !fits(spine.dateOfBirth[person]!)) return
         foundBy[person] = 1 << r
         if (count === found.length) found = grown(found)
         found[count++] = person
       })
     })
     const sorted = found.subarray(0, count).sort()
-    for (const person of sorted) into.push(person, compare(record, people[person]!), foundBy[person]!)
+    for (const person of sorted) into.push(person, compareCoded(coded, r, spine, person), foundBy[person]!)
   }
 
   return {
     link: (given, alsoFitOn, settings, households = []) => {
-      u ??= estimateU(people, U_PAIRS, () => random.next())
+      u ??= estimateU(spine, U_PAIRS, () => random.next())
       const { members, records } = withHouseholds(given, households)
       const byRule = BLOCKING_RULES.map(() => new Map<Pattern, number>())
       const tally = (list: CandidateList, from: number) => {
@@ -329,19 +337,21 @@ export const indexForProbabilisticMatch = (
         }
       }
       // Record i's candidates are at `starts[i]` up to `starts[i + 1]`.
+      const coded = new CodedDemographics(coding, records)
       const compared = new CandidateList()
       const starts = new Int32Array(records.length + 1)
-      records.forEach((record, i) => {
-        candidatesOf(record, compared, members[i])
+      records.forEach((_, i) => {
+        candidatesOf(records, coded, i, compared, members[i])
         starts[i + 1] = compared.length
       })
       tally(compared, 0)
+      const codedFitting = new CodedDemographics(coding, alsoFitOn)
       const fitting = new CandidateList()
-      for (const record of alsoFitOn) {
+      alsoFitOn.forEach((_, i) => {
         fitting.length = 0
-        candidatesOf(record, fitting)
+        candidatesOf(alsoFitOn, codedFitting, i, fitting)
         tally(fitting, 0)
-      }
+      })
       // The UPRN is compared only where the postcodes agree, as the rules on the postcode make every pair's do: there
       // a shared UPRN is what living together looks like, and counted it would teach EM that a household is a person.
       const sessions = BLOCKING_RULES.map((rule, r) => ({
@@ -367,7 +377,7 @@ export const indexForProbabilisticMatch = (
           }
           // Given and family names recorded the other way round, perhaps with something else wrong too.
           swapped ??= { ...record, givenName: record.familyName, familyName: record.givenName }
-          const other = compare(swapped, people[person]!)
+          const other = compareCoded(coded, i, spine, person, true)
           const swappedWeight = prior + weigh(other, swapped)
           if (swappedWeight > weight) scored.offer(person, other, swappedWeight)
           else scored.offer(person, straight, weight)

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest"
+import { CodedDemographics, DemographicCoding } from "../../transforms/demographicCodes.js"
 import { type Demographics, demographicsOf, isPartial } from "../../transforms/demographicMatch.js"
 import {
   agreements,
   compare,
+  compareCoded,
   estimateU,
   fitModel,
   levelOf,
@@ -126,6 +128,30 @@ describe("comparison levels", () => {
     ])
   })
 
+  it("compares coded tables as it compares single pairs, names either way round", () => {
+    const coding = new DemographicCoding()
+    const residents = [resident, person("WHITFIELD", "JOAN", "1953-03-14", "E1W 1AA", "female")]
+    const records = [
+      person("JOAN", "WHITFIELD", "1953-03-14", "E1 6BX"),
+      person("WHITFIELD", "JOANNA", "1935-03-14", "E1 7QA")
+    ]
+    const spine = new CodedDemographics(coding, residents)
+    const coded = new CodedDemographics(coding, records)
+    records.forEach((record, r) =>
+      residents.forEach((resident, p) => {
+        expect(compareCoded(coded, r, spine, p)).toBe(compare(record, resident))
+        const swapped = { ...record, givenName: record.familyName, familyName: record.givenName }
+        expect(compareCoded(coded, r, spine, p, true)).toBe(compare(swapped, resident))
+      })
+    )
+    // E1W is another district than E1, though it starts alike.
+    expect(agreements(compareCoded(coded, 1, spine, 1))).toEqual([
+      "given_name:exact",
+      "family_name:jaro_winkler_92",
+      "date_of_birth:one_component"
+    ])
+  })
+
   it("counts a field either side lacks as missing, not as disagreement", () => {
     const packed = compare(person("", "WHITFIELD", undefined, undefined), resident)
     expect(levelsOf(packed)).toEqual([-1, 0, -1, -1, -1, -1, -1])
@@ -230,7 +256,11 @@ describe("the model", () => {
       person("F", "NOWAK", undefined, "E2 2BB", undefined)
     ]
     // Of the 12 ordered pairs in E1 1AA, 4 share a UPRN; E2 2BB has one resident with a UPRN; one more of each kind.
-    const [, , , , , sameUprn, sameHousehold] = estimateU(people, 1000, () => 0.5)
+    const [, , , , , sameUprn, sameHousehold] = estimateU(
+      new CodedDemographics(new DemographicCoding(), people),
+      1000,
+      () => 0.5
+    )
     expect(sameUprn![0]).toBeCloseTo(5 / 14, 12)
     expect(sameUprn![0]! + sameUprn![1]!).toBeCloseTo(1, 12)
     // Of the 20 ordered pairs of the five residents with a UPRN, 4 share one.
