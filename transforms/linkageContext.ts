@@ -5,8 +5,7 @@
  * excluded too), and the categories linkage equity is measured by.
  */
 import { postcodeDistrict } from "../schemas/fields/postcode.js"
-import type { GpRegistration } from "../schemas/sources/gpRegistrations.js"
-import { type DemographicIndex, type Demographics, demographicsOf, indexSpine } from "./demographicMatch.js"
+import { type DemographicIndex, type Demographics, indexSpine } from "./demographicMatch.js"
 import type { EquityContext } from "./linkageEquity.js"
 import { indexForProbabilisticMatch, type ProbabilisticIndex } from "./probabilisticMatch.js"
 import type { LinkageIndex } from "./recordLinkage.js"
@@ -30,12 +29,12 @@ export const linkageIndex = (
     if (matchable !== undefined) return matchable
     // One loop and no intermediate arrays: the spine is a third of a million people, and this is the index's first step.
     matchable = []
-    const add = (personId: string, registration: GpRegistration) => {
-      const demographics = demographicsOf(registration)
-      if (demographics !== undefined) matchable!.push({ personId, demographics })
+    for (const { person, demographics } of spine.residents) {
+      if (demographics !== undefined) matchable.push({ personId: person.person_id, demographics })
     }
-    for (const { person, registration } of spine.residents) add(person.person_id, registration)
-    for (const { nhsNumber, registration } of spine.optedOutResidents) add(personIdOf(nhsNumber), registration)
+    for (const { nhsNumber, demographics } of spine.optedOutResidents) {
+      if (demographics !== undefined) matchable.push({ personId: personIdOf(nhsNumber), demographics })
+    }
     return matchable
   }
   let demographic: DemographicIndex | undefined

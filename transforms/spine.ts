@@ -12,6 +12,7 @@ import type { GpRegistration } from "../schemas/sources/gpRegistrations.js"
 import type { PersonTable, WindowLeaverTable } from "../schemas/warehouse.js"
 import { ageBand, ageInYears } from "../schemas/fields/extractDate.js"
 import { postcodeDistrict } from "../schemas/fields/postcode.js"
+import { type Demographics, demographicsOf } from "./demographicMatch.js"
 import { decideResidency, leftDuringWindow, type ResidencyStatus } from "./residency.js"
 
 export interface AreaOfPostcode {
@@ -31,10 +32,15 @@ export interface SpineInputs {
   readonly householdIdOf: (uprn: string) => string
 }
 
-/** A resident as held in memory during linkage: identifiers included, never stored. */
+/**
+ * A resident as held in memory during linkage: identifiers included, never
+ * stored. Of the registration only what linkage matches on is kept (none
+ * without a family name): the whole row, held for every resident through the
+ * run, was a large share of a million residents' memory.
+ */
 export interface SpineResident {
   readonly nhsNumber: string
-  readonly registration: GpRegistration
+  readonly demographics: Demographics | undefined
   readonly person: PersonTable
 }
 
@@ -57,7 +63,10 @@ export interface Spine {
    * only so that their council records, which carry no NHS number, can be
    * recognised and excluded too.
    */
-  readonly optedOutResidents: ReadonlyArray<{ readonly nhsNumber: string; readonly registration: GpRegistration }>
+  readonly optedOutResidents: ReadonlyArray<{
+    readonly nhsNumber: string
+    readonly demographics: Demographics | undefined
+  }>
 }
 
 const toPerson = (registration: GpRegistration, inputs: SpineInputs): PersonTable => {
@@ -97,7 +106,7 @@ export const buildSpine = (inputs: SpineInputs): Spine => {
     practice_not_covered: 0
   }
   let conflictingDateOfBirth = 0
-  const optedOutResidents: Array<{ nhsNumber: string; registration: GpRegistration }> = []
+  const optedOutResidents: Array<{ nhsNumber: string; demographics: Demographics | undefined }> = []
   const residents: Array<SpineResident> = []
   const windowLeavers: Array<WindowLeaverTable> = []
   for (const [nhsNumber, rows] of inputs.registrations) {
@@ -124,13 +133,13 @@ export const buildSpine = (inputs: SpineInputs): Spine => {
     // Opted-out residents stay out of the spine's figures too: the difference
     // between two counts would otherwise publish exactly how many opted out.
     if (decision.status === "resident" && inputs.optedOut.has(nhsNumber)) {
-      optedOutResidents.push({ nhsNumber, registration })
+      optedOutResidents.push({ nhsNumber, demographics: demographicsOf(registration) })
       continue
     }
     peopleByStatus[decision.status]++
     if (decision.conflictingDateOfBirth) conflictingDateOfBirth++
     if (decision.status !== "resident") continue
-    residents.push({ nhsNumber, registration, person: toPerson(registration, inputs) })
+    residents.push({ nhsNumber, demographics: demographicsOf(registration), person: toPerson(registration, inputs) })
   }
   residents.sort((a, b) => (a.person.person_id < b.person.person_id ? -1 : 1))
   windowLeavers.sort((a, b) => (a.person_id < b.person_id ? -1 : 1))

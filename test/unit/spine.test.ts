@@ -69,7 +69,7 @@ describe("the spine", () => {
       ["4010232137"]
     )
     expect(spine.residents).toHaveLength(1)
-    expect(spine.optedOutResidents.map((r) => r.registration.given_name)).toEqual(["Sara"])
+    expect(spine.optedOutResidents.map((r) => r.demographics?.givenName)).toEqual(["SARA"])
     expect(spine.residentByNhsNumber.has("4010232137")).toBe(false)
     // Counted nowhere, so no two published figures differ by the number who opted out.
     expect(spine.peopleByStatus.resident).toBe(1)
