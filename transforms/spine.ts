@@ -63,10 +63,7 @@ export interface Spine {
    * only so that their council records, which carry no NHS number, can be
    * recognised and excluded too.
    */
-  readonly optedOutResidents: ReadonlyArray<{
-    readonly nhsNumber: string
-    readonly demographics: Demographics | undefined
-  }>
+  readonly optedOutResidents: ReadonlyArray<Pick<SpineResident, "nhsNumber" | "demographics">>
 }
 
 const toPerson = (registration: GpRegistration, inputs: SpineInputs): PersonTable => {
@@ -106,7 +103,7 @@ export const buildSpine = (inputs: SpineInputs): Spine => {
     practice_not_covered: 0
   }
   let conflictingDateOfBirth = 0
-  const optedOutResidents: Array<{ nhsNumber: string; demographics: Demographics | undefined }> = []
+  const optedOutResidents: Array<Spine["optedOutResidents"][number]> = []
   const residents: Array<SpineResident> = []
   const windowLeavers: Array<WindowLeaverTable> = []
   for (const [nhsNumber, rows] of inputs.registrations) {
