@@ -5,7 +5,7 @@
  * Returns the segment sizes.
  */
 import { Effect } from "effect"
-import { runModel, type WarehouseDb } from "../warehouse/warehouse.js"
+import { analyzeTables, runModel, type WarehouseDb } from "../warehouse/warehouse.js"
 import { RunStages } from "./runStages.js"
 import { buildFeatures, buildHouseholds, segmentResidents } from "./segmentation.js"
 import type { LoadedRules } from "./segmentationRules.js"
@@ -20,7 +20,7 @@ export const buildModels = Effect.fn("buildModels")(function* (
 ) {
   const stages = yield* RunStages
   const everyResident = () => ({ rowsIn: residents, rowsOut: residents })
-  yield* stages.timed("households", buildHouseholds(db), everyResident)
+  yield* stages.timed("households", Effect.andThen(analyzeTables(db), buildHouseholds(db)), everyResident)
   yield* stages.timed("features", buildFeatures(db, rules, tariff, asOf), everyResident)
   const sizes = yield* stages.timed("segments", segmentResidents(db), (sizes) => ({
     rowsIn: residents,

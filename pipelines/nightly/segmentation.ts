@@ -6,7 +6,7 @@
 import { Effect } from "effect"
 import { type LoadedRules, ruleParameters, windowStartOf } from "./segmentationRules.js"
 import type { LoadedTariff } from "./tariff.js"
-import { dropTable, insertRows, runModel, type WarehouseDb } from "../warehouse/warehouse.js"
+import { analyzeTables, dropTable, insertRows, runModel, type WarehouseDb } from "../warehouse/warehouse.js"
 
 /**
  * Builds `person` from the spine as registered, with the addresses only
@@ -27,6 +27,7 @@ export const buildFeatures = (db: WarehouseDb, { codes, rules }: LoadedRules, ta
     yield* insertRows(db, "unit_cost", tariff.unitCosts)
     const uniqueCodes = [...new Map(codes.map((code) => [`${code.condition}|${code.code}`, code])).values()]
     yield* insertRows(db, "codelist_code", uniqueCodes)
+    yield* analyzeTables(db, ["rule_parameter", "unit_cost", "codelist_code"])
     for (const model of ["person_condition", "person_features", "risk_score"]) yield* runModel(db, model)
   })
 

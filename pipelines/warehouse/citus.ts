@@ -47,11 +47,15 @@ export const unlinkedTable = (table: string): string => `${table}_unlinked`
 /** Tables the migrator keeps its own bookkeeping in: local to the coordinator. */
 const isMigratorTable = (table: string): boolean => table.startsWith("kysely_")
 
-/**
- * Distributes the empty tables of `schema` as above; returns the record
- * tables whose rows without a person now load into `<table>_unlinked`.
- */
-export const distributeTables = async (client: pg.ClientBase, schema: string): Promise<ReadonlySet<string>> => {
+export interface TableLayout {
+  /** Record tables, whose rows without a person load into `<table>_unlinked`. */
+  readonly recordTables: ReadonlySet<string>
+  /** Tables copied to every node. */
+  readonly referenceTables: ReadonlySet<string>
+}
+
+/** Distributes the empty tables of `schema` as above; returns how it laid them out. */
+export const distributeTables = async (client: pg.ClientBase, schema: string): Promise<TableLayout> => {
   const { rows } = await client.query<{ table_name: string; person_nullable: boolean | null }>(
     `select t.table_name, c.is_nullable = 'YES' as person_nullable
      from information_schema.tables t
@@ -63,9 +67,10 @@ export const distributeTables = async (client: pg.ClientBase, schema: string): P
   )
   const tables = rows.filter((row) => !isMigratorTable(row.table_name))
   const qualified = (table: string) => `"${schema}"."${table}"`
+  const referenceTables = new Set(tables.filter((row) => row.person_nullable === null).map((row) => row.table_name))
   // Reference tables first: the distributed ones hold foreign keys to them (practice).
-  for (const { table_name } of tables.filter((row) => row.person_nullable === null)) {
-    await client.query("select create_reference_table($1)", [qualified(table_name)])
+  for (const table of referenceTables) {
+    await client.query("select create_reference_table($1)", [qualified(table)])
   }
   const byPerson = tables.filter((row) => row.person_nullable !== null).map((row) => row.table_name)
   const recordTables = new Set(tables.filter((row) => row.person_nullable === true).map((row) => row.table_name))
@@ -84,7 +89,7 @@ export const distributeTables = async (client: pg.ClientBase, schema: string): P
       table === "person" ? [qualified(table)] : [qualified(table), qualified("person")]
     )
   }
-  return recordTables
+  return { recordTables, referenceTables }
 }
 
 /** A load's rows split by where they go: the record table, and `<table>_unlinked` for rows without a person. */

@@ -33,6 +33,13 @@ export interface Connection<Db> {
   readonly layOutTables?: () => Promise<void>
   /** A model's select as this engine should run it, where it differs. */
   readonly adaptModel?: (select: string) => string
+  /**
+   * Gathers the planner's statistics of these tables (every table of the
+   * build when none are named), where the engine plans by statistics it does
+   * not gather as a build loads (PostgreSQL): without them it takes a table
+   * just loaded for a few rows, and joins it row by row.
+   */
+  readonly analyze?: (tables?: ReadonlyArray<string>) => Promise<void>
 }
 
 /** A failure of the engine, in the words a person needs to act on it. */

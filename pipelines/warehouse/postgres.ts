@@ -38,7 +38,7 @@ import {
 import pg from "pg"
 import { from as copyFrom } from "pg-copy-streams"
 import type { WarehouseSchema } from "../../schemas/warehouse.js"
-import { distributeTables, hasCitus, distributedModel, loadTargets } from "./citus.js"
+import { distributeTables, hasCitus, distributedModel, loadTargets, type TableLayout } from "./citus.js"
 import type { Connection, Row, WarehouseEngine } from "./dialect.js"
 
 /** A PostgreSQL server and the schema the warehouse is published as. */
@@ -186,8 +186,8 @@ const openSchema = (
   citus = false
 ): Connection<Kysely<WarehouseSchema>> => {
   const pool = poolFor(warehouse, schema, readonly)
-  /** Record tables whose rows without a person load into a table of their own (on Citus). */
-  let recordTables: ReadonlySet<string> = new Set()
+  /** How Citus laid the tables out; none are distributed on plain PostgreSQL. */
+  let layout: TableLayout = { recordTables: new Set(), referenceTables: new Set() }
   const copy = async (table: string, columns: ReadonlyArray<string>, rows: ReadonlyArray<Row>) => {
     const client = await pool.connect()
     try {
@@ -198,12 +198,24 @@ const openSchema = (
     }
   }
   const insert = async (table: string, columns: ReadonlyArray<string>, rows: ReadonlyArray<Row>) => {
-    for (const [target, part] of loadTargets(table, rows, recordTables)) await copy(target, columns, part)
+    for (const [target, part] of loadTargets(table, rows, layout.recordTables)) await copy(target, columns, part)
+  }
+  const analyze = async (tables?: ReadonlyArray<string>) => {
+    const named =
+      tables ??
+      (
+        await pool.query<{ name: string }>("select tablename as name from pg_tables where schemaname = $1", [schema])
+      ).rows.map(({ name }) => name)
+    // On Citus a distributed table's statistics are gathered shard by shard on the workers, where its
+    // queries run. A reference table has a copy on the coordinator, which the build's transaction has
+    // used, and Citus refuses to analyze it over the workers' connections: those are small, and left.
+    const gathered = named.filter((table) => !layout.referenceTables.has(table))
+    if (gathered.length > 0) await pool.query(`analyze ${gathered.map((table) => `"${table}"`).join(", ")}`)
   }
   const layOutTables = async () => {
     const client = await pool.connect()
     try {
-      recordTables = await distributeTables(client, schema)
+      layout = await distributeTables(client, schema)
     } finally {
       client.release()
     }
@@ -217,6 +229,7 @@ const openSchema = (
     },
     adaptDdl: byteOrderText,
     migrationSchema: schema,
+    analyze,
     ...(citus ? { layOutTables, adaptModel: distributedModel } : {})
   }
 }

@@ -185,11 +185,26 @@ export const runModel = (db: WarehouseDb, model: string) =>
         const select = connection.adaptModel?.(modelSelect(model)) ?? modelSelect(model)
         const { columns } = await connection.query(`select * from (\n${select}\n) as model limit 0`)
         await sql.raw(`insert into ${model} (${columns.map((c) => `"${c}"`).join(", ")})\n${select}`).execute(db)
+        // The models after it read its rows.
+        await connection.analyze?.([model])
       },
       catch: warehouseError(`model ${model} failed`)
     }),
     checkModel(db, model)
   )
+
+/**
+ * Gathers the planner's statistics of these tables, or of every table, where
+ * the engine needs it done (`Connection.analyze`): before the models read
+ * what the night loaded.
+ */
+export const analyzeTables = (db: WarehouseDb, tables?: ReadonlyArray<string>) =>
+  Effect.tryPromise({
+    try: async () => {
+      await connectionOf(db).analyze?.(tables)
+    },
+    catch: warehouseError("cannot gather the warehouse's statistics")
+  })
 
 /** Drops a table a model has taken every row of, so that the publication does not repeat them. */
 export const dropTable = (db: WarehouseDb, table: keyof WarehouseSchema) =>

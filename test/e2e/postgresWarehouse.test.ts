@@ -93,6 +93,21 @@ describe.skipIf(postgresUrl() === undefined)(
       }
     })
 
+    it("gathers the planner's statistics of what it loaded and built, which a build's tables would lack", async () => {
+      // pg_stats holds a table's column statistics only once it is analyzed.
+      const analyzed = await withPostgres(server.url, async (client) =>
+        (
+          await client.query<{ tablename: string }>(
+            "select distinct tablename from pg_stats where schemaname = $1 order by tablename",
+            [server.schema]
+          )
+        ).rows.map((row) => row.tablename)
+      )
+      expect(analyzed).toEqual(
+        expect.arrayContaining(["gp_event", "acute_activity", "person", "person_features", "segment_membership"])
+      )
+    })
+
     it("reads a record table's rows without a person as <table>_unlinked, the same rows as on SQLite", async () => {
       const sqliteFile = path.join(sqliteOut, "warehouse.sqlite")
       const sqlite = sqliteTables(sqliteFile)
