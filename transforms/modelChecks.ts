@@ -4,10 +4,8 @@
  *
  * The SQL keeps to what SQLite and PostgreSQL both accept, in shapes both
  * plan as one pass over each table with an index or hash lookup rather than
- * a scan per row: a reference joins the table it names and counts the rows
- * that matched none, which a key shared by many of its rows cannot repeat and
- * its index (when it has one) finds at once (`not exists` and `not in` scan
- * per row on one database or the other), and
+ * a scan per row: a reference joins the distinct values it may take
+ * (`not exists` and `not in` scan per row on one database or the other), and
  * one row per resident joins the model's rows counted per value (a full join
  * would scan per row on SQLite). Names come from the checks file, whose schema
  * allows only plain identifiers; accepted values are written as literals.
@@ -43,8 +41,8 @@ const columnCheck = (model: string, column: string, check: ColumnCheck): CheckQu
     return {
       check: `${column} references ${check.references}`,
       sql: count(
-        `${model} left join ${table} as parent on parent.${key} = ${model}.${column}`,
-        `${model}.${column} is not null and parent.${key} is null`
+        `${model} left join (select distinct ${key} as value from ${table}) as parent on parent.value = ${model}.${column}`,
+        `${model}.${column} is not null and parent.value is null`
       )
     }
   }
