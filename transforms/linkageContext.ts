@@ -27,7 +27,7 @@ export const linkageIndex = (
   let matchable: Array<{ readonly personId: string; readonly demographics: Demographics }> | undefined
   const matchablePeople = () => {
     if (matchable !== undefined) return matchable
-    // One loop and no intermediate arrays: the spine is a third of a million people, and this is the index's first step.
+    // A pass over each list and no intermediate arrays: the spine is a third of a million people, and this is the index's first step.
     matchable = []
     for (const { person, demographics } of spine.residents) {
       if (demographics !== undefined) matchable.push({ personId: person.person_id, demographics })
