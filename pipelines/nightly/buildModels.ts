@@ -27,6 +27,10 @@ export const buildModels = Effect.fn("buildModels")(function* (
     rowsOut: Object.values(sizes).reduce((a, b) => a + b, 0)
   }))
   // Costed once, here: the published budget and the report read the same rows.
-  yield* stages.timed("budget", runModel(db, "shadow_budget_cost"), everyResident)
+  yield* stages.timed(
+    "budget",
+    Effect.andThen(runModel(db, "shadow_budget_person"), runModel(db, "shadow_budget_cost")),
+    everyResident
+  )
   return sizes
 })

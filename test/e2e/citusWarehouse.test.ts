@@ -37,7 +37,25 @@ import {
 } from "./wsdCommand.js"
 
 /** The models keyed by person, whose joins Citus should run on the workers. */
-const PERSON_MODELS = ["person_condition", "person_features", "risk_score", "segment_membership"]
+const PERSON_MODELS = [
+  "person_condition",
+  "person_features",
+  "risk_score",
+  "segment_membership",
+  "shadow_budget_person"
+]
+
+/**
+ * The rows each `Distributed Subplan` of a Citus `EXPLAIN ANALYZE` gathered on
+ * the coordinator: what its first scan (the subplan's distributed query) returned.
+ */
+const rowsCollectedBySubplan = (plan: ReadonlyArray<string>): Array<number> =>
+  plan.flatMap((line, at) => {
+    if (!/Distributed Subplan/.test(line)) return []
+    const scan = plan.slice(at + 1).find((next) => /Custom Scan \(Citus Adaptive\)/.test(next))
+    const rows = scan === undefined ? undefined : /rows=(\d+)/.exec(scan)?.[1]
+    return rows === undefined ? [] : [Number(rows)]
+  })
 
 /** For the hooks and tests that run wsd several times: a shared machine may take minutes, never failing for it. */
 const RUNS_TIMEOUT = 300_000
@@ -270,46 +288,67 @@ describe.skipIf(noServers !== undefined)(
       }
     })
 
-    it(
-      "gives the same lists, summaries, shadow budget, BCF metrics, transitions and report figures on all three",
-      () => {
-        const dir = tempDir("citus-borough")
-        const keyFile = newKey(dir)
-        const inbox = path.join(dir, "borough")
-        const made = wsd("synth", "--residents", "2000", "--seed", "3", "--out", inbox, "--as-of", FIXTURE_AS_OF)
-        expect(made.status, made.stderr).toBe(0)
-        const urlOf = (server: ReturnType<typeof freshCitus>) => {
-          const url = new URL(server.url)
-          url.searchParams.set("schema", server.schema)
-          return url.toString()
+    let dir: string
+
+    beforeAll(() => {
+      dir = tempDir("citus-borough")
+      const keyFile = newKey(dir)
+      const inbox = path.join(dir, "borough")
+      const made = wsd("synth", "--residents", "2000", "--seed", "3", "--out", inbox, "--as-of", FIXTURE_AS_OF)
+      expect(made.status, made.stderr).toBe(0)
+      const urlOf = (server: ReturnType<typeof freshCitus>) => {
+        const url = new URL(server.url)
+        url.searchParams.set("schema", server.schema)
+        return url.toString()
+      }
+      const outs = {
+        sqlite: [],
+        postgres: ["--warehouse", urlOf(servers[0]!)],
+        citus: ["--warehouse", urlOf(servers[1]!)]
+      }
+      for (const [engine, extra] of Object.entries(outs)) {
+        const result = runFixtures({ out: path.join(dir, engine), keyFile, inbox }, ...extra)
+        expect(result.status, `${engine}: ${result.stderr}`).toBe(0)
+      }
+    }, RUNS_TIMEOUT)
+
+    it("gives the same lists, summaries, shadow budget, BCF metrics, transitions and report figures on all three", () => {
+      const sqliteOut = path.join(dir, "sqlite")
+      const csvs = publishedFiles(sqliteOut).filter((name) => name.endsWith(".csv"))
+      expect(csvs).toEqual(expect.arrayContaining(["bcf-metrics.csv", "cohort-summary.csv", "shadow-budget.csv"]))
+      expect(fs.readFileSync(path.join(sqliteOut, "cohort-summary.csv"), "utf8").split("\n").length).toBeGreaterThan(20)
+      for (const engine of ["postgres", "citus"]) {
+        const out = path.join(dir, engine)
+        expect(publishedFiles(out), engine).toEqual(publishedFiles(sqliteOut))
+        for (const file of csvs) {
+          expect(fs.readFileSync(path.join(out, file), "utf8"), `${engine} ${file}`).toBe(
+            fs.readFileSync(path.join(sqliteOut, file), "utf8")
+          )
         }
-        const outs = {
-          sqlite: [],
-          postgres: ["--warehouse", urlOf(servers[0]!)],
-          citus: ["--warehouse", urlOf(servers[1]!)]
-        }
-        for (const [engine, extra] of Object.entries(outs)) {
-          const result = runFixtures({ out: path.join(dir, engine), keyFile, inbox }, ...extra)
-          expect(result.status, `${engine}: ${result.stderr}`).toBe(0)
-        }
-        const sqliteOut = path.join(dir, "sqlite")
-        const csvs = publishedFiles(sqliteOut).filter((name) => name.endsWith(".csv"))
-        expect(csvs).toEqual(expect.arrayContaining(["bcf-metrics.csv", "cohort-summary.csv", "shadow-budget.csv"]))
-        expect(fs.readFileSync(path.join(sqliteOut, "cohort-summary.csv"), "utf8").split("\n").length).toBeGreaterThan(
-          20
+        expect(reportFigures(out), engine).toEqual(reportFigures(sqliteOut))
+      }
+    })
+
+    it("costs the shadow budget's records with a person on the workers, and gathers on the coordinator only what they sum to", async () => {
+      const citus = servers[1]!
+      const { collected, people } = await withPostgres(citus.url, async (client) => {
+        await client.query(`set search_path = "${citus.schema}"`)
+        // EXPLAIN ANALYZE has the coordinator read its own intermediate results back, where it listens.
+        const url = new URL(citus.url)
+        await client.query(`set citus.local_hostname = '${url.searchParams.get("host") ?? url.hostname}'`)
+        const { rows } = await client.query<{ "QUERY PLAN": string }>(
+          `explain (analyze, costs off) ${distributedModel(modelSelect("shadow_budget_cost"))}`
         )
-        for (const engine of ["postgres", "citus"]) {
-          const out = path.join(dir, engine)
-          expect(publishedFiles(out), engine).toEqual(publishedFiles(sqliteOut))
-          for (const file of csvs) {
-            expect(fs.readFileSync(path.join(out, file), "utf8"), `${engine} ${file}`).toBe(
-              fs.readFileSync(path.join(sqliteOut, file), "utf8")
-            )
-          }
-          expect(reportFigures(out), engine).toEqual(reportFigures(sqliteOut))
+        const counted = await client.query<{ n: string }>("select count(*) as n from shadow_budget_person")
+        return {
+          collected: rowsCollectedBySubplan(rows.map((row) => row["QUERY PLAN"])),
+          people: Number(counted.rows[0]!.n)
         }
-      },
-      RUNS_TIMEOUT
-    )
+      })
+      expect(collected.length).toBeGreaterThan(0)
+      // Each shard's sums per line and the few records that reached no one: all of it together fewer rows than
+      // there are people, where gathering the records or the people themselves would be more.
+      expect(collected.reduce((sum, rows) => sum + rows, 0)).toBeLessThan(people)
+    })
   }
 )
