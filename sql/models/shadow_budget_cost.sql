@@ -73,16 +73,21 @@ point_costs as (
     where r.person_id is not null
       and r.contact_date between (select window_start from params) and (select as_of from params)
     union all
-    -- Per person, and apart the days after they left.
-    select r.person_id, c.person_id, c.practice_code, c.segment, u.service_line,
-      count(distinct r.event_date), count(distinct r.event_date) * u.gbp
-    from gp_event r
-    join unit_cost u on u.activity = 'gp_events.consultation'
+    -- GP events, millions of them, are counted per person (the days after
+    -- someone left apart) before they meet `shadow_budget_person`.
+    select g.person_id, c.person_id, c.practice_code, c.segment, g.service_line, g.days, g.days * g.gbp
+    from (
+      select r.person_id, r.link_status, u.service_line, u.gbp,
+        case when r.event_date > l.left_on then 1 else 0 end as after_left, count(distinct r.event_date) as days
+      from gp_event r
+      join unit_cost u on u.activity = 'gp_events.consultation'
+      left join window_leaver l on r.link_status = 'not_resident' and l.person_id = r.person_id
+      where r.person_id is not null
+        and r.event_date between (select window_start from params) and (select as_of from params)
+      group by r.person_id, r.link_status, u.service_line, u.gbp, after_left
+    ) g
     left join shadow_budget_person c
-      on c.person_id = r.person_id and c.link_status = r.link_status and r.event_date <= c.counted_until
-    where r.person_id is not null
-      and r.event_date between (select window_start from params) and (select as_of from params)
-    group by r.person_id, c.person_id, c.practice_code, c.segment, u.service_line, u.gbp
+      on c.person_id = g.person_id and c.link_status = g.link_status and g.after_left = 0
   ) a
   group by a.practice_code, coalesce(a.segment, 'unattributed'), a.service_line
 ),
