@@ -16,8 +16,8 @@
 --     an invalid NHS number, not a resident, or after the person left.
 -- `people` counts the people costed; on `unattributed` lines, the records.
 --
--- The records with a person are priced in the parts of a union and only then
--- joined to the people they are costed to; the records that reached no one
+-- The records with a person are priced, and joined to the people they are
+-- costed to, inside the parts of a union; the records that reached no one
 -- (`<table>_unlinked`) are priced apart and meet the rest as budget lines.
 -- On Citus this is what lets the workers cost each shard's records where they
 -- lie (docs/postgresql.md, "What Citus pulls to the coordinator").
