@@ -35,7 +35,7 @@ import type { RunFacts } from "./runLineage.js"
 import { RunStages } from "./runStages.js"
 import { writeRunTables } from "./runTables.js"
 import { writePublishedFiles } from "./writePublishedFiles.js"
-import { outputQueries } from "../outputs/outputFiles.js"
+import { type OutputQueries, outputQueries } from "../outputs/outputFiles.js"
 import { segmentsWithheld } from "../outputs/outputs.js"
 
 export interface WarehouseInputs {
@@ -67,7 +67,8 @@ export const buildWarehouse = Effect.fn("buildWarehouse")(function* (inputs: War
         })
         yield* runBuildSql(db, buildSql)
       }
-      const sourceProfiles = yield* inTransaction(db, loadAndModel(db, inputs))
+      const queries = outputQueries(db)
+      const sourceProfiles = yield* inTransaction(db, loadAndModel(db, inputs, queries))
       yield* inputs.reader.failIfRequiredFailed()
       yield* inputs.reader.failIfStale()
       yield* inputs.reader.failIfAboveThreshold()
@@ -79,7 +80,6 @@ export const buildWarehouse = Effect.fn("buildWarehouse")(function* (inputs: War
       const reidentificationKey = prepared.reidentificationKey
       if (reidentificationKey !== undefined) yield* sealReidentificationStore(db, inputs, reidentificationKey)
       // Decided before any file is written, so every file and the lineage copy hide the same segments.
-      const queries = outputQueries(db)
       const withheld = yield* segmentsWithheld(queries, yield* inputs.lineageSoFar)
       yield* inputs.learnt({ segmentsWithheld: withheld })
       const lineage = yield* inputs.lineageSoFar
@@ -111,9 +111,10 @@ export const buildWarehouse = Effect.fn("buildWarehouse")(function* (inputs: War
 
 /**
  * Practices and residents, every record source, then the models: one
- * transaction. Returns the record sources' profiles for the run report.
+ * transaction (committed part way where the budget is costed beside the
+ * build). Returns the record sources' profiles for the run report.
  */
-const loadAndModel = Effect.fnUntraced(function* (db: WarehouseDb, inputs: WarehouseInputs) {
+const loadAndModel = Effect.fnUntraced(function* (db: WarehouseDb, inputs: WarehouseInputs, queries: OutputQueries) {
   const { spine } = inputs.spineRead
   const residents = spine.residents.length
   yield* (yield* RunStages).timed(
@@ -160,7 +161,9 @@ const loadAndModel = Effect.fnUntraced(function* (db: WarehouseDb, inputs: Wareh
     }
   })
   yield* inputs.learnt({ records })
-  yield* inputs.learnt({ segments: yield* buildModels(db, rules, tariff, asOf, residents) })
+  // The published files' queries run while the budget is costed, where the engine can cost it beside them.
+  const besideBudget = queries.runAllNotReading("shadow_budget_cost")
+  yield* inputs.learnt({ segments: yield* buildModels(db, rules, tariff, asOf, residents, besideBudget) })
   return sourceProfiles
 })
 

@@ -17,12 +17,13 @@ import type { WarehouseDb } from "../warehouse/warehouse.js"
 export const outputError = (message: string) => (cause: unknown) =>
   new PublicationError({ message, nextAction: "check free space and permissions of the output area", cause })
 
+const outputQueryText = (name: string) => fs.readFileSync(projectFile("sql", "outputs", `${name}.sql`), "utf8")
+
 /** The rows of `sql/outputs/<name>.sql`. */
 const runOutputQuery = <Row>(db: WarehouseDb, name: string) =>
   Effect.tryPromise({
     try: async (): Promise<ReadonlyArray<Row>> => {
-      const text = fs.readFileSync(projectFile("sql", "outputs", `${name}.sql`), "utf8")
-      return (await sql.raw<Row>(text).execute(db)).rows
+      return (await sql.raw<Row>(outputQueryText(name)).execute(db)).rows
     },
     catch: outputError(`output query ${name} failed`)
   })
@@ -37,18 +38,35 @@ const runOutputQuery = <Row>(db: WarehouseDb, name: string) =>
 export interface OutputQueries {
   readonly db: WarehouseDb
   readonly rows: <Row = Record<string, unknown>>(name: string) => Effect.Effect<ReadonlyArray<Row>, PublicationError>
+  /**
+   * Runs now every output query whose text does not name `table`, for `rows`
+   * to return later: while a model the others do not read (the budget's
+   * costing) is computed beside the build.
+   */
+  readonly runAllNotReading: (table: string) => Effect.Effect<void, PublicationError>
 }
 
 export const outputQueries = (db: WarehouseDb): OutputQueries => {
   const done = new Map<string, ReadonlyArray<unknown>>()
+  const rows = <Row>(name: string) =>
+    Effect.suspend(() => {
+      const rows = done.get(name) as ReadonlyArray<Row> | undefined
+      if (rows !== undefined) return Effect.succeed(rows)
+      return Effect.tap(runOutputQuery<Row>(db, name), (result) => Effect.sync(() => done.set(name, result)))
+    })
   return {
     db,
-    rows: <Row>(name: string) =>
-      Effect.suspend(() => {
-        const rows = done.get(name) as ReadonlyArray<Row> | undefined
-        if (rows !== undefined) return Effect.succeed(rows)
-        return Effect.tap(runOutputQuery<Row>(db, name), (result) => Effect.sync(() => done.set(name, result)))
-      })
+    rows,
+    runAllNotReading: (table) =>
+      Effect.forEach(
+        fs
+          .readdirSync(projectFile("sql", "outputs"))
+          .filter((file) => file.endsWith(".sql"))
+          .map((file) => file.replace(/\.sql$/, ""))
+          .filter((name) => !new RegExp(`\\b${table}\\b`).test(outputQueryText(name))),
+        rows,
+        { discard: true }
+      )
   }
 }
 

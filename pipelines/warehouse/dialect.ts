@@ -40,6 +40,13 @@ export interface Connection<Db> {
    * just loaded for a few rows, and joins it row by row.
    */
   readonly analyze?: (tables?: ReadonlyArray<string>) => Promise<void>
+  /**
+   * Runs a select on a connection of its own, beside this one, where the
+   * engine can: what this connection has written is committed first (its
+   * transaction goes on), so the select reads it, and this connection is free
+   * to query meanwhile. Rows come back as arrays in the select's column order.
+   */
+  readonly selectBeside?: (text: string) => Promise<QueryResult<ReadonlyArray<unknown>>>
 }
 
 /** A failure of the engine, in the words a person needs to act on it. */

@@ -8,13 +8,17 @@
  * release publishes the file, and removing an unpublished release discards it,
  * so the engine itself has nothing to do for either but set the file's mode.
  */
+import { existsSync } from "node:fs"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { Worker } from "node:worker_threads"
 import Database from "better-sqlite3"
 import { Kysely, SqliteDialect } from "kysely"
 import type { WarehouseSchema } from "../../schemas/warehouse.js"
 import { sha256OfFile } from "../services/fileDigest.js"
-import type { Connection, Row, WarehouseEngine } from "./dialect.js"
+import type { Connection, QueryResult, Row, WarehouseEngine } from "./dialect.js"
+import type { SqliteReaderMessage, SqliteReaderRequest } from "./sqliteReader.js"
 
 /** The warehouse's name in a release. */
 export const SQLITE_FILE = "warehouse.sqlite"
@@ -24,6 +28,26 @@ export const SQLITE_FILE = "warehouse.sqlite"
  * multi-row statement costs about half as much per row as a statement per row.
  */
 const ROWS_PER_STATEMENT = 16
+
+/**
+ * The compiled reader thread (`sqliteReader.ts`). The test runner executes the
+ * TypeScript sources, which have none: there, selects run on the build's own
+ * connection, one after another.
+ */
+const readerFile = fileURLToPath(new URL("./sqliteReader.js", import.meta.url))
+const readerAvailable = existsSync(readerFile)
+
+/** Runs `text` on a read-only connection to `file` in a thread of its own. */
+const selectInReader = (file: string, text: string) =>
+  new Promise<QueryResult<ReadonlyArray<unknown>>>((resolve, reject) => {
+    const worker = new Worker(readerFile, { workerData: { file, text } satisfies SqliteReaderRequest })
+    worker.once("message", (message: SqliteReaderMessage) => {
+      if (message.type === "rows") resolve({ columns: message.columns, rows: message.rows })
+      else reject(new Error(message.message))
+    })
+    worker.once("error", reject)
+    worker.once("exit", (code) => reject(new Error(`the SQLite reader thread stopped (exit code ${code})`)))
+  })
 
 const openSqlite = (file: string, options: { readonly readonly: boolean }): Connection<Kysely<WarehouseSchema>> => {
   const connection = options.readonly ? new Database(file, { readonly: true, fileMustExist: true }) : new Database(file)
@@ -74,7 +98,16 @@ const openSqlite = (file: string, options: { readonly readonly: boolean }): Conn
       const statement = connection.prepare(text)
       return { columns: statement.columns().map((column) => column.name), rows: statement.all() as Array<Row> }
     },
-    adaptDdl: (statement) => statement
+    adaptDdl: (statement) => statement,
+    // Another connection sees only what is committed: commit, and go on in a new transaction.
+    ...(options.readonly || file === ":memory:" || !readerAvailable
+      ? {}
+      : {
+          selectBeside: (text: string) => {
+            if (connection.inTransaction) connection.exec("commit; begin")
+            return selectInReader(file, text)
+          }
+        })
   }
 }
 

@@ -170,6 +170,10 @@ export const modelSelect = (model: string): string => {
   return select
 }
 
+/** A model's select as the engine runs it. */
+const engineSelect = (connection: Connection<WarehouseDb>, model: string) =>
+  connection.adaptModel?.(modelSelect(model)) ?? modelSelect(model)
+
 /**
  * Builds a model of `sql/models/`: its rows go into the table of the same
  * name under the select's own column names (asked of the query itself, on
@@ -182,7 +186,7 @@ export const runModel = (db: WarehouseDb, model: string) =>
     Effect.tryPromise({
       try: async () => {
         const connection = connectionOf(db)
-        const select = connection.adaptModel?.(modelSelect(model)) ?? modelSelect(model)
+        const select = engineSelect(connection, model)
         const { columns } = await connection.query(`select * from (\n${select}\n) as model limit 0`)
         await sql.raw(`insert into ${model} (${columns.map((c) => `"${c}"`).join(", ")})\n${select}`).execute(db)
         // The models after it read its rows.
@@ -192,6 +196,48 @@ export const runModel = (db: WarehouseDb, model: string) =>
     }),
     checkModel(db, model)
   )
+
+/**
+ * Builds a model as `runModel` does, running `meanwhile` on this connection
+ * while the engine computes the model's select beside it
+ * (`Connection.selectBeside`: on SQLite, a thread of its own reading what the
+ * build has committed), then loads the rows and checks them. An engine that
+ * cannot builds the model first and then runs `meanwhile`: the same rows
+ * either way. `meanwhile` must not write what the select reads.
+ */
+export const runModelBeside = <A, E, R>(db: WarehouseDb, model: string, meanwhile: Effect.Effect<A, E, R>) => {
+  const connection = connectionOf(db)
+  const selectBeside = connection.selectBeside
+  if (selectBeside === undefined) return Effect.andThen(runModel(db, model), meanwhile)
+  return Effect.gen(function* () {
+    // Heard of now, not when awaited: a failure while `meanwhile` runs would otherwise go unhandled.
+    const settled = yield* Effect.try({
+      try: () =>
+        selectBeside(engineSelect(connection, model)).then(
+          (result) => ({ result }),
+          (failure: unknown) => ({ failure })
+        ),
+      catch: warehouseError(`model ${model} failed`)
+    })
+    const done = yield* meanwhile
+    yield* Effect.tryPromise({
+      try: async () => {
+        const outcome = await settled
+        if ("failure" in outcome) throw outcome.failure
+        const { columns, rows } = outcome.result
+        await connection.insert(
+          model,
+          columns,
+          rows.map((values) => Object.fromEntries(columns.map((column, c) => [column, values[c]])))
+        )
+        await connection.analyze?.([model])
+      },
+      catch: warehouseError(`model ${model} failed`)
+    })
+    yield* checkModel(db, model)
+    return done
+  })
+}
 
 /**
  * Gathers the planner's statistics of these tables, or of every table, where

@@ -345,7 +345,7 @@ export const loadedWarehouse = (input: SpecInput, engine: Engine) =>
 /** The models a run builds over its loaded records, built by the run's own models step, up to segment membership. */
 export const buildModels = ({ db, residents }: { readonly db: WarehouseDb; readonly residents: number }) =>
   Effect.gen(function* () {
-    yield* runModelsStep(db, yield* loadRules(), yield* loadTariff(), AS_OF, residents)
+    yield* runModelsStep(db, yield* loadRules(), yield* loadTariff(), AS_OF, residents, Effect.void)
   }).pipe(Effect.provide(Layer.mergeAll(RunStages.layer, Progress.none, RunLog.memory([]))))
 
 /** The spec's warehouse with every model built. */
