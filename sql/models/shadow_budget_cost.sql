@@ -75,17 +75,17 @@ point_costs as (
     union all
     -- GP events, millions of them, are counted per person (the days after
     -- someone left apart) before they meet `shadow_budget_person`.
-    select g.person_id, c.person_id, c.practice_code, c.segment, g.service_line, g.days, g.days * g.gbp
+    select g.person_id, c.person_id, c.practice_code, c.segment, u.service_line, g.days, g.days * u.gbp
     from (
-      select r.person_id, r.link_status, u.service_line, u.gbp,
+      select r.person_id, r.link_status,
         case when r.event_date > l.left_on then 1 else 0 end as after_left, count(distinct r.event_date) as days
       from gp_event r
-      join unit_cost u on u.activity = 'gp_events.consultation'
       left join window_leaver l on r.link_status = 'not_resident' and l.person_id = r.person_id
       where r.person_id is not null
         and r.event_date between (select window_start from params) and (select as_of from params)
-      group by r.person_id, r.link_status, u.service_line, u.gbp, after_left
+      group by r.person_id, r.link_status, after_left
     ) g
+    join unit_cost u on u.activity = 'gp_events.consultation'
     left join shadow_budget_person c
       on c.person_id = g.person_id and c.link_status = g.link_status and g.after_left = 0
   ) a
