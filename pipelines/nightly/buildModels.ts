@@ -7,7 +7,7 @@
  * The budget's costing, the longest model, reads what the others built and
  * nothing reads it but the published budget: where the engine can, it is
  * computed beside the build while `besideBudget` (the output queries that do
- * not read it) runs on the build's own connection.
+ * not read it, and only read) runs on the build's own connection.
  */
 import { Effect } from "effect"
 import { analyzeTables, runModel, runModelBeside, type WarehouseDb } from "../warehouse/warehouse.js"

@@ -203,7 +203,8 @@ export const runModel = (db: WarehouseDb, model: string) =>
  * (`Connection.selectBeside`: on SQLite, a thread of its own reading what the
  * build has committed), then loads the rows and checks them. An engine that
  * cannot builds the model first and then runs `meanwhile`: the same rows
- * either way. `meanwhile` must not write what the select reads.
+ * either way. `meanwhile` must only read: on SQLite a write that reaches the
+ * file waits on the reader's lock until the select is done.
  */
 export const runModelBeside = <A, E, R>(db: WarehouseDb, model: string, meanwhile: Effect.Effect<A, E, R>) => {
   const connection = connectionOf(db)
