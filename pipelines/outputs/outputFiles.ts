@@ -50,8 +50,8 @@ export const outputQueries = (db: WarehouseDb): OutputQueries => {
   const done = new Map<string, ReadonlyArray<unknown>>()
   const rows = <Row>(name: string) =>
     Effect.suspend(() => {
-      const rows = done.get(name) as ReadonlyArray<Row> | undefined
-      if (rows !== undefined) return Effect.succeed(rows)
+      const ran = done.get(name) as ReadonlyArray<Row> | undefined
+      if (ran !== undefined) return Effect.succeed(ran)
       return Effect.tap(runOutputQuery<Row>(db, name), (result) => Effect.sync(() => done.set(name, result)))
     })
   return {

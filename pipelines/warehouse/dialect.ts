@@ -46,7 +46,14 @@ export interface Connection<Db> {
    * transaction goes on), so the select reads it, and this connection is free
    * to query meanwhile. Rows come back as arrays in the select's column order.
    */
-  readonly selectBeside?: (text: string) => Promise<QueryResult<ReadonlyArray<unknown>>>
+  readonly selectBeside?: (text: string) => SelectBeside
+}
+
+/** A select running beside a connection (`Connection.selectBeside`). */
+export interface SelectBeside {
+  readonly result: Promise<QueryResult<ReadonlyArray<unknown>>>
+  /** Gives the select up (the run stopped or failed meanwhile); done once it has stopped. */
+  readonly stop: () => Promise<void>
 }
 
 /** A failure of the engine, in the words a person needs to act on it. */

@@ -17,7 +17,7 @@ import Database from "better-sqlite3"
 import { Kysely, SqliteDialect } from "kysely"
 import type { WarehouseSchema } from "../../schemas/warehouse.js"
 import { sha256OfFile } from "../services/fileDigest.js"
-import type { Connection, QueryResult, Row, WarehouseEngine } from "./dialect.js"
+import type { Connection, QueryResult, Row, SelectBeside, WarehouseEngine } from "./dialect.js"
 import type { SqliteReaderMessage, SqliteReaderRequest } from "./sqliteReader.js"
 
 /** The warehouse's name in a release. */
@@ -38,9 +38,9 @@ const readerFile = fileURLToPath(new URL("./sqliteReader.js", import.meta.url))
 const readerAvailable = existsSync(readerFile)
 
 /** Runs `text` on a read-only connection to `file` in a thread of its own. */
-const selectInReader = (file: string, text: string) =>
-  new Promise<QueryResult<ReadonlyArray<unknown>>>((resolve, reject) => {
-    const worker = new Worker(readerFile, { workerData: { file, text } satisfies SqliteReaderRequest })
+const selectInReader = (file: string, text: string): SelectBeside => {
+  const worker = new Worker(readerFile, { workerData: { file, text } satisfies SqliteReaderRequest })
+  const result = new Promise<QueryResult<ReadonlyArray<unknown>>>((resolve, reject) => {
     worker.once("message", (message: SqliteReaderMessage) => {
       if (message.type === "rows") resolve({ columns: message.columns, rows: message.rows })
       else reject(new Error(message.message))
@@ -48,6 +48,9 @@ const selectInReader = (file: string, text: string) =>
     worker.once("error", reject)
     worker.once("exit", (code) => reject(new Error(`the SQLite reader thread stopped (exit code ${code})`)))
   })
+  // A thread left running would hold the process open until its select ended.
+  return { result, stop: async () => void (await worker.terminate()) }
+}
 
 const openSqlite = (file: string, options: { readonly readonly: boolean }): Connection<Kysely<WarehouseSchema>> => {
   const connection = options.readonly ? new Database(file, { readonly: true, fileMustExist: true }) : new Database(file)

@@ -210,34 +210,41 @@ export const runModelBeside = <A, E, R>(db: WarehouseDb, model: string, meanwhil
   const connection = connectionOf(db)
   const selectBeside = connection.selectBeside
   if (selectBeside === undefined) return Effect.andThen(runModel(db, model), meanwhile)
-  return Effect.gen(function* () {
-    // Heard of now, not when awaited: a failure while `meanwhile` runs would otherwise go unhandled.
-    const settled = yield* Effect.try({
-      try: () =>
-        selectBeside(engineSelect(connection, model)).then(
-          (result) => ({ result }),
+  return Effect.acquireUseRelease(
+    Effect.try({
+      try: () => {
+        const { result, stop } = selectBeside(engineSelect(connection, model))
+        // Heard of now, not when awaited: a failure while `meanwhile` runs would otherwise go unhandled.
+        const settled = result.then(
+          (rows) => ({ rows }),
           (failure: unknown) => ({ failure })
-        ),
-      catch: warehouseError(`model ${model} failed`)
-    })
-    const done = yield* meanwhile
-    yield* Effect.tryPromise({
-      try: async () => {
-        const outcome = await settled
-        if ("failure" in outcome) throw outcome.failure
-        const { columns, rows } = outcome.result
-        await connection.insert(
-          model,
-          columns,
-          rows.map((values) => Object.fromEntries(columns.map((column, c) => [column, values[c]])))
         )
-        await connection.analyze?.([model])
+        return { settled, stop }
       },
       catch: warehouseError(`model ${model} failed`)
-    })
-    yield* checkModel(db, model)
-    return done
-  })
+    }),
+    ({ settled }) =>
+      Effect.gen(function* () {
+        const done = yield* meanwhile
+        yield* Effect.tryPromise({
+          try: async () => {
+            const outcome = await settled
+            if ("failure" in outcome) throw outcome.failure
+            const { columns, rows } = outcome.rows
+            await connection.insert(
+              model,
+              columns,
+              rows.map((values) => Object.fromEntries(columns.map((column, c) => [column, values[c]])))
+            )
+            await connection.analyze?.([model])
+          },
+          catch: warehouseError(`model ${model} failed`)
+        })
+        yield* checkModel(db, model)
+        return done
+      }),
+    ({ stop }) => Effect.promise(stop)
+  )
 }
 
 /**

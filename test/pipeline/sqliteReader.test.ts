@@ -43,7 +43,7 @@ describe("a select beside a SQLite build", () => {
     const connection = await build("open.sqlite")
     await run(connection, "begin")
     await connection.insert("cost", ["line", "gbp"], rows)
-    const beside = await connection.selectBeside!("select gbp, line from cost order by rowid")
+    const beside = await connection.selectBeside!("select gbp, line from cost order by rowid").result
     expect(beside.columns).toEqual(["gbp", "line"])
     expect(beside.rows).toEqual(rows.map(({ gbp, line }) => [gbp, line]))
     // Still in a transaction: what it writes now is undone by a rollback, what was read stays.
@@ -54,7 +54,16 @@ describe("a select beside a SQLite build", () => {
 
   it("fails with SQLite's own words when the select cannot run", async () => {
     const connection = await build("failing.sqlite")
-    await expect(connection.selectBeside!("select line from nowhere")).rejects.toThrow(/no such table: nowhere/)
+    await expect(connection.selectBeside!("select line from nowhere").result).rejects.toThrow(/no such table: nowhere/)
+  })
+
+  it("stops a select given up, however long it would have run", async () => {
+    const connection = await build("stopped.sqlite")
+    const endless = connection.selectBeside!(
+      "with recursive n(i) as (select 1 union all select i + 1 from n) select count(*) from n"
+    )
+    await endless.stop()
+    await expect(endless.result).rejects.toThrow(/reader thread stopped/)
   })
 
   it("is not offered for a warehouse in memory, which no other connection can open", async () => {
