@@ -44,14 +44,14 @@ export interface Connection<Db> {
    * Runs a select on a connection of its own, beside this one, where the
    * engine can: what this connection has written is committed first (its
    * transaction goes on), so the select reads it, and this connection is free
-   * to query meanwhile. Rows come back as arrays in the select's column order.
+   * to query meanwhile.
    */
   readonly selectBeside?: (text: string) => SelectBeside
 }
 
 /** A select running beside a connection (`Connection.selectBeside`). */
 export interface SelectBeside {
-  readonly result: Promise<QueryResult<ReadonlyArray<unknown>>>
+  readonly result: Promise<QueryResult<Row>>
   /** Gives the select up (the run stopped or failed meanwhile); done once it has stopped. */
   readonly stop: () => Promise<void>
 }

@@ -40,7 +40,7 @@ const readerAvailable = existsSync(readerFile)
 /** Runs `text` on a read-only connection to `file` in a thread of its own. */
 const selectInReader = (file: string, text: string): SelectBeside => {
   const worker = new Worker(readerFile, { workerData: { file, text } satisfies SqliteReaderRequest })
-  const result = new Promise<QueryResult<ReadonlyArray<unknown>>>((resolve, reject) => {
+  const result = new Promise<QueryResult<Row>>((resolve, reject) => {
     worker.once("message", (message: SqliteReaderMessage) => {
       if (message.type === "rows") resolve({ columns: message.columns, rows: message.rows })
       else reject(new Error(message.message))

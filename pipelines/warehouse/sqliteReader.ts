@@ -1,7 +1,6 @@
 /**
  * A worker thread that runs one select on its own read-only connection to a
- * SQLite warehouse, and posts back its column names and rows (as arrays, in
- * the select's column order). better-sqlite3 blocks the thread that queries,
+ * SQLite warehouse, and posts back its column names and rows. better-sqlite3 blocks the thread that queries,
  * so a query that should run while the run's thread queries too needs a
  * thread of its own (`selectBeside` in `sqlite.ts`). It reads what the file
  * holds committed.
@@ -15,15 +14,15 @@ export interface SqliteReaderRequest {
 }
 
 export type SqliteReaderMessage =
-  | { readonly type: "rows"; readonly columns: ReadonlyArray<string>; readonly rows: Array<Array<unknown>> }
+  | { readonly type: "rows"; readonly columns: ReadonlyArray<string>; readonly rows: Array<Record<string, unknown>> }
   | { readonly type: "failed"; readonly message: string }
 
 const select = ({ file, text }: SqliteReaderRequest): SqliteReaderMessage => {
   const connection = new Database(file, { readonly: true, fileMustExist: true })
   try {
-    const statement = connection.prepare(text).raw(true)
+    const statement = connection.prepare(text)
     const columns = statement.columns().map((column) => column.name)
-    return { type: "rows", columns, rows: statement.all() as Array<Array<unknown>> }
+    return { type: "rows", columns, rows: statement.all() as Array<Record<string, unknown>> }
   } finally {
     connection.close()
   }

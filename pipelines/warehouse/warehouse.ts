@@ -230,12 +230,7 @@ export const runModelBeside = <A, E, R>(db: WarehouseDb, model: string, meanwhil
           try: async () => {
             const outcome = await settled
             if ("failure" in outcome) throw outcome.failure
-            const { columns, rows } = outcome.rows
-            await connection.insert(
-              model,
-              columns,
-              rows.map((values) => Object.fromEntries(columns.map((column, c) => [column, values[c]])))
-            )
+            await connection.insert(model, outcome.rows.columns, outcome.rows.rows)
             await connection.analyze?.([model])
           },
           catch: warehouseError(`model ${model} failed`)

@@ -45,7 +45,7 @@ describe("a select beside a SQLite build", () => {
     await connection.insert("cost", ["line", "gbp"], rows)
     const beside = await connection.selectBeside!("select gbp, line from cost order by rowid").result
     expect(beside.columns).toEqual(["gbp", "line"])
-    expect(beside.rows).toEqual(rows.map(({ gbp, line }) => [gbp, line]))
+    expect(beside.rows).toEqual(rows.map(({ gbp, line }) => ({ gbp, line })))
     // Still in a transaction: what it writes now is undone by a rollback, what was read stays.
     await connection.insert("cost", ["line", "gbp"], [{ line: "later", gbp: 1 }])
     await run(connection, "rollback")
